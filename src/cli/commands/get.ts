@@ -1,0 +1,22 @@
+import type { CommandModule } from 'yargs';
+import { RecordType } from '../../core/records';
+import { collectUpdates } from '../../discovery/updates';
+import { runCheck } from '../../check/run-check';
+import { listArg, withSelection, type Args } from '../options';
+import { runCommand } from '../run';
+
+interface GetArgs { name?: string[]; instance?: string; refresh?: boolean }
+
+export const getCommand: CommandModule<object, Args<GetArgs>> = {
+  command: 'get',
+  describe: 'List installed module instances with their installed and available versions',
+  builder: (y) => withSelection(y)
+    .option('refresh', { type: 'boolean', default: false, describe: 'check the feed first (as `check` does)' })
+    .example('$0 get', 'every module instance on this server')
+    .example('$0 get --name ecommerce --refresh --json', 'check the feed, then report ecommerce as NDJSON') as never,
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    if (argv.refresh) await runCheck(ctx, { report: false });
+    const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance });
+    for (const record of records) ctx.output.record(RecordType.Update, record);
+  }),
+};

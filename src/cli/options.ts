@@ -1,0 +1,18 @@
+// Helpers shared by command modules: the global options and argument normalisation.
+import type { Argv } from 'yargs';
+import type { GlobalOptions } from './context';
+
+export type Args<T> = GlobalOptions & T;
+
+/** `--name a --name b`, `--name a,b` and `--name a b` all give ['a', 'b']. */
+export function listArg(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+export function withSelection<T>(y: Argv<T>) {
+  return y
+    .option('name', { alias: 'n', type: 'string', array: true, describe: 'module key or alias (repeatable): gestioncommerciale, ecommerce, phygitalapi, integration, logistique, database' })
+    .option('instance', { alias: 'i', type: 'string', describe: 'instance name (as in applicationspath.config); the main instance is ""' });
+}

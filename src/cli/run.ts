@@ -1,0 +1,33 @@
+// Runs one command: builds the context, calls the handler, maps whatever it throws to an error
+// record and an exit code (the only place that decides exit codes), flushes the output.
+import { ExitCode, toAltazionError } from '../core/errors';
+import { Output } from '../output/output';
+import { createContext, type Context, type GlobalOptions } from './context';
+
+export type CommandHandler = (ctx: Context) => Promise<ExitCode | void>;
+
+/** Work run before every command (e.g. finishing an interrupted install); registered by features. */
+const beforeEveryCommand: Array<(ctx: Context) => Promise<void>> = [];
+export function runBeforeEveryCommand(step: (ctx: Context) => Promise<void>): void {
+  beforeEveryCommand.push(step);
+}
+
+export interface RunOptions {
+  /** Skip the before-every-command steps (commands that must work on a broken or absent root). */
+  standalone?: boolean;
+}
+
+export async function runCommand(argv: GlobalOptions, handler: CommandHandler, options: RunOptions = {}): Promise<void> {
+  const output = new Output({ json: Boolean(argv.json), verbose: Boolean(argv.verbose), stdout: process.stdout, stderr: process.stderr });
+  let exitCode: ExitCode = ExitCode.Ok;
+  try {
+    const ctx = createContext(argv, output, process.env);
+    if (!options.standalone) for (const step of beforeEveryCommand) await step(ctx);
+    exitCode = (await handler(ctx)) ?? ExitCode.Ok;
+  } catch (error) {
+    const err = output.error(toAltazionError(error));
+    exitCode = err.exitCode;
+  }
+  output.flush();
+  process.exitCode = exitCode;
+}

@@ -1,0 +1,103 @@
+// Tolerant XML reading for the instance files (SPEC §2): UTF-8 with or without BOM, UTF-16 with
+// BOM, element and attribute names case-insensitive (everything is lower-cased on the way in).
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { configError } from '../core/errors';
+
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+export type XmlElement = { [name: string]: XmlNode | XmlNode[] | string | undefined };
+type XmlNode = XmlElement | string;
+
+const ATTR = '@_';
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTR,
+  transformTagName: (name: string) => name.toLowerCase(),
+  transformAttributeName: (name: string) => name.toLowerCase(),
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/** Parses an XML document; a syntax error names the file and the line. */
+export function parseXml(input: Uint8Array | string, file: string): XmlElement {
+  const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : decodeText(input);
+  if (text.trim() === '') throw configError(file, '(document)', 'the file is empty');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw configError(file, `line ${valid.err.line}`, `not well-formed XML: ${valid.err.msg}`);
+  }
+  return parser.parse(text) as XmlElement;
+}
+
+/** The single root element with the expected (lower-case) name. */
+export function rootElement(doc: XmlElement, name: string, file: string): XmlElement {
+  const root = doc[name];
+  if (root === undefined) {
+    const found = Object.keys(doc).filter((k) => !k.startsWith('#') && !k.startsWith('?'));
+    throw configError(file, `<${name}>`, `root element missing${found.length ? ` (found <${found.join('>, <')}>)` : ''}`);
+  }
+  if (Array.isArray(root)) throw configError(file, `<${name}>`, 'more than one root element');
+  return typeof root === 'string' ? {} : (root as XmlElement);
+}
+
+/** Child elements with that (lower-case) name, always as an array. */
+export function children(element: XmlElement, name: string): XmlElement[] {
+  const value = element[name];
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((node) => (typeof node === 'string' ? { '#text': node } : node));
+}
+
+export function attr(element: XmlElement, name: string): string | undefined {
+  const value = element[ATTR + name.toLowerCase()];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Attribute or, failing that, child element text: admins write both forms. */
+export function attrOrChild(element: XmlElement, name: string): string | undefined {
+  const fromAttr = attr(element, name);
+  if (fromAttr !== undefined) return fromAttr;
+  const child = element[name.toLowerCase()];
+  if (typeof child === 'string') return child;
+  if (child && !Array.isArray(child) && typeof child === 'object' && typeof child['#text'] === 'string') return child['#text'] as string;
+  return undefined;
+}
+
+export function requiredAttr(element: XmlElement, name: string, file: string, where: string): string {
+  const value = attr(element, name);
+  if (value === undefined || value.trim() === '') throw configError(file, `${where} @${name}`, 'required attribute is missing or empty');
+  return value.trim();
+}
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: ATTR, format: true, suppressEmptyNode: true });
+
+/** Serialises an object in the parser's shape (attributes prefixed with `@_`) with a declaration. */
+export function buildXml(doc: Record<string, unknown>): string {
+  return '<?xml version="1.0" encoding="utf-8"?>\n' + builder.build(doc);
+}
+
+export function parseBooleanAttr(value: string | undefined, file: string, where: string, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'oui'].includes(v)) return true;
+  if (['false', '0', 'no', 'non'].includes(v)) return false;
+  throw configError(file, where, `"${value}" is not a boolean (true/false)`);
+}
+
+export function parseIntegerAttr(value: string | undefined, file: string, where: string, fallback: number, min = 0): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  if (!/^\d+$/.test(value.trim())) throw configError(file, where, `"${value}" is not a whole number`);
+  const n = Number.parseInt(value.trim(), 10);
+  if (n < min) throw configError(file, where, `${n} is below the minimum ${min}`);
+  return n;
+}

@@ -1,0 +1,91 @@
+// Every failure the tool reports is an AltazionError with a stable code. The exit code is derived
+// from the code in exactly one place (exitCodeFor), so the CLI, the NDJSON `error` records and the
+// PowerShell module agree on what a failure means.
+
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  BadInput: 2,
+  ManualActionRequired: 3,
+  Busy: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Error codes, grouped by the exit code they map to. */
+const BAD_INPUT_CODES = [
+  'E_USAGE', // wrong argument
+  'E_CONFIG', // malformed or missing configuration file / field
+  'E_FEED_SIGNATURE', // missing or bad signature
+  'E_FEED_UNKNOWN_KEY', // signed by a key we do not trust
+  'E_FEED_EXPIRED', // index past its expiry date
+  'E_FEED_ROLLBACK', // index version lower than the last accepted one
+  'E_FEED_INVALID', // index does not follow the schema
+  'E_PACKAGE_INTEGRITY', // size or sha256 differs from the signed index
+  'E_PACKAGE_INVALID', // zip-slip, bad manifest, truncated archive...
+  'E_NOT_FOUND', // unknown module / instance / version / script
+] as const;
+const MANUAL_CODES = ['E_MANUAL_ACTION', 'E_DB_CUSTOMIZED', 'E_REQUIREMENT'] as const;
+const BUSY_CODES = ['E_BUSY'] as const;
+const FAILED_CODES = [
+  'E_FAILED',
+  'E_FEED_UNREACHABLE',
+  'E_DOWNLOAD',
+  'E_LOCKED', // files held by another process
+  'E_HOOK', // admin hook script failed
+  'E_PLATFORM', // IIS / service control failure
+  'E_DISK_SPACE',
+  'E_DATABASE',
+  'E_ROLLED_BACK',
+  'E_INTERNAL',
+] as const;
+
+export type ErrorCode =
+  | (typeof BAD_INPUT_CODES)[number]
+  | (typeof MANUAL_CODES)[number]
+  | (typeof BUSY_CODES)[number]
+  | (typeof FAILED_CODES)[number];
+
+export function exitCodeFor(code: ErrorCode | string): ExitCode {
+  if ((BAD_INPUT_CODES as readonly string[]).includes(code)) return ExitCode.BadInput;
+  if ((MANUAL_CODES as readonly string[]).includes(code)) return ExitCode.ManualActionRequired;
+  if ((BUSY_CODES as readonly string[]).includes(code)) return ExitCode.Busy;
+  return ExitCode.Failed;
+}
+
+export interface ErrorDetails {
+  /** What the error is about: a file path, a field, a module, a URL. */
+  target?: string;
+  /** What the admin can do about it. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class AltazionError extends Error {
+  readonly code: ErrorCode;
+  readonly target?: string;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'AltazionError';
+    this.code = code;
+    this.target = details.target;
+    this.hint = details.hint;
+  }
+
+  get exitCode(): ExitCode {
+    return exitCodeFor(this.code);
+  }
+}
+
+/** Wraps anything thrown into an AltazionError (unknown errors become E_INTERNAL). */
+export function toAltazionError(error: unknown): AltazionError {
+  if (error instanceof AltazionError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AltazionError('E_INTERNAL', message, { cause: error });
+}
+
+/** Shorthand for configuration errors, which must always name the file and the field. */
+export function configError(file: string, field: string, problem: string, hint?: string): AltazionError {
+  return new AltazionError('E_CONFIG', `${file}: ${field}: ${problem}`, { target: file, hint });
+}

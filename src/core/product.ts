@@ -1,0 +1,5 @@
+// Product identity. The version is injected by build.mjs (esbuild `define`); from sources it is -dev.
+declare const __ALTAZION_VERSION__: string | undefined;
+
+export const PRODUCT_NAME = 'altazion-update';
+export const PRODUCT_VERSION: string = typeof __ALTAZION_VERSION__ === 'string' ? __ALTAZION_VERSION__ : '0.0.0-dev';

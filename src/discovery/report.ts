@@ -1,0 +1,72 @@
+// What `get` reports for each installed module instance: a pure function of what is installed and
+// what the last check found (status.xml) — no I/O here.
+import { compareVersions, isVersion } from '../core/version';
+import type { UpdateRecord, UpdateStatus } from '../core/records';
+import { UNKNOWN_VERSION, type InstalledModule } from './discover';
+
+export interface Availability {
+  version: string;
+  publishedAt: string;
+  downloaded: boolean;
+  /** Minimum versions of other modules the release needs (e.g. database). */
+  requires?: Record<string, string>;
+}
+
+export interface ReportInput {
+  modules: readonly InstalledModule[];
+  /** Latest release per module key, from status.xml or a fresh check. */
+  available: ReadonlyMap<string, Availability>;
+  /** Whether the feed was ever checked (status.xml exists). */
+  checked: boolean;
+  computerName: string;
+  /** Installed version per module key, to evaluate `requires` (e.g. the database). */
+  installedVersions?: ReadonlyMap<string, string>;
+}
+
+function unmetRequirement(requires: Record<string, string> | undefined, installed: ReadonlyMap<string, string> | undefined): string | undefined {
+  for (const [module, minimum] of Object.entries(requires ?? {})) {
+    const current = installed?.get(module);
+    if (!current || !isVersion(current) || compareVersions(current, minimum) < 0) {
+      return `requires ${module} ${minimum} or later (installed: ${current ?? 'none'})`;
+    }
+  }
+  return undefined;
+}
+
+export function buildUpdateRecord(module: InstalledModule, input: ReportInput): UpdateRecord {
+  const latest = input.available.get(module.name);
+  const base = {
+    Name: module.name,
+    Instance: module.instance,
+    Kind: module.kind,
+    Path: module.path,
+    InstalledVersion: module.installedVersion,
+    AvailableVersion: latest?.version ?? null,
+    PublishedAt: latest?.publishedAt || null,
+    ComputerName: input.computerName,
+  };
+  const result = (Status: UpdateStatus, Detail: string, UpdateAvailable = false): UpdateRecord => ({
+    ...base,
+    UpdateAvailable,
+    Downloaded: Boolean(latest?.downloaded && UpdateAvailable),
+    Status,
+    Detail,
+  });
+
+  if (!module.exists) return result('NotInstalled', `the folder ${module.path} does not exist`);
+  if (!latest) {
+    return result('Unknown', input.checked ? `${module.name} is not published in the feed` : 'the feed has not been checked yet: run `altazion-update check` or get --refresh');
+  }
+  if (module.installedVersion === UNKNOWN_VERSION || !isVersion(module.installedVersion)) {
+    return result('Unknown', 'the installed version cannot be determined (no manifest, no version resource)', true);
+  }
+  const order = compareVersions(module.installedVersion, latest.version);
+  if (order >= 0) return result('UpToDate', order > 0 ? `installed ${module.installedVersion} is newer than the feed's ${latest.version}` : '');
+  const unmet = unmetRequirement(latest.requires, input.installedVersions);
+  if (unmet) return result('ManualActionRequired', `${latest.version} ${unmet}`, true);
+  return result('UpdateAvailable', latest.downloaded ? 'downloaded and verified' : 'not downloaded yet', true);
+}
+
+export function buildUpdateReport(input: ReportInput): UpdateRecord[] {
+  return input.modules.map((m) => buildUpdateRecord(m, input));
+}

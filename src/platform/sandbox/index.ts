@@ -1,0 +1,139 @@
+// The sandbox platform: every Windows operation simulated against the state file, except file
+// holders, which are real processes found in /proc. Renames fail with EBUSY while a holder has
+// something open inside, as they do on Windows.
+import { promises as fs } from 'node:fs';
+import { isInside, normalizeForCompare } from '../../config/paths';
+import { AltazionError } from '../../core/errors';
+import type { AppPool, FileSystemOps, FolderRights, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import { findHolders } from './locks';
+import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
+
+function killQuietly(pid: number | undefined): void {
+  if (!pid) return;
+  try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+}
+
+function poolView(pool: SandboxPool): AppPool {
+  return { name: pool.name, state: pool.state, identity: pool.identity };
+}
+
+function serviceView(service: SandboxService): ServiceInfo {
+  const { pid: _pid, ...info } = service;
+  return info;
+}
+
+export class SandboxPlatform implements Platform {
+  readonly kind = 'sandbox' as const;
+  readonly iis: IisControl;
+  readonly services: ServiceControl;
+  readonly locks: LockInspector;
+  readonly rights: FolderRights;
+  readonly fs: FileSystemOps;
+
+  constructor(readonly stateFile: string, readonly computerName: string) {
+    const file = stateFile;
+    const notFound = (what: string, name: string) => new AltazionError('E_PLATFORM', `${what} "${name}" does not exist on ${computerName}`, { target: name });
+    this.iis = {
+      listApplications: async () => (await readSandboxState(file)).applications,
+      listPools: async () => (await readSandboxState(file)).pools.map(poolView),
+      getPool: async (name) => {
+        const pool = (await readSandboxState(file)).pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+        return pool && poolView(pool);
+      },
+      stopPool: async (name) => {
+        await updateSandboxState(file, (state) => {
+          const pool = state.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+          if (!pool) throw notFound('application pool', name);
+          for (const pid of pool.workerPids ?? []) killQuietly(pid);
+          pool.workerPids = [];
+          pool.state = 'Stopped';
+        });
+      },
+      startPool: async (name) => {
+        await updateSandboxState(file, (state) => {
+          const pool = state.pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
+          if (!pool) throw notFound('application pool', name);
+          if (state.faults?.failStartPool?.some((n) => n.toLowerCase() === name.toLowerCase())) {
+            throw new AltazionError('E_PLATFORM', `application pool "${name}" failed to start (simulated fault)`, { target: name });
+          }
+          pool.state = 'Started';
+        });
+      },
+    };
+    const findService = (services: SandboxService[], name: string) =>
+      services.find((s) => s.name.toLowerCase() === name.toLowerCase());
+    this.services = {
+      list: async () => (await readSandboxState(file)).services.map(serviceView),
+      get: async (name) => {
+        const service = findService((await readSandboxState(file)).services, name);
+        return service && serviceView(service);
+      },
+      stop: async (name) => {
+        await updateSandboxState(file, (state) => {
+          const service = findService(state.services, name);
+          if (!service) throw notFound('service', name);
+          killQuietly(service.pid);
+          delete service.pid;
+          service.state = 'Stopped';
+        });
+      },
+      start: async (name) => {
+        await updateSandboxState(file, (state) => {
+          const service = findService(state.services, name);
+          if (!service) throw notFound('service', name);
+          if (service.startMode === 'Disabled') throw new AltazionError('E_PLATFORM', `service "${name}" is disabled`, { target: name });
+          if (state.faults?.failStartService?.some((n) => n.toLowerCase() === name.toLowerCase())) {
+            throw new AltazionError('E_PLATFORM', `service "${name}" failed to start (simulated fault)`, { target: name });
+          }
+          service.state = 'Running';
+        });
+      },
+      setStartMode: async (name, mode: StartMode) => {
+        await updateSandboxState(file, (state) => {
+          const service = findService(state.services, name);
+          if (!service) throw notFound('service', name);
+          service.startMode = mode;
+        });
+      },
+    };
+    this.locks = { holders: (paths) => findHolders(paths) };
+    this.rights = {
+      canWrite: async (identity, folder) => {
+        const { rights } = await readSandboxState(file);
+        return Object.entries(rights).some(([granted, identities]) =>
+          isInside(folder, granted) && identities.some((i) => i.toLowerCase() === identity.toLowerCase() || i.toLowerCase() === 'everyone'));
+      },
+      grantModify: async (identity, folder) => {
+        await updateSandboxState(file, (state) => {
+          const key = Object.keys(state.rights).find((k) => normalizeForCompare(k) === normalizeForCompare(folder)) ?? folder;
+          const list = state.rights[key] ?? [];
+          if (!list.some((i) => i.toLowerCase() === identity.toLowerCase())) list.push(identity);
+          state.rights[key] = list;
+        });
+      },
+    };
+    this.fs = {
+      rename: async (from, to) => {
+        const holders = await findHolders([from]);
+        if (holders.length > 0) {
+          const h = holders[0];
+          const error = new Error(`EBUSY: resource busy or locked, rename '${from}' -> '${to}' (held by ${h.image} pid ${h.pid})`) as NodeJS.ErrnoException;
+          error.code = 'EBUSY';
+          throw error;
+        }
+        await fs.rename(from, to);
+      },
+      freeBytes: async (p) => {
+        const { faults } = await readSandboxState(file);
+        if (faults?.freeBytes !== undefined) return faults.freeBytes;
+        const stats = await fs.statfs(p);
+        return Number(stats.bavail) * Number(stats.bsize);
+      },
+    };
+  }
+
+  static async open(stateFile: string): Promise<SandboxPlatform> {
+    const state = await readSandboxState(stateFile);
+    return new SandboxPlatform(stateFile, state.computerName);
+  }
+}

@@ -1,0 +1,96 @@
+// The Windows-specific operations the updater needs, as small interfaces (SPEC §10). Two
+// implementations: `windows` (IIS through edge-js + Microsoft.Web.Administration or appcmd.exe,
+// the service control manager, the Restart Manager, icacls) and `sandbox` (a state file inside
+// the sandbox; file holders are real processes). Everything above this layer is platform-neutral.
+
+export type PoolState = 'Started' | 'Starting' | 'Stopped' | 'Stopping' | 'Unknown';
+
+export interface AppPool {
+  name: string;
+  state: PoolState;
+  /** Identity the pool runs as, e.g. `IIS AppPool\gestcom` (ApplicationPoolIdentity) or `DOMAIN\svc`. */
+  identity: string;
+}
+
+export interface IisApplication {
+  site: string;
+  /** Virtual path inside the site, e.g. `/` or `/gestcom`. */
+  virtualPath: string;
+  physicalPath: string;
+  appPool: string;
+  /** A URL that answers when the application is up (from the site bindings), when known. */
+  url?: string;
+}
+
+export interface IisControl {
+  listApplications(): Promise<IisApplication[]>;
+  listPools(): Promise<AppPool[]>;
+  getPool(name: string): Promise<AppPool | undefined>;
+  /** Asks the pool to stop; does not wait. */
+  stopPool(name: string): Promise<void>;
+  startPool(name: string): Promise<void>;
+}
+
+export type ServiceState = 'Running' | 'Stopped' | 'StartPending' | 'StopPending' | 'Paused' | 'Unknown';
+export type StartMode = 'Automatic' | 'AutomaticDelayed' | 'Manual' | 'Disabled';
+
+export interface ServiceInfo {
+  name: string;
+  displayName: string;
+  state: ServiceState;
+  startMode: StartMode;
+  /** Full command line of the service binary (may be quoted, may carry arguments). */
+  binaryPath: string;
+  /** Account the service runs as, e.g. `LocalSystem`, `NT AUTHORITY\NetworkService`, `DOMAIN\svc`. */
+  account: string;
+}
+
+export interface ServiceControl {
+  list(): Promise<ServiceInfo[]>;
+  get(name: string): Promise<ServiceInfo | undefined>;
+  /** Asks the service to stop; does not wait. */
+  stop(name: string): Promise<void>;
+  start(name: string): Promise<void>;
+  setStartMode(name: string, mode: StartMode): Promise<void>;
+}
+
+export interface LockHolder {
+  pid: number;
+  /** Executable name, e.g. `w3wp.exe`, `explorer.exe`. */
+  image: string;
+  user: string;
+  /** One of the files (or folders) it holds. */
+  path: string;
+}
+
+export interface LockInspector {
+  /** Processes holding files or folders at or below any of the given paths. */
+  holders(paths: readonly string[]): Promise<LockHolder[]>;
+}
+
+export interface FolderRights {
+  /** Whether the identity can create and modify files in the folder. */
+  canWrite(identity: string, folder: string): Promise<boolean>;
+  /** Grants Modify (inherited by files and subfolders). */
+  grantModify(identity: string, folder: string): Promise<void>;
+}
+
+export interface FileSystemOps {
+  /**
+   * Renames a file or folder. Fails with an error whose `code` is EBUSY/EPERM/EACCES when a
+   * process holds something inside it (as Windows does; the sandbox simulates it from real holders).
+   */
+  rename(from: string, to: string): Promise<void>;
+  /** Free bytes on the volume holding `path`. */
+  freeBytes(path: string): Promise<number>;
+}
+
+export interface Platform {
+  readonly kind: 'windows' | 'sandbox';
+  readonly computerName: string;
+  readonly iis: IisControl;
+  readonly services: ServiceControl;
+  readonly locks: LockInspector;
+  readonly rights: FolderRights;
+  readonly fs: FileSystemOps;
+}
