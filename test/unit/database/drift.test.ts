@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { computeDrift } from '../../../src/database/drift';
+import { buildBaseline } from '../../../src/database/normalize';
+import type { Catalog } from '../../../src/database/catalog';
+
+const standard: Catalog = {
+  objects: [
+    { schema: 'E', name: 'clients', type: 'table', columns: [{ name: 'cli_id', type: 'int', nullable: false, identity: true }, { name: 'cli_nom', type: 'nvarchar(100)', nullable: false }] },
+    { schema: 'E', name: 'vw_clients', type: 'view', definition: 'CREATE VIEW E.vw_clients AS SELECT cli_id, cli_nom FROM E.clients' },
+    { schema: 'E', name: 'ps_clients', type: 'procedure', definition: 'CREATE PROCEDURE E.ps_clients AS SELECT * FROM E.vw_clients' },
+    { schema: 'E', name: 'fn_nom', type: 'function', definition: 'CREATE FUNCTION E.fn_nom(@id int) RETURNS nvarchar(100) AS BEGIN RETURN (SELECT cli_nom FROM E.clients WHERE cli_id = @id) END' },
+  ],
+};
+
+describe('database/drift', () => {
+  const baseline = buildBaseline('25.5', standard);
+
+  it('finds nothing when only formatting, comments and case differ', () => {
+    const live: Catalog = structuredClone(standard);
+    live.objects[1].definition = '-- reformatted\ncreate view [e].[VW_CLIENTS]\nas\n  select cli_id,\n         cli_nom\n  from e.clients';
+    live.objects[0].columns!.reverse();
+    const drift = computeDrift(live, baseline);
+    expect(drift.standard).to.equal(true);
+    expect([...drift.modified, ...drift.missing, ...drift.extra]).to.deep.equal([]);
+  });
+
+  it('reports Modified, Missing and Extra; Extra alone keeps the database standard', () => {
+    const live: Catalog = structuredClone(standard);
+    live.objects[0].columns!.push({ name: 'cli_code_client_perso', type: 'varchar(20)', nullable: true });
+    live.objects[2].definition = 'CREATE PROCEDURE E.ps_clients AS SELECT * FROM E.vw_clients WHERE 1 = 1';
+    live.objects.splice(3, 1);
+    live.objects.push({ schema: 'dbo', name: 'ps_export_compta', type: 'procedure', definition: 'CREATE PROCEDURE ps_export_compta AS SELECT 1' });
+    const drift = computeDrift(live, baseline);
+    expect(drift.modified.map((d) => [d.object, d.state])).to.deep.equal([['E.clients', 'Modified'], ['E.ps_clients', 'Modified']]);
+    expect(drift.missing.map((d) => d.object)).to.deep.equal(['E.fn_nom']);
+    expect(drift.extra.map((d) => d.object)).to.deep.equal(['dbo.ps_export_compta']);
+    expect(drift.standard).to.equal(false);
+    expect([...drift.customizedKeys].sort()).to.deep.equal(['e.clients', 'e.fn_nom', 'e.ps_clients']);
+
+    const onlyExtra: Catalog = structuredClone(standard);
+    onlyExtra.objects.push({ schema: 'dbo', name: 'my_table', type: 'table', columns: [] });
+    expect(computeDrift(onlyExtra, baseline).standard).to.equal(true);
+  });
+
+  it('matches names case-insensitively, reports a type change, and honours the ignore list', () => {
+    const live: Catalog = structuredClone(standard);
+    live.objects[0].schema = 'e';
+    live.objects[0].name = 'CLIENTS';
+    live.objects[1] = { schema: 'E', name: 'vw_clients', type: 'table', columns: [] };
+    const drift = computeDrift(live, baseline, { ignore: ['E.ps_clients'] });
+    expect(drift.modified.map((d) => d.detail)).to.deep.equal(['standard view is now a table']);
+    expect(drift.extra).to.deep.equal([]);
+  });
+});
