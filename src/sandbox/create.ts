@@ -12,6 +12,7 @@ import { buildXml } from '../config/xml';
 import { instanceLayout } from '../config/paths';
 import { AltazionError } from '../core/errors';
 import { canonicalModuleName } from '../core/modules';
+import { UPDATER_SERVICE } from '../core/product';
 import { MANIFEST_FILE, type PackageManifest } from '../core/package-manifest';
 import { generateSigningKey } from '../feed/keys';
 import { buildPackageZip, publishFeed } from '../feed/publish';
@@ -125,8 +126,9 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
       identities.push(account);
     }
   }
-  // The updater's own service, as on a real server.
-  state.services.push({ name: 'altazionkoostodes', displayName: 'Altazion - service principal', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'updater', 'altazion-update.exe')}" service run`, account: 'LocalSystem' });
+  // The main service and our update service, as on a real server.
+  state.services.push({ name: 'altazionkoostodes', displayName: 'Altazion - service principal', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'altazion', 'Altazion.Koostodes.exe')}"`, account: 'LocalSystem' });
+  state.services.push({ name: UPDATER_SERVICE.name, displayName: UPDATER_SERVICE.displayName, state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'updater', 'altazion-update.exe')}" service run --root "${root}"`, account: 'LocalSystem' });
   state.rights[layout.config] = [...identities, 'BUILTIN\\Administrators'];
   await writeSandboxState(hostState, state);
 
