@@ -1,0 +1,147 @@
+function Get-AltazionUpdate {
+    <#
+    .SYNOPSIS
+        Lists the Altazion modules installed on this server with their installed and available versions.
+
+    .DESCRIPTION
+        Get-AltazionUpdate returns one Altazion.Update object per installed module instance
+        (gestioncommerciale, ecommerce, phygitalapi, integration, logistique, database), as
+        declared in bin\config\applicationspath.config of the Altazion instance root, with the
+        version installed on the server and the latest version published on the signed feed.
+
+        Without -Refresh it reads what the updater last detected (bin\updates\status.xml) and
+        changes nothing. With -Refresh it first checks the publisher's feed (signature, expiry),
+        as the update service does periodically.
+
+        Module names can come from the pipeline, as strings or as objects with a Name property
+        (and an Instance property), e.g. the output of Get-AltazionUpdate itself. The whole
+        pipeline is answered by one run of the altazion-update executable.
+
+        The cmdlet never prompts. It runs over PowerShell remoting
+        (Invoke-Command -ComputerName srv1,srv2 { Get-AltazionUpdate }) and its objects carry the
+        ComputerName they describe.
+
+    .PARAMETER Name
+        Module key(s) to report, e.g. gestioncommerciale, ecommerce, phygitalapi (alias phygital),
+        integration, logistique, database. Case-insensitive. Accepts pipeline input by value
+        (strings) and by property name (Name). Default: every installed module.
+
+    .PARAMETER Instance
+        Instance name to report, as in the instance attribute of applicationspath.config (e.g.
+        preprod). An empty string selects the main instance. Accepts pipeline input by property
+        name. Default: every instance.
+
+    .PARAMETER Refresh
+        Checks the publisher's feed now (fetch and verify the signed index) before reporting,
+        instead of using the versions the updater detected last.
+
+    .PARAMETER Root
+        Root folder of the Altazion instance. Default: the ALTAZION_ROOT environment variable,
+        else %ProgramData%\CPoint\[e].
+
+    .INPUTS
+        System.String
+            Module names.
+
+        System.Management.Automation.PSObject
+            Any object with a Name property and optionally an Instance property, such as
+            Altazion.Update objects.
+
+    .OUTPUTS
+        Altazion.Update
+            One object per module instance, with the properties:
+            Name              module key (gestioncommerciale, ecommerce, ...)
+            Instance          instance name ('' for the main instance)
+            Kind              web, service or database
+            Path              folder the module is installed in
+            InstalledVersion  version found on the server, or Unknown
+            AvailableVersion  latest version on the feed ($null when the feed does not list it)
+            UpdateAvailable   $true when AvailableVersion is newer than InstalledVersion
+            Downloaded        $true when that package is already downloaded and verified
+            PublishedAt       publication date of AvailableVersion ([datetime])
+            Status            UpToDate, UpdateAvailable, ManualActionRequired, NotInstalled or Unknown
+            Detail            why, in words, when Status is not UpToDate
+            ComputerName      the server the object describes
+
+    .EXAMPLE
+        PS C:\> Get-AltazionUpdate
+
+        Lists every installed module with its installed and available versions.
+
+    .EXAMPLE
+        PS C:\> Get-AltazionUpdate -Name gestioncommerciale, ecommerce -Refresh
+
+        Checks the feed now, then reports the two modules.
+
+    .EXAMPLE
+        PS C:\> Get-AltazionUpdate | Where-Object UpdateAvailable | Install-AltazionUpdate -WhatIf
+
+        Shows what would be installed for every module that has an update.
+
+    .EXAMPLE
+        PS C:\> 'ecommerce', 'phygital' | Get-AltazionUpdate -Instance preprod
+
+        Module names from the pipeline, for the preprod instance only.
+
+    .EXAMPLE
+        PS C:\> Invoke-Command -ComputerName web1, web2 { Get-AltazionUpdate } | Format-Table PSComputerName, Name, InstalledVersion, AvailableVersion
+
+        Compares several servers over PowerShell remoting.
+
+    .NOTES
+        Exit codes of the executable map to errors: bad input (malformed configuration, tampered
+        or expired feed, wrong argument) terminates the command with an ErrorRecord whose
+        FullyQualifiedErrorId is the error code, e.g. E_FEED_SIGNATURE,Get-AltazionUpdate.
+
+    .LINK
+        Install-AltazionUpdate
+
+    .LINK
+        Repair-AltazionUpdater
+    #>
+    [CmdletBinding()]
+    [OutputType('Altazion.Update')]
+    param(
+        [Parameter(Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('Module')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Name,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [AllowEmptyString()]
+        [AllowNull()]
+        [string] $Instance,
+
+        [switch] $Refresh,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $Root
+    )
+
+    begin {
+        $requests = [System.Collections.Generic.List[object]]::new()
+    }
+
+    process {
+        # Collected only: the executable runs once, in end, for the whole pipeline.
+        $hasInstance = $PSBoundParameters.ContainsKey('Instance') -and $null -ne $Instance
+        if ($null -eq $Name -or $Name.Count -eq 0) {
+            $requests.Add([pscustomobject]@{ Name = $null; Instance = $Instance; HasInstance = $hasInstance })
+        }
+        else {
+            foreach ($moduleName in $Name) {
+                $requests.Add([pscustomobject]@{ Name = $moduleName; Instance = $Instance; HasInstance = $hasInstance })
+            }
+        }
+    }
+
+    end {
+        foreach ($group in @(Group-AltazionRequest -Request $requests.ToArray())) {
+            $arguments = [System.Collections.Generic.List[string]]::new()
+            $arguments.Add('get')
+            foreach ($argument in @(Get-AltazionSelectionArgument -Group $group)) { $arguments.Add($argument) }
+            if ($Refresh) { $arguments.Add('--refresh') }
+            Invoke-AltazionNative -ArgumentList $arguments.ToArray() -Cmdlet $PSCmdlet -Root $Root
+        }
+    }
+}
