@@ -1,0 +1,3 @@
+// mssql ships no type declarations; mssql-store.ts describes the few members it uses itself.
+declare module 'mssql';
+declare module 'mssql/msnodesqlv8.js';

@@ -1,0 +1,130 @@
+// The sandbox's simulated database (SPEC §10, issue 5 §7). A database is a folder:
+//   <sandbox host dir>/database/catalog.json   { "objects": CatalogObject[] }   the schema
+//   <sandbox host dir>/database/journal.json   { "rows": JournalRow[] }          E.sysparams_databaseversion
+// The sandbox's cpointsoftware.config points at it: `Data Source=sandbox;Initial Catalog=<folder>`
+// (or `AttachDbFilename=<folder>`). Scripts "execute" through sandbox-engine.ts, which applies their
+// schema effects to the catalog. A transactional script is applied to a copy and committed with its
+// journal row only when every batch succeeded; a non-transactional one persists batch by batch.
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AltazionError } from '../core/errors';
+import type { DatabaseScriptEntry } from '../core/package-manifest';
+import type { Batch } from './batches';
+import type { Catalog } from './catalog';
+import type { JournalRow } from './journal-sql';
+import { versionKey } from './plan';
+import { executeBatch, SimulatedSqlError } from './sandbox-engine';
+import { ScriptFailedError, scriptLine, type DatabaseStore } from './store';
+
+export const SANDBOX_CATALOG_FILE = 'catalog.json';
+export const SANDBOX_JOURNAL_FILE = 'journal.json';
+
+export interface SandboxJournalRow extends JournalRow {
+  /** When the row was last written (ISO). */
+  at?: string;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AltazionError(code === 'ENOENT' ? 'E_CONFIG' : 'E_DATABASE', `${file}: ${code === 'ENOENT' ? 'the sandbox database file does not exist' : (error as Error).message}`, { target: file, hint: 'create a sandbox with `altazion-update sandbox create`' });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new AltazionError('E_CONFIG', `${file}: not valid JSON (${(error as Error).message})`, { target: file });
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temp, JSON.stringify(value, null, 1) + '\n');
+  await fs.rename(temp, file);
+}
+
+export class SandboxStore implements DatabaseStore {
+  readonly description: string;
+  private readonly catalogFile: string;
+  private readonly journalFile: string;
+
+  constructor(readonly folder: string, private readonly now: () => Date = () => new Date()) {
+    this.description = `sandbox database ${folder}`;
+    this.catalogFile = path.join(folder, SANDBOX_CATALOG_FILE);
+    this.journalFile = path.join(folder, SANDBOX_JOURNAL_FILE);
+  }
+
+  /** Writes a new sandbox database (used by sandbox creation and tests). */
+  static async create(folder: string, catalog: Catalog, journal: JournalRow[]): Promise<SandboxStore> {
+    await fs.mkdir(folder, { recursive: true });
+    const store = new SandboxStore(folder);
+    await writeJson(store.catalogFile, catalog);
+    await writeJson(store.journalFile, { rows: journal });
+    return store;
+  }
+
+  async readCatalog(): Promise<Catalog> {
+    const value = await readJson<Catalog>(this.catalogFile);
+    if (!value || !Array.isArray(value.objects)) throw new AltazionError('E_CONFIG', `${this.catalogFile}: objects: must be an array`, { target: this.catalogFile });
+    return value;
+  }
+
+  async readJournal(): Promise<SandboxJournalRow[]> {
+    const value = await readJson<{ rows: SandboxJournalRow[] }>(this.journalFile);
+    if (!value || !Array.isArray(value.rows)) throw new AltazionError('E_CONFIG', `${this.journalFile}: rows: must be an array`, { target: this.journalFile });
+    return value.rows;
+  }
+
+  private upsert(rows: SandboxJournalRow[], version: string, number: number, isRoot: boolean, flags: Pick<JournalRow, 'prepared' | 'executed' | 'validated'>): SandboxJournalRow[] {
+    const at = this.now().toISOString();
+    const index = rows.findIndex((r) => versionKey(r.version) === versionKey(version) && r.scriptNumber === number && r.isRoot === isRoot);
+    if (index >= 0) {
+      rows[index] = { ...rows[index], ...flags, at };
+    } else {
+      rows.push({ guid: randomUUID(), version, isRoot, scriptNumber: number, ...flags, at });
+    }
+    return rows;
+  }
+
+  async runScript(entry: DatabaseScriptEntry, batches: readonly Batch[]): Promise<void> {
+    let catalog = await this.readCatalog();
+    let journal = await this.readJournal();
+    if (!entry.transactional) {
+      journal = this.upsert(journal, entry.version, entry.number, false, { prepared: true, executed: false, validated: false });
+      await writeJson(this.journalFile, { rows: journal });
+    }
+    const working: Catalog = entry.transactional ? structuredClone(catalog) : catalog;
+    for (const batch of batches) {
+      try {
+        for (let r = 0; r < batch.repeat; r++) executeBatch(working, batch.text, 'dbo');
+      } catch (error) {
+        if (!(error instanceof SimulatedSqlError)) throw error;
+        if (!entry.transactional) await writeJson(this.catalogFile, working); // earlier batches stay applied
+        journal = this.upsert(await this.readJournal(), entry.version, entry.number, false, { prepared: true, executed: false, validated: false });
+        await writeJson(this.journalFile, { rows: journal });
+        throw new ScriptFailedError({ scriptId: entry.id, batch: batch.index, line: scriptLine(batch, error.lineInBatch), sqlMessage: error.message, sqlNumber: error.number }, entry.transactional);
+      }
+    }
+    catalog = working;
+    await writeJson(this.catalogFile, catalog);
+    journal = this.upsert(journal, entry.version, entry.number, false, { prepared: true, executed: true, validated: true });
+    await writeJson(this.journalFile, { rows: journal });
+  }
+
+  async markApplied(entry: DatabaseScriptEntry): Promise<void> {
+    const journal = this.upsert(await this.readJournal(), entry.version, entry.number, false, { prepared: true, executed: false, validated: true });
+    await writeJson(this.journalFile, { rows: journal });
+  }
+
+  async recordRelease(version: string): Promise<void> {
+    const journal = this.upsert(await this.readJournal(), version, 0, true, { prepared: true, executed: true, validated: true });
+    await writeJson(this.journalFile, { rows: journal });
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open.
+  }
+}

@@ -1,0 +1,57 @@
+// One interface for the two databases the flows work with: SQL Server (mssql-store.ts) and the
+// sandbox's simulated database (sandbox-store.ts). Everything above it (flow.ts) is the same for both.
+import { AltazionError } from '../core/errors';
+import type { DatabaseScriptEntry } from '../core/package-manifest';
+import type { Batch } from './batches';
+import type { Catalog } from './catalog';
+import type { JournalRow } from './journal-sql';
+
+export interface DatabaseStore {
+  /** `sql01\INST / Equihira (SQL login altazion)` or `sandbox <dir>`: never a password. */
+  readonly description: string;
+  readJournal(): Promise<JournalRow[]>;
+  readCatalog(): Promise<Catalog>;
+  /**
+   * Runs a script's batches and records its journal row (executed, validated). Transactional
+   * scripts run in one transaction with the row: all or nothing. Non-transactional ones run alone:
+   * a "prepared" row first, the batches, then the row is validated. On failure a "prepared, not
+   * validated" row is left (status Failed) and a ScriptFailedError is thrown.
+   */
+  runScript(entry: DatabaseScriptEntry, batches: readonly Batch[]): Promise<void>;
+  /** Records a script the admin ran by hand (validated, not executed). */
+  markApplied(entry: DatabaseScriptEntry): Promise<void>;
+  /** Records that every script of a package version is applied (the release "root" row). */
+  recordRelease(version: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ScriptFailure {
+  scriptId: string;
+  /** 1-based batch index in the script. */
+  batch: number;
+  /** Line in the script (batch start line + the server's line in the batch - 1), when known. */
+  line?: number;
+  /** The server's own message. */
+  sqlMessage: string;
+  sqlNumber?: number;
+}
+
+/** A script failed: SQL Server's message, the script, the batch and the line (SPEC §7, issue 5). */
+export class ScriptFailedError extends AltazionError {
+  readonly failure: ScriptFailure;
+  constructor(failure: ScriptFailure, rolledBack: boolean) {
+    const where = `batch ${failure.batch}${failure.line ? `, line ${failure.line}` : ''}`;
+    super('E_DATABASE', `script ${failure.scriptId} failed (${where}): ${failure.sqlMessage}${failure.sqlNumber ? ` [SQL error ${failure.sqlNumber}]` : ''}`, {
+      target: failure.scriptId,
+      hint: rolledBack
+        ? 'the script was rolled back (nothing of it is applied); fix the cause, then run it again with --script, or run it by hand and use --mark-applied'
+        : 'the script is not transactional: batches before the failing one stay applied; finish it by hand and use --mark-applied',
+    });
+    this.failure = failure;
+  }
+}
+
+/** SQL Server's line in a batch -> line in the script. */
+export function scriptLine(batch: Batch, lineInBatch: number | undefined): number | undefined {
+  return lineInBatch && lineInBatch > 0 ? batch.startLine + lineInBatch - 1 : undefined;
+}
