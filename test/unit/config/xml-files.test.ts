@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { parseApplicationsConfig } from '../../../src/config/applications';
+import { defaultConnection, parseConnectionsConfig } from '../../../src/config/connections';
+import { parseStatusXml, renderStatusXml } from '../../../src/config/status';
+import { parseUpdaterConfig } from '../../../src/config/updater-config';
+import { decodeText } from '../../../src/config/xml';
+
+const APPS = `<?xml version="1.0"?>
+<applications>
+  <application name="gestioncommerciale" path="D:\\simplement-e\\app\\gestcom\\" />
+  <Application NAME="Phygital" Path="D:\\app\\api\\" AppPool="api" />
+  <application name="ecommerce" instance="preprod" path="D:\\preprod\\ecommerce\\" kind="web" />
+  <application name="ecommerce" path="C:\\Program Files\\CPoint\\[e]\\ecommerce" />
+</applications>`;
+
+function utf16le(text: string): Buffer {
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+function utf16be(text: string): Buffer {
+  const le = Buffer.from(text, 'utf16le');
+  for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1], le[i]];
+  return Buffer.concat([Buffer.from([0xfe, 0xff]), le]);
+}
+
+describe('applicationspath.config', () => {
+  it('reads entries with case-insensitive names, aliases and several instances', () => {
+    const entries = parseApplicationsConfig(APPS, 'applicationspath.config');
+    expect(entries.map((e) => [e.name, e.instance, e.path])).to.deep.equal([
+      ['gestioncommerciale', '', 'D:\\simplement-e\\app\\gestcom\\'],
+      ['phygitalapi', '', 'D:\\app\\api\\'],
+      ['ecommerce', 'preprod', 'D:\\preprod\\ecommerce\\'],
+      ['ecommerce', '', 'C:\\Program Files\\CPoint\\[e]\\ecommerce'],
+    ]);
+    expect(entries[1].appPool).to.equal('api');
+    expect(entries[2].kind).to.equal('web');
+  });
+  it('reads UTF-8 with BOM, UTF-16 LE and BE with BOM', () => {
+    const expected = parseApplicationsConfig(APPS, 'a');
+    expect(parseApplicationsConfig(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(APPS)]), 'a')).to.deep.equal(expected);
+    expect(parseApplicationsConfig(utf16le(APPS), 'a')).to.deep.equal(expected);
+    expect(parseApplicationsConfig(utf16be(APPS), 'a')).to.deep.equal(expected);
+    expect(decodeText(utf16le('é'))).to.equal('é');
+  });
+  it('names the file and the field when something is wrong', () => {
+    expect(() => parseApplicationsConfig('<applications><application path="x"/></applications>', 'C:\\cfg\\applicationspath.config'))
+      .to.throw(/C:\\cfg\\applicationspath.config: <application> #1 @name: required attribute/);
+    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="x" kind="mobile"/></applications>', 'f'))
+      .to.throw(/f: <application> #1 \(ecommerce\) @kind: "mobile" is not one of web, service, database/);
+    expect(() => parseApplicationsConfig('<applications><application name="a" path="x"', 'f')).to.throw(/f: line 1: not well-formed XML/);
+    expect(() => parseApplicationsConfig('<apps/>', 'f')).to.throw(/f: <applications>: root element missing \(found <apps>\)/);
+    expect(() => parseApplicationsConfig('', 'f')).to.throw(/f: \(document\): the file is empty/);
+    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="a"/><application name="Ecommerce" path="b"/></applications>', 'f'))
+      .to.throw(/declared twice/);
+  });
+});
+
+describe('cpointsoftware.config', () => {
+  it('finds the default connection, marked or named Equihira', () => {
+    const xml = `<configuration><connections>
+      <Connection name='Faneon' connectionString='Server=a;Database=f' />
+      <Connection name='Equihira' default='true' connectionString='Server=a;Database=e;Integrated Security=SSPI' />
+    </connections></configuration>`;
+    const entries = parseConnectionsConfig(xml, 'c');
+    expect(entries).to.have.length(2);
+    expect(defaultConnection(entries, 'c').connectionString).to.contain('Database=e');
+    const unmarked = parseConnectionsConfig(`<c><Connection name='equihira' connectionString='x'/></c>`, 'c');
+    expect(defaultConnection(unmarked, 'c').name).to.equal('equihira');
+    expect(() => defaultConnection([], 'c')).to.throw(/c: <Connection default="true">: no default connection/);
+    expect(() => parseConnectionsConfig(`<c><Connection name='x' default='maybe' connectionString='x'/></c>`, 'c')).to.throw(/@default: "maybe" is not a boolean/);
+  });
+});
+
+describe('updater.config', () => {
+  const parse = (xml: string) => parseUpdaterConfig(xml, 'updater.config', '/srv/root/bin/config', path.posix);
+  it('reads every setting and resolves relative paths against the config folder', () => {
+    const config = parse(`<updater>
+      <feed location="../../feed" /><trustedKey id="k1" publicKey="AAAA" />
+      <check intervalMinutes="30" /><portal port="9090" /><proxy url="http://proxy:3128" />
+      <host kind="sandbox" state="../../host/state.json" />
+      <install keepBackups="5" lockWaitSeconds="10"><preserve pattern="custom/*.xml" /></install>
+    </updater>`);
+    expect(config.feedLocation).to.equal('/srv/root/feed');
+    expect(config.trustedKeys).to.deep.equal([{ id: 'k1', publicKey: 'AAAA' }]);
+    expect(config.checkIntervalMinutes).to.equal(30);
+    expect(config.portalPort).to.equal(9090);
+    expect(config.proxy).to.equal('http://proxy:3128');
+    expect(config.hostKind).to.equal('sandbox');
+    expect(config.hostState).to.equal('/srv/root/host/state.json');
+    expect(config.install.keepBackups).to.equal(5);
+    expect(config.install.preserve).to.deep.equal(['e.config', 'custom/*.xml']);
+  });
+  it('keeps URLs and UNC paths as they are', () => {
+    expect(parse('<updater><feed location="https://updates.example/feed/"/></updater>').feedLocation).to.equal('https://updates.example/feed/');
+    const unc = parseUpdaterConfig('<updater><feed location="\\\\srv\\share\\feed"/></updater>', 'u', 'C:\\cfg', path.win32);
+    expect(unc.feedLocation).to.equal('\\\\srv\\share\\feed');
+  });
+  it('rejects bad values naming the field', () => {
+    expect(() => parse('<updater><portal port="http"/></updater>')).to.throw(/updater.config: <portal> @port: "http" is not a whole number/);
+    expect(() => parse('<updater><portal port="70000"/></updater>')).to.throw(/<portal> @port: 70000 is not a TCP port/);
+    expect(() => parse('<updater><feed location="ftp://x/"/></updater>')).to.throw(/<feed> @location: "ftp:\/\/x\/": only http\(s\)/);
+    expect(() => parse('<updater><host kind="linux"/></updater>')).to.throw(/<host> @kind: "linux" is not windows or sandbox/);
+    expect(() => parse('<updater><trustedKey id="a"/></updater>')).to.throw(/<trustedKey> #1 \(a\) @publicKey/);
+    expect(() => parse('<updater><install><preserve pattern="../x"/></install></updater>')).to.throw(/must be relative/);
+  });
+});
+
+describe('status.xml', () => {
+  it('round-trips what check writes', () => {
+    const doc = {
+      checkedAt: '2026-11-24T05:00:00.000Z', feed: 'http://127.0.0.1/', indexVersion: 7,
+      modules: [{ name: 'ecommerce', kind: 'web', latestVersion: '25.10.1.2', publishedAt: '2026-11-20T00:00:00Z', downloaded: true, verified: true, sha256: 'ab'.repeat(32), size: 42, packageFile: 'ecommerce-25.10.1.2.zip', requires: { database: '25.10' } }],
+    };
+    expect(parseStatusXml(renderStatusXml(doc), 'status.xml')).to.deep.equal(doc);
+  });
+});
