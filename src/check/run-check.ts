@@ -11,7 +11,7 @@ import type { Context } from '../cli/context';
 import { discoverModules } from '../discovery/discover';
 import { collectUpdates } from '../discovery/updates';
 import { openFeedSource } from '../feed/source';
-import { loadVerifiedIndex, readFeedState, writeFeedState } from '../feed/index-loader';
+import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
 import { downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { writeFileAtomic } from '../io/files';
@@ -34,7 +34,7 @@ export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex;
   if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
   const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
   const state = await readFeedState(ctx.layout.feedState);
-  const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.indexVersion ?? 0 });
+  const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file });
   return { verified, source };
 }
 
@@ -49,6 +49,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
 
   const modules: ModuleStatus[] = [];
   const failures: string[] = [];
+  let integrityError: AltazionError | undefined;
   for (const [name, entry] of Object.entries(index.modules).sort(([a], [b]) => a.localeCompare(b))) {
     const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
     if (!latest) continue;
@@ -60,7 +61,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
     if (needed) {
       const progress = output.startProgress(`Downloading ${name} ${latest.version}`);
       try {
-        const file = await downloadPackage({
+        const downloaded = await downloadPackage({
           source,
           release: latest,
           cacheDir: layout.cache,
@@ -70,14 +71,14 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
         progress('verified', 100, true);
         status.downloaded = true;
         status.verified = true;
-        status.packageFile = path.basename(file);
+        status.packageFile = path.basename(downloaded.path);
       } catch (error) {
         progress('failed', 100, true);
         const err = error instanceof AltazionError ? error : new AltazionError('E_DOWNLOAD', String((error as Error).message ?? error));
         failures.push(`${name} ${latest.version}: ${err.message}`);
         output.warn(`${name} ${latest.version} was not downloaded: ${err.message}`);
-        // A tampered package is bad input from the feed: report it with its own code.
-        if (err.code === 'E_PACKAGE_INTEGRITY') output.error(err);
+        // A tampered package is bad input from the feed: it decides the exit code (2).
+        if (err.code === 'E_PACKAGE_INTEGRITY') integrityError ??= err;
       }
     }
     modules.push(status);
@@ -85,12 +86,13 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
 
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: index.indexVersion, modules };
   await writeFileAtomic(layout.statusXml, renderStatusXml(document));
-  await writeFeedState(layout.feedState, { indexVersion: index.indexVersion, acceptedAt: ctx.now().toISOString() });
+  await recordAcceptedIndex(layout.feedState, verified, ctx.now());
   output.verbose(`${layout.statusXml} written`);
 
   if (options.report) {
     for (const record of await collectUpdates(ctx, {})) output.record(RecordType.Update, record);
   }
+  if (integrityError) throw integrityError;
   if (failures.length > 0) {
     throw new AltazionError('E_DOWNLOAD', `${failures.length} package(s) could not be downloaded: ${failures.join('; ')}`, { target: verified.location });
   }

@@ -65,6 +65,9 @@ export function createContext(options: GlobalOptions, output: Output, env: NodeJ
   const platform = () => {
     platformPromise ??= (async (): Promise<Platform> => {
       const cfg = await config();
+      if (!(await fs.stat(root).then((st) => st.isDirectory(), () => false))) {
+        throw new AltazionError('E_CONFIG', `the instance root ${root} does not exist`, { target: root, hint: 'pass --root <folder> or set ALTAZION_ROOT to the instance root (the folder holding bin\\config)' });
+      }
       if (cfg.hostKind === 'sandbox') return SandboxPlatform.open(cfg.hostState!);
       if (hostPlatform !== 'win32') {
         throw new AltazionError('E_CONFIG', `${layout.updaterConfig}: <host kind="windows"> but this machine runs ${hostPlatform}; use a sandbox (altazion-update sandbox create) to try the tool here`, { target: layout.updaterConfig });

@@ -24,12 +24,17 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .fail((message, error, y) => {
       if (error) throw error;
-      const output = new Output({ json: wantsJson, verbose: false, stdout: process.stdout, stderr: process.stderr });
       if (!wantsJson) y.showHelp((text: string) => process.stderr.write(text + '\n\n'));
-      output.error(new AltazionError('E_USAGE', message ?? 'invalid arguments', { hint: `${PRODUCT_NAME} --help` }));
-      process.exitCode = 2;
+      // Throwing stops yargs before any handler runs.
+      throw new AltazionError('E_USAGE', message ?? 'invalid arguments', { hint: `${PRODUCT_NAME} --help` });
     });
-  await parser.parseAsync();
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (!(error instanceof AltazionError)) throw error;
+    const output = new Output({ json: wantsJson, verbose: false, stdout: process.stdout, stderr: process.stderr });
+    process.exitCode = output.error(error).exitCode;
+  }
 }
 
 main(hideBin(process.argv)).catch((error) => {

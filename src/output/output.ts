@@ -3,7 +3,7 @@
 // logs and errors go to stderr (a progress bar when stderr is a terminal).
 import { AltazionError, toAltazionError } from '../core/errors';
 import { encodeLine, errorMessage, objectMessage, type LogLevel, type ProtocolMessage } from './protocol';
-import { formatProgressBar, formatTable, TABLE_COLUMNS } from './table';
+import { formatList, formatProgressBar, formatTable, TABLE_COLUMNS } from './table';
 
 export interface TextStream { write(chunk: string): unknown; isTTY?: boolean }
 
@@ -99,7 +99,8 @@ export class Output {
     if (this.options.json) return;
     if (this.progressLineOpen) { this.options.stderr.write('\n'); this.progressLineOpen = false; }
     for (const [typeName, rows] of this.buffered) {
-      this.options.stdout.write(formatTable(rows, TABLE_COLUMNS[typeName]));
+      const columns = TABLE_COLUMNS[typeName];
+      this.options.stdout.write(columns ? formatTable(rows, columns) : formatList(rows));
     }
     this.buffered.clear();
   }

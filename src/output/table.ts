@@ -60,3 +60,16 @@ export function formatProgressBar(activity: string, status: string, percent: num
   const filled = Math.round((clamped / 100) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(clamped).padStart(3)}% ${activity}: ${status}`;
 }
+
+/** `Key : value` blocks, one per record (like PowerShell's Format-List), for records without a table view. */
+export function formatList(rows: readonly Record<string, unknown>[]): string {
+  return rows.map((row) => {
+    const keys = Object.keys(row);
+    const width = Math.max(...keys.map((k) => k.length));
+    return keys.map((k) => {
+      const value = row[k];
+      const text = Array.isArray(value) ? value.map(String).join('\n' + ' '.repeat(width + 3)) : cell(value);
+      return `${k.padEnd(width)} : ${text}`;
+    }).join('\n') + '\n';
+  }).join('\n');
+}

@@ -4,6 +4,7 @@ import { getCommand } from './get';
 import { checkCommand } from './check';
 import { sandboxCommand } from './sandbox';
 import { demoCommand } from './demo';
+import { repairCommand } from './repair';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -11,4 +12,5 @@ export const commands: CommandModule<any, any>[] = [
   checkCommand,
   sandboxCommand,
   demoCommand,
+  repairCommand,
 ];

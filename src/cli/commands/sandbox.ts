@@ -18,9 +18,5 @@ export const sandboxCommand: CommandModule<object, Args<SandboxArgs>> = {
   handler: (argv) => runCommand(argv, async (ctx) => {
     const info = await createSandbox({ root: ctx.root, feed: argv.feed!, modules: listArg(argv.modules), customize: listArg(argv.customize) });
     ctx.output.record('Altazion.Sandbox', info);
-    if (!ctx.output.json) {
-      ctx.output.info(`Sandbox created: instance root ${info.Root}, feed ${info.Feed}`);
-      ctx.output.info(`Try:\n  ${info.Next.join('\n  ')}`);
-    }
   }, { standalone: true }),
 };
