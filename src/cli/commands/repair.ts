@@ -1,0 +1,28 @@
+import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../core/errors';
+import { RecordType } from '../../core/records';
+import { describeChecks, REPAIR_CHECKS, runRepair } from '../../repair';
+import { listArg, type Args } from '../options';
+import { runCommand } from '../run';
+
+interface RepairArgs { check?: string[]; dryRun?: boolean }
+
+export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
+  command: 'repair',
+  describe: 'Diagnose and fix the updater (the seed\'s troubleshooting checklist); exit 1 when a check failed',
+  builder: (y) => y
+    .option('check', { alias: 'c', type: 'string', array: true, describe: `check id (repeatable): ${REPAIR_CHECKS.join(', ')}` })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be fixed (WouldFix); change nothing' })
+    .example('$0 repair', 'run every check and fix what can safely be fixed')
+    .example('$0 repair --dry-run --json', 'report only, as NDJSON')
+    .example('$0 repair --check service --check portal', 'only the service and the portal')
+    .epilogue(`Checks:\n${describeChecks().map((c) => `  ${c.id.padEnd(13)}${c.describe}`).join('\n')}`) as never,
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    const records = await runRepair(ctx, {
+      checks: listArg(argv.check),
+      dryRun: Boolean(argv.dryRun),
+      onRecord: (record) => ctx.output.record(RecordType.RepairResult, record),
+    });
+    return records.some((r) => r.Status === 'Failed') ? ExitCode.Failed : ExitCode.Ok;
+  }),
+};

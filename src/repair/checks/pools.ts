@@ -1,0 +1,65 @@
+// `pools`: IIS pools serving module folders and module services left Stopped (seed: "redémarrez
+// le(s) pool(s) que vous avez arrêté"), typically by a failed install or by the manual procedure.
+// Disabled services are an administrator's decision and are left alone. Fix: start them.
+import { isInside, samePath } from '../../config/paths';
+import type { RepairResultRecord } from '../../core/records';
+import { serviceExecutable } from '../../discovery/discover';
+import { describeLock } from '../install-lock';
+import { errorText, fixedOr, result, type RepairCheck } from '../types';
+
+export const poolsCheck: RepairCheck = {
+  id: 'pools',
+  describe: 'IIS pools and module services left stopped outside an install (fix: start them)',
+  async run(ctx, options) {
+    let folders: string[];
+    let declaredPools: string[] = [];
+    let declaredServices: string[] = [];
+    try {
+      const inventory = await ctx.facts.inventory();
+      folders = [...inventory.declared.map((d) => d.path), ...inventory.undeclared.map((u) => u.path)];
+      declaredPools = inventory.declared.flatMap((d) => (d.appPool ? [d.appPool] : []));
+      declaredServices = inventory.declared.flatMap((d) => (d.serviceName ? [d.serviceName] : []));
+    } catch (error) {
+      return [result('pools', ctx.layout.applicationsConfig, 'Skipped', `module folders unknown: ${errorText(error)}`, 'see check applications')];
+    }
+    const apps = await ctx.facts.iisApplications();
+    const poolNames = new Set([...declaredPools, ...apps.filter((a) => folders.some((f) => samePath(a.physicalPath, f) || isInside(a.physicalPath, f))).map((a) => a.appPool)].map((p) => p.toLowerCase()));
+    const pools = (await ctx.facts.pools()).filter((p) => poolNames.has(p.name.toLowerCase()));
+    const services = (await ctx.facts.services()).filter((s) =>
+      declaredServices.some((n) => n.toLowerCase() === s.name.toLowerCase()) || folders.some((f) => isInside(serviceExecutable(s.binaryPath), f)));
+
+    type Stopped = { kind: 'pool' | 'service'; name: string; detail: string };
+    const stopped: Stopped[] = [
+      ...pools.filter((p) => p.state === 'Stopped').map((p) => ({ kind: 'pool' as const, name: p.name, detail: `IIS application pool ${p.name} serving a module is Stopped` })),
+      ...services.filter((s) => s.state === 'Stopped' && s.startMode !== 'Disabled' && s.startMode !== 'Manual')
+        .map((s) => ({ kind: 'service' as const, name: s.name, detail: `module service ${s.name} (${s.displayName}, start mode ${s.startMode}) is Stopped` })),
+    ];
+    const manual = services.filter((s) => s.state === 'Stopped' && s.startMode === 'Manual');
+    const records: RepairResultRecord[] = manual.map((s) => result('pools', s.name, 'Warning', `module service ${s.name} is Stopped with start mode Manual`, `start it if it should run: sc.exe start ${s.name}`));
+    if (stopped.length === 0) {
+      if (records.length === 0) records.push(result('pools', `${pools.length} pool(s), ${services.length} service(s)`, 'Ok', `every pool and service serving a module runs${pools.length + services.length ? ` (${[...pools.map((p) => `${p.name} ${p.state}`), ...services.map((s) => `${s.name} ${s.state}`)].join(', ')})` : ''}`));
+      return records;
+    }
+    const install = await ctx.facts.runningInstall();
+    const platform = await ctx.facts.platform();
+    for (const s of stopped) {
+      const action = s.kind === 'pool' ? `start pool ${s.name}` : `start service ${s.name}`;
+      if (install) {
+        records.push(result('pools', s.name, 'Skipped', `${s.detail}, but an install is running (${describeLock(install)}): it restarts what it stopped`));
+        continue;
+      }
+      if (!options.fix) {
+        records.push(result('pools', s.name, fixedOr(options), `${s.detail} and no install is running`, action));
+        continue;
+      }
+      try {
+        if (s.kind === 'pool') await platform.iis.startPool(s.name);
+        else await platform.services.start(s.name);
+        records.push(result('pools', s.name, 'Fixed', `${s.detail} and no install was running`, s.kind === 'pool' ? `started pool ${s.name}` : `started service ${s.name}`));
+      } catch (error) {
+        records.push(result('pools', s.name, 'Failed', `${s.detail}; ${action} failed: ${errorText(error)}`, s.kind === 'pool' ? 'see the System event log (WAS source) for why the pool does not start' : 'see the Application event log for why the service does not start'));
+      }
+    }
+    return records;
+  },
+};

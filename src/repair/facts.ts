@@ -1,0 +1,100 @@
+// What several checks need to know, gathered once per repair run (lazily: a check that is not
+// selected costs nothing). Every getter is memoised; errors are memoised too, so each check can
+// report the same failure in its own words.
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { ApplicationEntry } from '../config/applications';
+import type { Context } from '../cli/context';
+import { readApplications, serviceExecutable } from '../discovery/discover';
+import { MANIFEST_FILE } from '../core/package-manifest';
+import { loadFeed } from '../check/run-check';
+import type { VerifiedIndex } from '../feed/types';
+import type { IisApplication, Platform, ServiceInfo, AppPool } from '../platform/types';
+import { iisModule, serviceModule, undeclaredModules, type RunningModule } from './decisions';
+import { readInstallLockFile, type InstallLockInfo } from './install-lock';
+
+function memo<T>(compute: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => (promise ??= compute());
+}
+
+export interface Inventory {
+  declared: ApplicationEntry[];
+  running: RunningModule[];
+  undeclared: RunningModule[];
+}
+
+export interface RepairFacts {
+  platform(): Promise<Platform>;
+  applications(): Promise<ApplicationEntry[]>;
+  iisApplications(): Promise<IisApplication[]>;
+  pools(): Promise<AppPool[]>;
+  services(): Promise<ServiceInfo[]>;
+  /** Modules running on the server vs applicationspath.config. */
+  inventory(): Promise<Inventory>;
+  /** The install lock when an install is running now (a lock left by a dead process is not one). */
+  runningInstall(): Promise<InstallLockInfo | undefined>;
+  /** Probes the portal now (not memoised: the service check restarts it and probes again). */
+  probePortal(timeoutMs?: number): Promise<PortalProbe>;
+  portalUrl(): Promise<string>;
+  /** The feed's index, fetched and verified (signature, trusted key, expiry, rollback). */
+  feed(): Promise<VerifiedIndex>;
+}
+
+export interface PortalProbe { answers: boolean; detail: string }
+
+/** GET on the portal's root; any HTTP answer below 500 means it is up. */
+export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
+  return new Promise((resolve) => {
+    const request = http.get(url, { timeout: timeoutMs, headers: { Host: 'localhost' } }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status < 500 ? { answers: true, detail: `${url} answered HTTP ${status}` } : { answers: false, detail: `${url} answered HTTP ${status}` });
+    });
+    request.on('timeout', () => {
+      request.destroy();
+      resolve({ answers: false, detail: `${url} did not answer within ${timeoutMs} ms` });
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      resolve({ answers: false, detail: `${url} does not answer (${error.code ?? error.message})` });
+    });
+  });
+}
+
+export function createRepairFacts(ctx: Context): RepairFacts {
+  const platform = memo(() => ctx.platform());
+  const applications = memo(() => readApplications(ctx.layout));
+  const iisApplications = memo(async () => (await platform()).iis.listApplications());
+  const pools = memo(async () => (await platform()).iis.listPools());
+  const services = memo(async () => (await platform()).services.list());
+  const portalUrl = memo(async () => `http://127.0.0.1:${(await ctx.config()).portalPort}/`);
+
+  const inventory = memo(async (): Promise<Inventory> => {
+    const declared = await applications();
+    const running: RunningModule[] = [];
+    for (const app of await iisApplications()) {
+      const hasManifest = await fs.stat(ctx.pathApi.join(app.physicalPath, MANIFEST_FILE)).then(() => true, () => false);
+      const module = iisModule(app, hasManifest);
+      if (module) running.push(module);
+    }
+    for (const service of await services()) {
+      const exe = serviceExecutable(service.binaryPath);
+      const module = serviceModule(service, exe, ctx.pathApi.dirname(exe));
+      if (module) running.push(module);
+    }
+    return { declared, running, undeclared: undeclaredModules(running, declared.map((d) => d.path)) };
+  });
+
+  return {
+    platform,
+    applications,
+    iisApplications,
+    pools,
+    services,
+    inventory,
+    runningInstall: memo(() => readInstallLockFile(ctx.layout.installLock)),
+    probePortal: async (timeoutMs = 2000) => probeHttp(await portalUrl(), timeoutMs),
+    portalUrl,
+    feed: memo(async () => (await loadFeed(ctx)).verified),
+  };
+}

@@ -1,0 +1,78 @@
+// Repair (SPEC §8, issue 6): every check of the seed's "Que faire si ?" section, in order. Each
+// check reports Altazion.RepairResult records and fixes what it safely can; with dryRun nothing
+// changes and fixable problems are reported as WouldFix.
+import type { Context } from '../cli/context';
+import { AltazionError } from '../core/errors';
+import type { RepairResultRecord } from '../core/records';
+import { appOfflineCheck } from './checks/app-offline';
+import { applicationsCheck } from './checks/applications';
+import { diskCheck } from './checks/disk';
+import { feedCheck } from './checks/feed';
+import { freshnessCheck } from './checks/freshness';
+import { journalCheck } from './checks/journal';
+import { locksCheck } from './checks/locks';
+import { poolsCheck } from './checks/pools';
+import { portalCheck } from './checks/portal';
+import { rightsCheck } from './checks/rights';
+import { serviceCheck } from './checks/service';
+import { createRepairFacts } from './facts';
+import { errorText, result, type RepairCheck, type RepairContext } from './types';
+
+export type { RepairCheck, RepairContext, RepairRunOptions } from './types';
+
+/** The checks in the order they run: the updater itself, then what it sees, then the modules. */
+const CHECKS: readonly RepairCheck[] = [
+  serviceCheck,
+  portalCheck,
+  feedCheck,
+  freshnessCheck,
+  applicationsCheck,
+  rightsCheck,
+  locksCheck,
+  appOfflineCheck,
+  poolsCheck,
+  journalCheck,
+  diskCheck,
+];
+
+/** Stable ids, in order: service, portal, feed, freshness, applications, rights, locks, app-offline, pools, journal, disk. */
+export const REPAIR_CHECKS: readonly string[] = CHECKS.map((c) => c.id);
+
+export function describeChecks(): Array<{ id: string; describe: string }> {
+  return CHECKS.map((c) => ({ id: c.id, describe: c.describe }));
+}
+
+export interface RepairOptions {
+  /** Check ids to run (default: all), case-insensitive. */
+  checks?: string[];
+  dryRun: boolean;
+  /** Called with each record as soon as it is known (the CLI streams them). */
+  onRecord?: (record: RepairResultRecord) => void;
+}
+
+export async function runRepair(ctx: Context, options: RepairOptions): Promise<RepairResultRecord[]> {
+  const wanted = (options.checks ?? []).map((c) => c.trim().toLowerCase()).filter(Boolean);
+  const unknown = wanted.filter((c) => !REPAIR_CHECKS.includes(c));
+  if (unknown.length > 0) {
+    throw new AltazionError('E_USAGE', `--check: "${unknown.join('", "')}" is not a repair check (${REPAIR_CHECKS.join(', ')})`, { target: unknown[0] });
+  }
+  const selected = wanted.length > 0 ? CHECKS.filter((c) => wanted.includes(c.id)) : CHECKS;
+  const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx) };
+  const runOptions = { dryRun: options.dryRun, fix: !options.dryRun };
+  const records: RepairResultRecord[] = [];
+  for (const check of selected) {
+    let produced: RepairResultRecord[];
+    try {
+      produced = await check.run(rctx, runOptions);
+    } catch (error) {
+      // One broken check must not hide the others: it becomes a Failed record.
+      const target = error instanceof AltazionError && error.target ? error.target : ctx.root;
+      produced = [result(check.id, target, 'Failed', errorText(error), error instanceof AltazionError && error.hint ? error.hint : '')];
+    }
+    for (const record of produced) {
+      records.push(record);
+      options.onRecord?.(record);
+    }
+  }
+  return records;
+}

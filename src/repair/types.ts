@@ -1,0 +1,36 @@
+// Shapes shared by the repair checks (SPEC §8). A check is a small object: an id and a run()
+// that returns Altazion.RepairResult records. Decisions live in decisions.ts (pure); checks do the
+// effects through the platform and the file system.
+import type { Context } from '../cli/context';
+import type { RepairResultRecord, RepairStatus } from '../core/records';
+import type { RepairFacts } from './facts';
+
+export interface RepairRunOptions {
+  /** Report WouldFix and change nothing. */
+  dryRun: boolean;
+  /** Apply the fixes (false with --dry-run). */
+  fix: boolean;
+}
+
+/** The command context plus the facts gathered once per repair run and shared by the checks. */
+export type RepairContext = Context & { readonly facts: RepairFacts };
+
+export interface RepairCheck {
+  readonly id: string;
+  /** One line for --help. */
+  readonly describe: string;
+  run(ctx: RepairContext, options: RepairRunOptions): Promise<RepairResultRecord[]>;
+}
+
+export function result(Check: string, Target: string, Status: RepairStatus, Detail: string, Action = ''): RepairResultRecord {
+  return { Check, Target, Status, Detail, Action };
+}
+
+/** The status of a problem we know how to fix: WouldFix with --dry-run, else Fixed/Failed by the outcome. */
+export function fixedOr(options: RepairRunOptions): RepairStatus {
+  return options.fix ? 'Fixed' : 'WouldFix';
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
