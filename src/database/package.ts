@@ -1,0 +1,161 @@
+// Reading a database package (a zip from the cache, or an extracted folder): its manifest, its
+// scripts (each checked against the sha256 the manifest lists: a tampered script is refused), and
+// its baselines. The database section may carry, besides `baseline` (the schema after this
+// release), `baselines`: { "<version>": "<path>" } for earlier releases, so that the drift of a
+// database installed at any of them can be measured with the new package alone.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import yauzl from 'yauzl';
+import { AltazionError } from '../core/errors';
+import { MANIFEST_FILE, validateManifest, type DatabaseScriptEntry, type DatabaseSection, type PackageManifest } from '../core/package-manifest';
+import { splitScript, type Batch } from './batches';
+import { parseBaseline, type Baseline } from './catalog';
+import { versionKey } from './plan';
+
+export interface DatabaseSectionEx extends DatabaseSection {
+  /** Baselines of earlier releases: version -> path inside the package. */
+  baselines?: Record<string, string>;
+}
+
+export interface DatabasePackage {
+  /** Zip file or folder, for messages. */
+  source: string;
+  manifest: PackageManifest & { database: DatabaseSectionEx };
+  read(file: string): Promise<Buffer | undefined>;
+}
+
+const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+
+function invalid(source: string, message: string): AltazionError {
+  return new AltazionError('E_PACKAGE_INVALID', `${source}: ${message}`, { target: source });
+}
+
+async function readZip(zipPath: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false });
+  } catch (error) {
+    throw invalid(zipPath, `not a readable zip (${(error as Error).message})`);
+  }
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw invalid(zipPath, `${entry.fileName}: larger than ${MAX_ENTRY_BYTES} bytes`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+      files.set(entry.fileName, Buffer.concat(chunks));
+    }
+  } catch (error) {
+    if (error instanceof AltazionError) throw error;
+    throw invalid(zipPath, `damaged zip (${(error as Error).message})`);
+  } finally {
+    zip.close();
+  }
+  return files;
+}
+
+/** Paths inside the package must stay inside it. */
+function safeRelative(source: string, file: string, field: string): string {
+  const normalized = file.replace(/\\/g, '/');
+  if (normalized.startsWith('/') || /^[a-zA-Z]:/.test(normalized) || normalized.split('/').includes('..')) {
+    throw invalid(source, `${MANIFEST_FILE}: ${field}: "${file}" points outside the package`);
+  }
+  return normalized;
+}
+
+function checkDatabaseManifest(value: unknown, source: string): DatabasePackage['manifest'] {
+  const manifest = validateManifest(value, source);
+  if (manifest.kind !== 'database' || !manifest.database) throw invalid(source, `${MANIFEST_FILE}: kind: not a database package (${manifest.kind})`);
+  const db = manifest.database as DatabaseSectionEx;
+  safeRelative(source, db.baseline, 'database.baseline');
+  db.scripts.forEach((s, i) => safeRelative(source, s.file, `database.scripts[${i}].file`));
+  const ids = new Set<string>();
+  for (const s of db.scripts) {
+    if (ids.has(s.id.toLowerCase())) throw invalid(source, `${MANIFEST_FILE}: database.scripts: duplicate id "${s.id}"`);
+    ids.add(s.id.toLowerCase());
+  }
+  if (db.baselines !== undefined) {
+    if (!db.baselines || typeof db.baselines !== 'object' || Array.isArray(db.baselines)) throw invalid(source, `${MANIFEST_FILE}: database.baselines: must be an object of version: path`);
+    for (const [version, file] of Object.entries(db.baselines)) {
+      if (typeof file !== 'string') throw invalid(source, `${MANIFEST_FILE}: database.baselines.${version}: must be a path`);
+      safeRelative(source, file, `database.baselines.${version}`);
+    }
+  }
+  return manifest as DatabasePackage['manifest'];
+}
+
+/** Opens a database package zip or extracted folder. */
+export async function openDatabasePackage(location: string): Promise<DatabasePackage> {
+  const stat = await fs.stat(location).catch(() => undefined);
+  if (!stat) throw new AltazionError('E_NOT_FOUND', `${location}: no such package`, { target: location });
+  let read: (file: string) => Promise<Buffer | undefined>;
+  if (stat.isDirectory()) {
+    read = async (file) => fs.readFile(path.join(location, ...file.split('/'))).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+  } else {
+    const files = await readZip(location);
+    read = async (file) => files.get(file);
+  }
+  const manifestBytes = await read(MANIFEST_FILE);
+  if (!manifestBytes) throw invalid(location, `no ${MANIFEST_FILE} at the root of the package`);
+  let value: unknown;
+  try {
+    value = JSON.parse(manifestBytes.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw invalid(location, `${MANIFEST_FILE}: not valid JSON (${(error as Error).message})`);
+  }
+  return { source: location, manifest: checkDatabaseManifest(value, location), read };
+}
+
+/** Text of a .sql file: UTF-8 (BOM dropped) or UTF-16 with a BOM, as SSMS saves them. */
+export function decodeSql(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+export interface LoadedScript {
+  entry: DatabaseScriptEntry;
+  text: string;
+  batches: Batch[];
+}
+
+/** A script's text and batches, after checking its sha256 and that it splits cleanly. */
+export async function loadScript(pkg: DatabasePackage, entry: DatabaseScriptEntry): Promise<LoadedScript> {
+  const bytes = await pkg.read(entry.file);
+  if (!bytes) throw invalid(pkg.source, `${entry.file} (script ${entry.id}) is missing from the package`);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha !== entry.sha256.toLowerCase()) {
+    throw new AltazionError('E_PACKAGE_INTEGRITY', `${pkg.source}: ${entry.file} (script ${entry.id}): sha256 ${sha} differs from the manifest (${entry.sha256})`, { target: entry.file });
+  }
+  const text = decodeSql(bytes);
+  const { batches, problems } = splitScript(text);
+  if (problems.length) throw invalid(pkg.source, `${entry.file} (script ${entry.id}): ${problems.map((p) => p.message).join('; ')}`);
+  return { entry, text, batches };
+}
+
+async function readBaselineFile(pkg: DatabasePackage, file: string): Promise<Baseline> {
+  const bytes = await pkg.read(file);
+  if (!bytes) throw invalid(pkg.source, `${file} (baseline) is missing from the package`);
+  try {
+    return parseBaseline(JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')), `${pkg.source}: ${file}`);
+  } catch (error) {
+    throw invalid(pkg.source, `${file}: ${(error as Error).message}`);
+  }
+}
+
+/** The package's own baseline (the schema after its release). */
+export function targetBaseline(pkg: DatabasePackage): Promise<Baseline> {
+  return readBaselineFile(pkg, pkg.manifest.database.baseline);
+}
+
+/** The baseline of an earlier release carried by the package, if any. */
+export async function baselineFor(pkg: DatabasePackage, version: string): Promise<Baseline | undefined> {
+  if (versionKey(version) === versionKey(pkg.manifest.version)) return targetBaseline(pkg);
+  const entry = Object.entries(pkg.manifest.database.baselines ?? {}).find(([v]) => versionKey(v) === versionKey(version));
+  return entry ? readBaselineFile(pkg, entry[1]) : undefined;
+}
