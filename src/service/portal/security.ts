@@ -1,0 +1,102 @@
+// Request admission for the portal (pure decisions; the server applies them). The portal listens on
+// 127.0.0.1 only, but a browser can still be made to talk to it by any web page:
+//  - DNS rebinding: evil.example resolves to 127.0.0.1; the browser sends `Host: evil.example`.
+//    Only loopback names with our port are accepted.
+//  - CSRF: a foreign page POSTs to http://localhost:8080. Actions need a same-origin `Origin`
+//    (mandatory, browsers always send it on POST), no cross-site `Sec-Fetch-Site`, and the
+//    per-process token from the page's <meta name="csrf-token"> in `X-CSRF-Token`.
+import { timingSafeEqual } from 'node:crypto';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export type Decision = { ok: true } | { ok: false; status: 403 | 405; reason: string; allow?: string };
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Splits `name[:port]` (IPv6 in brackets); undefined when malformed. */
+export function parseHostHeader(value: string): { name: string; port?: number } | undefined {
+  const m = /^(\[[0-9a-f:.]+\]|[^\s:[\]/@]+)(?::(\d{1,5}))?$/i.exec(value.trim());
+  if (!m) return undefined;
+  const port = m[2] === undefined ? undefined : Number(m[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  return { name: m[1]!.toLowerCase(), port };
+}
+
+/** Whether a Host header names this portal through a loopback name (a missing port means 80). */
+export function isLoopbackHost(value: string | undefined, listenPort: number): boolean {
+  if (!value) return false;
+  const parsed = parseHostHeader(value);
+  if (!parsed || !LOOPBACK_NAMES.has(parsed.name)) return false;
+  return (parsed.port ?? 80) === listenPort;
+}
+
+/** Whether an Origin header is this portal (http, loopback name, our port). */
+export function isSameOrigin(origin: string | undefined, hostHeader: string | undefined, listenPort: number): boolean {
+  if (!origin || origin === 'null' || !hostHeader) return false;
+  const m = /^http:\/\/([^/]+)$/i.exec(origin.trim());
+  if (!m) return false;
+  if (!isLoopbackHost(m[1], listenPort)) return false;
+  // Same origin: the page was loaded from the very host the request is sent to.
+  const a = parseHostHeader(m[1]!);
+  const b = parseHostHeader(hostHeader);
+  return !!a && !!b && a.name === b.name && (a.port ?? 80) === (b.port ?? 80);
+}
+
+/** Constant-time token comparison. */
+export function tokenMatches(presented: string | undefined, expected: string): boolean {
+  if (!presented || !expected) return false;
+  const a = Buffer.from(presented, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface RequestFacts {
+  method: string;
+  /** Whether the path is an action (state-changing) endpoint. */
+  action: boolean;
+  headers: Headers;
+  listenPort: number;
+  csrfToken: string;
+}
+
+/** Admission of one request: host first (every request), then method, then the action checks. */
+export function admitRequest(facts: RequestFacts): Decision {
+  const host = header(facts.headers, 'host');
+  if (!isLoopbackHost(host, facts.listenPort)) {
+    return { ok: false, status: 403, reason: `Host "${host ?? ''}" is not a loopback name of this portal` };
+  }
+  const method = facts.method.toUpperCase();
+  if (!facts.action) {
+    if (method === 'GET' || method === 'HEAD') return { ok: true };
+    return { ok: false, status: 405, reason: `${method} is not allowed here`, allow: 'GET, HEAD' };
+  }
+  if (method !== 'POST') return { ok: false, status: 405, reason: `${method} on an action: use POST`, allow: 'POST' };
+  const site = header(facts.headers, 'sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') {
+    return { ok: false, status: 403, reason: `Sec-Fetch-Site "${site}": cross-site request refused` };
+  }
+  const origin = header(facts.headers, 'origin');
+  if (!isSameOrigin(origin, host, facts.listenPort)) {
+    return { ok: false, status: 403, reason: origin ? `Origin "${origin}" is not this portal` : 'Origin header missing' };
+  }
+  if (!tokenMatches(header(facts.headers, 'x-csrf-token'), facts.csrfToken)) {
+    return { ok: false, status: 403, reason: 'missing or wrong X-CSRF-Token' };
+  }
+  return { ok: true };
+}
+
+/** Headers on every response: no framing, no sniffing, no referrer, only our own scripts and styles. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};

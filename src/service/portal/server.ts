@@ -1,0 +1,233 @@
+// The portal's HTTP server (node:http, no framework): pages, assets, the JSON API of SPEC §9 and
+// the event stream. Listens on 127.0.0.1 only; every request goes through admitRequest first
+// (Host, then method, then Origin / Sec-Fetch-Site / CSRF token for actions). GET never changes
+// anything: every state change is one of the POST actions below.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AltazionError, toAltazionError } from '../../core/errors';
+import type { Output } from '../../output/output';
+import { FAVICON_SVG, STYLE_CSS } from './assets/style';
+import { APP_JS } from './assets/app-js';
+import { negotiateLanguage, translator, type Lang } from './i18n';
+import { JobManager, type JobSnapshot } from './jobs';
+import { renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
+import { admitRequest, SECURITY_HEADERS } from './security';
+import { encodeSse, encodeSseComment } from './sse';
+import type { JobRequest, PortalBackend } from './types';
+
+export const PORTAL_HOST = '127.0.0.1';
+const MAX_BODY_BYTES = 16 * 1024;
+const KEEPALIVE_MS = 15_000;
+
+/** The state-changing endpoints: POST only, with Origin and CSRF checks. */
+export const ACTION_PATHS: ReadonlySet<string> = new Set(['/api/install', '/api/check', '/api/database/run-script', '/api/database/mark-applied']);
+
+export interface PortalOptions {
+  backend: PortalBackend;
+  /** 0 picks a free port. */
+  port: number;
+  /** A fresh Output for each job (it also goes to the service log). */
+  makeJobOutput: () => Output;
+  version: string;
+  log?: (level: 'info' | 'warning', message: string) => void;
+}
+
+export interface RunningPortal {
+  url: string;
+  port: number;
+  csrfToken: string;
+  jobs: JobManager;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) { super(message); }
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function field(body: Record<string, unknown>, name: string, required: boolean, pattern?: RegExp): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null || value === '') {
+    if (required) throw new HttpError(400, `"${name}" is required`);
+    return undefined;
+  }
+  if (typeof value !== 'string' || value.length > 200 || (pattern && !pattern.test(value))) throw new HttpError(400, `"${name}": invalid value`);
+  return value;
+}
+
+async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(415, 'Content-Type must be application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch {
+    throw new HttpError(400, 'body is not a JSON object');
+  }
+}
+
+export async function startPortal(options: PortalOptions): Promise<RunningPortal> {
+  const { backend } = options;
+  const csrfToken = randomBytes(32).toString('base64url');
+  const log = options.log ?? (() => undefined);
+  const clients = new Set<http.ServerResponse>();
+  let listenPort = options.port;
+
+  const broadcast = (event: string, data: unknown) => {
+    const frame = encodeSse({ event, data });
+    for (const res of clients) res.write(frame);
+  };
+  const jobs = new JobManager(backend, options.makeJobOutput, (event, data) => broadcast(event === 'message' ? 'output' : event, data));
+
+  const send = (res: http.ServerResponse, status: number, type: string, body: string | Buffer, extra: http.OutgoingHttpHeaders = {}) => {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+    res.end(body);
+  };
+  const sendJson = (res: http.ServerResponse, status: number, value: unknown, extra: http.OutgoingHttpHeaders = {}) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), extra);
+
+  const page = async (lang: Lang, id: PageId, body: string) => renderLayout({
+    lang, t: translator(lang), page: id, csrfToken, computerName: await backend.computerName(), version: options.version, body,
+  });
+
+  const jobView = (job: JobSnapshot) => job;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const decision = admitRequest({ method: req.method ?? 'GET', action: ACTION_PATHS.has(path), headers: req.headers, listenPort, csrfToken });
+    if (!decision.ok) {
+      log('warning', `refused ${req.method} ${path}: ${decision.reason}`);
+      sendJson(res, decision.status, { error: decision.reason }, decision.allow ? { Allow: decision.allow } : {});
+      return;
+    }
+    const lang = negotiateLanguage(req.headers['accept-language']);
+    const t = translator(lang);
+    const html = (body: string) => send(res, 200, 'text/html; charset=utf-8', body, { Vary: 'Accept-Language' });
+
+    if (req.method === 'POST') {
+      const body = await readJsonBody(req);
+      if (path === '/api/install') {
+        const request: JobRequest = { kind: 'install', name: field(body, 'name', true, NAME_PATTERN)!, instance: field(body, 'instance', false) ?? '' };
+        const outcome = await jobs.start(request);
+        if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
+        log('info', `install of ${request.name} requested from the portal (job ${outcome.job.id})`);
+        sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
+        return;
+      }
+      if (path === '/api/database/run-script' || path === '/api/database/mark-applied') {
+        const request: JobRequest = {
+          kind: path.endsWith('run-script') ? 'db-script' : 'db-mark-applied',
+          name: 'database',
+          instance: field(body, 'instance', false) ?? '',
+          script: field(body, 'script', true, /^[^\r\n\0]{1,128}$/)!,
+        };
+        const outcome = await jobs.start(request);
+        if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
+        log('info', `${request.kind} ${request.script} requested from the portal (job ${outcome.job.id})`);
+        sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
+        return;
+      }
+      if (path === '/api/check') {
+        sendJson(res, 200, await backend.checkNow());
+        return;
+      }
+    }
+
+    switch (path) {
+      case '/': {
+        const [records, checked] = await Promise.all([backend.modules(), backend.lastCheckedAt()]);
+        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang)));
+        return;
+      }
+      case '/fragment/modules':
+        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig), { Vary: 'Accept-Language' });
+        return;
+      case '/database': {
+        let body: string;
+        try { body = renderDatabasePage(t, await backend.database()); } catch (error) { body = renderDatabasePage(t, undefined, toAltazionError(error).message); }
+        html(await page(lang, 'database', body));
+        return;
+      }
+      case '/history':
+        html(await page(lang, 'history', renderHistoryPage(t, await backend.history(), lang)));
+        return;
+      case '/health': {
+        let body: string;
+        try { body = renderHealthPage(t, await backend.health()); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message); }
+        html(await page(lang, 'health', body));
+        return;
+      }
+      case '/history/log': {
+        const text = await backend.historyLog(url.searchParams.get('id') ?? '');
+        if (text === undefined) { sendJson(res, 404, { error: 'no such log' }); return; }
+        send(res, 200, 'text/plain; charset=utf-8', text);
+        return;
+      }
+      case '/assets/app.js': send(res, 200, 'text/javascript; charset=utf-8', APP_JS); return;
+      case '/assets/style.css': send(res, 200, 'text/css; charset=utf-8', STYLE_CSS); return;
+      case '/assets/favicon.svg':
+      case '/favicon.ico': send(res, 200, 'image/svg+xml', FAVICON_SVG); return;
+      case '/api/modules': sendJson(res, 200, await backend.modules()); return;
+      case '/api/history': sendJson(res, 200, (await backend.history()) ?? []); return;
+      case '/api/health': sendJson(res, 200, (await backend.health()) ?? []); return;
+      case '/api/database': sendJson(res, 200, (await backend.database()) ?? null); return;
+      case '/api/job': sendJson(res, 200, jobs.current() ?? null); return;
+      case '/api/events': {
+        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+        const current = jobs.current();
+        res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [] } }));
+        clients.add(res);
+        const timer = setInterval(() => res.write(encodeSseComment('keep-alive')), KEEPALIVE_MS);
+        res.on('close', () => { clearInterval(timer); clients.delete(res); });
+        return;
+      }
+      default:
+        sendJson(res, 404, { error: `no such page: ${path}` });
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      const status = error instanceof HttpError ? error.status
+        : error instanceof AltazionError && error.code === 'E_NOT_FOUND' ? 404
+        : error instanceof AltazionError && error.exitCode === 2 ? 400 : 500;
+      if (status === 500) log('warning', `portal error on ${req.method} ${req.url}: ${(error as Error).stack ?? error}`);
+      if (res.headersSent) { res.end(); return; }
+      sendJson(res, status, { error: (error as Error).message ?? String(error) });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
+      ? new AltazionError('E_CONFIG', `portal port ${options.port} on ${PORTAL_HOST} is already in use`, { target: String(options.port), hint: 'change <portal port="..."/> in updater.config, or stop the other program' })
+      : error));
+    server.listen(options.port, PORTAL_HOST, () => resolve());
+  });
+  listenPort = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${listenPort}/`;
+  log('info', `portal listening on http://${PORTAL_HOST}:${listenPort}/`);
+
+  return {
+    url,
+    port: listenPort,
+    csrfToken,
+    jobs,
+    close: async () => {
+      for (const res of clients) res.end();
+      clients.clear();
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    },
+  };
+}

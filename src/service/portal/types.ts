@@ -1,0 +1,68 @@
+// What the portal needs from the rest of the product, as one interface: the server and its tests
+// do not depend on how installs, history, repair or the database are implemented. The real
+// implementation is backend.ts (wired to src/install, src/repair, src/database).
+import type { DatabaseScriptRecord, InstallResultRecord, RepairResultRecord, UpdateRecord } from '../../core/records';
+import type { Output } from '../../output/output';
+
+/** Who holds the install lock (same shape as src/install/lock.ts LockOwner). */
+export interface LockOwnerView {
+  pid: number;
+  user: string;
+  host: string;
+  requestedBy: string;
+  startedAt: string;
+  description: string;
+}
+
+export interface HistoryEntryView extends InstallResultRecord {
+  /** Stable id for the log link. */
+  Id: string;
+}
+
+export interface DatabaseScriptView extends DatabaseScriptRecord {
+  /** The script's T-SQL, for review before running it. */
+  Content?: string;
+}
+
+export interface DatabaseView {
+  /** Whether the database module is declared on this server. */
+  installed: boolean;
+  installedVersion?: string;
+  availableVersion?: string;
+  customized: boolean;
+  drift: { modified: string[]; missing: string[]; extra: string[] };
+  scripts: DatabaseScriptView[];
+}
+
+export type JobKind = 'install' | 'db-script' | 'db-mark-applied';
+
+export interface JobRequest {
+  kind: JobKind;
+  name: string;
+  instance?: string;
+  /** Script id for db-script / db-mark-applied. */
+  script?: string;
+}
+
+export interface PortalBackend {
+  computerName(): Promise<string>;
+  modules(): Promise<UpdateRecord[]>;
+  /** When status.xml was last written by a check (ISO), if ever. */
+  lastCheckedAt(): Promise<string | undefined>;
+  /** Install history, newest first; undefined when this build has none. */
+  history(): Promise<HistoryEntryView[] | undefined>;
+  /** The log text of one history entry. */
+  historyLog(id: string): Promise<string | undefined>;
+  /** The repair checks in dry-run; undefined when this build has none. */
+  health(): Promise<RepairResultRecord[] | undefined>;
+  /** The database case; undefined when this build has none. */
+  database(): Promise<DatabaseView | undefined>;
+  /** Who holds the install lock shared with the CLI and the cmdlets, if anyone. */
+  lockOwner(): Promise<LockOwnerView | undefined>;
+  /** Runs one job (install, database script, mark applied) reporting through `output`. */
+  runJob(job: JobRequest, output: Output, signal: AbortSignal): Promise<InstallResultRecord[]>;
+  /** A feed check now (joins a running one). */
+  checkNow(): Promise<{ ok: boolean; error?: string }>;
+  /** The instance layout's applicationspath.config (named in the "no module" message). */
+  readonly applicationsConfig: string;
+}
