@@ -1,0 +1,299 @@
+// Verified package downloads into the cache (bin/updates/cache):
+//  - stream to `<cache>/<name>.partial`, hashing (sha256) every byte as it is written, never
+//    holding the file in memory;
+//  - resume after an interruption with a Range request from the partial's length (the partial is
+//    re-hashed first so the digest covers the whole file); a 200 answer to a range restarts at 0;
+//  - capped at the signed size: a server announcing another size, or sending one byte too many,
+//    is rejected at once;
+//  - renamed to `<cache>/<name>` only once size and sha256 match the signed index; a bad partial
+//    is deleted; a cached file is re-hashed before being trusted again.
+// Retries with exponential backoff on dropped connections, stalls and 5xx answers.
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AltazionError } from '../core/errors';
+import { unsafePackagePathReason } from './index-schema';
+import { isRetryable } from './source';
+import type { DownloadProgress, FeedSource, ReleaseEntry } from './types';
+
+export interface DownloadOptions {
+  source: FeedSource;
+  /** The release as the verified index lists it: package path, size and sha256 are the contract. */
+  release: ReleaseEntry;
+  cacheDir: string;
+  /** Called as bytes arrive (at most every ~100 ms) and once at the end. */
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  /** Extra attempts after a dropped connection, a stall or a 5xx answer (default 4). */
+  retries?: number;
+  /** First backoff delay, doubled on each retry (default 500 ms, capped at 30 s). */
+  retryDelayMs?: number;
+  /** A connection that delivers nothing for this long is dropped and retried (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface DownloadResult {
+  /** Verified file in the cache. */
+  path: string;
+  size: number;
+  sha256: string;
+  /** True when a verified cached copy was used and nothing was downloaded. */
+  fromCache: boolean;
+  /** Bytes taken over from an earlier partial download. */
+  resumedFrom: number;
+  /** Requests made (0 when served from the cache). */
+  requests: number;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Where a release lands in the cache: the package's file name. */
+export function cachePathFor(cacheDir: string, release: ReleaseEntry): string {
+  return path.join(cacheDir, path.posix.basename(release.package));
+}
+
+export function partialPathFor(cacheDir: string, release: ReleaseEntry): string {
+  return cachePathFor(cacheDir, release) + '.partial';
+}
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Feeds a file's bytes into `hash` (streaming). */
+async function hashInto(file: string, hash: Hash): Promise<void> {
+  await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), new Writable({
+    write(chunk: Buffer, _encoding, callback) { hash.update(chunk); callback(); },
+  }));
+}
+
+/** Whether a file has exactly the signed size and sha256. */
+export async function isVerifiedFile(file: string, release: ReleaseEntry): Promise<boolean> {
+  const size = await sizeOf(file);
+  if (size !== release.size) return false;
+  const hash = createHash('sha256');
+  await hashInto(file, hash);
+  return hash.digest('hex') === release.sha256.toLowerCase();
+}
+
+/** The verified cached file for a release, or undefined when it is not (correctly) in the cache. */
+export async function findCachedPackage(cacheDir: string, release: ReleaseEntry): Promise<string | undefined> {
+  const file = cachePathFor(cacheDir, release);
+  return (await isVerifiedFile(file, release)) ? file : undefined;
+}
+
+class IntegrityError extends AltazionError {}
+
+/**
+ * Writes chunks at the end of the partial file and hashes them in the same order, so the digest
+ * always covers exactly the bytes on disk. Refuses any byte beyond the signed size.
+ */
+class PartialWriter extends Writable {
+  constructor(
+    private readonly handle: FileHandle,
+    public position: number,
+    private readonly cap: number,
+    private readonly hash: Hash,
+    private readonly onBytes: () => void,
+    private readonly tooMany: (received: number) => AltazionError,
+    private readonly diskError: (error: Error) => AltazionError,
+  ) {
+    super({ highWaterMark: 4 * 1024 * 1024 });
+  }
+
+  private writeChunks(chunks: Buffer[], callback: (error?: Error | null) => void): void {
+    let length = 0;
+    for (const c of chunks) length += c.length;
+    if (this.position + length > this.cap) {
+      callback(this.tooMany(this.position + length));
+      return;
+    }
+    for (const c of chunks) this.hash.update(c);
+    const at = this.position;
+    this.position += length;
+    this.handle.writev(chunks, at).then(() => { this.onBytes(); callback(); }, (error: Error) => callback(this.diskError(error)));
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeChunks([chunk], callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.writeChunks(chunks.map((c) => c.chunk), callback);
+  }
+}
+
+/** Downloads and verifies one package into the cache; see the file comment for the guarantees. */
+export async function downloadPackage(options: DownloadOptions): Promise<DownloadResult> {
+  const { source, release, cacheDir, signal } = options;
+  const retries = options.retries ?? 4;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const what = `${source.location.replace(/[\\/]+$/, '')}/${release.package}`;
+  const unsafe = unsafePackagePathReason(release.package);
+  if (unsafe) throw new AltazionError('E_FEED_INVALID', `${release.package}: ${unsafe}`, { target: what });
+  const expectedSha = release.sha256.toLowerCase();
+  const integrity = (problem: string) => new IntegrityError('E_PACKAGE_INTEGRITY', `${what}: ${problem}`, {
+    target: what, hint: 'the package differs from what the publisher signed (corrupted or tampered); nothing was installed or cached',
+  });
+
+  await mkdir(cacheDir, { recursive: true });
+  const finalPath = cachePathFor(cacheDir, release);
+  const partialPath = partialPathFor(cacheDir, release);
+
+  // Already there and still intact: nothing to download.
+  const cachedSize = await sizeOf(finalPath);
+  if (cachedSize !== undefined) {
+    if (await isVerifiedFile(finalPath, release)) {
+      options.onProgress?.({ received: release.size, total: release.size });
+      return { path: finalPath, size: release.size, sha256: expectedSha, fromCache: true, resumedFrom: 0, requests: 0 };
+    }
+    await rm(finalPath, { force: true });
+  }
+
+  let lastReport = 0;
+  const report = (received: number, force = false) => {
+    if (!options.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
+    lastReport = now;
+    options.onProgress({ received, total: release.size });
+  };
+  const diskError = (error: Error) => new AltazionError('E_DOWNLOAD', `${partialPath}: cannot write the download (${(error as NodeJS.ErrnoException).code ?? error.message})`, {
+    target: partialPath, cause: error, hint: 'check free space and rights on the cache folder',
+  });
+
+  let hash = createHash('sha256');
+  let offset = 0;
+  const partialSize = await sizeOf(partialPath);
+  if (partialSize !== undefined) {
+    if (partialSize > release.size) {
+      await rm(partialPath, { force: true });
+    } else {
+      // Resume: the digest must cover the bytes already there.
+      await hashInto(partialPath, hash);
+      offset = partialSize;
+    }
+  }
+  const resumedFrom = offset;
+
+  let requests = 0;
+  let lastError: unknown;
+  let attempt = 0;
+  // Two passes at most: when a file resumed from an earlier partial does not verify, the earlier
+  // bytes may be the bad ones, so it is discarded and downloaded once more from scratch.
+  for (let pass = 0; ; pass++) {
+    for (; offset < release.size; attempt++) {
+      if (attempt > 0) {
+        if (attempt > retries) break;
+        const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), 30_000);
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          break;
+        }
+      }
+      if (signal?.aborted) break;
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let idle: NodeJS.Timeout | undefined;
+      let stalled = false;
+      const armIdle = () => {
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(() => { stalled = true; controller.abort(); }, idleTimeoutMs);
+      };
+      let handle: FileHandle | undefined;
+      try {
+        requests++;
+        armIdle();
+        const opened = await source.openStream(release.package, offset, controller.signal);
+        if (opened.start !== offset) {
+          if (opened.start !== 0) {
+            opened.stream.destroy();
+            throw new AltazionError('E_DOWNLOAD', `${what}: asked for bytes from ${offset}, got a stream starting at ${opened.start}`, { target: what });
+          }
+          // The server ignored the range: start over, hashing from scratch.
+          hash = createHash('sha256');
+          offset = 0;
+        }
+        if (opened.totalSize !== undefined && opened.totalSize !== release.size) {
+          opened.stream.destroy();
+          throw integrity(`the feed serves ${opened.totalSize} bytes, the signed index says ${release.size}`);
+        }
+        try {
+          handle = await open(partialPath, offset === 0 ? 'w' : 'r+');
+        } catch (error) {
+          opened.stream.destroy();
+          throw diskError(error as Error);
+        }
+        const writer = new PartialWriter(handle, offset, release.size, hash, () => {
+          armIdle();
+          report(writer.position);
+        }, (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
+        try {
+          await pipeline(opened.stream, writer);
+        } finally {
+          offset = writer.position;
+        }
+        if (offset < release.size) {
+          lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
+        }
+      } catch (error) {
+        if (error instanceof IntegrityError) {
+          controller.abort();
+          await handle?.close();
+          handle = undefined;
+          await rm(partialPath, { force: true });
+          throw error;
+        }
+        if (signal?.aborted) break;
+        // Plain errors come from the network (reset, premature close, abort by the idle timer).
+        const networkDrop = !(error instanceof AltazionError) || stalled;
+        if (!networkDrop && !isRetryable(error)) throw error;
+        lastError = stalled
+          ? new AltazionError('E_DOWNLOAD', `${what}: no data for ${Math.round(idleTimeoutMs / 1000)} s after ${offset} of ${release.size} bytes`, { target: what })
+          : error;
+      } finally {
+        if (idle) clearTimeout(idle);
+        signal?.removeEventListener('abort', onAbort);
+        await handle?.close();
+      }
+    }
+
+    if (offset < release.size) {
+      if (signal?.aborted) {
+        throw new AltazionError('E_DOWNLOAD', `${what}: download cancelled after ${offset} of ${release.size} bytes (kept to resume later)`, { target: what, cause: signal.reason });
+      }
+      const cause = lastError instanceof AltazionError ? lastError : undefined;
+      const detail = cause ? cause.message : `${what}: ${describe(lastError)}`;
+      throw new AltazionError(cause?.code === 'E_FEED_UNREACHABLE' ? 'E_FEED_UNREACHABLE' : 'E_DOWNLOAD',
+        `${detail} (gave up after ${requests} request${requests > 1 ? 's' : ''}; ${offset} of ${release.size} bytes kept to resume)`,
+        { target: what, cause: lastError, hint: cause?.hint ?? 'check the network; the next run resumes where this one stopped' });
+    }
+
+    const digest = hash.digest('hex');
+    if (digest === expectedSha) {
+      await rename(partialPath, finalPath);
+      report(release.size, true);
+      return { path: finalPath, size: release.size, sha256: digest, fromCache: false, resumedFrom, requests };
+    }
+    await rm(partialPath, { force: true });
+    if (pass > 0 || resumedFrom === 0) throw integrity(`sha256 is ${digest}, the signed index says ${expectedSha}`);
+    hash = createHash('sha256');
+    offset = 0;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

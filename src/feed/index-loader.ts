@@ -1,0 +1,119 @@
+// Loads the feed's index and accepts it only when it is signed by a trusted key, follows the
+// schema, has not expired and is not older than the last index accepted (rollback). The last
+// accepted version lives in bin/updates/feed-state.json, written (temp file + rename) only after
+// an index passed every check.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AltazionError, configError } from '../core/errors';
+import type { TrustedKey } from '../config/updater-config';
+import { checkNoRollback, checkNotExpired, parseReleaseIndex } from './index-schema';
+import { MAX_SIGNATURE_FILE_BYTES, verifyIndexSignature } from './signature';
+import { isNotFound } from './source';
+import { INDEX_FILE, SIGNATURE_FILE, type FeedSource, type VerifiedIndex } from './types';
+
+export const MAX_INDEX_BYTES = 16 * 1024 * 1024;
+
+export interface LoadIndexOptions {
+  source: FeedSource;
+  trustedKeys: readonly TrustedKey[];
+  now: Date;
+  /** From readFeedState(); undefined when no index was ever accepted. */
+  lastAcceptedVersion?: number;
+  /** Names updater.config in messages about a malformed trusted key. */
+  configFile?: string;
+}
+
+/** Reads the index and its signature through the source and verifies everything; nothing is written. */
+export async function loadVerifiedIndex(options: LoadIndexOptions): Promise<VerifiedIndex> {
+  const { source, trustedKeys, now } = options;
+  const location = source.location;
+  let indexBytes: Buffer;
+  try {
+    indexBytes = await source.readFile(INDEX_FILE, MAX_INDEX_BYTES);
+  } catch (error) {
+    if (isNotFound(error)) {
+      throw new AltazionError('E_FEED_INVALID', `${INDEX_FILE}: not found in the feed ${location}`, { target: location, hint: 'check the feed location in updater.config', cause: error });
+    }
+    throw error;
+  }
+  let signatureBytes: Buffer | undefined;
+  try {
+    signatureBytes = await source.readFile(SIGNATURE_FILE, MAX_SIGNATURE_FILE_BYTES);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  // Signature first: nothing in an unsigned or tampered index is looked at.
+  const { keyId } = verifyIndexSignature(indexBytes, signatureBytes, trustedKeys, location, options.configFile);
+  const index = parseReleaseIndex(indexBytes, location);
+  checkNotExpired(index, now, location);
+  checkNoRollback(index, options.lastAcceptedVersion, location);
+  return { index, keyId, location };
+}
+
+// ---------------------------------------------------------------------------------------------
+// bin/updates/feed-state.json
+
+export interface FeedState {
+  /** Highest index version ever accepted: a lower one is refused as a rollback. */
+  lastAcceptedIndexVersion: number;
+  acceptedAt: string;
+  location: string;
+  keyId: string;
+}
+
+/** Reads the feed state; undefined when the file does not exist. A corrupt file is reported, not ignored (ignoring it would re-open rollbacks). */
+export async function readFeedState(file: string): Promise<FeedState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw configError(file, '(file)', `cannot read (${(error as Error).message})`);
+  }
+  const hint = 'delete the file to accept the feed\'s current index version again';
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
+  } catch (error) {
+    throw configError(file, '(document)', `not valid JSON (${(error as Error).message})`, hint);
+  }
+  const v = doc?.lastAcceptedIndexVersion;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw configError(file, 'lastAcceptedIndexVersion', `must be a positive integer, got ${JSON.stringify(v)}`, hint);
+  return {
+    lastAcceptedIndexVersion: v,
+    acceptedAt: String(doc.acceptedAt ?? ''),
+    location: String(doc.location ?? ''),
+    keyId: String(doc.keyId ?? ''),
+  };
+}
+
+/** Writes a JSON file atomically: a temp file in the same folder, then a rename over the target. */
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, content, { flush: true });
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Records a fully verified index as the last accepted one. Never lowers the recorded version
+ * (two processes may check concurrently). Returns the state now on disk.
+ */
+export async function recordAcceptedIndex(file: string, verified: VerifiedIndex, now: Date): Promise<FeedState> {
+  const current = await readFeedState(file).catch(() => undefined);
+  if (current && current.lastAcceptedIndexVersion >= verified.index.indexVersion) return current;
+  const state: FeedState = {
+    lastAcceptedIndexVersion: verified.index.indexVersion,
+    acceptedAt: now.toISOString(),
+    location: verified.location,
+    keyId: verified.keyId,
+  };
+  await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
+  return state;
+}

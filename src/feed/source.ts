@@ -1,0 +1,329 @@
+// Where feed files come from (FeedSource in ./types):
+//  - http(s): node-fetch, proxy from updater.config first, else HTTPS_PROXY / HTTP_PROXY (NO_PROXY
+//    honoured). The environment is passed in, never read here, so tests and the service decide.
+//  - a folder or UNC path (air-gapped sites), read with fs streams.
+// Errors are AltazionError E_FEED_UNREACHABLE naming the URL / path and the HTTP status; a
+// FeedRequestError also says whether retrying could help and whether the file is simply absent.
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Agent } from 'node:http';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import fetch, { type Response } from 'node-fetch';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { AltazionError, type ErrorCode } from '../core/errors';
+import type { FeedSource, FeedStream } from './types';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface FeedSourceOptions {
+  /** Proxy URL from updater.config; wins over the environment. */
+  proxy?: string;
+  /** Environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, lower-case variants). Pass process.env at the edge. */
+  env?: Env;
+  /** Time allowed to connect and receive the response headers (default 30 s). */
+  timeoutMs?: number;
+  /** Read buffer of the streams (default 1 MiB: fewer, larger chunks for big packages). */
+  highWaterMark?: number;
+}
+
+export class FeedRequestError extends AltazionError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly details: { target: string; status?: number; retryable: boolean; notFound?: boolean; hint?: string; cause?: unknown },
+  ) {
+    super(code, message, { target: details.target, hint: details.hint, cause: details.cause });
+  }
+  get retryable(): boolean { return this.details.retryable; }
+  get notFound(): boolean { return this.details.notFound === true; }
+  get status(): number | undefined { return this.details.status; }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof FeedRequestError && error.notFound;
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof FeedRequestError && error.retryable;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+
+function tooLarge(target: string, maxBytes: number): AltazionError {
+  return new AltazionError('E_FEED_INVALID', `${target}: larger than the ${maxBytes} bytes allowed for this file`, { target });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proxy selection (pure)
+
+function envValue(env: Env, name: string): string | undefined {
+  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
+  return value && value.trim() ? value.trim() : undefined;
+}
+
+/** Whether NO_PROXY (comma/space separated: `*`, host, `.suffix`, `host:port`, IP) excludes the URL. */
+export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return noProxy.split(/[\s,]+/).filter(Boolean).some((raw) => {
+    const entry = raw.toLowerCase();
+    if (entry === '*') return true;
+    let [name, entryPort] = [entry, undefined as string | undefined];
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, ''));
+    if (m && !entry.includes('::')) [name, entryPort] = [m[1], m[2]];
+    if (entryPort && entryPort !== port) return false;
+    name = name.replace(/^\*/, '');
+    if (name.startsWith('.')) return host.endsWith(name) || host === name.slice(1);
+    return host === name || host.endsWith('.' + name);
+  });
+}
+
+/** The proxy to use for a URL: updater.config proxy first, then the environment; none when NO_PROXY matches. */
+export function proxyFor(url: URL, options: { proxy?: string; env?: Env } = {}): string | undefined {
+  const env = options.env ?? {};
+  if (bypassesProxy(url, envValue(env, 'no_proxy'))) return undefined;
+  if (options.proxy) return options.proxy;
+  return url.protocol === 'https:' ? envValue(env, 'https_proxy') ?? envValue(env, 'all_proxy') : envValue(env, 'http_proxy') ?? envValue(env, 'all_proxy');
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP(S)
+
+/** Links an optional outer signal and a timeout into one controller. */
+function linkedController(outer: AbortSignal | undefined): AbortController {
+  const controller = new AbortController();
+  if (outer) {
+    if (outer.aborted) controller.abort(outer.reason);
+    else outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+  }
+  return controller;
+}
+
+export class HttpFeedSource implements FeedSource {
+  readonly location: string;
+  private readonly base: URL;
+  private readonly agents = new Map<string, Agent>();
+
+  constructor(location: string, private readonly options: FeedSourceOptions = {}) {
+    const base = new URL(location);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new AltazionError('E_CONFIG', `feed location ${location}: only http(s) URLs are supported`, { target: location });
+    // The location names the feed folder; tolerate a URL that points at the index itself.
+    base.pathname = base.pathname.replace(/\/release-index\.json$/i, '/');
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    base.search = '';
+    base.hash = '';
+    this.base = base;
+    this.location = base.href;
+  }
+
+  urlFor(relativePath: string): URL {
+    // Each segment is encoded, so nothing in an index path can climb out of the feed or add a query.
+    const encoded = relativePath.split('/').map((s) => encodeURIComponent(s)).join('/');
+    return new URL(encoded, this.base);
+  }
+
+  private agentFor(url: URL): Agent | undefined {
+    const proxy = proxyFor(url, this.options);
+    if (!proxy) return undefined;
+    const key = `${url.protocol}|${proxy}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      agent = url.protocol === 'https:' ? new HttpsProxyAgent(proxy, { keepAlive: true }) : new HttpProxyAgent(proxy, { keepAlive: true });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  private async request(relativePath: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<{ response: Response; url: URL; controller: AbortController }> {
+    const url = this.urlFor(relativePath);
+    const controller = linkedController(signal);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
+    try {
+      const response = await fetch(url.href, {
+        headers: { 'accept-encoding': 'identity', 'user-agent': 'altazion-update', ...headers },
+        // Compression would make byte offsets (Range) and sizes meaningless.
+        compress: false,
+        agent: (u: URL) => this.agentFor(u),
+        signal: controller.signal as never,
+        highWaterMark: this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+      });
+      return { response, url, controller };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const proxy = proxyFor(url, this.options);
+      const via = proxy ? ` through proxy ${redact(proxy)}` : '';
+      const reason = timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : describeNetworkError(error);
+      throw new FeedRequestError('E_FEED_UNREACHABLE', `cannot reach ${url.href}${via}: ${reason}`, {
+        target: url.href, retryable: true, cause: error, hint: 'check the feed location in updater.config, the network and the proxy settings',
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private statusError(url: URL, response: Response): FeedRequestError {
+    const status = response.status;
+    response.body?.resume?.();
+    const notFound = status === 404 || status === 410;
+    return new FeedRequestError('E_FEED_UNREACHABLE', `${url.href}: HTTP ${status} ${response.statusText}`.trim(), {
+      target: url.href, status, notFound, retryable: status >= 500 || status === 408 || status === 429,
+      hint: notFound ? 'the file is not in the feed' : status >= 500 ? 'the feed server failed; try again later' : undefined,
+    });
+  }
+
+  async readFile(relativePath: string, maxBytes: number): Promise<Buffer> {
+    const { response, url, controller } = await this.request(relativePath, { 'cache-control': 'no-cache' }, undefined);
+    if (response.status !== 200) throw this.statusError(url, response);
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) { controller.abort(); throw tooLarge(url.href, maxBytes); }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // The index is small: a body that stalls past the timeout is a dead connection.
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > maxBytes) { controller.abort(); throw tooLarge(url.href, maxBytes); }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (error instanceof AltazionError) throw error;
+      throw new FeedRequestError('E_FEED_UNREACHABLE', `${url.href}: connection lost while reading (${describeNetworkError(error)})`, { target: url.href, retryable: true, cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  async openStream(relativePath: string, start: number, signal?: AbortSignal): Promise<FeedStream> {
+    const headers: Record<string, string> = start > 0 ? { range: `bytes=${start}-` } : {};
+    let { response, url } = await this.request(relativePath, headers, signal);
+    if (response.status === 416 && start > 0) {
+      // Our partial is longer than the file the server has now: start over.
+      response.body?.resume?.();
+      ({ response, url } = await this.request(relativePath, {}, signal));
+      start = 0;
+    }
+    if (response.status === 206 && start > 0) {
+      const range = /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(response.headers.get('content-range') ?? '');
+      if (!range || Number(range[1]) !== start) {
+        response.body?.resume?.();
+        throw new FeedRequestError('E_DOWNLOAD', `${url.href}: the server answered the range request for bytes ${start}- with "${response.headers.get('content-range')}"`, { target: url.href, status: 206, retryable: false });
+      }
+      return { stream: response.body as unknown as Readable, start, totalSize: range[3] === '*' ? undefined : Number(range[3]) };
+    }
+    if (response.status === 200) {
+      // A server that ignores Range sends the whole file: the caller restarts from 0.
+      const length = response.headers.get('content-length');
+      return { stream: response.body as unknown as Readable, start: 0, totalSize: length === null ? undefined : Number(length) };
+    }
+    throw this.statusError(url, response);
+  }
+}
+
+function redact(proxy: string): string {
+  try {
+    const u = new URL(proxy);
+    if (u.password) u.password = '***';
+    return u.href;
+  } catch {
+    return proxy;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const e = error as { code?: string; message?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  return code && !String(e?.message).includes(code) ? `${code}: ${e?.message}` : String(e?.message ?? error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folder / UNC path
+
+export class FolderFeedSource implements FeedSource {
+  readonly location: string;
+
+  constructor(folder: string, private readonly options: FeedSourceOptions = {}) {
+    this.location = folder;
+  }
+
+  /** Absolute path of a feed file; the relative path must stay inside the folder. */
+  pathFor(relativePath: string): string {
+    const full = path.resolve(this.location, ...relativePath.split('/'));
+    const root = path.resolve(this.location);
+    const rel = path.relative(root, full);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new AltazionError('E_FEED_INVALID', `${relativePath}: path leaves the feed folder ${this.location}`, { target: this.location });
+    }
+    return full;
+  }
+
+  private fsError(file: string, error: unknown): FeedRequestError {
+    const code = (error as NodeJS.ErrnoException).code;
+    const notFound = code === 'ENOENT' || code === 'ENOTDIR';
+    return new FeedRequestError('E_FEED_UNREACHABLE', `${file}: ${notFound ? 'not found' : `cannot read (${code ?? (error as Error).message})`}`, {
+      target: file, notFound, retryable: code === 'EBUSY' || code === 'ETIMEDOUT' || code === 'EIO', cause: error,
+      hint: notFound ? undefined : 'check the feed folder / share and the rights of the account running the updater',
+    });
+  }
+
+  async readFile(relativePath: string, maxBytes: number): Promise<Buffer> {
+    const file = this.pathFor(relativePath);
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      throw this.fsError(file, error);
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size > maxBytes) throw tooLarge(file, maxBytes);
+      const buffer = Buffer.alloc(size);
+      let read = 0;
+      while (read < size) {
+        const { bytesRead } = await handle.read(buffer, read, size - read, read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return buffer.subarray(0, read);
+    } catch (error) {
+      if (error instanceof AltazionError) throw error;
+      throw this.fsError(file, error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async openStream(relativePath: string, start: number, signal?: AbortSignal): Promise<FeedStream> {
+    const file = this.pathFor(relativePath);
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch (error) {
+      throw this.fsError(file, error);
+    }
+    const from = start > size ? 0 : start;
+    const stream = createReadStream(file, { start: from, highWaterMark: this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, signal });
+    return { stream, start: from, totalSize: size };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Opens the feed named by updater.config's location: an http(s) URL, a file: URL, or a folder / UNC path. */
+export function openFeedSource(location: string, options: FeedSourceOptions = {}): FeedSource {
+  const trimmed = location.trim();
+  if (/^https?:\/\//i.test(trimmed)) return new HttpFeedSource(trimmed, options);
+  if (/^file:\/\//i.test(trimmed)) return new FolderFeedSource(fileURLToPath(trimmed), options);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new AltazionError('E_CONFIG', `feed location "${trimmed}": only http(s) URLs and folder paths are supported`, { target: trimmed });
+  }
+  return new FolderFeedSource(trimmed, options);
+}
