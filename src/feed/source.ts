@@ -123,7 +123,11 @@ export class HttpFeedSource implements FeedSource {
 
   urlFor(relativePath: string): URL {
     // Each segment is encoded, so nothing in an index path can climb out of the feed or add a query.
-    const encoded = relativePath.split('/').map((s) => encodeURIComponent(s)).join('/');
+    const segments = relativePath.split('/');
+    if (segments.some((s) => s === '..' || s === '.')) {
+      throw new AltazionError('E_FEED_INVALID', `${relativePath}: path leaves the feed ${this.location}`, { target: this.location });
+    }
+    const encoded = segments.map((s) => encodeURIComponent(s)).join('/');
     return new URL(encoded, this.base);
   }
 

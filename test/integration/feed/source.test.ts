@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { rm } from 'node:fs/promises';
+import { loadVerifiedIndex } from '../../../src/feed/index-loader';
+import { bypassesProxy, openFeedSource, proxyFor, FolderFeedSource, HttpFeedSource } from '../../../src/feed/source';
+import { startFeedServer } from '../../helpers/feed-server';
+import { makeFeed } from './fixtures';
+
+describe('feed/source proxy selection (pure)', () => {
+  const https = new URL('https://updates.altazion.com/onpremise/');
+  const http = new URL('http://feed.local:8080/');
+
+  it('prefers the updater.config proxy over the environment', () => {
+    expect(proxyFor(https, { proxy: 'http://cfg:3128', env: { HTTPS_PROXY: 'http://env:3128' } })).to.equal('http://cfg:3128');
+  });
+
+  it('uses HTTPS_PROXY for https and HTTP_PROXY for http (lower-case variants too)', () => {
+    const env = { HTTPS_PROXY: 'http://s:1', http_proxy: 'http://p:2' };
+    expect(proxyFor(https, { env })).to.equal('http://s:1');
+    expect(proxyFor(http, { env })).to.equal('http://p:2');
+    expect(proxyFor(http, { env: {} })).to.equal(undefined);
+  });
+
+  it('honours NO_PROXY (also against the configured proxy)', () => {
+    expect(bypassesProxy(https, 'localhost,.altazion.com')).to.equal(true);
+    expect(bypassesProxy(https, 'altazion.com')).to.equal(true);
+    expect(bypassesProxy(https, 'other.com,*.nope')).to.equal(false);
+    expect(bypassesProxy(http, 'feed.local:8080')).to.equal(true);
+    expect(bypassesProxy(http, 'feed.local:9090')).to.equal(false);
+    expect(bypassesProxy(http, '*')).to.equal(true);
+    expect(proxyFor(https, { proxy: 'http://cfg:3128', env: { NO_PROXY: '.altazion.com' } })).to.equal(undefined);
+  });
+});
+
+describe('feed/source factory and proxies', () => {
+  it('opens http(s), file: URLs and folders, and refuses other schemes', () => {
+    expect(openFeedSource('https://x/feed')).to.be.instanceOf(HttpFeedSource);
+    expect(openFeedSource('https://x/feed').location).to.equal('https://x/feed/');
+    expect(openFeedSource('https://x/feed/release-index.json').location).to.equal('https://x/feed/');
+    expect(openFeedSource('/srv/feed')).to.be.instanceOf(FolderFeedSource);
+    expect(openFeedSource('file:///srv/feed').location).to.equal('/srv/feed');
+    expect(() => openFeedSource('ftp://x/feed')).to.throw(/only http\(s\) URLs and folder paths/);
+  });
+
+  it('keeps index paths inside the feed', () => {
+    const source = new HttpFeedSource('http://h/feed/');
+    expect(source.urlFor('packages/a b.zip').href).to.equal('http://h/feed/packages/a%20b.zip');
+    expect(source.urlFor('x?y#z').href).to.equal('http://h/feed/x%3Fy%23z');
+    expect(() => source.urlFor('../x')).to.throw(/leaves the feed/);
+    expect(() => new FolderFeedSource('/srv/feed').pathFor('../etc/passwd')).to.throw(/leaves the feed folder/);
+  });
+
+  it('goes through the proxy from the passed-in environment, and the configured proxy wins', async () => {
+    const feed = await makeFeed([{ module: 'ecommerce', version: '25.10', kind: 'web' }]);
+    // The fault server serves absolute-URI (proxy-style) requests from its folder, so it acts as an HTTP proxy.
+    const proxy = await startFeedServer(feed.feedDir);
+    const dead = await startFeedServer(feed.feedDir);
+    const deadUrl = dead.url;
+    await dead.close();
+    try {
+      const viaEnv = openFeedSource('http://feed.invalid/', { env: { HTTP_PROXY: proxy.url } });
+      const verified = await loadVerifiedIndex({ source: viaEnv, trustedKeys: feed.trusted, now: new Date() });
+      expect(verified.index.indexVersion).to.equal(1);
+      expect(proxy.requests[0].absoluteTarget).to.equal('http://feed.invalid/release-index.json');
+
+      proxy.requests.length = 0;
+      const viaConfig = openFeedSource('http://feed.invalid/', { proxy: proxy.url, env: { HTTP_PROXY: deadUrl } });
+      await loadVerifiedIndex({ source: viaConfig, trustedKeys: feed.trusted, now: new Date() });
+      expect(proxy.requests.map((r) => r.absoluteTarget)).to.include('http://feed.invalid/release-index.json.sig');
+
+      const broken = openFeedSource('http://feed.invalid/', { env: { HTTP_PROXY: deadUrl } });
+      const err = await loadVerifiedIndex({ source: broken, trustedKeys: feed.trusted, now: new Date() }).catch((e) => e);
+      expect(err.code).to.equal('E_FEED_UNREACHABLE');
+      expect(err.message).to.contain('through proxy').and.contain('feed.invalid');
+    } finally {
+      await proxy.close();
+      await rm(feed.root, { recursive: true, force: true });
+    }
+  });
+});
