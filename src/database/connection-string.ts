@@ -19,7 +19,7 @@ export interface ParsedConnection {
   applicationName?: string;
   /** Folder of a sandbox database (`Data Source=(sandbox);AttachDbFilename=<dir>`). */
   attachDbFilename?: string;
-  /** `(sandbox)`: the simulated database of a sandbox server. */
+  /** `(sandbox)` or `sandbox`: the simulated database of a sandbox server. */
   sandbox: boolean;
 }
 
@@ -130,7 +130,8 @@ export function parseConnectionString(text: string): ParsedConnection {
   if (/^tcp:/i.test(rest)) rest = rest.slice(4);
   if (/^(np|lpc|admin):/i.test(rest)) throw new ConnectionStringError(`"${values.get('server')!.key}" uses a protocol other than TCP ("${server}"); use host, host\\instance or host,port`);
   if (/^\(localdb\)/i.test(rest)) throw new ConnectionStringError(`LocalDB ("${server}") is not supported; use a SQL Server Express or full instance`);
-  const sandbox = rest.toLowerCase() === '(sandbox)';
+  // `(sandbox)` always; a plain `sandbox` host only means the simulated database on a sandbox host (flow.ts decides).
+  const sandbox = rest.toLowerCase() === '(sandbox)' || rest.toLowerCase() === 'sandbox';
   let port: number | undefined;
   const comma = rest.lastIndexOf(',');
   if (comma >= 0) {

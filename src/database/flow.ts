@@ -17,8 +17,8 @@ import { impactOfBatches, resolverFrom, type ScriptImpact } from './impact';
 import { JOURNAL_KEY, type JournalRow } from './journal-sql';
 import { baselineFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from './package';
 import { findScript, planDatabase, scriptRecord, versionKey, type DatabasePlan, type DatabaseScriptRecordEx, type PlannedScript } from './plan';
-import type { DatabaseStore } from './store';
-import { ScriptFailedError } from './store';
+import { SandboxStore } from './sandbox-store';
+import { isScriptFailure, type DatabaseStore, type ScriptFailedError } from './store';
 
 /** The part of the CLI context the flows use (tests may pass their own). */
 export type DatabaseContext = Pick<Context, 'layout' | 'output' | 'now' | 'platform'>;
@@ -55,14 +55,14 @@ export async function readDefaultConnection(ctx: DatabaseContext): Promise<{ nam
 export async function openDatabaseStore(ctx: DatabaseContext): Promise<DatabaseStore> {
   const { name, parsed, file } = await readDefaultConnection(ctx);
   const platform = await ctx.platform();
-  const sandboxServer = parsed.sandbox || parsed.host.toLowerCase() === 'sandbox';
+  // `(sandbox)` is never a real server; a server really named `sandbox` is one outside a sandbox host.
+  const sandboxServer = parsed.sandbox && (platform.kind === 'sandbox' || parsed.host.toLowerCase() === '(sandbox)');
   if (sandboxServer) {
     if (platform.kind !== 'sandbox') {
       throw new AltazionError('E_CONFIG', `${file}: <Connection name="${name}"> points at a sandbox database but this is not a sandbox host`, { target: file });
     }
     const folder = parsed.attachDbFilename ?? parsed.database;
     if (!folder) throw new AltazionError('E_CONFIG', `${file}: <Connection name="${name}"> connectionString: a sandbox database needs Initial Catalog=<folder>`, { target: file });
-    const { SandboxStore } = await import('./sandbox-store');
     return new SandboxStore(path.resolve(ctx.layout.config, folder), ctx.now);
   }
   const { MssqlStore } = await import('./mssql-store');
@@ -434,7 +434,7 @@ async function runScripts(ctx: DatabaseContext, a: DatabaseAnalysis, scripts: re
     try {
       await a.store.runScript(p.entry, a.scripts.get(p.entry.id)!.batches);
     } catch (error) {
-      if (!(error instanceof ScriptFailedError)) throw error;
+      if (!isScriptFailure(error)) throw error;
       progress(`${p.entry.id} failed`, (done / scripts.length) * 100, true);
       ctx.output.error(error);
       return error;

@@ -51,6 +51,11 @@ export class ScriptFailedError extends AltazionError {
   }
 }
 
+/** Structural check: survives a module loaded twice (tests mixing require and import). */
+export function isScriptFailure(error: unknown): error is ScriptFailedError {
+  return error instanceof Error && (error as Partial<ScriptFailedError>).code === 'E_DATABASE' && typeof (error as Partial<ScriptFailedError>).failure === 'object';
+}
+
 /** SQL Server's line in a batch -> line in the script. */
 export function scriptLine(batch: Batch, lineInBatch: number | undefined): number | undefined {
   return lineInBatch && lineInBatch > 0 ? batch.startLine + lineInBatch - 1 : undefined;

@@ -1,0 +1,204 @@
+// The database flows end to end on the sandbox store: automatic path, customised database and the
+// admin's manual tools, failures, bad input.
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { instanceLayout } from '../../../src/config/paths';
+import { AltazionError } from '../../../src/core/errors';
+import { MANIFEST_FILE } from '../../../src/core/package-manifest';
+import { silentOutput } from '../../../src/output/output';
+import type { ProtocolMessage } from '../../../src/output/protocol';
+import type { Platform } from '../../../src/platform/types';
+import { computeDrift } from '../../../src/database/drift';
+import {
+  databaseDrift, databaseStatus, installDatabase, listDatabaseScripts, showDatabaseScript, type DatabaseContext,
+} from '../../../src/database/flow';
+import { parseBaseline } from '../../../src/database/catalog';
+import { SandboxStore } from '../../../src/database/sandbox-store';
+import { buildDatabasePackageFiles, createSandboxDatabase } from '../../../src/database/sandbox-fixtures';
+
+const OLD = '25.9.12.3';
+const NEW = '25.10.1.2';
+
+interface World { dir: string; ctx: DatabaseContext; messages: ProtocolMessage[]; pkgDir: string; store: SandboxStore }
+
+async function writeFiles(folder: string, files: Record<string, Buffer | string>): Promise<void> {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(folder, ...name.split('/'));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+  }
+}
+
+async function world(customize: string[] = [], files = buildDatabasePackageFiles(NEW, { previousVersions: [OLD] })): Promise<World> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-db-'));
+  const root = path.join(dir, 'root');
+  const layout = instanceLayout(root);
+  const db = await createSandboxDatabase(path.join(dir, 'host'), { version: OLD, customize });
+  await fs.mkdir(layout.config, { recursive: true });
+  await fs.writeFile(layout.connectionsConfig, `<?xml version="1.0"?>\n<configuration><connections><Connection name="Equihira" default="true" connectionString="${db.connectionString}" /></connections></configuration>\n`);
+  const pkgDir = path.join(dir, 'package');
+  await writeFiles(pkgDir, files);
+  const output = silentOutput();
+  const messages: ProtocolMessage[] = [];
+  output.subscribe((m) => messages.push(m));
+  const platform = { kind: 'sandbox' } as Platform;
+  const ctx: DatabaseContext = { layout, output, now: () => new Date(), platform: async () => platform };
+  return { dir, ctx, messages, pkgDir, store: new SandboxStore(db.folder) };
+}
+
+const warnings = (w: World) => w.messages.filter((m) => m.type === 'log' && m.level === 'warning').map((m) => (m as { message: string }).message);
+
+describe('database flows on the sandbox store', function () {
+  const worlds: World[] = [];
+  const make = async (customize: string[] = [], files?: Record<string, Buffer>) => { const w = await world(customize, files); worlds.push(w); return w; };
+  after(async () => { for (const w of worlds) await fs.rm(w.dir, { recursive: true, force: true }); });
+
+  it('applies every pending script automatically on a standard schema, then is up to date', async () => {
+    const w = await make();
+    const before = await databaseStatus(w.ctx, { package: w.pkgDir });
+    expect(before).to.deep.include({ InstalledVersion: OLD, PackageVersion: NEW, Customized: false, Status: 'UpdateAvailable' });
+    expect(before.PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0002', '2025-10/0003', '2025-10/0004']);
+    expect(before.Extra).to.deep.equal(['dbo.ps_export_compta', 'dbo.tmp_import_clients']);
+
+    const result = await installDatabase(w.ctx, w.pkgDir);
+    expect(result).to.deep.include({ Name: 'database', FromVersion: OLD, ToVersion: NEW, Result: 'Installed', PendingScripts: [] });
+
+    // The catalog now matches the new baseline exactly (customer objects aside) and the journal has every row.
+    const baseline = parseBaseline(JSON.parse(await fs.readFile(path.join(w.pkgDir, 'baselines', `${NEW}.json`), 'utf8')), 'baseline');
+    const drift = computeDrift(await w.store.readCatalog(), baseline);
+    expect(drift.standard).to.equal(true);
+    const journal = await w.store.readJournal();
+    expect(journal.filter((r) => r.version === '25.10' && r.validated && r.executed).map((r) => r.scriptNumber)).to.deep.equal([1, 2, 3, 4]);
+    expect(journal.some((r) => r.isRoot && r.version === NEW && r.validated)).to.equal(true);
+
+    const after = await databaseStatus(w.ctx, { package: w.pkgDir });
+    expect(after).to.deep.include({ InstalledVersion: NEW, Status: 'UpToDate', Customized: false });
+    expect((await installDatabase(w.ctx, w.pkgDir)).Result).to.equal('UpToDate');
+    // The installed baseline is kept for packages that do not carry it.
+    expect(JSON.parse(await fs.readFile(path.join(w.ctx.layout.updates, 'database', 'baseline-25.10.1.2.json'), 'utf8')).version).to.equal(NEW);
+  });
+
+  it('stops a customised database with the report, then lets the admin go script by script', async () => {
+    const w = await make(['E.clients', 'vw_clients_actifs']);
+    const catalogBefore = JSON.stringify(await w.store.readCatalog());
+
+    const manual = await installDatabase(w.ctx, w.pkgDir);
+    expect(manual.Result).to.equal('ManualActionRequired');
+    expect(manual.PendingScripts).to.have.length(4);
+    expect(manual.Message).to.contain('E.clients (Modified)').and.contain('E.vw_clients_actifs (Modified)');
+    expect(warnings(w).join('\n')).to.match(/Script 2025-10\/0001 "E-mail des clients": E\.clients - CUSTOMISED: E\.clients/);
+    expect(JSON.stringify(await w.store.readCatalog())).to.equal(catalogBefore); // nothing ran
+
+    const status = await databaseStatus(w.ctx, { package: w.pkgDir });
+    expect(status).to.deep.include({ Customized: true, Status: 'ManualActionRequired', Modified: ['E.clients', 'E.vw_clients_actifs'] });
+
+    const scripts = await listDatabaseScripts(w.ctx, { package: w.pkgDir });
+    expect(scripts.map((s) => [s.Id, s.Status, s.TouchesCustomizedObjects])).to.deep.equal([
+      ['2025-09/0001', 'Applied', true],
+      ['2025-09/0002', 'Applied', true],
+      ['2025-10/0001', 'Pending', true],
+      ['2025-10/0002', 'Pending', false],
+      ['2025-10/0003', 'Pending', true],
+      ['2025-10/0004', 'Pending', false],
+    ]);
+    expect(scripts[4].CustomizedObjects).to.deep.equal(['E.vw_clients_actifs']);
+
+    const shown = await showDatabaseScript(w.ctx, '2025-10/0002', { package: w.pkgDir });
+    expect(shown.Content).to.contain('CREATE OR ALTER PROCEDURE [E].[ps_commandes_client]');
+    expect(shown.Objects).to.deep.equal(['E.ps_commandes_client']);
+
+    const drift = await databaseDrift(w.ctx, { package: w.pkgDir });
+    expect(drift.find((d) => d.Object === 'E.clients')).to.deep.include({ State: 'Modified', TouchedBy: ['2025-10/0001'] });
+    expect(drift.find((d) => d.Object === 'dbo.ps_export_compta')).to.deep.include({ State: 'Extra' });
+
+    // Run one reviewed script.
+    const one = await installDatabase(w.ctx, w.pkgDir, { script: '2025-10/0002' });
+    expect(one.Result).to.equal('ManualActionRequired');
+    expect(one.PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0003', '2025-10/0004']);
+    const proc = (await w.store.readCatalog()).objects.find((o) => o.name === 'ps_commandes_client')!;
+    expect(proc.definition).to.contain('@depuis');
+
+    // The admin adapted 0001 by hand: record it without running it.
+    const marked = await installDatabase(w.ctx, w.pkgDir, { markApplied: '2025-10/0001' });
+    expect(marked.PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
+    const clients = (await w.store.readCatalog()).objects.find((o) => o.name === 'clients')!;
+    expect(clients.columns!.map((c) => c.name)).not.to.include('cli_email');
+    expect((await listDatabaseScripts(w.ctx, { package: w.pkgDir })).find((s) => s.Id === '2025-10/0001')!.Status).to.equal('AppliedManually');
+    expect(await installDatabase(w.ctx, w.pkgDir, { markApplied: '2025-10/0001' }).catch((e: AltazionError) => e.code)).to.equal('E_USAGE');
+
+    // Export what is left.
+    const exportDir = path.join(w.dir, 'export');
+    const exported = await installDatabase(w.ctx, w.pkgDir, { exportScripts: exportDir });
+    expect(exported.Result).to.equal('ManualActionRequired');
+    const files = (await fs.readdir(exportDir)).sort();
+    expect(files).to.deep.equal(['001 - 2025-10_0003 - Programme de fidélité.sql', '002 - 2025-10_0004 - Index et statistiques (hors transaction).sql', 'report.txt']);
+    const text = await fs.readFile(path.join(exportDir, files[0]), 'utf8');
+    expect(text).to.contain('--mark-applied 2025-10/0003').and.contain('CUSTOMISED objects: E.vw_clients_actifs').and.contain('CREATE TABLE "E"."fidelite"');
+
+    // Force the rest.
+    const forced = await installDatabase(w.ctx, w.pkgDir, { force: true });
+    expect(forced.Result).to.equal('Installed');
+    expect(warnings(w).some((m) => m.includes('--force'))).to.equal(true);
+    expect((await databaseStatus(w.ctx, { package: w.pkgDir })).InstalledVersion).to.equal(NEW);
+  });
+
+  it('rejects an unknown script id and a tampered script before touching anything', async () => {
+    const w = await make(['E.clients']);
+    const err = await installDatabase(w.ctx, w.pkgDir, { script: '2099-01/0001' }).catch((e: AltazionError) => e);
+    expect(err).to.be.instanceOf(AltazionError);
+    expect((err as AltazionError).code).to.equal('E_NOT_FOUND');
+    expect((err as AltazionError).exitCode).to.equal(2);
+
+    await fs.appendFile(path.join(w.pkgDir, 'scripts', '2025-10', '0003.sql'), '\nDROP TABLE E.clients\n');
+    const tampered = await installDatabase(w.ctx, w.pkgDir, { force: true }).catch((e: AltazionError) => e);
+    expect((tampered as AltazionError).code).to.equal('E_PACKAGE_INTEGRITY');
+    expect((tampered as AltazionError).message).to.contain('scripts/2025-10/0003.sql');
+    expect((await w.store.readJournal()).some((r) => r.version === '25.10')).to.equal(false);
+  });
+
+  it('is manual when the package has no baseline for the installed version', async () => {
+    const w = await make([], buildDatabasePackageFiles(NEW)); // no previous baselines
+    const result = await installDatabase(w.ctx, w.pkgDir);
+    expect(result.Result).to.equal('ManualActionRequired');
+    expect(result.Message).to.contain(`no baseline of the installed database version ${OLD}`);
+    expect((await installDatabase(w.ctx, w.pkgDir, { dryRun: true, force: true })).Result).to.equal('WhatIf');
+  });
+
+  for (const transactional of [true, false]) {
+    it(`stops at the first failing batch with the message, script, batch and line (${transactional ? 'transactional: rolled back' : 'not transactional: earlier batches stay'})`, async () => {
+      const files = buildDatabasePackageFiles(NEW, { previousVersions: [OLD] });
+      const sql = "CREATE TABLE E.nouveautes (id int NOT NULL)\nGO\n-- contrôle\nIF 1 = 1\n  RAISERROR(N'Contrôle échoué : GO interdit', 16, 1)\nGO\nCREATE TABLE E.jamais (id int)\n";
+      const bytes = Buffer.from(sql);
+      const manifest = JSON.parse(files[MANIFEST_FILE].toString());
+      manifest.database.scripts.splice(5, 0, { id: '2025-10/0003b', version: '25.10', number: 35, name: 'Contrôle', file: 'scripts/extra.sql', sha256: createHash('sha256').update(bytes).digest('hex'), transactional });
+      files['scripts/extra.sql'] = bytes;
+      files[MANIFEST_FILE] = Buffer.from(JSON.stringify(manifest));
+      const w = await make([], files);
+      const result = await installDatabase(w.ctx, w.pkgDir);
+      expect(result.Result).to.equal('Failed');
+      expect(result.Message).to.equal("script 2025-10/0003b failed (batch 2, line 5): Contrôle échoué : GO interdit [SQL error 50000]");
+      const errors = w.messages.filter((m) => m.type === 'error');
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.deep.include({ code: 'E_DATABASE', target: '2025-10/0003b' });
+      const names = (await w.store.readCatalog()).objects.map((o) => o.name);
+      expect(names).to.include('fidelite'); // scripts before it are committed
+      expect(names.includes('nouveautes')).to.equal(!transactional);
+      expect(names).not.to.include('jamais');
+      const scripts = await listDatabaseScripts(w.ctx, { package: w.pkgDir });
+      expect(scripts.find((s) => s.Id === '2025-10/0003b')!.Status).to.equal('Failed');
+      expect(scripts.find((s) => s.Id === '2025-10/0004')!.Status).to.equal('Pending');
+    });
+  }
+
+  it('names the file and the connection when the connection string is wrong', async () => {
+    const w = await make();
+    await fs.writeFile(w.ctx.layout.connectionsConfig, '<configuration><Connection name="Equihira" default="true" connectionString="Server=sql;Database=E;Password=hunter2" /></configuration>');
+    const err = await databaseStatus(w.ctx, { package: w.pkgDir }).catch((e: AltazionError) => e) as AltazionError;
+    expect(err.code).to.equal('E_CONFIG');
+    expect(err.message).to.contain('cpointsoftware.config').and.contain('<Connection name="Equihira">');
+    expect(`${err.message} ${err.hint}`).not.to.contain('hunter2');
+  });
+});
