@@ -3,6 +3,7 @@
 import { ExitCode, toAltazionError } from '../core/errors';
 import { Output } from '../output/output';
 import { createContext, type Context, type GlobalOptions } from './context';
+import { recoverBeforeCommand } from '../install/recovery';
 
 export type CommandHandler = (ctx: Context) => Promise<ExitCode | void>;
 
@@ -31,3 +32,6 @@ export async function runCommand(argv: GlobalOptions, handler: CommandHandler, o
   output.flush();
   process.exitCode = exitCode;
 }
+
+// Interrupted installs are finished (rolled back or forward) before any command runs (SPEC §6).
+runBeforeEveryCommand(recoverBeforeCommand);

@@ -2,15 +2,19 @@
 import type { CommandModule } from 'yargs';
 import { getCommand } from './get';
 import { checkCommand } from './check';
+import { installCommand } from './install';
 import { sandboxCommand } from './sandbox';
 import { demoCommand } from './demo';
 import { repairCommand } from './repair';
+import { serviceCommand } from './service';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   getCommand,
   checkCommand,
+  installCommand,
   sandboxCommand,
   demoCommand,
   repairCommand,
+  serviceCommand,
 ];

@@ -1,0 +1,65 @@
+import type { CommandModule } from 'yargs';
+import { RecordType } from '../../core/records';
+import { runInstall, type InstallOptions } from '../../install';
+import type { StepObserver } from '../../install/apply';
+import { listArg, withSelection, type Args } from '../options';
+import { runCommand } from '../run';
+
+interface InstallArgs {
+  name?: string[];
+  instance?: string;
+  version?: string;
+  dryRun?: boolean;
+  force?: boolean;
+  script?: string;
+  markApplied?: string;
+  exportScripts?: string;
+  requestedBy?: string;
+}
+
+/**
+ * Test harness hook, read only here at the edge: ALTAZION_TEST_CRASH_AT=<step> kills this process
+ * (SIGKILL, like a power loss) just before that journaled step runs, to prove recovery.
+ */
+function crashAt(env: NodeJS.ProcessEnv): StepObserver | undefined {
+  const step = env.ALTAZION_TEST_CRASH_AT;
+  if (!step) return undefined;
+  return (current) => {
+    if (current === step) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+export const installCommand: CommandModule<object, Args<InstallArgs>> = {
+  command: 'install',
+  describe: 'Install updates: web applications and services with a swap of folders, the database through its scripts',
+  // `--version <v>` is the version to install here, not the tool's version.
+  builder: (y) => withSelection(y.version(false))
+    .option('version', { type: 'string', describe: 'install this version (default: the latest in the feed)' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'show the plan (WhatIf results); change nothing' })
+    .option('force', { type: 'boolean', default: false, describe: 'install despite unmet requirements, a customised database, or an equal/older version' })
+    .option('script', { type: 'string', describe: 'database: run only this script (after review)' })
+    .option('mark-applied', { type: 'string', describe: 'database: record this script as run by hand' })
+    .option('export-scripts', { type: 'string', describe: 'database: write the pending scripts into this folder' })
+    .option('requested-by', { type: 'string', choices: ['cli', 'cmdlet', 'portal'], default: 'cli', hidden: true })
+    .example('$0 install --dry-run', 'what would be installed, and how')
+    .example('$0 install --name ecommerce --json', 'install the latest ecommerce, NDJSON output')
+    .example('$0 install --name database --export-scripts D:\\review', 'export the pending database scripts for review') as never,
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    const options: InstallOptions = {
+      names: listArg(argv.name),
+      ...(argv.instance !== undefined ? { instance: argv.instance } : {}),
+      ...(argv.version !== undefined ? { version: argv.version } : {}),
+      dryRun: Boolean(argv.dryRun),
+      force: Boolean(argv.force),
+      ...(argv.script !== undefined ? { script: argv.script } : {}),
+      ...(argv.markApplied !== undefined ? { markApplied: argv.markApplied } : {}),
+      ...(argv.exportScripts !== undefined ? { exportScripts: argv.exportScripts } : {}),
+      requestedBy: (argv.requestedBy as InstallOptions['requestedBy']) ?? 'cli',
+    };
+    const onStep = crashAt(ctx.env);
+    if (onStep) options.onStep = onStep;
+    const run = await runInstall(ctx, options);
+    for (const record of run.records) ctx.output.record(RecordType.InstallResult, record);
+    return run.exitCode;
+  }),
+};

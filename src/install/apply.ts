@@ -1,0 +1,289 @@
+// Applying the plan of one web or service module (SPEC §6): everything slow (checks, extraction)
+// while the module is online; then a short offline window made of two renames; any failure before
+// the module is back online puts everything back. Each step is journaled before it runs (see
+// journal.ts): a crash is finished by the next run (recovery.ts). The numbered steps follow
+// INSTALL_STEPS.
+import { promises as fs } from 'node:fs';
+import { AltazionError, toAltazionError } from '../core/errors';
+import type { PathApi, InstanceLayout } from '../config/paths';
+import type { UpdaterConfig } from '../config/updater-config';
+import { MANIFEST_FILE, validateManifest } from '../core/package-manifest';
+import type { InstallResultRecord } from '../core/records';
+import { compareVersions } from '../core/version';
+import { writeFileAtomic, sleep } from '../io/files';
+import type { Platform } from '../platform/types';
+import { archiveBackup } from './backup';
+import { runHook } from './hooks';
+import { writeJournal, removeJournal, type InstallJournal, type InstallStep, POINT_OF_NO_RETURN, stepIndex, INSTALL_STEPS } from './journal';
+import { InstallLog } from './log';
+import type { HookPhase, ModulePlan } from './plan';
+import { describeHolders, holdersOf, renameFolder, rollBack, siblingPaths, waitForPool, waitForService, type RestoreEnv } from './restore';
+import { carryPreserved, extractPackage, inspectPackage } from './staging';
+import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-rules';
+
+export const APP_OFFLINE_HTML = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Mise à jour en cours</title></head>
+<body><h1>Mise à jour en cours</h1><p>L'application est en cours de mise à jour et sera de nouveau disponible dans quelques instants.</p>
+<p lang="en">This application is being updated and will be back in a few moments.</p></body></html>
+`;
+
+/** Called before each journaled step (after the journal was written). Tests inject faults or crashes here. */
+export type StepObserver = (step: InstallStep, journal: Readonly<InstallJournal>) => void | Promise<void>;
+
+export interface ApplyEnv {
+  layout: InstanceLayout;
+  pathApi: PathApi;
+  platform: Platform;
+  install: UpdaterConfig['install'];
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  requestedBy: string;
+  host: string;
+  progress?: (status: string, percent: number) => void;
+  warn?: (message: string) => void;
+  onStep?: StepObserver;
+  zipLimits?: ZipLimits;
+  stateTimeoutMs?: number;
+  /** HTTP check of a web module (GET answering below 500); replaced in tests. */
+  httpCheck?: (url: string) => Promise<void>;
+}
+
+export interface ApplyInput {
+  id: string;
+  plan: ModulePlan;
+  packageFile: string;
+  logPath: string;
+}
+
+export interface ApplyOutcome {
+  record: InstallResultRecord;
+  /** The error behind a Failed / RolledBack result. */
+  error?: AltazionError;
+}
+
+const seconds = (ms: number) => Math.round(ms / 10) / 100;
+const exists = (p: string) => fs.stat(p).then(() => true, () => false);
+
+async function defaultHttpCheck(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'manual' });
+      if (response.status < 500) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(1000);
+  }
+  throw new AltazionError('E_FAILED', `${url} does not answer after the update (${last})`, { target: url });
+}
+
+export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Promise<ApplyOutcome> {
+  const { plan, id } = input;
+  const { platform, layout, pathApi } = env;
+  const started = Date.now();
+  const startedAt = env.now().toISOString();
+  const log = new InstallLog(input.logPath, env.now);
+  const kind = plan.kind as 'web' | 'service';
+  const paths = siblingPaths(plan.path, pathApi, plan.fromVersion, id);
+  const stateTimeoutMs = env.stateTimeoutMs ?? 120_000;
+  const restoreEnv: RestoreEnv = { layout, platform, log, keepBackups: env.install.keepBackups, stateTimeoutMs };
+  let offlineAt: number | undefined;
+  let onlineAt: number | undefined;
+  const downtime = () => (offlineAt === undefined ? 0 : seconds((onlineAt ?? Date.now()) - offlineAt));
+  const record = (Result: InstallResultRecord['Result'], Message: string, BackupPath: string | null = null): InstallResultRecord => ({
+    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
+    StartedAt: startedAt, DurationSeconds: seconds(Date.now() - started), DowntimeSeconds: downtime(),
+    BackupPath, LogPath: input.logPath, Message, PendingScripts: [],
+  });
+
+  log.line(`install ${id}: ${plan.name}${plan.instance ? `[${plan.instance}]` : ''} ${plan.fromVersion} -> ${plan.toVersion} (${kind}) at ${plan.path}, package ${input.packageFile}, requested by ${env.requestedBy}`);
+
+  // 1. Preconditions: the package is safe and fits (nothing changed yet).
+  let summary;
+  try {
+    summary = await inspectPackage(input.packageFile, env.zipLimits ?? DEFAULT_ZIP_LIMITS);
+    const m = summary.manifest;
+    if (m.module !== plan.name) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package is for module "${m.module}", not "${plan.name}"`, { target: input.packageFile });
+    if (compareVersions(m.version, plan.toVersion) !== 0) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package holds version ${m.version}, the index says ${plan.toVersion}`, { target: input.packageFile });
+    if (m.kind !== kind) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package is a ${m.kind} module, ${plan.name} is ${kind}`, { target: input.packageFile });
+    const free = await platform.fs.freeBytes(pathApi.dirname(paths.modulePath));
+    const needed = summary.totalBytes + env.install.minFreeMegabytes * 1024 * 1024;
+    if (free < needed) {
+      throw new AltazionError('E_DISK_SPACE', `not enough free space beside ${paths.modulePath}: ${Math.round(free / 1048576)} MB free, ${Math.round(needed / 1048576)} MB needed (package ${Math.round(summary.totalBytes / 1048576)} MB + ${env.install.minFreeMegabytes} MB margin)`, { target: paths.modulePath });
+    }
+  } catch (error) {
+    const err = toAltazionError(error);
+    log.line(`refused before any change: ${err.message}`);
+    return { record: record('Failed', err.message), error: err };
+  }
+  log.line(`package: ${summary.files} files, ${summary.totalBytes} bytes`);
+
+  const journal: InstallJournal = {
+    schemaVersion: 1, id, module: plan.name, instance: plan.instance, kind,
+    fromVersion: plan.fromVersion, toVersion: plan.toVersion,
+    ...paths,
+    appOfflinePath: kind === 'web' ? pathApi.join(paths.modulePath, 'app_offline.htm') : null,
+    appOfflineExisted: false,
+    pools: [], service: null,
+    step: 'stage', direction: 'forward',
+    pid: process.pid, host: env.host, requestedBy: env.requestedBy, startedAt, logPath: input.logPath,
+  };
+  const step = async (name: InstallStep) => {
+    journal.step = name;
+    await writeJournal(layout, journal);
+    log.line(`step ${name}`);
+    env.progress?.(name, (stepIndex(name) / INSTALL_STEPS.length) * 100);
+    await env.onStep?.(name, journal);
+  };
+  const hook = async (phase: HookPhase) => {
+    await step(`hook:${phase}` as InstallStep);
+    const script = plan.hooks[phase];
+    if (!script) return;
+    await runHook({
+      phase, script: pathApi.join(layout.scripts, script), interpreter: env.install.powershell,
+      modulePath: paths.modulePath, backupPath: paths.backupPath, pathApi, env: env.env, cwd: layout.scripts,
+      log: (line) => log.line(line),
+    });
+  };
+
+  try {
+    // 2. Stage beside the module, carry the preserved files.
+    await step('stage');
+    await extractPackage(input.packageFile, paths.stagingPath, env.zipLimits ?? DEFAULT_ZIP_LIMITS);
+    const carried = await carryPreserved(paths.modulePath, paths.stagingPath, env.install.preserve);
+    log.line(`staged into ${paths.stagingPath}; preserved: ${carried.join(', ') || 'none'}`);
+
+    // 3. Offline.
+    await hook('STARTUPDATE');
+    if (kind === 'web') {
+      journal.appOfflineExisted = await exists(journal.appOfflinePath!);
+      await step('app-offline');
+      offlineAt = Date.now();
+      journal.offlineAt = new Date().toISOString();
+      if (!journal.appOfflineExisted) await writeFileAtomic(journal.appOfflinePath!, APP_OFFLINE_HTML);
+    }
+    for (const name of plan.pools) {
+      const pool = await platform.iis.getPool(name);
+      if (!pool) throw new AltazionError('E_PLATFORM', `application pool "${name}" serving ${plan.path} does not exist`, { target: name });
+      journal.pools.push({ name, prior: pool.state });
+    }
+    await step('stop-pools');
+    for (const { name, prior } of journal.pools) {
+      if (prior === 'Stopped') continue;
+      log.line(`stopping pool ${name}`);
+      await platform.iis.stopPool(name);
+    }
+    for (const { name } of journal.pools) await waitForPool(platform, name, 'Stopped', stateTimeoutMs);
+    if (plan.service) {
+      const service = await platform.services.get(plan.service);
+      if (!service) throw new AltazionError('E_PLATFORM', `service "${plan.service}" does not exist`, { target: plan.service });
+      journal.service = { name: service.name, prior: service.state };
+    }
+    await step('stop-service');
+    if (journal.service && journal.service.prior !== 'Stopped') {
+      offlineAt ??= Date.now();
+      journal.offlineAt ??= new Date().toISOString();
+      log.line(`stopping service ${journal.service.name}`);
+      await platform.services.stop(journal.service.name);
+      await waitForService(platform, journal.service.name, 'Stopped', stateTimeoutMs);
+    }
+    offlineAt ??= Date.now();
+
+    await step('wait-handles');
+    const deadline = Date.now() + env.install.lockWaitSeconds * 1000;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+      const holders = await holdersOf(platform, paths.modulePath, log);
+      if (holders.length === 0) break;
+      log.line(`files still held: ${describeHolders(holders)}`);
+      if (Date.now() + delay > deadline) {
+        throw new AltazionError('E_LOCKED', `files of ${plan.name} are still held after ${env.install.lockWaitSeconds} s: ${describeHolders(holders)}`, {
+          target: paths.modulePath, hint: 'close that program (explorer windows, consoles in the folder, ...) and run the install again',
+        });
+      }
+      env.warn?.(`waiting for ${describeHolders(holders)}`);
+      await sleep(delay);
+    }
+
+    // 4. Swap.
+    await hook('PREBACKUP');
+    await step('swap-out');
+    await renameFolder(platform, paths.modulePath, paths.backupPath, log);
+    await hook('POSTBACKUP');
+    await hook('PREINSTALL');
+    await step('swap-in');
+    await renameFolder(platform, paths.stagingPath, paths.modulePath, log);
+    await step('verify');
+    const manifestFile = pathApi.join(paths.modulePath, MANIFEST_FILE);
+    const manifest = validateManifest(JSON.parse(await fs.readFile(manifestFile, 'utf8')), manifestFile);
+    if (manifest.module !== plan.name || compareVersions(manifest.version, plan.toVersion) !== 0) {
+      throw new AltazionError('E_FAILED', `${manifestFile} says ${manifest.module} ${manifest.version} after the swap, expected ${plan.name} ${plan.toVersion}`, { target: manifestFile });
+    }
+    await hook('POSTINSTALL');
+
+    // Back online.
+    await step('start-service');
+    if (journal.service?.prior === 'Running') {
+      await platform.services.start(journal.service.name);
+      await waitForService(platform, journal.service.name, 'Running', stateTimeoutMs);
+    }
+    await step('start-pools');
+    for (const { name, prior } of journal.pools) if (prior !== 'Stopped') await platform.iis.startPool(name);
+    for (const { name, prior } of journal.pools) if (prior !== 'Stopped') await waitForPool(platform, name, 'Started', stateTimeoutMs);
+    await step('app-online');
+    if (journal.appOfflinePath && !journal.appOfflineExisted) await fs.rm(journal.appOfflinePath, { force: true });
+    onlineAt = Date.now();
+    log.line(`back online after ${downtime()} s`);
+    await step('health');
+    if (journal.service?.prior === 'Running') {
+      const state = (await platform.services.get(journal.service.name))?.state;
+      if (state !== 'Running') throw new AltazionError('E_FAILED', `service ${journal.service.name} is ${state ?? 'missing'} after the update`, { target: journal.service.name });
+    }
+    if (kind === 'web' && plan.url && journal.pools.some((p) => p.prior !== 'Stopped')) await (env.httpCheck ?? defaultHttpCheck)(plan.url);
+  } catch (error) {
+    const err = toAltazionError(error);
+    log.line(`FAILED at step ${journal.step}: ${err.message}`);
+    env.warn?.(`${plan.name}: ${err.message}; rolling back`);
+    try {
+      if (stepIndex(journal.step) === 0 && !(await exists(journal.stagingPath)) && journal.pools.length === 0) {
+        await removeJournal(layout, id);
+      } else {
+        await rollBack(restoreEnv, journal);
+      }
+      onlineAt = Date.now();
+      return { record: record('RolledBack', `${err.message} — rolled back to ${plan.fromVersion} (failed at step ${journal.step})`), error: err };
+    } catch (rollbackError) {
+      const rb = toAltazionError(rollbackError);
+      log.line(`ROLLBACK FAILED: ${rb.message}`);
+      const message = `${err.message}; the rollback failed too: ${rb.message}. The journal is kept: run "altazion-update repair" (or any command) to finish it`;
+      return { record: record('Failed', message), error: new AltazionError('E_FAILED', message, { target: plan.path, cause: err }) };
+    }
+  }
+
+  // 5. After the module is back: hook ENDUPDATE (warns only), archive the backup.
+  const warnings: string[] = [];
+  try {
+    await hook('ENDUPDATE');
+  } catch (error) {
+    const message = `hook ENDUPDATE failed (the update itself is done): ${(error as Error).message}`;
+    warnings.push(message);
+    env.warn?.(message);
+  }
+  let backup: string | null;
+  try {
+    await step('archive-backup');
+    backup = await archiveBackup({ folder: paths.backupPath, backupsDir: layout.backups, module: plan.name, instance: plan.instance, version: plan.fromVersion, id, keep: env.install.keepBackups });
+  } catch (error) {
+    backup = paths.backupPath;
+    const message = `the backup stays uncompressed at ${paths.backupPath}: ${(error as Error).message}`;
+    warnings.push(message);
+    env.warn?.(message);
+  }
+  await removeJournal(layout, id);
+  log.line(`installed ${plan.toVersion}; backup ${backup ?? '(none kept)'}; downtime ${downtime()} s`);
+  const message = [`${plan.fromVersion} -> ${plan.toVersion} installed`, ...warnings].join('; ');
+  return { record: record('Installed', message, backup) };
+}
+
+export { POINT_OF_NO_RETURN };

@@ -1,0 +1,81 @@
+// Admin hook scripts (SPEC §2): bin/updates/scripts/<PHASE>_<module>.ps1 (or `-`, any case, any
+// alias), run with the configured PowerShell as
+//   <interpreter> -NoProfile -NonInteractive -ExecutionPolicy Bypass -File <script>
+// with E_MODULE_PATH and E_BACKUP_PATH (both ending with the path separator). Output goes to the
+// install log; a non-zero exit fails the step.
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { AltazionError } from '../core/errors';
+import type { PathApi } from '../config/paths';
+import type { HookPhase } from './plan';
+
+export function hookArguments(script: string): string[] {
+  return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script];
+}
+
+/** A folder path ending with exactly one separator of its flavour (`D:\app\x\`, `/srv/x/`). */
+export function withTrailingSeparator(folder: string, api: PathApi): string {
+  const sep = api.sep;
+  return folder.replace(/[\\/]+$/, '') + sep;
+}
+
+export async function listHookFiles(scriptsDir: string): Promise<string[]> {
+  const entries = await fs.readdir(scriptsDir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && /\.ps1$/i.test(e.name)).map((e) => e.name);
+}
+
+export interface HookRun {
+  phase: HookPhase;
+  script: string;
+  interpreter: string;
+  modulePath: string;
+  backupPath: string;
+  pathApi: PathApi;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  log: (line: string) => void;
+  timeoutMs?: number;
+}
+
+export async function runHook(run: HookRun): Promise<void> {
+  const env = {
+    ...run.env,
+    E_MODULE_PATH: withTrailingSeparator(run.modulePath, run.pathApi),
+    E_BACKUP_PATH: withTrailingSeparator(run.backupPath, run.pathApi),
+  };
+  run.log(`hook ${run.phase}: ${run.interpreter} ${hookArguments(run.script).join(' ')}`);
+  const code = await new Promise<number | string>((resolve) => {
+    let child;
+    try {
+      child = spawn(run.interpreter, hookArguments(run.script), { env, cwd: run.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    } catch (error) {
+      resolve(`cannot start ${run.interpreter}: ${(error as Error).message}`);
+      return;
+    }
+    const timer = setTimeout(() => { child.kill(); }, run.timeoutMs ?? 30 * 60_000);
+    const forward = (stream: NodeJS.ReadableStream, label: string) => {
+      let pending = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        pending += chunk;
+        const lines = pending.split(/\r?\n/);
+        pending = lines.pop() ?? '';
+        for (const line of lines) run.log(`  ${label} ${line}`);
+      });
+      stream.on('end', () => { if (pending) run.log(`  ${label} ${pending}`); });
+    };
+    forward(child.stdout!, '|');
+    forward(child.stderr!, '!');
+    child.on('error', (error) => { clearTimeout(timer); resolve(`cannot start ${run.interpreter}: ${error.message}`); });
+    child.on('close', (exit, signal) => { clearTimeout(timer); resolve(signal ? `killed by ${signal}` : exit ?? -1); });
+  });
+  if (code === 0) {
+    run.log(`hook ${run.phase}: done`);
+    return;
+  }
+  const what = typeof code === 'number' ? `exit code ${code}` : code;
+  run.log(`hook ${run.phase}: FAILED (${what})`);
+  throw new AltazionError('E_HOOK', `hook ${run.phase} (${run.script}) failed: ${what}`, {
+    target: run.script, hint: 'its output is in the install log (LogPath)',
+  });
+}

@@ -1,0 +1,176 @@
+// Staging (SPEC §6 step 2): the package is checked entry by entry (names, types, sizes, duplicates),
+// then extracted, streaming, into a new folder beside the module (same volume, so the swap is a
+// rename), and the customer's preserved files are carried over. All of it happens while the
+// module is still online; a bad package never gets further than this.
+import { createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import { AltazionError } from '../core/errors';
+import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
+import { DEFAULT_ZIP_LIMITS, duplicateName, entryProblem, globToRegExp, type EntryInfo, type ZipLimits } from './zip-rules';
+
+/** Files that take a site offline; never carried into a staged folder. */
+export const APP_OFFLINE_NAMES = ['app_offline.htm', 'app_offline.html'];
+
+function invalid(zipPath: string, problem: string, cause?: unknown): AltazionError {
+  return new AltazionError('E_PACKAGE_INVALID', `${zipPath}: ${problem}; nothing was changed`, {
+    target: zipPath, cause, hint: 'the package is malformed or unsafe: ask the publisher for a correct one',
+  });
+}
+
+function openZip(zipPath: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true, autoClose: true, strictFileNames: true, validateEntrySizes: true }, (error, zip) => {
+      if (error || !zip) reject(invalid(zipPath, `not a readable zip archive (${error?.message ?? 'no archive'})`, error));
+      else resolve(zip);
+    });
+  });
+}
+
+/** Visits every entry in order; `visit` may return a promise (the next entry is read after it). */
+async function forEachEntry(zipPath: string, visit: (entry: yauzl.Entry, zip: yauzl.ZipFile) => Promise<void> | void): Promise<void> {
+  const zip = await openZip(zipPath);
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      zip.close();
+      reject(error instanceof AltazionError ? error : invalid(zipPath, (error as Error).message, error));
+    };
+    zip.on('error', fail);
+    zip.on('end', () => { if (!failed) resolve(); });
+    zip.on('entry', (entry: yauzl.Entry) => {
+      Promise.resolve(visit(entry, zip)).then(() => { if (!failed) zip.readEntry(); }, fail);
+    });
+    zip.readEntry();
+  });
+}
+
+function infoOf(entry: yauzl.Entry): EntryInfo {
+  return {
+    name: entry.fileName,
+    uncompressedSize: entry.uncompressedSize,
+    compressedSize: entry.compressedSize,
+    unixMode: (entry.externalFileAttributes >>> 16) & 0xffff,
+  };
+}
+
+export interface PackageSummary {
+  files: number;
+  totalBytes: number;
+  manifest: PackageManifest;
+}
+
+/** Reads the central directory and refuses anything unsafe; extracts nothing. */
+export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<PackageSummary> {
+  const names: string[] = [];
+  let totalBytes = 0;
+  let manifestText: string | undefined;
+  await forEachEntry(zipPath, async (entry, zip) => {
+    const info = infoOf(entry);
+    const problem = entryProblem(info, limits);
+    if (problem) throw invalid(zipPath, `entry "${entry.fileName}": ${problem}`);
+    names.push(entry.fileName);
+    if (names.length > limits.maxEntries) throw invalid(zipPath, `more than ${limits.maxEntries} entries`);
+    totalBytes += info.uncompressedSize;
+    if (totalBytes > limits.maxTotalBytes) throw invalid(zipPath, `more than ${limits.maxTotalBytes} bytes once extracted`);
+    if (entry.fileName === MANIFEST_FILE) manifestText = (await readEntry(zip, entry, 1024 * 1024)).toString('utf8');
+  });
+  const duplicate = duplicateName(names);
+  if (duplicate) throw invalid(zipPath, `entry "${duplicate}" appears twice (names are case-insensitive on Windows)`);
+  if (manifestText === undefined) throw invalid(zipPath, `no ${MANIFEST_FILE} at the root of the package`);
+  let value: unknown;
+  try {
+    value = JSON.parse(manifestText.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw invalid(zipPath, `${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
+  }
+  return { files: names.filter((n) => !n.endsWith('/')).length, totalBytes, manifest: validateManifest(value, zipPath) };
+}
+
+function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(error) : resolve(stream))));
+}
+
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise<Buffer> {
+  if (entry.uncompressedSize > max) throw new Error(`${entry.fileName} is larger than ${max} bytes`);
+  const stream = await openEntryStream(zip, entry);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Extracts the package into `dest` (created; must not exist). Entries are checked again as they
+ * come (the archive could have changed since it was inspected). app_offline.htm(l) is skipped.
+ */
+export async function extractPackage(zipPath: string, dest: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, signal?: AbortSignal): Promise<number> {
+  await fs.mkdir(dest, { recursive: false });
+  const root = path.resolve(dest);
+  const made = new Set<string>([root]);
+  let files = 0;
+  await forEachEntry(zipPath, async (entry, zip) => {
+    if (signal?.aborted) throw new AltazionError('E_FAILED', 'install cancelled while staging');
+    const problem = entryProblem(infoOf(entry), limits);
+    if (problem) throw invalid(zipPath, `entry "${entry.fileName}": ${problem}`);
+    const target = path.resolve(root, ...entry.fileName.replace(/\/$/, '').split('/'));
+    if (!target.startsWith(root + path.sep)) throw invalid(zipPath, `entry "${entry.fileName}" escapes the module folder`);
+    if (entry.fileName.endsWith('/')) {
+      if (!made.has(target)) { await fs.mkdir(target, { recursive: true }); made.add(target); }
+      return;
+    }
+    if (!entry.fileName.includes('/') && APP_OFFLINE_NAMES.includes(entry.fileName.toLowerCase())) return;
+    const dir = path.dirname(target);
+    if (!made.has(dir)) { await fs.mkdir(dir, { recursive: true }); made.add(dir); }
+    const stream = await openEntryStream(zip, entry);
+    // 'wx': a second entry for the same file (case variants on a case-sensitive disk aside) fails.
+    await pipeline(stream, createWriteStream(target, { flags: 'wx' }));
+    files++;
+  });
+  return files;
+}
+
+/** Relative paths (forward slashes) of the files in `folder` matching any pattern. */
+export async function matchPreserved(folder: string, patterns: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  const plain = patterns.filter((p) => !/[*?]/.test(p));
+  const globs = patterns.filter((p) => /[*?]/.test(p)).map(globToRegExp);
+  // Plain names are looked up directly (case-insensitively per folder level); globs walk the tree.
+  for (const pattern of plain) {
+    let dir = folder;
+    const parts = pattern.replace(/\\/g, '/').split('/').filter(Boolean);
+    const actual: string[] = [];
+    for (const [i, part] of parts.entries()) {
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      const hit = entries.find((e) => e.name.toLowerCase() === part.toLowerCase() && (i === parts.length - 1 ? e.isFile() : e.isDirectory()));
+      if (!hit) { actual.length = 0; break; }
+      actual.push(hit.name);
+      dir = path.join(dir, hit.name);
+    }
+    if (actual.length === parts.length && actual.length > 0) found.push(actual.join('/'));
+  }
+  if (globs.length > 0) {
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+        const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await walk(path.join(dir, entry.name), rel);
+        else if (entry.isFile() && globs.some((g) => g.test(rel))) found.push(rel);
+      }
+    };
+    await walk(folder, '');
+  }
+  return [...new Set(found)].filter((rel) => !APP_OFFLINE_NAMES.includes(rel.toLowerCase()));
+}
+
+/** Copies the preserved files of the current folder over the staged ones; returns what was carried. */
+export async function carryPreserved(current: string, staged: string, patterns: readonly string[]): Promise<string[]> {
+  const files = await matchPreserved(current, patterns);
+  for (const rel of files) {
+    const target = path.join(staged, ...rel.split('/'));
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.copyFile(path.join(current, ...rel.split('/')), target);
+  }
+  return files;
+}
