@@ -7,6 +7,7 @@ import { sandboxCommand } from './sandbox';
 import { demoCommand } from './demo';
 import { repairCommand } from './repair';
 import { serviceCommand } from './service';
+import { dbCommand } from './db';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -17,4 +18,5 @@ export const commands: CommandModule<any, any>[] = [
   demoCommand,
   repairCommand,
   serviceCommand,
+  dbCommand,
 ];

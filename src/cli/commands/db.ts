@@ -1,0 +1,52 @@
+// `db status` / `db scripts [--show id]` / `db drift` (SPEC §3, §7): the database's state, its
+// scripts with their impact, one script's content, and the customisation report.
+import type { CommandModule } from 'yargs';
+import { RecordType } from '../../core/records';
+import { AltazionError } from '../../core/errors';
+import { databaseDrift, databaseStatus, DatabaseRecordType, listDatabaseScripts, showDatabaseScript } from '../../database/flow';
+import type { Args } from '../options';
+import { runCommand } from '../run';
+
+interface DbArgs { action?: string; show?: string; package?: string }
+
+export const dbCommand: CommandModule<object, Args<DbArgs>> = {
+  command: 'db <action>',
+  describe: 'Database details: status, scripts (with --show <id> for one script), drift (customisation report)',
+  builder: (y) => y
+    .positional('action', { choices: ['status', 'scripts', 'drift'] as const, describe: 'what to show' })
+    .option('show', { type: 'string', describe: 'with `scripts`: print the content of this script (e.g. 2025-10/0001)' })
+    .option('package', { type: 'string', describe: 'database package (zip or folder); default: the newest one in bin\\updates\\cache' })
+    .example('$0 db status', 'installed database version, customisation, pending scripts')
+    .example('$0 db scripts', 'every script of the package with its status and the objects it touches')
+    .example('$0 db scripts --show 2025-10/0001 > 0001.sql', 'one script, to review or run by hand')
+    .example('$0 db drift --json', 'Modified, Missing and Extra objects against the standard baseline') as never,
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    const options = { package: argv.package };
+    if (argv.show !== undefined && argv.action !== 'scripts') throw new AltazionError('E_USAGE', '--show goes with `db scripts`', { hint: 'altazion-update db scripts --show <id>' });
+    switch (argv.action) {
+      case 'status':
+        ctx.output.record(DatabaseRecordType.Status, await databaseStatus(ctx, options));
+        return;
+      case 'scripts': {
+        if (argv.show !== undefined) {
+          const script = await showDatabaseScript(ctx, argv.show, options);
+          if (ctx.output.json) {
+            ctx.output.record(RecordType.DatabaseScript, script);
+          } else {
+            // The script itself on stdout (so it can be redirected to a file), its details on stderr.
+            ctx.output.info(`${script.Id} "${script.Name}" - ${script.Status} - touches: ${script.Objects.join(', ') || '(nothing found)'}${script.CustomizedObjects.length ? ` - CUSTOMISED: ${script.CustomizedObjects.join(', ')}` : ''}`);
+            process.stdout.write(script.Content.endsWith('\n') ? script.Content : script.Content + '\n');
+          }
+          return;
+        }
+        for (const record of await listDatabaseScripts(ctx, options)) ctx.output.record(RecordType.DatabaseScript, record);
+        return;
+      }
+      case 'drift':
+        for (const record of await databaseDrift(ctx, options)) ctx.output.record(DatabaseRecordType.Drift, record);
+        return;
+      default:
+        throw new AltazionError('E_USAGE', `db: unknown action "${argv.action}" (status, scripts, drift)`);
+    }
+  }),
+};
