@@ -27,12 +27,16 @@ export function parseHostHeader(value: string): { name: string; port?: number } 
   return { name: m[1]!.toLowerCase(), port };
 }
 
-/** Whether a Host header names this portal through a loopback name (a missing port means 80). */
+/**
+ * Whether a Host header names this portal through a loopback name. A port, when present, must be
+ * ours; without one (scripts and probes send `Host: localhost`) the loopback name is enough: a
+ * browser omits the port only for port 80, which is another origin than the portal's.
+ */
 export function isLoopbackHost(value: string | undefined, listenPort: number): boolean {
   if (!value) return false;
   const parsed = parseHostHeader(value);
   if (!parsed || !LOOPBACK_NAMES.has(parsed.name)) return false;
-  return (parsed.port ?? 80) === listenPort;
+  return parsed.port === undefined || parsed.port === listenPort;
 }
 
 /** Whether an Origin header is this portal (http, loopback name, our port). */
@@ -41,10 +45,10 @@ export function isSameOrigin(origin: string | undefined, hostHeader: string | un
   const m = /^http:\/\/([^/]+)$/i.exec(origin.trim());
   if (!m) return false;
   if (!isLoopbackHost(m[1], listenPort)) return false;
-  // Same origin: the page was loaded from the very host the request is sent to.
+  // Same origin: the page was loaded from the very host and port the request is sent to.
   const a = parseHostHeader(m[1]!);
   const b = parseHostHeader(hostHeader);
-  return !!a && !!b && a.name === b.name && (a.port ?? 80) === (b.port ?? 80);
+  return !!a && !!b && a.name === b.name && (a.port ?? 80) === listenPort && (b.port ?? listenPort) === listenPort;
 }
 
 /** Constant-time token comparison. */

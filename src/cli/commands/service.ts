@@ -1,0 +1,50 @@
+// `service run` / `service install` / `service uninstall` (SPEC §3, §9).
+import type { CommandModule } from 'yargs';
+import { installModules } from '../../install';
+import { startService, waitForStopRequest } from '../../service/run';
+import { installWindowsService, requireWindows, uninstallWindowsService } from '../../service/windows-install';
+import type { Args } from '../options';
+import { runCommand } from '../run';
+
+interface RunArgs { port?: number; 'stop-on-stdin-close'?: boolean }
+
+const runSub: CommandModule<object, Args<RunArgs>> = {
+  command: 'run',
+  describe: 'Run the update service in the foreground: periodic checks and the portal on 127.0.0.1',
+  builder: (y) => y
+    .option('port', { type: 'number', describe: 'portal port (default: updater.config <portal port>, 8080)' })
+    .option('stop-on-stdin-close', { type: 'boolean', default: false, hidden: true, describe: 'stop when stdin closes (the Windows service host)' }) as never,
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    const service = await startService(ctx, { port: argv.port, periodicChecks: true, install: installModules });
+    ctx.output.info(`Portal: ${service.portal.url} (log: ${service.log.file})`);
+    ctx.output.flush();
+    const why = await waitForStopRequest(Boolean(argv['stop-on-stdin-close']));
+    ctx.output.info(`stopping (${why})`);
+    await service.stop();
+  }),
+};
+
+const installSub: CommandModule<object, Args<object>> = {
+  command: 'install',
+  describe: 'Register the Windows service AltazionUpdate (Automatic, Delayed Start; restart on failure)',
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    requireWindows('install');
+    ctx.output.record('Altazion.Service', await installWindowsService(ctx));
+  }),
+};
+
+const uninstallSub: CommandModule<object, Args<object>> = {
+  command: 'uninstall',
+  describe: 'Stop and remove the Windows service AltazionUpdate',
+  handler: (argv) => runCommand(argv, async (ctx) => {
+    requireWindows('uninstall');
+    ctx.output.record('Altazion.Service', await uninstallWindowsService(ctx));
+  }),
+};
+
+export const serviceCommand: CommandModule<object, object> = {
+  command: 'service <action>',
+  describe: 'The background update service and its portal (run / install / uninstall)',
+  builder: (y) => y.command(runSub).command(installSub).command(uninstallSub).demandCommand(1, 'service run | install | uninstall') as never,
+  handler: () => undefined,
+};

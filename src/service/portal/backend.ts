@@ -1,0 +1,100 @@
+// The portal's backend on a real instance root: the same use cases as the CLI (collectUpdates,
+// installModules, listInstallHistory, runRepair dry-run, the database flows), so the page and
+// `altazion-update get/install/repair/db` always agree.
+import { promises as fs } from 'node:fs';
+import type { Context } from '../../cli/context';
+import { isInside } from '../../config/paths';
+import { AltazionError } from '../../core/errors';
+import type { InstallResultRecord } from '../../core/records';
+import { databaseStatus, listDatabaseScripts, showDatabaseScript } from '../../database/flow';
+import { collectUpdates, readStatus } from '../../discovery/updates';
+import { listInstallHistory } from '../../install/history';
+import { readInstallLock } from '../../install/lock';
+import type { Output } from '../../output/output';
+import { runRepair } from '../../repair';
+import type { DatabaseScriptView, DatabaseView, HistoryEntryView, JobRequest, PortalBackend } from './types';
+
+/** installModules of src/install (InstallOptions of the team contract). */
+export type InstallFn = (ctx: Context, options: {
+  names?: string[]; instance?: string; script?: string; markApplied?: string;
+  requestedBy?: 'cli' | 'portal' | 'cmdlet'; signal?: AbortSignal;
+}) => Promise<InstallResultRecord[]>;
+
+export interface BackendDeps {
+  /** The service's context (reads). */
+  ctx: Context;
+  /** A context whose output is `output` (one per job: its messages go to the page). */
+  contextFor: (output: Output) => Context;
+  install: InstallFn;
+  checkNow: () => Promise<{ ok: boolean; error?: string }>;
+}
+
+const MAX_LOG_BYTES = 2 * 1024 * 1024;
+
+export function createPortalBackend(deps: BackendDeps): PortalBackend {
+  const { ctx } = deps;
+  return {
+    applicationsConfig: ctx.layout.applicationsConfig,
+    computerName: async () => (await ctx.platform()).computerName,
+    modules: () => collectUpdates(ctx, {}),
+    lastCheckedAt: async () => (await readStatus(ctx.layout.statusXml))?.checkedAt,
+    lockOwner: () => readInstallLock(ctx.layout),
+    checkNow: deps.checkNow,
+
+    history: async () => (await listInstallHistory(ctx.layout)).map((e): HistoryEntryView => ({ ...e, Id: e.Id })),
+
+    historyLog: async (id) => {
+      const entry = (await listInstallHistory(ctx.layout)).find((e) => e.Id === id);
+      if (!entry?.LogPath) return undefined;
+      // Only logs the updater wrote (under bin\updates) are served.
+      if (!isInside(entry.LogPath, ctx.layout.updates)) return undefined;
+      const handle = await fs.open(entry.LogPath, 'r').catch(() => undefined);
+      if (!handle) return undefined;
+      try {
+        const { size } = await handle.stat();
+        const length = Math.min(size, MAX_LOG_BYTES);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        return buffer.toString('utf8');
+      } finally {
+        await handle.close();
+      }
+    },
+
+    health: () => runRepair(ctx, { dryRun: true }),
+
+    database: async (): Promise<DatabaseView> => {
+      const modules = await collectUpdates(ctx, {});
+      const db = modules.find((m) => m.Name === 'database');
+      if (!db) return { installed: false, customized: false, drift: { modified: [], missing: [], extra: [] }, scripts: [] };
+      const status = await databaseStatus(ctx);
+      let scripts: DatabaseScriptView[] = [];
+      if (status.PackageVersion) {
+        scripts = await listDatabaseScripts(ctx);
+        // The content of the scripts still to run, for review before running them by hand.
+        for (const script of scripts) {
+          if (script.Status === 'Pending' || script.Status === 'Failed') script.Content = (await showDatabaseScript(ctx, script.Id)).Content;
+        }
+      }
+      return {
+        installed: true,
+        installedVersion: status.InstalledVersion ?? db.InstalledVersion,
+        availableVersion: status.PackageVersion ?? db.AvailableVersion ?? undefined,
+        customized: status.Customized === true,
+        drift: { modified: status.Modified, missing: status.Missing, extra: status.Extra },
+        scripts,
+      };
+    },
+
+    runJob: async (job: JobRequest, output: Output, signal: AbortSignal) => {
+      const jobCtx = deps.contextFor(output);
+      const base = { names: [job.name], instance: job.instance ?? '', requestedBy: 'portal' as const, signal };
+      switch (job.kind) {
+        case 'install': return deps.install(jobCtx, base);
+        case 'db-script': return deps.install(jobCtx, { ...base, script: job.script });
+        case 'db-mark-applied': return deps.install(jobCtx, { ...base, markApplied: job.script });
+        default: throw new AltazionError('E_USAGE', `unknown job kind ${(job as JobRequest).kind}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// `service run`: the background service (SPEC §9). One process: the periodic check (jittered
+// interval, backoff while the feed is down, never two at once) and the portal, everything logged
+// to bin\updates\logs\service.log (rotated). Also used by `demo` (portal only, no periodic check).
+import path from 'node:path';
+import { runCheck } from '../check/run-check';
+import { createContext, type Context } from '../cli/context';
+import { PRODUCT_VERSION } from '../core/product';
+import { Output } from '../output/output';
+import { abortableSleep, CheckRunner } from './check-runner';
+import { RotatingLog } from './logger';
+import { createPortalBackend, type InstallFn } from './portal/backend';
+import { startPortal, type RunningPortal } from './portal/server';
+import { DEFAULT_JITTER_FRACTION } from './schedule';
+
+export const SERVICE_LOG_MAX_BYTES = 5 * 1024 * 1024;
+export const SERVICE_LOG_KEEP = 5;
+/** First retry after a failed check; doubles up to the check interval. */
+export const BACKOFF_BASE_MS = 60_000;
+
+export interface ServiceOptions {
+  /** Portal port (default: updater.config <portal port>); 0 = a free port. */
+  port?: number;
+  /** Run the periodic check (the demo does not). */
+  periodicChecks: boolean;
+  /** Delay before the first check (default 10 s: let the machine finish booting). */
+  firstCheckDelayMs?: number;
+  install: InstallFn;
+}
+
+export interface RunningService {
+  portal: RunningPortal;
+  runner: CheckRunner;
+  log: RotatingLog;
+  stop(): Promise<void>;
+}
+
+export async function startService(ctx: Context, options: ServiceOptions): Promise<RunningService> {
+  const config = await ctx.config();
+  const log = new RotatingLog({ file: path.join(ctx.layout.updaterLogs, 'service.log'), maxBytes: SERVICE_LOG_MAX_BYTES, keep: SERVICE_LOG_KEEP });
+  const logOutput = () => new Output({ json: true, verbose: true, stdout: log.stream(), stderr: log.stream() });
+  const write = (level: 'info' | 'warning', message: string) => log.write(JSON.stringify({ v: 1, type: 'log', level, message }));
+  // A fresh context per check and per job: updater.config edits are picked up without a restart.
+  const contextFor = (output: Output) => createContext({ root: ctx.root }, output, ctx.env);
+  const stopping = new AbortController();
+
+  const runner = new CheckRunner({
+    check: async (signal) => {
+      write('info', 'checking the feed');
+      await runCheck(contextFor(logOutput()), { report: false, signal });
+      write('info', 'check finished');
+    },
+    schedule: { intervalMinutes: config.checkIntervalMinutes, jitterFraction: DEFAULT_JITTER_FRACTION },
+    backoffBaseMs: BACKOFF_BASE_MS,
+    random: Math.random,
+    sleep: abortableSleep,
+    log: write,
+    firstDelayMs: options.firstCheckDelayMs ?? 10_000,
+  });
+
+  const backend = createPortalBackend({
+    ctx: contextFor(logOutput()),
+    contextFor,
+    install: options.install,
+    checkNow: async () => {
+      const result = await runner.trigger(stopping.signal);
+      return result.ok ? { ok: true } : { ok: false, error: result.error };
+    },
+  });
+  const portal = await startPortal({
+    backend,
+    port: options.port ?? config.portalPort,
+    makeJobOutput: logOutput,
+    version: PRODUCT_VERSION,
+    log: write,
+  });
+  write('info', `service started (pid ${process.pid}), portal ${portal.url}, checks ${options.periodicChecks ? `every ${config.checkIntervalMinutes} min` : 'on demand only'}`);
+  const loop = options.periodicChecks ? runner.loop(stopping.signal) : Promise.resolve();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    portal,
+    runner,
+    log,
+    stop: () => {
+      stopped ??= (async () => {
+        write('info', 'stopping');
+        stopping.abort();
+        await portal.close();
+        // A running install is asked to stop (it rolls back cleanly) and awaited.
+        await portal.jobs.settle(true);
+        await loop;
+        write('info', 'service stopped');
+      })();
+      return stopped;
+    },
+  };
+}
+
+/**
+ * Resolves on the first stop request: Ctrl+C (SIGINT), SIGTERM, Ctrl+Break (SIGBREAK, Windows),
+ * and, with `stdinClose`, the end of stdin (how the Windows service host asks us to stop).
+ */
+export function waitForStopRequest(stdinClose: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', ...(process.platform === 'win32' ? ['SIGBREAK' as NodeJS.Signals] : [])];
+    const done = (why: string) => {
+      for (const s of signals) process.removeListener(s, handlers.get(s)!);
+      resolve(why);
+    };
+    const handlers = new Map(signals.map((s) => [s, () => done(s)] as const));
+    for (const [s, h] of handlers) process.once(s, h);
+    if (stdinClose) {
+      process.stdin.on('end', () => done('stdin closed'));
+      process.stdin.on('close', () => done('stdin closed'));
+      process.stdin.resume();
+    }
+  });
+}
