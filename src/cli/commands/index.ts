@@ -6,6 +6,8 @@ import { installCommand } from './install';
 import { sandboxCommand } from './sandbox';
 import { demoCommand } from './demo';
 import { repairCommand } from './repair';
+import { keygenCommand } from './keygen';
+import { publishCommand } from './publish';
 import { serviceCommand } from './service';
 import { dbCommand } from './db';
 
@@ -17,6 +19,8 @@ export const commands: CommandModule<any, any>[] = [
   sandboxCommand,
   demoCommand,
   repairCommand,
+  keygenCommand,
+  publishCommand,
   serviceCommand,
   dbCommand,
 ];
