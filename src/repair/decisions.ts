@@ -177,7 +177,7 @@ export function undeclaredModules(running: readonly RunningModule[], declaredPat
 export function poolIdentity(pool: AppPool): string {
   const id = pool.identity.trim();
   if (!id || /^applicationpoolidentity$/i.test(id)) return `IIS AppPool\\${pool.name}`;
-  return canonicalAccount(id);
+  return id;
 }
 
 /** Service accounts as icacls knows them (`LocalSystem` is `NT AUTHORITY\SYSTEM`, ...). */

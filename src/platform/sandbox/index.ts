@@ -1,6 +1,7 @@
 // The sandbox platform: every Windows operation simulated against the state file, except file
 // holders, which are real processes found in /proc. Renames fail with EBUSY while a holder has
 // something open inside, as they do on Windows.
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { isInside, normalizeForCompare } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
@@ -13,12 +14,20 @@ function killQuietly(pid: number | undefined): void {
   try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
 }
 
+/** Starts the real process standing for a service, when it declares one (`run`). */
+function spawnService(service: SandboxService): void {
+  if (!service.run?.length) return;
+  const child = spawn(service.run[0], service.run.slice(1), { detached: true, stdio: 'ignore' });
+  child.unref();
+  service.pid = child.pid;
+}
+
 function poolView(pool: SandboxPool): AppPool {
   return { name: pool.name, state: pool.state, identity: pool.identity };
 }
 
 function serviceView(service: SandboxService): ServiceInfo {
-  const { pid: _pid, ...info } = service;
+  const { pid: _pid, run: _run, ...info } = service;
   return info;
 }
 
@@ -85,6 +94,7 @@ export class SandboxPlatform implements Platform {
           if (state.faults?.failStartService?.some((n) => n.toLowerCase() === name.toLowerCase())) {
             throw new AltazionError('E_PLATFORM', `service "${name}" failed to start (simulated fault)`, { target: name });
           }
+          if (service.state !== 'Running') spawnService(service);
           service.state = 'Running';
         });
       },

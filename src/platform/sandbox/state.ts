@@ -13,6 +13,8 @@ export interface SandboxPool extends AppPool {
 export interface SandboxService extends ServiceInfo {
   /** A real process standing for the running service: stopping the service ends it. */
   pid?: number;
+  /** argv of a real process to spawn when the service starts (its pid is then recorded in `pid`), e.g. a portal. */
+  run?: string[];
 }
 
 export interface SandboxFaults {

@@ -22,7 +22,7 @@ async function moduleIdentities(ctx: RepairContext): Promise<Map<string, string[
       add(pool ? poolIdentity(pool) : `IIS AppPool\\${m.runner}`, `pool ${m.runner}`);
     } else {
       const service = services.find((s) => s.name === m.runner);
-      if (service) add(canonicalAccount(service.account), `service ${service.name} (${serviceExecutable(service.binaryPath)})`);
+      if (service) add(service.account.trim(), `service ${service.name} (${serviceExecutable(service.binaryPath)})`);
     }
   }
   return identities;
@@ -45,7 +45,7 @@ export const rightsCheck: RepairCheck = {
     const { rights } = await ctx.facts.platform();
     const records: RepairResultRecord[] = [];
     for (const [identity, users] of await moduleIdentities(ctx)) {
-      if (isBuiltinAdmin(identity)) continue;
+      if (isBuiltinAdmin(canonicalAccount(identity))) continue;
       const target = `${identity} -> ${folder}`;
       const who = users.join(', ');
       try {
