@@ -28,6 +28,9 @@ export interface SplitResult {
 
 const NL = 10, CR = 13, SPACE = 32, TAB = 9, DASH = 45, SLASH = 47, STAR = 42, QUOTE = 39, DQUOTE = 34, LBRACKET = 91;
 
+/** Characters that may start a newline, comment, string or quoted identifier (a single-class regex: no backtracking). */
+const SPECIAL = /[\n\-\/'"[]/g;
+
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
 }
@@ -149,7 +152,10 @@ export function splitScript(sql: string): SplitResult {
         i = k;
       }
     } else {
-      i++;
+      // Plain text: jump to the next character that can start something (a native scan).
+      SPECIAL.lastIndex = i + 1;
+      const next = SPECIAL.exec(sql);
+      i = next ? next.index : n;
     }
   }
   closeBatch(n, 1);
