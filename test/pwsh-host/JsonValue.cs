@@ -20,7 +20,9 @@ public static class JsonValue
             {
                 return Describe(pso, depth);
             }
-            // A scalar wrapped in a PSObject: keep the type names (a module may insert its own).
+            // A plain scalar comes back as its value; one whose type names were changed (a module
+            // may insert its own) keeps them.
+            if (pso.TypeNames.Count == 0 || pso.TypeNames[0] == baseObject.GetType().FullName) return Scalar(baseObject);
             return new Dictionary<string, object?>
             {
                 ["typeNames"] = pso.TypeNames.ToArray(),

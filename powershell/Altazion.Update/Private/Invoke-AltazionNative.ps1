@@ -22,6 +22,7 @@ function Invoke-AltazionNative {
     param(
         # Command and options, e.g. 'get', '--name', 'ecommerce'. --json is added here.
         [Parameter(Mandatory = $true)]
+        [AllowEmptyString()]
         [string[]] $ArgumentList,
 
         # The public cmdlet on whose behalf the executable runs: errors, progress and logs are
