@@ -179,6 +179,11 @@ export class MssqlStore implements DatabaseStore {
     await this.record(this.pool, { version, number: 0 }, true, { prepared: true, executed: true, validated: true });
   }
 
+  /** Runs one batch outside any transaction (administration: scratch databases in tests). */
+  async execute(batchText: string): Promise<void> {
+    await this.request().batch(batchText);
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
