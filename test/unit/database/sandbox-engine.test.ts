@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { executeBatch, SimulatedSqlError } from '../../../src/database/sandbox-engine';
+import type { Catalog } from '../../../src/database/catalog';
+import { splitBatches } from '../../../src/database/batches';
+import { validateManifest, MANIFEST_FILE } from '../../../src/core/package-manifest';
+import { computeDrift } from '../../../src/database/drift';
+import { parseBaseline } from '../../../src/database/catalog';
+import { buildDatabasePackageFiles, standardCatalog } from '../../../src/database/sandbox-fixtures';
+import { splitScript } from '../../../src/database/batches';
+
+const run = (catalog: Catalog, sql: string) => { for (const b of splitBatches(sql)) for (let r = 0; r < b.repeat; r++) executeBatch(catalog, b.text, 'dbo'); return catalog; };
+const sqlError = (f: () => unknown) => { try { f(); } catch (e) { return e as SimulatedSqlError; } throw new Error('no error'); };
+
+describe('database/sandbox-engine', () => {
+  it('creates, alters and drops tables with their columns', () => {
+    const c = run({ objects: [] }, `CREATE TABLE [E].[t] (id int IDENTITY(1,1) NOT NULL PRIMARY KEY, nom nvarchar(50) NULL, CONSTRAINT ck CHECK (id > 0), prix decimal(18, 2) NOT NULL DEFAULT (0))
+GO
+ALTER TABLE E.t ADD email nvarchar(200) NULL, code varchar(10) NOT NULL
+GO
+ALTER TABLE E.t DROP COLUMN code
+ALTER TABLE E.t ALTER COLUMN nom nvarchar(100) NOT NULL
+GO
+CREATE TABLE E.tmp (x int)
+DROP TABLE IF EXISTS E.tmp, E.absent
+`);
+    expect(c.objects.map((o) => o.name)).to.deep.equal(['t']);
+    expect(c.objects[0].columns).to.deep.equal([
+      { name: 'id', type: 'int', nullable: false, identity: true },
+      { name: 'nom', type: 'nvarchar(100)', nullable: false, identity: false },
+      { name: 'prix', type: 'decimal(18,2)', nullable: false, identity: false },
+      { name: 'email', type: 'nvarchar(200)', nullable: true, identity: false },
+    ]);
+  });
+
+  it('stores module definitions and honours CREATE, ALTER and CREATE OR ALTER semantics', () => {
+    const c = run({ objects: [] }, 'CREATE PROCEDURE E.p AS SELECT 1\nGO\nCREATE OR ALTER PROCEDURE E.p AS SELECT 2\nGO\nCREATE OR ALTER VIEW E.v AS SELECT 1\nGO\nALTER VIEW E.v AS SELECT 3');
+    expect(c.objects.map((o) => [o.type, o.name, o.definition])).to.deep.equal([
+      ['procedure', 'p', 'CREATE OR ALTER PROCEDURE E.p AS SELECT 2'],
+      ['view', 'v', 'ALTER VIEW E.v AS SELECT 3'],
+    ]);
+  });
+
+  it('fails like SQL Server: existing object, missing object, RAISERROR/THROW (not below severity 11)', () => {
+    const base = () => run({ objects: [] }, 'CREATE TABLE E.t (id int)\nGO\nCREATE PROCEDURE E.p AS SELECT 1');
+    expect(sqlError(() => run(base(), 'CREATE TABLE E.t (x int)'))).to.deep.include({ number: 2714, message: "There is already an object named 't' in the database." });
+    expect(sqlError(() => run(base(), 'ALTER PROCEDURE E.nope AS SELECT 1')).number).to.equal(208);
+    expect(sqlError(() => run(base(), 'DROP TABLE E.nope')).number).to.equal(3701);
+    expect(sqlError(() => run(base(), 'ALTER TABLE E.t ADD id int')).number).to.equal(2705);
+    expect(sqlError(() => run(base(), 'INSERT INTO E.nope (x) VALUES (1)')).number).to.equal(208);
+    const raised = sqlError(() => run(base(), "PRINT 'x'\n\nRAISERROR (N'Arrêt : ''GO'' refusé', 16, 1);"));
+    expect(raised).to.deep.include({ message: "Arrêt : 'GO' refusé", lineInBatch: 3 });
+    expect(sqlError(() => run(base(), "THROW 51000, 'boom', 1;"))).to.deep.include({ message: 'boom', number: 51000 });
+    expect(() => run(base(), "RAISERROR('info only', 10, 1) WITH NOWAIT")).not.to.throw();
+    // A THROW inside a procedure body is not executed by the script.
+    expect(() => run(base(), "CREATE PROCEDURE E.q AS THROW 50001, 'later', 1")).not.to.throw();
+  });
+
+  it('renames objects and columns with sp_rename', () => {
+    const c = run({ objects: [] }, "CREATE TABLE E.t (a int)\nGO\nEXEC sp_rename 'E.t.a', 'b', 'COLUMN'\nEXEC sp_rename N'E.t', N't2'");
+    expect(c.objects.map((o) => [o.name, o.columns!.map((x) => x.name)])).to.deep.equal([['t2', ['b']]]);
+  });
+});
+
+describe('database/sandbox-fixtures', () => {
+  it('builds valid packages whose scripts split cleanly and whose baselines match their schema', () => {
+    const files = buildDatabasePackageFiles('25.10.1.2', { previousVersions: ['25.9.12.3'] });
+    const manifest = validateManifest(JSON.parse(files[MANIFEST_FILE].toString()), 'fixture');
+    expect(manifest.database!.scripts.map((s) => s.id)).to.deep.equal(['2025-09/0001', '2025-09/0002', '2025-10/0001', '2025-10/0002', '2025-10/0003', '2025-10/0004']);
+    expect(manifest.database!.scripts.map((s) => s.transactional)).to.deep.equal([true, true, true, true, true, false]);
+    for (const s of manifest.database!.scripts) expect(splitScript(files[s.file].toString()).problems, s.id).to.deep.equal([]);
+    const oldBaseline = parseBaseline(JSON.parse(files['baselines/25.9.12.3.json'].toString()), 'old');
+    const newBaseline = parseBaseline(JSON.parse(files['baselines/25.10.1.2.json'].toString()), 'new');
+    expect(computeDrift(standardCatalog('25.9.12.3'), oldBaseline).standard).to.equal(true);
+    expect(computeDrift(standardCatalog('25.9.12.3'), newBaseline).standard).to.equal(false); // the release changes the schema
+    expect(oldBaseline.objects).to.have.length(8);
+    expect(newBaseline.objects).to.have.length(9);
+  });
+});
