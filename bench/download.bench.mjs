@@ -1,0 +1,166 @@
+// Download benchmark (issue 2): a 1 GiB package fetched from the local test feed server by
+// downloadPackage (streaming, sha256 while streaming, size cap, verification, rename into the
+// cache), compared with `curl -s -o` of the same URL in the same run. Median of 3 runs each,
+// alternated. The downloader runs in a child process so its peak RSS (process.resourceUsage().maxRSS)
+// is its own. The feed layer and the test server are bundled with esbuild first, like the shipped
+// executable (no TypeScript loader in the measured process).
+//   node bench/download.bench.mjs           (ALTAZION_BENCH_DOWNLOAD_MB=256 for a quicker run)
+// Targets: throughput >= 0.9 x curl, peak RSS <= 100 MB. Prints figures; asserts nothing.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = process.env.ALTAZION_BENCH_DIR ?? '/tmp/altazion-bench-download';
+const SIZE_MB = Number(process.env.ALTAZION_BENCH_DOWNLOAD_MB ?? 1024);
+const RUNS = 3;
+const MB = 1024 * 1024;
+const line = (label, value) => console.log(`download: ${label.padEnd(44)} ${value}`);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+if (spawnSync('curl', ['--version']).status !== 0) {
+  console.log('download: curl not found, benchmark skipped');
+  process.exit(0);
+}
+
+await mkdir(WORK, { recursive: true });
+const bundle = path.join(WORK, 'feed-bench.mjs');
+await build({
+  stdin: {
+    contents: [
+      "export { downloadPackage } from './src/feed/download';",
+      "export { openFeedSource } from './src/feed/source';",
+      "export { loadVerifiedIndex } from './src/feed/index-loader';",
+      "export { buildPackageZip, publishFeed } from './src/feed/publish';",
+      "export { generateSigningKey } from './src/feed/keys';",
+      "export { startFeedServer } from './test/helpers/feed-server';",
+    ].join('\n'),
+    resolveDir: REPO,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  outfile: bundle,
+  logLevel: 'error',
+  // yauzl/yazl and friends are CommonJS: give the ESM bundle a require().
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+const lib = await import(`${bundle}?t=${Date.now()}`);
+
+// --- fixture: a signed feed with one SIZE_MB package (reused when present) --------------------
+const feedDir = path.join(WORK, 'feed');
+const fixtureFile = path.join(WORK, 'fixture.json');
+let fixture = existsSync(fixtureFile) ? JSON.parse(await readFile(fixtureFile, 'utf8')) : undefined;
+if (!fixture || fixture.sizeMb !== SIZE_MB || !existsSync(path.join(feedDir, fixture.release.package))) {
+  const started = Date.now();
+  await rm(feedDir, { recursive: true, force: true });
+  const src = path.join(WORK, 'src');
+  const incoming = path.join(WORK, 'incoming');
+  await rm(src, { recursive: true, force: true });
+  await mkdir(path.join(src, 'bin'), { recursive: true });
+  await writeFile(path.join(src, 'altazion-package.json'), JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version: '26.1', kind: 'web' }));
+  // Incompressible content, written in 4 MiB blocks (never held whole in memory).
+  const { randomFillSync } = await import('node:crypto');
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path.join(src, 'bin', 'payload.bin'), 'w');
+  const block = Buffer.alloc(4 * MB);
+  for (let written = 0; written < SIZE_MB * MB; written += block.length) await handle.write(randomFillSync(block));
+  await handle.close();
+  await lib.buildPackageZip(src, path.join(incoming, 'ecommerce-26.1.zip'), { compress: false });
+  await rm(src, { recursive: true, force: true });
+  const key = lib.generateSigningKey('bench');
+  const published = await lib.publishFeed({ packagesDir: incoming, key, outDir: feedDir, expiresInDays: 3650, now: new Date() });
+  await rm(incoming, { recursive: true, force: true });
+  fixture = { sizeMb: SIZE_MB, trusted: [{ id: key.keyId, publicKey: key.publicKey }], release: published.releases[0] };
+  await writeFile(fixtureFile, JSON.stringify(fixture, null, 2));
+  line('fixture created in', `${((Date.now() - started) / 1000).toFixed(1)} s (${WORK})`);
+}
+const { release, trusted } = fixture;
+
+// --- the feed server, in its own process ----------------------------------------------------
+const serverScript = path.join(WORK, 'server.mjs');
+await writeFile(serverScript, `
+import { startFeedServer } from ${JSON.stringify(bundle)};
+const server = await startFeedServer(process.argv[2]);
+process.stdout.write(server.url + '\\n');
+process.stdin.resume();
+process.stdin.on('end', () => server.close().then(() => process.exit(0)));
+`);
+const server = spawn(process.execPath, [serverScript, feedDir], { stdio: ['pipe', 'pipe', 'inherit'] });
+const url = await new Promise((resolve, reject) => {
+  server.stdout.once('data', (d) => resolve(String(d).trim()));
+  server.once('exit', (code) => reject(new Error(`feed server exited (${code})`)));
+});
+
+// --- the downloader, in its own process -----------------------------------------------------
+const childScript = path.join(WORK, 'download-child.mjs');
+await writeFile(childScript, `
+import { downloadPackage, loadVerifiedIndex, openFeedSource } from ${JSON.stringify(bundle)};
+const [url, cacheDir, trustedJson] = process.argv.slice(2);
+const source = openFeedSource(url, { env: {} });
+const started = process.hrtime.bigint();
+const { index } = await loadVerifiedIndex({ source, trustedKeys: JSON.parse(trustedJson), now: new Date() });
+const release = index.modules.ecommerce.releases[0];
+const result = await downloadPackage({ source, release, cacheDir });
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, sha256: result.sha256, fromCache: result.fromCache }));
+`);
+
+function timed(command, args) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`${command} exited with ${code}`));
+      else resolve({ ms, out });
+    });
+  });
+}
+
+const target = `${url}${release.package}`;
+const outDir = path.join(WORK, 'out');
+const curlRuns = [];
+const nodeRuns = [];
+const rss = [];
+try {
+  // Warm the page cache of the served file so the first measured run is not penalised.
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await timed('curl', ['-s', '-o', '/dev/null', target]);
+  for (let run = 0; run < RUNS; run++) {
+    const curlOut = path.join(outDir, 'curl.zip');
+    curlRuns.push((await timed('curl', ['-s', '-f', '-o', curlOut, target])).ms);
+    await rm(curlOut, { force: true });
+
+    const cacheDir = path.join(outDir, `cache-${run}`);
+    const { out } = await timed(process.execPath, [childScript, url, cacheDir, JSON.stringify(trusted)]);
+    const result = JSON.parse(out);
+    if (result.sha256 !== release.sha256 || result.fromCache) throw new Error(`unexpected download result ${out}`);
+    nodeRuns.push(result.ms);
+    rss.push(result.maxRssKb / 1024);
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+} finally {
+  server.stdin.end();
+  await rm(outDir, { recursive: true, force: true });
+}
+
+const sizeMb = release.size / MB;
+const curlMbs = sizeMb / (median(curlRuns) / 1000);
+const nodeMbs = sizeMb / (median(nodeRuns) / 1000);
+const ratio = nodeMbs / curlMbs;
+const peak = Math.max(...rss);
+line(`package`, `${sizeMb.toFixed(0)} MiB from ${url} (runs: ${RUNS}, median)`);
+line('curl -s -o', `${curlMbs.toFixed(0)} MB/s  (${curlRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
+line('downloadPackage (index + download + verify)', `${nodeMbs.toFixed(0)} MB/s  (${nodeRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
+line('throughput ratio to curl (target >= 0.9)', `${ratio.toFixed(2)} ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
+line('peak RSS of the downloader (target <= 100 MB)', `${peak.toFixed(1)} MB ${peak <= 100 ? 'met' : 'NOT met'}`);
