@@ -1,0 +1,172 @@
+// The portal on a real sandbox, over real HTTP on 127.0.0.1: crafted hostile requests are refused
+// and change nothing; a real install runs from the API with live events; the install lock is
+// shared with the command line (exit 4 naming the portal).
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { runCheck } from '../../../src/check/run-check';
+import { createContext } from '../../../src/cli/context';
+import { installModules } from '../../../src/install';
+import { silentOutput } from '../../../src/output/output';
+import { startService, type RunningService } from '../../../src/service/run';
+import { runCli } from '../../helpers/cli';
+import { holdFile } from '../../helpers/lock-holder';
+import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../../helpers/sandbox';
+
+interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+function request(port: number, method: string, urlPath: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => { text += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Everything in the sandbox except the service's own log (refusals are logged, by design). */
+async function snapshot(box: TestSandbox): Promise<Map<string, string>> {
+  const hashes = await treeHashes(box.base);
+  for (const key of [...hashes.keys()]) if (key.includes(path.join('bin', 'updates', 'logs'))) hashes.delete(key);
+  return hashes;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('portal over HTTP (sandbox)', function () {
+  this.timeout(120_000);
+  let box: TestSandbox;
+  let service: RunningService;
+  let port: number;
+  let token: string;
+  let origin: string;
+
+  before(async () => {
+    box = await makeSandbox();
+    await runCheck(createContext({ root: box.Root }, silentOutput(), process.env), { report: false });
+    service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
+    port = service.portal.port;
+    origin = `http://127.0.0.1:${port}`;
+    const page = await request(port, 'GET', '/');
+    token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)![1]!;
+  });
+  after(async () => {
+    await service?.stop();
+    await box?.remove();
+  });
+
+  const goodHeaders = () => ({ origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' });
+  const installBody = JSON.stringify({ name: 'ecommerce', instance: '' });
+
+  it('serves the module list in French with security headers, English on request', async () => {
+    const page = await request(port, 'GET', '/');
+    expect(page.status).to.equal(200);
+    expect(page.body).to.contain('Version installée').and.contain('>Installer<').and.contain('data-install="ecommerce"');
+    expect(page.headers['content-security-policy']).to.contain("default-src 'self'").and.contain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).to.equal('DENY');
+    expect(page.headers['x-content-type-options']).to.equal('nosniff');
+    expect(page.headers['referrer-policy']).to.equal('no-referrer');
+    const english = await request(port, 'GET', '/', { 'accept-language': 'en-US,en;q=0.9' });
+    expect(english.body).to.contain('Installed version').and.contain('>Install<');
+    const modules = JSON.parse((await request(port, 'GET', '/api/modules')).body) as Array<Record<string, unknown>>;
+    expect(modules.find((m) => m.Name === 'ecommerce')).to.include({ InstalledVersion: '25.9.12.3', AvailableVersion: '25.10.1.2', UpdateAvailable: true });
+    const js = await request(port, 'GET', '/assets/app.js');
+    expect(js.headers['content-type']).to.match(/^text\/javascript/);
+  });
+
+  it('refuses hostile requests (foreign Host, foreign or missing Origin, bad token, cross-site, GET on an action) and changes nothing', async () => {
+    const before = await snapshot(box);
+    const attempts: Array<[string, Promise<Reply>, number]> = [
+      ['foreign Host (GET page)', request(port, 'GET', '/', { host: 'attacker.example:' + port }), 403],
+      ['foreign Host (GET api)', request(port, 'GET', '/api/modules', { host: 'rebind.evil.example' }), 403],
+      ['foreign Host (POST)', request(port, 'POST', '/api/install', { ...goodHeaders(), host: 'attacker.example:' + port, origin: `http://attacker.example:${port}` }, installBody), 403],
+      ['foreign Origin', request(port, 'POST', '/api/install', { ...goodHeaders(), origin: 'http://evil.example' }, installBody), 403],
+      ['missing Origin', request(port, 'POST', '/api/install', (({ origin: _o, ...h }) => h)(goodHeaders()), installBody), 403],
+      ['missing token', request(port, 'POST', '/api/install', (({ 'x-csrf-token': _t, ...h }) => h)(goodHeaders()), installBody), 403],
+      ['wrong token', request(port, 'POST', '/api/install', { ...goodHeaders(), 'x-csrf-token': token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, installBody), 403],
+      ['cross-site fetch', request(port, 'POST', '/api/install', { ...goodHeaders(), 'sec-fetch-site': 'cross-site' }, installBody), 403],
+      ['GET on install', request(port, 'GET', '/api/install?name=ecommerce'), 405],
+      ['GET on run-script', request(port, 'GET', '/api/database/run-script?script=x'), 405],
+      ['GET on mark-applied', request(port, 'GET', '/api/database/mark-applied?script=x'), 405],
+      ['PUT on install', request(port, 'PUT', '/api/install', goodHeaders(), installBody), 405],
+      ['form post (no JSON)', request(port, 'POST', '/api/install', { ...goodHeaders(), 'content-type': 'application/x-www-form-urlencoded' }, 'name=ecommerce'), 415],
+    ];
+    for (const [what, reply, expected] of attempts) {
+      expect((await reply).status, what).to.equal(expected);
+    }
+    // Give a (wrongly) started install time to show up before comparing.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(JSON.parse((await request(port, 'GET', '/api/job')).body), 'no job started').to.equal(null);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+  });
+
+  it('installs from the API with live events, refuses a second install (409) and a CLI install (exit 4) meanwhile', async () => {
+    // A process holding a file in the module folder keeps the install waiting for handles.
+    const holder = await holdFile(path.join(box.Apps, 'ecommerce', 'default.htm'), 'explorer.exe');
+    const events: string[] = [];
+    const sse = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: { host: `localhost:${port}` } }, (res) => {
+      res.setEncoding('utf8').on('data', (d: string) => events.push(d));
+    });
+    try {
+      const started = await request(port, 'POST', '/api/install', goodHeaders(), installBody);
+      expect(started.status).to.equal(202);
+      const { id } = JSON.parse(started.body) as { id: string };
+      expect(id).to.be.a('string').and.not.equal('');
+
+      const lock = await waitFor('the install lock', async () => {
+        const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'install.lock'), 'utf8').catch(() => undefined);
+        return text ? (JSON.parse(text) as { pid: number; requestedBy: string; user: string }) : undefined;
+      });
+      expect(lock).to.include({ pid: process.pid, requestedBy: 'portal' });
+
+      const second = await request(port, 'POST', '/api/install', goodHeaders(), JSON.stringify({ name: 'gestioncommerciale' }));
+      expect(second.status).to.equal(409);
+      expect(JSON.parse(second.body).owner).to.include({ requestedBy: 'portal', pid: process.pid });
+
+      const cli = await runCli(['install', '--root', box.Root, '--name', 'gestioncommerciale', '--json'], { kind: 'bundle' });
+      expect(cli.code, cli.stderr).to.equal(4);
+      const error = cli.errors()[0]!;
+      expect(error.code).to.equal('E_BUSY');
+      expect(error.message).to.include(`pid ${process.pid}`).and.include('requested by portal').and.include(`user ${lock.user}`);
+
+      await holder.stop();
+      const job = await waitFor('the install to finish', async () => {
+        const current = JSON.parse((await request(port, 'GET', '/api/job')).body) as { snapshot: { state: string; results?: Array<Record<string, unknown>> } } | null;
+        return current && current.snapshot.state !== 'running' ? current.snapshot : undefined;
+      }, 90_000);
+      expect(job.state).to.equal('done');
+      expect(job.results![0]).to.include({ Name: 'ecommerce', Result: 'Installed', ToVersion: '25.10.1.2' });
+
+      const modules = JSON.parse((await request(port, 'GET', '/api/modules')).body) as Array<Record<string, unknown>>;
+      expect(modules.find((m) => m.Name === 'ecommerce')).to.include({ InstalledVersion: '25.10.1.2', UpdateAvailable: false });
+      const stream = events.join('');
+      expect(stream).to.contain('event: job').and.contain('event: output').and.contain('"type":"progress"');
+      expect(stream).to.match(/"state":"done"/);
+
+      const history = JSON.parse((await request(port, 'GET', '/api/history')).body) as Array<Record<string, unknown>>;
+      expect(history[0]).to.include({ Name: 'ecommerce', Result: 'Installed' });
+      const log = await request(port, 'GET', `/history/log?id=${encodeURIComponent(String(history[0]!.Id))}`);
+      expect(log.status).to.equal(200);
+      expect(log.body).to.contain('ecommerce');
+    } finally {
+      sse.destroy();
+      await holder.stop();
+    }
+  });
+
+  it('writes its log under bin/updates/logs', async () => {
+    const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(text).to.contain('portal listening on http://127.0.0.1:').and.contain('refused POST /api/install');
+  });
+});
