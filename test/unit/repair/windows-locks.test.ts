@@ -1,0 +1,98 @@
+// The Restart Manager script of src/platform/windows/locks.ts: its command line, its output parser,
+// and (where the tools exist here) that the PowerShell parses and the C# compiles as C# 5, the
+// language Windows PowerShell 5.1's Add-Type compiles.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildLocksScript, locksCommand, MAX_ENCODED_COMMAND, parseLocksOutput, powershellExe } from '../../../src/platform/windows/locks';
+import { psQuote, runPwsh } from '../../helpers/pwsh';
+
+function csharpOf(script: string): string {
+  return script.slice(script.indexOf("@'") + 3, script.indexOf("\n'@"));
+}
+
+function dotnetSdk(): { csc: string; refs: string[] } | undefined {
+  const which = spawnSync('dotnet', ['--list-sdks'], { encoding: 'utf8' });
+  if (which.status !== 0) return undefined;
+  const last = which.stdout.trim().split('\n').pop();
+  const match = last && /^(\S+) \[(.+)\]$/.exec(last);
+  if (!match) return undefined;
+  const root = path.dirname(match[2]);
+  const csc = path.join(match[2], match[1], 'Roslyn', 'bincore', 'csc.dll');
+  const packs = path.join(root, 'packs', 'Microsoft.NETCore.App.Ref');
+  if (!existsSync(csc) || !existsSync(packs)) return undefined;
+  const version = readdirSync(packs).sort().pop()!;
+  const refDir = path.join(packs, version, 'ref');
+  const tfm = readdirSync(refDir).sort().pop()!;
+  return { csc, refs: readdirSync(path.join(refDir, tfm)).filter((f) => f.endsWith('.dll')).map((f) => path.join(refDir, tfm, f)) };
+}
+
+describe('Restart Manager lock holders (Windows)', () => {
+  it('runs powershell.exe from System32 with the script encoded and the folders in the environment', () => {
+    const folders = ['D:\\simplement-e\\app\\gestcom\\', 'C:\\Program Files\\CPoint\\[e]\\ecommerce'];
+    const command = locksCommand({ SystemRoot: 'C:\\Windows', PATH: 'x' }, folders);
+    expect(command.file).to.equal('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+    expect(command.args.slice(0, 4)).to.deep.equal(['-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand']);
+    expect(Buffer.from(command.args[4], 'base64').toString('utf16le')).to.equal(buildLocksScript());
+    expect(command.args[4].length).to.be.below(MAX_ENCODED_COMMAND);
+    expect(JSON.parse(command.env.ALTAZION_LOCK_FOLDERS!)).to.deep.equal(folders);
+    expect(command.env.PATH).to.equal('x');
+    expect(powershellExe({})).to.equal('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+  });
+
+  it('uses the documented Restart Manager sequence and asks the owner of each process', () => {
+    const script = buildLocksScript();
+    for (const call of ['RmStartSession', 'RmRegisterResources', 'RmGetList', 'RmEndSession', 'ERROR_MORE_DATA = 234', 'GetOwner', 'Shell.Application', 'LocationURL']) {
+      expect(script).to.contain(call);
+    }
+    // No path is pasted into the script: folders only come from the environment.
+    expect(script).to.not.match(/[A-Z]:\\/);
+  });
+
+  it('parses the script output: one object per holder, noise ignored, duplicates merged', () => {
+    const stdout = [
+      '\uFEFF{"pid":4242,"image":"explorer.exe","user":"SRV01\\\\admin","path":"D:\\\\app\\\\gestcom","source":"explorer"}',
+      'WARNING: something PowerShell printed',
+      '{"pid":4242,"image":"explorer.exe","user":"SRV01\\\\admin","path":"D:\\\\APP\\\\gestcom","source":"restart-manager"}',
+      '{"pid":912,"image":"cmd.exe","user":"SRV01\\\\support","path":"D:\\\\app\\\\gestcom\\\\bin","source":"current-directory"}',
+      '{"pid":7,"image":"","user":"","path":"D:\\\\app\\\\api","source":"restart-manager"}',
+      '{"pid":"x"}',
+      '{ broken',
+      '',
+    ].join('\r\n');
+    expect(parseLocksOutput(stdout)).to.deep.equal([
+      { pid: 4242, image: 'explorer.exe', user: 'SRV01\\admin', path: 'D:\\app\\gestcom' },
+      { pid: 912, image: 'cmd.exe', user: 'SRV01\\support', path: 'D:\\app\\gestcom\\bin' },
+      { pid: 7, image: 'pid 7', user: 'unknown user', path: 'D:\\app\\api' },
+    ]);
+    expect(parseLocksOutput('')).to.deep.equal([]);
+  });
+
+  it('the script parses in a real PowerShell engine', async function () {
+    this.timeout(120000);
+    if (spawnSync('dotnet', ['--version']).status !== 0) this.skip();
+    const result = await runPwsh(`$errors = $null
+$null = [System.Management.Automation.Language.Parser]::ParseInput(${psQuote(buildLocksScript())}, [ref]$null, [ref]$errors)
+@($errors | ForEach-Object { $_.Message })`);
+    expect(result.error.map((e) => e.message)).to.deep.equal([]);
+    expect(result.output).to.deep.equal([]);
+  });
+
+  it('the C# of the script compiles as C# 5 (Windows PowerShell 5.1 Add-Type)', function () {
+    this.timeout(120000);
+    const sdk = dotnetSdk();
+    if (!sdk) this.skip();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-locks-cs-'));
+    try {
+      writeFileSync(path.join(dir, 'locks.cs'), csharpOf(buildLocksScript()));
+      const rsp = path.join(dir, 'csc.rsp');
+      writeFileSync(rsp, ['-nologo', '-noconfig', '-nostdlib', '-langversion:5', '-t:library', `-out:${path.join(dir, 'locks.dll')}`, ...sdk!.refs.map((r) => `-r:"${r}"`), `"${path.join(dir, 'locks.cs')}"`].join('\n'));
+      const run = spawnSync('dotnet', [sdk!.csc, `@${rsp}`], { encoding: 'utf8' });
+      expect(run.status, run.stdout + run.stderr).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
