@@ -30,6 +30,12 @@ export interface DriftReport {
 export interface DriftOptions {
   /** Object keys never reported (e.g. the journal table itself). */
   ignore?: readonly string[];
+  /**
+   * Another standard state the database may legitimately be in: the target release's baseline,
+   * when some of its scripts already ran (one by one). An object matching it is not drift; a
+   * standard object it no longer has is not Missing; an object it creates is not Extra.
+   */
+  alsoStandard?: Baseline;
 }
 
 export function computeDrift(catalog: Catalog, baseline: Baseline, options: DriftOptions = {}): DriftReport {
@@ -40,21 +46,33 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
   const missing: DriftItem[] = [];
   const extra: DriftItem[] = [];
   const seen = new Set<string>();
+  const target = new Map<string, Baseline['objects'][number]>();
+  for (const t of options.alsoStandard?.objects ?? []) target.set(objectKey(t.schema, t.name), t);
+  const matchesTarget = (key: string, o: Catalog['objects'][number]) => {
+    const t = target.get(key);
+    return t !== undefined && t.type === o.type && t.fingerprint === fingerprintObject(o);
+  };
   for (const b of baseline.objects) {
     const key = objectKey(b.schema, b.name);
     if (ignore.has(key)) continue;
     seen.add(key);
     const o = live.get(key);
     if (!o) {
+      if (options.alsoStandard && !target.has(key)) continue; // the target release drops it
       missing.push({ object: displayName(b), type: b.type, state: 'Missing', detail: `standard ${b.type} not found in the database` });
-    } else if (o.type !== b.type) {
-      modified.push({ object: displayName(b), type: b.type, state: 'Modified', detail: `standard ${b.type} is now a ${o.type}` });
-    } else if (fingerprintObject(o) !== b.fingerprint) {
-      modified.push({ object: displayName(b), type: b.type, state: 'Modified', detail: b.type === 'table' ? 'columns differ from the standard table' : 'definition differs from the standard one' });
+      continue;
     }
+    const fingerprint = fingerprintObject(o);
+    if (o.type === b.type && fingerprint === b.fingerprint) continue;
+    const t = target.get(key);
+    if (t && t.type === o.type && t.fingerprint === fingerprint) continue; // already in its target release's standard state
+    modified.push({
+      object: displayName(b), type: b.type, state: 'Modified',
+      detail: o.type !== b.type ? `standard ${b.type} is now a ${o.type}` : b.type === 'table' ? 'columns differ from the standard table' : 'definition differs from the standard one',
+    });
   }
   for (const [key, o] of live) {
-    if (seen.has(key) || ignore.has(key)) continue;
+    if (seen.has(key) || ignore.has(key) || matchesTarget(key, o)) continue;
     extra.push({ object: displayName(o), type: o.type, state: 'Extra', detail: `customer ${o.type} (not part of the standard schema)` });
   }
   const byName = (a: DriftItem, b: DriftItem) => a.object.toLowerCase().localeCompare(b.object.toLowerCase());

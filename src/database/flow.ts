@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Context } from '../cli/context';
 import { defaultConnection, parseConnectionsConfig } from '../config/connections';
 import { AltazionError, ExitCode } from '../core/errors';
-import type { DatabaseScriptEntry } from '../core/package-manifest';
+import { MANIFEST_FILE, type DatabaseScriptEntry } from '../core/package-manifest';
 import type { InstallResultKind, InstallResultRecord } from '../core/records';
 import { compareVersions, isVersion } from '../core/version';
 import { parseBaseline, type Baseline, type Catalog } from './catalog';
@@ -135,7 +135,9 @@ export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore
     baseline = (pkg ? await baselineFor(pkg, installedVersion) : undefined) ?? (await readSavedBaseline(ctx, installedVersion));
     if (!baseline) driftUnknownReason = `no baseline of the installed database version ${installedVersion} (neither in the package nor in ${path.dirname(savedBaselinePath(ctx, installedVersion))}): the schema cannot be proven standard`;
   }
-  const drift = baseline ? computeDrift(catalog, baseline, { ignore: [JOURNAL_KEY] }) : undefined;
+  // Scripts of the target release run one by one move objects to their target state: not drift.
+  const target = pkg && baseline && versionKey(baseline.version) !== versionKey(pkg.manifest.version) ? await baselineFor(pkg, pkg.manifest.version) : undefined;
+  const drift = baseline ? computeDrift(catalog, baseline, { ignore: [JOURNAL_KEY], alsoStandard: target }) : undefined;
   const scripts = new Map<string, LoadedScript>();
   const impacts = new Map<string, ScriptImpact>();
   let plan: DatabasePlan | undefined;
@@ -281,6 +283,12 @@ export interface DatabaseInstallOptions {
   exportScripts?: string;
   /** An open store (tests); default: the default connection of cpointsoftware.config. */
   store?: DatabaseStore;
+  /**
+   * The database module's folder (from applicationspath.config): once every script is applied, the
+   * package's manifest and baselines are left there, as any module install leaves its manifest, so
+   * discovery reads the new version.
+   */
+  moduleFolder?: string;
 }
 
 /** Exit code of an install result (the CLI's mapping for database results). */
@@ -380,7 +388,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       if (options.dryRun) return result('WhatIf', `would record script ${planned.entry.id} as applied by hand`);
       await store.markApplied(planned.entry);
       ctx.output.info(`database: script ${planned.entry.id} recorded as applied by hand`);
-      return finish(ctx, store, a, pkg, result, `script ${planned.entry.id} recorded as applied by hand`);
+      return finish(ctx, store, a, pkg, result, options.moduleFolder, `script ${planned.entry.id} recorded as applied by hand`);
     }
 
     if (options.script !== undefined) {
@@ -393,13 +401,13 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       if (options.dryRun) return result('WhatIf', `would run script ${planned.entry.id} (${describeImpact(planned)})`);
       const failure = await runScripts(ctx, a, [planned]);
       if (failure) return result('Failed', failure.message);
-      return finish(ctx, store, a, pkg, result, `script ${planned.entry.id} applied`);
+      return finish(ctx, store, a, pkg, result, options.moduleFolder, `script ${planned.entry.id} applied`);
     }
 
     switch (plan.decision) {
       case 'UpToDate': {
         if (options.dryRun) return result('WhatIf', 'nothing to do: every script is applied');
-        return finish(ctx, store, a, pkg, result, 'every script of the package is applied');
+        return finish(ctx, store, a, pkg, result, options.moduleFolder, 'every script of the package is applied');
       }
       case 'ManualActionRequired': {
         for (const line of manualReport(a)) ctx.output.warn(`database: ${line}`);
@@ -411,7 +419,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
         if (options.dryRun) return result('WhatIf', `would run ${plan.pending.length} script(s): ${plan.pending.map((p) => p.entry.id).join(', ')}${plan.decision === 'Forced' ? ' (forced on a customised database)' : ''}`);
         const failure = await runScripts(ctx, a, plan.pending);
         if (failure) return result('Failed', failure.message);
-        return finish(ctx, store, a, pkg, result, `${plan.pending.length} script(s) applied${plan.decision === 'Forced' ? ' (forced)' : ''}`);
+        return finish(ctx, store, a, pkg, result, options.moduleFolder, `${plan.pending.length} script(s) applied${plan.decision === 'Forced' ? ' (forced)' : ''}`);
       }
       default:
         throw new AltazionError('E_INTERNAL', `unknown database decision ${String(plan.decision)}`);
@@ -449,7 +457,7 @@ async function runScripts(ctx: DatabaseContext, a: DatabaseAnalysis, scripts: re
 /** After a change: when every script is applied, record the release and keep its baseline. */
 async function finish(
   ctx: DatabaseContext, store: DatabaseStore, before: DatabaseAnalysis, pkg: DatabasePackage,
-  result: (kind: InstallResultKind, message: string) => InstallResultRecord, message: string,
+  result: (kind: InstallResultKind, message: string) => InstallResultRecord, moduleFolder: string | undefined, message: string,
 ): Promise<InstallResultRecord> {
   const after = await analyzeDatabase(ctx, store, pkg, false);
   const remaining = after.plan!.pending;
@@ -460,6 +468,7 @@ async function finish(
     await fs.mkdir(path.dirname(file), { recursive: true });
     const baseline = await baselineFor(pkg, pkg.manifest.version);
     await fs.writeFile(file, JSON.stringify(baseline, null, 1) + '\n');
+    if (moduleFolder) await leaveManifest(pkg, moduleFolder);
     const record = result(recorded && before.plan!.pending.length === 0 ? 'UpToDate' : 'Installed', message);
     record.PendingScripts = [];
     return record;
@@ -467,6 +476,21 @@ async function finish(
   const record = result('ManualActionRequired', `${message}; ${remaining.length} script(s) still pending: ${remaining.map((p) => p.entry.id).join(', ')}`);
   record.PendingScripts = remaining.map((p) => p.entry.id);
   return record;
+}
+
+/** Writes the package's manifest and baselines into the module folder (each file: temp + rename). */
+async function leaveManifest(pkg: DatabasePackage, folder: string): Promise<void> {
+  const db = pkg.manifest.database;
+  const files = [db.baseline, ...Object.values(db.baselines ?? {}), MANIFEST_FILE];
+  for (const file of files) {
+    const bytes = await pkg.read(file);
+    if (!bytes) continue;
+    const target = path.join(folder, ...file.split('/'));
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.tmp`;
+    await fs.writeFile(temp, bytes);
+    await fs.rename(temp, target);
+  }
 }
 
 /** Script entry lookup for callers holding a package (the portal's run-one / mark-applied buttons). */

@@ -63,8 +63,12 @@ describe('database flows on the sandbox store', function () {
     expect(before.PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0002', '2025-10/0003', '2025-10/0004']);
     expect(before.Extra).to.deep.equal(['dbo.ps_export_compta', 'dbo.tmp_import_clients']);
 
-    const result = await installDatabase(w.ctx, w.pkgDir);
+    const moduleFolder = path.join(w.dir, 'apps', 'database');
+    const result = await installDatabase(w.ctx, w.pkgDir, { moduleFolder });
     expect(result).to.deep.include({ Name: 'database', FromVersion: OLD, ToVersion: NEW, Result: 'Installed', PendingScripts: [] });
+    // The module folder now holds the new manifest (discovery's installed version) and the baselines.
+    expect(JSON.parse(await fs.readFile(path.join(moduleFolder, MANIFEST_FILE), 'utf8')).version).to.equal(NEW);
+    expect((await fs.readdir(path.join(moduleFolder, 'baselines'))).sort()).to.deep.equal([`${NEW}.json`, `${OLD}.json`]);
 
     // The catalog now matches the new baseline exactly (customer objects aside) and the journal has every row.
     const baseline = parseBaseline(JSON.parse(await fs.readFile(path.join(w.pkgDir, 'baselines', `${NEW}.json`), 'utf8')), 'baseline');
@@ -120,6 +124,8 @@ describe('database flows on the sandbox store', function () {
     expect(one.PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0003', '2025-10/0004']);
     const proc = (await w.store.readCatalog()).objects.find((o) => o.name === 'ps_commandes_client')!;
     expect(proc.definition).to.contain('@depuis');
+    // The procedure is now in its 25.10 standard state: not reported as a customisation.
+    expect((await databaseStatus(w.ctx, { package: w.pkgDir })).Modified).to.deep.equal(['E.clients', 'E.vw_clients_actifs']);
 
     // The admin adapted 0001 by hand: record it without running it.
     const marked = await installDatabase(w.ctx, w.pkgDir, { markApplied: '2025-10/0001' });

@@ -51,4 +51,24 @@ describe('database/drift', () => {
     expect(drift.modified.map((d) => d.detail)).to.deep.equal(['standard view is now a table']);
     expect(drift.extra).to.deep.equal([]);
   });
+
+  it('accepts objects already in the state of the target release (scripts run one by one)', () => {
+    const target: Catalog = structuredClone(standard);
+    target.objects[2].definition = 'CREATE PROCEDURE E.ps_clients @actifs bit AS SELECT * FROM E.vw_clients';
+    target.objects.splice(3, 1); // the release drops fn_nom
+    target.objects.push({ schema: 'E', name: 'fidelite', type: 'table', columns: [{ name: 'points', type: 'int', nullable: false }] });
+    const targetBaseline = buildBaseline('25.10', target);
+    // The live database ran the procedure script and the table script, and fn_nom is gone.
+    const live: Catalog = structuredClone(target);
+    live.objects.push({ schema: 'E', name: 'perso', type: 'view', definition: 'CREATE VIEW E.perso AS SELECT 1 AS x' });
+    const withoutTarget = computeDrift(live, baseline);
+    expect(withoutTarget.modified.map((d) => d.object)).to.deep.equal(['E.ps_clients']);
+    expect(withoutTarget.missing.map((d) => d.object)).to.deep.equal(['E.fn_nom']);
+    const drift = computeDrift(live, baseline, { alsoStandard: targetBaseline });
+    expect(drift.standard).to.equal(true);
+    expect(drift.extra.map((d) => d.object)).to.deep.equal(['E.perso']);
+    // A customer change is still a change, whichever standard state it started from.
+    live.objects[2].definition += ' WHERE 1 = 1';
+    expect(computeDrift(live, baseline, { alsoStandard: targetBaseline }).modified.map((d) => d.object)).to.deep.equal(['E.ps_clients']);
+  });
 });
