@@ -246,13 +246,15 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     log.line(`FAILED at step ${journal.step}: ${err.message}`);
     env.warn?.(`${plan.name}: ${err.message}; rolling back`);
     try {
+      let problems: string[] = [];
       if (stepIndex(journal.step) === 0 && !(await exists(journal.stagingPath)) && journal.pools.length === 0) {
         await removeJournal(layout, id);
       } else {
-        await rollBack(restoreEnv, journal);
+        problems = await rollBack(restoreEnv, journal);
       }
       onlineAt = Date.now();
-      return { record: record('RolledBack', `${err.message} — rolled back to ${plan.fromVersion} (failed at step ${journal.step})`), error: err };
+      const but = problems.length ? `; but ${problems.join('; ')}: start it by hand (or run repair)` : '';
+      return { record: record('RolledBack', `${err.message} — rolled back to ${plan.fromVersion} (failed at step ${journal.step})${but}`), error: err };
     } catch (rollbackError) {
       const rb = toAltazionError(rollbackError);
       log.line(`ROLLBACK FAILED: ${rb.message}`);

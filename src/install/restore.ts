@@ -81,33 +81,48 @@ async function removeAppOffline(journal: InstallJournal, log: InstallLog): Promi
   }
 }
 
-/** Pools and service back to the state they had before the install. */
-async function restoreStates(env: RestoreEnv, journal: InstallJournal): Promise<void> {
+/** Pools and service back to the state they had before the install; returns what could not be restored. */
+async function restoreStates(env: RestoreEnv, journal: InstallJournal): Promise<string[]> {
   const timeout = env.stateTimeoutMs ?? 120_000;
   const { platform, log } = env;
+  const problems: string[] = [];
+  const attempt = async (what: string, action: () => Promise<void>) => {
+    try {
+      await action();
+    } catch (error) {
+      const message = `${what}: ${(error as Error).message}`;
+      log.line(`could not restore ${message}`);
+      problems.push(message);
+    }
+  };
   if (journal.service) {
     const { name, prior } = journal.service;
-    const now = (await platform.services.get(name))?.state;
-    if (prior === 'Running' && now !== 'Running') {
-      log.line(`starting service ${name} (was Running)`);
-      await platform.services.start(name);
-      await waitForService(platform, name, 'Running', timeout);
-    } else if (prior === 'Stopped' && now !== 'Stopped') {
-      await platform.services.stop(name);
-      await waitForService(platform, name, 'Stopped', timeout);
-    }
+    await attempt(`service ${name}`, async () => {
+      const now = (await platform.services.get(name))?.state;
+      if (prior === 'Running' && now !== 'Running') {
+        log.line(`starting service ${name} (was Running)`);
+        await platform.services.start(name);
+        await waitForService(platform, name, 'Running', timeout);
+      } else if (prior === 'Stopped' && now !== 'Stopped') {
+        await platform.services.stop(name);
+        await waitForService(platform, name, 'Stopped', timeout);
+      }
+    });
   }
   for (const { name, prior } of journal.pools) {
-    const now = (await platform.iis.getPool(name))?.state;
-    if ((prior === 'Started' || prior === 'Starting') && now !== 'Started') {
-      log.line(`starting pool ${name} (was ${prior})`);
-      await platform.iis.startPool(name);
-      await waitForPool(platform, name, 'Started', timeout);
-    } else if (prior === 'Stopped' && now !== 'Stopped') {
-      await platform.iis.stopPool(name);
-      await waitForPool(platform, name, 'Stopped', timeout);
-    }
+    await attempt(`pool ${name}`, async () => {
+      const now = (await platform.iis.getPool(name))?.state;
+      if ((prior === 'Started' || prior === 'Starting') && now !== 'Started') {
+        log.line(`starting pool ${name} (was ${prior})`);
+        await platform.iis.startPool(name);
+        await waitForPool(platform, name, 'Started', timeout);
+      } else if (prior === 'Stopped' && now !== 'Stopped') {
+        await platform.iis.stopPool(name);
+        await waitForPool(platform, name, 'Stopped', timeout);
+      }
+    });
   }
+  return problems;
 }
 
 /** Stops whatever of the module's pools/service runs (it may run the new folder), so folders can move. */
@@ -130,9 +145,11 @@ async function quiesce(env: RestoreEnv, journal: InstallJournal): Promise<void> 
 
 /**
  * Puts the previous version back exactly: the old folder in place (never a mix), no staged or
- * failed folder left, app_offline.htm gone, pools and service as they were. Removes the journal.
+ * failed folder left, app_offline.htm gone, pools and service as they were. Removes the journal
+ * once the folder is back. Returns the pools/services that could not be put back in their state
+ * (an IIS or service problem the admin must see; repair reports them too).
  */
-export async function rollBack(env: RestoreEnv, journal: InstallJournal): Promise<void> {
+export async function rollBack(env: RestoreEnv, journal: InstallJournal): Promise<string[]> {
   const { platform, log, layout } = env;
   if (journal.direction !== 'rollback') {
     journal.direction = 'rollback';
@@ -151,9 +168,12 @@ export async function rollBack(env: RestoreEnv, journal: InstallJournal): Promis
   await fs.rm(journal.stagingPath, { recursive: true, force: true });
   await fs.rm(journal.failedPath, { recursive: true, force: true });
   await removeAppOffline(journal, log);
-  await restoreStates(env, journal);
+  const problems = await restoreStates(env, journal);
   await removeJournal(layout, journal.id);
-  log.line('rollback complete: the previous version is in place, pools and services as they were');
+  log.line(problems.length
+    ? `rollback: the previous version is in place, but ${problems.join('; ')}`
+    : 'rollback complete: the previous version is in place, pools and services as they were');
+  return problems;
 }
 
 /** Finishes an install past its point of no return: back online, backup archived. Returns the archive. */
@@ -161,7 +181,8 @@ export async function rollForward(env: RestoreEnv, journal: InstallJournal): Pro
   const { log, layout } = env;
   log.line(`finishing ${journal.module}${journal.instance ? `[${journal.instance}]` : ''} forward (step ${journal.step})`);
   await fs.rm(journal.stagingPath, { recursive: true, force: true });
-  await restoreStates(env, journal);
+  const problems = await restoreStates(env, journal);
+  if (problems.length) throw new AltazionError('E_PLATFORM', `the new version is in place but ${problems.join('; ')}`, { target: journal.modulePath });
   await removeAppOffline(journal, log);
   let archive: string | null = null;
   try {

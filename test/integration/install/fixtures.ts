@@ -1,0 +1,114 @@
+// Shared pieces of the install integration tests: a sandbox in a temporary folder that can be
+// reset to its pristine state, tree hashes, host state, updater.config tweaks, and the CLI run
+// from sources (node + tsx) as a real child process.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createContext, type Context } from '../../../src/cli/context';
+import { silentOutput } from '../../../src/output/output';
+import { createSandbox, type SandboxInfo } from '../../../src/sandbox/create';
+import { readSandboxState, type SandboxState } from '../../../src/platform/sandbox/state';
+
+export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface Box extends SandboxInfo {
+  base: string;
+  /** Puts every file of the sandbox (and the host state) back as created. */
+  reset(): Promise<void>;
+  remove(): Promise<void>;
+  ctx(env?: NodeJS.ProcessEnv): Context;
+  appPath(folder: string): string;
+  state(): Promise<SandboxState>;
+}
+
+export async function makeBox(modules?: string[]): Promise<Box> {
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-install-'));
+  const dir = path.join(base, 'sb');
+  const info = await createSandbox({ root: path.join(dir, 'root'), feed: path.join(dir, 'feed'), ...(modules ? { modules } : {}) });
+  const pristine = path.join(base, 'pristine');
+  await fs.cp(dir, pristine, { recursive: true, verbatimSymlinks: true });
+  return {
+    ...info,
+    base: dir,
+    reset: async () => {
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.cp(pristine, dir, { recursive: true, verbatimSymlinks: true });
+    },
+    remove: () => fs.rm(base, { recursive: true, force: true }),
+    ctx: (env = process.env) => createContext({ root: info.Root }, silentOutput(), { ...env }),
+    appPath: (folder) => path.join(info.Apps, folder),
+    state: () => readSandboxState(info.HostState),
+  };
+}
+
+/** sha256 of every file below `dir` (relative path -> digest); directories listed as 'dir'. */
+export async function hashTree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (current: string) => {
+    for (const entry of (await fs.readdir(current, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(current, entry.name);
+      const rel = path.relative(dir, full);
+      if (entry.isDirectory()) { out[rel + '/'] = 'dir'; await walk(full); }
+      else out[rel] = createHash('sha256').update(await fs.readFile(full)).digest('hex');
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** Everything the install could touch besides logs: apps, host state, root (minus history/logs/journal/lock). */
+export async function fingerprint(box: Box): Promise<string> {
+  const apps = await hashTree(box.Apps);
+  const root = await hashTree(box.Root);
+  for (const key of Object.keys(root)) if (/^bin\/updates\/(logs|history|install\.lock)/.test(key)) delete root[key];
+  const state = await fs.readFile(box.HostState, 'utf8');
+  return createHash('sha256').update(JSON.stringify({ apps, root, state })).digest('hex');
+}
+
+/** Rewrites attributes of <install> in updater.config (e.g. { lockWaitSeconds: '2', powershell: '/x' }). */
+export async function setInstallConfig(box: Box, attrs: Record<string, string>): Promise<void> {
+  const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+  let text = await fs.readFile(file, 'utf8');
+  for (const [name, value] of Object.entries(attrs)) {
+    const re = new RegExp(`(<install\\b[^>]*?)\\s${name}="[^"]*"`);
+    text = re.test(text) ? text.replace(re, `$1 ${name}="${value}"`) : text.replace(/<install\b/, `<install ${name}="${value}"`);
+  }
+  await fs.writeFile(file, text);
+}
+
+export async function siblingsOf(box: Box): Promise<string[]> {
+  return (await fs.readdir(box.Apps)).filter((n) => n.includes('.altazion-'));
+}
+
+export async function journals(box: Box): Promise<string[]> {
+  return fs.readdir(path.join(box.Root, 'bin', 'updates', 'journal')).catch(() => []);
+}
+
+export interface CliRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; records: Record<string, unknown>[]; errors: Record<string, unknown>[] }
+
+/** The CLI from sources, in a child process (so it can be killed like a real one). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT, 'src', 'cli', 'main.ts'), ...args], {
+      cwd: PROJECT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const lines = args.includes('--json') ? stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+      resolve({
+        code, signal, stdout, stderr,
+        records: lines.filter((l) => l.type === 'object').map((l) => l.data as Record<string, unknown>),
+        errors: lines.filter((l) => l.type === 'error'),
+      });
+    });
+  });
+}

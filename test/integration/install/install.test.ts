@@ -1,0 +1,183 @@
+// Installs in a real sandbox (files, simulated IIS/services, real lock holders): success, dry run,
+// a fault injected at every journaled step, file holders, bad packages, the install lock.
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runInstall } from '../../../src/install';
+import { stepIndex, type InstallStep } from '../../../src/install/journal';
+import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
+import { listInstallHistory } from '../../../src/install/history';
+import { updateSandboxState } from '../../../src/platform/sandbox/state';
+import { holdFile } from '../../helpers/lock-holder';
+import { fingerprint, hashTree, journals, makeBox, runCli, setInstallConfig, siblingsOf, type Box } from './fixtures';
+
+const rolledBackSteps = (seen: readonly InstallStep[]) => seen.filter((s) => stepIndex(s) <= stepIndex('health'));
+
+describe('install (sandbox)', function () {
+  this.timeout(300_000);
+  let box: Box;
+  const modules = { ecommerce: 'ecommerce', logistique: 'logistique' } as const;
+  let oldHashes: Record<string, Record<string, string>>;
+  let newHashes: Record<string, Record<string, string>>;
+  const seen: Record<string, InstallStep[]> = {};
+
+  before(async () => {
+    box = await makeBox(['ecommerce', 'logistique', 'gestioncommerciale']);
+    oldHashes = {};
+    for (const folder of Object.values(modules)) oldHashes[folder] = await hashTree(box.appPath(folder));
+    const run = await runInstall(box.ctx(), { names: ['ecommerce', 'logistique'], onStep: (step, j) => { (seen[j.module] ??= []).push(step); } });
+    expect(run.exitCode).to.equal(0);
+    newHashes = {};
+    for (const folder of Object.values(modules)) newHashes[folder] = await hashTree(box.appPath(folder));
+  });
+  after(() => box.remove());
+  afterEach(() => box.reset());
+
+  it('installs web and service modules: new files, e.config preserved, states restored, backup archived, history and log', async () => {
+    // `before` installed them; check against the package and the old folder.
+    for (const folder of Object.values(modules)) {
+      expect(newHashes[folder]).to.not.deep.equal(oldHashes[folder]);
+      expect(newHashes[folder]['e.config']).to.equal(oldHashes[folder]['e.config']);
+      expect(Object.keys(newHashes[folder])).to.not.include('app_offline.htm');
+    }
+    const manifest = JSON.parse(await fs.readFile(path.join(box.appPath('ecommerce'), 'altazion-package.json'), 'utf8'));
+    expect(manifest.version).to.equal(box.AvailableVersion);
+    const state = await box.state();
+    expect(state.pools.find((p) => p.name === 'ecommerce')!.state).to.equal('Started');
+    expect(state.services.find((s) => s.name === 'AltazionLogistique')!.state).to.equal('Running');
+    expect(await siblingsOf(box)).to.deep.equal([]);
+    expect(await journals(box)).to.deep.equal([]);
+    const history = await listInstallHistory(box.ctx().layout);
+    expect(history.map((h) => h.Name)).to.deep.equal(['ecommerce', 'logistique']); // newest first
+    for (const h of history) {
+      expect(h.Result).to.equal('Installed');
+      expect(h.BackupPath).to.match(/backups\/.*25\.9\.12\.3-.*\.zip$/);
+      await fs.access(h.BackupPath!);
+      const log = await fs.readFile(h.LogPath!, 'utf8');
+      expect(log).to.include('step swap-in').and.include('step archive-backup');
+      expect(h.DowntimeSeconds).to.be.greaterThan(0);
+    }
+  });
+
+  it('--dry-run emits WhatIf records and changes nothing (whole sandbox and host state hashed)', async () => {
+    const before = await fingerprint(box);
+    const run = await runInstall(box.ctx(), { dryRun: true });
+    expect(run.records.map((r) => [r.Name, r.Result])).to.deep.equal([
+      ['logistique', 'WhatIf'], ['ecommerce', 'WhatIf'], ['gestioncommerciale', 'WhatIf'],
+    ]);
+    expect(run.records[1].Message).to.match(/would install: 25\.9\.12\.3 -> 25\.10\.1\.2.*stop pool\(s\) ecommerce/);
+    expect(await fingerprint(box)).to.equal(before);
+  });
+
+  for (const [name, folder] of Object.entries(modules)) {
+    it(`${name}: a fault at every step up to the health check rolls back completely`, async () => {
+      const startState = JSON.stringify(await box.state());
+      const steps = rolledBackSteps(seen[name]);
+      expect(steps).to.include('swap-in').and.include('stage');
+      expect(steps.includes('app-offline')).to.equal(name === 'ecommerce');
+      for (const faultAt of steps) {
+        const run = await runInstall(box.ctx(), {
+          names: [name],
+          onStep: (step: InstallStep) => { if (step === faultAt) throw new Error(`injected fault at ${step}`); },
+        });
+        const record = run.records[0];
+        expect(record.Result, `${faultAt}: ${record.Message}`).to.equal('RolledBack');
+        expect(record.Message).to.include(`injected fault at ${faultAt}`);
+        expect(run.exitCode).to.equal(1);
+        expect(await hashTree(box.appPath(folder)), `files after a fault at ${faultAt}`).to.deep.equal(oldHashes[folder]);
+        const state = await box.state();
+        expect(JSON.stringify(state), `host state after a fault at ${faultAt}`).to.equal(startState);
+        expect(await siblingsOf(box)).to.deep.equal([]);
+        expect(await journals(box)).to.deep.equal([]);
+      }
+    });
+  }
+
+  it('a failing ENDUPDATE step only warns: the install stands', async () => {
+    const run = await runInstall(box.ctx(), { names: ['ecommerce'], onStep: (s) => { if (s === 'hook:ENDUPDATE') throw new Error('late fault'); } });
+    expect(run.records[0].Result).to.equal('Installed');
+    expect(await hashTree(box.appPath('ecommerce'))).to.deep.equal(newHashes.ecommerce);
+  });
+
+  it('a pool that refuses to start after the swap puts the old version back and the pool as it was', async () => {
+    await updateSandboxState(box.HostState, (s) => { s.faults = { failStartPool: ['ecommerce'] }; });
+    const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
+    expect(run.records[0].Result).to.equal('RolledBack');
+    // The pool cannot be restarted either (the fault stays): the result says so.
+    expect(run.records[0].Message).to.include('failed to start').and.include('but pool ecommerce');
+    expect(await hashTree(box.appPath('ecommerce'))).to.deep.equal(oldHashes.ecommerce);
+    expect(await journals(box)).to.deep.equal([]);
+    expect(await siblingsOf(box)).to.deep.equal([]);
+  });
+
+  it('a worker of the pool holding a file is released by the pool stop: the install succeeds', async () => {
+    const holder = await holdFile(path.join(box.appPath('ecommerce'), 'bin', 'Altazion.ecommerce.dll'), 'w3wp.exe');
+    try {
+      await updateSandboxState(box.HostState, (s) => { s.pools.find((p) => p.name === 'ecommerce')!.workerPids = [holder.pid]; });
+      const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
+      expect(run.records[0].Result, run.records[0].Message).to.equal('Installed');
+      expect(await hashTree(box.appPath('ecommerce'))).to.deep.equal(newHashes.ecommerce);
+    } finally {
+      await holder.stop();
+    }
+  });
+
+  it('an unrelated holder (explorer.exe) outlasts the retry budget: rolled back, holder named with pid and user', async () => {
+    await setInstallConfig(box, { lockWaitSeconds: '2' });
+    const holder = await holdFile(path.join(box.appPath('ecommerce'), 'default.htm'), 'explorer.exe');
+    try {
+      const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
+      const record = run.records[0];
+      expect(record.Result).to.equal('RolledBack');
+      expect(record.Message).to.include('explorer.exe').and.include(`pid ${holder.pid}`).and.include(`user ${os.userInfo().username}`);
+      expect(await hashTree(box.appPath('ecommerce'))).to.deep.equal(oldHashes.ecommerce);
+      expect((await box.state()).pools.find((p) => p.name === 'ecommerce')!.state).to.equal('Started');
+      const log = await fs.readFile(record.LogPath!, 'utf8');
+      expect(log).to.include('files still held: explorer.exe');
+    } finally {
+      await holder.stop();
+    }
+  });
+
+  it('a tampered package in the feed is refused before anything goes offline (exit 2)', async () => {
+    const pkg = path.join(box.Feed, 'packages', `ecommerce-${box.AvailableVersion}.zip`);
+    const bytes = await fs.readFile(pkg);
+    bytes[bytes.length - 30] ^= 0xff;
+    await fs.writeFile(pkg, bytes);
+    await fs.rm(path.join(box.Root, 'bin', 'updates', 'cache'), { recursive: true, force: true });
+    const before = await hashTree(box.Apps);
+    const stateBefore = await fs.readFile(box.HostState, 'utf8');
+    const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
+    expect(run.records[0].Result).to.equal('Failed');
+    expect(run.records[0].Message).to.match(/sha256/);
+    expect(run.exitCode).to.equal(2);
+    expect(await hashTree(box.Apps)).to.deep.equal(before);
+    expect(await fs.readFile(box.HostState, 'utf8')).to.equal(stateBefore);
+  });
+
+  it('a second install while one runs exits 4 naming the holder', async () => {
+    const owner = { ...currentOwner('portal', 'install ecommerce 25.10.1.2'), pid: process.pid };
+    const lock = await acquireInstallLock(box.ctx().layout, owner);
+    try {
+      const cli = await runCli(['install', '--root', box.Root, '--name', 'gestioncommerciale', '--json']);
+      expect(cli.code).to.equal(4);
+      const error = cli.errors[0];
+      expect(error.code).to.equal('E_BUSY');
+      expect(String(error.message)).to.include(`pid ${process.pid}`).and.include(`user ${owner.user}`).and.include(`host ${owner.host}`)
+        .and.include('requested by portal').and.include(owner.startedAt);
+      expect(await hashTree(box.appPath('gestcom'))).to.not.have.property('app_offline.htm');
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('a lock left by a dead process is taken over', async () => {
+    const layout = box.ctx().layout;
+    await fs.mkdir(path.dirname(layout.installLock), { recursive: true });
+    await fs.writeFile(layout.installLock, JSON.stringify({ ...currentOwner('cli', 'crashed install'), pid: 2 ** 22 + 12345 }));
+    const run = await runInstall(box.ctx(), { names: ['gestioncommerciale'] });
+    expect(run.records[0].Result).to.equal('Installed');
+    expect(await fs.access(layout.installLock).then(() => true, () => false)).to.equal(false);
+  });
+});
