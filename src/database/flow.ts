@@ -66,7 +66,15 @@ export async function openDatabaseStore(ctx: DatabaseContext): Promise<DatabaseS
     return new SandboxStore(path.resolve(ctx.layout.config, folder), ctx.now);
   }
   const { MssqlStore } = await import('./mssql-store');
-  return MssqlStore.open(parsed);
+  try {
+    return await MssqlStore.open(parsed);
+  } catch (error) {
+    // Configuration problems name the file and the connection they come from.
+    if (error instanceof AltazionError && error.code === 'E_CONFIG') {
+      throw new AltazionError('E_CONFIG', `${file}: <Connection name="${name}">: ${error.message}`, { target: file, hint: error.hint, cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Where we keep the baseline of the version we installed (used when a later package does not carry it). */

@@ -1,0 +1,85 @@
+// The database commands from the command line (the bundle, as `npm test` builds it), on a sandbox
+// whose database is customised: db status / scripts / --show / drift, then install --name database
+// refusing (exit 3), --export-scripts, --script, --mark-applied and --force, all with --json.
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { buildPackageZip, publishFeed } from '../../../src/feed/publish';
+import { parseSigningKey } from '../../../src/feed/keys';
+import { buildDatabasePackageFiles, createSandboxDatabase } from '../../../src/database/sandbox-fixtures';
+import { runCli } from '../../helpers/cli';
+import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
+
+async function writeFiles(folder: string, files: Record<string, Buffer>): Promise<void> {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(folder, ...name.split('/'));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+  }
+}
+
+describe('db and install --name database from the command line (sandbox)', function () {
+  this.timeout(180_000);
+  let sb: TestSandbox;
+  const cli = (...args: string[]) => runCli([...args, '--root', sb.Root, '--json'], { kind: 'bundle' });
+
+  before(async () => {
+    sb = await makeSandbox();
+    // The database side of the sandbox (until sandbox create does it): the installed package, the
+    // simulated database (customised), and the new database package in the signed feed.
+    await writeFiles(path.join(sb.Apps, 'database'), buildDatabasePackageFiles(sb.InstalledVersion));
+    const db = await createSandboxDatabase(path.join(sb.base, 'host'), { version: sb.InstalledVersion, customize: ['E.clients'] });
+    const config = await fs.readFile(path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config'), 'utf8');
+    await fs.writeFile(path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config'), config.replace(/connectionString="[^"]*"/, `connectionString="${db.connectionString}"`));
+    const work = path.join(sb.base, 'dbwork');
+    await writeFiles(path.join(work, 'pkg'), buildDatabasePackageFiles(sb.AvailableVersion, { previousVersions: [sb.InstalledVersion] }));
+    await buildPackageZip(path.join(work, 'pkg'), path.join(work, 'zips', `database-${sb.AvailableVersion}.zip`));
+    const key = parseSigningKey(await fs.readFile(sb.SigningKey, 'utf8'), sb.SigningKey);
+    await publishFeed({ packagesDir: path.join(work, 'zips'), key, outDir: sb.Feed, expiresInDays: 30, now: new Date() });
+    const check = await cli('check');
+    expect(check.code, check.stderr).to.equal(0);
+  });
+  after(async () => { await sb?.remove(); });
+
+  it('reports status, scripts, one script and the drift', async () => {
+    const status = await cli('db', 'status');
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.objects('Altazion.DatabaseStatus')[0]).to.deep.include({ InstalledVersion: sb.InstalledVersion, PackageVersion: sb.AvailableVersion, Customized: true, Status: 'ManualActionRequired' });
+
+    const scripts = await cli('db', 'scripts');
+    const records = scripts.objects('Altazion.DatabaseScript');
+    expect(records.map((r) => `${r.Id} ${r.Status} ${r.TouchesCustomizedObjects}`)).to.include.members(['2025-10/0001 Pending true', '2025-10/0002 Pending false']);
+
+    const shown = await cli('db', 'scripts', '--show', '2025-10/0001');
+    expect(shown.objects('Altazion.DatabaseScript')[0].Content).to.contain('ALTER TABLE E.clients ADD cli_email');
+
+    const drift = await cli('db', 'drift');
+    expect(drift.objects('Altazion.DatabaseDrift').filter((d) => d.State !== 'Extra').map((d) => [d.Object, d.State, d.TouchedBy])).to.deep.equal([['E.clients', 'Modified', ['2025-10/0001']]]);
+
+    const bad = await cli('db', 'scripts', '--show', 'nope/0001');
+    expect(bad.code).to.equal(2);
+    expect(bad.errors()[0].code).to.equal('E_NOT_FOUND');
+  });
+
+  it('refuses the automatic install (exit 3), then goes script by script and forces the rest', async () => {
+    const refused = await cli('install', '--name', 'database');
+    expect(refused.code, refused.stderr).to.equal(3);
+    expect(refused.objects('Altazion.InstallResult')[0]).to.deep.include({ Name: 'database', Result: 'ManualActionRequired' });
+
+    const exportDir = path.join(sb.base, 'export');
+    const exported = await cli('install', '--name', 'database', '--export-scripts', exportDir);
+    expect(exported.objects('Altazion.InstallResult')[0].Message).to.contain('exported 4 script(s)');
+    expect(await fs.readdir(exportDir)).to.include('report.txt');
+
+    const one = await cli('install', '--name', 'database', '--script', '2025-10/0002');
+    expect(one.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0003', '2025-10/0004']);
+    const marked = await cli('install', '--name', 'database', '--mark-applied', '2025-10/0001');
+    expect(marked.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
+
+    const forced = await cli('install', '--name', 'database', '--force');
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(forced.objects('Altazion.InstallResult')[0]).to.deep.include({ Result: 'Installed', PendingScripts: [] });
+    const status = await cli('db', 'status');
+    expect(status.objects('Altazion.DatabaseStatus')[0]).to.deep.include({ InstalledVersion: sb.AvailableVersion, Status: 'UpToDate' });
+  });
+});
