@@ -7,7 +7,8 @@ import { objectKey } from './catalog';
 import type { DriftReport } from './drift';
 import { isKeyword, readName, tokenize, type Token } from './lexer';
 
-export type ImpactAction = 'create' | 'alter' | 'drop' | 'write' | 'rename';
+/** `execute`: the script runs a procedure, whose (possibly customised) body then acts. */
+export type ImpactAction = 'create' | 'alter' | 'drop' | 'write' | 'rename' | 'execute';
 
 export interface TouchedObject {
   /** Resolved `schema.name` as written (case kept). */
@@ -215,12 +216,17 @@ export function analyzeBatches(batches: readonly Batch[], resolve: SchemaResolve
         case 'execute': {
           let k = i + 1;
           if (tokens[k]?.kind === 'word' && tokens[k].text.startsWith('@') && isPunct(tokens[k + 1], '=')) k += 2; // EXEC @rc = proc
-          if (isPunct(tokens[k], '(')) { dynamicSql = true; break; }
+          if (isPunct(tokens[k], '(') || (tokens[k]?.kind === 'word' && tokens[k].text.startsWith('@'))) { dynamicSql = true; break; } // EXEC('...'), EXEC @sql
           const proc = readName(tokens, k);
           if (!proc) break;
           const procName = proc.parts[proc.parts.length - 1].toLowerCase();
           if (procName === 'sp_executesql') { dynamicSql = true; break; }
-          if (procName === 'sp_rename') {
+          if (procName !== 'sp_rename') {
+            // A procedure of the database (not a system one) runs: its body, customised or not, acts.
+            if (!/^(sp_|xp_)/.test(procName) && !proc.parts[0].toLowerCase().startsWith('sys')) add(proc.parts, 'execute', t);
+            break;
+          }
+          {
             let a = proc.next;
             if (tokens[a]?.kind === 'word' && tokens[a].text.startsWith('@') && isPunct(tokens[a + 1], '=')) a += 2;
             if (tokens[a]?.kind !== 'string') { dynamicSql = true; break; }

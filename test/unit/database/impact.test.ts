@@ -90,7 +90,12 @@ INSERT INTO inconnue VALUES (1)`;
   it('flags dynamic SQL', () => {
     expect(analyzeBatches(splitBatches("EXEC('DROP TABLE E.clients')")).dynamicSql).to.equal(true);
     expect(analyzeBatches(splitBatches("EXEC sp_executesql N'DELETE FROM E.clients'")).dynamicSql).to.equal(true);
+    expect(analyzeBatches(splitBatches('EXEC @sql')).dynamicSql).to.equal(true);
     expect(analyzeBatches(splitBatches('EXEC E.ps_recalcul')).dynamicSql).to.equal(false);
+  });
+
+  it('lists the database procedures a script executes (their bodies may be customised), not system ones', () => {
+    expect(touched("EXEC E.ps_recalcul @annee = 2025\nEXECUTE @rc = [E].[ps_purge]\nEXEC sp_updatestats\nEXEC sys.sp_refreshview N'E.v'\nEXEC xp_cmdshell 'dir'")).to.deep.equal(['execute E.ps_recalcul', 'execute E.ps_purge']);
   });
 
   it('reports the customised objects a script touches from the drift', () => {
