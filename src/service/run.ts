@@ -57,7 +57,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     firstDelayMs: options.firstCheckDelayMs ?? 10_000,
   });
 
+  let listeningPort: number | undefined;
   const backend = createPortalBackend({
+    portalPort: () => listeningPort,
     ctx: contextFor(logOutput()),
     contextFor,
     install: options.install,
@@ -73,6 +75,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     version: PRODUCT_VERSION,
     log: write,
   });
+  listeningPort = portal.port;
   write('info', `service started (pid ${process.pid}), portal ${portal.url}, checks ${options.periodicChecks ? `every ${config.checkIntervalMinutes} min` : 'on demand only'}`);
   const loop = options.periodicChecks ? runner.loop(stopping.signal) : Promise.resolve();
 

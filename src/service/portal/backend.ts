@@ -27,6 +27,8 @@ export interface BackendDeps {
   contextFor: (output: Output) => Context;
   install: InstallFn;
   checkNow: () => Promise<{ ok: boolean; error?: string }>;
+  /** The port the portal really listens on (the health check probes it, not only the configured one). */
+  portalPort?: () => number | undefined;
 }
 
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -61,7 +63,12 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
       }
     },
 
-    health: () => runRepair(ctx, { dryRun: true }),
+    health: () => {
+      const port = deps.portalPort?.();
+      // Probe the portal that is running (the demo and tests use a free port, not <portal port>).
+      const healthCtx: Context = port === undefined ? ctx : { ...ctx, config: async () => ({ ...(await ctx.config()), portalPort: port }) };
+      return runRepair(healthCtx, { dryRun: true });
+    },
 
     database: async (): Promise<DatabaseView> => {
       const modules = await collectUpdates(ctx, {});

@@ -81,7 +81,7 @@ export function renderModulesTable(t: Translator, records: readonly UpdateRecord
 <td class="path"><code>${escapeHtml(r.Path)}</code></td>
 <td class="installed">${escapeHtml(r.InstalledVersion)}</td>
 <td class="available">${available}</td>
-<td class="status">${statusBadge(t, r.Status)}${r.Detail ? `<div class="detail">${escapeHtml(r.Detail)}</div>` : ''}</td>
+<td class="status">${statusBadge(t, r.Status)}${r.Detail && !(r.Status === 'UpdateAvailable' && r.Downloaded) ? `<div class="detail">${escapeHtml(r.Detail)}</div>` : ''}</td>
 <td class="action">${button}</td>
 </tr>`;
   }).join('\n');
@@ -141,7 +141,7 @@ ${rows}
 export function renderHealthPage(t: Translator, results: readonly RepairResultRecord[] | undefined, failure?: string): string {
   if (failure) return `<p class="intro">${escapeHtml(t('health.intro'))}</p><p class="error">${escapeHtml(t('health.failed', { message: failure }))}</p>`;
   if (results === undefined) return `<p class="empty">${escapeHtml(t('health.unavailable'))}</p>`;
-  const rows = results.map((r) => `<tr class="h-${escapeHtml(r.Status)}">
+  const rows = results.map((r) => `<tr>
 <td>${escapeHtml(r.Check)}</td>
 <td><code>${escapeHtml(r.Target)}</code></td>
 <td><span class="badge h-${escapeHtml(r.Status)}">${escapeHtml(t(`repair.${r.Status}` as MessageKey))}</span></td>

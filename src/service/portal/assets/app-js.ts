@@ -91,6 +91,8 @@ export const APP_JS = `(function () {
     if (!failed) box.querySelector('.bar > div').style.width = '100%';
     var old = box.querySelector('.result');
     if (old) old.remove();
+    var title = box.querySelector('h2.title');
+    if (title) title.remove();
     var p = el('p', 'result', resultText(job));
     p.setAttribute('data-state', failed ? 'failed' : 'done');
     box.insertBefore(p, box.querySelector('.bar'));

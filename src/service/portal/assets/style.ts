@@ -53,9 +53,10 @@ button.secondary:hover { background: #eef3fb; }
 .job .bar > div { height: 100%; background: var(--blue); width: 0; transition: width .2s; }
 .job .step { font-size: 13px; color: var(--muted); }
 .job ol.log { font-family: Consolas, monospace; font-size: 12px; max-height: 180px; overflow: auto; background: #f7f8fa; border-radius: 6px; padding: 8px 8px 8px 28px; margin: 8px 0 0; }
+.job ol.log:empty { display: none; }
 .job ol.log li.warning { color: var(--warn); }
 .job ol.log li.error { color: var(--err); }
-.job .result { font-weight: 600; margin: 6px 0 0; }
+.job .result { font-weight: 600; margin: 0 0 8px; font-size: 16px; }
 .drift { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; }
 .drift > div { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
 .drift ul { margin: 0; padding-left: 18px; }

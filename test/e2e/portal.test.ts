@@ -1,0 +1,181 @@
+// The portal in a real browser (Chromium from the Debian package, playwright-core): the legacy
+// module list, Installer with live progress to the end and updated versions, the other pages,
+// English by Accept-Language, the database manual flow. Screenshots go to test-artifacts/.
+import { expect } from 'chai';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { runCheck } from '../../src/check/run-check';
+import { createContext } from '../../src/cli/context';
+import { installModules } from '../../src/install';
+import { silentOutput } from '../../src/output/output';
+import { startService, type RunningService } from '../../src/service/run';
+import { chromiumAvailable, CHROMIUM, launchChromium, screenshotPath, type LaunchedBrowser } from '../helpers/browser';
+import { holdFile } from '../helpers/lock-holder';
+import { makeSandbox, type TestSandbox } from '../helpers/sandbox';
+
+/** The bit of the DOM the page functions use (the tests compile without the DOM library). */
+type Doc = { document: { querySelector(selector: string): { textContent: string | null } | null } };
+
+describe('portal in Chromium (e2e)', function () {
+  this.timeout(180_000);
+  let box: TestSandbox;
+  let service: RunningService;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  let url: string;
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.warn(`    SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium); the portal browser tests did not run`);
+      this.skip();
+    }
+    box = await makeSandbox();
+    await runCheck(createContext({ root: box.Root }, silentOutput(), process.env), { report: false });
+    service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
+    url = service.portal.url;
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('dialog', (dialog) => { void dialog.accept(); });
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+    await box?.remove();
+  });
+
+  const row = (name: string) => page.locator(`#modules tr[data-module="${name}"]`);
+
+  it('shows the module list like the legacy page, in French', async () => {
+    await page.goto(url);
+    expect(await page.title()).to.contain('Mises à jour Altazion');
+    const headers = await page.locator('table.modules thead th').allTextContents();
+    expect(headers.slice(0, 5)).to.deep.equal(['Module', 'Chemin', 'Version installée', 'Version disponible', 'État']);
+    for (const name of ['gestioncommerciale', 'ecommerce', 'logistique']) {
+      await expect(await row(name).locator('td.installed').textContent()).to.equal('25.9.12.3');
+      expect(await row(name).locator('td.available').textContent()).to.contain('25.10.1.2');
+      expect(await row(name).locator('button', { hasText: 'Installer' }).count(), name).to.equal(1);
+    }
+    expect(await page.locator('nav a').allTextContents()).to.deep.equal(['Modules', 'Base de données', 'Historique', 'État du serveur']);
+    await page.screenshot({ path: await screenshotPath('portal-modules-fr.png'), fullPage: true });
+  });
+
+  it('Installer shows live progress to the end and the versions are updated', async () => {
+    // A process holding a file keeps the install in its "wait for handles" step long enough to see it.
+    const holder = await holdFile(path.join(box.Apps, 'ecommerce', 'default.htm'), 'explorer.exe');
+    try {
+      await page.goto(url);
+      await row('ecommerce').locator('button', { hasText: 'Installer' }).click();
+      await page.locator('#job .step', { hasText: 'wait-handles' }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#job h2').textContent()).to.contain('Installation de ecommerce en cours');
+      // Every Installer button is disabled while an install runs (one at a time).
+      expect(await page.locator('button[data-install]:enabled').count()).to.equal(0);
+      const width = await page.locator('#job .bar > div').evaluate((el) => (el as unknown as { style: { width: string } }).style.width);
+      expect(parseFloat(width)).to.be.greaterThan(0).and.lessThan(100);
+      await page.screenshot({ path: await screenshotPath('portal-install-progress.png'), fullPage: true });
+    } finally {
+      await holder.stop();
+    }
+    await page.locator('#job .result[data-state="done"]').waitFor({ timeout: 90_000 });
+    expect(await page.locator('#job .result').textContent()).to.contain('Installation terminée : ecommerce 25.10.1.2');
+    await page.waitForFunction(() => (globalThis as unknown as Doc).document.querySelector('#modules tr[data-module="ecommerce"] td.installed')?.textContent === '25.10.1.2');
+    expect(await row('ecommerce').locator('button[data-install]').count()).to.equal(0);
+    expect(await row('ecommerce').locator('.badge').textContent()).to.equal('À jour');
+    expect(await row('logistique').locator('button[data-install]:enabled').count()).to.equal(1);
+    await page.screenshot({ path: await screenshotPath('portal-install-done.png'), fullPage: true });
+  });
+
+  it('lists the install in the history with its log', async () => {
+    await page.goto(url + 'history');
+    const first = page.locator('table.history tbody tr').first();
+    expect(await first.locator('td.name').textContent()).to.contain('ecommerce');
+    expect(await first.locator('.badge').textContent()).to.equal('Installé');
+    await page.screenshot({ path: await screenshotPath('portal-history.png'), fullPage: true });
+    const [log] = await Promise.all([page.waitForEvent('response', (r) => r.url().includes('/history/log')), first.locator('a', { hasText: 'Voir le journal' }).click()]);
+    expect(log.status()).to.equal(200);
+    expect(await page.locator('body').textContent()).to.contain('ecommerce');
+  });
+
+  it('shows the read-only health summary', async () => {
+    await page.goto(url + 'health');
+    expect(await page.locator('table.health tbody tr').count()).to.be.greaterThan(3);
+    const checks = await page.locator('table.health tbody tr td:first-child').allTextContents();
+    expect(checks).to.include('feed');
+    await page.screenshot({ path: await screenshotPath('portal-health.png'), fullPage: true });
+  });
+
+  it('is in English when the browser prefers English', async () => {
+    const englishBrowser = await launchChromium({ locale: 'en-US' });
+    const english = await englishBrowser.context.newPage();
+    await english.goto(url);
+    expect(await english.locator('table.modules thead th').nth(2).textContent()).to.equal('Installed version');
+    expect(await english.locator('button[data-install]').first().textContent()).to.equal('Install');
+    await english.screenshot({ path: await screenshotPath('portal-modules-en.png'), fullPage: true });
+    await englishBrowser.close();
+  });
+});
+
+describe('portal in Chromium: customised database, manual flow (e2e)', function () {
+  this.timeout(180_000);
+  let box: TestSandbox;
+  let service: RunningService;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  let url: string;
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.warn(`    SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium); the portal browser tests did not run`);
+      this.skip();
+    }
+    box = await makeSandbox({ customize: ['E.clients'] });
+    const ctx = createContext({ root: box.Root }, silentOutput(), process.env);
+    await runCheck(ctx, { report: false }).catch(() => undefined);
+    service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
+    url = service.portal.url;
+    const modules = await (await fetch(url.replace('localhost', '127.0.0.1') + 'api/modules')).json() as Array<{ Name: string; AvailableVersion: string | null }>;
+    if (!modules.find((m) => m.Name === 'database')?.AvailableVersion) {
+      console.warn('    SKIPPED: this sandbox publishes no database package (sandbox create --customize not wired yet): the database flow did not run');
+      this.skip();
+    }
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('dialog', (dialog) => { void dialog.accept(); });
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+    await box?.remove();
+  });
+
+  it('Installer on the customised database asks for a manual action', async () => {
+    await page.goto(url);
+    await page.locator('#modules tr[data-module="database"] button[data-install]').click();
+    await page.locator('#job .result[data-state]').waitFor({ timeout: 90_000 });
+    expect(await page.locator('#job .result').textContent()).to.contain('action manuelle');
+    await page.screenshot({ path: await screenshotPath('portal-database-manual.png'), fullPage: true });
+  });
+
+  it('shows the customisation report and the pending scripts with their content; runs one and marks one applied', async () => {
+    await page.goto(url + 'database');
+    expect(await page.locator('main p.intro').textContent()).to.contain('personnalisée');
+    expect(await page.locator('.drift').textContent()).to.match(/clients/i);
+    const scripts = page.locator('article.script');
+    const pendingBefore = await page.locator('article.script button[data-run-script]').count();
+    expect(pendingBefore).to.be.greaterThan(1);
+    const first = scripts.filter({ has: page.locator('button[data-run-script]') }).first();
+    await first.locator('summary').click();
+    expect((await first.locator('pre.sql').textContent())!.trim()).not.to.equal('');
+    await page.screenshot({ path: await screenshotPath('portal-database.png'), fullPage: true });
+
+    const runId = (await first.getAttribute('data-script'))!;
+    await first.locator('button[data-run-script]').click();
+    await page.waitForFunction((id) => (globalThis as unknown as Doc).document.querySelector(`article.script[data-script="${id}"] .badge.c-Applied`) !== null, runId, { timeout: 90_000 });
+
+    const next = page.locator('article.script').filter({ has: page.locator('button[data-mark-applied]') }).first();
+    const markId = (await next.getAttribute('data-script'))!;
+    await next.locator('button[data-mark-applied]').click();
+    await page.waitForFunction((id) => (globalThis as unknown as Doc).document.querySelector(`article.script[data-script="${id}"] .badge.c-AppliedManually`) !== null, markId, { timeout: 90_000 });
+    expect(await page.locator('article.script button[data-run-script]').count()).to.equal(pendingBefore - 2);
+    await page.screenshot({ path: await screenshotPath('portal-database-after.png'), fullPage: true });
+  });
+});
