@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { ApplicationEntry } from '../config/applications';
+import { samePath } from '../config/paths';
 import type { Context } from '../cli/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { MANIFEST_FILE } from '../core/package-manifest';
@@ -11,7 +12,8 @@ import { loadFeed } from '../check/run-check';
 import type { VerifiedIndex } from '../feed/types';
 import type { IisApplication, Platform, ServiceInfo, AppPool } from '../platform/types';
 import { iisModule, serviceModule, undeclaredModules, type RunningModule } from './decisions';
-import { readInstallLockFile, type InstallLockInfo } from './install-lock';
+import { runningInstall, type InstallLockInfo } from './install-lock';
+import { findInterruptedInstalls, type InterruptedInstall } from '../install/recovery';
 
 function memo<T>(compute: () => Promise<T>): () => Promise<T> {
   let promise: Promise<T> | undefined;
@@ -34,6 +36,10 @@ export interface RepairFacts {
   inventory(): Promise<Inventory>;
   /** The install lock when an install is running now (a lock left by a dead process is not one). */
   runningInstall(): Promise<InstallLockInfo | undefined>;
+  /** Install journals left by a crash (as found when the run started). */
+  interruptedInstalls(): Promise<InterruptedInstall[]>;
+  /** The interrupted install whose module folder is `folder`, if any (app-offline and pools leave it to check journal). */
+  interruptedAt(folder: string): Promise<InterruptedInstall | undefined>;
   /** Probes the portal now (not memoised: the service check restarts it and probes again). */
   probePortal(timeoutMs?: number): Promise<PortalProbe>;
   portalUrl(): Promise<string>;
@@ -85,6 +91,7 @@ export function createRepairFacts(ctx: Context): RepairFacts {
     return { declared, running, undeclared: undeclaredModules(running, declared.map((d) => d.path)) };
   });
 
+  const interruptedInstalls = memo(() => findInterruptedInstalls(ctx).catch(() => [] as InterruptedInstall[]));
   return {
     platform,
     applications,
@@ -92,7 +99,9 @@ export function createRepairFacts(ctx: Context): RepairFacts {
     pools,
     services,
     inventory,
-    runningInstall: memo(() => readInstallLockFile(ctx.layout.installLock)),
+    runningInstall: memo(() => runningInstall(ctx.layout)),
+    interruptedInstalls,
+    interruptedAt: async (folder) => (await interruptedInstalls()).find((i) => i.journal && samePath(i.journal.modulePath, folder)),
     probePortal: async (timeoutMs = 2000) => probeHttp(await portalUrl(), timeoutMs),
     portalUrl,
     feed: memo(async () => (await loadFeed(ctx)).verified),

@@ -24,5 +24,7 @@ export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
       onRecord: (record) => ctx.output.record(RecordType.RepairResult, record),
     });
     return records.some((r) => r.Status === 'Failed') ? ExitCode.Failed : ExitCode.Ok;
-  }),
+    // Standalone: the recovery every other command runs first is repair's own `journal` check,
+    // which must only report with --dry-run.
+  }, { standalone: true }),
 };

@@ -28,8 +28,13 @@ export const appOfflineCheck: RepairCheck = {
     const records: RepairResultRecord[] = [];
     const platform = await ctx.facts.platform();
     for (const { folder, actions } of found) {
+      const interrupted = await ctx.facts.interruptedAt(folder);
       for (const action of actions) {
         const file = ctx.pathApi.join(folder, action.file);
+        if (interrupted) {
+          records.push(result('app-offline', file, 'Skipped', `left by the interrupted install ${interrupted.journal!.id} of ${interrupted.journal!.module}: its recovery removes it`, 'see check journal'));
+          continue;
+        }
         const what = action.action === 'rename' ? `rename to ${action.to}` : `delete it (${action.file}.bak already exists)`;
         if (install) {
           records.push(result('app-offline', file, 'Skipped', `an install is running (${describeLock(install)}): the file is expected while it runs`, ''));

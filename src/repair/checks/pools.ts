@@ -4,6 +4,7 @@
 import { isInside, samePath } from '../../config/paths';
 import type { RepairResultRecord } from '../../core/records';
 import { serviceExecutable } from '../../discovery/discover';
+import { listInstallHistory } from '../../install/history';
 import { describeLock } from '../install-lock';
 import { errorText, fixedOr, result, type RepairCheck } from '../types';
 
@@ -29,6 +30,13 @@ export const poolsCheck: RepairCheck = {
       declaredServices.some((n) => n.toLowerCase() === s.name.toLowerCase()) || folders.some((f) => isInside(serviceExecutable(s.binaryPath), f)));
 
     type Stopped = { kind: 'pool' | 'service'; name: string; detail: string };
+    const declared = (await ctx.facts.inventory()).declared;
+    const moduleOf = (s: Stopped): string | undefined => {
+      const folder = s.kind === 'pool'
+        ? apps.find((a) => a.appPool.toLowerCase() === s.name.toLowerCase())?.physicalPath
+        : serviceExecutable(services.find((x) => x.name === s.name)?.binaryPath ?? '');
+      return folder ? declared.find((d) => samePath(d.path, folder) || isInside(folder, d.path))?.name : undefined;
+    };
     const stopped: Stopped[] = [
       ...pools.filter((p) => p.state === 'Stopped').map((p) => ({ kind: 'pool' as const, name: p.name, detail: `IIS application pool ${p.name} serving a module is Stopped` })),
       ...services.filter((s) => s.state === 'Stopped' && s.startMode !== 'Disabled' && s.startMode !== 'Manual')
@@ -42,8 +50,21 @@ export const poolsCheck: RepairCheck = {
     }
     const install = await ctx.facts.runningInstall();
     const platform = await ctx.facts.platform();
+    const interrupted = await ctx.facts.interruptedInstalls();
+    const history = await listInstallHistory(ctx.layout).catch(() => []);
     for (const s of stopped) {
       const action = s.kind === 'pool' ? `start pool ${s.name}` : `start service ${s.name}`;
+      const journal = interrupted.find((i) => i.journal && (s.kind === 'pool'
+        ? i.journal.pools.some((p) => p.name.toLowerCase() === s.name.toLowerCase())
+        : i.journal.service?.name.toLowerCase() === s.name.toLowerCase()))?.journal;
+      if (journal) {
+        records.push(result('pools', s.name, 'Skipped', `${s.detail}, stopped by the interrupted install ${journal.id} of ${journal.module}: its recovery puts it back as it was`, 'see check journal'));
+        continue;
+      }
+      // Why it is stopped, when the history knows: the last install of the module it serves failed.
+      const module = moduleOf(s);
+      const last = module ? history.find((h) => h.Name === module) : undefined;
+      if (last && (last.Result === 'Failed' || last.Result === 'RolledBack')) s.detail += ` (the last install of ${module}, ${last.StartedAt}, ended ${last.Result}: ${last.Message})`;
       if (install) {
         records.push(result('pools', s.name, 'Skipped', `${s.detail}, but an install is running (${describeLock(install)}): it restarts what it stopped`));
         continue;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { generateSigningKey } from '../../../src/feed/keys';
 import { REPAIR_CHECKS } from '../../../src/repair';
 import {
-  byCheck, changeHost, freePort, hashTree, holdFile, makeSandbox, portalProcessArgv, readHost, repair, repairCli,
+  byCheck, changeHost, crashInstall, freePort, hashTree, holdFile, makeSandbox, portalProcessArgv, readHost, repair, repairCli,
   setPortalPort, statuses, type TestSandbox,
 } from './sandbox-helpers';
 
@@ -252,7 +252,7 @@ describe('repair on a broken sandbox', function () {
       await fs.writeFile(path.join(sb.root, 'bin', 'updates', 'install.lock'), JSON.stringify({ pid: process.pid, user: 'admin', host: os.hostname(), requestedBy: 'cli', startedAt: new Date().toISOString(), description: 'install ecommerce 25.10.1.2' }));
       const records = await repair(sb, { checks: ['app-offline'] });
       expect(statuses(records)).to.deep.equal(['Skipped']);
-      expect(records[0].Detail).to.match(/an install is running \(install ecommerce 25\.10\.1\.2 by admin/);
+      expect(records[0].Detail).to.match(/an install is running \(install ecommerce 25\.10\.1\.2 \(pid \d+, user admin/);
       expect(await fs.readFile(file, 'utf8')).to.equal('maintenance');
     });
 
@@ -290,6 +290,49 @@ describe('repair on a broken sandbox', function () {
       const records = await repair(sb, { checks: ['pools'] });
       expect(records.map((r) => r.Status)).to.deep.equal(['Failed', 'Fixed']);
       expect(records[0].Detail).to.match(/failed to start \(simulated fault\)/);
+    });
+  });
+
+  describe('journal (an install killed mid-way, as by a power loss)', () => {
+    const manifestVersion = async (folder: string) => JSON.parse(await fs.readFile(path.join(sb.apps, folder, 'altazion-package.json'), 'utf8')).version as string;
+
+    it('before the point of no return: dry run (CLI) changes nothing; repair rolls back, restarts the pool; a second run is Ok', async () => {
+      sb = await makeSandbox();
+      const crash = crashInstall(sb, 'ecommerce', 'hook:PREINSTALL');
+      expect(crash.signal, crash.stderr).to.equal('SIGKILL');
+      expect((await readHost(sb)).pools.find((p) => p.name === 'ecommerce')!.state).to.equal('Stopped');
+      const before = await hashTree(sb.base);
+      // Through the CLI: repair must not run the recovery other commands run first.
+      const dry = repairCli(sb, ['--check', 'journal,pools,app-offline', '--dry-run']);
+      expect(await hashTree(sb.base)).to.equal(before);
+      expect(dry.code, dry.stderr).to.equal(0);
+      const journal = dry.records.find((r) => r.Check === 'journal')!;
+      expect(journal).to.include({ Status: 'WouldFix', Action: 'roll back to the previous version' });
+      expect(journal.Target).to.match(/^ecommerce \(install \S+\)$/);
+      expect(journal.Detail).to.match(/interrupted at step hook:PREINSTALL: would restore ecommerce 25\.9\.12\.3/);
+      // The stopped pool is the journal's to put back, not the pools check's.
+      expect(dry.records.find((r) => r.Check === 'pools')).to.include({ Target: 'ecommerce', Status: 'Skipped' });
+      const fixed = repairCli(sb, ['--check', 'journal,pools,app-offline']);
+      expect(fixed.code, fixed.stderr).to.equal(0);
+      expect(fixed.records.find((r) => r.Check === 'journal')!.Status).to.equal('Fixed');
+      expect(await manifestVersion('ecommerce')).to.equal('25.9.12.3');
+      expect((await fs.readdir(sb.apps)).filter((n) => n.includes('.altazion-'))).to.deep.equal([]);
+      expect((await readHost(sb)).pools.find((p) => p.name === 'ecommerce')!.state).to.equal('Started');
+      expect(await fs.readdir(path.join(sb.apps, 'ecommerce'))).to.not.include('app_offline.htm');
+      expect(statuses(await repair(sb, { checks: ['journal', 'pools', 'app-offline'] }))).to.deep.equal(['Ok', 'Ok', 'Ok']);
+    });
+
+    it('after the point of no return: repair finishes the install forward', async () => {
+      sb = await makeSandbox();
+      expect(crashInstall(sb, 'ecommerce', 'start-pools').signal).to.equal('SIGKILL');
+      const dry = await dryRunChangesNothing(['journal']);
+      expect(dry[0]).to.include({ Status: 'WouldFix', Action: 'finish the install (past the point of no return)' });
+      const fixed = await repair(sb, { checks: ['journal'] });
+      expect(fixed[0].Status).to.equal('Fixed');
+      expect(fixed[0].Action).to.match(/finished, 25\.10\.1\.2 installed/);
+      expect(await manifestVersion('ecommerce')).to.equal('25.10.1.2');
+      expect((await readHost(sb)).pools.find((p) => p.name === 'ecommerce')!.state).to.equal('Started');
+      expect(statuses(await repair(sb, { checks: ['journal'] }))).to.deep.equal(['Ok']);
     });
   });
 

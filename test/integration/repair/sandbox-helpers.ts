@@ -128,3 +128,9 @@ export function byCheck(records: readonly RepairResultRecord[], check: string): 
 export function statuses(records: readonly RepairResultRecord[], check?: string): string[] {
   return (check ? byCheck(records, check) : records).map((r) => r.Status);
 }
+
+/** Runs an install of `module` in a child process killed just before `step`: its journal stays behind. */
+export function crashInstall(sb: TestSandbox, module: string, step: string): { signal: NodeJS.Signals | null; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/integration/repair/crash-install.ts'), sb.root, module, step], { encoding: 'utf8', cwd: REPO });
+  return { signal: run.signal, stderr: run.stderr };
+}
