@@ -34,6 +34,8 @@ export interface BaselineObject {
   name: string;
   type: ObjectType;
   fingerprint: string;
+  /** Tables: the normalised column lines (`name type null|not null [identity]`), to say which columns differ. */
+  columns?: string[];
 }
 
 export interface Baseline {

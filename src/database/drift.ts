@@ -2,7 +2,7 @@
 // Missing standard objects mean the database was customised ("dénormalisée") and must not be
 // updated automatically; Extra objects are the customer's own and are allowed.
 import { displayName, objectKey, type Baseline, type Catalog, type ObjectType } from './catalog';
-import { fingerprintObject } from './normalize';
+import { columnLine, fingerprintObject } from './normalize';
 
 export type DriftState = 'Modified' | 'Missing' | 'Extra';
 
@@ -68,7 +68,7 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     if (t && t.type === o.type && t.fingerprint === fingerprint) continue; // already in its target release's standard state
     modified.push({
       object: displayName(b), type: b.type, state: 'Modified',
-      detail: o.type !== b.type ? `standard ${b.type} is now a ${o.type}` : b.type === 'table' ? 'columns differ from the standard table' : 'definition differs from the standard one',
+      detail: o.type !== b.type ? `standard ${b.type} is now a ${o.type}` : b.type === 'table' ? tableDifference(b.columns, o) : 'definition differs from the standard one',
     });
   }
   for (const [key, o] of live) {
@@ -86,6 +86,23 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     customizedKeys: new Set([...modified, ...missing].map((d) => d.object.toLowerCase())),
     extraKeys: new Set(extra.map((d) => d.object.toLowerCase())),
   };
+}
+
+/** `columns added: x; removed: y; changed: z (nvarchar(50) null -> nvarchar(60) null)` when the baseline lists its columns. */
+function tableDifference(standardLines: string[] | undefined, live: Catalog['objects'][number]): string {
+  if (!standardLines) return 'columns differ from the standard table';
+  const split = (line: string) => { const space = line.indexOf(' '); return [line.slice(0, space), line.slice(space + 1)] as const; };
+  const standard = new Map(standardLines.map(split));
+  const current = new Map((live.columns ?? []).map(columnLine).map(split));
+  const added = [...current.keys()].filter((k) => !standard.has(k));
+  const removed = [...standard.keys()].filter((k) => !current.has(k));
+  const changed = [...current].filter(([k, v]) => standard.has(k) && standard.get(k) !== v).map(([k, v]) => `${k} (${standard.get(k)} -> ${v})`);
+  const parts = [
+    added.length ? `columns added: ${added.join(', ')}` : '',
+    removed.length ? `removed: ${removed.join(', ')}` : '',
+    changed.length ? `changed: ${changed.join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : 'columns differ from the standard table';
 }
 
 export function driftItems(report: DriftReport): DriftItem[] {

@@ -53,7 +53,7 @@ export function normalizeColumnType(type: string): string {
   return t;
 }
 
-function columnLine(c: CatalogColumn): string {
+export function columnLine(c: CatalogColumn): string {
   const parts = [c.name.toLowerCase(), normalizeColumnType(c.type), c.nullable ? 'null' : 'not null'];
   if (c.identity) parts.push('identity');
   if (c.computed) parts.push('as ' + normalizeDefinition(c.computed));
@@ -81,7 +81,7 @@ export function fingerprintObject(o: CatalogObject): string {
 /** The baseline of a catalog: what a package ships to describe the standard schema after its release. */
 export function buildBaseline(version: string, catalog: Catalog): Baseline {
   const objects = catalog.objects
-    .map((o) => ({ schema: o.schema, name: o.name, type: o.type, fingerprint: fingerprintObject(o) }))
+    .map((o) => ({ schema: o.schema, name: o.name, type: o.type, fingerprint: fingerprintObject(o), ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort() } : {}) }))
     .sort((a, b) => displayName(a).toLowerCase().localeCompare(displayName(b).toLowerCase()));
   return { schemaVersion: 1, version, objects };
 }

@@ -32,6 +32,10 @@ describe('database/drift', () => {
     live.objects.push({ schema: 'dbo', name: 'ps_export_compta', type: 'procedure', definition: 'CREATE PROCEDURE ps_export_compta AS SELECT 1' });
     const drift = computeDrift(live, baseline);
     expect(drift.modified.map((d) => [d.object, d.state])).to.deep.equal([['E.clients', 'Modified'], ['E.ps_clients', 'Modified']]);
+    expect(drift.modified[0].detail).to.equal('columns added: cli_code_client_perso');
+    live.objects[0].columns![1].type = 'nvarchar(200)';
+    live.objects[0].columns!.shift();
+    expect(computeDrift(live, baseline).modified[0].detail).to.equal('columns added: cli_code_client_perso; removed: cli_id; changed: cli_nom (nvarchar(100) not null -> nvarchar(200) not null)');
     expect(drift.missing.map((d) => d.object)).to.deep.equal(['E.fn_nom']);
     expect(drift.extra.map((d) => d.object)).to.deep.equal(['dbo.ps_export_compta']);
     expect(drift.standard).to.equal(false);
