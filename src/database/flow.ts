@@ -16,7 +16,7 @@ import { computeDrift, driftItems, type DriftReport } from './drift';
 import { impactOfBatches, resolverFrom, type ScriptImpact } from './impact';
 import { JOURNAL_KEY, type JournalRow } from './journal-sql';
 import { baselineFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from './package';
-import { findScript, planDatabase, scriptRecord, versionKey, type DatabasePlan, type DatabaseScriptRecordEx, type PlannedScript } from './plan';
+import { findScript, installedDatabaseVersion, planDatabase, scriptRecord, versionKey, type DatabasePlan, type DatabaseScriptRecordEx, type PlannedScript } from './plan';
 import { SandboxStore } from './sandbox-store';
 import { isScriptFailure, type DatabaseStore, type ScriptFailedError } from './store';
 
@@ -133,8 +133,7 @@ export interface DatabaseAnalysis {
 export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore, pkg: DatabasePackage | undefined, force = false): Promise<DatabaseAnalysis> {
   const journal = await store.readJournal();
   const catalog = await store.readCatalog();
-  const plan0 = planDatabase({ targetVersion: pkg?.manifest.version ?? '', scripts: [], journal, drift: undefined, force });
-  const installedVersion = plan0.installedVersion;
+  const installedVersion = installedDatabaseVersion(journal);
   let baseline: Baseline | undefined;
   let driftUnknownReason: string | undefined;
   if (!installedVersion) {

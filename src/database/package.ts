@@ -159,3 +159,24 @@ export async function baselineFor(pkg: DatabasePackage, version: string): Promis
   const entry = Object.entries(pkg.manifest.database.baselines ?? {}).find(([v]) => versionKey(v) === versionKey(version));
   return entry ? readBaselineFile(pkg, entry[1]) : undefined;
 }
+
+export interface PackageCheck {
+  version: string;
+  scripts: number;
+  batches: number;
+  baselines: string[];
+}
+
+/**
+ * Everything a database package must get right, checked before it is published: manifest, every
+ * script present with its sha256 and splitting cleanly (no unterminated comment or string), every
+ * baseline readable. Throws E_PACKAGE_INVALID / E_PACKAGE_INTEGRITY naming the file.
+ */
+export async function checkDatabasePackage(location: string): Promise<PackageCheck> {
+  const pkg = await openDatabasePackage(location);
+  let batches = 0;
+  for (const entry of pkg.manifest.database.scripts) batches += (await loadScript(pkg, entry)).batches.length;
+  const versions = [pkg.manifest.version, ...Object.keys(pkg.manifest.database.baselines ?? {})];
+  for (const v of versions) await baselineFor(pkg, v);
+  return { version: pkg.manifest.version, scripts: pkg.manifest.database.scripts.length, batches, baselines: versions };
+}

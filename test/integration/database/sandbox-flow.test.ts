@@ -208,3 +208,30 @@ describe('database flows on the sandbox store', function () {
     expect(`${err.message} ${err.hint}`).not.to.contain('hunter2');
   });
 });
+
+describe('database package checks (publish side)', () => {
+  it('accepts a good package and names the file of a broken one', async () => {
+    const { checkDatabasePackage } = await import('../../../src/database/package');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-dbpkg-'));
+    try {
+      await writeFiles(dir, buildDatabasePackageFiles(NEW, { previousVersions: [OLD] }));
+      // 5 + 4 batches in the 25.9 scripts, 2 + 1 + 3 + 2 in the 25.10 ones.
+      expect(await checkDatabasePackage(dir)).to.deep.equal({ version: NEW, scripts: 6, batches: 17, baselines: [NEW, OLD] });
+      // An unterminated comment (with a matching sha256: the publisher's own mistake) is refused.
+      const manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
+      const bad = Buffer.from('SELECT 1\n/* forgot to close\nGO\n');
+      await fs.writeFile(path.join(dir, 'scripts', '2025-10', '0004.sql'), bad);
+      manifest.database.scripts[5].sha256 = createHash('sha256').update(bad).digest('hex');
+      await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+      const err = await checkDatabasePackage(dir).catch((e: AltazionError) => e) as AltazionError;
+      expect(err.code).to.equal('E_PACKAGE_INVALID');
+      expect(err.message).to.contain('scripts/2025-10/0004.sql (script 2025-10/0004): unterminated /* comment starting on line 2');
+      await fs.rm(path.join(dir, 'baselines', `${OLD}.json`));
+      manifest.database.scripts.pop();
+      await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+      expect(((await checkDatabasePackage(dir).catch((e: AltazionError) => e)) as AltazionError).message).to.contain(`baselines/${OLD}.json (baseline) is missing`);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
