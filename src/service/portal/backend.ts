@@ -12,6 +12,7 @@ import { listInstallHistory } from '../../install/history';
 import { readInstallLock } from '../../install/lock';
 import type { Output } from '../../output/output';
 import { runRepair } from '../../repair';
+import { coalesce } from './cache';
 import type { DatabaseScriptView, DatabaseView, HistoryEntryView, JobRequest, PortalBackend } from './types';
 
 /** installModules of src/install (InstallOptions of the team contract). */
@@ -32,16 +33,21 @@ export interface BackendDeps {
 }
 
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
+/** How old the shared module list may be (a CLI install elsewhere shows within this delay). */
+export const MODULES_TTL_MS = 1000;
 
 export function createPortalBackend(deps: BackendDeps): PortalBackend {
   const { ctx } = deps;
+  const modules = coalesce(() => collectUpdates(ctx, {}), MODULES_TTL_MS);
   return {
     applicationsConfig: ctx.layout.applicationsConfig,
     computerName: async () => (await ctx.platform()).computerName,
-    modules: () => collectUpdates(ctx, {}),
+    modules: () => modules.get(),
     lastCheckedAt: async () => (await readStatus(ctx.layout.statusXml))?.checkedAt,
     lockOwner: () => readInstallLock(ctx.layout),
-    checkNow: deps.checkNow,
+    checkNow: async () => {
+      try { return await deps.checkNow(); } finally { modules.invalidate(); }
+    },
 
     history: async () => (await listInstallHistory(ctx.layout)).map((e): HistoryEntryView => ({ ...e, Id: e.Id })),
 
@@ -96,11 +102,15 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
     runJob: async (job: JobRequest, output: Output, signal: AbortSignal) => {
       const jobCtx = deps.contextFor(output);
       const base = { names: [job.name], instance: job.instance ?? '', requestedBy: 'portal' as const, signal };
-      switch (job.kind) {
-        case 'install': return deps.install(jobCtx, base);
-        case 'db-script': return deps.install(jobCtx, { ...base, script: job.script });
-        case 'db-mark-applied': return deps.install(jobCtx, { ...base, markApplied: job.script });
-        default: throw new AltazionError('E_USAGE', `unknown job kind ${(job as JobRequest).kind}`);
+      try {
+        switch (job.kind) {
+          case 'install': return await deps.install(jobCtx, base);
+          case 'db-script': return await deps.install(jobCtx, { ...base, script: job.script });
+          case 'db-mark-applied': return await deps.install(jobCtx, { ...base, markApplied: job.script });
+          default: throw new AltazionError('E_USAGE', `unknown job kind ${(job as JobRequest).kind}`);
+        }
+      } finally {
+        modules.invalidate();
       }
     },
   };
