@@ -129,10 +129,12 @@ export function assertNoTerminatingError(result: PsResult): void {
   }
 }
 
-/** The built module (dist/Altazion.Update, made by build.mjs); ALTAZION_PS_MODULE overrides it. */
+/** Where build.mjs put its output; ALTAZION_TEST_DIST points the tests at another build. */
+export const distDir = process.env.ALTAZION_TEST_DIST ? path.resolve(process.env.ALTAZION_TEST_DIST) : path.join(repoRoot, 'dist');
+
+/** The built module (dist/Altazion.Update, made by build.mjs, with the executables in its bin/). */
 export function builtModuleManifest(): string {
-  const override = process.env.ALTAZION_PS_MODULE;
-  const manifest = override ?? path.join(repoRoot, 'dist', 'Altazion.Update', 'Altazion.Update.psd1');
+  const manifest = path.join(distDir, 'Altazion.Update', 'Altazion.Update.psd1');
   if (!existsSync(manifest)) throw new Error(`${manifest} is missing: run \`node build.mjs\` first (npm test does)`);
   return manifest;
 }
@@ -144,9 +146,9 @@ export const sourceModuleManifest = path.join(repoRoot, 'powershell', 'Altazion.
  * after a `--bundle-only` build, a small shell wrapper around dist/altazion-update.cjs.
  */
 export function linuxExecutable(): string {
-  const sea = path.join(repoRoot, 'dist', 'altazion-update');
+  const sea = path.join(distDir, 'altazion-update');
   if (existsSync(sea)) return sea;
-  const bundle = path.join(repoRoot, 'dist', 'altazion-update.cjs');
+  const bundle = path.join(distDir, 'altazion-update.cjs');
   if (!existsSync(bundle)) throw new Error('dist/altazion-update is missing: run `node build.mjs` first (npm test does)');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-exe-'));
   const wrapper = path.join(dir, 'altazion-update');

@@ -113,6 +113,26 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     expect(failed).to.contain('exit code 1').and.contain('Segmentation fault');
   });
 
+  it('keeps results of a run that failed with exit code 1 and reports a non-terminating E_FAILED', async () => {
+    const fake = new FakeExe({
+      repair: [
+        repairResult({ Check: 'portal', Target: 'http://127.0.0.1:8080/', Status: 'Failed', Detail: 'does not answer', Action: 'restart the service' }),
+        repairResult({ Check: 'disk', Target: 'D:\\', Status: 'Ok', Detail: '75 GB free', Action: '' }),
+        { exit: 1 },
+      ],
+    });
+    const result = await runPwsh(`${importModule}
+      Repair-AltazionUpdater -WhatIf
+      'after-whatif'
+      Repair-AltazionUpdater
+      'after-repair'
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(objectsOfType(result, 'Altazion.RepairResult').map((r) => r.properties?.Check)).to.deep.equal(['portal', 'disk', 'portal', 'disk']);
+    expect(result.output).to.include('after-whatif').and.include('after-repair');
+    expect(result.error.map((e) => e.fullyQualifiedErrorId)).to.deep.equal(['E_FAILED,Repair-AltazionUpdater', 'E_FAILED,Repair-AltazionUpdater']);
+  });
+
   it('reads the output as it streams: an object reaches the pipeline while the executable still runs', async () => {
     const marker = path.join(mkdtempSync(path.join(os.tmpdir(), 'altazion-marker-')), 'first-seen');
     // The stand-in prints one record, then waits for the marker that only the downstream

@@ -15,8 +15,8 @@ function Invoke-AltazionNative {
                     FullyQualifiedErrorId reads 'E_CODE,Get-AltazionUpdate'
 
         The exit code decides how the last error ends the command: 2 (bad input) and 1 without any
-        error message terminate it (ThrowTerminatingError); other failures stay non-terminating,
-        so -ErrorAction, -ErrorVariable and try/catch behave as with any cmdlet.
+        error message nor result terminate it (ThrowTerminatingError); other failures stay
+        non-terminating, so -ErrorAction, -ErrorVariable and try/catch behave as with any cmdlet.
     #>
     [CmdletBinding()]
     param(
@@ -79,6 +79,7 @@ function Invoke-AltazionNative {
 
     $pendingError = $null
     $errorCount = 0
+    $objectCount = 0
     $openActivities = @{}
     $exitCode = $null
     $finished = $false
@@ -104,6 +105,7 @@ function Invoke-AltazionNative {
 
             switch ([string]$message.type) {
                 'object' {
+                    $objectCount++
                     ConvertFrom-AltazionRecord -TypeName ([string]$message.typeName) -Data $message.data
                 }
                 'progress' {
@@ -167,6 +169,14 @@ function Invoke-AltazionNative {
 
     if ($exitCode -eq 0) {
         if ($null -ne $pendingError) { $Cmdlet.WriteError($pendingError) }
+        return
+    }
+
+    if ($null -eq $pendingError -and $exitCode -eq 1 -and $objectCount -gt 0) {
+        # The results themselves carry the failure (a Failed check, a RolledBack install): they
+        # were written; the error makes $? false and lets -ErrorAction Stop catch it.
+        $pendingError = New-AltazionErrorRecord -Code 'E_FAILED' -Message "altazion-update reported a failure (exit code 1): see the Status or Result of the objects it returned." -Target $executable
+        $Cmdlet.WriteError($pendingError)
         return
     }
 

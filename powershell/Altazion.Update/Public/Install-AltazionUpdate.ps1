@@ -205,12 +205,12 @@ function Install-AltazionUpdate {
 
             if ($dryRun) {
                 # -WhatIf: the executable's own plan, shown as "What if:" lines and WhatIf results.
-                foreach ($result in @(Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') -Cmdlet $PSCmdlet -Root $Root)) {
-                    if ($result.PSObject.TypeNames -contains 'Altazion.InstallResult') {
-                        $target = Format-AltazionInstallTarget -Name (Get-AltazionPropertyValue $result 'Name') -Instance (Get-AltazionPropertyValue $result 'Instance') -FromVersion (Get-AltazionPropertyValue $result 'FromVersion') -ToVersion (Get-AltazionPropertyValue $result 'ToVersion')
+                Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') -Cmdlet $PSCmdlet -Root $Root | ForEach-Object {
+                    if ($_.PSObject.TypeNames -contains 'Altazion.InstallResult') {
+                        $target = Format-AltazionInstallTarget -Name (Get-AltazionPropertyValue $_ 'Name') -Instance (Get-AltazionPropertyValue $_ 'Instance') -FromVersion (Get-AltazionPropertyValue $_ 'FromVersion') -ToVersion (Get-AltazionPropertyValue $_ 'ToVersion')
                         [void]$PSCmdlet.ShouldProcess($target, 'Install Altazion update')
                     }
-                    $result
+                    $_
                 }
                 continue
             }

@@ -119,11 +119,12 @@ function Repair-AltazionUpdater {
 
         if ($WhatIfPreference) {
             $arguments.Add('--dry-run')
-            foreach ($result in @(Invoke-AltazionNative -ArgumentList $arguments.ToArray() -Cmdlet $PSCmdlet -Root $Root)) {
-                if ([string]$result.Status -eq 'WouldFix') {
-                    [void]$PSCmdlet.ShouldProcess("$($result.Target) ($($result.Check))", [string]$result.Action)
+            # Streamed: each result is shown (and its "What if:" line written) as it arrives.
+            Invoke-AltazionNative -ArgumentList $arguments.ToArray() -Cmdlet $PSCmdlet -Root $Root | ForEach-Object {
+                if ([string]$_.Status -eq 'WouldFix') {
+                    [void]$PSCmdlet.ShouldProcess("$($_.Target) ($($_.Check))", [string]$_.Action)
                 }
-                $result
+                $_
             }
             return
         }
