@@ -2,13 +2,44 @@
 // whose database is customised: db status / scripts / --show / drift, then install --name database
 // refusing (exit 3), --export-scripts, --script, --mark-applied and --force, all with --json.
 import { expect } from 'chai';
-import { promises as fs } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildPackageZip, publishFeed } from '../../../src/feed/publish';
 import { parseSigningKey } from '../../../src/feed/keys';
+import { decodeLine, type ProtocolMessage } from '../../../src/output/protocol';
+import { createSandbox, type SandboxInfo } from '../../../src/sandbox/create';
 import { buildDatabasePackageFiles, createSandboxDatabase } from '../../../src/database/sandbox-fixtures';
-import { runCli } from '../../helpers/cli';
-import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
+
+const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'altazion-update.cjs');
+
+interface Run { code: number | null; stderr: string; messages: ProtocolMessage[]; objects(typeName: string): Record<string, unknown>[]; errors(): Array<{ code: string; message: string }> }
+
+/** Runs the bundle (ALTAZION_TEST_CLI may name another build) with --json and decodes its NDJSON. */
+function runCli(args: string[]): Promise<Run> {
+  const override = process.env.ALTAZION_TEST_CLI;
+  const [file, prefix] = override && !override.endsWith('.cjs') ? [override, []] : [process.execPath, [override ?? BUNDLE]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const messages = stdout.split('\n').filter(Boolean).map(decodeLine);
+      resolve({
+        code, stderr, messages,
+        objects: (typeName) => messages.flatMap((m) => (m.type === 'object' && m.typeName === typeName ? [m.data] : [])),
+        errors: () => messages.flatMap((m) => (m.type === 'error' ? [m] : [])),
+      });
+    });
+  });
+}
+
+interface TestSandbox extends SandboxInfo { base: string }
 
 async function writeFiles(folder: string, files: Record<string, Buffer>): Promise<void> {
   for (const [name, content] of Object.entries(files)) {
@@ -21,10 +52,12 @@ async function writeFiles(folder: string, files: Record<string, Buffer>): Promis
 describe('db and install --name database from the command line (sandbox)', function () {
   this.timeout(180_000);
   let sb: TestSandbox;
-  const cli = (...args: string[]) => runCli([...args, '--root', sb.Root, '--json'], { kind: 'bundle' });
+  const cli = (...args: string[]) => runCli([...args, '--root', sb.Root, '--json']);
 
-  before(async () => {
-    sb = await makeSandbox();
+  before(async function () {
+    if (!process.env.ALTAZION_TEST_CLI && !existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`node build.mjs --bundle-only\` (npm test builds it)`);
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-dbcli-'));
+    sb = { ...(await createSandbox({ root: path.join(base, 'root'), feed: path.join(base, 'feed') })), base };
     // The database side of the sandbox (until sandbox create does it): the installed package, the
     // simulated database (customised), and the new database package in the signed feed.
     await writeFiles(path.join(sb.Apps, 'database'), buildDatabasePackageFiles(sb.InstalledVersion));
@@ -39,7 +72,7 @@ describe('db and install --name database from the command line (sandbox)', funct
     const check = await cli('check');
     expect(check.code, check.stderr).to.equal(0);
   });
-  after(async () => { await sb?.remove(); });
+  after(async () => { if (sb) await fs.rm(sb.base, { recursive: true, force: true }); });
 
   it('reports status, scripts, one script and the drift', async () => {
     const status = await cli('db', 'status');
