@@ -57,6 +57,10 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
     throw new AltazionError('E_USAGE', `--check: "${unknown.join('", "')}" is not a repair check (${REPAIR_CHECKS.join(', ')})`, { target: unknown[0] });
   }
   const selected = wanted.length > 0 ? CHECKS.filter((c) => wanted.includes(c.id)) : CHECKS;
+  // Without a readable updater.config and a host, no check means anything: bad input (exit 2),
+  // reported once with the file and field, before anything is looked at or changed.
+  await ctx.config();
+  await ctx.platform();
   const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx) };
   const runOptions = { dryRun: options.dryRun, fix: !options.dryRun };
   const records: RepairResultRecord[] = [];

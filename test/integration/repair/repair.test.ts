@@ -375,6 +375,19 @@ describe('repair on a broken sandbox', function () {
       expect(second.filter((r) => ['Fixed', 'WouldFix', 'Failed'].includes(r.Status))).to.deep.equal([]);
     });
 
+    it('a malformed updater.config is bad input: exit 2 naming the file and field, nothing changed', async () => {
+      sb = await makeSandbox();
+      const file = path.join(sb.configDir, 'updater.config');
+      await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<portal port="\d+"/, '<portal port="99999"'));
+      await fs.writeFile(path.join(sb.apps, 'ecommerce', 'app_offline.htm'), 'maintenance');
+      const before = await hashTree(sb.base);
+      const run = repairCli(sb, []);
+      expect(run.code).to.equal(2);
+      expect(run.records).to.deep.equal([]);
+      expect(run.messages.find((m) => m.type === 'error')!.message).to.equal(`${file}: <portal> @port: 99999 is not a TCP port`);
+      expect(await hashTree(sb.base)).to.equal(before);
+    });
+
     it('an unknown check id is a usage error (exit 2) naming the valid ids', async () => {
       sb = await makeSandbox();
       const run = repairCli(sb, ['--check', 'bogus']);
