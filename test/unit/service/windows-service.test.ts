@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { cscCandidates, FAILURE_ACTIONS, planServiceInstall, planServiceUninstall, quoteWindowsArg, serviceBinPath, SERVICE_HOST_SOURCE } from '../../../src/service/windows-service';
 
@@ -76,5 +79,60 @@ describe('Windows service registration (pure command lines)', () => {
     expect(SERVICE_HOST_SOURCE).to.contain('--stop-on-stdin-close');
     expect(SERVICE_HOST_SOURCE).to.contain('StandardInput.Close()');
     expect(SERVICE_HOST_SOURCE).to.contain('ServiceBase.Run');
+  });
+});
+
+/** The .NET SDK's Roslyn compiler and reference assemblies, when the SDK is installed here. */
+function dotnetSdk(): { csc: string; refs: string[] } | undefined {
+  const which = spawnSync('dotnet', ['--list-sdks'], { encoding: 'utf8' });
+  if (which.status !== 0) return undefined;
+  const last = which.stdout.trim().split('\n').pop();
+  const match = last && /^(\S+) \[(.+)\]$/.exec(last);
+  if (!match) return undefined;
+  const csc = path.join(match[2]!, match[1]!, 'Roslyn', 'bincore', 'csc.dll');
+  const packs = path.join(path.dirname(match[2]!), 'packs', 'Microsoft.NETCore.App.Ref');
+  if (!existsSync(csc) || !existsSync(packs)) return undefined;
+  const refDir = path.join(packs, readdirSync(packs).sort().pop()!, 'ref');
+  const tfm = readdirSync(refDir).sort().pop()!;
+  return { csc, refs: readdirSync(path.join(refDir, tfm)).filter((f) => f.endsWith('.dll')).map((f) => path.join(refDir, tfm, f)) };
+}
+
+// The members of System.ServiceProcess.ServiceBase and EventLog (.NET Framework 4) the host uses,
+// with the .NET Framework's signatures: the real assemblies are Windows-only.
+const SERVICE_BASE_STUB = `namespace System.ServiceProcess {
+  public class ServiceBase {
+    public string ServiceName { get; set; }
+    public bool CanStop { get; set; }
+    public bool CanShutdown { get; set; }
+    public bool AutoLog { get; set; }
+    public System.Diagnostics.EventLog EventLog { get { return null; } }
+    protected virtual void OnStart(string[] args) { }
+    protected virtual void OnStop() { }
+    protected virtual void OnShutdown() { }
+    public void RequestAdditionalTime(int milliseconds) { }
+    public static void Run(ServiceBase service) { }
+  }
+}
+namespace System.Diagnostics {
+  public enum EventLogEntryType { Error = 1, Warning = 2, Information = 4 }
+  public class EventLog { public void WriteEntry(string message, EventLogEntryType type) { } }
+}`;
+
+describe('Windows service host source', () => {
+  it('compiles as C# 5 (the .NET Framework 4 csc.exe) against the ServiceBase members it uses', function () {
+    this.timeout(120_000);
+    const sdk = dotnetSdk();
+    if (!sdk) this.skip();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-service-host-'));
+    try {
+      writeFileSync(path.join(dir, 'host.cs'), SERVICE_HOST_SOURCE);
+      writeFileSync(path.join(dir, 'stub.cs'), SERVICE_BASE_STUB);
+      const rsp = path.join(dir, 'csc.rsp');
+      writeFileSync(rsp, ['-nologo', '-noconfig', '-nostdlib', '-langversion:5', '-t:exe', `-out:${path.join(dir, 'host.exe')}`, ...sdk!.refs.map((r) => `-r:"${r}"`), `"${path.join(dir, 'host.cs')}"`, `"${path.join(dir, 'stub.cs')}"`].join('\n'));
+      const run = spawnSync('dotnet', [sdk!.csc, `@${rsp}`], { encoding: 'utf8' });
+      expect(run.status, run.stdout + run.stderr).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
