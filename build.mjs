@@ -56,7 +56,14 @@ function seaBlob(bundleFile) {
 
 function inject(target, blob) {
   const postject = path.join(here, 'node_modules', 'postject', 'dist', 'cli.js');
-  execFileSync(process.execPath, [postject, target, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // postject warns about sections and Authenticode signatures it cannot keep: expected for an
+  // unsigned build, so its chatter is shown only when it fails.
+  try {
+    execFileSync(process.execPath, [postject, target, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL], { stdio: 'pipe' });
+  } catch (error) {
+    process.stderr.write(String(error.stderr ?? ''));
+    throw error;
+  }
 }
 
 function executables(bundleFile) {

@@ -1,6 +1,7 @@
 // `check`: what the service does periodically (SPEC §3, §9). Fetch and verify the signed index,
 // download and verify the packages this server needs into the cache, then write status.xml.
 // The last accepted index version is only advanced after everything verified.
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { renderStatusXml, type ModuleStatus, type StatusDocument } from '../config/status';
 import { AltazionError, configError } from '../core/errors';
@@ -14,7 +15,7 @@ import { openFeedSource } from '../feed/source';
 import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
 import { downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
-import { writeFileAtomic } from '../io/files';
+import { pathExists, writeFileAtomic } from '../io/files';
 
 export interface CheckOptions {
   /** Emit the Altazion.Update records after the check (the `check` command does; get --refresh reports itself). */
@@ -49,39 +50,46 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
 
   const modules: ModuleStatus[] = [];
   const failures: string[] = [];
-  let integrityError: AltazionError | undefined;
+  // Packages this run added to the cache: removed again if the feed turns out to be tampered with,
+  // so that bad input changes nothing on disk.
+  const added: string[] = [];
+  const cacheExisted = await pathExists(layout.cache);
   for (const [name, entry] of Object.entries(index.modules).sort(([a], [b]) => a.localeCompare(b))) {
     const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
     if (!latest) continue;
     const status: ModuleStatus = { name, kind: entry.kind, latestVersion: latest.version, publishedAt: latest.publishedAt, downloaded: false, verified: false, sha256: latest.sha256, size: latest.size };
     if (latest.requires) status.requires = latest.requires;
+    modules.push(status);
     // Download only what this server will install: a module present here at an older or unknown version.
     const needed = installed.some((m) => m.name === name && m.exists &&
       (!isVersion(m.installedVersion) || compareVersions(m.installedVersion, latest.version) < 0));
-    if (needed) {
-      const progress = output.startProgress(`Downloading ${name} ${latest.version}`);
-      try {
-        const downloaded = await downloadPackage({
-          source,
-          release: latest,
-          cacheDir: layout.cache,
-          signal: options.signal,
-          onProgress: ({ received, total }) => progress(`${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 100 : 0),
-        });
-        progress('verified', 100, true);
-        status.downloaded = true;
-        status.verified = true;
-        status.packageFile = path.basename(downloaded.path);
-      } catch (error) {
-        progress('failed', 100, true);
-        const err = error instanceof AltazionError ? error : new AltazionError('E_DOWNLOAD', String((error as Error).message ?? error));
-        failures.push(`${name} ${latest.version}: ${err.message}`);
-        output.warn(`${name} ${latest.version} was not downloaded: ${err.message}`);
-        // A tampered package is bad input from the feed: it decides the exit code (2).
-        if (err.code === 'E_PACKAGE_INTEGRITY') integrityError ??= err;
+    if (!needed) continue;
+    const progress = output.startProgress(`Downloading ${name} ${latest.version}`);
+    try {
+      const downloaded = await downloadPackage({
+        source,
+        release: latest,
+        cacheDir: layout.cache,
+        signal: options.signal,
+        onProgress: ({ received, total }) => progress(`${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 100 : 0),
+      });
+      progress('verified', 100, true);
+      if (!downloaded.fromCache) added.push(downloaded.path);
+      status.downloaded = true;
+      status.verified = true;
+      status.packageFile = path.basename(downloaded.path);
+    } catch (error) {
+      progress('failed', 100, true);
+      const err = error instanceof AltazionError ? error : new AltazionError('E_DOWNLOAD', String((error as Error).message ?? error));
+      if (err.code === 'E_PACKAGE_INTEGRITY') {
+        await Promise.all(added.map((file) => fs.rm(file, { force: true })));
+        if (!cacheExisted) await fs.rmdir(layout.cache).catch(() => undefined);
+        throw err;
       }
+      // Transient: keep what verified (and the partial, to resume), say what failed, exit 1 at the end.
+      failures.push(`${name} ${latest.version}: ${err.message}`);
+      output.warn(`${name} ${latest.version} was not downloaded: ${err.message}`);
     }
-    modules.push(status);
   }
 
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: index.indexVersion, modules };
@@ -92,7 +100,6 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   if (options.report) {
     for (const record of await collectUpdates(ctx, {})) output.record(RecordType.Update, record);
   }
-  if (integrityError) throw integrityError;
   if (failures.length > 0) {
     throw new AltazionError('E_DOWNLOAD', `${failures.length} package(s) could not be downloaded: ${failures.join('; ')}`, { target: verified.location });
   }

@@ -1,0 +1,168 @@
+// The single executable, end to end on a sandbox: what a newcomer and a sysadmin see.
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { generateSigningKey } from '../../src/feed/keys';
+import { publishFeed } from '../../src/feed/publish';
+import { readFeedState } from '../../src/feed/index-loader';
+import { runCli } from '../helpers/cli';
+import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../helpers/sandbox';
+
+describe('altazion-update executable on a sandbox', function () {
+  this.timeout(120000);
+  let sb: TestSandbox;
+  beforeEach(async () => { sb = await makeSandbox(); });
+  afterEach(async () => { await sb.remove(); });
+
+  it('prints its version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).to.equal(0);
+    expect(result.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
+  });
+
+  it('get reports every module instance; check verifies the feed, downloads and writes status.xml', async () => {
+    const before = await runCli(['get', '--root', sb.Root, '--json']);
+    expect(before.code).to.equal(0);
+    expect(before.objects('Altazion.Update').map((r) => [r.Name, r.InstalledVersion, r.Status])).to.deep.equal([
+      ['gestioncommerciale', '25.9.12.3', 'Unknown'],
+      ['ecommerce', '25.9.12.3', 'Unknown'],
+      ['logistique', '25.9.12.3', 'Unknown'],
+      ['database', before.objects('Altazion.Update')[3].InstalledVersion, 'Unknown'],
+    ]);
+
+    const check = await runCli(['check', '--root', sb.Root, '--json']);
+    expect(check.code, check.stdout + check.stderr).to.equal(0);
+    expect(check.messages.some((m) => m.type === 'progress' && m.activity.startsWith('Downloading ecommerce'))).to.equal(true);
+    const updates = check.objects('Altazion.Update');
+    const web = updates.find((r) => r.Name === 'ecommerce')!;
+    expect(web).to.deep.include({ Kind: 'web', InstalledVersion: '25.9.12.3', AvailableVersion: '25.10.1.2', UpdateAvailable: true, Downloaded: true, Status: 'UpdateAvailable' });
+    expect(web.ComputerName).to.equal('SANDBOX-SRV01');
+    const status = await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'status.xml'), 'utf8');
+    expect(status).to.match(/<module name="ecommerce" kind="web" latestVersion="25.10.1.2"[^>]*downloaded="true" verified="true"/);
+    const cache = await fs.readdir(path.join(sb.Root, 'bin', 'updates', 'cache'));
+    expect(cache.filter((f) => f.endsWith('.zip')).sort()).to.deep.equal(['ecommerce-25.10.1.2.zip', 'gestioncommerciale-25.10.1.2.zip', 'logistique-25.10.1.2.zip']);
+
+    const one = await runCli(['get', '--root', sb.Root, '--name', 'ECOMMERCE', '--json']);
+    expect(one.objects().map((r) => r.Name)).to.deep.equal(['ecommerce']);
+    const table = await runCli(['get', '--root', sb.Root]);
+    expect(table.stdout).to.match(/^Name\s+Instance\s+Kind\s+Installed\s+Available\s+Status/m);
+    expect(table.stdout).to.match(/ecommerce\s+web\s+25\.9\.12\.3\s+25\.10\.1\.2\s+UpdateAvailable/);
+  });
+
+  it('get --refresh checks first; ALTAZION_ROOT replaces --root', async () => {
+    const result = await runCli(['get', '--refresh', '--json'], { env: { ALTAZION_ROOT: sb.Root } });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.objects('Altazion.Update').filter((r) => r.Status === 'UpdateAvailable')).to.have.length(3);
+  });
+
+  describe('bad input: clear message, exit code 2, nothing changed on disk', () => {
+    interface Case { name: string; setup?: (sb: TestSandbox) => Promise<void>; args: (sb: TestSandbox) => string[]; code: string; message: RegExp }
+    const cases: Case[] = [
+      {
+        name: 'malformed applicationspath.config',
+        setup: (s) => fs.writeFile(path.join(s.Root, 'bin', 'config', 'applicationspath.config'), '<applications><application name="ecommerce" path="x">'),
+        args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /applicationspath\.config: line \d+: not well-formed XML/,
+      },
+      {
+        name: 'an application without a path',
+        setup: (s) => fs.writeFile(path.join(s.Root, 'bin', 'config', 'applicationspath.config'), '<applications><application name="ecommerce"/></applications>'),
+        args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /applicationspath\.config: <application> #1 \(ecommerce\) @path: required attribute/,
+      },
+      {
+        name: 'updater.config with a bad port',
+        setup: async (s) => {
+          const file = path.join(s.Root, 'bin', 'config', 'updater.config');
+          await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('port="8080"', 'port="eighty"'));
+        },
+        args: (s) => ['check', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /updater\.config: <portal> @port: "eighty" is not a whole number/,
+      },
+      {
+        name: 'a tampered index (one byte)',
+        setup: async (s) => {
+          const file = path.join(s.Feed, 'release-index.json');
+          await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('25.10.1.2', '25.10.1.9'));
+        },
+        args: (s) => ['check', '--root', s.Root, '--json'], code: 'E_FEED_SIGNATURE', message: /release-index\.json|signature/i,
+      },
+      {
+        name: 'an index signed by an unknown key',
+        setup: async (s) => {
+          const file = path.join(s.Root, 'bin', 'config', 'updater.config');
+          const other = generateSigningKey('someone-else');
+          await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<trustedKey[^>]*\/>/, `<trustedKey id="someone-else" publicKey="${other.publicKey}"/>`));
+        },
+        args: (s) => ['check', '--root', s.Root, '--json'], code: 'E_FEED_UNKNOWN_KEY', message: /sandbox-publisher/,
+      },
+      {
+        name: 'an expired index',
+        setup: async (s) => {
+          const key = JSON.parse(await fs.readFile(s.SigningKey, 'utf8'));
+          const { parseSigningKey } = await import('../../src/feed/keys');
+          // Re-sign the same packages with an index that expired yesterday.
+          await publishFeed({ packagesDir: path.join(s.Feed, 'packages'), key: parseSigningKey(JSON.stringify(key), s.SigningKey), outDir: s.Feed, expiresInDays: 1, now: new Date(Date.now() - 2 * 86400000) });
+        },
+        args: (s) => ['check', '--root', s.Root, '--json'], code: 'E_FEED_EXPIRED', message: /expired/i,
+      },
+      {
+        name: 'a tampered package',
+        setup: async (s) => {
+          const file = path.join(s.Feed, 'packages', 'logistique-25.10.1.2.zip');
+          const bytes = await fs.readFile(file);
+          bytes[bytes.length - 30] ^= 0xff;
+          await fs.writeFile(file, bytes);
+        },
+        args: (s) => ['check', '--root', s.Root, '--json'], code: 'E_PACKAGE_INTEGRITY', message: /logistique-25\.10\.1\.2\.zip/,
+      },
+      {
+        name: 'an unknown module name',
+        args: (s) => ['get', '--root', s.Root, '--name', 'compta', '--json'], code: 'E_NOT_FOUND', message: /module compta is not declared in .*applicationspath\.config/,
+      },
+      {
+        name: 'an unknown option',
+        args: (s) => ['get', '--root', s.Root, '--colour', '--json'], code: 'E_USAGE', message: /Unknown argument: colour/,
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        await c.setup?.(sb);
+        const before = await treeHashes(sb.base);
+        const result = await runCli(c.args(sb));
+        expect(result.code, result.stdout + result.stderr).to.equal(2);
+        const [error] = result.errors();
+        expect(error, result.stdout).to.not.equal(undefined);
+        expect(error.code).to.equal(c.code);
+        expect(error.message).to.match(c.message);
+        expect(result.messages.every((m) => m.v === 1)).to.equal(true);
+        expect(diffTrees(before, await treeHashes(sb.base))).to.deep.equal([]);
+      });
+    }
+
+    it('an index older than the last accepted one (rollback)', async () => {
+      const oldIndex = await fs.readFile(path.join(sb.Feed, 'release-index.json'));
+      const oldSig = await fs.readFile(path.join(sb.Feed, 'release-index.json.sig'));
+      const { parseSigningKey } = await import('../../src/feed/keys');
+      const key = parseSigningKey(await fs.readFile(sb.SigningKey, 'utf8'), sb.SigningKey);
+      await publishFeed({ packagesDir: path.join(sb.Feed, 'packages'), key, outDir: sb.Feed, expiresInDays: 30, now: new Date() });
+      expect((await runCli(['check', '--root', sb.Root, '--json'])).code).to.equal(0);
+      expect((await readFeedState(path.join(sb.Root, 'bin', 'updates', 'feed-state.json')))?.lastAcceptedIndexVersion).to.equal(2);
+      await fs.writeFile(path.join(sb.Feed, 'release-index.json'), oldIndex);
+      await fs.writeFile(path.join(sb.Feed, 'release-index.json.sig'), oldSig);
+      const before = await treeHashes(sb.base);
+      const result = await runCli(['check', '--root', sb.Root, '--json']);
+      expect(result.code).to.equal(2);
+      expect(result.errors()[0].code).to.equal('E_FEED_ROLLBACK');
+      expect(diffTrees(before, await treeHashes(sb.base))).to.deep.equal([]);
+    });
+  });
+
+  it('demo builds a sandbox, serves its feed over HTTP and says what to try', async () => {
+    const result = await runCli(['demo', '--exit', '--json']);
+    expect(result.code, result.stderr).to.equal(0);
+    const [demo] = result.objects('Altazion.Demo');
+    expect(demo.FeedUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(demo.Next).to.be.an('array').that.is.not.empty;
+    const status = await fs.readFile(path.join(demo.Root as string, 'bin', 'updates', 'status.xml'), 'utf8');
+    expect(status).to.contain(String(demo.FeedUrl));
+    await fs.rm(path.dirname(path.dirname(demo.Root as string)), { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,46 @@
+// Sandboxes for tests: a fresh one in a temporary folder, and a fingerprint of everything in it
+// (every file's path, mode and content, and the simulated host state) to prove "nothing changed".
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSandbox, type SandboxInfo, type SandboxOptions } from '../../src/sandbox/create';
+
+export interface TestSandbox extends SandboxInfo { base: string; remove(): Promise<void> }
+
+export async function makeSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-test-'));
+  const info = await createSandbox({ root: path.join(base, 'root'), feed: path.join(base, 'feed'), ...options });
+  return { ...info, base, remove: () => fs.rm(base, { recursive: true, force: true }) };
+}
+
+/** sha256 per file below `dir`, keyed by relative path (symlinks by their target). */
+export async function treeHashes(dir: string): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  async function walk(current: string): Promise<void> {
+    const entries = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(current, entry.name);
+      const relative = path.relative(dir, full);
+      if (entry.isDirectory()) { result.set(relative + '/', 'dir'); await walk(full); }
+      else if (entry.isSymbolicLink()) result.set(relative, 'link:' + (await fs.readlink(full)));
+      else result.set(relative, createHash('sha256').update(await fs.readFile(full)).digest('hex'));
+    }
+  }
+  await walk(dir);
+  return result;
+}
+
+/** One digest for the whole tree (for "nothing changed" assertions). */
+export async function treeDigest(dir: string): Promise<string> {
+  const hashes = await treeHashes(dir);
+  return createHash('sha256').update(JSON.stringify([...hashes])).digest('hex');
+}
+
+/** Lists what differs between two snapshots (for readable failures). */
+export function diffTrees(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes: string[] = [];
+  for (const [file, hash] of before) if (!after.has(file)) changes.push(`- ${file}`); else if (after.get(file) !== hash) changes.push(`~ ${file}`);
+  for (const file of after.keys()) if (!before.has(file)) changes.push(`+ ${file}`);
+  return changes;
+}
