@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSigningKey } from '../../../src/feed/keys';
+import { startFeedServer } from '../../helpers/feed-server';
 import { REPAIR_CHECKS } from '../../../src/repair';
 import {
   byCheck, changeHost, crashInstall, freePort, hashTree, holdFile, makeSandbox, portalProcessArgv, readHost, repair, repairCli,
@@ -130,6 +131,27 @@ describe('repair on a broken sandbox', function () {
       await publishFeed({ packagesDir: again, key, outDir: sb.info.Feed, expiresInDays: 30, now: new Date() });
       await fs.rm(again, { recursive: true });
       expect(statuses(await repair(sb, { checks: ['feed'] }))).to.deep.equal(['Ok']);
+    });
+
+    it('an http feed through the proxy: Ok while it answers; the proxy down is Failed E_FEED_UNREACHABLE', async () => {
+      sb = await makeSandbox();
+      const proxy = await startFeedServer(sb.info.Feed); // answers proxy-style requests from the feed folder
+      try {
+        const file = path.join(sb.configDir, 'updater.config');
+        const text = await fs.readFile(file, 'utf8');
+        await fs.writeFile(file, text
+          .replace(/<feed location="[^"]+"/, '<feed location="http://updates.altazion.invalid/"')
+          .replace('</updater>', `<proxy url="${proxy.url}" /></updater>`));
+        const ok = await repair(sb, { checks: ['feed'] });
+        expect(ok.map((r) => [r.Target, r.Status])).to.deep.equal([['http://updates.altazion.invalid/', 'Ok']]);
+        expect(ok[0].Detail).to.contain(`through the proxy ${proxy.url}`);
+        expect(proxy.requests.some((r) => r.absoluteTarget === 'http://updates.altazion.invalid/release-index.json')).to.equal(true);
+      } finally {
+        await proxy.close();
+      }
+      const down = await repair(sb, { checks: ['feed'] });
+      expect(down[0].Status).to.equal('Failed');
+      expect(down[0].Detail).to.match(/^E_FEED_UNREACHABLE: /);
     });
 
     it('a feed signed by an unknown key is Failed with E_FEED_UNKNOWN_KEY and the hint to trust it', async () => {
