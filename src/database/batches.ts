@@ -35,8 +35,12 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === TAB || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
 }
 
-/** If a GO separator line starts at `pos` (a line start), its repeat count and the index of its end of line (or text length). */
-function matchGoLine(sql: string, pos: number): { count: number; eol: number; badCount: boolean } | undefined {
+/**
+ * If a GO separator line starts at `pos` (a line start): its repeat count, the index of its end of
+ * line (or text length), and a problem when the line is a GO that sqlcmd would refuse (`GO 0`, `GO;`).
+ * Comments may follow on the line (a line comment, block comments closed on the line), nothing else.
+ */
+function matchGoLine(sql: string, pos: number): { count: number; eol: number; problem?: string } | undefined {
   const n = sql.length;
   let i = pos;
   while (i < n && isBlank(sql.charCodeAt(i))) i++;
@@ -45,7 +49,7 @@ function matchGoLine(sql: string, pos: number): { count: number; eol: number; ba
   if ((g !== 71 && g !== 103) || (o !== 79 && o !== 111)) return undefined;
   i += 2;
   let count = 1;
-  let badCount = false;
+  let problem: string | undefined;
   let j = i;
   while (j < n && isBlank(sql.charCodeAt(j))) j++;
   if (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) {
@@ -53,7 +57,23 @@ function matchGoLine(sql: string, pos: number): { count: number; eol: number; ba
     let value = 0;
     while (j < n && sql.charCodeAt(j) >= 48 && sql.charCodeAt(j) <= 57) { value = value * 10 + (sql.charCodeAt(j) - 48); j++; }
     count = value;
-    if (value < 1) badCount = true;
+    if (value < 1) problem = 'GO with a count of 0';
+    while (j < n && isBlank(sql.charCodeAt(j))) j++;
+  } else if (j === i && j < n && sql.charCodeAt(j) !== NL && sql.charCodeAt(j) !== CR && sql.charCodeAt(j) !== DASH && sql.charCodeAt(j) !== SLASH && sql.charCodeAt(j) !== 59) {
+    return undefined; // `GOTO`, `GO_x`: a word that starts with GO
+  }
+  if (j < n && sql.charCodeAt(j) === 59) { problem = 'a semicolon is not allowed after GO'; j++; while (j < n && isBlank(sql.charCodeAt(j))) j++; }
+  // Block comments that end on this line.
+  while (j + 1 < n && sql.charCodeAt(j) === SLASH && sql.charCodeAt(j + 1) === STAR) {
+    let depth = 1;
+    let k = j + 2;
+    while (depth > 0 && k < n && sql.charCodeAt(k) !== NL) {
+      if (sql.charCodeAt(k) === SLASH && sql.charCodeAt(k + 1) === STAR) { depth++; k += 2; }
+      else if (sql.charCodeAt(k) === STAR && sql.charCodeAt(k + 1) === SLASH) { depth--; k += 2; }
+      else k++;
+    }
+    if (depth > 0) return undefined; // a comment that goes on past the line: not a GO line
+    j = k;
     while (j < n && isBlank(sql.charCodeAt(j))) j++;
   }
   if (j + 1 < n && sql.charCodeAt(j) === DASH && sql.charCodeAt(j + 1) === DASH) {
@@ -62,7 +82,7 @@ function matchGoLine(sql: string, pos: number): { count: number; eol: number; ba
   }
   if (j < n && sql.charCodeAt(j) === CR) j++;
   if (j < n && sql.charCodeAt(j) !== NL) return undefined;
-  return { count, eol: j, badCount };
+  return { count, eol: j, problem };
 }
 
 function countNewlines(sql: string, from: number, to: number): number {
@@ -100,7 +120,7 @@ export function splitScript(sql: string): SplitResult {
       atLineStart = false;
       const go = matchGoLine(sql, i);
       if (go) {
-        if (go.badCount) problems.push({ line, message: `GO with a count of 0 on line ${line}` });
+        if (go.problem) problems.push({ line, message: `${go.problem} (line ${line})` });
         closeBatch(i, Math.max(1, go.count));
         i = go.eol + 1; // past the newline (or past the end)
         line++;

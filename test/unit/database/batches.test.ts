@@ -36,18 +36,20 @@ describe('database/batches', () => {
     ]);
   });
 
-  it('does not take GO followed by other text, GO; or GO5 for a separator', () => {
-    for (const line of ['GO;', 'GO5', 'GOTO label', 'GO x', 'SELECT 1 GO', "GO 'x'"]) {
+  it('does not take GO followed by other text, or GO5, for a separator', () => {
+    for (const line of ['GO5', 'GOTO label', 'GO x', 'SELECT 1 GO', "GO 'x'", 'GO_TABLE', 'GO /* comment\n*/']) {
       const batches = splitBatches(`SELECT 1\n${line}\nSELECT 2`);
       expect(batches, line).to.have.length(1);
     }
   });
 
-  it('accepts blanks around GO and a trailing line comment', () => {
-    const batches = splitBatches('SELECT 1\n\t  gO\t -- done\nSELECT 2\n GO 10 -- ten times\n');
+  it('accepts blanks around GO and trailing comments on its line', () => {
+    const batches = splitBatches('SELECT 1\n\t  gO\t -- done\nSELECT 2\n GO 10 -- ten times\nSELECT 3\nGO /* a /* nested */ one */ -- and more\nSELECT 4\nGO--x\n');
     expect(batches.map((b) => [b.text, b.startLine, b.repeat])).to.deep.equal([
       ['SELECT 1\n', 1, 1],
       ['SELECT 2\n', 3, 10],
+      ['SELECT 3\n', 5, 1],
+      ['SELECT 4\n', 7, 1],
     ]);
   });
 
@@ -74,7 +76,9 @@ describe('database/batches', () => {
     expect(splitScript("SELECT 'abc\nGO\nSELECT 1").problems[0]).to.deep.include({ line: 1 });
     expect(splitScript("SELECT 'abc\nGO\nSELECT 1").batches).to.have.length(1);
     expect(splitScript('SELECT 1\n/* /* */\nGO\n').problems[0].message).to.match(/unterminated \/\* comment starting on line 2/);
-    expect(splitScript('SELECT 1\nGO 0\n').problems[0].message).to.match(/count of 0/);
+    expect(splitScript('SELECT 1\nGO 0\n').problems[0].message).to.equal('GO with a count of 0 (line 2)');
+    // sqlcmd refuses `GO;`: so does the package check.
+    expect(splitScript('SELECT 1\nGO;\nSELECT 2').problems).to.deep.equal([{ line: 2, message: 'a semicolon is not allowed after GO (line 2)' }]);
   });
 
   it('treats -- as a comment anywhere on a line, including one that looks like GO', () => {
