@@ -8,6 +8,7 @@
 // Targets: throughput >= 0.9 x curl, peak RSS <= 100 MB. Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,20 +109,28 @@ const { index } = await loadVerifiedIndex({ source, trustedKeys: JSON.parse(trus
 const release = index.modules.ecommerce.releases[0];
 const result = await downloadPackage({ source, release, cacheDir });
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, sha256: result.sha256, fromCache: result.fromCache }));
+const usage = process.resourceUsage();
+process.stdout.write(JSON.stringify({ ms, maxRssKb: usage.maxRSS, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, sha256: result.sha256, fromCache: result.fromCache }));
 `);
 
-function timed(command, args) {
+// curl's CPU time comes from GNU time when it is installed (figures only; the ratio is wall time).
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function timed(command, args, { cpu = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [file, argv] = cpu && GNU_TIME ? [GNU_TIME, ['-f', 'CPU %U %S', command, ...args]] : [command, args];
+    const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) reject(new Error(`${command} exited with ${code}`));
-      else resolve({ ms, out });
+      const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
+      if (code !== 0) reject(new Error(`${command} exited with ${code}: ${err}`));
+      else resolve({ ms, out, cpuS: m ? Number(m[1]) + Number(m[2]) : undefined });
     });
   });
 }
@@ -130,7 +139,10 @@ const target = `${url}${release.package}`;
 const outDir = path.join(WORK, 'out');
 const curlRuns = [];
 const nodeRuns = [];
+const curlCpu = [];
+const nodeCpu = [];
 const rss = [];
+const loadBefore = os.loadavg()[0];
 try {
   // Warm the page cache of the served file so the first measured run is not penalised.
   await rm(outDir, { recursive: true, force: true });
@@ -138,7 +150,9 @@ try {
   await timed('curl', ['-s', '-o', '/dev/null', target]);
   for (let run = 0; run < RUNS; run++) {
     const curlOut = path.join(outDir, 'curl.zip');
-    curlRuns.push((await timed('curl', ['-s', '-f', '-o', curlOut, target])).ms);
+    const curl = await timed('curl', ['-s', '-f', '-o', curlOut, target], { cpu: true });
+    curlRuns.push(curl.ms);
+    if (curl.cpuS !== undefined) curlCpu.push(curl.cpuS);
     await rm(curlOut, { force: true });
 
     const cacheDir = path.join(outDir, `cache-${run}`);
@@ -146,6 +160,7 @@ try {
     const result = JSON.parse(out);
     if (result.sha256 !== release.sha256 || result.fromCache) throw new Error(`unexpected download result ${out}`);
     nodeRuns.push(result.ms);
+    nodeCpu.push(result.cpuS);
     rss.push(result.maxRssKb / 1024);
     await rm(cacheDir, { recursive: true, force: true });
   }
@@ -162,5 +177,9 @@ const peak = Math.max(...rss);
 line(`package`, `${sizeMb.toFixed(0)} MiB from ${url} (runs: ${RUNS}, median)`);
 line('curl -s -o', `${curlMbs.toFixed(0)} MB/s  (${curlRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
 line('downloadPackage (index + download + verify)', `${nodeMbs.toFixed(0)} MB/s  (${nodeRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
+const perGb = (cpu) => `${(median(cpu) / (sizeMb / 1024)).toFixed(2)} s CPU per GiB`;
+if (curlCpu.length) line('CPU time (user+sys), curl', perGb(curlCpu));
+line('CPU time (user+sys), downloadPackage', perGb(nodeCpu));
+line('load average (1 min) before / after', `${loadBefore.toFixed(1)} / ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
 line('throughput ratio to curl (target >= 0.9)', `${ratio.toFixed(2)} ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
 line('peak RSS of the downloader (target <= 100 MB)', `${peak.toFixed(1)} MB ${peak <= 100 ? 'met' : 'NOT met'}`);
