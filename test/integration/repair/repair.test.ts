@@ -10,7 +10,7 @@ import { startFeedServer } from '../../helpers/feed-server';
 import { REPAIR_CHECKS } from '../../../src/repair';
 import {
   byCheck, changeHost, crashInstall, freePort, hashTree, holdFile, makeSandbox, portalProcessArgv, readHost, repair, repairCli,
-  setPortalPort, statuses, type TestSandbox,
+  setPortalPort, shellIn, statuses, type TestSandbox,
 } from './sandbox-helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -246,6 +246,17 @@ describe('repair on a broken sandbox', function () {
       const after = await repair(sb, { checks: ['locks'] });
       expect(statuses(after)).to.deep.equal(['Ok']);
       expect(after[0].Detail).to.contain(`w3wp.exe (pid ${worker.pid}`);
+    });
+  });
+
+  describe('locks: shells', () => {
+    it('names a command prompt of any user whose current directory is a module folder', async () => {
+      sb = await makeSandbox();
+      const shell = await shellIn(path.join(sb.apps, 'logistique'));
+      sb.track(shell.pid);
+      const records = await repair(sb, { checks: ['locks'] });
+      expect(records.map((r) => [r.Target, r.Status])).to.deep.equal([[path.join(sb.apps, 'logistique') + '/', 'Warning']]);
+      expect(records[0].Detail).to.match(new RegExp(`^cmd\\.exe \\(pid ${shell.pid}, user \\S+\\) holds .*logistique: a command prompt keeps it open`));
     });
   });
 

@@ -134,3 +134,13 @@ export function crashInstall(sb: TestSandbox, module: string, step: string): { s
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/integration/repair/crash-install.ts'), sb.root, module, step], { encoding: 'utf8', cwd: REPO });
   return { signal: run.signal, stderr: run.stderr };
 }
+
+/** A real process whose current directory is a folder (a command prompt left `cd`'d into it). */
+export async function shellIn(folder: string, image = 'cmd.exe'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', `process.stdout.write('ready'); setInterval(() => {}, 1000);`, '--', `--image=${image}`], { cwd: folder, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`shell exited (${code})`)));
+  });
+  return child;
+}
