@@ -1,0 +1,87 @@
+// The Windows executable (dist/altazion-update.exe, Node SEA for win-x64) run for real under Wine:
+// --version, `get --json` on a sandbox whose configuration holds Windows paths (drive letter,
+// backslashes, other letter case than the real folders and module keys), `check` against a folder
+// feed given as a Windows path. Skipped only when Wine is not installed (CI installs it:
+// test/pwsh-host/ci-setup.sh).
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { distDir, linuxExecutable, repoRoot, runExecutableJson } from '../helpers/pwsh';
+import { ensureWinePrefix, findWine, parseNdjson, runUnderWine, toWinePath, windowsifySandbox } from '../helpers/wine';
+
+describe('Windows executable under Wine', function () {
+  this.timeout(300_000);
+  let wine: string;
+  let exe: string;
+  let base: string;
+  let winRoot: string;
+
+  before(function () {
+    const found = findWine();
+    if (!found) {
+      // eslint-disable-next-line no-console
+      console.log('    (wine is not installed: `apt-get install -y wine64`, or run test/pwsh-host/ci-setup.sh)');
+      this.skip();
+    }
+    wine = found!;
+    exe = path.join(distDir, 'altazion-update.exe');
+    if (!existsSync(exe)) throw new Error(`${exe} is missing: run \`node build.mjs\` first (npm test does)`);
+    ensureWinePrefix(wine);
+
+    // A sandbox made by the Linux build, then rewritten with Windows paths.
+    base = mkdtempSync(path.join(os.tmpdir(), 'altazion-wine-'));
+    runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', path.join(base, 'root'), '--feed', path.join(base, 'feed')]);
+    windowsifySandbox(base);
+    winRoot = toWinePath(path.join(base, 'root'));
+  });
+
+  it('--version prints the package version', async () => {
+    const run = await runUnderWine(wine, exe, ['--version']);
+    expect(run.status, run.stderr).to.equal(0);
+    const version = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version as string;
+    expect(run.stdout.trim()).to.equal(version);
+  });
+
+  it('get --json reads Windows paths and matches module keys and drive letters case-insensitively', async () => {
+    const config = readFileSync(path.join(base, 'root', 'bin', 'config', 'applicationspath.config'), 'utf8');
+    expect(config).to.contain('name="ECommerce"').and.contain('path="z:\\');
+
+    const run = await runUnderWine(wine, exe, ['get', '--json', '--root', winRoot]);
+    expect(run.status, run.stderr + run.stdout).to.equal(0);
+    const records = parseNdjson(run.stdout);
+    expect(records.every((r) => r.v === 1)).to.equal(true);
+    const updates = records.filter((r) => r.type === 'object' && r.typeName === 'Altazion.Update').map((r) => r.data as Record<string, unknown>);
+    expect(updates.map((u) => u.Name)).to.have.members(['gestioncommerciale', 'ecommerce', 'logistique', 'database']);
+    const ecommerce = updates.find((u) => u.Name === 'ecommerce')!;
+    expect(ecommerce.Kind).to.equal('web');
+    expect(String(ecommerce.Path).toLowerCase()).to.equal(toWinePath(path.join(base, 'apps', 'ecommerce')).toLowerCase() + '\\');
+    // The version comes from the manifest in the module folder, read through the Windows path.
+    expect(ecommerce.InstalledVersion).to.match(/^\d+\.\d+/);
+    expect(updates.find((u) => u.Name === 'logistique')!.Kind).to.equal('service');
+  });
+
+  it('install --dry-run finds the IIS pool whose physical path matches the module path in another letter case', async () => {
+    const run = await runUnderWine(wine, exe, ['install', '--dry-run', '--json', '--root', winRoot, '--name', 'ecommerce']);
+    expect(run.status, run.stderr + run.stdout).to.equal(0);
+    const result = parseNdjson(run.stdout).find((r) => r.typeName === 'Altazion.InstallResult')!.data as Record<string, unknown>;
+    expect(result.Result).to.equal('WhatIf');
+    // The simulated IIS serves "Z:\...\apps\ecommerce" while the config says "z:\...\apps\ecommerce\".
+    expect(String(result.Message)).to.match(/pool\(s\) ecommerce/);
+  });
+
+  it('check verifies the folder feed given as a Windows path, downloads the packages and writes status.xml', async () => {
+    const run = await runUnderWine(wine, exe, ['check', '--json', '--root', winRoot]);
+    expect(run.status, run.stderr + run.stdout).to.equal(0);
+    const status = path.join(base, 'root', 'bin', 'updates', 'status.xml');
+    expect(existsSync(status), 'status.xml written').to.equal(true);
+    expect(readFileSync(status, 'utf8')).to.match(/ecommerce/i);
+    const cached = readdirSync(path.join(base, 'root', 'bin', 'updates'), { recursive: true }).map(String);
+    expect(cached.some((f) => /ecommerce-[\d.]+\.zip$/.test(f)), cached.join(', ')).to.equal(true);
+
+    const after = await runUnderWine(wine, exe, ['get', '--json', '--root', winRoot, '--name', 'ECOMMERCE']);
+    expect(after.status, after.stderr).to.equal(0);
+    const update = parseNdjson(after.stdout).find((r) => r.typeName === 'Altazion.Update')!.data as Record<string, unknown>;
+    expect(update).to.include({ Name: 'ecommerce', UpdateAvailable: true, Downloaded: true, Status: 'UpdateAvailable' });
+  });
+});
