@@ -10,7 +10,7 @@
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, writevSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -166,21 +166,100 @@ class PartialWriter extends Writable {
   }
 }
 
-/** Downloads and verifies one package into the cache; see the file comment for the guarantees. */
+/** Downloads in progress in this process, by cache file (the service checks while the portal installs). */
+const inFlight = new Map<string, Promise<unknown>>();
+const LOCK_POLL_MS = 250;
+
+/** Whether a download lock file was left by a process that is gone. */
+async function isStaleLock(lockPath: string): Promise<boolean> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    text = await readFile(lockPath, 'utf8');
+    mtimeMs = (await stat(lockPath)).mtimeMs;
+  } catch {
+    return false; // released meanwhile: just try again
+  }
+  const pid = Number.parseInt(text, 10);
+  // Created but not yet written by its owner: give it a moment.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return Date.now() - mtimeMs > 5000;
+  // Same-process downloads are serialised by inFlight, so our own pid here is a leftover.
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Takes `<cache>/<name>.lock` (created exclusively, holding our pid) so two processes never write
+ * the same partial; waits while a live process holds it, takes over a stale one.
+ */
+async function acquireDownloadLock(lockPath: string, what: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+  for (;;) {
+    try {
+      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      return () => rm(lockPath, { force: true }).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new AltazionError('E_DOWNLOAD', `${lockPath}: cannot create the download lock (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { target: lockPath, cause: error });
+      }
+    }
+    if (await isStaleLock(lockPath)) {
+      await rm(lockPath, { force: true });
+      continue;
+    }
+    try {
+      await sleep(LOCK_POLL_MS, undefined, { signal });
+    } catch {
+      throw new AltazionError('E_DOWNLOAD', `${what}: cancelled while another process was downloading it`, { target: what });
+    }
+  }
+}
+
+/**
+ * Downloads and verifies one package into the cache; see the file comment for the guarantees.
+ * Concurrent calls for the same package (in this process or another one) wait for each other;
+ * the later ones then find the verified file in the cache.
+ */
 export async function downloadPackage(options: DownloadOptions): Promise<DownloadResult> {
+  const { source, release, cacheDir, signal } = options;
+  const what = `${source.location.replace(/[\\/]+$/, '')}/${release.package}`;
+  const unsafe = unsafePackagePathReason(release.package);
+  if (unsafe) throw new AltazionError('E_FEED_INVALID', `${release.package}: ${unsafe}`, { target: what });
+  await mkdir(cacheDir, { recursive: true });
+  const finalPath = cachePathFor(cacheDir, release);
+  for (let running = inFlight.get(finalPath); running; running = inFlight.get(finalPath)) {
+    await running.catch(() => undefined);
+  }
+  // No await between the check above and this: the slot is ours.
+  const task = (async () => {
+    const unlock = await acquireDownloadLock(`${finalPath}.lock`, what, signal);
+    try {
+      return await downloadUnlocked(options, what);
+    } finally {
+      await unlock();
+    }
+  })();
+  inFlight.set(finalPath, task);
+  try {
+    return await task;
+  } finally {
+    if (inFlight.get(finalPath) === task) inFlight.delete(finalPath);
+  }
+}
+
+async function downloadUnlocked(options: DownloadOptions, what: string): Promise<DownloadResult> {
   const { source, release, cacheDir, signal } = options;
   const retries = options.retries ?? 4;
   const retryDelayMs = options.retryDelayMs ?? 500;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-  const what = `${source.location.replace(/[\\/]+$/, '')}/${release.package}`;
-  const unsafe = unsafePackagePathReason(release.package);
-  if (unsafe) throw new AltazionError('E_FEED_INVALID', `${release.package}: ${unsafe}`, { target: what });
   const expectedSha = release.sha256.toLowerCase();
   const integrity = (problem: string) => new IntegrityError('E_PACKAGE_INTEGRITY', `${what}: ${problem}`, {
     target: what, hint: 'the package differs from what the publisher signed (corrupted or tampered); nothing was installed or cached',
   });
-
-  await mkdir(cacheDir, { recursive: true });
   const finalPath = cachePathFor(cacheDir, release);
   const partialPath = partialPathFor(cacheDir, release);
 
@@ -219,6 +298,8 @@ export async function downloadPackage(options: DownloadOptions): Promise<Downloa
     }
   }
   const resumedFrom = offset;
+  // An empty package needs no request, but still a (verified) file in the cache.
+  if (release.size === 0) await writeFile(partialPath, '');
 
   let requests = 0;
   let lastError: unknown;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -217,6 +218,36 @@ describe('feed/download over a real HTTP feed server', function () {
     expect(await sha256(result.path)).to.equal(feed.release('ecommerce').sha256);
   });
 
+  it('serialises concurrent downloads of the same package in one process: one request, one verified file', async () => {
+    server.faults = { bytesPerSecond: 16 * 1024 * 1024 };
+    const [a, b] = await Promise.all([downloadPackage(options()), downloadPackage(options())]);
+    expect(zipRequests()).to.have.length(1);
+    expect([a.fromCache, b.fromCache].sort()).to.deep.equal([false, true]);
+    expect(await sha256(a.path)).to.equal(feed.release('ecommerce').sha256);
+    expect(await listing(cacheDir)).to.deep.equal([`ecommerce-25.10.1.2.zip:${feed.release('ecommerce').size}`]);
+  });
+
+  it('waits while another live process holds the download lock, and takes over a stale lock', async () => {
+    const lock = path.join(cacheDir, 'ecommerce-25.10.1.2.zip.lock');
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(lock, `${holder.pid}\n`);
+      let settled = false;
+      const pending = downloadPackage(options()).finally(() => { settled = true; });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(settled, 'must wait for the other process').to.equal(false);
+      expect(zipRequests()).to.have.length(0);
+      const exited = new Promise((r) => holder.once('exit', r));
+      holder.kill();
+      await exited;
+      const result = await pending;
+      expect(await sha256(result.path)).to.equal(feed.release('ecommerce').sha256);
+      expect(await listing(cacheDir)).to.deep.equal([`ecommerce-25.10.1.2.zip:${feed.release('ecommerce').size}`]);
+    } finally {
+      holder.kill();
+    }
+  });
+
   it('stops when cancelled and keeps the partial to resume', async () => {
     server.faults = { bytesPerSecond: 1024 * 1024 };
     const controller = new AbortController();
@@ -267,6 +298,17 @@ describe('feed/download from a folder feed', () => {
     } finally {
       await writeFile(file, original);
     }
+  });
+
+  it('handles an empty package without a request, and rejects one whose signed hash is not that of nothing', async () => {
+    const empty = { version: '1.0', publishedAt: '2026-01-01T00:00:00Z', package: 'packages/empty-1.0.zip', size: 0, sha256: createHash('sha256').digest('hex') };
+    const result = await downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: empty, cacheDir });
+    expect(result.requests).to.equal(0);
+    expect((await stat(result.path)).size).to.equal(0);
+    const wrong = { ...empty, package: 'packages/empty-2.0.zip', sha256: 'b'.repeat(64) };
+    const err = await rejection(downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: wrong, cacheDir }));
+    expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
+    expect(await listing(cacheDir)).to.deep.equal(['empty-1.0.zip:0']);
   });
 
   it('rejects a package whose size differs in the folder', async () => {
