@@ -47,13 +47,44 @@ export function availabilityFrom(status: StatusDocument | undefined): Map<string
   return available;
 }
 
+/** The database's own view (installed version from its journal, customisation, pending scripts). */
+async function databaseView(ctx: Context): Promise<{ installed?: string; customized: boolean | null; pending: string[]; detail: string; failed?: string }> {
+  try {
+    const { databaseStatus } = await import('../database/flow');
+    const status = await databaseStatus(ctx);
+    return { installed: status.InstalledVersion ?? undefined, customized: status.Customized, pending: status.PendingScripts, detail: status.Detail };
+  } catch (error) {
+    // An unreachable database must not hide the other modules: report it on the database record.
+    return { customized: null, pending: [], detail: '', failed: (error as Error).message };
+  }
+}
+
 export async function collectUpdates(ctx: Context, selection: Selection): Promise<UpdateRecord[]> {
   const status = await readStatus(ctx.layout.statusXml);
-  const modules = await discoverSelected(ctx, selection, status);
+  const everything = await discoverSelected(ctx, {}, status);
+  const modules = selection.names?.length || selection.instance !== undefined ? await discoverSelected(ctx, selection, status) : everything;
   const platform = await ctx.platform();
-  const installedVersions = new Map<string, string>();
+
+  const database = everything.some((m) => m.kind === 'database' && m.exists) ? await databaseView(ctx) : undefined;
+  for (const m of [...everything, ...modules]) {
+    if (m.kind === 'database' && database?.installed) { m.installedVersion = database.installed; m.versionSource = 'manifest'; }
+  }
   // Requirements are evaluated against the main instance of each module.
-  const everything = selection.names?.length || selection.instance ? await discoverSelected(ctx, {}, status) : modules;
+  const installedVersions = new Map<string, string>();
   for (const m of everything) if (m.instance === '' || !installedVersions.has(m.name)) installedVersions.set(m.name, m.installedVersion);
-  return buildUpdateReport({ modules, available: availabilityFrom(status), checked: status !== undefined, computerName: platform.computerName, installedVersions });
+
+  const records = buildUpdateReport({ modules, available: availabilityFrom(status), checked: status !== undefined, computerName: platform.computerName, installedVersions });
+  for (const record of records) {
+    if (record.Kind !== 'database' || !database || record.Status === 'NotInstalled') continue;
+    if (database.failed) {
+      record.Status = 'Unknown';
+      record.Detail = `the database cannot be read: ${database.failed}`;
+    } else if (database.customized && (record.UpdateAvailable || database.pending.length > 0)) {
+      record.Status = 'ManualActionRequired';
+      record.Detail = database.detail;
+    } else if (database.detail) {
+      record.Detail = [record.Detail, database.detail].filter(Boolean).join('; ');
+    }
+  }
+  return records;
 }

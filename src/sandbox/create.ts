@@ -14,6 +14,7 @@ import { AltazionError } from '../core/errors';
 import { canonicalModuleName } from '../core/modules';
 import { UPDATER_SERVICE } from '../core/product';
 import { MANIFEST_FILE, type PackageManifest } from '../core/package-manifest';
+import { buildDatabasePackageFiles, createSandboxDatabase } from '../database/sandbox-fixtures';
 import { generateSigningKey } from '../feed/keys';
 import { buildPackageZip, publishFeed } from '../feed/publish';
 import { emptySandboxState, writeSandboxState, type SandboxState } from '../platform/sandbox/state';
@@ -43,7 +44,7 @@ export interface SandboxInfo {
   Next: string[];
 }
 
-async function writeTree(folder: string, files: Record<string, string>): Promise<void> {
+async function writeTree(folder: string, files: Record<string, string | Buffer>): Promise<void> {
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(folder, relative);
     await fs.mkdir(path.dirname(file), { recursive: true });
@@ -85,6 +86,12 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
   const specs = SANDBOX_MODULES.filter((m) => wanted.includes(m.key));
   const layout = instanceLayout(root);
 
+  // The database first: it checks --customize before anything else is written.
+  // A catalog and a journal at the old version (customised on request).
+  const database = specs.some((s) => s.kind === 'database')
+    ? await createSandboxDatabase(path.join(base, 'host'), { version: oldVersion, customize: options.customize })
+    : undefined;
+
   // The publisher: a key, packages of the new version, a signed feed.
   const key = generateSigningKey('sandbox-publisher');
   await fs.mkdir(path.dirname(keyFile), { recursive: true });
@@ -94,9 +101,12 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
     const packagesDir = path.join(work, 'packages');
     await fs.mkdir(packagesDir, { recursive: true });
     for (const spec of specs) {
-      if (spec.kind === 'database') continue; // database packages come from the database module
       const folder = path.join(work, 'build', spec.key);
-      await writeTree(folder, { ...moduleFiles(spec, newVersion), [MANIFEST_FILE]: JSON.stringify(manifestFor(spec, newVersion), null, 2) });
+      // The database package (scripts, baselines) comes from the database module's fixtures.
+      const files = spec.kind === 'database'
+        ? buildDatabasePackageFiles(newVersion, { previousVersions: [oldVersion] })
+        : { ...moduleFiles(spec, newVersion), [MANIFEST_FILE]: JSON.stringify(manifestFor(spec, newVersion), null, 2) };
+      await writeTree(folder, files);
       await buildPackageZip(folder, path.join(packagesDir, `${spec.key}-${newVersion}.zip`));
     }
     await publishFeed({ packagesDir, key, outDir: feed, expiresInDays: 30, now });
@@ -139,7 +149,7 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
   }));
   await fs.writeFile(layout.connectionsConfig, buildXml({
     configuration: { connections: { connection: [
-      { '@_name': 'Equihira', '@_default': 'true', '@_connectionString': `Data Source=sandbox;Initial Catalog=${path.join(base, 'host', 'database')};Integrated Security=SSPI` },
+      { '@_name': 'Equihira', '@_default': 'true', '@_connectionString': database?.connectionString ?? 'Data Source=(local);Initial Catalog=Equihira;Integrated Security=SSPI' },
     ] } },
   }));
   await fs.writeFile(layout.updaterConfig, buildXml({
