@@ -12,6 +12,7 @@ import { startService, type RunningService } from '../../src/service/run';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshotPath, type LaunchedBrowser } from '../helpers/browser';
 import { holdFile } from '../helpers/lock-holder';
 import { makeSandbox, type TestSandbox } from '../helpers/sandbox';
+import { ensureCustomisedDatabase } from '../integration/service/database-sandbox';
 
 /** The bit of the DOM the page functions use (the tests compile without the DOM library). */
 type Doc = { document: { querySelector(selector: string): { textContent: string | null } | null } };
@@ -128,8 +129,9 @@ describe('portal in Chromium: customised database, manual flow (e2e)', function 
       this.skip();
     }
     box = await makeSandbox({ customize: ['E.clients'] });
+    await ensureCustomisedDatabase(box, ['E.clients']);
     const ctx = createContext({ root: box.Root }, silentOutput(), process.env);
-    await runCheck(ctx, { report: false }).catch(() => undefined);
+    await runCheck(ctx, { report: false });
     service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
     url = service.portal.url;
     const modules = await (await fetch(url.replace('localhost', '127.0.0.1') + 'api/modules')).json() as Array<{ Name: string; AvailableVersion: string | null }>;
@@ -169,6 +171,7 @@ describe('portal in Chromium: customised database, manual flow (e2e)', function 
 
     const runId = (await first.getAttribute('data-script'))!;
     await first.locator('button[data-run-script]').click();
+    await page.locator('#job .result[data-state="done"]', { hasText: `Script ${runId} exécuté.` }).waitFor({ timeout: 90_000 });
     await page.waitForFunction((id) => (globalThis as unknown as Doc).document.querySelector(`article.script[data-script="${id}"] .badge.c-Applied`) !== null, runId, { timeout: 90_000 });
 
     const next = page.locator('article.script').filter({ has: page.locator('button[data-mark-applied]') }).first();

@@ -3,7 +3,7 @@
 // is escaped; no inline script or style (CSP default-src 'self').
 import type { RepairResultRecord, UpdateRecord } from '../../core/records';
 import { MESSAGES, type Lang, type MessageKey, type Translator } from './i18n';
-import type { DatabaseView, HistoryEntryView } from './types';
+import type { DatabaseScriptView, DatabaseView, HistoryEntryView } from './types';
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -170,8 +170,10 @@ export function renderDatabasePage(t: Translator, view: DatabaseView | undefined
 <div><h3>${escapeHtml(t('database.extra'))} (${view.drift.extra.length})</h3>${list(view.drift.extra)}</div>
 </div>`
     : '';
-  const pending = view.scripts.filter((s) => s.Status === 'Pending' || s.Status === 'Failed');
-  const scripts = view.scripts.length === 0 ? `<p class="empty">${escapeHtml(t('database.noPending'))}</p>` : view.scripts.map((s) => {
+  const isPending = (s: DatabaseScriptView) => s.Status === 'Pending' || s.Status === 'Failed';
+  const pending = view.scripts.filter(isPending);
+  const done = view.scripts.filter((s) => !isPending(s));
+  const article = (s: DatabaseScriptView) => {
     const actionable = (s.Status === 'Pending' || s.Status === 'Failed') && view.customized;
     return `<article class="script${s.TouchesCustomizedObjects ? ' touches' : ''}" data-script="${escapeHtml(s.Id)}">
 <header><strong>${escapeHtml(s.Id)}</strong> <span>${escapeHtml(s.Name)}</span> <span class="badge c-${escapeHtml(s.Status)}">${escapeHtml(t(`script.${s.Status}` as MessageKey))}</span>
@@ -180,10 +182,13 @@ ${s.Objects.length ? `<p class="objects">${escapeHtml(t('col.objects'))} : ${s.O
 ${s.Content !== undefined ? `<details><summary>${escapeHtml(t('button.showScript'))}</summary><pre class="sql">${escapeHtml(s.Content)}</pre></details>` : ''}
 ${actionable ? `<div class="actions"><button type="button" data-run-script="${escapeHtml(s.Id)}">${escapeHtml(t('button.runScript'))}</button> <button type="button" class="secondary" data-mark-applied="${escapeHtml(s.Id)}">${escapeHtml(t('button.markApplied'))}</button></div>` : ''}
 </article>`;
-  }).join('\n');
+  };
+  const scripts = pending.length === 0 ? `<p class="empty">${escapeHtml(t('database.noPending'))}</p>` : pending.map(article).join('\n');
+  const applied = done.length === 0 ? '' : `<details class="applied"><summary>${escapeHtml(t('database.applied'))} (${done.length})</summary>${done.map(article).join('\n')}</details>`;
   return `<p class="intro">${escapeHtml(t(view.customized ? 'database.intro' : 'database.standard'))}</p>
 <p class="versions">${escapeHtml(t('col.installed'))} : <strong>${escapeHtml(view.installedVersion ?? '—')}</strong> · ${escapeHtml(t('col.available'))} : <strong>${escapeHtml(view.availableVersion ?? '—')}</strong></p>
 ${drift}
 <h2>${escapeHtml(t('database.pending'))} (${pending.length})</h2>
-<div id="scripts">${scripts}</div>`;
+<div id="scripts">${scripts}</div>
+${applied}`;
 }

@@ -66,6 +66,9 @@ export const APP_JS = `(function () {
   }
   function resultText(job) {
     if (job.state === 'failed') return t('install.failed', { name: jobTitle(job), message: job.error ? job.error.message : '' });
+    var dbFailed = (job.results || []).some(function (r) { return r.Result === 'Failed' || r.Result === 'RolledBack'; });
+    if (job.kind === 'db-script' && !dbFailed) return t('database.scriptRun', { id: job.script });
+    if (job.kind === 'db-mark-applied' && !dbFailed) return t('database.scriptMarked', { id: job.script });
     var parts = (job.results || []).map(function (r) {
       var name = r.Name + (r.Instance ? ' [' + r.Instance + ']' : '');
       if (r.Result === 'Installed') return t('install.done', { name: name, version: r.ToVersion });
@@ -85,16 +88,23 @@ export const APP_JS = `(function () {
   }
   function finishJob(job, live) {
     ensureBox(job);
-    box.classList.remove('done', 'failed');
+    box.classList.remove('done', 'failed', 'manual');
     var failed = job.state === 'failed' || (job.results || []).some(function (r) { return r.Result === 'Failed' || r.Result === 'RolledBack'; });
-    box.classList.add(failed ? 'failed' : 'done');
+    var manual = !failed && job.kind === 'install' && (job.results || []).some(function (r) { return r.Result === 'ManualActionRequired'; });
+    box.classList.add(failed ? 'failed' : manual ? 'manual' : 'done');
     if (!failed) box.querySelector('.bar > div').style.width = '100%';
     var old = box.querySelector('.result');
     if (old) old.remove();
     var title = box.querySelector('h2.title');
     if (title) title.remove();
     var p = el('p', 'result', resultText(job));
-    p.setAttribute('data-state', failed ? 'failed' : 'done');
+    p.setAttribute('data-state', failed ? 'failed' : manual ? 'manual' : 'done');
+    if (manual && page !== 'database') {
+      var link = el('a', '', t('nav.database'));
+      link.setAttribute('href', '/database');
+      p.appendChild(document.createTextNode(' '));
+      p.appendChild(link);
+    }
     box.insertBefore(p, box.querySelector('.bar'));
     setBusy(false);
     if (!live) return;

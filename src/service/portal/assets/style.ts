@@ -48,6 +48,8 @@ button.secondary:hover { background: #eef3fb; }
 .job { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--blue); border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
 .job.done { border-left-color: var(--ok); }
 .job.failed { border-left-color: var(--err); }
+.job.manual { border-left-color: var(--warn); }
+.job.manual .bar > div { background: var(--warn); }
 .job h2 { margin: 0 0 8px; font-size: 16px; }
 .job .bar { height: 10px; background: #e7ebf0; border-radius: 5px; overflow: hidden; margin: 6px 0; }
 .job .bar > div { height: 100%; background: var(--blue); width: 0; transition: width .2s; }
@@ -60,6 +62,8 @@ button.secondary:hover { background: #eef3fb; }
 .drift { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; }
 .drift > div { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
 .drift ul { margin: 0; padding-left: 18px; }
+details.applied { margin-top: 16px; }
+details.applied > summary { cursor: pointer; color: var(--muted); margin-bottom: 8px; }
 article.script { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; margin-bottom: 10px; }
 article.script.touches { border-left: 4px solid var(--warn); }
 article.script header { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
