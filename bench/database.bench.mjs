@@ -1,7 +1,12 @@
 // Database benchmarks (issue 5): batch splitting of a 50 MB T-SQL script, and the drift of a
 // 20,000-object catalog against its baseline. Plain Node ESM; the TypeScript sources are loaded
-// through tsx's loader. Prints figures (ms, MB/s, objects/s); asserts nothing about time.
+// through tsx's loader. Prints figures (ms, MB/s, objects/s), a baseline measured in the same run
+// (a naive regex split that ignores comments and strings; sha256 of the raw definitions without
+// normalisation) and the targets; asserts nothing about time (it does check the results).
 //   node bench/database.bench.mjs
+// Targets: split 50 MB in <= 2 s (>= 25 MB/s); drift of 20,000 objects in <= 5 s.
+import os from 'node:os';
+import { createHash } from 'node:crypto';
 import { register } from 'tsx/esm/api';
 
 register();
@@ -11,7 +16,8 @@ const { computeDrift } = await import('../src/database/drift.ts');
 
 const MB = 1024 * 1024;
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
-const line = (label, value) => console.log(`database: ${label.padEnd(44)} ${value}`);
+const line = (label, value) => console.log(`database: ${label.padEnd(48)} ${value}`);
+const loadBefore = os.loadavg()[0];
 
 // --- 1. batch splitting -------------------------------------------------------------------
 // A realistic mix: procedures with nested comments and GO in strings, brackets, quoted
@@ -62,6 +68,18 @@ if (result.batches.length !== expectedBatches || result.problems.length) {
 }
 line('split 50 MB script: size', `${(script.length / MB).toFixed(1)} MB (${script.length} chars), ${result.batches.length} batches`);
 line('split 50 MB script: best of 3', `${best.toFixed(0)} ms, ${((script.length / MB) / (best / 1000)).toFixed(1)} MB/s (runs: ${runs.map((x) => x.toFixed(0)).join(', ')} ms)`);
+// Baseline: what a naive splitter costs (a multiline regex on GO lines, wrong inside comments and strings).
+const naiveRuns = [];
+let naiveCount = 0;
+for (let r = 0; r < 3; r++) {
+  const s0 = process.hrtime.bigint();
+  naiveCount = script.split(/^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?\r?$/gim).length;
+  naiveRuns.push(ms(s0));
+}
+const naiveBest = Math.min(...naiveRuns);
+line('baseline: naive regex split (wrong on GO in text)', `${naiveBest.toFixed(0)} ms, ${((script.length / MB) / (naiveBest / 1000)).toFixed(1)} MB/s, ${naiveCount} pieces`);
+line('split: ratio to the naive regex split', `${(naiveBest / best).toFixed(2)}`);
+line('split: target 50 MB in <= 2 s', `${(best / 1000).toFixed(2)} s ${best <= 2000 ? 'met' : 'NOT met'}`);
 
 // --- 2. drift of a 20,000-object catalog ---------------------------------------------------
 function catalogOf(count) {
@@ -109,5 +127,12 @@ const bestDrift = Math.min(...driftRuns);
 line('drift 20,000 objects: catalog', `${live.objects.length} live objects, ${(definitionBytes / MB).toFixed(1)} MB of module text`);
 line('drift 20,000 objects: baseline build', `${baselineMs.toFixed(0)} ms`);
 line('drift 20,000 objects: best of 3', `${bestDrift.toFixed(0)} ms, ${Math.round(live.objects.length / (bestDrift / 1000))} objects/s (runs: ${driftRuns.map((x) => x.toFixed(0)).join(', ')} ms)`);
+// Baseline: hashing the raw texts, without normalisation (the floor of any fingerprinting).
+start = process.hrtime.bigint();
+for (const o of live.objects) createHash('sha256').update(o.definition ?? JSON.stringify(o.columns)).digest('hex');
+const rawMs = ms(start);
+line('baseline: sha256 of the raw definitions', `${rawMs.toFixed(0)} ms`);
+line('drift: target 20,000 objects in <= 5 s', `${(bestDrift / 1000).toFixed(2)} s ${bestDrift <= 5000 ? 'met' : 'NOT met'}`);
+line('load average (1 min) before / after', `${loadBefore.toFixed(1)} / ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
 line('drift 20,000 objects: found', `${drift.modified.length} modified (expected ${changed}), ${drift.missing.length} missing (expected 50), ${drift.extra.length} extra (expected 500)`);
 if (drift.modified.length !== changed || drift.missing.length !== 50 || drift.extra.length !== 500) throw new Error('drift benchmark found unexpected results');

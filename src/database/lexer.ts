@@ -10,6 +10,8 @@ export interface Token {
   text: string;
   /** 1-based line in the tokenised text. */
   line: number;
+  /** Offset just after the token in the text. */
+  end: number;
 }
 
 function isWordChar(c: number): boolean {
@@ -31,7 +33,8 @@ function readQuoted(sql: string, start: number, closer: string): number {
   }
 }
 
-export function tokenize(sql: string): Token[] {
+/** The tokens of `sql` (at most `limit` of them: the header of a definition needs only a few). */
+export function tokenize(sql: string, limit = Infinity): Token[] {
   const tokens: Token[] = [];
   const n = sql.length;
   let i = 0;
@@ -39,7 +42,7 @@ export function tokenize(sql: string): Token[] {
   const advanceLines = (from: number, to: number) => {
     for (let k = from; k < to; k++) if (sql.charCodeAt(k) === 10) line++;
   };
-  while (i < n) {
+  while (i < n && tokens.length < limit) {
     const c = sql.charCodeAt(i);
     if (isSpace(c)) {
       if (c === 10) line++;
@@ -62,24 +65,24 @@ export function tokenize(sql: string): Token[] {
       const start = i;
       const quote = c === 39 ? i : i + 1;
       const end = readQuoted(sql, quote, "'");
-      tokens.push({ kind: 'string', text: sql.slice(start, end), line });
+      tokens.push({ kind: 'string', text: sql.slice(start, end), line, end });
       advanceLines(start, end);
       i = end;
     } else if (c === 91 || c === 34) {
       const closer = c === 91 ? ']' : '"';
       const end = readQuoted(sql, i, closer);
       const inner = sql.slice(i + 1, sql[end - 1] === closer ? end - 1 : end);
-      tokens.push({ kind: 'ident', text: inner.split(closer + closer).join(closer), line });
+      tokens.push({ kind: 'ident', text: inner.split(closer + closer).join(closer), line, end });
       advanceLines(i, end);
       i = end;
     } else if (isWordChar(c)) {
       let k = i + 1;
       while (k < n && isWordChar(sql.charCodeAt(k))) k++;
       const text = sql.slice(i, k);
-      tokens.push({ kind: c >= 48 && c <= 57 ? 'number' : 'word', text, line });
+      tokens.push({ kind: c >= 48 && c <= 57 ? 'number' : 'word', text, line, end: k });
       i = k;
     } else {
-      tokens.push({ kind: 'punct', text: sql[i], line });
+      tokens.push({ kind: 'punct', text: sql[i], line, end: i + 1 });
       i++;
     }
   }

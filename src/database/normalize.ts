@@ -5,40 +5,108 @@
 // name in sys.sql_modules). Tables are fingerprinted by their columns.
 import { createHash } from 'node:crypto';
 import { displayName, type Baseline, type Catalog, type CatalogColumn, type CatalogObject } from './catalog';
-import { isKeyword, readName, tokenize, type Token } from './lexer';
+import { isKeyword, readName, tokenize } from './lexer';
 
 const SIMPLE_IDENT = /^[A-Za-z_][A-Za-z0-9_@#$]*$/;
 const MODULE_KINDS = new Set(['view', 'procedure', 'proc', 'function', 'trigger']);
 
-function tokenText(t: Token): string {
-  switch (t.kind) {
-    case 'word': return t.text.toLowerCase();
-    case 'ident': return SIMPLE_IDENT.test(t.text) ? t.text.toLowerCase() : `[${t.text.toLowerCase().replace(/]/g, ']]')}]`;
-    case 'string': return t.text[0] === "'" ? t.text : 'N' + t.text.slice(1);
-    default: return t.text;
+/**
+ * Normalised pieces of `text` from `from` on, in one pass without token objects (the drift of a
+ * large catalog normalises tens of megabytes): words lower-cased, simple [bracketed] and "quoted"
+ * identifiers unquoted, strings as written (N prefix upper-cased), comments and blanks dropped.
+ * Same rules as the lexer (lexer.ts).
+ */
+function normalizedPieces(text: string, from: number): string[] {
+  const lower = text.toLowerCase();
+  // toLowerCase may change the length of exotic characters: then lower-case piece by piece.
+  const sameLength = lower.length === text.length;
+  const low = (a: number, b: number) => (sameLength ? lower.slice(a, b) : text.slice(a, b).toLowerCase());
+  const out: string[] = [];
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff) { i++; continue; }
+    if (c === 45 && text.charCodeAt(i + 1) === 45) { const nl = text.indexOf('\n', i); i = nl < 0 ? n : nl; continue; }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      let depth = 1;
+      let k = i + 2;
+      while (depth > 0 && k < n) {
+        const d = text.charCodeAt(k);
+        if (d === 47 && text.charCodeAt(k + 1) === 42) { depth++; k += 2; } else if (d === 42 && text.charCodeAt(k + 1) === 47) { depth--; k += 2; } else k++;
+      }
+      i = k;
+      continue;
+    }
+    const isN = (c === 78 || c === 110) && text.charCodeAt(i + 1) === 39;
+    if (c === 39 || isN) {
+      const quote = isN ? i + 1 : i;
+      let k = quote + 1;
+      for (;;) {
+        const e = text.indexOf("'", k);
+        if (e < 0) { k = n; break; }
+        if (text.charCodeAt(e + 1) === 39) { k = e + 2; continue; }
+        k = e + 1;
+        break;
+      }
+      out.push(isN ? 'N' + text.slice(quote, k) : text.slice(i, k));
+      i = k;
+      continue;
+    }
+    if (c === 91 || c === 34) {
+      const closer = c === 91 ? ']' : '"';
+      let k = i + 1;
+      for (;;) {
+        const e = text.indexOf(closer, k);
+        if (e < 0) { k = n; break; }
+        if (text[e + 1] === closer) { k = e + 2; continue; }
+        k = e + 1;
+        break;
+      }
+      const inner = low(i + 1, text[k - 1] === closer && k - 1 > i ? k - 1 : k).split(closer + closer).join(closer);
+      out.push(SIMPLE_IDENT.test(inner) ? inner : `[${inner.replace(/]/g, ']]')}]`);
+      i = k;
+      continue;
+    }
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 64 || c === 35 || c === 36 || c > 127) {
+      WORD.lastIndex = i + 1;
+      WORD.test(text);
+      const k = WORD.lastIndex > i ? WORD.lastIndex : i + 1;
+      out.push(low(i, k));
+      i = k;
+      continue;
+    }
+    out.push(text[i]);
+    i++;
   }
+  return out;
 }
+
+/** The rest of a word from a position (sticky: no search, no backtracking). */
+const WORD = /[0-9A-Za-z_@#$\u0080-\uffff]*/y;
 
 /** Normalised text of a module definition (view, procedure, function, trigger). */
 export function normalizeDefinition(definition: string): string {
-  const tokens = tokenize(definition);
-  let start = 0;
+  // Header: CREATE [OR ALTER] | ALTER  <kind>  <name>, from the first few tokens.
+  const head = tokenize(definition, 12);
   const out: string[] = [];
-  // Header: CREATE [OR ALTER] | ALTER  <kind>  <name>
-  if (isKeyword(tokens[0], 'create') || isKeyword(tokens[0], 'alter')) {
+  let from = 0;
+  if (isKeyword(head[0], 'create') || isKeyword(head[0], 'alter')) {
     let k = 1;
-    if (isKeyword(tokens[0], 'create') && isKeyword(tokens[1], 'or') && isKeyword(tokens[2], 'alter')) k = 3;
-    const kind = tokens[k]?.kind === 'word' ? tokens[k].text.toLowerCase() : '';
+    if (isKeyword(head[0], 'create') && isKeyword(head[1], 'or') && isKeyword(head[2], 'alter')) k = 3;
+    const kind = head[k]?.kind === 'word' ? head[k].text.toLowerCase() : '';
     if (MODULE_KINDS.has(kind)) {
-      const name = readName(tokens, k + 1);
+      const name = readName(head, k + 1);
       out.push('create', kind === 'proc' ? 'procedure' : kind);
-      start = name ? name.next : k + 1;
+      const last = name ? name.next - 1 : k;
+      from = head[last].end;
     }
   }
-  let end = tokens.length;
-  while (end > start && tokens[end - 1].kind === 'punct' && tokens[end - 1].text === ';') end--;
-  for (let i = start; i < end; i++) out.push(tokenText(tokens[i]));
-  return out.join(' ');
+  const body = normalizedPieces(definition, from);
+  let end = body.length;
+  while (end > 0 && body[end - 1] === ';') end--;
+  if (end < body.length) body.length = end;
+  return out.length ? out.join(' ') + (body.length ? ' ' + body.join(' ') : '') : body.join(' ');
 }
 
 /** `NVARCHAR (50)` -> `nvarchar(50)`, `[int]` -> `int`, `decimal` -> `decimal(18,0)` (SQL Server's defaults). */
