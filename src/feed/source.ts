@@ -176,9 +176,12 @@ export class HttpFeedSource implements FeedSource {
     const status = response.status;
     response.body?.resume?.();
     const notFound = status === 404 || status === 410;
-    return new FeedRequestError('E_FEED_UNREACHABLE', `${url.href}: HTTP ${status} ${response.statusText}`.trim(), {
+    const proxy = proxyFor(url, this.options);
+    const via = proxy ? ` (through proxy ${redact(proxy)})` : '';
+    return new FeedRequestError('E_FEED_UNREACHABLE', `${url.href}: HTTP ${status} ${response.statusText}`.trim() + via, {
       target: url.href, status, notFound, retryable: status >= 500 || status === 408 || status === 429,
-      hint: notFound ? 'the file is not in the feed' : status >= 500 ? 'the feed server failed; try again later' : undefined,
+      hint: status === 407 ? 'the proxy wants credentials: put them in the proxy URL (http://user:password@proxy:port)'
+        : notFound ? 'the file is not in the feed' : status >= 500 ? 'the feed server (or the proxy) failed; try again later' : undefined,
     });
   }
 
@@ -235,7 +238,8 @@ export class HttpFeedSource implements FeedSource {
 function redact(proxy: string): string {
   try {
     const u = new URL(proxy);
-    if (u.password) u.password = '***';
+    if (!u.password) return proxy;
+    u.password = '***';
     return u.href;
   } catch {
     return proxy;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
+import http from 'node:http';
 import { loadVerifiedIndex } from '../../../src/feed/index-loader';
 import { bypassesProxy, openFeedSource, proxyFor, FolderFeedSource, HttpFeedSource } from '../../../src/feed/source';
 import { startFeedServer } from '../../helpers/feed-server';
@@ -74,6 +75,26 @@ describe('feed/source factory and proxies', () => {
     } finally {
       await proxy.close();
       await rm(feed.root, { recursive: true, force: true });
+    }
+  });
+
+  it('tunnels https feeds through HTTPS_PROXY with CONNECT', async () => {
+    const connects: string[] = [];
+    const proxy = http.createServer();
+    proxy.on('connect', (req: http.IncomingMessage, socket: import('node:net').Socket) => {
+      connects.push(String(req.url));
+      socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as import('node:net').AddressInfo).port}`;
+    try {
+      const source = openFeedSource('https://updates.example.invalid/feed/', { env: { HTTPS_PROXY: proxyUrl, HTTP_PROXY: 'http://127.0.0.1:9' } });
+      const err = await source.readFile('release-index.json', 1000).catch((e) => e);
+      expect(connects).to.deep.equal(['updates.example.invalid:443']);
+      expect(err.code).to.equal('E_FEED_UNREACHABLE');
+      expect(err.message).to.contain('https://updates.example.invalid/feed/release-index.json').and.contain(`through proxy ${proxyUrl}`);
+    } finally {
+      proxy.close();
     }
   });
 });
