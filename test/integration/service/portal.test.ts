@@ -7,7 +7,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { runCheck } from '../../../src/check/run-check';
 import { createContext } from '../../../src/cli/context';
+import { instanceLayout } from '../../../src/config/paths';
 import { installModules } from '../../../src/install';
+import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
 import { silentOutput } from '../../../src/output/output';
 import { startService, type RunningService } from '../../../src/service/run';
 import { runCli } from '../../helpers/cli';
@@ -101,6 +103,9 @@ describe('portal over HTTP (sandbox)', function () {
       ['GET on mark-applied', request(port, 'GET', '/api/database/mark-applied?script=x'), 405],
       ['PUT on install', request(port, 'PUT', '/api/install', goodHeaders(), installBody), 405],
       ['form post (no JSON)', request(port, 'POST', '/api/install', { ...goodHeaders(), 'content-type': 'application/x-www-form-urlencoded' }, 'name=ecommerce'), 415],
+      ['run-script without token', request(port, 'POST', '/api/database/run-script', (({ 'x-csrf-token': _t, ...h }) => h)(goodHeaders()), JSON.stringify({ script: '2025-10/0001' })), 403],
+      ['mark-applied, foreign Origin', request(port, 'POST', '/api/database/mark-applied', { ...goodHeaders(), origin: 'http://localhost.evil.example' }, JSON.stringify({ script: '2025-10/0001' })), 403],
+      ['check now, no Origin', request(port, 'POST', '/api/check', (({ origin: _o, ...h }) => h)(goodHeaders()), '{}'), 403],
     ];
     for (const [what, reply, expected] of attempts) {
       expect((await reply).status, what).to.equal(expected);
@@ -162,6 +167,19 @@ describe('portal over HTTP (sandbox)', function () {
     } finally {
       sse.destroy();
       await holder.stop();
+    }
+  });
+
+  it('answers 409 naming the command line when the CLI holds the install lock', async () => {
+    const owner = { ...currentOwner('cli', 'install gestioncommerciale 25.10.1.2'), pid: process.pid };
+    const lock = await acquireInstallLock(instanceLayout(box.Root), owner);
+    try {
+      const reply = await request(port, 'POST', '/api/install', goodHeaders(), JSON.stringify({ name: 'logistique' }));
+      expect(reply.status).to.equal(409);
+      expect(JSON.parse(reply.body).owner).to.include({ requestedBy: 'cli', pid: process.pid, user: owner.user, description: owner.description });
+      expect(JSON.parse((await request(port, 'GET', '/api/job')).body).snapshot.name, 'no new job').to.equal('ecommerce');
+    } finally {
+      await lock.release();
     }
   });
 

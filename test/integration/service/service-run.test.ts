@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { RotatingLog, rotatedNames } from '../../../src/service/logger';
-import { cliCommand } from '../../helpers/cli';
+import { cliCommand, runCli } from '../../helpers/cli';
 import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 function freePort(): Promise<number> {
@@ -70,6 +70,29 @@ describe('service run (process)', function () {
     service.child.stdin!.end();
     const { code } = await service.exited;
     expect(code, service.stderr()).to.equal(0);
+  });
+
+  it('refuses to start on a port already in use (exit 2, the port named)', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const run = await runCli(['service', 'run', '--root', box.Root, '--port', String(port), '--json'], { kind: 'bundle', timeoutMs: 30_000 });
+      expect(run.code, run.stderr).to.equal(2);
+      expect(run.errors()[0]!.message).to.contain(`port ${port}`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('service install / uninstall refuse clearly outside Windows (exit 2)', async function () {
+    if (process.platform === 'win32') this.skip();
+    for (const action of ['install', 'uninstall']) {
+      const run = await runCli(['service', action, '--root', box.Root, '--json'], { kind: 'bundle' });
+      expect(run.code, action).to.equal(2);
+      expect(run.errors()[0]).to.include({ code: 'E_USAGE' });
+      expect(run.errors()[0]!.message).to.contain('only works on Windows');
+    }
   });
 
   it('checks the feed after start (status.xml written, the check logged)', async () => {
