@@ -55,7 +55,7 @@ public static class AltazionLocks {
 
   const int ERROR_MORE_DATA = 234;
 
-  // "pid|service short name" for every process holding one of the files.
+  // "pid|service short name|application name" for every process holding one of the files.
   public static string[] Holders(string[] files) {
     uint session;
     StringBuilder key = new StringBuilder(33); // CCH_RM_SESSION_KEY + 1
@@ -76,7 +76,7 @@ public static class AltazionLocks {
       }
       if (rc != 0) throw new Win32Exception(rc, "RmGetList kept growing");
       List<string> result = new List<string>();
-      for (int i = 0; i < count; i++) result.Add(infos[i].Process.dwProcessId + "|" + infos[i].strServiceShortName);
+      for (int i = 0; i < count; i++) result.Add(infos[i].Process.dwProcessId + "|" + infos[i].strServiceShortName + "|" + infos[i].strAppName);
       return result.ToArray();
     } finally {
       RmEndSession(session);
@@ -160,10 +160,18 @@ export function buildLocksScript(filesPerSession = RM_FILES_PER_SESSION): string
     `    return @($p.Name, $user)`,
     `  } catch { return @('', '') }`,
     `}`,
-    `function Write-Holder([int]$procId, [string]$image, [string]$path, [string]$source) {`,
+    `function Write-Holder([int]$procId, [string]$image, [string]$path, [string]$source, [string]$fallback = '') {`,
     `  $name, $user = Get-Owner $procId`,
     `  if (-not $image) { $image = $name }`,
-    `  [pscustomobject]@{ pid = $procId; image = [string]$image; user = [string]$user; path = $path; source = $source } | ConvertTo-Json -Compress`,
+    // A process Win32_Process cannot show (exited, protected): the Restart Manager's application name.
+    `  if (-not $image) { $image = $fallback }`,
+    `  '{"pid":' + $procId + ',"image":' + (Format-JsonString $image) + ',"user":' + (Format-JsonString $user) + ',"path":' + (Format-JsonString $path) + ',"source":' + (Format-JsonString $source) + '}'`,
+    `}`,
+    // JSON by hand: the same output on Windows PowerShell 5.1 and 7 whatever ConvertTo-Json's version
+    // does. Patterns are .NET regexes ('\r' matches CR); replacements are literal ('\r' is backslash-r).
+    String.raw`function Format-JsonString([string]$text) {`,
+    String.raw`  $escaped = $text -replace '\\', '\\' -replace '"', '\"' -replace '\r', '\r' -replace '\n', '\n' -replace '\t', '\t' -replace '[\x00-\x1f]', ''`,
+    String.raw`  return '"' + $escaped + '"'`,
     `}`,
     `function Test-Inside([string]$child, [string]$parent) {`,
     `  $c = $child.TrimEnd('\\').ToLowerInvariant(); $p = $parent.TrimEnd('\\').ToLowerInvariant()`,
@@ -175,10 +183,11 @@ export function buildLocksScript(filesPerSession = RM_FILES_PER_SESSION): string
     `  for ($i = 0; $i -lt $files.Count; $i += ${filesPerSession}) {`,
     `    $chunk = [string[]]$files[$i..([Math]::Min($i + ${filesPerSession - 1}, $files.Count - 1))]`,
     `    foreach ($line in [AltazionLocks]::Holders($chunk)) {`,
-    `      $procId = [int]($line.Split('|')[0])`,
+    `      $parts = $line.Split('|')`,
+    `      $procId = [int]$parts[0]`,
     `      if ($procId -eq $PID -or $seen.ContainsKey($procId)) { continue }`,
     `      $seen[$procId] = $true`,
-    `      Write-Holder $procId '' $folder 'restart-manager'`,
+    `      Write-Holder $procId '' $folder 'restart-manager' $parts[2]`,
     `    }`,
     `  }`,
     `}`,

@@ -80,6 +80,31 @@ $null = [System.Management.Automation.Language.Parser]::ParseInput(${psQuote(bui
     expect(result.output).to.deep.equal([]);
   });
 
+  it('the script\'s own functions, run in a real engine, print what parseLocksOutput reads', async function () {
+    this.timeout(120000);
+    if (spawnSync('dotnet', ['--version']).status !== 0) this.skip();
+    // Only Test-Inside, Write-Holder and Format-JsonString are taken from the script (Add-Type and CIM are Windows-only);
+    // Get-Owner is replaced by a stand-in answering like Win32_Process for pid 4242.
+    const result = await runPwsh(`$errors = $null
+$ast = [System.Management.Automation.Language.Parser]::ParseInput(${psQuote(buildLocksScript())}, [ref]$null, [ref]$errors)
+foreach ($f in $ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $n.Name -in 'Test-Inside', 'Write-Holder', 'Format-JsonString' }, $true)) { . ([scriptblock]::Create($f.Extent.Text)) }
+function Get-Owner([int]$procId) { if ($procId -eq 4242) { return @('explorer.exe', 'SRV01\\admin') } else { return @('', '') } }
+Write-Holder 4242 '' 'D:\\app\\gestcom' 'restart-manager' 'Windows Explorer'
+Write-Holder 77 '' 'D:\\app\\api' 'restart-manager' 'Some App'
+Write-Holder 91 'cmd.exe' 'D:\\app\\gestcom\\bin' 'current-directory'
+Write-Holder 5 'odd"name' ('C:\\tab' + [char]9 + 'x') 'restart-manager'
+"inside:" + (Test-Inside 'D:\\App\\GestCom\\bin' 'd:\\app\\gestcom\\') + (Test-Inside 'D:\\app\\gestcom' 'D:\\app\\gestcom') + (Test-Inside 'D:\\app\\gestcom2' 'D:\\app\\gestcom')`);
+    expect(result.error.map((e) => e.message)).to.deep.equal([]);
+    const lines = result.output.map(String);
+    expect(lines.pop()).to.equal('inside:TrueTrueFalse');
+    expect(parseLocksOutput(lines.join('\n'))).to.deep.equal([
+      { pid: 4242, image: 'explorer.exe', user: 'SRV01\\admin', path: 'D:\\app\\gestcom' },
+      { pid: 77, image: 'Some App', user: 'unknown user', path: 'D:\\app\\api' },
+      { pid: 91, image: 'cmd.exe', user: 'unknown user', path: 'D:\\app\\gestcom\\bin' },
+      { pid: 5, image: 'odd"name', user: 'unknown user', path: 'C:\\tab\tx' },
+    ]);
+  });
+
   it('the C# of the script compiles as C# 5 (Windows PowerShell 5.1 Add-Type)', function () {
     this.timeout(120000);
     const sdk = dotnetSdk();
