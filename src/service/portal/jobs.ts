@@ -58,7 +58,8 @@ export class JobManager {
   }
 
   async start(request: JobRequest): Promise<StartOutcome> {
-    if (this.running) return { started: false, owner: this.selfOwner() };
+    // Our own job: the lock file names it best (pid, user, host); before it is written, describe it.
+    if (this.running) return { started: false, owner: (await this.backend.lockOwner().catch(() => undefined)) ?? this.selfOwner() };
     this.starting = true; // set before any await: two simultaneous POSTs cannot both pass
     try {
       const owner = await this.backend.lockOwner();
@@ -80,7 +81,10 @@ export class JobManager {
         if (messages.length > MESSAGE_TAIL) messages.shift();
         this.broadcast('message', { job: snapshot.id, message });
       });
+      // Announce the job before it runs: its first messages must find the page ready for them.
+      this.broadcast('job', snapshot);
       const done = (async () => {
+        await Promise.resolve();
         try {
           snapshot.results = await this.backend.runJob(request, output, abort.signal);
           snapshot.state = 'done';
@@ -98,7 +102,6 @@ export class JobManager {
         }
       })();
       this.active = { snapshot, messages, done, abort };
-      this.broadcast('job', snapshot);
       return { started: true, job: snapshot };
     } finally {
       this.starting = false;

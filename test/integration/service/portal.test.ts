@@ -137,7 +137,7 @@ describe('portal over HTTP (sandbox)', function () {
 
       const second = await request(port, 'POST', '/api/install', goodHeaders(), JSON.stringify({ name: 'gestioncommerciale' }));
       expect(second.status).to.equal(409);
-      expect(JSON.parse(second.body).owner).to.include({ requestedBy: 'portal', pid: process.pid });
+      expect(JSON.parse(second.body).owner).to.include({ requestedBy: 'portal', pid: process.pid, user: lock.user });
 
       const cli = await runCli(['install', '--root', box.Root, '--name', 'gestioncommerciale', '--json'], { kind: 'bundle' });
       expect(cli.code, cli.stderr).to.equal(4);
