@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../cli/context';
+import { parseApplicationsConfig } from '../config/applications';
 import { defaultConnection, parseConnectionsConfig } from '../config/connections';
 import { AltazionError, ExitCode } from '../core/errors';
 import { MANIFEST_FILE, type DatabaseScriptEntry } from '../core/package-manifest';
@@ -291,11 +292,12 @@ export interface DatabaseInstallOptions {
   /** An open store (tests); default: the default connection of cpointsoftware.config. */
   store?: DatabaseStore;
   /**
-   * The database module's folder (from applicationspath.config): once every script is applied, the
-   * package's manifest and baselines are left there, as any module install leaves its manifest, so
-   * discovery reads the new version.
+   * The database module's folder: once every script is applied, the package's manifest and
+   * baselines are left there, as any module install leaves its manifest, so discovery reads the new
+   * version. Default: the `database` entry of applicationspath.config for the instance, if any;
+   * false: leave nothing.
    */
-  moduleFolder?: string;
+  moduleFolder?: string | false;
 }
 
 /** Exit code of an install result (the CLI's mapping for database results). */
@@ -380,6 +382,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       Message: message,
       PendingScripts: a.plan!.pending.map((p) => p.entry.id),
     });
+    const moduleFolder = options.moduleFolder === false ? undefined : options.moduleFolder ?? (await databaseModuleFolder(ctx, options.instance ?? ''));
     ctx.output.verbose(`database: ${store.description}; installed ${a.installedVersion ?? '(none)'}; package ${pkg.manifest.version}; ${plan.pending.length} pending script(s); decision ${plan.decision}`);
 
     if (options.exportScripts !== undefined) {
@@ -395,7 +398,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       if (options.dryRun) return result('WhatIf', `would record script ${planned.entry.id} as applied by hand`);
       await store.markApplied(planned.entry);
       ctx.output.info(`database: script ${planned.entry.id} recorded as applied by hand`);
-      return finish(ctx, store, a, pkg, result, options.moduleFolder, `script ${planned.entry.id} recorded as applied by hand`);
+      return finish(ctx, store, a, pkg, result, moduleFolder, `script ${planned.entry.id} recorded as applied by hand`);
     }
 
     if (options.script !== undefined) {
@@ -408,13 +411,13 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       if (options.dryRun) return result('WhatIf', `would run script ${planned.entry.id} (${describeImpact(planned)})`);
       const failure = await runScripts(ctx, a, [planned]);
       if (failure) return result('Failed', failure.message);
-      return finish(ctx, store, a, pkg, result, options.moduleFolder, `script ${planned.entry.id} applied`);
+      return finish(ctx, store, a, pkg, result, moduleFolder, `script ${planned.entry.id} applied`);
     }
 
     switch (plan.decision) {
       case 'UpToDate': {
         if (options.dryRun) return result('WhatIf', 'nothing to do: every script is applied');
-        return finish(ctx, store, a, pkg, result, options.moduleFolder, 'every script of the package is applied');
+        return finish(ctx, store, a, pkg, result, moduleFolder, 'every script of the package is applied');
       }
       case 'ManualActionRequired': {
         for (const line of manualReport(a)) ctx.output.warn(`database: ${line}`);
@@ -426,7 +429,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
         if (options.dryRun) return result('WhatIf', `would run ${plan.pending.length} script(s): ${plan.pending.map((p) => p.entry.id).join(', ')}${plan.decision === 'Forced' ? ' (forced on a customised database)' : ''}`);
         const failure = await runScripts(ctx, a, plan.pending);
         if (failure) return result('Failed', failure.message);
-        return finish(ctx, store, a, pkg, result, options.moduleFolder, `${plan.pending.length} script(s) applied${plan.decision === 'Forced' ? ' (forced)' : ''}`);
+        return finish(ctx, store, a, pkg, result, moduleFolder, `${plan.pending.length} script(s) applied${plan.decision === 'Forced' ? ' (forced)' : ''}`);
       }
       default:
         throw new AltazionError('E_INTERNAL', `unknown database decision ${String(plan.decision)}`);
@@ -483,6 +486,20 @@ async function finish(
   const record = result('ManualActionRequired', `${message}; ${remaining.length} script(s) still pending: ${remaining.map((p) => p.entry.id).join(', ')}`);
   record.PendingScripts = remaining.map((p) => p.entry.id);
   return record;
+}
+
+/** The folder of the `database` entry of applicationspath.config for an instance (undefined when none or unreadable). */
+async function databaseModuleFolder(ctx: DatabaseContext, instance: string): Promise<string | undefined> {
+  const bytes = await fs.readFile(ctx.layout.applicationsConfig).catch(() => undefined);
+  if (!bytes) return undefined;
+  try {
+    const entry = parseApplicationsConfig(bytes, ctx.layout.applicationsConfig).find((e) => e.name === 'database' && e.instance.toLowerCase() === instance.toLowerCase());
+    if (!entry) return undefined;
+    const stat = await fs.stat(entry.path).catch(() => undefined);
+    return stat?.isDirectory() ? entry.path : undefined;
+  } catch {
+    return undefined; // a broken applicationspath.config is reported by the commands that need it
+  }
 }
 
 /** Writes the package's manifest and baselines into the module folder (each file: temp + rename). */

@@ -114,5 +114,8 @@ describe('db and install --name database from the command line (sandbox)', funct
     expect(forced.objects('Altazion.InstallResult')[0]).to.deep.include({ Result: 'Installed', PendingScripts: [] });
     const status = await cli('db', 'status');
     expect(status.objects('Altazion.DatabaseStatus')[0]).to.deep.include({ InstalledVersion: sb.AvailableVersion, Status: 'UpToDate' });
+    // The database module's folder got the new manifest: discovery sees the new version.
+    const get = await cli('get', '--name', 'database');
+    expect(get.objects('Altazion.Update')[0]).to.deep.include({ Name: 'database', InstalledVersion: sb.AvailableVersion });
   });
 });
