@@ -155,6 +155,19 @@ describe('altazion-update executable on a sandbox', function () {
     });
   });
 
+  it('loads the SQL Server driver, bundled apart, on first use (an unreachable server is named)', async () => {
+    const file = path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config');
+    await fs.writeFile(file, `<configuration><connections><Connection name="Equihira" default="true" connectionString="Server=127.0.0.1,1;Database=Equihira;User ID=sa;Password=secret;Connect Timeout=2" /></connections></configuration>`);
+    for (const kind of ['exe', 'bundle'] as const) {
+      const result = await runCli(['db', 'status', '--root', sb.Root, '--json'], { kind });
+      expect(result.code, kind).to.equal(1);
+      const [error] = result.errors();
+      expect(error.code, kind).to.equal('E_DATABASE');
+      expect(error.message, kind).to.match(/cannot connect to 127\.0\.0\.1,1 \/ Equihira/);
+      expect(result.stdout, 'the password never shows').to.not.contain('secret');
+    }
+  });
+
   it('demo builds a sandbox, serves its feed over HTTP and says what to try', async () => {
     const result = await runCli(['demo', '--exit', '--json']);
     expect(result.code, result.stderr).to.equal(0);
