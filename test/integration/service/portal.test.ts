@@ -87,7 +87,7 @@ describe('portal over HTTP (sandbox)', function () {
     expect(js.headers['content-type']).to.match(/^text\/javascript/);
   });
 
-  it('refuses hostile requests (foreign Host, foreign or missing Origin, bad token, cross-site, GET on an action) and changes nothing', async () => {
+  it('refuses hostile requests (foreign Host, foreign or missing Origin, bad token, cross-site, GET on an action) and changes nothing, nor does reading every page', async () => {
     const before = await snapshot(box);
     const attempts: Array<[string, Promise<Reply>, number]> = [
       ['foreign Host (GET page)', request(port, 'GET', '/', { host: 'attacker.example:' + port }), 403],
@@ -109,6 +109,10 @@ describe('portal over HTTP (sandbox)', function () {
     ];
     for (const [what, reply, expected] of attempts) {
       expect((await reply).status, what).to.equal(expected);
+    }
+    // Reading every page and API changes nothing either (health is the repair checks in dry-run).
+    for (const page of ['/', '/database', '/history', '/health', '/fragment/modules', '/api/modules', '/api/history', '/api/health', '/api/database', '/api/job']) {
+      expect((await request(port, 'GET', page)).status, page).to.be.oneOf([200]);
     }
     // Give a (wrongly) started install time to show up before comparing.
     await new Promise((r) => setTimeout(r, 500));
