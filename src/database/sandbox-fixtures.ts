@@ -263,7 +263,7 @@ function customizeObject(o: CatalogObject): void {
 export interface SandboxDatabaseOptions {
   /** Package version the database is at (its scripts are applied, its release is recorded). */
   version: string;
-  /** Standard objects to customise (`E.clients`, `clients`, case-insensitive). */
+  /** Standard objects to customise (`E.clients`, `clients`, case-insensitive; `E.x:drop` removes one). */
   customize?: readonly string[];
   /** Add the customer's own objects (Extra, allowed). Default true. */
   customerObjects?: boolean;
@@ -285,13 +285,17 @@ export async function createSandboxDatabase(hostDir: string, options: SandboxDat
   const folder = path.join(hostDir, 'database');
   const catalog = standardCatalog(options.version);
   const customized: string[] = [];
-  for (const wanted of options.customize ?? []) {
+  for (const item of options.customize ?? []) {
+    // `E.clients` alters the object; `E.fn_total_client:drop` removes it (Missing in the drift).
+    const drop = /:drop$/i.test(item);
+    const wanted = drop ? item.slice(0, -5) : item;
     const key = wanted.includes('.') ? wanted.toLowerCase() : undefined;
     const found = catalog.objects.find((o) => (key ? objectKey(o.schema, o.name) === key : o.name.toLowerCase() === wanted.toLowerCase()));
     if (!found) {
       throw new AltazionError('E_USAGE', `--customize: "${wanted}" is not a standard object of the ${options.version} schema (${catalog.objects.map(displayName).join(', ')})`, { target: wanted });
     }
-    customizeObject(found);
+    if (drop) catalog.objects = catalog.objects.filter((o) => o !== found);
+    else customizeObject(found);
     customized.push(displayName(found));
   }
   if (options.customerObjects !== false) catalog.objects.push(...structuredClone(CUSTOMER_OBJECTS));

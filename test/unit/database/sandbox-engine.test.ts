@@ -75,4 +75,30 @@ describe('database/sandbox-fixtures', () => {
     expect(oldBaseline.objects).to.have.length(8);
     expect(newBaseline.objects).to.have.length(9);
   });
+
+  it('creates customised sandbox databases: altered objects are Modified, dropped ones Missing, unknown names refused', async () => {
+    const { createSandboxDatabase } = await import('../../../src/database/sandbox-fixtures');
+    const { SandboxStore } = await import('../../../src/database/sandbox-store');
+    const { promises: fs } = await import('node:fs');
+    const os = await import('node:os');
+    const pathMod = await import('node:path');
+    const dir = await fs.mkdtemp(pathMod.join(os.tmpdir(), 'altazion-sbdb-'));
+    try {
+      const info = await createSandboxDatabase(dir, { version: '25.9.12.3', customize: ['E.clients', 'ps_commandes_client', 'E.tr_commandes_total', 'E.fn_total_client:drop'] });
+      expect(info.customized).to.deep.equal(['E.clients', 'E.ps_commandes_client', 'E.tr_commandes_total', 'E.fn_total_client']);
+      const catalog = await new SandboxStore(info.folder).readCatalog();
+      const baseline = parseBaseline(JSON.parse(buildDatabasePackageFiles('25.9.12.3')['baselines/25.9.12.3.json'].toString()), 'b');
+      const drift = computeDrift(catalog, baseline);
+      expect(drift.modified.map((d) => d.object)).to.deep.equal(['E.clients', 'E.ps_commandes_client', 'E.tr_commandes_total']);
+      expect(drift.missing.map((d) => d.object)).to.deep.equal(['E.fn_total_client']);
+      // The customised definitions are still valid for the sandbox engine (and T-SQL).
+      const trigger = catalog.objects.find((o) => o.name === 'tr_commandes_total')!;
+      expect(trigger.definition).to.match(/ON E\.commandes WITH EXECUTE AS CALLER\nAFTER INSERT, UPDATE/);
+      const err = await createSandboxDatabase(pathMod.join(dir, 'x'), { version: '25.9.12.3', customize: ['E.nope'] }).catch((e: Error & { code?: string }) => e);
+      expect((err as { code?: string }).code).to.equal('E_USAGE');
+      expect((err as Error).message).to.contain('"E.nope" is not a standard object of the 25.9.12.3 schema');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
 });
