@@ -311,3 +311,38 @@ export async function createSandboxDatabase(hostDir: string, options: SandboxDat
   await SandboxStore.create(folder, catalog, journal);
   return { folder, connectionString: `Data Source=sandbox;Initial Catalog=${folder}`, customized };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The two calls `sandbox create` needs (src/sandbox/create.ts):
+
+async function writeFiles(folder: string, files: Record<string, Buffer>): Promise<void> {
+  const { promises: fs } = await import('node:fs');
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(folder, ...name.split('/'));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, content);
+  }
+}
+
+/**
+ * Publisher side: the database package `database-<newVersion>.zip` in `packagesDir` (next to the
+ * other packages, before publishFeed), carrying the baseline of `oldVersion` for the drift.
+ */
+export async function writeSandboxDatabasePackage(packagesDir: string, newVersion: string, oldVersion: string, workDir: string): Promise<string> {
+  const { buildPackageZip } = await import('../feed/publish');
+  const folder = path.join(workDir, `database-${newVersion}`);
+  await writeFiles(folder, buildDatabasePackageFiles(newVersion, { previousVersions: [oldVersion] }));
+  const zip = path.join(packagesDir, `database-${newVersion}.zip`);
+  await buildPackageZip(folder, zip);
+  return zip;
+}
+
+/**
+ * Server side: the database module folder holds the installed package (its manifest is what
+ * discovery reads), and `<hostDir>/database` the simulated database at that version, customised
+ * as asked. Returns the connection string for cpointsoftware.config.
+ */
+export async function installSandboxDatabase(options: { hostDir: string; moduleFolder: string; version: string; customize?: readonly string[] }): Promise<SandboxDatabaseInfo> {
+  await writeFiles(options.moduleFolder, buildDatabasePackageFiles(options.version));
+  return createSandboxDatabase(options.hostDir, { version: options.version, customize: options.customize });
+}

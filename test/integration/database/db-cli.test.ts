@@ -7,11 +7,11 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildPackageZip, publishFeed } from '../../../src/feed/publish';
+import { publishFeed } from '../../../src/feed/publish';
 import { parseSigningKey } from '../../../src/feed/keys';
 import { decodeLine, type ProtocolMessage } from '../../../src/output/protocol';
 import { createSandbox, type SandboxInfo } from '../../../src/sandbox/create';
-import { buildDatabasePackageFiles, createSandboxDatabase } from '../../../src/database/sandbox-fixtures';
+import { installSandboxDatabase, writeSandboxDatabasePackage } from '../../../src/database/sandbox-fixtures';
 
 const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'altazion-update.cjs');
 
@@ -41,13 +41,6 @@ function runCli(args: string[]): Promise<Run> {
 
 interface TestSandbox extends SandboxInfo { base: string }
 
-async function writeFiles(folder: string, files: Record<string, Buffer>): Promise<void> {
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(folder, ...name.split('/'));
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, content);
-  }
-}
 
 describe('db and install --name database from the command line (sandbox)', function () {
   this.timeout(180_000);
@@ -57,21 +50,23 @@ describe('db and install --name database from the command line (sandbox)', funct
   before(async function () {
     if (!process.env.ALTAZION_TEST_CLI && !existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`node build.mjs --bundle-only\` (npm test builds it)`);
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-dbcli-'));
-    sb = { ...(await createSandbox({ root: path.join(base, 'root'), feed: path.join(base, 'feed') })), base };
-    // The database side of the sandbox (until sandbox create does it): the installed package, the
+    sb = { ...(await createSandbox({ root: path.join(base, 'root'), feed: path.join(base, 'feed'), customize: ['E.clients'] })), base };
+    // The database side of the sandbox, until sandbox create does it: the installed package, the
     // simulated database (customised), and the new database package in the signed feed.
-    await writeFiles(path.join(sb.Apps, 'database'), buildDatabasePackageFiles(sb.InstalledVersion));
-    const db = await createSandboxDatabase(path.join(sb.base, 'host'), { version: sb.InstalledVersion, customize: ['E.clients'] });
-    const config = await fs.readFile(path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config'), 'utf8');
-    await fs.writeFile(path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config'), config.replace(/connectionString="[^"]*"/, `connectionString="${db.connectionString}"`));
-    const work = path.join(sb.base, 'dbwork');
-    await writeFiles(path.join(work, 'pkg'), buildDatabasePackageFiles(sb.AvailableVersion, { previousVersions: [sb.InstalledVersion] }));
-    await buildPackageZip(path.join(work, 'pkg'), path.join(work, 'zips', `database-${sb.AvailableVersion}.zip`));
-    const key = parseSigningKey(await fs.readFile(sb.SigningKey, 'utf8'), sb.SigningKey);
-    await publishFeed({ packagesDir: path.join(work, 'zips'), key, outDir: sb.Feed, expiresInDays: 30, now: new Date() });
+    if (!existsSync(path.join(base, 'host', 'database', 'catalog.json'))) await addDatabase();
     const check = await cli('check');
     expect(check.code, check.stderr).to.equal(0);
   });
+
+  async function addDatabase(): Promise<void> {
+    const db = await installSandboxDatabase({ hostDir: path.join(sb.base, 'host'), moduleFolder: path.join(sb.Apps, 'database'), version: sb.InstalledVersion, customize: ['E.clients'] });
+    const config = await fs.readFile(path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config'), 'utf8');
+    await fs.writeFile(path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config'), config.replace(/connectionString="[^"]*"/, `connectionString="${db.connectionString}"`));
+    const work = path.join(sb.base, 'dbwork');
+    await writeSandboxDatabasePackage(path.join(work, 'zips'), sb.AvailableVersion, sb.InstalledVersion, work);
+    const key = parseSigningKey(await fs.readFile(sb.SigningKey, 'utf8'), sb.SigningKey);
+    await publishFeed({ packagesDir: path.join(work, 'zips'), key, outDir: sb.Feed, expiresInDays: 30, now: new Date() });
+  }
   after(async () => { if (sb) await fs.rm(sb.base, { recursive: true, force: true }); });
 
   it('reports status, scripts, one script and the drift', async () => {
