@@ -144,3 +144,9 @@ export async function shellIn(folder: string, image = 'cmd.exe'): Promise<ChildP
   });
   return child;
 }
+
+/** The modules the sandbox's feed publishes, sorted (what status.xml must know about). */
+export async function feedModules(sb: TestSandbox): Promise<string[]> {
+  const index = JSON.parse(await fs.readFile(path.join(sb.info.Feed, 'release-index.json'), 'utf8')) as { modules: Record<string, unknown> };
+  return Object.keys(index.modules).sort();
+}
