@@ -32,7 +32,7 @@ interface MssqlPool {
   connect(): Promise<MssqlPool>;
   close(): Promise<void>;
 }
-interface MssqlModule {
+export interface MssqlModule {
   ConnectionPool: new (config: MssqlConfig) => MssqlPool;
   Transaction: new (pool: MssqlPool) => MssqlTransaction;
   Request: new (parent: MssqlPool | MssqlTransaction) => MssqlRequest;
@@ -76,7 +76,11 @@ export class MssqlStore implements DatabaseStore {
   }
 
   static async open(connection: ParsedConnection, hostPlatform: NodeJS.Platform = process.platform): Promise<MssqlStore> {
-    const sql = await loadDriver(connection, hostPlatform);
+    return MssqlStore.openWith(await loadDriver(connection, hostPlatform), connection);
+  }
+
+  /** Opens with a given mssql module (mssql, mssql/msnodesqlv8, or a recording stand-in in tests). */
+  static async openWith(sql: MssqlModule, connection: ParsedConnection): Promise<MssqlStore> {
     const pool = new sql.ConnectionPool(toMssqlConfig(connection));
     try {
       await pool.connect();
