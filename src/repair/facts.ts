@@ -52,7 +52,9 @@ export interface PortalProbe { answers: boolean; detail: string }
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
 export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
   return new Promise((resolve) => {
-    const request = http.get(url, { timeout: timeoutMs, headers: { Host: 'localhost' } }, (response) => {
+    // A fresh connection each time (no keep-alive pool): a pooled socket from before a restart would
+    // fail with ECONNRESET and say nothing about the portal now.
+    const request = http.get(url, { timeout: timeoutMs, agent: false, headers: { Host: 'localhost' } }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
       resolve(status < 500 ? { answers: true, detail: `${url} answered HTTP ${status}` } : { answers: false, detail: `${url} answered HTTP ${status}` });
