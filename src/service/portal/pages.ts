@@ -70,9 +70,9 @@ export function renderModulesTable(t: Translator, records: readonly UpdateRecord
   if (records.length === 0) return `<p class="empty">${escapeHtml(t('modules.none', { file: applicationsConfig }))}</p>`;
   const rows = records.map((r) => {
     const installable = r.UpdateAvailable || r.Status === 'ManualActionRequired';
-    const button = installable
+    const button = (installable
       ? `<button type="button" class="install" data-install="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">${escapeHtml(t('button.install'))}</button>`
-      : '';
+      : '') + (r.Kind === 'database' && r.Status === 'ManualActionRequired' ? `<div class="more"><a href="/database">${escapeHtml(t('install.openDatabase'))}</a></div>` : '');
     const available = r.AvailableVersion
       ? `${escapeHtml(r.AvailableVersion)}${r.UpdateAvailable && !r.Downloaded ? ` <small>(${escapeHtml(t('modules.notDownloaded'))})</small>` : ''}`
       : '—';

@@ -100,7 +100,7 @@ export const APP_JS = `(function () {
     var p = el('p', 'result', resultText(job));
     p.setAttribute('data-state', failed ? 'failed' : manual ? 'manual' : 'done');
     if (manual && page !== 'database') {
-      var link = el('a', '', t('nav.database'));
+      var link = el('a', '', t('install.openDatabase'));
       link.setAttribute('href', '/database');
       p.appendChild(document.createTextNode(' '));
       p.appendChild(link);

@@ -28,6 +28,8 @@ table.grid tr:last-child td { border-bottom: 0; }
 td.name { font-weight: 600; }
 td.path code { font-size: 12px; color: var(--muted); word-break: break-all; }
 td.action { text-align: right; white-space: nowrap; }
+td.action .more { margin: 6px 0 0 auto; font-size: 13px; white-space: normal; max-width: 130px; }
+td.path { min-width: 220px; }
 .instance { color: var(--muted); font-weight: 400; }
 .detail { font-size: 12px; color: var(--muted); margin-top: 4px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
