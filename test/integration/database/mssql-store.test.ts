@@ -26,6 +26,13 @@ describe('database/mssql-store without a server', () => {
     expect(err.hint).to.match(/SQL login/);
   });
 
+  it('explains on Windows that Integrated Security needs the msnodesqlv8 driver when it is not installed', async () => {
+    const err = await MssqlStore.open(parseConnectionString('Server=sql01;Database=E;Integrated Security=true'), 'win32').catch((e: AltazionError) => e) as AltazionError;
+    expect(err.code).to.equal('E_CONFIG');
+    expect(err.message).to.match(/Integrated Security needs the msnodesqlv8 driver, which could not be loaded/);
+    expect(err.hint).to.match(/npm install msnodesqlv8/);
+  });
+
   it('reports an unreachable server as E_DATABASE naming the server, never the password', async () => {
     const err = await MssqlStore.open(parseConnectionString('Server=127.0.0.1,1;Database=Equihira;User ID=sa;Password=hunter2;Connect Timeout=3')).catch((e: AltazionError) => e) as AltazionError;
     expect(err).to.be.instanceOf(AltazionError);
