@@ -126,13 +126,24 @@ export function grantArgs(folder: string, identity: string): string[] {
   return [folder, '/grant', `${grantPrincipal(identity)}:(OI)(CI)M`];
 }
 
+/**
+ * icacls output as text. Redirected, it is UTF-16LE on some Windows versions and the OEM code page
+ * on others: UTF-16 is recognised by its BOM or its zero bytes; anything else is read as UTF-8, so
+ * a localised name with accents may not match, which only makes canWrite conservative (a grant by
+ * SID follows, harmless). The module identities we look for (IIS AppPool\..., DOMAIN\svc) are ASCII.
+ */
+export function decodeOutput(bytes: Buffer): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes.length >= 4 && bytes.subarray(0, 64).filter((b, i) => i % 2 === 1 && b === 0).length >= Math.min(32, bytes.length >> 1) / 2);
+  return utf16 ? bytes.toString('utf16le').replace(/^\uFEFF/, '') : bytes.toString('utf8');
+}
+
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { windowsHide: true, maxBuffer: 8 * 1024 * 1024, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(file, args, { windowsHide: true, maxBuffer: 8 * 1024 * 1024, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
       if (error) {
-        const text = `${stderr || stdout}`.trim().split(/\r?\n/).slice(0, 3).join(' ');
+        const text = `${decodeOutput(stderr) || decodeOutput(stdout)}`.trim().split(/\r?\n/).slice(0, 3).join(' ');
         reject(new AltazionError('E_PLATFORM', `${file} ${args.join(' ')} failed: ${text || error.message}`, { target: args[0], cause: error }));
-      } else resolve(stdout);
+      } else resolve(decodeOutput(stdout));
     });
   });
 }

@@ -1,7 +1,7 @@
 // icacls output parsing and command lines (src/platform/windows/rights.ts), on the display format
 // Microsoft documents for icacls (ACE per line, inheritance and rights in parentheses).
 import { expect } from 'chai';
-import { canWriteFromAces, grantArgs, grantPrincipal, icaclsExe, identityNames, parseIcaclsOutput } from '../../../src/platform/windows/rights';
+import { canWriteFromAces, decodeOutput, grantArgs, grantPrincipal, icaclsExe, identityNames, parseIcaclsOutput } from '../../../src/platform/windows/rights';
 
 const FOLDER = 'C:\\ProgramData\\CPoint\\[e]\\bin\\config';
 // The default ProgramData ACL, inherited, plus an explicit grant to one pool.
@@ -70,6 +70,14 @@ describe('icacls (Windows folder rights)', () => {
     const aces = parseIcaclsOutput(`${FOLDER} NT AUTHORITY\\NETWORK SERVICE:(OI)(CI)(M)\n`, FOLDER);
     expect(canWriteFromAces(aces, 'NT AUTHORITY\\NetworkService')).to.equal(true);
     expect(canWriteFromAces(aces, 'NetworkService')).to.equal(true);
+  });
+
+  it('reads icacls output in UTF-16LE (with or without BOM) or UTF-8', () => {
+    const le = Buffer.from(SAMPLE, 'utf16le');
+    expect(decodeOutput(le)).to.equal(SAMPLE);
+    expect(decodeOutput(Buffer.concat([Buffer.from([0xff, 0xfe]), le]))).to.equal(SAMPLE);
+    expect(decodeOutput(Buffer.from(SAMPLE, 'utf8'))).to.equal(SAMPLE);
+    expect(parseIcaclsOutput(decodeOutput(le), FOLDER)).to.have.length(6);
   });
 
   it('builds `icacls <folder> /grant <who>:(OI)(CI)M`, with SIDs for well-known accounts (names are localised)', () => {
