@@ -1,9 +1,9 @@
 // Shared pieces of the install integration tests: a sandbox in a temporary folder that can be
-// reset to its pristine state, tree hashes, host state, updater.config tweaks, and the CLI run
-// from sources (node + tsx) as a real child process.
+// reset to its pristine state, tree hashes, host state, updater.config tweaks, and the CLI
+// (bundled from the current sources) run as a real child process.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,12 +87,37 @@ export async function journals(box: Box): Promise<string[]> {
   return fs.readdir(path.join(box.Root, 'bin', 'updates', 'journal')).catch(() => []);
 }
 
+let bundle: Promise<string> | undefined;
+
+/**
+ * The CLI bundled from the current sources (esbuild, ~1 s once per test run): starting it costs a
+ * fraction of node + tsx, which matters for tests that run it dozens of times. Lives under
+ * node_modules/.cache so its external packages (mssql, edge-js) resolve.
+ */
+export function bundledCli(): Promise<string> {
+  bundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const outfile = path.join(PROJECT, 'node_modules', '.cache', 'altazion-install-tests', `cli-${process.pid}.cjs`);
+    await build({
+      entryPoints: [path.join(PROJECT, 'src', 'cli', 'main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+      external: ['edge-js', 'msnodesqlv8', 'mssql'], logLevel: 'error',
+      // As build.mjs does: ESM dependencies (yargs) read import.meta.url, which CommonJS lacks.
+      define: { 'import.meta.url': '__import_meta_url' },
+      banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
+    });
+    process.once('exit', () => { try { rmSync(outfile, { force: true }); } catch { /* best effort */ } });
+    return outfile;
+  })();
+  return bundle;
+}
+
 export interface CliRun { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; records: Record<string, unknown>[]; errors: Record<string, unknown>[] }
 
-/** The CLI from sources, in a child process (so it can be killed like a real one). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliRun> {
+/** The CLI built from the current sources, in a child process (so it can be killed like a real one). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliRun> {
+  const cli = await bundledCli();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT, 'src', 'cli', 'main.ts'), ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       cwd: PROJECT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

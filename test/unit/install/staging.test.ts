@@ -1,0 +1,97 @@
+// Package checks on real zip files (built here with yazl, or byte-patched for what yazl refuses to
+// write): every unsafe archive is refused by inspectPackage before any file is written.
+import { expect } from 'chai';
+import { createWriteStream, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { carryPreserved, extractPackage, inspectPackage } from '../../../src/install/staging';
+
+const manifest = JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version: '25.10.1.2', kind: 'web' });
+
+async function zipOf(file: string, entries: Array<[string, string | Buffer, { mode?: number }?]>): Promise<string> {
+  const zip = new yazl.ZipFile();
+  for (const [name, content, options] of entries) zip.addBuffer(Buffer.from(content), name, { mode: options?.mode });
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(file));
+  return file;
+}
+
+/** Renames an entry in place (same length), in both the local header and the central directory. */
+async function renameEntry(file: string, from: string, to: string): Promise<void> {
+  expect(from.length).to.equal(to.length);
+  const bytes = await fs.readFile(file);
+  let at = bytes.indexOf(from);
+  let count = 0;
+  while (at >= 0) { bytes.write(to, at, 'latin1'); count++; at = bytes.indexOf(from, at + 1); }
+  expect(count).to.equal(2);
+  await fs.writeFile(file, bytes);
+}
+
+describe('package staging', () => {
+  let dir: string;
+  beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'staging-test-')); });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('inspects, extracts (without app_offline.htm) and carries preserved files', async () => {
+    const zip = await zipOf(path.join(dir, 'ok.zip'), [
+      ['altazion-package.json', manifest], ['web.config', '<new/>'], ['bin/a.dll', 'new a'], ['e.config', 'package default'], ['app_offline.htm', 'never'],
+    ]);
+    const summary = await inspectPackage(zip);
+    expect(summary.files).to.equal(5);
+    expect(summary.manifest.version).to.equal('25.10.1.2');
+    const current = path.join(dir, 'current');
+    await fs.mkdir(path.join(current, 'App_Data'), { recursive: true });
+    await fs.writeFile(path.join(current, 'e.config'), 'customer');
+    await fs.writeFile(path.join(current, 'App_Data', 'license.key'), 'k');
+    await fs.writeFile(path.join(current, 'web.config'), '<old/>');
+    const staged = path.join(dir, 'staged');
+    expect(await extractPackage(zip, staged)).to.equal(4);
+    expect((await fs.readdir(staged)).sort()).to.deep.equal(['altazion-package.json', 'bin', 'e.config', 'web.config']);
+    const carried = await carryPreserved(current, staged, ['e.config', 'App_Data/**']);
+    expect(carried.sort()).to.deep.equal(['App_Data/license.key', 'e.config']);
+    expect(await fs.readFile(path.join(staged, 'e.config'), 'utf8')).to.equal('customer');
+    expect(await fs.readFile(path.join(staged, 'web.config'), 'utf8')).to.equal('<new/>');
+  });
+
+  const unsafe: Array<[string, string, RegExp]> = [
+    ['zip-slip', '../../evil.dll', /\.\.|invalid relative path/],
+    ['absolute path', '/tmp/evil.dllx', /absolute/],
+    ['drive letter', 'C:/evil.dll', /absolute|drive/],
+    ['reserved name', 'bin/CON', /reserved/],
+  ];
+  for (const [what, name, re] of unsafe) {
+    it(`refuses ${what} before writing anything`, async () => {
+      const placeholder = 'x'.repeat(name.length);
+      const zip = await zipOf(path.join(dir, 'bad.zip'), [['altazion-package.json', manifest], [placeholder, 'evil']]);
+      await renameEntry(zip, placeholder, name);
+      const error = await inspectPackage(zip).then(() => undefined, (e) => e);
+      expect(error?.code).to.equal('E_PACKAGE_INVALID');
+      expect(error.message).to.match(re);
+      const staged = path.join(dir, 'staged');
+      expect(await extractPackage(zip, staged).then(() => 'extracted', (e) => e.code)).to.equal('E_PACKAGE_INVALID');
+      expect(await fs.readdir(dir)).to.not.include('evil.dll');
+    });
+  }
+
+  it('refuses a truncated zip, a symlink entry, a duplicate, a package without manifest', async () => {
+    const good = await zipOf(path.join(dir, 'good.zip'), [['altazion-package.json', manifest], ['a.txt', 'a'.repeat(5000)]]);
+    const bytes = await fs.readFile(good);
+    await fs.writeFile(path.join(dir, 'truncated.zip'), bytes.subarray(0, bytes.length - 40));
+    const link = await zipOf(path.join(dir, 'link.zip'), [['altazion-package.json', manifest], ['link', '/etc/passwd', { mode: 0o120777 }]]);
+    const dup = await zipOf(path.join(dir, 'dup.zip'), [['altazion-package.json', manifest], ['Bin/A.dll', '1'], ['bin/a.dll', '2']]);
+    const none = await zipOf(path.join(dir, 'none.zip'), [['a.txt', 'a']]);
+    const cases: Array<[string, RegExp]> = [
+      [path.join(dir, 'truncated.zip'), /not a readable zip/],
+      [link, /symbolic link/],
+      [dup, /appears twice/],
+      [none, /no altazion-package\.json/],
+    ];
+    for (const [file, re] of cases) {
+      const error = await inspectPackage(file).then(() => undefined, (e) => e);
+      expect(error?.code, file).to.equal('E_PACKAGE_INVALID');
+      expect(error.message).to.match(re);
+    }
+  });
+});
