@@ -5,6 +5,8 @@
 // alone between a "prepared" row and its validation. The first failure stops with SQL Server's
 // message, the script id, the batch and the line in the script.
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import type { DatabaseScriptEntry } from '../core/package-manifest';
 import type { Batch } from './batches';
@@ -50,11 +52,18 @@ async function loadDriver(connection: ParsedConnection, hostPlatform: NodeJS.Pla
   }
   try {
     return pick(await import('mssql/msnodesqlv8.js'));
-  } catch (error) {
-    throw new AltazionError('E_CONFIG', `Integrated Security needs the msnodesqlv8 driver, which could not be loaded (${(error as Error).message})`, {
-      hint: 'install it beside the executable (npm install msnodesqlv8 in that folder) and make sure an ODBC Driver for SQL Server is installed, or use a SQL login in cpointsoftware.config',
-      cause: error,
-    });
+  } catch (bundled) {
+    // In the single executable, require() only reaches built-in modules: load mssql's msnodesqlv8
+    // flavour from a node_modules folder beside the executable instead.
+    const exeDir = path.dirname(process.execPath);
+    try {
+      return pick(createRequire(path.join(exeDir, 'altazion-update.js'))('mssql/msnodesqlv8'));
+    } catch (besideExe) {
+      throw new AltazionError('E_CONFIG', `Integrated Security needs the msnodesqlv8 driver, which could not be loaded (${(bundled as Error).message.split('\n')[0]}; beside the executable: ${(besideExe as Error).message.split('\n')[0]})`, {
+        hint: `install it beside the executable (in ${exeDir}: npm install mssql msnodesqlv8) with an ODBC Driver for SQL Server, or use a SQL login (User ID / Password) in cpointsoftware.config`,
+        cause: besideExe,
+      });
+    }
   }
 }
 

@@ -30,7 +30,7 @@ describe('database/mssql-store without a server', () => {
     const err = await MssqlStore.open(parseConnectionString('Server=sql01;Database=E;Integrated Security=true'), 'win32').catch((e: AltazionError) => e) as AltazionError;
     expect(err.code).to.equal('E_CONFIG');
     expect(err.message).to.match(/Integrated Security needs the msnodesqlv8 driver, which could not be loaded/);
-    expect(err.hint).to.match(/npm install msnodesqlv8/);
+    expect(err.hint).to.match(/npm install mssql msnodesqlv8/);
   });
 
   it('reports an unreachable server as E_DATABASE naming the server, never the password', async () => {
