@@ -1,3 +1,2 @@
 // mssql ships no type declarations; mssql-store.ts describes the few members it uses itself.
 declare module 'mssql';
-declare module 'mssql/msnodesqlv8.js';

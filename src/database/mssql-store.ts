@@ -50,21 +50,21 @@ async function loadDriver(connection: ParsedConnection, hostPlatform: NodeJS.Pla
       hint: 'use a SQL login (User ID / Password) in cpointsoftware.config to reach the server from here',
     });
   }
-  try {
-    return pick(await import('mssql/msnodesqlv8.js'));
-  } catch (bundled) {
-    // In the single executable, require() only reaches built-in modules: load mssql's msnodesqlv8
-    // flavour from a node_modules folder beside the executable instead.
-    const exeDir = path.dirname(process.execPath);
+  // Resolved at run time, never bundled (the build keeps the SQL Server driver apart, and in the
+  // single executable require() only reaches built-ins): mssql's msnodesqlv8 flavour from this
+  // module's node_modules, else from a node_modules folder beside the executable.
+  const exeDir = path.dirname(process.execPath);
+  const errors: string[] = [];
+  for (const from of [import.meta.url, path.join(exeDir, 'altazion-update.js')]) {
     try {
-      return pick(createRequire(path.join(exeDir, 'altazion-update.js'))('mssql/msnodesqlv8'));
-    } catch (besideExe) {
-      throw new AltazionError('E_CONFIG', `Integrated Security needs the msnodesqlv8 driver, which could not be loaded (${(bundled as Error).message.split('\n')[0]}; beside the executable: ${(besideExe as Error).message.split('\n')[0]})`, {
-        hint: `install it beside the executable (in ${exeDir}: npm install mssql msnodesqlv8) with an ODBC Driver for SQL Server, or use a SQL login (User ID / Password) in cpointsoftware.config`,
-        cause: besideExe,
-      });
+      return pick(createRequire(from)('mssql/msnodesqlv8'));
+    } catch (error) {
+      errors.push((error as Error).message.split('\n')[0]);
     }
   }
+  throw new AltazionError('E_CONFIG', `Integrated Security needs the msnodesqlv8 driver, which could not be loaded (${errors.join('; ')})`, {
+    hint: `install it beside the executable (in ${exeDir}: npm install mssql msnodesqlv8) with an ODBC Driver for SQL Server, or use a SQL login (User ID / Password) in cpointsoftware.config`,
+  });
 }
 
 function typeOf(sql: MssqlModule, type: SqlParamType): unknown {
