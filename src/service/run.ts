@@ -61,6 +61,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const backend = createPortalBackend({
     portalPort: () => listeningPort,
     ctx: contextFor(logOutput()),
+    readContext: () => contextFor(logOutput()),
     contextFor,
     install: options.install,
     checkNow: async () => {

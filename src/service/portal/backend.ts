@@ -22,8 +22,10 @@ export type InstallFn = (ctx: Context, options: {
 }) => Promise<InstallResultRecord[]>;
 
 export interface BackendDeps {
-  /** The service's context (reads). */
+  /** The service's context (the root and layout; reads). */
   ctx: Context;
+  /** A fresh context for one read: updater.config edits show without a restart (default: ctx). */
+  readContext?: () => Context;
   /** A context whose output is `output` (one per job: its messages go to the page). */
   contextFor: (output: Output) => Context;
   install: InstallFn;
@@ -38,7 +40,8 @@ export const MODULES_TTL_MS = 1000;
 
 export function createPortalBackend(deps: BackendDeps): PortalBackend {
   const { ctx } = deps;
-  const modules = coalesce(() => collectUpdates(ctx, {}), MODULES_TTL_MS);
+  const fresh = deps.readContext ?? (() => ctx);
+  const modules = coalesce(() => collectUpdates(fresh(), {}), MODULES_TTL_MS);
   return {
     applicationsConfig: ctx.layout.applicationsConfig,
     computerName: async () => (await ctx.platform()).computerName,
@@ -72,21 +75,22 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
     health: () => {
       const port = deps.portalPort?.();
       // Probe the portal that is running (the demo and tests use a free port, not <portal port>).
-      const healthCtx: Context = port === undefined ? ctx : { ...ctx, config: async () => ({ ...(await ctx.config()), portalPort: port }) };
+      const base = fresh();
+      const healthCtx: Context = port === undefined ? base : { ...base, config: async () => ({ ...(await base.config()), portalPort: port }) };
       return runRepair(healthCtx, { dryRun: true });
     },
 
     database: async (): Promise<DatabaseView> => {
-      const modules = await collectUpdates(ctx, {});
-      const db = modules.find((m) => m.Name === 'database');
+      const readCtx = fresh();
+      const db = (await modules.get()).find((m) => m.Name === 'database');
       if (!db) return { installed: false, customized: false, drift: { modified: [], missing: [], extra: [] }, scripts: [] };
-      const status = await databaseStatus(ctx);
+      const status = await databaseStatus(readCtx);
       let scripts: DatabaseScriptView[] = [];
       if (status.PackageVersion) {
-        scripts = await listDatabaseScripts(ctx);
+        scripts = await listDatabaseScripts(readCtx);
         // The content of the scripts still to run, for review before running them by hand.
         for (const script of scripts) {
-          if (script.Status === 'Pending' || script.Status === 'Failed') script.Content = (await showDatabaseScript(ctx, script.Id)).Content;
+          if (script.Status === 'Pending' || script.Status === 'Failed') script.Content = (await showDatabaseScript(readCtx, script.Id)).Content;
         }
       }
       return {

@@ -141,6 +141,9 @@ export const APP_JS = `(function () {
     });
   }
 
+  // Installs from the command line or PowerShell show up too: refresh the list while idle.
+  if (page === 'modules') setInterval(function () { if (!tracked && !document.hidden) refreshModules(); }, 30000);
+
   function reportError(status, data) {
     var text = status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
       : t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
