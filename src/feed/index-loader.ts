@@ -5,11 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError, configError } from '../core/errors';
 import type { TrustedKey } from '../config/updater-config';
 import { checkNoRollback, checkNotExpired, parseReleaseIndex } from './index-schema';
 import { MAX_SIGNATURE_FILE_BYTES, verifyIndexSignature } from './signature';
-import { isNotFound } from './source';
+import { isNotFound, isRetryable } from './source';
 import { INDEX_FILE, SIGNATURE_FILE, type FeedSource, type VerifiedIndex } from './types';
 
 export const MAX_INDEX_BYTES = 16 * 1024 * 1024;
@@ -22,15 +23,33 @@ export interface LoadIndexOptions {
   lastAcceptedVersion?: number;
   /** Names updater.config in messages about a malformed trusted key. */
   configFile?: string;
+  /** Extra attempts after a transient failure (connection lost, 5xx) reading a file (default 2). */
+  retries?: number;
+  /** First backoff delay, doubled each time (default 500 ms). */
+  retryDelayMs?: number;
+}
+
+/** Reads a small feed file, retrying transient failures (a proxy's 502, a reset connection). */
+async function readWithRetry(source: FeedSource, file: string, maxBytes: number, retries: number, delayMs: number): Promise<Buffer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await source.readFile(file, maxBytes);
+    } catch (error) {
+      if (attempt >= retries || !isRetryable(error)) throw error;
+      await sleep(delayMs * 2 ** attempt);
+    }
+  }
 }
 
 /** Reads the index and its signature through the source and verifies everything; nothing is written. */
 export async function loadVerifiedIndex(options: LoadIndexOptions): Promise<VerifiedIndex> {
   const { source, trustedKeys, now } = options;
   const location = source.location;
+  const retries = options.retries ?? 2;
+  const delayMs = options.retryDelayMs ?? 500;
   let indexBytes: Buffer;
   try {
-    indexBytes = await source.readFile(INDEX_FILE, MAX_INDEX_BYTES);
+    indexBytes = await readWithRetry(source, INDEX_FILE, MAX_INDEX_BYTES, retries, delayMs);
   } catch (error) {
     if (isNotFound(error)) {
       throw new AltazionError('E_FEED_INVALID', `${INDEX_FILE}: not found in the feed ${location}`, { target: location, hint: 'check the feed location in updater.config', cause: error });
@@ -39,7 +58,7 @@ export async function loadVerifiedIndex(options: LoadIndexOptions): Promise<Veri
   }
   let signatureBytes: Buffer | undefined;
   try {
-    signatureBytes = await source.readFile(SIGNATURE_FILE, MAX_SIGNATURE_FILE_BYTES);
+    signatureBytes = await readWithRetry(source, SIGNATURE_FILE, MAX_SIGNATURE_FILE_BYTES, retries, delayMs);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -132,13 +132,20 @@ describe('feed/index-loader over HTTP failures', () => {
     expect(err.message).to.contain(`${url}release-index.json`).and.contain('ECONNREFUSED');
   });
 
-  it('reports a 500 on the index with the URL and the status', async () => {
+  it('retries a transient 500 on the index, and reports a persistent one with the URL and the status', async () => {
     const feed = await makeFeed([{ module: 'ecommerce', version: '25.10', kind: 'web' }]);
     const server = await startFeedServer(feed.feedDir, { match: /release-index\.json$/, status500: 1 });
     try {
-      const err = await rejection(loadVerifiedIndex({ source: openFeedSource(server.url, { env: {} }), trustedKeys: feed.trusted, now: new Date() }));
+      const source = openFeedSource(server.url, { env: {} });
+      const ok = await loadVerifiedIndex({ source, trustedKeys: feed.trusted, now: new Date(), retryDelayMs: 5 });
+      expect(ok.index.indexVersion).to.equal(1);
+      expect(server.requests.filter((r) => r.path === 'release-index.json').map((r) => r.status)).to.deep.equal([500, 200]);
+
+      server.faults.status500 = 100;
+      const err = await rejection(loadVerifiedIndex({ source, trustedKeys: feed.trusted, now: new Date(), retryDelayMs: 5 }));
       expect(err.code).to.equal('E_FEED_UNREACHABLE');
       expect(err.message).to.contain(`${server.url}release-index.json`).and.contain('HTTP 500');
+      expect(server.requests.filter((r) => r.path === 'release-index.json')).to.have.length(2 + 3);
     } finally {
       await server.close();
       await rm(feed.root, { recursive: true, force: true });
