@@ -6,7 +6,8 @@ import { delayAfterCheck, type ScheduleOptions } from './schedule';
 export interface CheckRunnerOptions {
   /** One check; throws when the feed is unreachable or invalid. */
   check: (signal: AbortSignal) => Promise<void>;
-  schedule: ScheduleOptions;
+  /** The interval and jitter; a function is asked again before each wait (config edits apply). */
+  schedule: ScheduleOptions | (() => Promise<ScheduleOptions>);
   /** First retry delay after a failed check. */
   backoffBaseMs: number;
   random: () => number;
@@ -59,7 +60,8 @@ export class CheckRunner {
     while (!signal.aborted) {
       await this.trigger(signal);
       if (signal.aborted) break;
-      const delay = delayAfterCheck(this.failures, this.options.schedule, this.options.backoffBaseMs, this.options.random());
+      const schedule = typeof this.options.schedule === 'function' ? await this.options.schedule() : this.options.schedule;
+      const delay = delayAfterCheck(this.failures, schedule, this.options.backoffBaseMs, this.options.random());
       this.options.log('info', `next check in ${Math.round(delay / 1000)} s`);
       await this.options.sleep(delay, signal);
     }

@@ -42,6 +42,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
   const contextFor = (output: Output) => createContext({ root: ctx.root }, output, ctx.env);
   const stopping = new AbortController();
+  let intervalMinutes = config.checkIntervalMinutes;
 
   const runner = new CheckRunner({
     check: async (signal) => {
@@ -49,7 +50,14 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
       await runCheck(contextFor(logOutput()), { report: false, signal });
       write('info', 'check finished');
     },
-    schedule: { intervalMinutes: config.checkIntervalMinutes, jitterFraction: DEFAULT_JITTER_FRACTION },
+    // updater.config is read again before each wait: a changed interval applies without a restart;
+    // a config broken meanwhile keeps the last good interval (the check itself reports the error).
+    schedule: async () => {
+      try {
+        intervalMinutes = (await contextFor(logOutput()).config()).checkIntervalMinutes;
+      } catch { /* keep the last good value */ }
+      return { intervalMinutes, jitterFraction: DEFAULT_JITTER_FRACTION };
+    },
     backoffBaseMs: BACKOFF_BASE_MS,
     random: Math.random,
     sleep: abortableSleep,

@@ -33,6 +33,21 @@ describe('service check runner', () => {
     expect(runner.lastResult?.ok).to.equal(true);
   });
 
+  it('asks a schedule function again before each wait (a changed interval applies)', async () => {
+    const stop = new AbortController();
+    const intervals = [60, 30, 10];
+    const sleeps: number[] = [];
+    const runner = new CheckRunner({
+      check: async () => undefined,
+      schedule: async () => ({ intervalMinutes: intervals.shift() ?? 10, jitterFraction: 0 }),
+      backoffBaseMs: 60_000, random: () => 0.5,
+      sleep: async (ms) => { sleeps.push(ms); if (sleeps.length > 3) stop.abort(); },
+      log: () => undefined, firstDelayMs: 0,
+    });
+    await runner.loop(stop.signal);
+    expect(sleeps).to.deep.equal([0, 3_600_000, 1_800_000, 600_000]);
+  });
+
   it('survives a check that throws and records the error', async () => {
     const { runner, stop } = scripted(['fail'], { stopAfter: 1 });
     await runner.loop(stop.signal);
