@@ -48,7 +48,11 @@ export async function makeSandbox(now?: Date): Promise<TestSandbox> {
 }
 
 export function changeHost(sb: TestSandbox, change: (state: SandboxState) => void): Promise<SandboxState> {
-  return updateSandboxState(sb.stateFile, change);
+  return updateSandboxState(sb.stateFile, (state) => {
+    // A change may drop a service whose process the sandbox started: remember it for cleanup().
+    for (const service of state.services) sb.track(service.pid);
+    change(state);
+  });
 }
 
 export const readHost = (sb: TestSandbox) => readSandboxState(sb.stateFile);
