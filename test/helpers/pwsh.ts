@@ -98,7 +98,7 @@ export async function runPwsh(script: string, options: RunOptions = {}): Promise
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 50_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 170_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

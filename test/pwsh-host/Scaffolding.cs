@@ -2,9 +2,10 @@
 // TEST SCAFFOLDING. The System.Management.Automation NuGet package carries the PowerShell engine
 // and the Microsoft.PowerShell.Core commands, but not the Microsoft.PowerShell.Utility module.
 // The Altazion.Update module calls exactly ONE Utility cmdlet, ConvertFrom-Json (to read the
-// executable's NDJSON lines), so this host supplies a minimal stand-in for it. Everything else
-// the module does (Write-Progress/Verbose/Warning/Information/Error through $PSCmdlet, files
-// through .NET) runs on the real engine. This stand-in is NOT shipped and never used on Windows.
+// executable's NDJSON lines), and the DSC resource (docs/dsc) calls Write-Verbose from its class
+// methods (they have no $PSCmdlet), so this host supplies minimal stand-ins for those two.
+// Everything else (Write-Progress/Verbose/Warning/Information/Error through $PSCmdlet, files
+// through .NET) runs on the real engine. These stand-ins are NOT shipped, never used on Windows.
 //
 // Behaviour kept from the real cmdlets where the module relies on it: a JSON object becomes a
 // PSCustomObject whose properties keep their order; a JSON array is enumerated; integers become
@@ -26,6 +27,10 @@ public static class Scaffolding
         if (!iss.Commands["ConvertFrom-Json"].Any())
         {
             iss.Commands.Add(new SessionStateCmdletEntry("ConvertFrom-Json", typeof(ConvertFromJsonScaffoldCommand), null));
+        }
+        if (!iss.Commands["Write-Verbose"].Any())
+        {
+            iss.Commands.Add(new SessionStateCmdletEntry("Write-Verbose", typeof(WriteVerboseScaffoldCommand), null));
         }
     }
 }
@@ -97,4 +102,15 @@ public sealed class ConvertFromJsonScaffoldCommand : PSCmdlet
                 return null;
         }
     }
+}
+
+/// <summary>TEST SCAFFOLDING: Write-Verbose (see the file header); honours $VerbosePreference like the real one.</summary>
+[Cmdlet(VerbsCommunications.Write, "Verbose")]
+public sealed class WriteVerboseScaffoldCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [AllowEmptyString]
+    public string Message { get; set; } = "";
+
+    protected override void ProcessRecord() => WriteVerbose(Message);
 }

@@ -80,6 +80,7 @@ function Invoke-AltazionNative {
     $pendingError = $null
     $errorCount = 0
     $objectCount = 0
+    $lastObject = $null
     $openActivities = @{}
     $exitCode = $null
     $finished = $false
@@ -106,7 +107,8 @@ function Invoke-AltazionNative {
             switch ([string]$message.type) {
                 'object' {
                     $objectCount++
-                    ConvertFrom-AltazionRecord -TypeName ([string]$message.typeName) -Data $message.data
+                    $lastObject = ConvertFrom-AltazionRecord -TypeName ([string]$message.typeName) -Data $message.data
+                    $lastObject
                 }
                 'progress' {
                     $activity = [string]$message.activity
@@ -184,7 +186,12 @@ function Invoke-AltazionNative {
         $tail = ''
         if ($stderrLines.Count -gt 0) { $tail = $stderrLines[[math]::Max(0, $stderrLines.Count - 5)..($stderrLines.Count - 1)] -join ' | ' }
         if ($exitCode -eq 2) { $code = 'E_USAGE' } else { $code = 'E_FAILED' }
-        $pendingError = New-AltazionErrorRecord -Code $code -Message ("altazion-update failed with exit code $exitCode without saying why. $tail".Trim()) -Target $executable -Hint 'Run the same command with -Verbose to see the diagnostics of the tool.'
+        # No error message: the last result may still say why (e.g. an InstallResult's Message).
+        $why = Get-AltazionPropertyValue -InputObject $lastObject -Property 'Message'
+        if ([string]::IsNullOrEmpty($why)) { $why = Get-AltazionPropertyValue -InputObject $lastObject -Property 'Detail' }
+        if ([string]::IsNullOrEmpty($why)) { $why = "altazion-update failed with exit code $exitCode without saying why. $tail".Trim() }
+        else { $why = "altazion-update failed with exit code ${exitCode}: $why" }
+        $pendingError = New-AltazionErrorRecord -Code $code -Message $why -Target $executable -Hint 'Run the same command with -Verbose to see the diagnostics of the tool.'
     }
 
     if ($exitCode -eq 2 -or ($exitCode -eq 1 -and $errorCount -eq 0)) {
