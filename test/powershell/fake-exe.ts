@@ -12,6 +12,8 @@ export type Step =
   | { sleepMs: number }
   | { exit: number }
   | { echoArgs: true }
+  | { pidFile: string }
+  | { touch: string }
   | { waitFor: string; timeoutMs?: number; emit: { typeName: string; data: Record<string, unknown> } };
 
 const fixture = path.join(repoRoot, 'test', 'powershell', 'fixtures', 'fake-altazion-update.mjs');

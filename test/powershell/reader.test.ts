@@ -3,7 +3,7 @@
 // streaming, one run per pipeline, ShouldProcess. The real executable is exercised in
 // sandbox.test.ts.
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assertNoTerminatingError, objectsOfType, psQuote, runPwsh, sourceModuleManifest, type PsObject } from '../helpers/pwsh';
@@ -154,6 +154,24 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     const updates = objectsOfType(result, 'Altazion.Update');
     expect(updates.map((u) => u.properties?.Name)).to.deep.equal(['first', 'second']);
     expect(updates[1].properties?.SawMarker).to.equal(true);
+  });
+
+  it('stops the executable when the pipeline stops early (a downstream command throws)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-stop-'));
+    const pidFile = path.join(dir, 'pid');
+    const finished = path.join(dir, 'finished');
+    const fake = new FakeExe({
+      get: [{ pidFile }, updateRecord({ Name: 'first', Instance: '' }), { sleepMs: 20_000 }, { touch: finished }],
+    });
+    const result = await runPwsh(`${importModule}
+      try { Get-AltazionUpdate | ForEach-Object { throw 'enough' } } catch { 'caught:' + $_.Exception.Message }
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(result.output).to.include('caught:enough');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    // Killed, not left running in the background: the process is gone and never finished.
+    expect(() => process.kill(pid, 0)).to.throw();
+    expect(existsSync(finished)).to.equal(false);
   });
 
   it('runs the executable once for a whole pipeline, binding by value and by property name', async () => {
