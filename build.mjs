@@ -144,6 +144,15 @@ function powershellModule({ linuxExe, windowsExe }) {
     for (const entry of readdirSync(runtime)) {
       if (entry.endsWith('.dll')) cpSync(path.join(runtime, entry), path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', entry));
     }
+    // edge.js requires ../tools/checkMono at load time, and compiles C# source through edge-cs
+    // (its compiler is a .NET Framework DLL): both must ship beside it.
+    cpSync(path.join(edge, 'tools', 'checkMono.js'), path.join(edgeTarget, 'tools', 'checkMono.js'));
+    const edgeCs = path.join(here, 'node_modules', 'edge-cs');
+    if (existsSync(edgeCs)) {
+      const csTarget = path.join(edgeTarget, 'node_modules', 'edge-cs');
+      cpSync(path.join(edgeCs, 'package.json'), path.join(csTarget, 'package.json'));
+      for (const file of ['edge-cs.js', 'edge-cs.dll']) cpSync(path.join(edgeCs, 'lib', file), path.join(csTarget, 'lib', file));
+    }
   }
 }
 
