@@ -36,6 +36,12 @@ export interface BaselineObject {
   fingerprint: string;
   /** Tables: the normalised column lines (`name type null|not null [identity]`), to say which columns differ. */
   columns?: string[];
+  /**
+   * Modules: sha256 of the definition exactly as the standard scripts leave it. A live definition
+   * with the same bytes is standard without normalising it (the fast path of a large drift); any
+   * other text is compared by fingerprint.
+   */
+  rawSha256?: string;
 }
 
 export interface Baseline {

@@ -2,7 +2,7 @@
 // Missing standard objects mean the database was customised ("dénormalisée") and must not be
 // updated automatically; Extra objects are the customer's own and are allowed.
 import { displayName, objectKey, type Baseline, type Catalog, type ObjectType } from './catalog';
-import { columnLine, fingerprintObject } from './normalize';
+import { columnLine, fingerprintObject, sha256Hex } from './normalize';
 
 export type DriftState = 'Modified' | 'Missing' | 'Extra';
 
@@ -62,6 +62,8 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
       missing.push({ object: displayName(b), type: b.type, state: 'Missing', detail: `standard ${b.type} not found in the database` });
       continue;
     }
+    // Fast path: the very bytes the standard scripts wrote.
+    if (b.rawSha256 && o.type === b.type && typeof o.definition === 'string' && sha256Hex(o.definition) === b.rawSha256) continue;
     const fingerprint = fingerprintObject(o);
     if (o.type === b.type && fingerprint === b.fingerprint) continue;
     const t = target.get(key);

@@ -149,7 +149,11 @@ export function fingerprintObject(o: CatalogObject): string {
 /** The baseline of a catalog: what a package ships to describe the standard schema after its release. */
 export function buildBaseline(version: string, catalog: Catalog): Baseline {
   const objects = catalog.objects
-    .map((o) => ({ schema: o.schema, name: o.name, type: o.type, fingerprint: fingerprintObject(o), ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort() } : {}) }))
+    .map((o) => ({
+      schema: o.schema, name: o.name, type: o.type, fingerprint: fingerprintObject(o),
+      ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort() } : {}),
+      ...(o.type !== 'table' && typeof o.definition === 'string' ? { rawSha256: sha256Hex(o.definition) } : {}),
+    }))
     .sort((a, b) => displayName(a).toLowerCase().localeCompare(displayName(b).toLowerCase()));
   return { schemaVersion: 1, version, objects };
 }

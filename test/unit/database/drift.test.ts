@@ -75,4 +75,16 @@ describe('database/drift', () => {
     live.objects[2].definition += ' WHERE 1 = 1';
     expect(computeDrift(live, baseline, { alsoStandard: targetBaseline }).modified.map((d) => d.object)).to.deep.equal(['E.ps_clients']);
   });
+
+  it('takes byte-identical definitions as standard without normalising, and falls back to fingerprints otherwise', () => {
+    expect(baseline.objects.find((o) => o.name === 'vw_clients')!.rawSha256).to.match(/^[0-9a-f]{64}$/);
+    expect(baseline.objects.find((o) => o.name === 'clients')!.rawSha256).to.equal(undefined);
+    // A wrong raw hash (another formatting of the same module) only costs the normalisation.
+    const other = structuredClone(baseline);
+    for (const o of other.objects) if (o.rawSha256) o.rawSha256 = '0'.repeat(64);
+    expect(computeDrift(structuredClone(standard), other).standard).to.equal(true);
+    const changed: Catalog = structuredClone(standard);
+    changed.objects[1].definition += ' WHERE 1 = 0';
+    expect(computeDrift(changed, other).modified.map((d) => d.object)).to.deep.equal(['E.vw_clients']);
+  });
 });
