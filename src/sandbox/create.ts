@@ -29,6 +29,8 @@ export interface SandboxOptions {
   /** Standard database objects to alter so the customised-database flow can be shown. */
   customize?: readonly string[];
   now?: Date;
+  /** argv that runs this tool: the sandbox's update service then really runs `service run` (the portal) when started. */
+  updaterCommand?: readonly string[];
 }
 
 export interface SandboxInfo {
@@ -138,7 +140,8 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
   }
   // The main service and our update service, as on a real server.
   state.services.push({ name: 'altazionkoostodes', displayName: 'Altazion - service principal', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'altazion', 'Altazion.Koostodes.exe')}"`, account: 'LocalSystem' });
-  state.services.push({ name: UPDATER_SERVICE.name, displayName: UPDATER_SERVICE.displayName, state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'updater', 'altazion-update.exe')}" service run --root "${root}"`, account: 'LocalSystem' });
+  state.services.push({ name: UPDATER_SERVICE.name, displayName: UPDATER_SERVICE.displayName, state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'updater', 'altazion-update.exe')}" service run --root "${root}"`, account: 'LocalSystem',
+    ...(options.updaterCommand?.length ? { run: [...options.updaterCommand, 'service', 'run', '--root', root] } : {}) });
   state.rights[layout.config] = [...identities, 'BUILTIN\\Administrators'];
   await writeSandboxState(hostState, state);
 
@@ -163,7 +166,7 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
     },
   }));
 
-  const cli = 'altazion-update';
+  const cli = options.updaterCommand?.length ? options.updaterCommand.map((p) => (/\s/.test(p) ? `"${p}"` : p)).join(' ') : 'altazion-update';
   return {
     Root: root,
     Feed: feed,

@@ -7,6 +7,7 @@ import { serveFolder } from '../../sandbox/feed-http';
 import { createContext } from '../context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
+import { selfCommand, selfCommandLine } from '../self';
 import { runCheck } from '../../check/run-check';
 import { startDemoPortal } from '../../sandbox/demo-portal';
 
@@ -21,7 +22,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
   handler: (argv) => runCommand(argv, async (ctx) => {
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-demo-'));
     const root = path.join(base, 'CPoint', '[e]');
-    const info = await createSandbox({ root, feed: path.join(base, 'feed') });
+    const info = await createSandbox({ root, feed: path.join(base, 'feed'), updaterCommand: selfCommand() });
     const feedServer = await serveFolder(info.Feed);
     // The demo feed is reached over HTTP, like a publisher's server.
     const configFile = path.join(root, 'bin', 'config', 'updater.config');
@@ -30,7 +31,12 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
     const demoCtx = createContext({ root, json: ctx.output.json }, ctx.output, ctx.env);
     await runCheck(demoCtx, { report: false });
     const portal = await startDemoPortal(demoCtx, argv.port ?? 0);
-    const cli = `node ${path.relative(process.cwd(), process.argv[1] ?? 'dist/altazion-update.cjs') || 'dist/altazion-update.cjs'}`;
+    if (portal) {
+      // The portal's real port goes into updater.config, so that repair finds it where it runs.
+      const port = new URL(portal.url).port;
+      await fs.writeFile(configFile, (await fs.readFile(configFile, 'utf8')).replace(/(<portal\b[^>]*\bport=")\d+"/i, `$1${port}"`));
+    }
+    const cli = selfCommandLine();
     const record = {
       ...info,
       FeedUrl: feedServer.url,
@@ -47,7 +53,6 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
       ctx.output.info(`Demo server ready in ${base}`);
       ctx.output.info(`Feed:   ${feedServer.url}`);
       if (portal) ctx.output.info(`Portal: ${portal.url}`);
-      ctx.output.info(`Try:\n  ${record.Next.join('\n  ')}`);
     }
     ctx.output.flush();
     if (argv.exit) {
