@@ -16,6 +16,7 @@ import { ConnectionStringError, parseConnectionString, redactConnectionString, t
 import { computeDrift, driftItems, type DriftReport } from './drift';
 import { impactOfBatches, resolverFrom, type ScriptImpact } from './impact';
 import { JOURNAL_KEY, type JournalRow } from './journal-sql';
+import { buildBaseline } from './normalize';
 import { baselineFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from './package';
 import { findScript, installedDatabaseVersion, planDatabase, scriptRecord, versionKey, type DatabasePlan, type DatabaseScriptRecordEx, type PlannedScript } from './plan';
 import { SandboxStore } from './sandbox-store';
@@ -266,6 +267,26 @@ export async function databaseDrift(ctx: DatabaseContext, options: DbQueryOption
       TouchedBy: pending.filter((p) => p.impact?.objectNames.some((o) => o.toLowerCase() === d.object.toLowerCase())).map((p) => p.entry.id),
     }));
   });
+}
+
+/**
+ * Publisher side: the baseline of the database of the default connection (a reference database at
+ * `version`, built by the release's scripts), written to `out` for the package's database section.
+ */
+export async function writeDatabaseBaseline(ctx: DatabaseContext, version: string, out: string, options: { store?: DatabaseStore } = {}): Promise<{ File: string; Version: string; Objects: number; Server: string }> {
+  if (!isVersion(version)) throw new AltazionError('E_USAGE', `--version: "${version}" is not a version (e.g. 25.10.1.2)`, { target: version });
+  const store = options.store ?? (await openDatabaseStore(ctx));
+  try {
+    const catalog = await store.readCatalog();
+    catalog.objects = catalog.objects.filter((o) => `${o.schema}.${o.name}`.toLowerCase() !== JOURNAL_KEY);
+    const baseline = buildBaseline(version, catalog);
+    const file = path.resolve(out);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, JSON.stringify(baseline, null, 1) + '\n');
+    return { File: file, Version: version, Objects: baseline.objects.length, Server: store.description };
+  } finally {
+    if (!options.store) await store.close();
+  }
 }
 
 function requirePlanned(a: DatabaseAnalysis, id: string): PlannedScript {

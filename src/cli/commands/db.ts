@@ -3,23 +3,26 @@
 import type { CommandModule } from 'yargs';
 import { RecordType } from '../../core/records';
 import { AltazionError } from '../../core/errors';
-import { databaseDrift, databaseStatus, DatabaseRecordType, listDatabaseScripts, showDatabaseScript } from '../../database/flow';
+import { databaseDrift, databaseStatus, DatabaseRecordType, listDatabaseScripts, showDatabaseScript, writeDatabaseBaseline } from '../../database/flow';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
-interface DbArgs { action?: string; show?: string; package?: string }
+interface DbArgs { action?: string; show?: string; package?: string; out?: string; version?: string }
 
 export const dbCommand: CommandModule<object, Args<DbArgs>> = {
   command: 'db <action>',
-  describe: 'Database details: status, scripts (with --show <id> for one script), drift (customisation report)',
+  describe: 'Database details: status, scripts (with --show <id> for one script), drift (customisation report); baseline (publisher: fingerprint a reference database)',
   builder: (y) => y
-    .positional('action', { choices: ['status', 'scripts', 'drift'] as const, describe: 'what to show' })
+    .positional('action', { choices: ['status', 'scripts', 'drift', 'baseline'] as const, describe: 'what to show (baseline: write the schema baseline of the database, for a package)' })
     .option('show', { type: 'string', describe: 'with `scripts`: print the content of this script (e.g. 2025-10/0001)' })
+    .option('out', { type: 'string', describe: 'with `baseline`: the baseline file to write' })
+    .option('version', { type: 'string', describe: 'with `baseline`: the release the database is at (e.g. 25.10.1.2)' })
     .option('package', { type: 'string', describe: 'database package (zip or folder); default: the newest one in bin\\updates\\cache' })
     .example('$0 db status', 'installed database version, customisation, pending scripts')
     .example('$0 db scripts', 'every script of the package with its status and the objects it touches')
     .example('$0 db scripts --show 2025-10/0001 > 0001.sql', 'one script, to review or run by hand')
-    .example('$0 db drift --json', 'Modified, Missing and Extra objects against the standard baseline') as never,
+    .example('$0 db drift --json', 'Modified, Missing and Extra objects against the standard baseline')
+    .example('$0 db baseline --version 25.10.1.2 --out baselines/25.10.1.2.json', 'publisher: the baseline of a reference database built by the release scripts') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     const options = { package: argv.package };
     if (argv.show !== undefined && argv.action !== 'scripts') throw new AltazionError('E_USAGE', '--show goes with `db scripts`', { hint: 'altazion-update db scripts --show <id>' });
@@ -42,11 +45,16 @@ export const dbCommand: CommandModule<object, Args<DbArgs>> = {
         for (const record of await listDatabaseScripts(ctx, options)) ctx.output.record(RecordType.DatabaseScript, record);
         return;
       }
+      case 'baseline': {
+        if (!argv.out || !argv.version) throw new AltazionError('E_USAGE', 'db baseline needs --version <release> and --out <file>', { hint: 'altazion-update db baseline --version 25.10.1.2 --out baseline.json' });
+        ctx.output.record('Altazion.DatabaseBaseline', await writeDatabaseBaseline(ctx, argv.version, argv.out));
+        return;
+      }
       case 'drift':
         for (const record of await databaseDrift(ctx, options)) ctx.output.record(DatabaseRecordType.Drift, record);
         return;
       default:
-        throw new AltazionError('E_USAGE', `db: unknown action "${argv.action}" (status, scripts, drift)`);
+        throw new AltazionError('E_USAGE', `db: unknown action "${argv.action}" (status, scripts, drift, baseline)`);
     }
   }),
 };

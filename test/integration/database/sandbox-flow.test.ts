@@ -13,7 +13,7 @@ import type { ProtocolMessage } from '../../../src/output/protocol';
 import type { Platform } from '../../../src/platform/types';
 import { computeDrift } from '../../../src/database/drift';
 import {
-  databaseDrift, databaseStatus, installDatabase, listDatabaseScripts, showDatabaseScript, type DatabaseContext,
+  databaseDrift, databaseStatus, installDatabase, listDatabaseScripts, showDatabaseScript, writeDatabaseBaseline, type DatabaseContext,
 } from '../../../src/database/flow';
 import { parseBaseline } from '../../../src/database/catalog';
 import { SandboxStore } from '../../../src/database/sandbox-store';
@@ -198,6 +198,17 @@ describe('database flows on the sandbox store', function () {
       expect(scripts.find((s) => s.Id === '2025-10/0004')!.Status).to.equal('Pending');
     });
   }
+
+  it('writes the baseline of a reference database (publisher side) that matches the package one', async () => {
+    const w = await make([], undefined);
+    const out = path.join(w.dir, 'out', 'baseline.json');
+    const written = await writeDatabaseBaseline(w.ctx, OLD, out);
+    expect(written).to.deep.include({ File: out, Version: OLD, Objects: 10 }); // 8 standard + 2 customer objects
+    const mine = parseBaseline(JSON.parse(await fs.readFile(out, 'utf8')), out);
+    const shipped = parseBaseline(JSON.parse(await fs.readFile(path.join(w.pkgDir, 'baselines', `${OLD}.json`), 'utf8')), 'shipped');
+    expect(mine.objects.filter((o) => o.schema === 'E')).to.deep.equal(shipped.objects);
+    expect(await writeDatabaseBaseline(w.ctx, 'latest', out).catch((e: AltazionError) => e.code)).to.equal('E_USAGE');
+  });
 
   it('names the file and the connection when the connection string is wrong', async () => {
     const w = await make();
