@@ -2,11 +2,10 @@
 // schema, has not expired and is not older than the last index accepted (rollback). The last
 // accepted version lives in bin/updates/feed-state.json, written (temp file + rename) only after
 // an index passed every check.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError, configError } from '../core/errors';
+import { writeFileAtomic } from '../io/files';
 import type { TrustedKey } from '../config/updater-config';
 import { checkNoRollback, checkNotExpired, parseReleaseIndex } from './index-schema';
 import { MAX_SIGNATURE_FILE_BYTES, verifyIndexSignature } from './signature';
@@ -105,19 +104,6 @@ export async function readFeedState(file: string): Promise<FeedState | undefined
     location: String(doc.location ?? ''),
     keyId: String(doc.keyId ?? ''),
   };
-}
-
-/** Writes a JSON file atomically: a temp file in the same folder, then a rename over the target. */
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, { flush: true });
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**

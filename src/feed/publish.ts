@@ -16,7 +16,7 @@ import { AltazionError } from '../core/errors';
 import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
 import { compareVersions } from '../core/version';
 import { parseReleaseIndex } from './index-schema';
-import { writeFileAtomic } from './index-loader';
+import { writeFileAtomic } from '../io/files';
 import type { SigningKey } from './keys';
 import { encodeSignatureFile, signIndex } from './signature';
 import { INDEX_FILE, SIGNATURE_FILE, type ReleaseEntry, type ReleaseIndex } from './types';
