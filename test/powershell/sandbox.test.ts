@@ -2,15 +2,18 @@
 // against a sandbox server made by the real executable: no ALTAZION_UPDATE_EXE, so the module
 // must find its own bin/altazion-update, as it does once copied into a PSModulePath folder.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assertNoTerminatingError, builtModuleManifest, linuxExecutable, objectsOfType, psQuote, runExecutableJson, runPwsh, type PsResult } from '../helpers/pwsh';
 
 interface Sandbox { root: string; feed: string }
 
+const scratch: string[] = [];
+
 function createSandbox(): Sandbox {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-ps-sandbox-'));
+  scratch.push(dir);
   const root = path.join(dir, 'root');
   const feed = path.join(dir, 'feed');
   const records = runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', root, '--feed', feed]);
@@ -30,6 +33,26 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     expect(existsSync(path.join(path.dirname(manifest), 'bin', 'altazion-update')), 'dist/Altazion.Update/bin/altazion-update').to.equal(true);
     expect(existsSync(path.join(path.dirname(manifest), 'bin', 'altazion-update.exe')), 'dist/Altazion.Update/bin/altazion-update.exe').to.equal(true);
     importModule = `Import-Module ${psQuote(manifest)} -ErrorAction Stop\n`;
+  });
+
+  after(() => {
+    for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('installs by copying the folder into a PSModulePath folder: imported by name, runs its own executable', async () => {
+    const sb = createSandbox();
+    const modules = mkdtempSync(path.join(os.tmpdir(), 'altazion-psmodulepath-'));
+    scratch.push(modules); // ~180 MB with the two executables
+    cpSync(path.dirname(manifest), path.join(modules, 'Altazion.Update'), { recursive: true });
+    const result = await runPwsh(`
+      Import-Module Altazion.Update -ErrorAction Stop
+      'base:' + (Get-Module Altazion.Update).ModuleBase
+      'names:' + ((Get-AltazionUpdate -Root ${psQuote(sb.root)} | ForEach-Object Name) -join ',')
+    `, { env: { ...env, PSModulePath: modules } });
+    assertNoTerminatingError(result);
+    expect(result.error, JSON.stringify(result.error)).to.deep.equal([]);
+    expect(result.output).to.include(`base:${path.join(modules, 'Altazion.Update')}`);
+    expect(result.output).to.include('names:gestioncommerciale,ecommerce,logistique,database');
   });
 
   it('Get-AltazionUpdate -Refresh lists every module with the versions of the signed feed, with progress and verbose lines', async () => {
