@@ -12,7 +12,8 @@ interface DbArgs { action?: string; show?: string; package?: string; out?: strin
 export const dbCommand: CommandModule<object, Args<DbArgs>> = {
   command: 'db <action>',
   describe: 'Database details: status, scripts (with --show <id> for one script), drift (customisation report); baseline (publisher: fingerprint a reference database)',
-  builder: (y) => y
+  // `--version <v>` (with `baseline`) is a release, not the tool's version.
+  builder: (y) => y.version(false)
     .positional('action', { choices: ['status', 'scripts', 'drift', 'baseline'] as const, describe: 'what to show (baseline: write the schema baseline of the database, for a package)' })
     .option('show', { type: 'string', describe: 'with `scripts`: print the content of this script (e.g. 2025-10/0001)' })
     .option('out', { type: 'string', describe: 'with `baseline`: the baseline file to write' })

@@ -84,6 +84,12 @@ describe('db and install --name database from the command line (sandbox)', funct
     const drift = await cli('db', 'drift');
     expect(drift.objects('Altazion.DatabaseDrift').filter((d) => d.State !== 'Extra').map((d) => [d.Object, d.State, d.TouchedBy])).to.deep.equal([['E.clients', 'Modified', ['2025-10/0001']]]);
 
+    const out = path.join(sb.base, 'reference-baseline.json');
+    const baseline = await cli('db', 'baseline', '--version', sb.InstalledVersion, '--out', out);
+    expect(baseline.code, baseline.stderr).to.equal(0);
+    expect(baseline.objects('Altazion.DatabaseBaseline')[0]).to.deep.include({ File: out, Version: sb.InstalledVersion });
+    expect(JSON.parse(await fs.readFile(out, 'utf8')).version).to.equal(sb.InstalledVersion);
+
     const bad = await cli('db', 'scripts', '--show', 'nope/0001');
     expect(bad.code).to.equal(2);
     expect(bad.errors()[0].code).to.equal('E_NOT_FOUND');
