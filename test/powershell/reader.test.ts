@@ -113,6 +113,33 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     expect(failed).to.contain('exit code 1').and.contain('Segmentation fault');
   });
 
+  it('keeps manual-action (exit 3) and busy (exit 4) errors non-terminating, with their categories', async () => {
+    const fake = new FakeExe({
+      install: [
+        installResult({ Name: 'database', Instance: '', FromVersion: '25.5', ToVersion: '25.10', Result: 'ManualActionRequired', PendingScripts: ['2025-10/0030'] }),
+        errorLine('E_DB_CUSTOMIZED', 'the database was customised: E.ps_commande changed', 'E.ps_commande', 'review with db scripts --show'),
+        { exit: 3 },
+      ],
+      repair: [errorLine('E_BUSY', 'another install is running (portal, pid 4242)', 'bin/updates/install.lock'), { exit: 4 }],
+      get: [updateRecord({ Name: 'database', Instance: '', Status: 'ManualActionRequired' }), { exit: 3 }],
+    });
+    const result = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Name database -Confirm:$false
+      Repair-AltazionUpdater
+      Get-AltazionUpdate | Out-Null
+      'end'
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(objectsOfType(result, 'Altazion.InstallResult')[0].properties?.PendingScripts).to.deep.include({ items: ['2025-10/0030'] });
+    expect(result.error.map((e) => [e.fullyQualifiedErrorId, e.category, e.targetObject])).to.deep.equal([
+      ['E_DB_CUSTOMIZED,Install-AltazionUpdate', 'InvalidOperation', 'E.ps_commande'],
+      ['E_BUSY,Repair-AltazionUpdater', 'ResourceBusy', 'bin/updates/install.lock'],
+    ]);
+    // Exit 3 without an error message: a warning points at the results.
+    expect(result.warning.map((w) => w.message)).to.deep.equal(['Manual action required: see the Status and Detail of the results.']);
+    expect(result.output).to.include('end');
+  });
+
   it('keeps results of a run that failed with exit code 1 and reports a non-terminating E_FAILED', async () => {
     const fake = new FakeExe({
       repair: [
