@@ -122,10 +122,13 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
   for (const spec of specs) {
     const folder = path.join(apps, spec.folder);
     await fs.mkdir(folder, { recursive: true });
-    if (spec.kind !== 'database') {
+    if (spec.kind === 'database') {
+      // The installed database package (scripts, baselines, manifest), as an install leaves it.
+      await writeTree(folder, buildDatabasePackageFiles(oldVersion));
+    } else {
       await writeTree(folder, { ...moduleFiles(spec, oldVersion), 'e.config': customerConfig(spec) });
+      await fs.writeFile(path.join(folder, MANIFEST_FILE), JSON.stringify(manifestFor(spec, oldVersion), null, 2));
     }
-    await fs.writeFile(path.join(folder, MANIFEST_FILE), JSON.stringify(manifestFor(spec, oldVersion), null, 2));
     if (spec.pool) {
       const identity = `IIS AppPool\\${spec.pool}`;
       state.pools.push({ name: spec.pool, state: 'Started', identity, workerPids: [] });
