@@ -16,6 +16,7 @@ import { AltazionError } from '../core/errors';
 import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
 import { compareVersions } from '../core/version';
 import { parseReleaseIndex } from './index-schema';
+import { checkDatabasePackage } from '../database/package';
 import { writeFileAtomic } from '../io/files';
 import type { SigningKey } from './keys';
 import { encodeSignatureFile, signIndex } from './signature';
@@ -144,7 +145,11 @@ export async function publishFeed(options: PublishOptions): Promise<PublishResul
   const incoming = [] as { file: string; manifest: PackageManifest }[];
   for (const name of names) {
     const file = path.join(packagesDir, name);
-    incoming.push({ file, manifest: await readPackageManifest(file) });
+    const manifest = await readPackageManifest(file);
+    // A database package must be usable as is: scripts present with their hashes, batches that
+    // split cleanly, baselines readable. Clients would refuse it later; refuse it now.
+    if (manifest.kind === 'database') await checkDatabasePackage(file);
+    incoming.push({ file, manifest });
   }
   const modules: ReleaseIndex['modules'] = structuredClone(previous?.modules ?? {});
   const seen = new Map<string, string>();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { buildBaseline } from '../../../src/database/normalize';
 import { generateSigningKey, type GeneratedKey } from '../../../src/feed/keys';
 import { buildPackageZip, publishFeed, type PublishResult } from '../../../src/feed/publish';
 import type { ReleaseEntry } from '../../../src/feed/types';
@@ -20,7 +21,11 @@ export async function makePackage(dir: string, spec: PackageSpec): Promise<strin
   await mkdir(path.join(folder, 'bin'), { recursive: true });
   const manifest: Record<string, unknown> = { schemaVersion: 1, module: spec.module, version: spec.version, kind: spec.kind };
   if (spec.requires) manifest.requires = spec.requires;
-  if (spec.kind === 'database') manifest.database = { scripts: [], baseline: 'baseline.json' };
+  if (spec.kind === 'database') {
+    // The smallest valid database package: no script, an empty schema baseline.
+    manifest.database = { scripts: [], baseline: 'baseline.json' };
+    await writeFile(path.join(folder, 'baseline.json'), JSON.stringify(buildBaseline(spec.version, { objects: [] })));
+  }
   await writeFile(path.join(folder, 'altazion-package.json'), JSON.stringify(manifest));
   await writeFile(path.join(folder, 'bin', 'payload.bin'), randomBytes(spec.payloadBytes ?? 64 * 1024));
   const zip = path.join(dir, `${spec.module}-${spec.version}.zip`);

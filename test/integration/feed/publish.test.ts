@@ -110,4 +110,22 @@ describe('feed/publish', () => {
     expect(err.message).to.contain('broken.zip');
     expect(await readdir(dir)).to.deep.equal(['in']);
   });
+
+  it('checks a database package before publishing it (a script that does not match its sha256 is refused)', async () => {
+    const { buildDatabasePackageFiles } = await import('../../../src/database/sandbox-fixtures');
+    const folder = path.join(dir, 'db');
+    const files = buildDatabasePackageFiles('25.10.1.2');
+    const script = Object.keys(files).find((f) => f.endsWith('.sql'))!;
+    files[script] = Buffer.concat([files[script], Buffer.from('\n-- edited after packaging\n')]);
+    for (const [name, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(folder, name)), { recursive: true });
+      await writeFile(path.join(folder, name), content);
+    }
+    const incoming = path.join(dir, 'in');
+    await buildPackageZip(folder, path.join(incoming, 'database-25.10.1.2.zip'));
+    const err = await rejection(publishFeed({ packagesDir: incoming, key, outDir: path.join(dir, 'feed'), expiresInDays: 10, now }));
+    expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
+    expect(err.message).to.contain(script.split('/').pop()!);
+    expect(await readdir(dir)).to.not.include('feed');
+  });
 });
