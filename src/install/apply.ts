@@ -138,8 +138,14 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     await env.onStep?.(name, journal);
   };
   const hook = async (phase: HookPhase) => {
-    await step(`hook:${phase}` as InstallStep);
     const script = plan.hooks[phase];
+    // A phase without a script changes nothing: it needs no journal write (each one is an fsync
+    // inside the offline window), except POSTINSTALL, whose entry marks the point of no return.
+    if (!script && phase !== 'POSTINSTALL') {
+      await env.onStep?.(`hook:${phase}` as InstallStep, journal);
+      return;
+    }
+    await step(`hook:${phase}` as InstallStep);
     if (!script) return;
     await runHook({
       phase, script: pathApi.join(layout.scripts, script), interpreter: env.install.powershell,

@@ -1,7 +1,7 @@
 // Real lock holders on Linux: the processes whose open file descriptors (or working directory)
 // point inside the given folders, read from /proc. The sandbox uses real processes to hold
 // files, so this is the sandbox's Restart Manager.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../../config/paths';
 import type { LockHolder } from '../types';
@@ -41,23 +41,29 @@ export async function findHolders(paths: readonly string[], excludePid = process
   } catch {
     return [];
   }
+  // Synchronous /proc reads: a few microseconds each, where the thread pool costs tens of
+  // milliseconds per scan, and a scan runs inside the offline window of an install.
+  const found: Array<{ pid: number; held: string }> = [];
   for (const pid of pids) {
     if (pid === excludePid) continue;
     let held: string | undefined;
     try {
-      const fds = await fs.readdir(`/proc/${pid}/fd`);
-      for (const fd of fds) {
-        const link = await fs.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        let link = '';
+        try { link = readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { /* closed meanwhile */ }
         if (link && targets.some((t) => isInside(link, t))) { held = link; break; }
       }
       if (!held) {
-        const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => '');
+        let cwd = '';
+        try { cwd = readlinkSync(`/proc/${pid}/cwd`); } catch { /* gone */ }
         if (cwd && targets.some((t) => isInside(cwd, t))) held = cwd;
       }
     } catch {
       continue; // process gone or not ours to inspect
     }
-    if (!held) continue;
+    if (held) found.push({ pid, held });
+  }
+  for (const { pid, held } of found) {
     const info = await processInfo(pid);
     if (!info) continue;
     holders.push({ pid, image: info.image, user: await userName(info.uid), path: held });

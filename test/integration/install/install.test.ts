@@ -1,7 +1,11 @@
 // Installs in a real sandbox (files, simulated IIS/services, real lock holders): success, dry run,
 // a fault injected at every journaled step, file holders, bad packages, the install lock.
 import { expect } from 'chai';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { parseSigningKey } from '../../../src/feed/keys';
+import { publishFeed } from '../../../src/feed/publish';
 import os from 'node:os';
 import path from 'node:path';
 import { runInstall } from '../../../src/install';
@@ -180,4 +184,50 @@ describe('install (sandbox)', function () {
     expect(run.records[0].Result).to.equal('Installed');
     expect(await fs.access(layout.installLock).then(() => true, () => false)).to.equal(false);
   });
+});
+
+describe('install (sandbox): unsafe packages signed by the publisher are still refused before going offline', function () {
+  this.timeout(120_000);
+  let box: Box;
+  before(async () => { box = await makeBox(['ecommerce']); });
+  after(() => box.remove());
+
+  const cases: Array<[string, string, RegExp]> = [
+    ['zip-slip', '../../../evil.dll', /\.\.|relative path/],
+    ['absolute path', '/tmp/evil.dll', /absolute/],
+    ['drive letter', 'C:/Windows/evil.dll', /absolute|drive/],
+  ];
+  for (const [what, entry, re] of cases) {
+    it(what, async () => {
+      await box.reset();
+      const packages = path.join(box.base, 'bad-packages');
+      await fs.mkdir(packages, { recursive: true });
+      const version = '25.11.1.1';
+      const zip = path.join(packages, `ecommerce-${version}.zip`);
+      const placeholder = 'x'.repeat(entry.length);
+      const z = new yazl.ZipFile();
+      z.addBuffer(Buffer.from(JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version, kind: 'web' })), 'altazion-package.json');
+      z.addBuffer(Buffer.from('web.config'), 'web.config');
+      z.addBuffer(Buffer.from('evil'), placeholder);
+      z.end();
+      await pipeline(z.outputStream, createWriteStream(zip));
+      const bytes = await fs.readFile(zip);
+      for (let at = bytes.indexOf(placeholder); at >= 0; at = bytes.indexOf(placeholder, at + 1)) bytes.write(entry, at, 'latin1');
+      await fs.writeFile(zip, bytes);
+      const key = parseSigningKey(await fs.readFile(box.SigningKey, 'utf8'), box.SigningKey);
+      await publishFeed({ packagesDir: packages, key, outDir: box.Feed, expiresInDays: 30, now: new Date() });
+      await fs.rm(packages, { recursive: true });
+
+      const apps = await hashTree(box.Apps);
+      const host = await fs.readFile(box.HostState, 'utf8');
+      const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
+      expect(run.records[0].Result).to.equal('Failed');
+      expect(run.records[0].Message).to.match(re);
+      expect(run.exitCode).to.equal(2);
+      expect(await hashTree(box.Apps)).to.deep.equal(apps);
+      expect(await fs.readFile(box.HostState, 'utf8')).to.equal(host);
+      const log = await fs.readFile(run.records[0].LogPath!, 'utf8');
+      expect(log).to.include('refused before any change').and.not.include('step app-offline');
+    });
+  }
 });
