@@ -214,6 +214,7 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
       Get-AltazionUpdate | Get-AltazionUpdate | Out-Null
       @([pscustomobject]@{ Name = 'ecommerce'; Instance = 'preprod' }, [pscustomobject]@{ Name = 'ecommerce'; Instance = '' }) | Get-AltazionUpdate | Out-Null
       Get-AltazionUpdate -Name ecommerce, database -Instance '' -Root '/srv/alt root' | Out-Null
+      @([pscustomobject]@{ Name = 'ecommerce'; Instance = 'preprod' }, [pscustomobject]@{ Name = 'logistique' }) | Get-AltazionUpdate | Out-Null
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(fake.calls()).to.deep.equal([
@@ -226,6 +227,9 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
       ['get', '--name', 'ecommerce', '--instance', 'preprod', '--json'],
       ['get', '--name', 'ecommerce', '--instance', '', '--json'],
       ['get', '--name', 'ecommerce', '--name', 'database', '--instance', '', '--json', '--root', '/srv/alt root'],
+      // An object without an Instance property means any instance, even after one that had it.
+      ['get', '--name', 'ecommerce', '--instance', 'preprod', '--json'],
+      ['get', '--name', 'logistique', '--json'],
     ]);
   });
 

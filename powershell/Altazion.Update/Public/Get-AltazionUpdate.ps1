@@ -120,11 +120,17 @@ function Get-AltazionUpdate {
 
     begin {
         $requests = [System.Collections.Generic.List[object]]::new()
+        # Only the command line is bound in begin. Per pipeline object, PowerShell resets
+        # -Instance to '' but keeps it in $PSBoundParameters, so the object itself tells.
+        $instanceOnCommandLine = $PSBoundParameters.ContainsKey('Instance')
     }
 
     process {
         # Collected only: the executable runs once, in end, for the whole pipeline.
-        $hasInstance = $PSBoundParameters.ContainsKey('Instance') -and $null -ne $Instance
+        $hasInstance = $instanceOnCommandLine
+        if (-not $hasInstance -and $PSCmdlet.MyInvocation.ExpectingInput -and $null -ne $_) {
+            $hasInstance = $null -ne $_.PSObject.Properties['Instance'] -and $null -ne $_.Instance
+        }
         if ($null -eq $Name -or $Name.Count -eq 0) {
             $requests.Add([pscustomobject]@{ Name = $null; Instance = $Instance; HasInstance = $hasInstance })
         }

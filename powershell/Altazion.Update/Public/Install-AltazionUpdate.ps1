@@ -167,6 +167,9 @@ function Install-AltazionUpdate {
             $ConfirmPreference = 'None'
         }
         $requests = [System.Collections.Generic.List[object]]::new()
+        # Only the command line is bound in begin. Per pipeline object, PowerShell resets
+        # -Instance to '' but keeps it in $PSBoundParameters, so the object itself tells.
+        $instanceOnCommandLine = $PSBoundParameters.ContainsKey('Instance')
     }
 
     process {
@@ -177,7 +180,10 @@ function Install-AltazionUpdate {
         $fromVersion = Get-AltazionPropertyValue -InputObject $current -Property 'InstalledVersion'
         $toVersion = Get-AltazionPropertyValue -InputObject $current -Property 'AvailableVersion'
         if ($PSBoundParameters.ContainsKey('Version')) { $toVersion = $Version }
-        $hasInstance = $PSBoundParameters.ContainsKey('Instance')
+        $hasInstance = $instanceOnCommandLine
+        if (-not $hasInstance -and $PSCmdlet.MyInvocation.ExpectingInput -and $null -ne $_) {
+            $hasInstance = $null -ne $_.PSObject.Properties['Instance'] -and $null -ne $_.Instance
+        }
 
         if ($null -eq $Name -or $Name.Count -eq 0) {
             $requests.Add([pscustomobject]@{ Name = $null; Instance = $Instance; HasInstance = $hasInstance; FromVersion = $null; ToVersion = $toVersion })
