@@ -1,8 +1,8 @@
 // The Windows executable (dist/altazion-update.exe, Node SEA for win-x64) run for real under Wine:
 // --version, `get --json` on a sandbox whose configuration holds Windows paths (drive letter,
 // backslashes, other letter case than the real folders and module keys), `check` against a folder
-// feed given as a Windows path. Skipped only when Wine is not installed (CI installs it:
-// test/pwsh-host/ci-setup.sh).
+// feed given as a Windows path, and a real install of a web module. Skipped only when Wine is not
+// installed (CI installs it: test/pwsh-host/ci-setup.sh).
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -83,5 +83,23 @@ describe('Windows executable under Wine', function () {
     expect(after.status, after.stderr).to.equal(0);
     const update = parseNdjson(after.stdout).find((r) => r.typeName === 'Altazion.Update')!.data as Record<string, unknown>;
     expect(update).to.include({ Name: 'ecommerce', UpdateAvailable: true, Downloaded: true, Status: 'UpdateAvailable' });
+  });
+
+  it('install swaps a web module through Windows paths: new version in place, e.config kept, site back online', async () => {
+    const folder = path.join(base, 'apps', 'ecommerce');
+    const eConfig = readFileSync(path.join(folder, 'e.config'), 'utf8');
+    const run = await runUnderWine(wine, exe, ['install', '--json', '--root', winRoot, '--name', 'ecommerce']);
+    expect(run.status, run.stderr + run.stdout).to.equal(0);
+    const messages = parseNdjson(run.stdout);
+    const result = messages.find((r) => r.typeName === 'Altazion.InstallResult')!.data as Record<string, unknown>;
+    expect(result.Result, String(result.Message)).to.equal('Installed');
+    expect(String(result.BackupPath)).to.match(/^Z:\\/i);
+    expect(messages.some((m) => m.type === 'progress' && m.completed === true)).to.equal(true);
+
+    expect(readFileSync(path.join(folder, 'e.config'), 'utf8')).to.equal(eConfig);
+    expect(existsSync(path.join(folder, 'app_offline.htm'))).to.equal(false);
+    const after = await runUnderWine(wine, exe, ['get', '--json', '--root', winRoot, '--name', 'ecommerce']);
+    const update = parseNdjson(after.stdout).find((r) => r.typeName === 'Altazion.Update')!.data as Record<string, unknown>;
+    expect(update).to.include({ InstalledVersion: result.ToVersion, Status: 'UpToDate' });
   });
 });
