@@ -4,7 +4,7 @@
 // feed given as a Windows path, and a real install of a web module. Skipped only when Wine is not
 // installed (CI installs it: test/pwsh-host/ci-setup.sh).
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { distDir, linuxExecutable, repoRoot, runExecutableJson } from '../helpers/pwsh';
@@ -34,6 +34,10 @@ describe('Windows executable under Wine', function () {
     runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', path.join(base, 'root'), '--feed', path.join(base, 'feed')]);
     windowsifySandbox(base);
     winRoot = toWinePath(path.join(base, 'root'));
+  });
+
+  after(() => {
+    if (base) rmSync(base, { recursive: true, force: true });
   });
 
   it('--version prints the package version', async () => {
