@@ -24,10 +24,10 @@ export interface Box extends SandboxInfo {
   state(): Promise<SandboxState>;
 }
 
-export async function makeBox(modules?: string[]): Promise<Box> {
+export async function makeBox(modules?: string[], customize?: string[]): Promise<Box> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-install-'));
   const dir = path.join(base, 'sb');
-  const info = await createSandbox({ root: path.join(dir, 'root'), feed: path.join(dir, 'feed'), ...(modules ? { modules } : {}) });
+  const info = await createSandbox({ root: path.join(dir, 'root'), feed: path.join(dir, 'feed'), ...(modules ? { modules } : {}), ...(customize ? { customize } : {}) });
   const pristine = path.join(base, 'pristine');
   await fs.cp(dir, pristine, { recursive: true, verbatimSymlinks: true });
   return {
