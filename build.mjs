@@ -54,7 +54,7 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  minify: true,
+  minify: !process.env.ALTAZION_BUILD_NO_MINIFY,
   keepNames: true,
   sourcemap: false,
   legalComments: 'none',

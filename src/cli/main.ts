@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<void> {
     .strict()
     .version(PRODUCT_VERSION)
     .help()
-    .wrap(Math.min(120, process.stdout.columns || 100))
+    .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 100) : null)
     .fail((message, error, y) => {
       if (error) throw error;
       if (!wantsJson) y.showHelp((text: string) => process.stderr.write(text + '\n\n'));
@@ -36,6 +36,12 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = output.error(error).exitCode;
   }
 }
+
+// A reader that stops early (`| Select-Object -First 1`, `| head`) closes our stdout. What we still
+// have to say is dropped, but the command runs to its end: an install is never cut short by it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 main(hideBin(process.argv)).catch((error) => {
   process.stderr.write(`${PRODUCT_NAME}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -168,6 +168,21 @@ describe('altazion-update executable on a sandbox', function () {
     }
   });
 
+  it('finishes quietly when its reader stops early (closed stdout, EPIPE)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { cliCommand } = await import('../helpers/cli');
+    const { file, prefix } = cliCommand();
+    const child = spawn(file, [...prefix, 'check', '--root', sb.Root, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).to.not.match(/EPIPE|Error/);
+    expect(code).to.equal(0);
+    // The check ran to its end all the same.
+    expect(await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'status.xml'), 'utf8')).to.contain('latestVersion="25.10.1.2"');
+  });
+
   it('demo builds a sandbox, serves its feed over HTTP and says what to try', async () => {
     const result = await runCli(['demo', '--exit', '--json']);
     expect(result.code, result.stderr).to.equal(0);
