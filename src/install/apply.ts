@@ -130,9 +130,13 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     step: 'stage', direction: 'forward',
     pid: process.pid, host: env.host, requestedBy: env.requestedBy, startedAt, logPath: input.logPath,
   };
-  const step = async (name: InstallStep) => {
+  // `write: false` for steps a journal entry written just before already covers (the pools and the
+  // service are recorded with the first offline step; starting them and removing app_offline.htm
+  // are all past the point of no return) or that only read (wait-handles, verify): each entry is
+  // an fsync, and inside the offline window they add up.
+  const step = async (name: InstallStep, write = true) => {
     journal.step = name;
-    await writeJournal(layout, journal);
+    if (write) await writeJournal(layout, journal);
     log.line(`step ${name}`);
     env.progress?.(name, (stepIndex(name) / INSTALL_STEPS.length) * 100);
     await env.onStep?.(name, journal);
@@ -161,43 +165,43 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     const carried = await carryPreserved(paths.modulePath, paths.stagingPath, env.install.preserve);
     log.line(`staged into ${paths.stagingPath}; preserved: ${carried.join(', ') || 'none'}`);
 
-    // 3. Offline.
+    // 3. Offline. The prior states of the pools and the service are recorded first, with the
+    // first offline step, so a crash anywhere after it restores exactly them.
     await hook('STARTUPDATE');
-    if (kind === 'web') {
-      journal.appOfflineExisted = await exists(journal.appOfflinePath!);
-      await step('app-offline');
-      offlineAt = Date.now();
-      journal.offlineAt = new Date().toISOString();
-      if (!journal.appOfflineExisted) await writeFileAtomic(journal.appOfflinePath!, APP_OFFLINE_HTML);
-    }
     for (const name of plan.pools) {
       const pool = await platform.iis.getPool(name);
       if (!pool) throw new AltazionError('E_PLATFORM', `application pool "${name}" serving ${plan.path} does not exist`, { target: name });
       journal.pools.push({ name, prior: pool.state });
     }
-    await step('stop-pools');
+    if (plan.service) {
+      const service = await platform.services.get(plan.service);
+      if (!service) throw new AltazionError('E_PLATFORM', `service "${plan.service}" does not exist`, { target: plan.service });
+      journal.service = { name: service.name, prior: service.state };
+    }
+    journal.offlineAt = new Date().toISOString();
+    if (kind === 'web') {
+      journal.appOfflineExisted = await exists(journal.appOfflinePath!);
+      await step('app-offline');
+      offlineAt = Date.now();
+      if (!journal.appOfflineExisted) await writeFileAtomic(journal.appOfflinePath!, APP_OFFLINE_HTML);
+    }
+    await step('stop-pools', kind !== 'web');
     for (const { name, prior } of journal.pools) {
       if (prior === 'Stopped') continue;
       log.line(`stopping pool ${name}`);
       await platform.iis.stopPool(name);
     }
     for (const { name } of journal.pools) await waitForPool(platform, name, 'Stopped', stateTimeoutMs);
-    if (plan.service) {
-      const service = await platform.services.get(plan.service);
-      if (!service) throw new AltazionError('E_PLATFORM', `service "${plan.service}" does not exist`, { target: plan.service });
-      journal.service = { name: service.name, prior: service.state };
-    }
-    await step('stop-service');
+    await step('stop-service', false);
     if (journal.service && journal.service.prior !== 'Stopped') {
       offlineAt ??= Date.now();
-      journal.offlineAt ??= new Date().toISOString();
       log.line(`stopping service ${journal.service.name}`);
       await platform.services.stop(journal.service.name);
       await waitForService(platform, journal.service.name, 'Stopped', stateTimeoutMs);
     }
     offlineAt ??= Date.now();
 
-    await step('wait-handles');
+    await step('wait-handles', false);
     const deadline = Date.now() + env.install.lockWaitSeconds * 1000;
     for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
       const holders = await holdersOf(platform, paths.modulePath, log);
@@ -220,7 +224,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     await hook('PREINSTALL');
     await step('swap-in');
     await renameFolder(platform, paths.stagingPath, paths.modulePath, log);
-    await step('verify');
+    await step('verify', false);
     const manifestFile = pathApi.join(paths.modulePath, MANIFEST_FILE);
     const manifest = validateManifest(JSON.parse(await fs.readFile(manifestFile, 'utf8')), manifestFile);
     if (manifest.module !== plan.name || compareVersions(manifest.version, plan.toVersion) !== 0) {
@@ -229,15 +233,15 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     await hook('POSTINSTALL');
 
     // Back online.
-    await step('start-service');
+    await step('start-service', false);
     if (journal.service?.prior === 'Running') {
       await platform.services.start(journal.service.name);
       await waitForService(platform, journal.service.name, 'Running', stateTimeoutMs);
     }
-    await step('start-pools');
+    await step('start-pools', false);
     for (const { name, prior } of journal.pools) if (prior !== 'Stopped') await platform.iis.startPool(name);
     for (const { name, prior } of journal.pools) if (prior !== 'Stopped') await waitForPool(platform, name, 'Started', stateTimeoutMs);
-    await step('app-online');
+    await step('app-online', false);
     if (journal.appOfflinePath && !journal.appOfflineExisted) await fs.rm(journal.appOfflinePath, { force: true });
     onlineAt = Date.now();
     log.line(`back online after ${downtime()} s`);

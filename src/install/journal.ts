@@ -1,6 +1,7 @@
 // The install journal (SPEC §6 step 5): bin/updates/journal/<id>.json, rewritten atomically BEFORE
-// each step with the step about to run, the paths involved and the prior state of every pool and
-// service. After a crash it is all the next run needs to put the module back (before the point of
+// each step that changes something, with the step about to run, the paths involved and the prior
+// state of every pool and service (recorded with the first offline step). Steps that only read, or
+// that an earlier entry already covers, are not rewritten (apply.ts says which). After a crash it is all the next run needs to put the module back (before the point of
 // no return) or to finish the install (after it). Removed when the install is over.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// SIGKILL of a real install process at every journaled step (ALTAZION_TEST_CRASH_AT, read at the
+// SIGKILL of a real install process at every step (journaled or not) (ALTAZION_TEST_CRASH_AT, read at the
 // CLI edge), then any command (`get`) finishes it: each module is exactly old or exactly new
 // (every file hashed), no app_offline.htm, no staged/backup folder beside it, pools and services
 // as before, no journal, no lock left.
@@ -15,7 +15,7 @@ const MODULES = [
   { name: 'logistique', folder: 'logistique', steps: INSTALL_STEPS.filter((s) => s !== 'app-offline') },
 ];
 
-describe('install killed at every journaled step, then recovered by the next command', function () {
+describe('install killed at every step, then recovered by the next command', function () {
   this.timeout(900_000);
   let box: Box;
   const oldHashes: Record<string, Record<string, string>> = {};
