@@ -38,6 +38,10 @@ export interface InstallRun {
   exitCode: ExitCode;
 }
 
+function userName(): string {
+  try { return os.userInfo().username; } catch { return 'unknown'; }
+}
+
 export function newInstallId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
 }
@@ -123,8 +127,10 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       } catch (error) {
         const err = toAltazionError(error);
         progress('failed', 100, true);
-        records.push({ ...simple(plan, 'Failed', `${err.message}; nothing was changed`) });
+        const record = simple(plan, 'Failed', `${err.message}; nothing was changed`);
+        records.push(record);
         codes.push(err.code);
+        await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
         continue;
       }
       const outcome = await applyModuleInstall({
@@ -137,9 +143,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       progress(outcome.record.Result, 100, true);
       records.push(outcome.record);
       codes.push(outcome.error?.code);
-      let user = 'unknown';
-      try { user = os.userInfo().username; } catch { /* none */ }
-      await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
+      await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
     }
   } finally {
     await lock.release();

@@ -34,12 +34,16 @@ describe('install (sandbox)', function () {
     expect(run.exitCode).to.equal(0);
     newHashes = {};
     for (const folder of Object.values(modules)) newHashes[folder] = await hashTree(box.appPath(folder));
+    await box.reset();
   });
   after(() => box.remove());
   afterEach(() => box.reset());
 
   it('installs web and service modules: new files, e.config preserved, states restored, backup archived, history and log', async () => {
-    // `before` installed them; check against the package and the old folder.
+    // `before` recorded the new trees; install again here (every test starts from a reset sandbox).
+    const run = await runInstall(box.ctx(), { names: ['ecommerce', 'logistique'] });
+    expect(run.records.map((r) => r.Result)).to.deep.equal(['Installed', 'Installed']);
+    for (const folder of Object.values(modules)) expect(await hashTree(box.appPath(folder))).to.deep.equal(newHashes[folder]);
     for (const folder of Object.values(modules)) {
       expect(newHashes[folder]).to.not.deep.equal(oldHashes[folder]);
       expect(newHashes[folder]['e.config']).to.equal(oldHashes[folder]['e.config']);
@@ -156,6 +160,8 @@ describe('install (sandbox)', function () {
     expect(run.records[0].Result).to.equal('Failed');
     expect(run.records[0].Message).to.match(/sha256/);
     expect(run.exitCode).to.equal(2);
+    const [last] = await listInstallHistory(box.ctx().layout);
+    expect([last.Name, last.Result]).to.deep.equal(['ecommerce', 'Failed']);
     expect(await hashTree(box.Apps)).to.deep.equal(before);
     expect(await fs.readFile(box.HostState, 'utf8')).to.equal(stateBefore);
   });
