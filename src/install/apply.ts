@@ -44,7 +44,7 @@ export interface ApplyEnv {
   zipLimits?: ZipLimits;
   stateTimeoutMs?: number;
   /** HTTP check of a web module (GET answering below 500); replaced in tests. */
-  httpCheck?: (url: string) => Promise<void>;
+  httpCheck?: (url: string) => Promise<string | undefined>;
 }
 
 export interface ApplyInput {
@@ -63,20 +63,28 @@ export interface ApplyOutcome {
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
 const exists = (p: string) => fs.stat(p).then(() => true, () => false);
 
-async function defaultHttpCheck(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let last = '';
+/**
+ * GET until the application answers below 500 (60 s). Only answers count against the update: when
+ * no answer comes at all (name not resolvable from the server, certificate of an internal CA, ...)
+ * the check cannot tell, and says so instead of rolling back a working update.
+ */
+export async function defaultHttpCheck(url: string, budgetMs = 60_000): Promise<string | undefined> {
+  const deadline = Date.now() + budgetMs;
+  let lastAnswer: number | undefined;
+  let lastError = '';
   while (Date.now() < deadline) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'manual' });
-      if (response.status < 500) return;
-      last = `HTTP ${response.status}`;
+      await response.body?.cancel();
+      if (response.status < 500) return undefined;
+      lastAnswer = response.status;
     } catch (error) {
-      last = (error as Error).message;
+      lastError = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     }
     await sleep(1000);
   }
-  throw new AltazionError('E_FAILED', `${url} does not answer after the update (${last})`, { target: url });
+  if (lastAnswer !== undefined) throw new AltazionError('E_FAILED', `${url} answers HTTP ${lastAnswer} after the update`, { target: url });
+  return `${url} could not be checked (${lastError}); the pool runs`;
 }
 
 export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Promise<ApplyOutcome> {
@@ -90,6 +98,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   const stateTimeoutMs = env.stateTimeoutMs ?? 120_000;
   const restoreEnv: RestoreEnv = { layout, platform, log, keepBackups: env.install.keepBackups, stateTimeoutMs };
   let offlineAt: number | undefined;
+  let healthWarning: string | undefined;
   let onlineAt: number | undefined;
   const downtime = () => (offlineAt === undefined ? 0 : seconds((onlineAt ?? Date.now()) - offlineAt));
   const record = (Result: InstallResultRecord['Result'], Message: string, BackupPath: string | null = null): InstallResultRecord => ({
@@ -250,7 +259,10 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
       const state = (await platform.services.get(journal.service.name))?.state;
       if (state !== 'Running') throw new AltazionError('E_FAILED', `service ${journal.service.name} is ${state ?? 'missing'} after the update`, { target: journal.service.name });
     }
-    if (kind === 'web' && plan.url && journal.pools.some((p) => p.prior !== 'Stopped')) await (env.httpCheck ?? defaultHttpCheck)(plan.url);
+    if (kind === 'web' && plan.url && journal.pools.some((p) => p.prior !== 'Stopped')) {
+      const unchecked = await (env.httpCheck ?? defaultHttpCheck)(plan.url);
+      if (unchecked) { healthWarning = unchecked; log.line(unchecked); env.warn?.(unchecked); }
+    }
   } catch (error) {
     const err = toAltazionError(error);
     log.line(`FAILED at step ${journal.step}: ${err.message}`);
@@ -274,7 +286,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   }
 
   // 5. After the module is back: hook ENDUPDATE (warns only), archive the backup.
-  const warnings: string[] = [];
+  const warnings: string[] = healthWarning ? [healthWarning] : [];
   try {
     await hook('ENDUPDATE');
   } catch (error) {

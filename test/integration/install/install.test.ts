@@ -12,7 +12,9 @@ import { runInstall } from '../../../src/install';
 import { stepIndex, type InstallStep } from '../../../src/install/journal';
 import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
 import { listInstallHistory } from '../../../src/install/history';
-import { updateSandboxState } from '../../../src/platform/sandbox/state';
+import { readSandboxState, updateSandboxState } from '../../../src/platform/sandbox/state';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { holdFile } from '../../helpers/lock-holder';
 import { fingerprint, hashTree, journals, makeBox, runCli, setInstallConfig, siblingsOf, type Box } from './fixtures';
 
@@ -117,6 +119,26 @@ describe('install (sandbox)', function () {
     expect(await hashTree(box.appPath('ecommerce'))).to.deep.equal(oldHashes.ecommerce);
     expect(await journals(box)).to.deep.equal([]);
     expect(await siblingsOf(box)).to.deep.equal([]);
+  });
+
+  it('a web module with a known URL is checked over HTTP once back online', async () => {
+    let hits = 0;
+    let poolWhenHit = '';
+    const server = http.createServer((_req, res) => {
+      hits++;
+      readSandboxState(box.HostState).then((st) => { poolWhenHit = st.pools.find((p) => p.name === 'ecommerce')!.state; res.end('ok'); });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await updateSandboxState(box.HostState, (st) => { st.applications.find((a) => a.appPool === 'ecommerce')!.url = `http://127.0.0.1:${port}/`; });
+      const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
+      expect(run.records[0].Result).to.equal('Installed');
+      expect(hits).to.equal(1);
+      expect(poolWhenHit).to.equal('Started');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a worker of the pool holding a file is released by the pool stop: the install succeeds', async () => {
