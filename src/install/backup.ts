@@ -82,20 +82,26 @@ export async function archiveBackup(options: {
   keep: number;
 }): Promise<string | null> {
   const { folder, backupsDir, keep } = options;
+  const target = path.join(backupsDir, `${backupPrefix(options.module, options.instance)}${options.version}-${options.id}.zip`);
   const exists = await fs.stat(folder).then((s) => s.isDirectory(), () => false);
-  if (!exists) return null;
+  if (!exists) return (await fs.stat(target).then((st) => st.isFile(), () => false)) ? target : null;
   let archive: string | null = null;
   if (keep > 0) {
     await fs.mkdir(backupsDir, { recursive: true });
-    archive = path.join(backupsDir, `${backupPrefix(options.module, options.instance)}${options.version}-${options.id}.zip`);
-    const temp = `${archive}.partial`;
-    const zip = new yazl.ZipFile();
-    const { files, dirs } = await listTree(folder);
-    for (const dir of dirs) zip.addEmptyDirectory(dir);
-    const written = pipeline(zip.outputStream, createWriteStream(temp));
-    addFilesOneByOne(zip, folder, files);
-    await written;
-    await fs.rename(temp, archive);
+    archive = target;
+    // Already archived (a crash while the folder was being removed): the folder may be partial
+    // now, the archive is not; never overwrite it.
+    const done = await fs.stat(archive).then((st) => st.isFile(), () => false);
+    if (!done) {
+      const temp = `${archive}.partial`;
+      const zip = new yazl.ZipFile();
+      const { files, dirs } = await listTree(folder);
+      for (const dir of dirs) zip.addEmptyDirectory(dir);
+      const written = pipeline(zip.outputStream, createWriteStream(temp));
+      addFilesOneByOne(zip, folder, files);
+      await written;
+      await fs.rename(temp, archive);
+    }
   }
   await removeTree(folder);
   await pruneBackups(backupsDir, options.module, options.instance, keep);

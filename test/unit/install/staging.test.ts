@@ -95,3 +95,43 @@ describe('package staging', () => {
     }
   });
 });
+
+describe('backup archive', () => {
+  let dir: string;
+  beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'backup-test-')); });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('zips the old folder (without app_offline.htm), removes it, keeps the newest N; a second pass after a crash keeps the archive', async () => {
+    const { archiveBackup } = await import('../../../src/install/backup');
+    const backups = path.join(dir, 'backups');
+    const names: string[] = [];
+    for (const id of ['a1', 'a2', 'a3']) {
+      const folder = path.join(dir, `old-${id}`);
+      await fs.mkdir(path.join(folder, 'bin'), { recursive: true });
+      await fs.writeFile(path.join(folder, 'bin', 'x.dll'), `x ${id}`);
+      await fs.writeFile(path.join(folder, 'app_offline.htm'), 'offline');
+      const archive = await archiveBackup({ folder, backupsDir: backups, module: 'ecommerce', instance: '', version: '25.9', id, keep: 2 });
+      names.push(path.basename(archive!));
+      expect(await fs.access(folder).then(() => true, () => false)).to.equal(false);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await fs.readdir(backups)).sort()).to.deep.equal(names.slice(1).sort());
+    // The listing of the newest archive: bin/x.dll and no app_offline.htm.
+    const yauzl = (await import('yauzl')).default;
+    const entries = await new Promise<string[]>((resolve, reject) => yauzl.open(path.join(backups, names[2]), { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out: string[] = [];
+      zip.on('entry', (e: { fileName: string }) => { out.push(e.fileName); zip.readEntry(); });
+      zip.on('end', () => resolve(out));
+      zip.readEntry();
+    }));
+    expect(entries.sort()).to.deep.equal(['bin/', 'bin/x.dll']);
+    // Crash while removing the folder: a partial folder must not overwrite the archive.
+    const partial = path.join(dir, 'old-a3');
+    await fs.mkdir(partial);
+    const before = await fs.readFile(path.join(backups, names[2]));
+    const again = await archiveBackup({ folder: partial, backupsDir: backups, module: 'ecommerce', instance: '', version: '25.9', id: 'a3', keep: 2 });
+    expect(again).to.equal(path.join(backups, names[2]));
+    expect(await fs.readFile(again!)).to.deep.equal(before);
+  });
+});
