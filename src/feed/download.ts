@@ -9,7 +9,7 @@
 //    is deleted; a cached file is re-hashed before being trusted again.
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, writevSync } from 'node:fs';
+import { createReadStream, writeSync, writevSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -143,6 +143,26 @@ class PartialWriter extends Writable {
     }
     this.position += length;
     return undefined;
+  }
+
+  /**
+   * The fast path (FeedBody): `chunk` lives in a buffer the socket reuses, so it is checked, hashed
+   * and written at once, never kept. Throws the cap or disk error.
+   */
+  writeNow(chunk: Buffer): void {
+    const received = this.position + chunk.length;
+    if (received > this.cap) throw this.tooMany(received);
+    this.hash.update(chunk);
+    try {
+      for (let written = 0; written < chunk.length;) {
+        written += writeSync(this.fd, chunk, written, chunk.length - written, this.position + written);
+      }
+    } catch (error) {
+      this.failed = true;
+      throw this.diskError(error as Error);
+    }
+    this.position = received;
+    this.onChunk(received);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -334,9 +354,10 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
         requests++;
         armIdle();
         const opened = await source.openStream(release.package, offset, controller.signal);
+        const discard = () => { opened.stream?.destroy(); opened.body?.cancel(); };
         if (opened.start !== offset) {
           if (opened.start !== 0) {
-            opened.stream.destroy();
+            discard();
             throw new AltazionError('E_DOWNLOAD', `${what}: asked for bytes from ${offset}, got a stream starting at ${opened.start}`, { target: what });
           }
           // The server ignored the range: start over, hashing from scratch.
@@ -344,13 +365,13 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           offset = 0;
         }
         if (opened.totalSize !== undefined && opened.totalSize !== release.size) {
-          opened.stream.destroy();
+          discard();
           throw integrity(`the feed serves ${opened.totalSize} bytes, the signed index says ${release.size}`);
         }
         try {
           handle = await open(partialPath, offset === 0 ? 'w' : 'r+');
         } catch (error) {
-          opened.stream.destroy();
+          discard();
           throw diskError(error as Error);
         }
         const writer = new PartialWriter(handle.fd, offset, release.size, hash, (received) => {
@@ -358,7 +379,8 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           report(received);
         }, (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
         try {
-          await pipeline(opened.stream, writer);
+          if (opened.body) await opened.body.pump((chunk) => writer.writeNow(chunk));
+          else await pipeline(opened.stream!, writer);
         } catch (error) {
           // The digest no longer matches the partial: never resume from it in this run.
           if (writer.failed) throw error instanceof AltazionError ? error : diskError(error as Error);

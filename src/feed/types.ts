@@ -46,8 +46,21 @@ export interface VerifiedIndex {
   location: string;
 }
 
+/**
+ * A response body read straight from the socket into one reused buffer (no allocation or copy per
+ * read). `pump` hands each piece to onChunk synchronously; the piece is only valid during the call.
+ */
+export interface FeedBody {
+  /** Resolves at the end of the body; rejects on a dropped connection or when onChunk throws. */
+  pump(onChunk: (chunk: Buffer) => void): Promise<void>;
+  /** Closes the connection (body not wanted). */
+  cancel(): void;
+}
+
 export interface FeedStream {
-  stream: Readable;
+  /** The body: exactly one of `stream` and `body` (the fast path of http(s) sources) is set. */
+  stream?: Readable;
+  body?: FeedBody;
   /** Offset the stream starts at (0 unless a range request was honoured). */
   start: number;
   /** Total size of the file when the source knows it. */
