@@ -40,7 +40,7 @@ describe('altazion-update executable on a sandbox', function () {
     const status = await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'status.xml'), 'utf8');
     expect(status).to.match(/<module name="ecommerce" kind="web" latestVersion="25.10.1.2"[^>]*downloaded="true" verified="true"/);
     const cache = await fs.readdir(path.join(sb.Root, 'bin', 'updates', 'cache'));
-    expect(cache.filter((f) => f.endsWith('.zip')).sort()).to.deep.equal(['ecommerce-25.10.1.2.zip', 'gestioncommerciale-25.10.1.2.zip', 'logistique-25.10.1.2.zip']);
+    expect(cache.filter((f) => f.endsWith('.zip')).sort()).to.deep.equal(['database-25.10.1.2.zip', 'ecommerce-25.10.1.2.zip', 'gestioncommerciale-25.10.1.2.zip', 'logistique-25.10.1.2.zip']);
 
     const one = await runCli(['get', '--root', sb.Root, '--name', 'ECOMMERCE', '--json']);
     expect(one.objects().map((r) => r.Name)).to.deep.equal(['ecommerce']);
@@ -52,7 +52,7 @@ describe('altazion-update executable on a sandbox', function () {
   it('get --refresh checks first; ALTAZION_ROOT replaces --root', async () => {
     const result = await runCli(['get', '--refresh', '--json'], { env: { ALTAZION_ROOT: sb.Root } });
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.objects('Altazion.Update').filter((r) => r.Status === 'UpdateAvailable')).to.have.length(3);
+    expect(result.objects('Altazion.Update').filter((r) => r.Status === 'UpdateAvailable').map((r) => r.Name)).to.deep.equal(['gestioncommerciale', 'ecommerce', 'logistique', 'database']);
   });
 
   describe('bad input: clear message, exit code 2, nothing changed on disk', () => {
