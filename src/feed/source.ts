@@ -217,7 +217,7 @@ export class HttpFeedSource implements FeedSource {
   /** One GET on the fast path (see rawGet), with the same errors as request(). */
   private async rawRequest(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<RawResponse> {
     try {
-      return await rawGet(url, headers, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal);
+      return await rawGet(url, headers, { timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, readBuffer: RAW_READ_BUFFER }, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
       const reason = error instanceof TimeoutError ? error.message : describeNetworkError(error);
@@ -292,6 +292,8 @@ export class HttpFeedSource implements FeedSource {
 // kernel and faulting in again. Only the 200/206 answers are read here; anything else (redirects)
 // goes through node-fetch.
 
+// Reads of up to 256 KiB: hashed and written while still in the CPU cache. Measured per GiB:
+// 128 KiB 1.75-1.86 s CPU, 256 KiB 1.54-1.78, 512 KiB 1.46-1.77, 1 MiB 1.87-2.36.
 const RAW_READ_BUFFER = 256 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -344,14 +346,16 @@ class ChunkedDecoder {
   }
 }
 
-function rawGet(url: URL, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<RawResponse> {
+function rawGet(url: URL, headers: Record<string, string>, options: { timeoutMs: number; readBuffer: number }, signal: AbortSignal | undefined): Promise<RawResponse> {
+  const { timeoutMs } = options;
   return new Promise<RawResponse>((resolve, reject) => {
-    const buffer = Buffer.allocUnsafe(RAW_READ_BUFFER);
+    const buffer = Buffer.allocUnsafe(options.readBuffer);
     let head: Buffer[] = [];
     let headBytes = 0;
     let response: RawResponse | undefined;
-    // Body bytes that came with the head, kept until pump() is called.
-    let early: Buffer | undefined;
+    // Body bytes that came before pump() was called (with the head; TLS may deliver a few more
+    // decrypted records after the socket was paused), copied and kept until then.
+    let early: Buffer[] = [];
     let sink: ((chunk: Buffer) => void) | undefined;
     let remaining = Infinity;
     let chunked: ChunkedDecoder | undefined;
@@ -423,7 +427,7 @@ function rawGet(url: URL, headers: Record<string, string>, timeoutMs: number, si
         if (!Number.isSafeInteger(remaining) || remaining < 0) { fail(new Error(`invalid Content-Length "${fields.get('content-length')}"`)); return false; }
       }
       head = [];
-      if (all.length > end + 4) early = all.subarray(end + 4);
+      if (all.length > end + 4) early.push(all.subarray(end + 4));
       clearTimeout(timer);
       response = {
         status: Number(status[1]),
@@ -437,8 +441,8 @@ function rawGet(url: URL, headers: Record<string, string>, timeoutMs: number, si
             if (failure) { rejectBody(failure); return; }
             if (remaining === 0 && !chunked) { complete(); return; }
             const first = early;
-            early = undefined;
-            if (first && !onBody(first)) return;
+            early = [];
+            for (const chunk of first) if (!onBody(chunk)) return;
             if (finished) { resolveBody(); return; }
             socket.resume();
           }),
@@ -455,7 +459,9 @@ function rawGet(url: URL, headers: Record<string, string>, timeoutMs: number, si
       callback: (nread: number, buf: Uint8Array): boolean => {
         if (finished) return false;
         const chunk = Buffer.from(buf.buffer, buf.byteOffset, nread);
-        return response ? onBody(chunk) : onHead(chunk);
+        if (!response) return onHead(chunk);
+        if (!sink) { early.push(Buffer.from(chunk)); return false; }
+        return onBody(chunk);
       },
     };
     const host = url.hostname.replace(/^\[|\]$/g, '');
