@@ -13,7 +13,7 @@ import { discoverModules } from '../discovery/discover';
 import { collectUpdates } from '../discovery/updates';
 import { openFeedSource } from '../feed/source';
 import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
-import { downloadPackage } from '../feed/download';
+import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
 
@@ -39,6 +39,36 @@ export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex;
   return { verified, source };
 }
 
+function moduleStatus(name: string, kind: ModuleKind, latest: ReleaseEntry): ModuleStatus {
+  const status: ModuleStatus = { name, kind, latestVersion: latest.version, publishedAt: latest.publishedAt, downloaded: false, verified: false, sha256: latest.sha256, size: latest.size };
+  if (latest.requires) status.requires = latest.requires;
+  return status;
+}
+
+/**
+ * Rewrites status.xml from an index verified by another command (an install): the latest version
+ * of each module, and whether its package sits in the cache (only verified files ever enter it,
+ * so its presence at the signed size is enough; nothing is re-hashed here).
+ */
+export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex): Promise<void> {
+  const modules: ModuleStatus[] = [];
+  for (const [name, entry] of Object.entries(verified.index.modules).sort(([a], [b]) => a.localeCompare(b))) {
+    const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
+    if (!latest) continue;
+    const status = moduleStatus(name, entry.kind, latest);
+    const cached = cachePathFor(ctx.layout.cache, latest);
+    if ((await fs.stat(cached).catch(() => undefined))?.size === latest.size) {
+      status.downloaded = true;
+      status.verified = true;
+      status.packageFile = path.basename(cached);
+    }
+    modules.push(status);
+  }
+  const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: verified.index.indexVersion, modules };
+  await writeFileAtomic(ctx.layout.statusXml, renderStatusXml(document));
+  await recordAcceptedIndex(ctx.layout.feedState, verified, ctx.now());
+}
+
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
   const { output, layout } = ctx;
   const { verified, source } = await loadFeed(ctx);
@@ -57,8 +87,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   for (const [name, entry] of Object.entries(index.modules).sort(([a], [b]) => a.localeCompare(b))) {
     const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
     if (!latest) continue;
-    const status: ModuleStatus = { name, kind: entry.kind, latestVersion: latest.version, publishedAt: latest.publishedAt, downloaded: false, verified: false, sha256: latest.sha256, size: latest.size };
-    if (latest.requires) status.requires = latest.requires;
+    const status = moduleStatus(name, entry.kind, latest);
     modules.push(status);
     // Download only what this server will install: a module present here at an older or unknown version.
     const needed = installed.some((m) => m.name === name && m.exists &&

@@ -6,7 +6,7 @@ import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode }
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
-import { loadFeed } from '../check/run-check';
+import { loadFeed, writeStatusFromIndex } from '../check/run-check';
 import { discoverModules, selectModules } from '../discovery/discover';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { ReleaseEntry } from '../feed/types';
@@ -35,6 +35,8 @@ export interface InstallOptions {
 
 export interface InstallRun {
   records: InstallResultRecord[];
+  /** Why modules failed or rolled back (the database flow reports its own). */
+  errors: AltazionError[];
   exitCode: ExitCode;
 }
 
@@ -88,11 +90,12 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     hookFiles: await listHookFiles(layout.scripts), moduleAliases: moduleNames,
   });
   const startedAt = ctx.now().toISOString();
-  if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), exitCode: ExitCode.Ok };
+  if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
 
   const config = await ctx.config();
   const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${plans.filter((p) => p.action === 'install' || p.action === 'database').map((p) => `${p.name} ${p.toVersion}`).join(', ') || '(nothing)'}`, ctx.now()));
   const records: InstallResultRecord[] = [];
+  const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
   const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], Message: string): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
@@ -112,6 +115,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       if (plan.action === 'unavailable') {
         records.push(simple(plan, 'Failed', plan.reason));
         codes.push(options.version ? 'E_NOT_FOUND' : 'E_FAILED');
+        errors.push(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
         continue;
       }
       const id = newInstallId(ctx.now());
@@ -130,6 +134,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         const record = simple(plan, 'Failed', `${err.message}; nothing was changed`);
         records.push(record);
         codes.push(err.code);
+        errors.push(err);
         await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
         continue;
       }
@@ -143,12 +148,15 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       progress(outcome.record.Result, 100, true);
       records.push(outcome.record);
       codes.push(outcome.error?.code);
+      if (outcome.error) errors.push(outcome.error);
       await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
     }
+    // What `get` shows next: the versions of the index this install verified.
+    if (records.some((r) => r.Result === 'Installed')) await writeStatusFromIndex(ctx, verified);
   } finally {
     await lock.release();
   }
-  return { records, exitCode: exitCodeOf(codes) };
+  return { records, errors, exitCode: exitCodeOf(codes) };
 }
 
 /** The contract others call (portal, service): the records only. */

@@ -155,6 +155,24 @@ describe('altazion-update executable on a sandbox', function () {
     });
   });
 
+  it('install updates a module; get then shows it up to date against the verified feed', async () => {
+    const install = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--json']);
+    expect(install.code, install.stdout + install.stderr).to.equal(0);
+    expect(install.objects('Altazion.InstallResult')[0]).to.deep.include({ Name: 'ecommerce', FromVersion: '25.9.12.3', ToVersion: '25.10.1.2', Result: 'Installed' });
+    const get = await runCli(['get', '--root', sb.Root, '--json']);
+    const byName = Object.fromEntries(get.objects('Altazion.Update').map((r) => [r.Name, r]));
+    expect(byName.ecommerce).to.deep.include({ InstalledVersion: '25.10.1.2', AvailableVersion: '25.10.1.2', Status: 'UpToDate' });
+    expect(byName.gestioncommerciale).to.deep.include({ Status: 'UpdateAvailable', AvailableVersion: '25.10.1.2' });
+  });
+
+  it('install of a version the feed does not have: a Failed result and an E_NOT_FOUND error, exit 2', async () => {
+    const result = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--version', '9.9', '--json']);
+    expect(result.code).to.equal(2);
+    expect(result.objects('Altazion.InstallResult')[0]).to.deep.include({ Result: 'Failed' });
+    expect(result.errors().map((e) => [e.code, e.target])).to.deep.equal([['E_NOT_FOUND', 'ecommerce']]);
+    expect(result.errors()[0].message).to.match(/version 9\.9 of ecommerce is not in the feed \(available: 25\.10\.1\.2\)/);
+  });
+
   it('loads the SQL Server driver, bundled apart, on first use (an unreachable server is named)', async () => {
     const file = path.join(sb.Root, 'bin', 'config', 'cpointsoftware.config');
     await fs.writeFile(file, `<configuration><connections><Connection name="Equihira" default="true" connectionString="Server=127.0.0.1,1;Database=Equihira;User ID=sa;Password=secret;Connect Timeout=2" /></connections></configuration>`);

@@ -287,7 +287,7 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
       Install-AltazionUpdate -Name ecommerce, gestioncommerciale -WhatIf
     `, { env: fake.env });
     assertNoTerminatingError(result);
-    expect(fake.calls()).to.deep.equal([['install', '--name', 'ecommerce', '--name', 'gestioncommerciale', '--dry-run', '--json']]);
+    expect(fake.calls()).to.deep.equal([['install', '--name', 'ecommerce', '--name', 'gestioncommerciale', '--requested-by', 'cmdlet', '--dry-run', '--json']]);
     expect(objectsOfType(result, 'Altazion.InstallResult').map((r) => r.properties?.Result)).to.deep.equal(['WhatIf', 'WhatIf']);
     const whatIf = result.host.filter((h) => h.text.startsWith('What if:')).map((h) => h.text);
     expect(whatIf).to.deep.equal([
@@ -320,7 +320,7 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     `, { env: fake.env, confirm: 'yes' });
     assertNoTerminatingError(approved);
     expect(fake.calls().filter((c) => c[0] === 'install')).to.deep.equal([
-      ['install', '--name', 'ecommerce', '--name', 'logistique', '--instance', '', '--json'],
+      ['install', '--name', 'ecommerce', '--name', 'logistique', '--instance', '', '--requested-by', 'cmdlet', '--json'],
     ]);
     expect(objectsOfType(approved, 'Altazion.InstallResult')[0].properties?.Result).to.equal('Installed');
   });
@@ -335,11 +335,11 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(fake.calls()).to.deep.equal([
-      ['install', '--name', 'ecommerce', '--instance', 'preprod', '--force', '--json'],
-      ['install', '--name', 'ecommerce', '--version', '25.10', '--json'],
-      ['install', '--name', 'ecommerce', '--name', 'integration', '--instance', 'preprod', '--force', '--json'],
+      ['install', '--name', 'ecommerce', '--instance', 'preprod', '--requested-by', 'cmdlet', '--force', '--json'],
+      ['install', '--name', 'ecommerce', '--requested-by', 'cmdlet', '--version', '25.10', '--json'],
+      ['install', '--name', 'ecommerce', '--name', 'integration', '--instance', 'preprod', '--requested-by', 'cmdlet', '--force', '--json'],
       // Without versions from the pipeline the plan is asked first, to name them in the prompt...
-      ['install', '--name', 'gestioncommerciale', '--dry-run', '--json'],
+      ['install', '--name', 'gestioncommerciale', '--requested-by', 'cmdlet', '--dry-run', '--json'],
       // ...and the prompt fails in this non-interactive host: no real install run follows.
     ]);
     expect(result.prompt).to.have.length(1);
@@ -356,9 +356,9 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(fake.calls()).to.deep.equal([
-      ['install', '--name', 'database', '--script', '2025-10/0030', '--json'],
-      ['install', '--name', 'database', '--instance', '', '--mark-applied', '2025-10/0031', '--json'],
-      ['install', '--name', 'database', '--export-scripts', '/tmp/review scripts', '--json'],
+      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--script', '2025-10/0030', '--json'],
+      ['install', '--name', 'database', '--instance', '', '--requested-by', 'cmdlet', '--mark-applied', '2025-10/0031', '--json'],
+      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--export-scripts', '/tmp/review scripts', '--json'],
     ]);
   });
 

@@ -202,6 +202,8 @@ function Install-AltazionUpdate {
         foreach ($group in @(Group-AltazionRequest -Request $requests.ToArray())) {
             $selection = @(Get-AltazionSelectionArgument -Group $group)
             $options = [System.Collections.Generic.List[string]]::new()
+            # The install lock then names the cmdlet as the one holding it (portal and CLI show it).
+            $options.Add('--requested-by'); $options.Add('cmdlet')
             if ($PSBoundParameters.ContainsKey('Version')) { $options.Add('--version'); $options.Add($Version) }
             if ($Force) { $options.Add('--force') }
             if ($PSBoundParameters.ContainsKey('Script')) { $options.Add('--script'); $options.Add($Script) }

@@ -60,6 +60,8 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     if (onStep) options.onStep = onStep;
     const run = await runInstall(ctx, options);
     for (const record of run.records) ctx.output.record(RecordType.InstallResult, record);
+    // Each failure also as an error record: the cmdlets turn them into ErrorRecords with their code.
+    for (const error of run.errors) ctx.output.error(error);
     return run.exitCode;
   }),
 };
