@@ -165,6 +165,31 @@ describe('altazion-update executable on a sandbox', function () {
     expect(byName.gestioncommerciale).to.deep.include({ Status: 'UpdateAvailable', AvailableVersion: '25.10.1.2' });
   });
 
+  it('holds a release that needs a newer database (exit 3, the version named) until the database is there', async () => {
+    // The publisher releases ecommerce 25.10.2.0, which needs the database at 25.10.
+    const { buildPackageZip } = await import('../../src/feed/publish');
+    const { parseSigningKey } = await import('../../src/feed/keys');
+    const folder = path.join(sb.base, 'ecommerce-25.10.2.0');
+    await fs.mkdir(folder, { recursive: true });
+    await fs.writeFile(path.join(folder, 'default.htm'), '<h1>ecommerce 25.10.2.0</h1>');
+    await fs.writeFile(path.join(folder, 'altazion-package.json'), JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version: '25.10.2.0', kind: 'web', requires: { database: '25.10' } }));
+    const incoming = path.join(sb.base, 'incoming');
+    await buildPackageZip(folder, path.join(incoming, 'ecommerce-25.10.2.0.zip'));
+    await publishFeed({ packagesDir: incoming, key: parseSigningKey(await fs.readFile(sb.SigningKey, 'utf8'), sb.SigningKey), outDir: sb.Feed, expiresInDays: 30, now: new Date() });
+
+    const held = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--json']);
+    expect(held.code, held.stdout + held.stderr).to.equal(3);
+    expect(held.objects('Altazion.InstallResult')[0]).to.deep.include({ Name: 'ecommerce', FromVersion: '25.9.12.3', ToVersion: '25.10.2.0', Result: 'ManualActionRequired' });
+    expect(held.objects('Altazion.InstallResult')[0].Message).to.match(/database 25\.10 or later is required \(installed: 25\.9\.12\.3\)/);
+    const get = await runCli(['get', '--root', sb.Root, '--refresh', '--name', 'ecommerce', '--json']);
+    expect(get.objects('Altazion.Update')[0]).to.deep.include({ Status: 'ManualActionRequired', AvailableVersion: '25.10.2.0' });
+
+    expect((await runCli(['install', '--root', sb.Root, '--name', 'database', '--json'])).code).to.equal(0);
+    const after = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--json']);
+    expect(after.code, after.stdout).to.equal(0);
+    expect(after.objects('Altazion.InstallResult')[0]).to.deep.include({ ToVersion: '25.10.2.0', Result: 'Installed' });
+  });
+
   it('install of a version the feed does not have: a Failed result and an E_NOT_FOUND error, exit 2', async () => {
     const result = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--version', '9.9', '--json']);
     expect(result.code).to.equal(2);
