@@ -410,6 +410,13 @@ function rawGet(url: URL, headers: Record<string, string>, options: { timeoutMs:
       const lines = all.toString('latin1', 0, end).split('\r\n');
       const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]);
       if (!status) { fail(new Error(`not an HTTP/1.x answer: "${lines[0].slice(0, 80)}"`)); return false; }
+      if (status[1].startsWith('1')) {
+        // Interim answer (100 Continue, 103 Early Hints): the real one follows.
+        const rest = all.subarray(end + 4);
+        head = [];
+        headBytes = 0;
+        return rest.length > 0 ? onHead(rest) : true;
+      }
       const fields = new Map<string, string>();
       for (const line of lines.slice(1)) {
         const colon = line.indexOf(':');

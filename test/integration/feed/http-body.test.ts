@@ -89,8 +89,8 @@ describe('feed/source http fast path (plain socket)', () => {
     }
   });
 
-  it('reads a body delimited by the end of the connection (no Content-Length)', async () => {
-    const server = await rawServer(() => pieces(Buffer.concat([Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), PAYLOAD])));
+  it('reads a body delimited by the end of the connection (no Content-Length), after an interim 103 answer', async () => {
+    const server = await rawServer(() => pieces(Buffer.concat([Buffer.from('HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.0 200 OK\r\n\r\n'), PAYLOAD])));
     try {
       const result = await downloadPackage({ source: openFeedSource(server.url, { env: {} }), release: release(), cacheDir: dir, retries: 0 });
       expect((await readFile(result.path)).equals(PAYLOAD)).to.equal(true);
