@@ -1,6 +1,7 @@
 // Where feed files come from (FeedSource in ./types):
 //  - http(s): node-fetch, proxy from updater.config first, else HTTPS_PROXY / HTTP_PROXY (NO_PROXY
 //    honoured). The environment is passed in, never read here, so tests and the service decide.
+//    Package streams without a proxy take a faster path: one GET on a plain net/tls socket (rawGet).
 //  - a folder or UNC path (air-gapped sites), read with fs streams.
 // Errors are AltazionError E_FEED_UNREACHABLE naming the URL / path and the HTTP status; a
 // FeedRequestError also says whether retrying could help and whether the file is simply absent.
