@@ -8,18 +8,10 @@ import { downloadPackage, partialPathFor, type DownloadOptions } from '../../../
 import { openFeedSource } from '../../../src/feed/source';
 import type { DownloadProgress } from '../../../src/feed/types';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
-import { listing, makeFeed, type Feed } from './fixtures';
+import { listing, makeFeed, type Feed, rejection } from './fixtures';
 
 const SIZE = 2 * 1024 * 1024;
 
-async function rejection(promise: Promise<unknown>): Promise<AltazionError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AltazionError;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function sha256(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { AltazionError } from '../../../src/core/errors';
 import { buildBaseline } from '../../../src/database/normalize';
 import { generateSigningKey, type GeneratedKey } from '../../../src/feed/keys';
 import { buildPackageZip, publishFeed, type PublishResult } from '../../../src/feed/publish';
@@ -73,4 +74,14 @@ export async function listing(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<AltazionError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as AltazionError;
+  }
+  throw new Error('expected a rejection');
 }

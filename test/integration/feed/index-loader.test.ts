@@ -8,16 +8,8 @@ import { encodeSignatureFile, signIndex } from '../../../src/feed/signature';
 import { openFeedSource } from '../../../src/feed/source';
 import { INDEX_FILE, SIGNATURE_FILE, type FeedSource } from '../../../src/feed/types';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
-import { makeFeed, type Feed } from './fixtures';
+import { makeFeed, type Feed, rejection } from './fixtures';
 
-async function rejection(promise: Promise<unknown>): Promise<AltazionError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AltazionError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 

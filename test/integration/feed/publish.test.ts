@@ -8,16 +8,8 @@ import { loadVerifiedIndex } from '../../../src/feed/index-loader';
 import { generateSigningKey } from '../../../src/feed/keys';
 import { buildPackageZip, publishFeed, readPackageManifest } from '../../../src/feed/publish';
 import { openFeedSource } from '../../../src/feed/source';
-import { makePackage, tempDir } from './fixtures';
+import { makePackage, tempDir, rejection } from './fixtures';
 
-async function rejection(promise: Promise<unknown>): Promise<AltazionError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AltazionError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('feed/publish', () => {
   let dir: string;
