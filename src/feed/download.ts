@@ -9,13 +9,14 @@
 //    is deleted; a cached file is re-hashed before being trusted again.
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, writeSync, writevSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
+import { PartialFile, PartialFileSink } from './partial-file';
 import { unsafePackagePathReason } from './index-schema';
 import { isRetryable } from './source';
 import type { DownloadProgress, FeedSource, ReleaseEntry } from './types';
@@ -92,99 +93,6 @@ export async function findCachedPackage(cacheDir: string, release: ReleaseEntry)
 }
 
 class IntegrityError extends AltazionError {}
-
-/** Bytes gathered before one write (a few socket reads: fewer syscalls, data still hot in cache). */
-const WRITE_BATCH_BYTES = 256 * 1024;
-
-/**
- * Appends to the partial file in batches and hashes each batch as it is written, so the digest
- * always covers exactly the bytes handed to the disk. Refuses any byte beyond the signed size as
- * soon as it arrives. After a disk error `failed` is set: the digest no longer matches the file.
- *
- * Writes are synchronous on purpose: measured on the 1 GiB benchmark, writing each batch right
- * after hashing it, on the thread that received it, costs 15-20 % less CPU than handing it to the
- * libuv thread pool (another core reads the bytes cold). A 256 KiB write into the OS cache blocks
- * the event loop for well under a millisecond.
- */
-class PartialWriter extends Writable {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  failed = false;
-
-  constructor(
-    private readonly fd: number,
-    public position: number,
-    private readonly cap: number,
-    private readonly hash: Hash,
-    private readonly onChunk: (received: number) => void,
-    private readonly tooMany: (received: number) => AltazionError,
-    private readonly diskError: (error: Error) => AltazionError,
-  ) {
-    super({ highWaterMark: WRITE_BATCH_BYTES });
-  }
-
-  private flush(): Error | undefined {
-    const chunks = this.pending;
-    const length = this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (length === 0) return undefined;
-    for (const c of chunks) this.hash.update(c);
-    try {
-      let written = 0;
-      while (written < length) {
-        // writev may write less than asked: continue from where it stopped.
-        const rest = written === 0 ? chunks : [Buffer.concat(chunks).subarray(written)];
-        written += writevSync(this.fd, rest, this.position + written);
-      }
-    } catch (error) {
-      this.failed = true;
-      return this.diskError(error as Error);
-    }
-    this.position += length;
-    return undefined;
-  }
-
-  /**
-   * The fast path (FeedBody): `chunk` lives in a buffer the socket reuses, so it is checked, hashed
-   * and written at once, never kept. Throws the cap or disk error.
-   */
-  writeNow(chunk: Buffer): void {
-    const received = this.position + chunk.length;
-    if (received > this.cap) throw this.tooMany(received);
-    this.hash.update(chunk);
-    try {
-      for (let written = 0; written < chunk.length;) {
-        written += writeSync(this.fd, chunk, written, chunk.length - written, this.position + written);
-      }
-    } catch (error) {
-      this.failed = true;
-      throw this.diskError(error as Error);
-    }
-    this.position = received;
-    this.onChunk(received);
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    const received = this.position + this.pendingBytes + chunk.length;
-    if (received > this.cap) { callback(this.tooMany(received)); return; }
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    this.onChunk(received);
-    callback(this.pendingBytes >= WRITE_BATCH_BYTES ? this.flush() : undefined);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    callback(this.flush());
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // A dropped connection: keep what did arrive, the resume starts after it. Bytes refused by
-    // the size cap are never written.
-    if (this.pendingBytes > 0 && !(error instanceof AltazionError)) this.flush();
-    callback(error);
-  }
-}
 
 /** Downloads in progress in this process, by cache file (the service checks while the portal installs). */
 const inFlight = new Map<string, Promise<unknown>>();
@@ -374,19 +282,30 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           discard();
           throw diskError(error as Error);
         }
-        const writer = new PartialWriter(handle.fd, offset, release.size, hash, (received) => {
-          armIdle();
-          report(received);
-        }, (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
+        const file = new PartialFile(handle.fd, offset, release.size, hash,
+          (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
+        const onReceived = (received: number) => { armIdle(); report(received); };
         try {
-          if (opened.body) await opened.body.pump((chunk) => writer.writeNow(chunk));
-          else await pipeline(opened.stream!, writer);
+          if (opened.body) {
+            await opened.body.pump((chunk) => {
+              const written = file.append([chunk], chunk.length);
+              onReceived(file.position);
+              return written;
+            });
+          } else {
+            await pipeline(opened.stream!, new PartialFileSink(file, onReceived));
+          }
+          await file.settled();
+          if (file.failed) throw file.diskFailure!;
         } catch (error) {
+          await file.settled();
           // The digest no longer matches the partial: never resume from it in this run.
-          if (writer.failed) throw error instanceof AltazionError ? error : diskError(error as Error);
+          if (file.failed) throw file.diskFailure!;
           throw error;
         } finally {
-          offset = writer.position;
+          // Every write has landed (or the file was cut back) before the handle is closed.
+          await file.settled();
+          offset = file.position;
         }
         if (offset < release.size) {
           lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });

@@ -218,7 +218,7 @@ export class HttpFeedSource implements FeedSource {
   /** One GET on the fast path (see rawGet), with the same errors as request(). */
   private async rawRequest(url: URL, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<RawResponse> {
     try {
-      return await rawGet(url, headers, { timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, readBuffer: RAW_READ_BUFFER }, signal);
+      return await rawGet(url, headers, { timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, readBuffer: RAW_READ_BUFFER, readBuffers: RAW_READ_BUFFERS }, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
       const reason = error instanceof TimeoutError ? error.message : describeNetworkError(error);
@@ -286,16 +286,18 @@ export class HttpFeedSource implements FeedSource {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Package bodies without a proxy: one HTTP/1.1 GET on a plain socket whose reads land in a single
-// reused buffer (net/tls `onread`). Measured on a 1 GiB package, node's http client (which
+// Package bodies without a proxy: one HTTP/1.1 GET on a plain socket whose reads land in a small
+// pool of reused buffers (net/tls `onread`). Measured on a 1 GiB package, node's http client (which
 // node-fetch uses) spends ~0.9 s CPU per GiB more than this: a fresh 64 KiB buffer per socket read
 // plus a second one per parser body callback (copy), which glibc's heap keeps giving back to the
 // kernel and faulting in again. Only the 200/206 answers are read here; anything else (redirects)
 // goes through node-fetch.
 
-// Reads of up to 256 KiB: hashed and written while still in the CPU cache. Measured per GiB:
-// 128 KiB 1.75-1.86 s CPU, 256 KiB 1.54-1.78, 512 KiB 1.46-1.77, 1 MiB 1.87-2.36.
+// Reads of up to 256 KiB: hashed while still in the CPU cache. Measured per GiB (one buffer,
+// synchronous writes): 128 KiB 1.75-1.86 s CPU, 256 KiB 1.54-1.78, 512 KiB 1.46-1.77, 1 MiB 1.87-2.36.
 const RAW_READ_BUFFER = 256 * 1024;
+// Buffers a consumer may hold while the thread pool writes them (FeedBody): 16 x 256 KiB = 4 MiB.
+const RAW_READ_BUFFERS = 16;
 const MAX_HEAD_BYTES = 64 * 1024;
 
 interface RawResponse {
@@ -347,23 +349,43 @@ class ChunkedDecoder {
   }
 }
 
-function rawGet(url: URL, headers: Record<string, string>, options: { timeoutMs: number; readBuffer: number }, signal: AbortSignal | undefined): Promise<RawResponse> {
+interface RawGetOptions {
+  timeoutMs: number;
+  /** Size of one read buffer. */
+  readBuffer: number;
+  /** Read buffers in the pool (at least 2: one is always lent to the socket). */
+  readBuffers: number;
+}
+
+function rawGet(url: URL, headers: Record<string, string>, options: RawGetOptions, signal: AbortSignal | undefined): Promise<RawResponse> {
   const { timeoutMs } = options;
   return new Promise<RawResponse>((resolve, reject) => {
-    const buffer = Buffer.allocUnsafe(options.readBuffer);
+    // The pool: `free` buffers, one of them lent to the socket for its next read (onread.buffer
+    // is asked for one after every read), the others held by the consumer until its promise settles.
+    const free: Buffer[] = Array.from({ length: Math.max(2, options.readBuffers) }, () => Buffer.allocUnsafe(options.readBuffer));
+    let held = 0; // chunks whose consumer promise has not settled yet (pool buffers or early copies)
+    let waitingForBuffers = false;
     let head: Buffer[] = [];
     let headBytes = 0;
     let response: RawResponse | undefined;
     // Body bytes that came before pump() was called (with the head; TLS may deliver a few more
     // decrypted records after the socket was paused), copied and kept until then.
     let early: Buffer[] = [];
-    let sink: ((chunk: Buffer) => void) | undefined;
+    let sink: ((chunk: Buffer) => void | Promise<void>) | undefined;
     let remaining = Infinity;
     let chunked: ChunkedDecoder | undefined;
     let finished = false;
     let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
     let failure: Error | undefined;
 
+    /** Settles pump() once the body is over and no chunk is held any more. */
+    const settleWhenReleased = () => {
+      if (!finished || held > 0 || !settle) return;
+      const { resolve: done, reject: failed } = settle;
+      settle = undefined;
+      if (failure) failed(failure);
+      else done();
+    };
     const fail = (error: Error) => {
       if (finished) return;
       finished = true;
@@ -372,31 +394,60 @@ function rawGet(url: URL, headers: Record<string, string>, options: { timeoutMs:
       signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       if (!response) reject(error);
-      else settle?.reject(error);
+      else settleWhenReleased();
     };
     const complete = () => {
       if (finished) return;
       finished = true;
       signal?.removeEventListener('abort', onAbort);
       socket.destroy();
-      settle?.resolve();
+      settleWhenReleased();
     };
-    /** Hands body bytes to the sink; false once the body is complete. */
-    const deliver = (chunk: Buffer): boolean => {
-      if (chunked) return !chunked.feed(chunk, sink!);
+    /** Takes back a chunk's buffer once its consumer promises settle; `pooled` buffers return to the pool. */
+    const holdUntil = (kept: Promise<void>[], buffer: Buffer | undefined) => {
+      held++;
+      const release = () => {
+        held--;
+        if (buffer) free.push(buffer);
+        if (waitingForBuffers && !finished) { waitingForBuffers = false; socket.resume(); }
+        settleWhenReleased();
+      };
+      const refused = (error: Error) => {
+        // Also after the last byte arrived: pump() must still reject (a write that failed late).
+        if (finished) failure ??= error;
+        else fail(error);
+        release();
+      };
+      (kept.length === 1 ? kept[0] : Promise.all(kept)).then(release, refused);
+    };
+    /** Hands body bytes to the sink, collecting the promises it returns; false once the body is complete. */
+    const deliver = (chunk: Buffer, kept: Promise<void>[]): boolean => {
+      const give = (piece: Buffer) => {
+        const result = sink!(piece);
+        if (result !== undefined) kept.push(result);
+      };
+      if (chunked) return !chunked.feed(chunk, give);
       if (chunk.length > remaining) chunk = chunk.subarray(0, remaining);
       remaining -= chunk.length;
-      if (chunk.length > 0) sink!(chunk);
+      if (chunk.length > 0) give(chunk);
       return remaining > 0;
     };
-    const onBody = (chunk: Buffer): boolean => {
+    /** `pooled`: the pool buffer the chunk lies in (undefined for an early copy). */
+    const onBody = (chunk: Buffer, pooled: Buffer | undefined): boolean => {
+      const kept: Promise<void>[] = [];
+      let more: boolean;
       try {
-        if (!deliver(chunk)) { complete(); return false; }
-        return true;
+        more = deliver(chunk, kept);
       } catch (error) {
+        more = false;
         fail(error as Error);
-        return false;
       }
+      if (kept.length > 0) holdUntil(kept, pooled);
+      else if (pooled) free.push(pooled);
+      if (!more) { complete(); return false; }
+      // One free buffer must remain for the socket's next read: pause until one comes back.
+      if (free.length <= 1) { waitingForBuffers = true; return false; }
+      return true;
     };
     const onHead = (chunk: Buffer): boolean => {
       head.push(Buffer.from(chunk));
@@ -446,13 +497,13 @@ function rawGet(url: URL, headers: Record<string, string>, options: { timeoutMs:
             if (sink) throw new Error('body already read');
             sink = onChunk;
             settle = { resolve: resolveBody, reject: rejectBody };
-            if (failure) { rejectBody(failure); return; }
+            if (failure) { settle = undefined; rejectBody(failure); return; }
             if (remaining === 0 && !chunked) { complete(); return; }
             const first = early;
             early = [];
-            for (const chunk of first) if (!onBody(chunk)) return;
-            if (finished) { resolveBody(); return; }
-            socket.resume();
+            let more = true;
+            for (const chunk of first) if (!(more = onBody(chunk, undefined))) break;
+            if (more) socket.resume();
           }),
           cancel: () => { if (!finished) { finished = true; signal?.removeEventListener('abort', onAbort); socket.destroy(); } },
         },
@@ -462,14 +513,28 @@ function rawGet(url: URL, headers: Record<string, string>, options: { timeoutMs:
       return false;
     };
 
+    // Plain sockets read into the pool buffer onread.buffer lends them for each read. TLS sockets
+    // keep reading into the first buffer they were given (node 20 ignores later ones for them),
+    // so their reads go to one buffer of their own and are copied into the pool.
+    const tlsReadBuffer = url.protocol === 'https:' ? Buffer.allocUnsafe(options.readBuffer) : undefined;
     const onread = {
-      buffer,
+      // Asked once before the first read and after every read. onBody pauses the socket while
+      // only one buffer is left, so the spare allocation is only a safety net.
+      buffer: tlsReadBuffer ?? (() => free.pop() ?? Buffer.allocUnsafe(options.readBuffer)),
       callback: (nread: number, buf: Uint8Array): boolean => {
-        if (finished) return false;
-        const chunk = Buffer.from(buf.buffer, buf.byteOffset, nread);
-        if (!response) return onHead(chunk);
-        if (!sink) { early.push(Buffer.from(chunk)); return false; }
-        return onBody(chunk);
+        const lent = tlsReadBuffer ? undefined : buf as Buffer;
+        const giveBack = () => { if (lent) free.push(lent); };
+        const chunk = (buf as Buffer).subarray(0, nread);
+        if (finished) { giveBack(); return false; }
+        if (!response) { giveBack(); return onHead(chunk); }
+        if (!sink) { giveBack(); early.push(Buffer.from(chunk)); return false; }
+        if (lent) return onBody(chunk, lent);
+        // A TLS socket may still deliver a few decrypted records after being paused: those get a
+        // buffer of their own when the pool is empty.
+        const pooled = free.pop();
+        if (!pooled) return onBody(Buffer.from(chunk), undefined);
+        chunk.copy(pooled);
+        return onBody(pooled.subarray(0, nread), pooled);
       },
     };
     const host = url.hostname.replace(/^\[|\]$/g, '');

@@ -47,12 +47,19 @@ export interface VerifiedIndex {
 }
 
 /**
- * A response body read straight from the socket into one reused buffer (no allocation or copy per
- * read). `pump` hands each piece to onChunk synchronously; the piece is only valid during the call.
+ * A response body read straight from the socket into a small pool of reused buffers (no allocation
+ * or copy per read). `pump` hands each piece to onChunk; the piece is valid during the call, or,
+ * when onChunk returns a promise, until that promise settles: its buffer is not read into again
+ * before (the downloader writes it to disk on the thread pool meanwhile, while the next reads are
+ * hashed). Reading pauses while every buffer is held.
  */
 export interface FeedBody {
-  /** Resolves at the end of the body; rejects on a dropped connection or when onChunk throws. */
-  pump(onChunk: (chunk: Buffer) => void): Promise<void>;
+  /**
+   * Resolves at the end of the body once every promise onChunk returned has settled; rejects on a
+   * dropped connection, when onChunk throws or when one of its promises rejects (also only once
+   * all of them have settled, so the caller may close its file right after).
+   */
+  pump(onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void>;
   /** Closes the connection (body not wanted). */
   cancel(): void;
 }

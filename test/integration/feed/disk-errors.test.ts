@@ -1,0 +1,74 @@
+// A disk that refuses writes half-way through a download. Writes run on the thread pool, several at
+// once, so a failed one may have later ones succeed behind it: the partial must be cut back to the
+// bytes known written (no hole a later run would resume after). The refusal comes from a file-size
+// limit (`ulimit -f`, EFBIG) on a child process: a real kernel error, no mock.
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { downloadPackage, partialPathFor } from '../../../src/feed/download';
+import { openFeedSource } from '../../../src/feed/source';
+import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
+import { listing, makeFeed, type Feed } from './fixtures';
+
+const SIZE = 3 * 1024 * 1024;
+const LIMIT_KIB = 1024; // the child may write files of 1 MiB at most
+
+describe('feed/download when the disk refuses writes (file-size limit)', function () {
+  this.timeout(60_000);
+  let feed: Feed;
+  let server: FeedServer;
+  let script: string;
+  let n = 0;
+
+  before(async () => {
+    feed = await makeFeed([{ module: 'ecommerce', version: '26.1', kind: 'web', payloadBytes: SIZE }]);
+    server = await startFeedServer(feed.feedDir);
+    const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/feed');
+    script = path.join(feed.root, 'child.ts');
+    await writeFile(script, [
+      `import { downloadPackage } from ${JSON.stringify(path.join(src, 'download'))};`,
+      `import { openFeedSource } from ${JSON.stringify(path.join(src, 'source'))};`,
+      'const [location, cacheDir, releaseJson] = process.argv.slice(2);',
+      'downloadPackage({ source: openFeedSource(location, { env: {} }), release: JSON.parse(releaseJson), cacheDir, retries: 0 })',
+      '  .then((r) => console.log(JSON.stringify({ sha256: r.sha256 })), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));',
+    ].join('\n'));
+  });
+  after(async () => { await server.close(); await rm(feed.root, { recursive: true, force: true }); });
+
+  /** Runs the download in a child whose files may not grow beyond LIMIT_KIB. */
+  const downloadUnderLimit = (location: string, cacheDir: string) => new Promise<Record<string, string>>((resolve, reject) => {
+    const child = spawn('bash', ['-c', `ulimit -f ${LIMIT_KIB} && exec "$0" --import tsx "$@"`, process.execPath, script, location, cacheDir, JSON.stringify(feed.release('ecommerce'))], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', () => { try { resolve(JSON.parse(out)); } catch { reject(new Error(`child said: ${out}`)); } });
+  });
+
+  for (const [label, location] of [['an http feed (socket fast path)', () => server.url], ['a folder feed (stream path)', () => feed.feedDir]] as const) {
+    it(`from ${label}: reports the disk error naming the partial, keeps only bytes written in order, and the next run resumes`, async () => {
+      const release = feed.release('ecommerce');
+      const cacheDir = path.join(feed.root, `cache-${++n}`);
+      await mkdir(cacheDir);
+      const failed = await downloadUnderLimit(location(), cacheDir);
+      const partial = partialPathFor(cacheDir, release);
+      expect(failed.code, failed.message).to.equal("E_DOWNLOAD");
+      expect(failed.message, failed.message).to.contain(partial).and.contain('EFBIG');
+
+      const kept = await readFile(partial);
+      const original = await readFile(path.join(feed.feedDir, release.package));
+      expect(kept.length).to.be.greaterThan(0).and.at.most(LIMIT_KIB * 1024);
+      expect(kept.equals(original.subarray(0, kept.length)), 'the partial holds exactly the first bytes of the package').to.equal(true);
+      expect(await listing(cacheDir)).to.deep.equal([`ecommerce-26.1.zip.partial:${kept.length}`]);
+
+      const result = await downloadPackage({ source: openFeedSource(location(), { env: {} }), release, cacheDir, retries: 0 });
+      expect(result.resumedFrom).to.equal(kept.length);
+      expect((await stat(result.path)).size).to.equal(release.size);
+      expect(createHash('sha256').update(await readFile(result.path)).digest('hex')).to.equal(release.sha256);
+    });
+  }
+});
