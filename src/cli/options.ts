@@ -11,6 +11,16 @@ export function listArg(value: unknown): string[] {
   return items.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
+/**
+ * The listed fields of `from` that are set: unset options stay absent rather than `undefined`,
+ * so spreading them over defaults never erases a default.
+ */
+export function definedFields<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) picked[key] = from[key];
+  return picked;
+}
+
 export function withSelection<T>(y: Argv<T>) {
   return y
     .option('name', { alias: 'n', type: 'string', array: true, describe: 'module key or alias (repeatable): gestioncommerciale, ecommerce, phygitalapi, integration, logistique, database' })

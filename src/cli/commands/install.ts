@@ -2,20 +2,11 @@ import type { CommandModule } from 'yargs';
 import { RecordType } from '../../core/records';
 import { runInstall, type InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
-import { listArg, withSelection, type Args } from '../options';
+import { definedFields, listArg, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
 
-interface InstallArgs {
-  name?: string[];
-  instance?: string;
-  version?: string;
-  dryRun?: boolean;
-  force?: boolean;
-  script?: string;
-  markApplied?: string;
-  exportScripts?: string;
-  requestedBy?: string;
-}
+/** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
+type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep'> & { name?: string[] };
 
 /**
  * Test harness hook, read only here at the edge: ALTAZION_TEST_CRASH_AT=<step> kills this process
@@ -45,16 +36,13 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .example('$0 install --name ecommerce --json', 'install the latest ecommerce, NDJSON output')
     .example('$0 install --name database --export-scripts D:\\review', 'export the pending database scripts for review') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const { name, ...given } = argv;
     const options: InstallOptions = {
-      names: listArg(argv.name),
-      ...(argv.instance !== undefined ? { instance: argv.instance } : {}),
-      ...(argv.version !== undefined ? { version: argv.version } : {}),
-      dryRun: Boolean(argv.dryRun),
-      force: Boolean(argv.force),
-      ...(argv.script !== undefined ? { script: argv.script } : {}),
-      ...(argv.markApplied !== undefined ? { markApplied: argv.markApplied } : {}),
-      ...(argv.exportScripts !== undefined ? { exportScripts: argv.exportScripts } : {}),
-      requestedBy: (argv.requestedBy as InstallOptions['requestedBy']) ?? 'cli',
+      names: listArg(name),
+      ...definedFields(given, ['instance', 'version', 'script', 'markApplied', 'exportScripts']),
+      dryRun: Boolean(given.dryRun),
+      force: Boolean(given.force),
+      requestedBy: given.requestedBy ?? 'cli',
     };
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
