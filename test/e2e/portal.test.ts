@@ -16,32 +16,45 @@ import { makeSandbox, type TestSandbox } from '../helpers/sandbox';
 /** The bit of the DOM the page functions use (the tests compile without the DOM library). */
 type Doc = { document: { querySelector(selector: string): { textContent: string | null } | null } };
 
-describe('portal in Chromium (e2e)', function () {
-  this.timeout(180_000);
-  let box: TestSandbox;
-  let service: RunningService;
-  let browser: LaunchedBrowser;
-  let page: Page;
-  let url: string;
+/** What a describe block's tests use: the sandbox, the portal's address and a Chromium page on it. */
+interface Portal { box: TestSandbox; url: string; page: Page }
+
+/**
+ * Registers, in the calling describe block, the hooks that give its tests a portal: a sandbox (made with
+ * `sandbox`) checked once, the service on a free port, Chromium with a page that accepts every dialog; all
+ * of it closed after. `onReady` receives them once the before hook has made them. Skips without Chromium.
+ */
+function usePortal(sandbox: Parameters<typeof makeSandbox>[0], onReady: (portal: Portal) => void): void {
+  let box: TestSandbox | undefined;
+  let service: RunningService | undefined;
+  let browser: LaunchedBrowser | undefined;
 
   before(async function () {
     if (!chromiumAvailable()) {
       console.warn(`    SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium); the portal browser tests did not run`);
       this.skip();
     }
-    box = await makeSandbox();
+    box = await makeSandbox(sandbox);
     await runCheck(createContext({ root: box.Root }, silentOutput(), process.env), { report: false });
     service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
-    url = service.portal.url;
     browser = await launchChromium();
-    page = await browser.context.newPage();
+    const page = await browser.context.newPage();
     page.on('dialog', (dialog) => { void dialog.accept(); });
+    onReady({ box, url: service.portal.url, page });
   });
   after(async () => {
     await browser?.close();
     await service?.stop();
     await box?.remove();
   });
+}
+
+describe('portal in Chromium (e2e)', function () {
+  this.timeout(180_000);
+  let box: TestSandbox;
+  let page: Page;
+  let url: string;
+  usePortal({}, (portal) => ({ box, page, url } = portal));
 
   const row = (name: string) => page.locator(`#modules tr[data-module="${name}"]`);
 
@@ -116,31 +129,9 @@ describe('portal in Chromium (e2e)', function () {
 
 describe('portal in Chromium: customised database, manual flow (e2e)', function () {
   this.timeout(180_000);
-  let box: TestSandbox;
-  let service: RunningService;
-  let browser: LaunchedBrowser;
   let page: Page;
   let url: string;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.warn(`    SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium); the portal browser tests did not run`);
-      this.skip();
-    }
-    box = await makeSandbox({ customize: ['E.clients'] });
-    const ctx = createContext({ root: box.Root }, silentOutput(), process.env);
-    await runCheck(ctx, { report: false });
-    service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
-    url = service.portal.url;
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('dialog', (dialog) => { void dialog.accept(); });
-  });
-  after(async () => {
-    await browser?.close();
-    await service?.stop();
-    await box?.remove();
-  });
+  usePortal({ customize: ['E.clients'] }, (portal) => ({ page, url } = portal));
 
   it('Installer on the customised database asks for a manual action', async () => {
     await page.goto(url);

@@ -3,30 +3,12 @@
 // language Windows PowerShell 5.1's Add-Type compiles.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { buildLocksScript, locksCommand, MAX_ENCODED_COMMAND, parseLocksOutput, powershellExe } from '../../../src/platform/windows/locks';
+import { compileCSharp5, dotnetSdk } from '../../helpers/csharp';
 import { psQuote, runPwsh } from '../../helpers/pwsh';
 
 function csharpOf(script: string): string {
   return script.slice(script.indexOf("@'") + 3, script.indexOf("\n'@"));
-}
-
-function dotnetSdk(): { csc: string; refs: string[] } | undefined {
-  const which = spawnSync('dotnet', ['--list-sdks'], { encoding: 'utf8' });
-  if (which.status !== 0) return undefined;
-  const last = which.stdout.trim().split('\n').pop();
-  const match = last && /^(\S+) \[(.+)\]$/.exec(last);
-  if (!match) return undefined;
-  const root = path.dirname(match[2]);
-  const csc = path.join(match[2], match[1], 'Roslyn', 'bincore', 'csc.dll');
-  const packs = path.join(root, 'packs', 'Microsoft.NETCore.App.Ref');
-  if (!existsSync(csc) || !existsSync(packs)) return undefined;
-  const version = readdirSync(packs).sort().pop()!;
-  const refDir = path.join(packs, version, 'ref');
-  const tfm = readdirSync(refDir).sort().pop()!;
-  return { csc, refs: readdirSync(path.join(refDir, tfm)).filter((f) => f.endsWith('.dll')).map((f) => path.join(refDir, tfm, f)) };
 }
 
 describe('Restart Manager lock holders (Windows)', () => {
@@ -109,15 +91,7 @@ Write-Holder 5 'odd"name' ('C:\\tab' + [char]9 + 'x') 'restart-manager'
     this.timeout(120000);
     const sdk = dotnetSdk();
     if (!sdk) this.skip();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-locks-cs-'));
-    try {
-      writeFileSync(path.join(dir, 'locks.cs'), csharpOf(buildLocksScript()));
-      const rsp = path.join(dir, 'csc.rsp');
-      writeFileSync(rsp, ['-nologo', '-noconfig', '-nostdlib', '-langversion:5', '-t:library', `-out:${path.join(dir, 'locks.dll')}`, ...sdk!.refs.map((r) => `-r:"${r}"`), `"${path.join(dir, 'locks.cs')}"`].join('\n'));
-      const run = spawnSync('dotnet', [sdk!.csc, `@${rsp}`], { encoding: 'utf8' });
-      expect(run.status, run.stdout + run.stderr).to.equal(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = compileCSharp5(sdk!, 'library', { 'locks.cs': csharpOf(buildLocksScript()) });
+    expect(run.status, run.output).to.equal(0);
   });
 });

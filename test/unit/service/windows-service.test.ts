@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { cscCandidates, FAILURE_ACTIONS, planServiceInstall, planServiceUninstall, quoteWindowsArg, serviceBinPath, SERVICE_HOST_SOURCE } from '../../../src/service/windows-service';
+import { compileCSharp5, dotnetSdk } from '../../helpers/csharp';
 
 /** CommandLineToArgvW rules (the documented algorithm), to check our quoting round-trips. */
 function splitWindowsCommandLine(line: string): string[] {
@@ -82,21 +80,6 @@ describe('Windows service registration (pure command lines)', () => {
   });
 });
 
-/** The .NET SDK's Roslyn compiler and reference assemblies, when the SDK is installed here. */
-function dotnetSdk(): { csc: string; refs: string[] } | undefined {
-  const which = spawnSync('dotnet', ['--list-sdks'], { encoding: 'utf8' });
-  if (which.status !== 0) return undefined;
-  const last = which.stdout.trim().split('\n').pop();
-  const match = last && /^(\S+) \[(.+)\]$/.exec(last);
-  if (!match) return undefined;
-  const csc = path.join(match[2]!, match[1]!, 'Roslyn', 'bincore', 'csc.dll');
-  const packs = path.join(path.dirname(match[2]!), 'packs', 'Microsoft.NETCore.App.Ref');
-  if (!existsSync(csc) || !existsSync(packs)) return undefined;
-  const refDir = path.join(packs, readdirSync(packs).sort().pop()!, 'ref');
-  const tfm = readdirSync(refDir).sort().pop()!;
-  return { csc, refs: readdirSync(path.join(refDir, tfm)).filter((f) => f.endsWith('.dll')).map((f) => path.join(refDir, tfm, f)) };
-}
-
 // The members of System.ServiceProcess.ServiceBase and EventLog (.NET Framework 4) the host uses,
 // with the .NET Framework's signatures: the real assemblies are Windows-only.
 const SERVICE_BASE_STUB = `namespace System.ServiceProcess {
@@ -123,16 +106,7 @@ describe('Windows service host source', () => {
     this.timeout(120_000);
     const sdk = dotnetSdk();
     if (!sdk) this.skip();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-service-host-'));
-    try {
-      writeFileSync(path.join(dir, 'host.cs'), SERVICE_HOST_SOURCE);
-      writeFileSync(path.join(dir, 'stub.cs'), SERVICE_BASE_STUB);
-      const rsp = path.join(dir, 'csc.rsp');
-      writeFileSync(rsp, ['-nologo', '-noconfig', '-nostdlib', '-langversion:5', '-t:exe', `-out:${path.join(dir, 'host.exe')}`, ...sdk!.refs.map((r) => `-r:"${r}"`), `"${path.join(dir, 'host.cs')}"`, `"${path.join(dir, 'stub.cs')}"`].join('\n'));
-      const run = spawnSync('dotnet', [sdk!.csc, `@${rsp}`], { encoding: 'utf8' });
-      expect(run.status, run.stdout + run.stderr).to.equal(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = compileCSharp5(sdk!, 'exe', { 'host.cs': SERVICE_HOST_SOURCE, 'stub.cs': SERVICE_BASE_STUB });
+    expect(run.status, run.output).to.equal(0);
   });
 });
