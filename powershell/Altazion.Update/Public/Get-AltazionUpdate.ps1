@@ -127,18 +127,7 @@ function Get-AltazionUpdate {
 
     process {
         # Collected only: the executable runs once, in end, for the whole pipeline.
-        $hasInstance = $instanceOnCommandLine
-        if (-not $hasInstance -and $PSCmdlet.MyInvocation.ExpectingInput -and $null -ne $_) {
-            $hasInstance = $null -ne $_.PSObject.Properties['Instance'] -and $null -ne $_.Instance
-        }
-        if ($null -eq $Name -or $Name.Count -eq 0) {
-            $requests.Add([pscustomobject]@{ Name = $null; Instance = $Instance; HasInstance = $hasInstance })
-        }
-        else {
-            foreach ($moduleName in $Name) {
-                $requests.Add([pscustomobject]@{ Name = $moduleName; Instance = $Instance; HasInstance = $hasInstance })
-            }
-        }
+        Add-AltazionRequest -Request $requests -Cmdlet $PSCmdlet -InputObject $_ -Name $Name -Instance $Instance -InstanceOnCommandLine $instanceOnCommandLine
     }
 
     end {

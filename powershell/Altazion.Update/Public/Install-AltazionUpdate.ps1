@@ -180,19 +180,7 @@ function Install-AltazionUpdate {
         $fromVersion = Get-AltazionPropertyValue -InputObject $current -Property 'InstalledVersion'
         $toVersion = Get-AltazionPropertyValue -InputObject $current -Property 'AvailableVersion'
         if ($PSBoundParameters.ContainsKey('Version')) { $toVersion = $Version }
-        $hasInstance = $instanceOnCommandLine
-        if (-not $hasInstance -and $PSCmdlet.MyInvocation.ExpectingInput -and $null -ne $_) {
-            $hasInstance = $null -ne $_.PSObject.Properties['Instance'] -and $null -ne $_.Instance
-        }
-
-        if ($null -eq $Name -or $Name.Count -eq 0) {
-            $requests.Add([pscustomobject]@{ Name = $null; Instance = $Instance; HasInstance = $hasInstance; FromVersion = $null; ToVersion = $toVersion })
-        }
-        else {
-            foreach ($moduleName in $Name) {
-                $requests.Add([pscustomobject]@{ Name = $moduleName; Instance = $Instance; HasInstance = $hasInstance; FromVersion = $fromVersion; ToVersion = $toVersion })
-            }
-        }
+        Add-AltazionRequest -Request $requests -Cmdlet $PSCmdlet -InputObject $current -Name $Name -Instance $Instance -InstanceOnCommandLine $instanceOnCommandLine -FromVersion $fromVersion -ToVersion $toVersion
     }
 
     end {
