@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { runCheck } from '../../check/run-check';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -8,6 +7,7 @@ export const checkCommand: CommandModule<object, Args<object>> = {
   describe: 'Fetch and verify the signed feed, download and verify needed packages, write status.xml',
   builder: (y) => y.example('$0 check --json', 'what the update service does periodically') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const { runCheck } = await import('../../check/run-check');
     await runCheck(ctx, { report: true });
   }),
 };

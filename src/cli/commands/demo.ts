@@ -2,14 +2,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { createSandbox } from '../../sandbox/create';
-import { serveFolder } from '../../sandbox/feed-http';
 import { createContext } from '../context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
-import { selfCommand, selfCommandLine } from '../self';
-import { runCheck } from '../../check/run-check';
-import { startDemoPortal } from '../../sandbox/demo-portal';
 
 interface DemoArgs { exit?: boolean; port?: number }
 
@@ -20,6 +15,13 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
     .option('port', { type: 'number', default: 0, describe: 'portal port (default: a free port)' })
     .option('exit', { type: 'boolean', default: false, describe: 'print what was made and exit instead of serving' }) as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const [{ createSandbox }, { serveFolder }, { selfCommand, selfCommandLine }, { runCheck }, { startDemoPortal }] = await Promise.all([
+      import('../../sandbox/create'),
+      import('../../sandbox/feed-http'),
+      import('../self'),
+      import('../../check/run-check'),
+      import('../../sandbox/demo-portal'),
+    ]);
     const base = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-demo-'));
     const root = path.join(base, 'CPoint', '[e]');
     const info = await createSandbox({ root, feed: path.join(base, 'feed'), updaterCommand: selfCommand() });

@@ -1,7 +1,5 @@
 import type { CommandModule } from 'yargs';
 import { RecordType } from '../../core/records';
-import { collectUpdates } from '../../discovery/updates';
-import { runCheck } from '../../check/run-check';
 import { listArg, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
 
@@ -15,7 +13,11 @@ export const getCommand: CommandModule<object, Args<GetArgs>> = {
     .example('$0 get', 'every module instance on this server')
     .example('$0 get --name ecommerce --refresh --json', 'check the feed, then report ecommerce as NDJSON') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
-    if (argv.refresh) await runCheck(ctx, { report: false });
+    if (argv.refresh) {
+      const { runCheck } = await import('../../check/run-check');
+      await runCheck(ctx, { report: false });
+    }
+    const { collectUpdates } = await import('../../discovery/updates');
     const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance });
     for (const record of records) ctx.output.record(RecordType.Update, record);
   }),

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { RecordType } from '../../core/records';
-import { runInstall, type InstallOptions } from '../../install';
+import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
 import { definedFields, listArg, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
@@ -46,6 +46,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     };
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
+    const { runInstall } = await import('../../install');
     const run = await runInstall(ctx, options);
     for (const record of run.records) ctx.output.record(RecordType.InstallResult, record);
     // Each failure also as an error record: the cmdlets turn them into ErrorRecords with their code.

@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { AltazionError } from '../../core/errors';
-import { generateSigningKey } from '../../feed/keys';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -17,6 +16,7 @@ export const keygenCommand: CommandModule<object, Args<KeygenArgs>> = {
     .example('$0 keygen --out altazion-2026.key --id altazion-2026', 'then put the printed <trustedKey .../> in each server\'s updater.config') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     const file = path.resolve(argv.out!);
+    const { generateSigningKey } = await import('../../feed/keys');
     const key = generateSigningKey(argv.id);
     await fs.mkdir(path.dirname(file), { recursive: true });
     try {

@@ -2,8 +2,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { AltazionError } from '../../core/errors';
-import { parseSigningKey } from '../../feed/keys';
-import { publishFeed } from '../../feed/publish';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -27,6 +25,7 @@ export const publishCommand: CommandModule<object, Args<PublishArgs>> = {
     } catch (error) {
       throw new AltazionError('E_USAGE', `--key: ${keyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { target: keyFile });
     }
+    const [{ parseSigningKey }, { publishFeed }] = await Promise.all([import('../../feed/keys'), import('../../feed/publish')]);
     const key = parseSigningKey(keyText, keyFile);
     if (argv.indexVersion !== undefined && !Number.isSafeInteger(argv.indexVersion)) {
       throw new AltazionError('E_USAGE', `--index-version: must be a positive integer, got ${argv.indexVersion}`);

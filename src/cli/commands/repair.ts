@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../core/errors';
 import { RecordType } from '../../core/records';
-import { describeChecks, REPAIR_CHECKS, runRepair } from '../../repair';
 import { listArg, type Args } from '../options';
 import { runCommand } from '../run';
 
@@ -10,14 +9,19 @@ interface RepairArgs { check?: string[]; dryRun?: boolean }
 export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
   command: 'repair',
   describe: 'Diagnose and fix the updater (the seed\'s troubleshooting checklist); exit 1 when a check failed',
-  builder: (y) => y
-    .option('check', { alias: 'c', type: 'string', array: true, describe: `check id (repeatable): ${REPAIR_CHECKS.join(', ')}` })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be fixed (WouldFix); change nothing' })
-    .example('$0 repair', 'run every check and fix what can safely be fixed')
-    .example('$0 repair --dry-run --json', 'report only, as NDJSON')
-    .example('$0 repair --check service --check portal', 'only the service and the portal')
-    .epilogue(`Checks:\n${describeChecks().map((c) => `  ${c.id.padEnd(13)}${c.describe}`).join('\n')}`) as never,
+  // The check list (for the help) comes with the repair code, loaded only when `repair` is chosen.
+  builder: async (y) => {
+    const { describeChecks, REPAIR_CHECKS } = await import('../../repair');
+    return y
+      .option('check', { alias: 'c', type: 'string', array: true, describe: `check id (repeatable): ${REPAIR_CHECKS.join(', ')}` })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be fixed (WouldFix); change nothing' })
+      .example('$0 repair', 'run every check and fix what can safely be fixed')
+      .example('$0 repair --dry-run --json', 'report only, as NDJSON')
+      .example('$0 repair --check service --check portal', 'only the service and the portal')
+      .epilogue(`Checks:\n${describeChecks().map((c) => `  ${c.id.padEnd(13)}${c.describe}`).join('\n')}`) as never;
+  },
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const { runRepair } = await import('../../repair');
     const records = await runRepair(ctx, {
       checks: listArg(argv.check),
       dryRun: Boolean(argv.dryRun),

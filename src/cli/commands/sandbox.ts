@@ -1,8 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { createSandbox } from '../../sandbox/create';
 import { listArg, type Args } from '../options';
 import { runCommand } from '../run';
-import { selfCommand } from '../self';
 
 interface SandboxArgs { root?: string; feed?: string; modules?: string[]; customize?: string[] }
 
@@ -17,6 +15,7 @@ export const sandboxCommand: CommandModule<object, Args<SandboxArgs>> = {
     .demandOption('root', 'sandbox create needs --root <dir> (the instance root to create)')
     .example('$0 sandbox create --root /tmp/sb/root --feed /tmp/sb/feed', 'a server with four modules behind a signed feed') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const [{ createSandbox }, { selfCommand }] = await Promise.all([import('../../sandbox/create'), import('../self')]);
     const info = await createSandbox({ root: ctx.root, feed: argv.feed!, modules: listArg(argv.modules), customize: listArg(argv.customize), updaterCommand: selfCommand() });
     ctx.output.record('Altazion.Sandbox', info);
   }, { standalone: true }),

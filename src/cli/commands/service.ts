@@ -1,8 +1,5 @@
 // `service run` / `service install` / `service uninstall` (SPEC §3, §9).
 import type { CommandModule } from 'yargs';
-import { installModules } from '../../install';
-import { startService, waitForStopRequest } from '../../service/run';
-import { installWindowsService, requireWindows, uninstallWindowsService } from '../../service/windows-install';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -15,6 +12,7 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
     .option('port', { type: 'number', describe: 'portal port (default: updater.config <portal port>, 8080)' })
     .option('stop-on-stdin-close', { type: 'boolean', default: false, hidden: true, describe: 'stop when stdin closes (the Windows service host)' }) as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const [{ installModules }, { startService, waitForStopRequest }] = await Promise.all([import('../../install'), import('../../service/run')]);
     const service = await startService(ctx, { port: argv.port, periodicChecks: true, install: installModules });
     ctx.output.info(`Portal: ${service.portal.url} (log: ${service.log.file})`);
     ctx.output.flush();
@@ -28,6 +26,7 @@ const installSub: CommandModule<object, Args<object>> = {
   command: 'install',
   describe: 'Register the Windows service AltazionUpdate (Automatic, Delayed Start; restart on failure)',
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const { installWindowsService, requireWindows } = await import('../../service/windows-install');
     requireWindows('install');
     ctx.output.record('Altazion.Service', await installWindowsService(ctx));
   }),
@@ -37,6 +36,7 @@ const uninstallSub: CommandModule<object, Args<object>> = {
   command: 'uninstall',
   describe: 'Stop and remove the Windows service AltazionUpdate',
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const { requireWindows, uninstallWindowsService } = await import('../../service/windows-install');
     requireWindows('uninstall');
     ctx.output.record('Altazion.Service', await uninstallWindowsService(ctx));
   }),
