@@ -1,6 +1,6 @@
 // Download benchmark (issue 2): a 1 GiB package fetched from the local test feed server by
 // downloadPackage (streaming, sha256 while streaming, size cap, verification, rename into the
-// cache), compared with `curl -s -o` of the same URL in the same run. Median of 3 runs each,
+// cache), compared with `curl -s -o` of the same URL in the same run. Median of 5 runs each,
 // alternated. The downloader runs in a child process so its peak RSS (process.resourceUsage().maxRSS)
 // is its own. The feed layer and the test server are bundled with esbuild first, like the shipped
 // executable (no TypeScript loader in the measured process).
@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = process.env.ALTAZION_BENCH_DIR ?? '/tmp/altazion-bench-download';
 const SIZE_MB = Number(process.env.ALTAZION_BENCH_DOWNLOAD_MB ?? 1024);
-const RUNS = 3;
+const RUNS = 5;
 const MB = 1024 * 1024;
 const line = (label, value) => console.log(`download: ${label.padEnd(44)} ${value}`);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
