@@ -25,6 +25,16 @@ const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 // executable they are SEA assets; beside the bundle they are files in dist/.
 const LAZY_PACKAGES = { mssql: 'mssql.cjs' };
 
+// string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
+// which loads the real one on first need.
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    const wrapper = path.join(here, 'src/cli/lazy-string-width.ts');
+    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === wrapper ? undefined : { path: wrapper }));
+  },
+};
+
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
@@ -73,7 +83,7 @@ async function bundle() {
   }
   await build({
     ...common,
-    plugins: [lazyPackages],
+    plugins: [lazyPackages, lazyStringWidth],
     entryPoints: [path.join(here, 'src/cli/main.ts')],
     outfile,
     // Native or Windows-only modules are loaded at run time from beside the executable.

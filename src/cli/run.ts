@@ -3,7 +3,7 @@
 import { ExitCode, toAltazionError } from '../core/errors';
 import { Output } from '../output/output';
 import { createContext, type Context, type GlobalOptions } from './context';
-import { recoverBeforeCommand } from '../install/recovery';
+import { readJournals } from '../install/journal';
 
 export type CommandHandler = (ctx: Context) => Promise<ExitCode | void>;
 
@@ -34,4 +34,10 @@ export async function runCommand(argv: GlobalOptions, handler: CommandHandler, o
 }
 
 // Interrupted installs are finished (rolled back or forward) before any command runs (SPEC §6).
-runBeforeEveryCommand(recoverBeforeCommand);
+// The recovery code is loaded only when a journal is there (nearly every run finds none).
+runBeforeEveryCommand(async (ctx) => {
+  const journals = await readJournals(ctx.layout).catch(() => []);
+  if (journals.length === 0) return;
+  const { recoverBeforeCommand } = await import('../install/recovery');
+  await recoverBeforeCommand(ctx);
+});
