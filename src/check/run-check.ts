@@ -16,6 +16,7 @@ import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/i
 import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
+import { compareText } from '../core/text-order';
 
 export interface CheckOptions {
   /** Emit the Altazion.Update records after the check (the `check` command does; get --refresh reports itself). */
@@ -52,7 +53,7 @@ function moduleStatus(name: string, kind: ModuleKind, latest: ReleaseEntry): Mod
  */
 export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex): Promise<void> {
   const modules: ModuleStatus[] = [];
-  for (const [name, entry] of Object.entries(verified.index.modules).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, entry] of Object.entries(verified.index.modules).sort(([a], [b]) => compareText(a, b))) {
     const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
     if (!latest) continue;
     const status = moduleStatus(name, entry.kind, latest);
@@ -84,7 +85,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   // so that bad input changes nothing on disk.
   const added: string[] = [];
   const cacheExisted = await pathExists(layout.cache);
-  for (const [name, entry] of Object.entries(index.modules).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, entry] of Object.entries(index.modules).sort(([a], [b]) => compareText(a, b))) {
     const latest = maxVersion(entry.releases, (r: ReleaseEntry) => r.version);
     if (!latest) continue;
     const status = moduleStatus(name, entry.kind, latest);

@@ -3,6 +3,7 @@
 // updated automatically; Extra objects are the customer's own and are allowed.
 import { displayName, objectKey, type Baseline, type Catalog, type ObjectType } from './catalog';
 import { columnLine, fingerprintObject, sha256Hex } from './normalize';
+import { compareTextIgnoringCase } from '../core/text-order';
 
 export type DriftState = 'Modified' | 'Missing' | 'Extra';
 
@@ -77,7 +78,7 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     if (seen.has(key) || ignore.has(key) || matchesTarget(key, o)) continue;
     extra.push({ object: displayName(o), type: o.type, state: 'Extra', detail: `customer ${o.type} (not part of the standard schema)` });
   }
-  const byName = (a: DriftItem, b: DriftItem) => a.object.toLowerCase().localeCompare(b.object.toLowerCase());
+  const byName = (a: DriftItem, b: DriftItem) => compareTextIgnoringCase(a.object, b.object);
   modified.sort(byName); missing.sort(byName); extra.sort(byName);
   return {
     baselineVersion: baseline.version,

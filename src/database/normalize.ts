@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { displayName, type Baseline, type Catalog, type CatalogColumn, type CatalogObject } from './catalog';
 import { isKeyword, readName, tokenize } from './lexer';
+import { compareTextIgnoringCase } from '../core/text-order';
 
 const SIMPLE_IDENT = /^[A-Za-z_][A-Za-z0-9_@#$]*$/;
 const MODULE_KINDS = new Set(['view', 'procedure', 'proc', 'function', 'trigger']);
@@ -154,6 +155,6 @@ export function buildBaseline(version: string, catalog: Catalog): Baseline {
       ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort() } : {}),
       ...(o.type !== 'table' && typeof o.definition === 'string' ? { rawSha256: sha256Hex(o.definition) } : {}),
     }))
-    .sort((a, b) => displayName(a).toLowerCase().localeCompare(displayName(b).toLowerCase()));
+    .sort((a, b) => compareTextIgnoringCase(displayName(a), displayName(b)));
   return { schemaVersion: 1, version, objects };
 }

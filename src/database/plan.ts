@@ -8,6 +8,7 @@ import { compareVersions, isVersion } from '../core/version';
 import type { DriftReport } from './drift';
 import type { ScriptImpact } from './impact';
 import type { JournalRow } from './journal-sql';
+import { compareText } from '../core/text-order';
 
 /**
  * Comparable form of a release label: `25.10`, `25.10.0` -> `25.10`; the legacy `2019-2` -> `19.2`.
@@ -28,7 +29,7 @@ export function versionKey(label: string): string {
 function compareLabels(a: string, b: string): number {
   const ka = versionKey(a), kb = versionKey(b);
   if (isVersion(ka) && isVersion(kb)) return compareVersions(ka, kb);
-  return ka.localeCompare(kb);
+  return compareText(ka, kb);
 }
 
 function scriptKey(version: string, number: number): string {

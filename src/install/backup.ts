@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { APP_OFFLINE_NAMES } from './staging';
+import { compareText } from '../core/text-order';
 
 /** Files (relative, forward slashes) and folders of a tree; app_offline.htm at the root left out. */
 async function listTree(root: string): Promise<{ files: string[]; dirs: string[] }> {
@@ -112,7 +113,7 @@ export async function pruneBackups(backupsDir: string, module: string, instance:
   const prefix = backupPrefix(module, instance);
   const names = (await fs.readdir(backupsDir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && n.endsWith('.zip'));
   const withTimes = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(backupsDir, n))).mtimeMs })));
-  const removed = withTimes.sort((a, b) => b.t - a.t || b.n.localeCompare(a.n)).slice(keep).map((x) => x.n);
+  const removed = withTimes.sort((a, b) => b.t - a.t || compareText(b.n, a.n)).slice(keep).map((x) => x.n);
   for (const n of removed) await fs.rm(path.join(backupsDir, n), { force: true });
   return removed;
 }

@@ -6,6 +6,7 @@ import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import { compareVersions, isVersion, maxVersion } from '../core/version';
 import type { ReleaseEntry } from '../feed/types';
 import type { InstalledModule } from '../discovery/discover';
+import { compareText } from '../core/text-order';
 
 export const HOOK_PHASES = ['STARTUPDATE', 'PREBACKUP', 'POSTBACKUP', 'PREINSTALL', 'POSTINSTALL', 'ENDUPDATE'] as const;
 export type HookPhase = (typeof HOOK_PHASES)[number];
@@ -85,7 +86,7 @@ function unmet(requires: Record<string, string> | undefined, versions: ReadonlyM
 
 export function planInstall(input: PlanInput): ModulePlan[] {
   const ordered = [...input.selected].sort((a, b) =>
-    (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || a.name.localeCompare(b.name) || a.instance.localeCompare(b.instance));
+    (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || compareText(a.name, b.name) || compareText(a.instance, b.instance));
   // Versions seen by requirements: the main instance of each module, updated as the plan installs
   // earlier modules (the database installed first satisfies the web modules that need it).
   const versions = new Map<string, string>();

@@ -7,6 +7,7 @@ import { readStatus } from '../../discovery/updates';
 import type { RepairResultRecord } from '../../core/records';
 import { judgeFreshness, type PublishedLatest } from '../decisions';
 import { errorText, result, type RepairCheck } from '../types';
+import { compareText } from '../../core/text-order';
 
 export const freshnessCheck: RepairCheck = {
   id: 'freshness',
@@ -18,7 +19,7 @@ export const freshnessCheck: RepairCheck = {
       published = Object.entries(index.modules).flatMap(([name, entry]) => {
         const latest = maxVersion(entry.releases, (r) => r.version);
         return latest ? [{ name, version: latest.version, publishedAt: latest.publishedAt }] : [];
-      }).sort((a, b) => a.name.localeCompare(b.name));
+      }).sort((a, b) => compareText(a.name, b.name));
     } catch (error) {
       return [result('freshness', ctx.layout.statusXml, 'Skipped', `the feed cannot be read, so freshness cannot be judged: ${errorText(error)}`, 'see check feed')];
     }
