@@ -5,7 +5,7 @@ import path from 'node:path';
 import { generateSigningKey } from '../../src/feed/keys';
 import { publishFeed } from '../../src/feed/publish';
 import { readFeedState } from '../../src/feed/index-loader';
-import { runCli } from '../helpers/cli';
+import { cliCommand, runCli } from '../helpers/cli';
 import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
 describe('altazion-update executable on a sandbox', function () {
@@ -18,6 +18,13 @@ describe('altazion-update executable on a sandbox', function () {
     const result = await runCli(['--version']);
     expect(result.code).to.equal(0);
     expect(result.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
+  });
+
+  it('starts from the V8 code cache trained at build time (V8 accepts it)', async function () {
+    if (cliCommand().prefix.length > 0) this.skip(); // the plain bundle runs without the executable's loader
+    const result = await runCli(['--version'], { env: { ALTAZION_CODE_CACHE_REPORT: '1' } });
+    expect(result.code).to.equal(0);
+    expect(result.stderr).to.contain('code cache: accepted');
   });
 
   it('get reports every module instance; check verifies the feed, downloads and writes status.xml', async () => {

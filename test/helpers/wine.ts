@@ -53,7 +53,7 @@ export function ensureWinePrefix(wine: string): void {
 export interface WineRun { status: number | null; stdout: string; stderr: string; ms: number }
 
 /** Runs a Windows program under Wine, stdout and stderr redirected to files. */
-export async function runUnderWine(wine: string, exe: string, args: string[], options: { timeoutMs?: number } = {}): Promise<WineRun> {
+export async function runUnderWine(wine: string, exe: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<WineRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-wine-run-'));
   const outFile = path.join(dir, 'stdout.txt');
   const errFile = path.join(dir, 'stderr.txt');
@@ -62,7 +62,7 @@ export async function runUnderWine(wine: string, exe: string, args: string[], op
   const started = process.hrtime.bigint();
   try {
     const status = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(wine, [exe, ...args], { env: wineEnv(), stdio: ['ignore', out, err] });
+      const child = spawn(wine, [exe, ...args], { env: { ...wineEnv(), ...options.env }, stdio: ['ignore', out, err] });
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
       child.on('error', reject);
       child.on('close', (code) => { clearTimeout(timer); resolve(code); });
