@@ -40,9 +40,10 @@ export function writeFully(fd: number, chunks: Buffer[], position: number): Prom
  * writing synchronously after hashing 0.74; one write at a time 0.71 (each next write waits for
  * the event loop, busy hashing); one write at a time gathering what arrived meanwhile 0.57 (the
  * large writes copy bytes long gone from the CPU cache); a worker thread writing from shared
- * buffers ~0.85 (a message per write); every write at once 0.89 (median of 9 alternated rounds).
- * A thread pool of one thread did best (0.95: no two writers contend for the file) but that
- * setting is process-wide (UV_THREADPOOL_SIZE), so it is not used.
+ * buffers ~0.85 (a message per write), or woken through Atomics 0.90; at most 2 or 3 writes at
+ * once 0.79; every write at once 0.83-0.89 (medians of 7-9 alternated rounds). A thread pool of
+ * one thread did best (0.95-1.01: no two writers contend for the file) but UV_THREADPOOL_SIZE is
+ * process-wide: reads of a UNC feed and writes would then wait for each other, so it is not set.
  * Writes at once may land out of order: after a disk error, `settled()` cuts the file back to the
  * bytes before the first failed write, so a later run resumes from bytes all on disk.
  */
