@@ -101,6 +101,7 @@ function trainCodeCache(bundleFile) {
   const out = path.join(cache, 'altazion-update.cache');
   const work = path.join(cache, 'train');
   rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
   const run = (args, stdio = 'ignore') => execFileSync(process.execPath, args, { stdio: ['ignore', stdio, 'inherit'], env: { ...process.env, ALTAZION_ROOT: '' } });
   const root = path.join(work, 'root');
   run([bundleFile, 'sandbox', 'create', '--root', root, '--feed', path.join(work, 'feed'), '--json']);
