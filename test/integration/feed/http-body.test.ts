@@ -180,6 +180,62 @@ describe('feed/source http fast path (plain socket)', () => {
     }
   });
 
+  describe('small files (index, signature) on the fast path', () => {
+    const source = (url: string) => openFeedSource(url, { env: {} });
+
+    it('reads a file, and follows a redirect through node-fetch', async () => {
+      const target = http.createServer((_req, res) => res.end('{"moved":true}'));
+      await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+      const to = `http://127.0.0.1:${(target.address() as AddressInfo).port}/elsewhere/release-index.json`;
+      const server = await rawServer((request) => (request.startsWith('GET /old/')
+        ? [Buffer.from(`HTTP/1.1 301 Moved\r\nLocation: ${to}\r\nContent-Length: 0\r\n\r\n`)]
+        : pieces(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{"ok":true}'), [3, 20, 1])));
+      try {
+        expect(String(await source(server.url).readFile('release-index.json', 1000))).to.equal('{"ok":true}');
+        expect(String(await source(`${server.url}old/`).readFile('release-index.json', 1000))).to.equal('{"moved":true}');
+        expect(server.requests[0]).to.match(/cache-control: no-cache/i);
+      } finally {
+        await server.close();
+        target.closeAllConnections();
+        target.close();
+      }
+    });
+
+    it('refuses a file larger than allowed, announced or not', async () => {
+      const big = Buffer.alloc(5000, 0x41);
+      const server = await rawServer((request) => (request.includes('announced')
+        ? [Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`), big]
+        : [Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), big]));
+      try {
+        for (const name of ['announced/release-index.json', 'silent/release-index.json']) {
+          const err = await source(server.url).readFile(name, 1000).catch((e) => e);
+          expect(err.code, name).to.equal('E_FEED_INVALID');
+          expect(err.message).to.contain(`${server.url}${name}`).and.contain('larger than the 1000 bytes allowed');
+        }
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('names the URL and status of a missing file, and of a connection lost while reading', async () => {
+      const server = await rawServer((request) => (request.includes('missing')
+        ? [Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')]
+        : [Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n'), Buffer.alloc(100, 0x20)]));
+      try {
+        const missing = await source(server.url).readFile('missing/release-index.json', 1000).catch((e) => e);
+        expect(missing.code).to.equal('E_FEED_UNREACHABLE');
+        expect(missing.notFound).to.equal(true);
+        expect(missing.message).to.contain(`${server.url}missing/release-index.json: HTTP 404`);
+        const cut = await source(server.url).readFile('cut/release-index.json', 1000).catch((e) => e);
+        expect(cut.code).to.equal('E_FEED_UNREACHABLE');
+        expect(cut.retryable).to.equal(true);
+        expect(cut.message).to.contain(`${server.url}cut/release-index.json: connection lost while reading`);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   it('follows a redirect (through node-fetch)', async () => {
     const target = http.createServer((_req, res) => { res.writeHead(200, { 'content-length': PAYLOAD.length }); res.end(PAYLOAD); });
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
