@@ -102,7 +102,7 @@ function trainCodeCache(bundleFile) {
   const work = path.join(cache, 'train');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const run = (args, stdio = 'ignore') => execFileSync(process.execPath, args, { stdio: ['ignore', stdio, 'inherit'], env: { ...process.env, ALTAZION_ROOT: '' } });
+  const run = (args) => execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ALTAZION_ROOT: '' } });
   const root = path.join(work, 'root');
   run([bundleFile, 'sandbox', 'create', '--root', root, '--feed', path.join(work, 'feed'), '--json']);
   run([bundleFile, 'check', '--root', root, '--json']);

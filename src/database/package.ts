@@ -55,30 +55,21 @@ async function readZip(zipPath: string): Promise<Map<string, Buffer>> {
     return bytes.subarray(fileDataStart, fileDataStart + entry.compressedSize);
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        (async () => {
-          if (!entry.fileName.endsWith('/')) {
-            if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw invalid(zipPath, `${entry.fileName}: larger than ${MAX_ENTRY_BYTES} bytes`);
-            if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw invalid(zipPath, `${entry.fileName}: unsupported compression method ${entry.compressionMethod}`);
-            let content: Buffer;
-            try {
-              const raw = await stored(entry);
-              // Never inflates beyond the declared size (a lying entry is refused, not expanded).
-              content = entry.isCompressed() ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : raw;
-            } catch (error) {
-              throw invalid(zipPath, `${entry.fileName}: damaged (${(error as Error).message})`);
-            }
-            if (content.length !== entry.uncompressedSize) throw invalid(zipPath, `${entry.fileName}: ${content.length} bytes where the zip says ${entry.uncompressedSize}`);
-            files.set(entry.fileName, content);
-          }
-          zip.readEntry();
-        })().catch(reject);
-      });
-      zip.readEntry();
-    });
+    for await (const entry of zip.eachEntry()) {
+      if (entry.fileName.endsWith('/')) continue;
+      if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw invalid(zipPath, `${entry.fileName}: larger than ${MAX_ENTRY_BYTES} bytes`);
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw invalid(zipPath, `${entry.fileName}: unsupported compression method ${entry.compressionMethod}`);
+      let content: Buffer;
+      try {
+        const raw = await stored(entry);
+        // Never inflates beyond the declared size (a lying entry is refused, not expanded).
+        content = entry.isCompressed() ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : raw;
+      } catch (error) {
+        throw invalid(zipPath, `${entry.fileName}: damaged (${(error as Error).message})`);
+      }
+      if (content.length !== entry.uncompressedSize) throw invalid(zipPath, `${entry.fileName}: ${content.length} bytes where the zip says ${entry.uncompressedSize}`);
+      files.set(entry.fileName, content);
+    }
   } catch (error) {
     if (error instanceof AltazionError) throw error;
     throw invalid(zipPath, `damaged zip (${(error as Error).message})`);

@@ -285,6 +285,7 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
         const file = new PartialFile(handle.fd, offset, release.size, hash,
           (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
         const onReceived = (received: number) => { armIdle(); report(received); };
+        let dropped: unknown;
         try {
           if (opened.body) {
             await opened.body.pump((chunk) => {
@@ -295,18 +296,15 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           } else {
             await pipeline(opened.stream!, new PartialFileSink(file, onReceived));
           }
-          await file.settled();
-          if (file.failed) throw file.diskFailure!;
         } catch (error) {
-          await file.settled();
-          // The digest no longer matches the partial: never resume from it in this run.
-          if (file.failed) throw file.diskFailure!;
-          throw error;
-        } finally {
-          // Every write has landed (or the file was cut back) before the handle is closed.
-          await file.settled();
-          offset = file.position;
+          dropped = error;
         }
+        // Every write has landed (or the file was cut back) before the handle is closed.
+        await file.settled();
+        offset = file.position;
+        // The digest no longer matches the partial: never resume from it in this run.
+        if (file.failed) throw file.diskFailure!;
+        if (dropped !== undefined) throw dropped;
         if (offset < release.size) {
           lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
         }

@@ -206,7 +206,7 @@ export class HttpFeedSource implements FeedSource {
   private async readFileRaw(url: URL, maxBytes: number): Promise<Buffer | undefined> {
     const controller = new AbortController();
     const response = await this.rawRequest(url, { 'cache-control': 'no-cache' }, controller.signal, { readBuffer: 64 * 1024, readBuffers: 2 });
-    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
+    if (isRedirect(response)) {
       response.body.cancel();
       return undefined;
     }
@@ -214,46 +214,40 @@ export class HttpFeedSource implements FeedSource {
       response.body.cancel();
       throw this.statusErrorFor(url, response.status, response.statusText);
     }
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      response.body.cancel();
-      throw tooLarge(url.href, maxBytes);
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    // The file is small: a body that stalls past the timeout is a dead connection.
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    try {
-      await response.body.pump((chunk) => {
-        total += chunk.length;
-        if (total > maxBytes) throw tooLarge(url.href, maxBytes);
-        chunks.push(Buffer.from(chunk)); // the read buffer is reused
-      });
-    } catch (error) {
-      if (error instanceof AltazionError) throw error;
-      throw new FeedRequestError('E_FEED_UNREACHABLE', `${url.href}: connection lost while reading (${describeNetworkError(error)})`, { target: url.href, retryable: true, cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-    return Buffer.concat(chunks, total);
+    return this.collectSmallBody(url, maxBytes, response.headers.get('content-length'), controller,
+      (take) => response.body.pump((chunk) => take(Buffer.from(chunk)))); // the read buffer is reused
   }
 
   private async readFileFetch(relativePath: string, maxBytes: number): Promise<Buffer> {
     const { response, url, controller } = await this.request(relativePath, { 'cache-control': 'no-cache' }, undefined);
     if (response.status !== 200) throw this.statusError(url, response);
-    const declared = Number(response.headers.get('content-length'));
+    return this.collectSmallBody(url, maxBytes, response.headers.get('content-length') ?? undefined, controller, async (take) => {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) take(chunk);
+    });
+  }
+
+  /**
+   * A small file's body (index, signature) in one Buffer, whichever client reads it: at most
+   * `maxBytes` (announced or not), and a body that stalls past the timeout is a dead connection.
+   * `controller` aborts the request.
+   */
+  private async collectSmallBody(url: URL, maxBytes: number, contentLength: string | undefined, controller: AbortController,
+    read: (take: (chunk: Buffer) => void) => Promise<void>): Promise<Buffer> {
+    const declared = Number(contentLength);
     if (Number.isFinite(declared) && declared > maxBytes) { controller.abort(); throw tooLarge(url.href, maxBytes); }
     const chunks: Buffer[] = [];
     let total = 0;
-    // The index is small: a body that stalls past the timeout is a dead connection.
+    let refused: AltazionError | undefined;
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      await read((chunk) => {
         total += chunk.length;
-        if (total > maxBytes) { controller.abort(); throw tooLarge(url.href, maxBytes); }
+        if (total > maxBytes) throw (refused = tooLarge(url.href, maxBytes));
         chunks.push(chunk);
-      }
+      });
     } catch (error) {
+      // Aborted only now: an abort first would stand in for the reason in the reader's error.
+      if (refused) { controller.abort(); throw refused; }
       if (error instanceof AltazionError) throw error;
       throw new FeedRequestError('E_FEED_UNREACHABLE', `${url.href}: connection lost while reading (${describeNetworkError(error)})`, { target: url.href, retryable: true, cause: error });
     } finally {
@@ -302,7 +296,7 @@ export class HttpFeedSource implements FeedSource {
     }
     response.body.cancel();
     // Redirects: node-fetch follows them (one more request).
-    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) return this.openStreamFetch(relativePath, start, signal);
+    if (isRedirect(response)) return this.openStreamFetch(relativePath, start, signal);
     throw this.statusErrorFor(url, response.status, response.statusText);
   }
 
@@ -394,6 +388,11 @@ class ChunkedDecoder {
     }
     return this.state === 'done';
   }
+}
+
+/** A redirect on the fast path: node-fetch follows it (one more request). */
+function isRedirect(response: RawResponse): boolean {
+  return response.status >= 300 && response.status < 400 && response.headers.has('location');
 }
 
 interface RawGetOptions {
