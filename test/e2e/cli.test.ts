@@ -233,6 +233,40 @@ describe('altazion-update executable on a sandbox', function () {
     expect(await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'status.xml'), 'utf8')).to.contain('latestVersion="25.10.1.2"');
   });
 
+  it('runs its file I/O on one libuv pool thread unless UV_THREADPOOL_SIZE says otherwise (src/cli/thread-pool.ts)', async function () {
+    if (process.platform !== 'linux') this.skip(); // counts the threads in /proc
+    const { spawn } = await import('node:child_process');
+    const { file, prefix } = cliCommand();
+    /** Threads of a running `demo` (its pool has started: it wrote a sandbox), then stops it. */
+    const threadsOfDemo = async (poolSize: string | undefined): Promise<number> => {
+      const env = { ...process.env };
+      delete env.UV_THREADPOOL_SIZE;
+      if (poolSize) env.UV_THREADPOOL_SIZE = poolSize;
+      const child = spawn(file, [...prefix, 'demo', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      let root: string | undefined;
+      try {
+        let out = '';
+        root = await new Promise<string>((resolve, reject) => {
+          child.stdout.setEncoding('utf8').on('data', (d: string) => {
+            out += d;
+            const match = /"typeName":"Altazion\.Demo".*?"Root":"([^"]+)"/.exec(out);
+            if (match) resolve(JSON.parse(`"${match[1]}"`));
+          });
+          child.once('exit', (code) => reject(new Error(`demo exited (${code}) before it was ready: ${out}`)));
+        });
+        return (await fs.readdir(`/proc/${child.pid}/task`)).length;
+      } finally {
+        child.kill();
+        await exited;
+        if (root) await fs.rm(path.dirname(path.dirname(root)), { recursive: true, force: true });
+      }
+    };
+    const ours = await threadsOfDemo(undefined);
+    const nodeDefault = await threadsOfDemo('4');
+    expect(nodeDefault - ours).to.equal(3);
+  });
+
   it('demo builds a sandbox, serves its feed over HTTP and says what to try', async () => {
     const result = await runCli(['demo', '--exit', '--json']);
     expect(result.code, result.stderr).to.equal(0);
