@@ -2,8 +2,9 @@
 // downloadPackage (streaming, sha256 while streaming, size cap, verification, rename into the
 // cache), compared with `curl -s -o` of the same URL in the same run. Median of 5 runs each,
 // alternated. The downloader runs in a child process so its peak RSS (process.resourceUsage().maxRSS)
-// is its own. The feed layer and the test server are bundled with esbuild first, like the shipped
-// executable (no TypeScript loader in the measured process).
+// is its own; it starts like the executable (CommonJS bundle, src/cli/thread-pool.ts first). The
+// feed layer and the test server are bundled with esbuild first (no TypeScript loader in the
+// measured process).
 //   node bench/download.bench.mjs           (ALTAZION_BENCH_DOWNLOAD_MB=256 for a quicker run)
 // Targets: throughput >= 0.9 x curl, peak RSS <= 100 MB. Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,13 +29,13 @@ if (spawnSync('curl', ['--version']).status !== 0) {
 }
 
 await mkdir(WORK, { recursive: true });
+const bundleOptions = { bundle: true, platform: 'node', target: 'node20', logLevel: 'error' };
+// The fixture tools and the test feed server, for this process and the server's.
 const bundle = path.join(WORK, 'feed-bench.mjs');
 await build({
+  ...bundleOptions,
   stdin: {
     contents: [
-      "export { downloadPackage } from './src/feed/download';",
-      "export { openFeedSource } from './src/feed/source';",
-      "export { loadVerifiedIndex } from './src/feed/index-loader';",
       "export { buildPackageZip, publishFeed } from './src/feed/publish';",
       "export { generateSigningKey } from './src/feed/keys';",
       "export { startFeedServer } from './test/helpers/feed-server';",
@@ -42,14 +43,40 @@ await build({
     resolveDir: REPO,
     loader: 'ts',
   },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
   format: 'esm',
   outfile: bundle,
-  logLevel: 'error',
   // yauzl/yazl and friends are CommonJS: give the ESM bundle a require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+// The downloader's process starts like the executable: CommonJS, the entry's thread-pool setting
+// first (src/cli/thread-pool.ts: one libuv thread unless UV_THREADPOOL_SIZE is set).
+const childScript = path.join(WORK, 'download-child.cjs');
+await build({
+  ...bundleOptions,
+  stdin: {
+    contents: `
+import './src/cli/thread-pool';
+import { downloadPackage } from './src/feed/download';
+import { loadVerifiedIndex } from './src/feed/index-loader';
+import { openFeedSource } from './src/feed/source';
+async function main() {
+  const [url, cacheDir, trustedJson] = process.argv.slice(2);
+  const source = openFeedSource(url, { env: {} });
+  const started = process.hrtime.bigint();
+  const { index } = await loadVerifiedIndex({ source, trustedKeys: JSON.parse(trustedJson), now: new Date() });
+  const release = index.modules.ecommerce.releases[0];
+  const result = await downloadPackage({ source, release, cacheDir });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const usage = process.resourceUsage();
+  process.stdout.write(JSON.stringify({ ms, maxRssKb: usage.maxRSS, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, sha256: result.sha256, fromCache: result.fromCache, threadPool: process.env.UV_THREADPOOL_SIZE }));
+}
+main().catch((error) => { console.error(error); process.exitCode = 1; });
+`,
+    resolveDir: REPO,
+    loader: 'ts',
+  },
+  format: 'cjs',
+  outfile: childScript,
 });
 const lib = await import(`${bundle}?t=${Date.now()}`);
 
@@ -98,21 +125,6 @@ const url = await new Promise((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`feed server exited (${code})`)));
 });
 
-// --- the downloader, in its own process -----------------------------------------------------
-const childScript = path.join(WORK, 'download-child.mjs');
-await writeFile(childScript, `
-import { downloadPackage, loadVerifiedIndex, openFeedSource } from ${JSON.stringify(bundle)};
-const [url, cacheDir, trustedJson] = process.argv.slice(2);
-const source = openFeedSource(url, { env: {} });
-const started = process.hrtime.bigint();
-const { index } = await loadVerifiedIndex({ source, trustedKeys: JSON.parse(trustedJson), now: new Date() });
-const release = index.modules.ecommerce.releases[0];
-const result = await downloadPackage({ source, release, cacheDir });
-const ms = Number(process.hrtime.bigint() - started) / 1e6;
-const usage = process.resourceUsage();
-process.stdout.write(JSON.stringify({ ms, maxRssKb: usage.maxRSS, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, sha256: result.sha256, fromCache: result.fromCache }));
-`);
-
 // curl's CPU time comes from GNU time when it is installed (figures only; the ratio is wall time).
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
@@ -142,6 +154,7 @@ const nodeRuns = [];
 const curlCpu = [];
 const nodeCpu = [];
 const rss = [];
+let threadPool;
 const loadBefore = os.loadavg()[0];
 try {
   // Warm the page cache of the served file so the first measured run is not penalised.
@@ -160,6 +173,7 @@ try {
     const result = JSON.parse(out);
     if (result.sha256 !== release.sha256 || result.fromCache) throw new Error(`unexpected download result ${out}`);
     nodeRuns.push(result.ms);
+    threadPool = result.threadPool;
     nodeCpu.push(result.cpuS);
     rss.push(result.maxRssKb / 1024);
     await rm(cacheDir, { recursive: true, force: true });
@@ -180,6 +194,7 @@ line('downloadPackage (index + download + verify)', `${nodeMbs.toFixed(0)} MB/s 
 const perGb = (cpu) => `${(median(cpu) / (sizeMb / 1024)).toFixed(2)} s CPU per GiB`;
 if (curlCpu.length) line('CPU time (user+sys), curl', perGb(curlCpu));
 line('CPU time (user+sys), downloadPackage', perGb(nodeCpu));
+line("downloader's libuv thread pool", `${threadPool} thread(s) (src/cli/thread-pool.ts)`);
 line('load average (1 min) before / after', `${loadBefore.toFixed(1)} / ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
 line('throughput ratio to curl (target >= 0.9)', `${ratio.toFixed(2)} ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
 line('peak RSS of the downloader (target <= 100 MB)', `${peak.toFixed(1)} MB ${peak <= 100 ? 'met' : 'NOT met'}`);

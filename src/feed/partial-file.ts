@@ -41,11 +41,14 @@ export function writeFully(fd: number, chunks: Buffer[], position: number): Prom
  * the event loop, busy hashing); one write at a time gathering what arrived meanwhile 0.57 (the
  * large writes copy bytes long gone from the CPU cache); a worker thread writing from shared
  * buffers ~0.85 (a message per write), or woken through Atomics 0.90; at most 2 or 3 writes at
- * once 0.79; every write at once 0.83-0.89 (medians of 7-9 alternated rounds). A thread pool of
- * one thread did best (0.95-1.01: no two writers contend for the file) but UV_THREADPOOL_SIZE is
- * process-wide: reads of a UNC feed and writes would then wait for each other, so it is not set.
- * Writes at once may land out of order: after a disk error, `settled()` cuts the file back to the
- * bytes before the first failed write, so a later run resumes from bytes all on disk.
+ * once 0.79; every write at once on node's default four pool threads 0.83-0.89 (medians of 7-9
+ * alternated rounds). Every write at once on the executable's pool of one thread
+ * (src/cli/thread-pool.ts) does best, 0.92-1.02: the writes queue in order on one thread and never
+ * contend for the file. A worker thread fed through Atomics, tried again since, stayed at 0.90
+ * (its start and wake-ups cost ~0.2 s CPU per GiB more than the pool thread).
+ * With more pool threads (UV_THREADPOOL_SIZE set by the administrator), writes may land out of
+ * order: after a disk error, `settled()` cuts the file back to the bytes before the first failed
+ * write, so a later run resumes from bytes all on disk.
  */
 export class PartialFile {
   private readonly inFlight = new Set<Promise<void>>();
