@@ -57,7 +57,7 @@ await build({
   ...bundleOptions,
   stdin: {
     contents: `
-import './src/cli/thread-pool';
+import { DEFAULT_THREAD_POOL_SIZE } from './src/cli/thread-pool';
 import { downloadPackage } from './src/feed/download';
 import { loadVerifiedIndex } from './src/feed/index-loader';
 import { openFeedSource } from './src/feed/source';
@@ -70,7 +70,7 @@ async function main() {
   const result = await downloadPackage({ source, release, cacheDir });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const usage = process.resourceUsage();
-  process.stdout.write(JSON.stringify({ ms, maxRssKb: usage.maxRSS, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, sha256: result.sha256, fromCache: result.fromCache, threadPool: process.env.UV_THREADPOOL_SIZE }));
+  process.stdout.write(JSON.stringify({ ms, maxRssKb: usage.maxRSS, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, sha256: result.sha256, fromCache: result.fromCache, threadPool: process.env.UV_THREADPOOL_SIZE ?? DEFAULT_THREAD_POOL_SIZE }));
 }
 main().catch((error) => { console.error(error); process.exitCode = 1; });
 `,

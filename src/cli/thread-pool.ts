@@ -1,18 +1,26 @@
 // The size of libuv's thread pool, which does all our file I/O: one thread, unless the
-// administrator set UV_THREADPOOL_SIZE. libuv reads the variable when the pool first starts, so
-// the entry point imports this module first (nothing reaches the pool while modules load: the
-// bundle is CommonJS, read synchronously).
+// administrator set UV_THREADPOOL_SIZE. libuv reads the variable once, when the first request is
+// queued, so the entry point imports this module first (nothing reaches the pool while modules
+// load: the bundle is CommonJS, read synchronously); it queues one request at once, then takes
+// the variable away again: hooks and other child processes get the environment we were given.
 //
 // Why one thread: the updater's file work is sequential by design (one download, one extraction,
 // one copy at a time), and a package download writes its partial file from the pool while the main
 // thread hashes the next reads. With node's default of four threads, the writes of that one file
-// run on four threads at once and queue on the file's lock (the inode lock on Linux, the file's
-// resource on NTFS), leaving the CPU idle between them. Measured on the 1 GiB download benchmark
-// (2 CPUs, `node bench/download.bench.mjs` and alternated A/B rounds, medians of 7-11 rounds in
-// four sessions): four threads 0.89-0.93 x curl, two threads the same, one thread 0.92-0.99; the
-// whole install of 20,000 files / 1 GB took 85 s with four threads, 79 s with one.
+// ran on several threads at once and queued on the file's lock (on Linux the inode lock, seen with
+// `perf`), leaving the CPUs idle between them. Measured on the 1 GiB download benchmark (2 CPUs,
+// `node bench/download.bench.mjs` and alternated A/B rounds, medians of 7-11 rounds in four
+// series): four threads 0.89-0.94 x curl, two threads the same, one thread 0.92-1.0. The install
+// benchmark (20,000 files / 1 GB) is unchanged within its noise: 85-102 s and 141-146 MB peak RSS
+// with four threads, 79-96 s and 146-149 MB with one; downtime 0.02-0.03 s either way.
 // A pool request that hangs (a dead UNC share) already keeps the process from exiting with four
 // threads; with one, the other file requests wait behind it too, and the stall timers still fire.
+import { stat } from 'node:fs';
+
 export const DEFAULT_THREAD_POOL_SIZE = '1';
 
-process.env.UV_THREADPOOL_SIZE ??= DEFAULT_THREAD_POOL_SIZE;
+if (process.env.UV_THREADPOOL_SIZE === undefined) {
+  process.env.UV_THREADPOOL_SIZE = DEFAULT_THREAD_POOL_SIZE;
+  stat('.', () => undefined); // starts the pool now, with the size above
+  delete process.env.UV_THREADPOOL_SIZE;
+}

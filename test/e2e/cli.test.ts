@@ -172,6 +172,23 @@ describe('altazion-update executable on a sandbox', function () {
     expect(byName.gestioncommerciale).to.deep.include({ Status: 'UpdateAvailable', AvailableVersion: '25.10.1.2' });
   });
 
+  it('hooks get the environment the executable was given (not its own thread-pool setting)', async function () {
+    if (process.platform === 'win32') this.skip(); // the stand-in interpreter is a shell script
+    // A stand-in for PowerShell that notes what a hook would see of UV_THREADPOOL_SIZE.
+    const interpreter = path.join(sb.base, 'env-hook.sh');
+    const seen = path.join(sb.base, 'hook-env.txt');
+    await fs.writeFile(interpreter, '#!/bin/sh\necho "${UV_THREADPOOL_SIZE-unset}" >> "$HOOK_ENV"\n', { mode: 0o755 });
+    const config = path.join(sb.Root, 'bin', 'config', 'updater.config');
+    const text = await fs.readFile(config, 'utf8');
+    await fs.writeFile(config, /<install\b[^>]*\spowershell="/.test(text)
+      ? text.replace(/(<install\b[^>]*\spowershell=")[^"]*"/, `$1${interpreter}"`)
+      : text.replace(/<install\b/, `<install powershell="${interpreter}"`));
+    await fs.writeFile(path.join(sb.Root, 'bin', 'updates', 'scripts', 'STARTUPDATE_ecommerce.ps1'), '# runs through env-hook.sh\n');
+    const install = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--json'], { env: { HOOK_ENV: seen, UV_THREADPOOL_SIZE: undefined } });
+    expect(install.code, install.stdout + install.stderr).to.equal(0);
+    expect((await fs.readFile(seen, 'utf8')).trim()).to.equal('unset');
+  });
+
   it('holds a release that needs a newer database (exit 3, the version named) until the database is there', async () => {
     // The publisher releases ecommerce 25.10.2.0, which needs the database at 25.10.
     const { buildPackageZip } = await import('../../src/feed/publish');
