@@ -15,11 +15,16 @@
 // with four threads, 79-96 s and 146-149 MB with one; downtime 0.02-0.03 s either way.
 // A pool request that hangs (a dead UNC share) already keeps the process from exiting with four
 // threads; with one, the other file requests wait behind it too, and the stall timers still fire.
+//
+// Windows: libuv reads the variable with the C runtime's getenv, whose copy of the environment is
+// taken at process start; process.env changes the Win32 environment only. Setting it here has no
+// effect there (node.exe under Wine: 4 pool threads with or without it, 1 when the variable comes
+// from the parent), so it is not done: on Windows the size comes from whoever starts us.
 import { stat } from 'node:fs';
 
 export const DEFAULT_THREAD_POOL_SIZE = '1';
 
-if (process.env.UV_THREADPOOL_SIZE === undefined) {
+if (process.platform !== 'win32' && process.env.UV_THREADPOOL_SIZE === undefined) {
   process.env.UV_THREADPOOL_SIZE = DEFAULT_THREAD_POOL_SIZE;
   stat('.', () => undefined); // starts the pool now, with the size above
   delete process.env.UV_THREADPOOL_SIZE;
