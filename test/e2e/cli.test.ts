@@ -6,7 +6,7 @@ import { generateSigningKey } from '../../src/feed/keys';
 import { publishFeed } from '../../src/feed/publish';
 import { readFeedState } from '../../src/feed/index-loader';
 import { cliCommand, runCli } from '../helpers/cli';
-import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../helpers/sandbox';
+import { diffTrees, makeSandbox, setInstallConfig, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
 describe('altazion-update executable on a sandbox', function () {
   this.timeout(120000);
@@ -178,11 +178,7 @@ describe('altazion-update executable on a sandbox', function () {
     const interpreter = path.join(sb.base, 'env-hook.sh');
     const seen = path.join(sb.base, 'hook-env.txt');
     await fs.writeFile(interpreter, '#!/bin/sh\necho "${UV_THREADPOOL_SIZE-unset}" >> "$HOOK_ENV"\n', { mode: 0o755 });
-    const config = path.join(sb.Root, 'bin', 'config', 'updater.config');
-    const text = await fs.readFile(config, 'utf8');
-    await fs.writeFile(config, /<install\b[^>]*\spowershell="/.test(text)
-      ? text.replace(/(<install\b[^>]*\spowershell=")[^"]*"/, `$1${interpreter}"`)
-      : text.replace(/<install\b/, `<install powershell="${interpreter}"`));
+    await setInstallConfig(sb, { powershell: interpreter });
     await fs.writeFile(path.join(sb.Root, 'bin', 'updates', 'scripts', 'STARTUPDATE_ecommerce.ps1'), '# runs through env-hook.sh\n');
     const install = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--json'], { env: { HOOK_ENV: seen, UV_THREADPOOL_SIZE: undefined } });
     expect(install.code, install.stdout + install.stderr).to.equal(0);

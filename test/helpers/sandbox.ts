@@ -44,3 +44,14 @@ export function diffTrees(before: Map<string, string>, after: Map<string, string
   for (const file of after.keys()) if (!before.has(file)) changes.push(`+ ${file}`);
   return changes;
 }
+
+/** Rewrites attributes of <install> in updater.config (e.g. { lockWaitSeconds: '2', powershell: '/x' }). */
+export async function setInstallConfig(box: { Root: string }, attrs: Record<string, string>): Promise<void> {
+  const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+  let text = await fs.readFile(file, 'utf8');
+  for (const [name, value] of Object.entries(attrs)) {
+    const re = new RegExp(`(<install\\b[^>]*?)\\s${name}="[^"]*"`);
+    text = re.test(text) ? text.replace(re, `$1 ${name}="${value}"`) : text.replace(/<install\b/, `<install ${name}="${value}"`);
+  }
+  await fs.writeFile(file, text);
+}

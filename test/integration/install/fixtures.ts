@@ -68,16 +68,7 @@ export async function fingerprint(box: Box): Promise<string> {
   return createHash('sha256').update(JSON.stringify({ apps, root, state })).digest('hex');
 }
 
-/** Rewrites attributes of <install> in updater.config (e.g. { lockWaitSeconds: '2', powershell: '/x' }). */
-export async function setInstallConfig(box: Box, attrs: Record<string, string>): Promise<void> {
-  const file = path.join(box.Root, 'bin', 'config', 'updater.config');
-  let text = await fs.readFile(file, 'utf8');
-  for (const [name, value] of Object.entries(attrs)) {
-    const re = new RegExp(`(<install\\b[^>]*?)\\s${name}="[^"]*"`);
-    text = re.test(text) ? text.replace(re, `$1 ${name}="${value}"`) : text.replace(/<install\b/, `<install ${name}="${value}"`);
-  }
-  await fs.writeFile(file, text);
-}
+export { setInstallConfig } from '../../helpers/sandbox';
 
 export async function siblingsOf(box: Box): Promise<string[]> {
   return (await fs.readdir(box.Apps)).filter((n) => n.includes('.altazion-'));
