@@ -11,12 +11,15 @@
 //   chunked        no Content-Length (chunked transfer encoding)
 //   ignoreRange    answer 200 with the whole file to range requests
 //   extraBytes     append this many bytes after the file (with chunked: undetectable until they come)
+// With `fromMemory`, file contents are read once and served from memory (same headers, ranges and
+// faults): the download benchmark uses it so the server's own file reads do not take CPU from the
+// client measured on the same machine (a real feed is served from another machine).
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 
 export interface FeedServerFaults {
   match?: RegExp;
@@ -85,9 +88,22 @@ function sliceStream(limit: number | undefined, onBytes: (n: number) => void, op
   });
 }
 
-export async function startFeedServer(root: string, initialFaults: FeedServerFaults = {}): Promise<FeedServer> {
+export interface FeedServerOptions {
+  /** Serve file contents from memory (read once; read again when the file's size or mtime changes). */
+  fromMemory?: boolean;
+}
+
+export async function startFeedServer(root: string, initialFaults: FeedServerFaults = {}, options: FeedServerOptions = {}): Promise<FeedServer> {
   const state: FeedServer = { url: '', port: 0, root, faults: initialFaults, requests: [], close: async () => {} };
   const sockets = new Set<import('node:net').Socket>();
+  const inMemory = new Map<string, { size: number; mtimeMs: number; bytes: Buffer }>();
+  const contents = async (file: string, size: number, mtimeMs: number): Promise<Buffer> => {
+    const known = inMemory.get(file);
+    if (known && known.size === size && known.mtimeMs === mtimeMs) return known.bytes;
+    const bytes = await readFile(file);
+    inMemory.set(file, { size, mtimeMs, bytes });
+    return bytes;
+  };
 
   const server = http.createServer(async (req, res) => {
     const rawTarget = req.url ?? '/';
@@ -107,10 +123,12 @@ export async function startFeedServer(root: string, initialFaults: FeedServerFau
       return send(500, 'injected failure');
     }
     let size: number;
+    let mtimeMs: number;
     try {
       const s = await stat(file);
       if (!s.isFile()) return send(404, 'not found');
       size = s.size;
+      mtimeMs = s.mtimeMs;
     } catch {
       return send(404, 'not found');
     }
@@ -151,7 +169,9 @@ export async function startFeedServer(root: string, initialFaults: FeedServerFau
       stall = true;
     }
     res.on('close', () => { if (!res.writableFinished) log.aborted = true; });
-    const body = createReadStream(file, { start, end: fileSize - 1 < start ? start - 1 : fileSize - 1, highWaterMark: 1024 * 1024 });
+    const body = options.fromMemory
+      ? Readable.from([(await contents(file, size, mtimeMs)).subarray(start, Math.max(start, fileSize))], { objectMode: false })
+      : createReadStream(file, { start, end: fileSize - 1 < start ? start - 1 : fileSize - 1, highWaterMark: 1024 * 1024 });
     const slicer = sliceStream(limit, (n) => { log.bytesSent += n; }, { tamperAt: faulty ? faults.tamperAt : undefined, start, bytesPerSecond: faulty ? faults.bytesPerSecond : undefined });
     body.pipe(slicer);
     slicer.pipe(res, { end: false });
