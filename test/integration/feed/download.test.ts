@@ -17,7 +17,9 @@ async function sha256(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
 }
 
-describe('feed/download over a real HTTP feed server', function () {
+// The download benchmark runs against the test feed server serving from memory; every case runs
+// against both, so the benchmark's server gives the same bytes, ranges and faults as the file one.
+for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP feed server${fromMemory ? ' serving from memory (the benchmark setup)' : ''}`, function () {
   let feed: Feed;
   let server: FeedServer;
   let cacheDir: string;
@@ -25,7 +27,7 @@ describe('feed/download over a real HTTP feed server', function () {
 
   before(async () => {
     feed = await makeFeed([{ module: 'ecommerce', version: '25.10.1.2', kind: 'web', payloadBytes: SIZE }]);
-    server = await startFeedServer(feed.feedDir);
+    server = await startFeedServer(feed.feedDir, {}, { fromMemory });
   });
   after(async () => { await server.close(); await rm(feed.root, { recursive: true, force: true }); });
   beforeEach(async () => {
@@ -252,6 +254,23 @@ describe('feed/download over a real HTTP feed server', function () {
     expect(names).to.have.length(1);
     expect(names[0]).to.match(/\.partial:\d+$/);
   });
+
+  if (fromMemory) it('serves a file read again when it changed on disk', async () => {
+    const file = path.join(feed.feedDir, feed.release('ecommerce').package);
+    await downloadPackage(options());
+    const original = await readFile(file);
+    try {
+      const altered = Buffer.from(original);
+      altered[10] ^= 0xff;
+      await writeFile(file, altered);
+      const response = await fetch(`${server.url}${feed.release('ecommerce').package}`, { headers: { range: 'bytes=0-' } });
+      const served = Buffer.from(await response.arrayBuffer());
+      expect(served[10]).to.equal(altered[10]);
+      expect(served.length).to.equal(original.length);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
 });
 
 describe('feed/download from a folder feed', () => {
@@ -309,60 +328,5 @@ describe('feed/download from a folder feed', () => {
     const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir }));
     expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
     expect(await listing(cacheDir)).to.deep.equal([]);
-  });
-});
-
-// The download benchmark runs against the test feed server serving from memory: the same bytes,
-// ranges and faults as from the file, so its figures are those of the downloader tested above.
-describe('feed/download from the test feed server serving from memory (the benchmark setup)', function () {
-  let feed: Feed;
-  let server: FeedServer;
-  let cacheDir: string;
-  let n = 0;
-
-  before(async () => {
-    feed = await makeFeed([{ module: 'ecommerce', version: '25.10.1.2', kind: 'web', payloadBytes: SIZE }]);
-    server = await startFeedServer(feed.feedDir, {}, { fromMemory: true });
-  });
-  after(async () => { await server.close(); await rm(feed.root, { recursive: true, force: true }); });
-  beforeEach(async () => {
-    server.faults = {};
-    server.requests.length = 0;
-    cacheDir = path.join(feed.root, `cache-${++n}`);
-    await mkdir(cacheDir);
-  });
-  const download = () => downloadPackage({ source: openFeedSource(server.url, { env: {} }), release: feed.release('ecommerce'), cacheDir, retries: 2, retryDelayMs: 5 });
-
-  it('serves the verified package, and the rest of it from a Range after a dropped connection', async () => {
-    server.faults = { dropAfter: SIZE / 3, dropTimes: 1 };
-    const result = await download();
-    const ranges = server.requests.filter((r) => r.path.endsWith('.zip')).map((r) => [r.status, r.range]);
-    expect(ranges[0]).to.deep.equal([200, undefined]);
-    expect(ranges[1][0]).to.equal(206);
-    expect(ranges[1][1]).to.match(/^bytes=[1-9]\d*-$/);
-    expect(await sha256(result.path)).to.equal(feed.release('ecommerce').sha256);
-  });
-
-  it('applies faults to the bytes from memory', async () => {
-    server.faults = { tamperAt: SIZE / 2 };
-    const err = await rejection(downloadPackage({ source: openFeedSource(server.url, { env: {} }), release: feed.release('ecommerce'), cacheDir, retries: 0 }));
-    expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
-  });
-
-  it('reads a file again when it changed on disk', async () => {
-    const file = path.join(feed.feedDir, feed.release('ecommerce').package);
-    await download();
-    const original = await readFile(file);
-    try {
-      const altered = Buffer.from(original);
-      altered[10] ^= 0xff;
-      await writeFile(file, altered);
-      const response = await fetch(`${server.url}${feed.release('ecommerce').package}`, { headers: { range: 'bytes=0-' } });
-      const served = Buffer.from(await response.arrayBuffer());
-      expect(served[10]).to.equal(altered[10]);
-      expect(served.length).to.equal(original.length);
-    } finally {
-      await writeFile(file, original);
-    }
   });
 });
