@@ -50,14 +50,16 @@ await build({
   // yauzl/yazl and friends are CommonJS: give the ESM bundle a require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-// The downloader's process starts like the executable: CommonJS, the entry's thread-pool setting
-// first (src/cli/thread-pool.ts: one libuv thread unless UV_THREADPOOL_SIZE is set).
+// The downloader's process starts like the executable: CommonJS, the entry's process settings
+// first (src/cli/thread-pool.ts: one libuv thread unless UV_THREADPOOL_SIZE is set;
+// src/cli/young-generation.ts: the GC's young generation kept at its initial size).
 const childScript = path.join(WORK, 'download-child.cjs');
 await build({
   ...bundleOptions,
   stdin: {
     contents: `
 import { DEFAULT_THREAD_POOL_SIZE } from './src/cli/thread-pool';
+import './src/cli/young-generation';
 import { downloadPackage } from './src/feed/download';
 import { loadVerifiedIndex } from './src/feed/index-loader';
 import { openFeedSource } from './src/feed/source';
