@@ -9,6 +9,8 @@ import { AltazionError } from '../core/errors';
 const WRITE_BATCH_BYTES = 256 * 1024;
 /** Stream path: writes in flight before the stream waits (the fast path is bounded by its read buffers). */
 const MAX_WRITES_IN_FLIGHT = 16;
+/** Bytes hashed as they arrive but gathered into one write (see PartialFile). */
+export const WRITE_GATHER_BYTES = 1024 * 1024;
 
 /** Writes `chunks` at `position`, continuing after short writes. */
 export function writeFully(fd: number, chunks: Buffer[], position: number): Promise<void> {
@@ -34,8 +36,14 @@ export function writeFully(fd: number, chunks: Buffer[], position: number): Prom
 
 /**
  * The partial file being downloaded. Every byte is checked against the signed size and hashed on
- * this thread, in arrival order, then written at its offset by the libuv thread pool at once, so
- * hashing the next reads and writing the previous ones run on two cores.
+ * this thread, in arrival order, then written at its offset by the libuv thread pool, so hashing
+ * the next reads and writing the previous ones run on two cores. What arrives in one turn of the
+ * event loop is gathered into one write, up to WRITE_GATHER_BYTES (four 256 KiB socket reads):
+ * each write is a hand-off to the pool thread and back, a wake-up each way. Measured on the 1 GiB
+ * benchmark (server from memory, 7 alternated rounds, 2026-12-02): a write per read 1.39 s and
+ * 1.93 s CPU, gathered up to 1 MiB 1.30 s and 1.70 s CPU (medians); 512 KiB in between, 2 MiB no
+ * better than 1 MiB.
+ * Earlier measurements, without gathering:
  * Measured on the 1 GiB benchmark (2 cores, `node bench/download.bench.mjs` with the server then reading
  * the file for each request, ratio to curl):
  * writing synchronously after hashing 0.74; one write at a time 0.71 (each next write waits for
@@ -54,6 +62,8 @@ export function writeFully(fd: number, chunks: Buffer[], position: number): Prom
 export class PartialFile {
   private readonly inFlight = new Set<Promise<void>>();
   private firstFailedOffset: number | undefined;
+  /** Chunks hashed but not yet handed to the pool, and the promise their appends returned. */
+  private gathered: { chunks: Buffer[]; bytes: number; at: number; landed: Promise<void>; settle: (written: Promise<void>) => void } | undefined;
   /** The first disk error, as reported to the user. */
   diskFailure: AltazionError | undefined;
 
@@ -67,6 +77,8 @@ export class PartialFile {
     private readonly diskError: (error: Error) => AltazionError,
     /** Writes chunks at a position (injected by tests to fail or slow a write). */
     private readonly write: (fd: number, chunks: Buffer[], position: number) => Promise<void> = writeFully,
+    /** Bytes gathered into one write at most; 0 writes every append at once. */
+    private readonly gatherBytes = WRITE_GATHER_BYTES,
   ) {}
 
   get failed(): boolean { return this.diskFailure !== undefined; }
@@ -78,28 +90,61 @@ export class PartialFile {
   }
 
   /**
-   * Checks, hashes and starts writing `chunks` (`length` bytes in all). They must stay unchanged
-   * until the returned promise settles. Throws the cap error or an earlier disk error at once.
+   * Checks and hashes `chunks` (`length` bytes in all), and writes them with what else arrives in
+   * this turn of the event loop. They must stay unchanged until the returned promise settles.
+   * Throws the cap error or an earlier disk error at once.
    */
   append(chunks: Buffer[], length: number): Promise<void> {
     this.refuseBeyondCap(this.position + length);
     if (this.diskFailure) throw this.diskFailure;
     for (const chunk of chunks) this.hash.update(chunk);
-    const at = this.position;
+    if (this.gatherBytes === 0) {
+      const at = this.position;
+      this.position += length;
+      return this.startWrite(chunks, at);
+    }
+    if (!this.gathered) {
+      let settle!: (written: Promise<void>) => void;
+      const landed = new Promise<void>((resolve) => { settle = resolve; });
+      this.gathered = { chunks: [], bytes: 0, at: this.position, landed, settle };
+      this.track(landed);
+      setImmediate(() => this.flush());
+    }
+    const gathered = this.gathered;
+    gathered.chunks.push(...chunks);
+    gathered.bytes += length;
     this.position += length;
+    if (gathered.bytes >= this.gatherBytes) this.flush();
+    return gathered.landed;
+  }
+
+  /** Hands the gathered chunks to the pool now. */
+  private flush(): void {
+    const gathered = this.gathered;
+    if (!gathered) return;
+    this.gathered = undefined;
+    gathered.settle(this.startWrite(gathered.chunks, gathered.at));
+  }
+
+  private startWrite(chunks: Buffer[], at: number): Promise<void> {
     const landed = this.write(this.fd, chunks, at).catch((error: Error) => {
       this.firstFailedOffset = Math.min(this.firstFailedOffset ?? at, at);
       this.diskFailure ??= this.diskError(error);
       throw this.diskFailure;
     });
+    this.track(landed);
+    return landed;
+  }
+
+  private track(landed: Promise<void>): void {
     this.inFlight.add(landed);
     const untrack = () => { this.inFlight.delete(landed); };
     landed.then(untrack, untrack);
-    return landed;
   }
 
   /** Waits for every write in flight; after a disk error, truncates to the bytes known written. */
   async settled(): Promise<void> {
+    this.flush();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.firstFailedOffset !== undefined && this.position > this.firstFailedOffset) {
       this.position = this.firstFailedOffset;

@@ -29,7 +29,7 @@ describe('feed/partial-file', () => {
     const reversed = (f: number, chunks: Buffer[], at: number) =>
       new Promise<void>((resolve) => setTimeout(resolve, delays[i++])).then(() => writeFully(f, chunks, at));
     const hash = createHash('sha256');
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, hash, tooMany, diskError, reversed);
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, hash, tooMany, diskError, reversed, 0);
     const blocks = [block(1), block(2), block(3), block(4)];
     for (const b of blocks) void file.append([b], b.length);
     expect(file.writesInFlight).to.equal(4);
@@ -43,7 +43,7 @@ describe('feed/partial-file', () => {
   it('after a failed write with later ones landing behind it, cuts the file back to the bytes before it', async () => {
     const failSecond = (f: number, chunks: Buffer[], at: number) =>
       at === 64 * KIB ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : writeFully(f, chunks, at);
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, failSecond);
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, failSecond, 0);
     const writes = [1, 2, 3].map((n) => file.append([block(n)], 64 * KIB));
     const outcomes = await Promise.allSettled(writes);
     expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
@@ -54,6 +54,50 @@ describe('feed/partial-file', () => {
     expect(file.position).to.equal(64 * KIB);
     expect(content().equals(block(1))).to.equal(true);
     expect(() => file.append([block(4)], 64 * KIB)).to.throw(/EIO/);
+  });
+
+  it('gathers what arrives in one turn of the event loop into writes of up to the gather size', async () => {
+    const calls: Array<{ at: number; bytes: number }> = [];
+    const recorded = (f: number, chunks: Buffer[], at: number) => {
+      calls.push({ at, bytes: chunks.reduce((sum, c) => sum + c.length, 0) });
+      return writeFully(f, chunks, at);
+    };
+    const hash = createHash('sha256');
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, hash, tooMany, diskError, recorded, 128 * KIB);
+    const blocks = [1, 2, 3, 4, 5].map((n) => block(n));
+    const appended = blocks.map((b) => file.append([b], b.length));
+    // Two full gathers went at once; the fifth block waits for the next turn of the loop.
+    expect(calls).to.deep.equal([{ at: 0, bytes: 128 * KIB }, { at: 128 * KIB, bytes: 128 * KIB }]);
+    await Promise.all(appended);
+    expect(calls[2]).to.deep.equal({ at: 256 * KIB, bytes: 64 * KIB });
+    await file.settled();
+    expect(content().equals(Buffer.concat(blocks))).to.equal(true);
+    expect(hash.digest('hex')).to.equal(createHash('sha256').update(Buffer.concat(blocks)).digest('hex'));
+  });
+
+  it('fails every append of a gathered write that fails, and cuts the file back to its start', async () => {
+    const failSecondWrite = (f: number, chunks: Buffer[], at: number) =>
+      at === 128 * KIB ? Promise.reject(Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' })) : writeFully(f, chunks, at);
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, failSecondWrite, 128 * KIB);
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => file.append([block(n)], 64 * KIB)));
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    await file.settled();
+    expect(file.diskFailure!.message).to.contain('ENOSPC');
+    expect(file.position).to.equal(128 * KIB);
+    expect(content().equals(Buffer.concat([block(1), block(2)]))).to.equal(true);
+  });
+
+  it('settled() writes what is still gathered without waiting for the next turn', async () => {
+    const calls: number[] = [];
+    const recorded = (f: number, chunks: Buffer[], at: number) => { calls.push(at); return writeFully(f, chunks, at); };
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, recorded, 1024 * KIB);
+    void file.append([block(9)], 64 * KIB);
+    expect(calls).to.deep.equal([]);
+    const settled = file.settled();
+    expect(calls).to.deep.equal([0]);
+    await settled;
+    expect(file.writesInFlight).to.equal(0);
+    expect(content().equals(block(9))).to.equal(true);
   });
 
   it('refuses bytes beyond the signed size before hashing or writing them', async () => {
