@@ -1,10 +1,13 @@
 // Download benchmark (issue 2): a 1 GiB package fetched from the local test feed server (serving
 // it from memory, see below) by downloadPackage (streaming, sha256 while streaming, size cap,
-// verification, rename into the cache), compared with `curl -s -o` of the same URL in the same run.
-// Median of 9 runs each, alternated. The downloader runs in a child process so its peak RSS
-// (process.resourceUsage().maxRSS) is its own; it starts like the executable (CommonJS bundle,
-// src/cli/thread-pool.ts first). The feed layer and the test server are bundled with esbuild first
-// (no TypeScript loader in the measured process).
+// verification, rename into the cache), compared with `curl -s -o` of the same URL in the same run,
+// and with bench/download-floor.cjs, the least a verifying download does (socket reads, sha256,
+// pool writes; nothing else): curl hashes nothing, so that floor says how close to curl any
+// verifying client can get on the machine measured. Median of 9 runs each, alternated.
+// The downloader runs in a child process so its peak RSS (process.resourceUsage().maxRSS) is its
+// own; it starts like the executable (CommonJS bundle, src/cli/thread-pool.ts and
+// src/cli/young-generation.ts first). The feed layer and the test server are bundled with esbuild
+// first (no TypeScript loader in the measured process).
 //   node bench/download.bench.mjs           (ALTAZION_BENCH_DOWNLOAD_MB=256 for a quicker run)
 // Targets: throughput >= 0.9 x curl, peak RSS <= 100 MB. Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -177,6 +180,9 @@ const target = `${url}${release.package}`;
 const outDir = path.join(WORK, 'out');
 const curlRuns = [];
 const nodeRuns = [];
+const floorRuns = [];
+const floorCpu = [];
+const floorScript = path.join(REPO, 'bench', 'download-floor.cjs');
 const curlCpu = [];
 const nodeCpu = [];
 const rss = [];
@@ -203,6 +209,13 @@ try {
     nodeCpu.push(result.cpuS);
     rss.push(result.maxRssKb / 1024);
     await rm(cacheDir, { recursive: true, force: true });
+
+    const floorOut = path.join(outDir, 'floor.zip');
+    const floor = JSON.parse((await timed(process.execPath, [floorScript, target, floorOut])).out);
+    if (floor.sha256 !== release.sha256) throw new Error(`download-floor.cjs: sha256 ${floor.sha256}, expected ${release.sha256}`);
+    floorRuns.push(floor.ms);
+    floorCpu.push(floor.cpuS);
+    await rm(floorOut, { force: true });
   }
 } finally {
   server.stdin.end();
@@ -214,16 +227,21 @@ const serverUsage = serverLines[1] ? JSON.parse(serverLines[1]) : undefined;
 const sizeMb = release.size / MB;
 const curlMbs = sizeMb / (median(curlRuns) / 1000);
 const nodeMbs = sizeMb / (median(nodeRuns) / 1000);
+const floorMbs = sizeMb / (median(floorRuns) / 1000);
 const ratio = nodeMbs / curlMbs;
 const peak = Math.max(...rss);
 line(`package`, `${sizeMb.toFixed(0)} MiB from ${url} (runs: ${RUNS}, median)`);
 line('curl -s -o', `${curlMbs.toFixed(0)} MB/s  (${curlRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
 line('downloadPackage (index + download + verify)', `${nodeMbs.toFixed(0)} MB/s  (${nodeRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
+line('minimal verifying client (download-floor)', `${floorMbs.toFixed(0)} MB/s  (${floorRuns.map((m) => (m / 1000).toFixed(2)).join(' / ')} s)`);
 const perGb = (cpu) => `${(median(cpu) / (sizeMb / 1024)).toFixed(2)} s CPU per GiB`;
 if (curlCpu.length) line('CPU time (user+sys), curl', perGb(curlCpu));
 line('CPU time (user+sys), downloadPackage', perGb(nodeCpu));
+line('CPU time (user+sys), minimal verifying client', perGb(floorCpu));
 if (serverUsage?.sent) line(`CPU time, feed server (package from ${SERVER_MODE})`, `${(serverUsage.cpuS / (serverUsage.sent / 1024 ** 3)).toFixed(2)} s CPU per GiB served`);
 line("downloader's libuv thread pool", `${threadPool} thread(s) (src/cli/thread-pool.ts)`);
 line('load average (1 min) before / after', `${loadBefore.toFixed(1)} / ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
+line('minimal verifying client, ratio to curl', `${(floorMbs / curlMbs).toFixed(2)} (the most a client that hashes can expect here)`);
+line('downloadPackage, ratio to that client', (nodeMbs / floorMbs).toFixed(2));
 line('throughput ratio to curl (target >= 0.9)', `${ratio.toFixed(2)} ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
 line('peak RSS of the downloader (target <= 100 MB)', `${peak.toFixed(1)} MB ${peak <= 100 ? 'met' : 'NOT met'}`);
