@@ -5,9 +5,9 @@
 // entries staged, then 20,000 files archived into the backup), so the young generation ended at
 // 32 MB, almost all of it touched, for no gain: the updater waits on the disk, not on the GC.
 // Measured with the install benchmark (`node bench/install.bench.mjs`, 20,000 files / 1 GB):
-// peak RSS 148 MB -> 95 MB, whole install 135 s -> 72 s; on the backup archive alone (yazl over
-// the same tree, 2 runs each) 141-147 MB -> 105-111 MB and 18.3-19.8 s -> 15.0-15.1 s (less
-// memory to touch).
+// peak RSS 148 MB -> 95 MB (3 runs), whole install 88.5 s -> 71.6-78.4 s; on the backup archive
+// alone (yazl over the same tree, 2 runs each) 141-147 MB -> 105-111 MB and 18.3-19.8 s ->
+// 15.0-15.1 s (less memory to touch).
 //
 // The size cannot be capped the usual way (--max-semi-space-size): a Node 20 single executable
 // takes no node options. The growth factor is read each time V8 grows the space, so setting it to
