@@ -10,7 +10,7 @@ const WRITE_BATCH_BYTES = 256 * 1024;
 /** Stream path: writes in flight before the stream waits (the fast path is bounded by its read buffers). */
 const MAX_WRITES_IN_FLIGHT = 16;
 /** Bytes hashed as they arrive but gathered into one write (see PartialFile). */
-export const WRITE_GATHER_BYTES = 1024 * 1024;
+const WRITE_GATHER_BYTES = 1024 * 1024;
 
 /** Writes `chunks` at `position`, continuing after short writes. */
 export function writeFully(fd: number, chunks: Buffer[], position: number): Promise<void> {
@@ -43,9 +43,8 @@ export function writeFully(fd: number, chunks: Buffer[], position: number): Prom
  * benchmark (server from memory, 7 alternated rounds, 2026-12-02): a write per read 1.39 s and
  * 1.93 s CPU, gathered up to 1 MiB 1.30 s and 1.70 s CPU (medians); 512 KiB in between, 2 MiB no
  * better than 1 MiB.
- * Earlier measurements, without gathering:
- * Measured on the 1 GiB benchmark (2 cores, `node bench/download.bench.mjs` with the server then reading
- * the file for each request, ratio to curl):
+ * Earlier, without gathering, on the 1 GiB benchmark (2 cores, `node bench/download.bench.mjs` with
+ * the server then reading the file for each request, ratio to curl):
  * writing synchronously after hashing 0.74; one write at a time 0.71 (each next write waits for
  * the event loop, busy hashing); one write at a time gathering what arrived meanwhile 0.57 (the
  * large writes copy bytes long gone from the CPU cache); a worker thread writing from shared
@@ -106,8 +105,10 @@ export class PartialFile {
     if (!this.gathered) {
       let settle!: (written: Promise<void>) => void;
       const landed = new Promise<void>((resolve) => { settle = resolve; });
+      // Its write is tracked once started (settled() starts it first); its failure reaches the
+      // appends that returned it.
+      landed.catch(() => undefined);
       this.gathered = { chunks: [], bytes: 0, at: this.position, landed, settle };
-      this.track(landed);
       setImmediate(() => this.flush());
     }
     const gathered = this.gathered;
@@ -132,14 +133,10 @@ export class PartialFile {
       this.diskFailure ??= this.diskError(error);
       throw this.diskFailure;
     });
-    this.track(landed);
-    return landed;
-  }
-
-  private track(landed: Promise<void>): void {
     this.inFlight.add(landed);
     const untrack = () => { this.inFlight.delete(landed); };
     landed.then(untrack, untrack);
+    return landed;
   }
 
   /** Waits for every write in flight; after a disk error, truncates to the bytes known written. */
