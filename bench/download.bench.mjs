@@ -5,9 +5,9 @@
 // pool writes; nothing else): curl hashes nothing, so that floor says how close to curl any
 // verifying client can get on the machine measured. Median of 9 runs each, alternated.
 // The downloader runs in a child process so its peak RSS (process.resourceUsage().maxRSS) is its
-// own; it starts like the executable (CommonJS bundle, src/cli/thread-pool.ts and
-// src/cli/young-generation.ts first). The feed layer and the test server are bundled with esbuild
-// first (no TypeScript loader in the measured process).
+// own; it starts like the executable (CommonJS bundle, src/cli/thread-pool.ts first). The feed
+// layer and the test server are bundled with esbuild first (no TypeScript loader in the measured
+// process).
 //   node bench/download.bench.mjs           (ALTAZION_BENCH_DOWNLOAD_MB=256 for a quicker run)
 // Targets: throughput >= 0.9 x curl, peak RSS <= 100 MB. Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -53,16 +53,14 @@ await build({
   // yauzl/yazl and friends are CommonJS: give the ESM bundle a require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
-// The downloader's process starts like the executable: CommonJS, the entry's process settings
-// first (src/cli/thread-pool.ts: one libuv thread unless UV_THREADPOOL_SIZE is set;
-// src/cli/young-generation.ts: the GC's young generation kept at its initial size).
+// The downloader's process starts like the executable: CommonJS, the entry's thread-pool setting
+// first (src/cli/thread-pool.ts: one libuv thread unless UV_THREADPOOL_SIZE is set).
 const childScript = path.join(WORK, 'download-child.cjs');
 await build({
   ...bundleOptions,
   stdin: {
     contents: `
 import { DEFAULT_THREAD_POOL_SIZE } from './src/cli/thread-pool';
-import './src/cli/young-generation';
 import { downloadPackage } from './src/feed/download';
 import { loadVerifiedIndex } from './src/feed/index-loader';
 import { openFeedSource } from './src/feed/source';

@@ -9,11 +9,6 @@ const sea = require('node:sea');
 const vm = require('node:vm');
 const { wrap } = require('node:module');
 
-// The bundle keeps the GC's young generation small (src/cli/young-generation.ts). V8 accepts a code
-// cache only under the flags it was made with, and the cache is made after a run, so with that
-// flag set: set it here too, before compiling (the e2e test of the cache fails if the two differ).
-require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
-
 const source = sea.getAsset('altazion-update.cjs', 'utf8');
 let cachedData;
 try {

@@ -1,7 +1,6 @@
 // Entry point of the single executable: yargs parses, a command module runs, the exit code comes
 // from runCommand. Usage errors are reported through the same writer (NDJSON with --json), exit 2.
 import './thread-pool'; // first: before anything reaches libuv's thread pool
-import './young-generation'; // before any work: the GC's young generation stays small
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AltazionError } from '../core/errors';

@@ -4,6 +4,7 @@ import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
 import { definedFields, listArg, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
+import { keepYoungGenerationSmall } from '../young-generation';
 
 /** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
 type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep'> & { name?: string[] };
@@ -36,6 +37,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .example('$0 install --name ecommerce --json', 'install the latest ecommerce, NDJSON output')
     .example('$0 install --name database --export-scripts D:\\review', 'export the pending database scripts for review') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
+    keepYoungGenerationSmall();
     const { name, ...given } = argv;
     const options: InstallOptions = {
       names: listArg(name),
