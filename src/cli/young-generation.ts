@@ -10,7 +10,8 @@
 // entries staged, then 20,000 files archived into the backup), so the young generation ended at
 // 32 MB, almost all of it touched, for no gain: the updater waits on the disk, not on the GC.
 // Measured with the install benchmark (`node bench/install.bench.mjs`, 20,000 files / 1 GB):
-// peak RSS 148 MB -> 95 MB (3 runs), whole install 88.5 s -> 71.6-78.4 s; on the backup archive
+// peak RSS 148 MB -> 95 MB (3 runs, flag set at start) or 102 MB (set by the install command, as
+// now), whole install 88.5 s -> 71.6-91.7 s (a noisy disk); on the backup archive
 // alone (yazl over the same tree, 2 runs each) 141-147 MB -> 105-111 MB and 18.3-19.8 s ->
 // 15.0-15.1 s (less memory to touch).
 //
