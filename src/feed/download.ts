@@ -1,22 +1,22 @@
 // Verified package downloads into the cache (bin/updates/cache):
-//  - stream to `<cache>/<name>.partial`, hashing (sha256) every byte as it is written, never
-//    holding the file in memory;
-//  - resume after an interruption with a Range request from the partial's length (the partial is
-//    re-hashed first so the digest covers the whole file); a 200 answer to a range restarts at 0;
+//  - stream to `<cache>/<name>.partial`, never holding the file in memory; its sha256 is taken
+//    from the bytes as they land on disk (read-back-hasher.ts), so what is verified is what was
+//    written;
+//  - resume after an interruption with a Range request from the partial's length (the bytes
+//    already there are hashed too, so the digest covers the whole file); a 200 answer to a range
+//    restarts at 0;
 //  - capped at the signed size: a server announcing another size, or sending one byte too many,
 //    is rejected at once;
 //  - renamed to `<cache>/<name>` only once size and sha256 match the signed index; a bad partial
 //    is deleted; a cached file is re-hashed before being trusted again.
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
 import { PartialFile, PartialFileSink } from './partial-file';
+import { sha256OfFilePrefix, startReadBackHasher, WORKER_HASH_MIN_BYTES, type ReadBackHasher } from './read-back-hasher';
 import { unsafePackagePathReason } from './index-schema';
 import { isRetryable } from './source';
 import type { DownloadProgress, FeedSource, ReleaseEntry } from './types';
@@ -35,6 +35,8 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** A connection that delivers nothing for this long is dropped and retried (default 60 s). */
   idleTimeoutMs?: number;
+  /** Packages of at least this size are hashed on a worker thread as they download (default 32 MiB). */
+  hashInWorkerFrom?: number;
 }
 
 export interface DownloadResult {
@@ -70,20 +72,11 @@ async function sizeOf(file: string): Promise<number | undefined> {
   }
 }
 
-/** Feeds a file's bytes into `hash` (streaming). */
-async function hashInto(file: string, hash: Hash): Promise<void> {
-  await pipeline(createReadStream(file, { highWaterMark: 1024 * 1024 }), new Writable({
-    write(chunk: Buffer, _encoding, callback) { hash.update(chunk); callback(); },
-  }));
-}
-
 /** Whether a file has exactly the signed size and sha256. */
 export async function isVerifiedFile(file: string, release: ReleaseEntry): Promise<boolean> {
   const size = await sizeOf(file);
   if (size !== release.size) return false;
-  const hash = createHash('sha256');
-  await hashInto(file, hash);
-  return hash.digest('hex') === release.sha256.toLowerCase();
+  return (await sha256OfFilePrefix(file, size)) === release.sha256.toLowerCase();
 }
 
 /** The verified cached file for a release, or undefined when it is not (correctly) in the cache. */
@@ -213,144 +206,161 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
     target: partialPath, cause: error, hint: 'check free space and rights on the cache folder',
   });
 
-  let hash = createHash('sha256');
   let offset = 0;
   const partialSize = await sizeOf(partialPath);
   if (partialSize !== undefined) {
-    if (partialSize > release.size) {
-      await rm(partialPath, { force: true });
-    } else {
-      // Resume: the digest must cover the bytes already there.
-      await hashInto(partialPath, hash);
-      offset = partialSize;
-    }
+    if (partialSize > release.size) await rm(partialPath, { force: true });
+    else offset = partialSize; // resume after the bytes already there
   }
   const resumedFrom = offset;
   // An empty package needs no request, but still a (verified) file in the cache.
   if (release.size === 0) await writeFile(partialPath, '');
 
-  let requests = 0;
-  let lastError: unknown;
-  let attempt = 0;
-  // Two passes at most: when a file resumed from an earlier partial does not verify, the earlier
-  // bytes may be the bad ones, so it is discarded and downloaded once more from scratch.
-  for (let pass = 0; ; pass++) {
-    for (; offset < release.size; attempt++) {
-      if (attempt > 0) {
-        if (attempt > retries) break;
-        const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), 30_000);
-        try {
-          await sleep(delay, undefined, { signal });
-        } catch {
-          break;
-        }
-      }
-      if (signal?.aborted) break;
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      // Stall detection: a cheap timestamp per chunk, checked a few times per timeout period
-      // (re-arming a timer for every socket read costs measurable CPU on big packages).
-      let stalled = false;
-      let lastActivity = Date.now();
-      const armIdle = () => { lastActivity = Date.now(); };
-      const idle = setInterval(() => {
-        if (Date.now() - lastActivity >= idleTimeoutMs) { stalled = true; controller.abort(); }
-      }, Math.max(10, Math.min(1000, idleTimeoutMs / 4)));
-      let handle: FileHandle | undefined;
-      try {
-        requests++;
-        armIdle();
-        const opened = await source.openStream(release.package, offset, controller.signal);
-        const discard = () => { opened.stream?.destroy(); opened.body?.cancel(); };
-        if (opened.start !== offset) {
-          if (opened.start !== 0) {
-            discard();
-            throw new AltazionError('E_DOWNLOAD', `${what}: asked for bytes from ${offset}, got a stream starting at ${opened.start}`, { target: what });
+  const inWorker = release.size >= (options.hashInWorkerFrom ?? WORKER_HASH_MIN_BYTES);
+  // The digest covers the bytes of an earlier run too: they are on disk already.
+  let hasher = startReadBackHasher(partialPath, { inWorker });
+  hasher.landed(offset);
+  const restartHash = async () => {
+    await hasher.dispose();
+    hasher = startReadBackHasher(partialPath, { inWorker });
+  };
+  try {
+
+    let requests = 0;
+    let lastError: unknown;
+    let attempt = 0;
+    // Two passes at most: when a file resumed from an earlier partial does not verify, the earlier
+    // bytes may be the bad ones, so it is discarded and downloaded once more from scratch.
+    for (let pass = 0; ; pass++) {
+      for (; offset < release.size; attempt++) {
+        if (attempt > 0) {
+          if (attempt > retries) break;
+          const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), 30_000);
+          try {
+            await sleep(delay, undefined, { signal });
+          } catch {
+            break;
           }
-          // The server ignored the range: start over, hashing from scratch.
-          hash = createHash('sha256');
-          offset = 0;
-        }
-        if (opened.totalSize !== undefined && opened.totalSize !== release.size) {
-          discard();
-          throw integrity(`the feed serves ${opened.totalSize} bytes, the signed index says ${release.size}`);
-        }
-        try {
-          handle = await open(partialPath, offset === 0 ? 'w' : 'r+');
-        } catch (error) {
-          discard();
-          throw diskError(error as Error);
-        }
-        const file = new PartialFile(handle.fd, offset, release.size, hash,
-          (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
-        const onReceived = (received: number) => { armIdle(); report(received); };
-        let dropped: unknown;
-        try {
-          if (opened.body) {
-            await opened.body.pump((chunk) => {
-              const written = file.append([chunk], chunk.length);
-              onReceived(file.position);
-              return written;
-            });
-          } else {
-            await pipeline(opened.stream!, new PartialFileSink(file, onReceived));
-          }
-        } catch (error) {
-          dropped = error;
-        }
-        // Every write has landed (or the file was cut back) before the handle is closed.
-        await file.settled();
-        offset = file.position;
-        // The digest no longer matches the partial: never resume from it in this run.
-        if (file.failed) throw file.diskFailure!;
-        if (dropped !== undefined) throw dropped;
-        if (offset < release.size) {
-          lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
-        }
-      } catch (error) {
-        if (error instanceof IntegrityError) {
-          controller.abort();
-          await handle?.close();
-          handle = undefined;
-          await rm(partialPath, { force: true });
-          throw error;
         }
         if (signal?.aborted) break;
-        // Plain errors come from the network (reset, premature close, abort by the idle timer).
-        const networkDrop = !(error instanceof AltazionError) || stalled;
-        if (!networkDrop && !isRetryable(error)) throw error;
-        lastError = stalled
-          ? new AltazionError('E_DOWNLOAD', `${what}: no data for ${Math.round(idleTimeoutMs / 1000)} s after ${offset} of ${release.size} bytes`, { target: what })
-          : error;
-      } finally {
-        clearInterval(idle);
-        signal?.removeEventListener('abort', onAbort);
-        await handle?.close();
+        const controller = new AbortController();
+        const onAbort = () => controller.abort(signal?.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        // Stall detection: a cheap timestamp per chunk, checked a few times per timeout period
+        // (re-arming a timer for every socket read costs measurable CPU on big packages).
+        let stalled = false;
+        let lastActivity = Date.now();
+        const armIdle = () => { lastActivity = Date.now(); };
+        const idle = setInterval(() => {
+          if (Date.now() - lastActivity >= idleTimeoutMs) { stalled = true; controller.abort(); }
+        }, Math.max(10, Math.min(1000, idleTimeoutMs / 4)));
+        let handle: FileHandle | undefined;
+        try {
+          requests++;
+          armIdle();
+          const opened = await source.openStream(release.package, offset, controller.signal);
+          const discard = () => { opened.stream?.destroy(); opened.body?.cancel(); };
+          if (opened.start !== offset) {
+            if (opened.start !== 0) {
+              discard();
+              throw new AltazionError('E_DOWNLOAD', `${what}: asked for bytes from ${offset}, got a stream starting at ${opened.start}`, { target: what });
+            }
+            // The server ignored the range: start over, hashing from scratch.
+            await restartHash();
+            offset = 0;
+          }
+          if (opened.totalSize !== undefined && opened.totalSize !== release.size) {
+            discard();
+            throw integrity(`the feed serves ${opened.totalSize} bytes, the signed index says ${release.size}`);
+          }
+          try {
+            handle = await open(partialPath, offset === 0 ? 'w' : 'r+');
+          } catch (error) {
+            discard();
+            throw diskError(error as Error);
+          }
+          const hashing = hasher;
+          const file = new PartialFile(handle.fd, offset, release.size, (end) => hashing.landed(end),
+            (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
+          const onReceived = (received: number) => { armIdle(); report(received); };
+          let dropped: unknown;
+          try {
+            if (opened.body) {
+              await opened.body.pump((chunk) => {
+                const written = file.append([chunk], chunk.length);
+                onReceived(file.position);
+                return written;
+              });
+            } else {
+              await pipeline(opened.stream!, new PartialFileSink(file, onReceived));
+            }
+          } catch (error) {
+            dropped = error;
+          }
+          // Every write has landed (or the file was cut back) before the handle is closed.
+          await file.settled();
+          offset = file.position;
+          // The digest no longer matches the partial: never resume from it in this run.
+          if (file.failed) throw file.diskFailure!;
+          if (dropped !== undefined) throw dropped;
+          if (offset < release.size) {
+            lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
+          }
+        } catch (error) {
+          if (error instanceof IntegrityError) {
+            controller.abort();
+            await handle?.close();
+            handle = undefined;
+            await hasher.dispose();
+            await rm(partialPath, { force: true });
+            throw error;
+          }
+          if (signal?.aborted) break;
+          // Plain errors come from the network (reset, premature close, abort by the idle timer).
+          const networkDrop = !(error instanceof AltazionError) || stalled;
+          if (!networkDrop && !isRetryable(error)) throw error;
+          lastError = stalled
+            ? new AltazionError('E_DOWNLOAD', `${what}: no data for ${Math.round(idleTimeoutMs / 1000)} s after ${offset} of ${release.size} bytes`, { target: what })
+            : error;
+        } finally {
+          clearInterval(idle);
+          signal?.removeEventListener('abort', onAbort);
+          await handle?.close();
+        }
       }
-    }
 
-    if (offset < release.size) {
-      if (signal?.aborted) {
-        throw new AltazionError('E_DOWNLOAD', `${what}: download cancelled after ${offset} of ${release.size} bytes (kept to resume later)`, { target: what, cause: signal.reason });
+      if (offset < release.size) {
+        if (signal?.aborted) {
+          throw new AltazionError('E_DOWNLOAD', `${what}: download cancelled after ${offset} of ${release.size} bytes (kept to resume later)`, { target: what, cause: signal.reason });
+        }
+        const cause = lastError instanceof AltazionError ? lastError : undefined;
+        const detail = cause ? cause.message : `${what}: ${describe(lastError)}`;
+        throw new AltazionError(cause?.code === 'E_FEED_UNREACHABLE' ? 'E_FEED_UNREACHABLE' : 'E_DOWNLOAD',
+          `${detail} (gave up after ${requests} request${requests > 1 ? 's' : ''}; ${offset} of ${release.size} bytes kept to resume)`,
+          { target: what, cause: lastError, hint: cause?.hint ?? 'check the network; the next run resumes where this one stopped' });
       }
-      const cause = lastError instanceof AltazionError ? lastError : undefined;
-      const detail = cause ? cause.message : `${what}: ${describe(lastError)}`;
-      throw new AltazionError(cause?.code === 'E_FEED_UNREACHABLE' ? 'E_FEED_UNREACHABLE' : 'E_DOWNLOAD',
-        `${detail} (gave up after ${requests} request${requests > 1 ? 's' : ''}; ${offset} of ${release.size} bytes kept to resume)`,
-        { target: what, cause: lastError, hint: cause?.hint ?? 'check the network; the next run resumes where this one stopped' });
-    }
 
-    const digest = hash.digest('hex');
-    if (digest === expectedSha) {
-      await rename(partialPath, finalPath);
-      report(release.size, true);
-      return { path: finalPath, size: release.size, sha256: digest, fromCache: false, resumedFrom, requests };
+      let digest: string;
+      try {
+        digest = await hasher.digest(release.size);
+      } catch (error) {
+        throw new AltazionError('E_DOWNLOAD', (error as Error).message, {
+          target: partialPath, cause: error, hint: 'check the cache folder: another program may have changed or removed the file; the next run downloads it again',
+        });
+      }
+      if (digest === expectedSha) {
+        await rename(partialPath, finalPath);
+        report(release.size, true);
+        return { path: finalPath, size: release.size, sha256: digest, fromCache: false, resumedFrom, requests };
+      }
+      await hasher.dispose();
+      await rm(partialPath, { force: true });
+      if (pass > 0 || resumedFrom === 0) throw integrity(`sha256 is ${digest}, the signed index says ${expectedSha}`);
+      await restartHash();
+      offset = 0;
     }
-    await rm(partialPath, { force: true });
-    if (pass > 0 || resumedFrom === 0) throw integrity(`sha256 is ${digest}, the signed index says ${expectedSha}`);
-    hash = createHash('sha256');
-    offset = 0;
+  } finally {
+    await hasher.dispose();
   }
 }
 

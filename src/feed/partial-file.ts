@@ -1,6 +1,6 @@
 // The partial file of a download (`<cache>/<name>.partial`): every byte is checked against the
-// signed size and hashed in arrival order, then written at its offset by the libuv thread pool.
-import type { Hash } from 'node:crypto';
+// signed size, then written at its offset by the libuv thread pool; how far the file has landed
+// without a hole is reported as writes complete (a ReadBackHasher hashes up to there).
 import { ftruncateSync, writev } from 'node:fs';
 import { Writable } from 'node:stream';
 import { AltazionError } from '../core/errors';
@@ -9,7 +9,7 @@ import { AltazionError } from '../core/errors';
 const WRITE_BATCH_BYTES = 256 * 1024;
 /** Stream path: writes in flight before the stream waits (the fast path is bounded by its read buffers). */
 const MAX_WRITES_IN_FLIGHT = 16;
-/** Bytes hashed as they arrive but gathered into one write (see PartialFile). */
+/** Bytes gathered into one write (see PartialFile). */
 const WRITE_GATHER_BYTES = 1024 * 1024;
 
 /** Writes `chunks` at `position`, continuing after short writes. */
@@ -35,50 +35,52 @@ export function writeFully(fd: number, chunks: Buffer[], position: number): Prom
 }
 
 /**
- * The partial file being downloaded. Every byte is checked against the signed size and hashed on
- * this thread, in arrival order, then written at its offset by the libuv thread pool, so hashing
- * the next reads and writing the previous ones run on two cores. What arrives in one turn of the
- * event loop is gathered into one write, up to WRITE_GATHER_BYTES (four 256 KiB socket reads):
- * each write is a hand-off to the pool thread and back, a wake-up each way. Measured on the 1 GiB
- * benchmark (server from memory, 7 alternated rounds, 2026-12-02): a write per read 1.39 s and
- * 1.93 s CPU, gathered up to 1 MiB 1.30 s and 1.70 s CPU (medians); 512 KiB in between, 2 MiB no
- * better than 1 MiB.
- * Earlier, without gathering, on the 1 GiB benchmark (2 cores, `node bench/download.bench.mjs` with
- * the server then reading the file for each request, ratio to curl):
- * writing synchronously after hashing 0.74; one write at a time 0.71 (each next write waits for
- * the event loop, busy hashing); one write at a time gathering what arrived meanwhile 0.57 (the
- * large writes copy bytes long gone from the CPU cache); a worker thread writing from shared
- * buffers ~0.85 (a message per write), or woken through Atomics 0.90; at most 2 or 3 writes at
- * once 0.79; every write at once on node's default four pool threads 0.83-0.89 (medians of 7-9
- * alternated rounds). Every write at once on the executable's pool of one thread
- * (src/cli/thread-pool.ts) does best, 0.92-1.02: the writes queue in order on one thread and never
- * contend for the file. A worker thread fed through Atomics, tried again since, stayed at 0.90
- * (its start and wake-ups cost ~0.2 s CPU per GiB more than the pool thread).
+ * The partial file being downloaded. Every byte is checked against the signed size on this thread,
+ * then written at its offset by the libuv thread pool; the hash is taken from the file as writes
+ * land (read-back-hasher.ts), so this thread only reads the socket and hands bytes over. What
+ * arrives in one turn of the event loop is gathered into one write, up to WRITE_GATHER_BYTES (four
+ * 256 KiB socket reads): each write is a hand-off to the pool thread and back, a wake-up each way.
+ * Measured on the 1 GiB benchmark (server from memory, 7 alternated rounds, 2026-12-02, then still
+ * hashing here): a write per read 1.39 s and 1.93 s CPU, gathered up to 1 MiB 1.30 s and 1.70 s
+ * CPU (medians); 512 KiB in between, 2 MiB no better than 1 MiB.
+ * Earlier designs, hashing here as bytes arrived (ratio to curl, 2 cores): writing synchronously
+ * 0.74; one write at a time 0.57-0.71; a worker thread writing from shared buffers 0.85-0.90;
+ * every write at once on node's default four pool threads 0.83-0.89 (they contend for the file's
+ * lock); on the executable's pool of one thread (src/cli/thread-pool.ts) 0.82-1.02, depending on
+ * the host: hashing 1 GiB takes ~0.7 s of this thread, which is why it moved to a worker.
  * With more pool threads (UV_THREADPOOL_SIZE set by the administrator), writes may land out of
- * order: after a disk error, `settled()` cuts the file back to the bytes before the first failed
- * write, so a later run resumes from bytes all on disk.
+ * order: the landed prefix only advances over ranges without a hole, and after a disk error
+ * `settled()` cuts the file back to the bytes before the first failed write, so a later run
+ * resumes from bytes all on disk.
  */
 export class PartialFile {
   private readonly inFlight = new Set<Promise<void>>();
   private firstFailedOffset: number | undefined;
-  /** Chunks hashed but not yet handed to the pool, and the promise their appends returned. */
+  /** Chunks checked but not yet handed to the pool, and the promise their appends returned. */
   private gathered: { chunks: Buffer[]; bytes: number; at: number; landed: Promise<void>; settle: (written: Promise<void>) => void } | undefined;
   /** The first disk error, as reported to the user. */
   diskFailure: AltazionError | undefined;
+  /** Bytes [0, landedEnd) are on disk (those before this run's start were already). */
+  private landedEnd: number;
+  /** Ranges landed behind a write still in flight, by start offset. */
+  private readonly landedAhead = new Map<number, number>();
 
   constructor(
     private readonly fd: number,
-    /** Bytes checked, hashed and handed to the disk: the offset of the next byte. */
+    /** Bytes checked and handed to the disk: the offset of the next byte. */
     public position: number,
     private readonly cap: number,
-    private readonly hash: Hash,
+    /** Called with `end` whenever bytes [0, end) have all landed, in increasing order. */
+    private readonly onLanded: (end: number) => void,
     private readonly tooMany: (received: number) => AltazionError,
     private readonly diskError: (error: Error) => AltazionError,
     /** Writes chunks at a position (injected by tests to fail or slow a write). */
     private readonly write: (fd: number, chunks: Buffer[], position: number) => Promise<void> = writeFully,
     /** Bytes gathered into one write at most; 0 writes every append at once. */
     private readonly gatherBytes = WRITE_GATHER_BYTES,
-  ) {}
+  ) {
+    this.landedEnd = position;
+  }
 
   get failed(): boolean { return this.diskFailure !== undefined; }
   get writesInFlight(): number { return this.inFlight.size; }
@@ -89,14 +91,13 @@ export class PartialFile {
   }
 
   /**
-   * Checks and hashes `chunks` (`length` bytes in all), and writes them with what else arrives in
-   * this turn of the event loop. They must stay unchanged until the returned promise settles.
+   * Checks `chunks` (`length` bytes in all), and writes them with what else arrives in this turn
+   * of the event loop. They must stay unchanged until the returned promise settles.
    * Throws the cap error or an earlier disk error at once.
    */
   append(chunks: Buffer[], length: number): Promise<void> {
     this.refuseBeyondCap(this.position + length);
     if (this.diskFailure) throw this.diskFailure;
-    for (const chunk of chunks) this.hash.update(chunk);
     if (this.gatherBytes === 0) {
       const at = this.position;
       this.position += length;
@@ -128,7 +129,8 @@ export class PartialFile {
   }
 
   private startWrite(chunks: Buffer[], at: number): Promise<void> {
-    const landed = this.write(this.fd, chunks, at).catch((error: Error) => {
+    const end = at + chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const landed = this.write(this.fd, chunks, at).then(() => this.reportLanded(at, end), (error: Error) => {
       this.firstFailedOffset = Math.min(this.firstFailedOffset ?? at, at);
       this.diskFailure ??= this.diskError(error);
       throw this.diskFailure;
@@ -137,6 +139,20 @@ export class PartialFile {
     const untrack = () => { this.inFlight.delete(landed); };
     landed.then(untrack, untrack);
     return landed;
+  }
+
+  /**
+   * Advances the landed prefix past [at, end) and any ranges it joins. With one pool thread writes
+   * land in order; with more (UV_THREADPOOL_SIZE set), a range may land before the one ahead of it.
+   */
+  private reportLanded(at: number, end: number): void {
+    if (at !== this.landedEnd) { this.landedAhead.set(at, end); return; }
+    this.landedEnd = end;
+    for (let next = this.landedAhead.get(end); next !== undefined; next = this.landedAhead.get(this.landedEnd)) {
+      this.landedAhead.delete(this.landedEnd);
+      this.landedEnd = next;
+    }
+    this.onLanded(this.landedEnd);
   }
 
   /** Waits for every write in flight; after a disk error, truncates to the bytes known written. */

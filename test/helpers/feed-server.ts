@@ -34,6 +34,8 @@ export interface FeedServerFaults {
   chunked?: boolean;
   ignoreRange?: boolean;
   extraBytes?: number;
+  /** Waits this long before answering (a slow server, or a client given time to work meanwhile). */
+  answerAfterMs?: number;
 }
 
 export interface RequestLog {
@@ -118,6 +120,7 @@ export async function startFeedServer(root: string, initialFaults: FeedServerFau
 
     const file = path.resolve(root, relative);
     if (!file.startsWith(path.resolve(root) + path.sep)) return send(403, 'forbidden');
+    if (faulty && faults.answerAfterMs) await new Promise((resolve) => setTimeout(resolve, faults.answerAfterMs));
     if (faulty && faults.status500 && faults.status500 > 0) {
       faults.status500--;
       return send(500, 'injected failure');

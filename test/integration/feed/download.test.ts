@@ -19,7 +19,12 @@ async function sha256(file: string): Promise<string> {
 
 // The download benchmark runs against the test feed server serving from memory; every case runs
 // against both, so the benchmark's server gives the same bytes, ranges and faults as the file one.
-for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP feed server${fromMemory ? ' serving from memory (the benchmark setup)' : ''}`, function () {
+// And with both ways of hashing: on a worker as bytes land (big packages), here once complete.
+const HASHING = [
+  { name: 'hashing on a worker thread', hashInWorkerFrom: 0 },
+  { name: 'hashing once complete', hashInWorkerFrom: Number.POSITIVE_INFINITY },
+];
+for (const fromMemory of [false, true]) for (const hashing of HASHING) describe(`feed/download over a real HTTP feed server${fromMemory ? ' serving from memory (the benchmark setup)' : ''}, ${hashing.name}`, function () {
   let feed: Feed;
   let server: FeedServer;
   let cacheDir: string;
@@ -43,6 +48,7 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
     cacheDir,
     retries: 3,
     retryDelayMs: 5,
+    hashInWorkerFrom: hashing.hashInWorkerFrom,
     ...extra,
   });
   const zipRequests = () => server.requests.filter((r) => r.path.endsWith('.zip'));
@@ -156,6 +162,17 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
     const result = await downloadPackage(options());
     expect(zipRequests()[0].range).to.equal('bytes=5000-');
     expect(zipRequests()[0].status).to.equal(200);
+    expect(await sha256(result.path)).to.equal(release.sha256);
+  });
+
+  it('restarting from 0 also restarts the hash: bad bytes of the earlier partial, overwritten, do not count', async () => {
+    const release = feed.release('ecommerce');
+    await writeFile(partialPathFor(cacheDir, release), Buffer.alloc(5000, 7));
+    // Late enough an answer that the worker has hashed the earlier bytes before they are replaced.
+    server.faults = { ignoreRange: true, answerAfterMs: 300 };
+    const result = await downloadPackage(options());
+    // One request: the digest of the first pass matched, no second pass from scratch was needed.
+    expect(zipRequests().map((r) => [r.range, r.status])).to.deep.equal([['bytes=5000-', 200]]);
     expect(await sha256(result.path)).to.equal(release.sha256);
   });
 
@@ -273,7 +290,7 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
   });
 });
 
-describe('feed/download from a folder feed', () => {
+for (const hashing of HASHING) describe(`feed/download from a folder feed, ${hashing.name}`, () => {
   let feed: Feed;
   let cacheDir: string;
   let n = 0;
@@ -290,7 +307,7 @@ describe('feed/download from a folder feed', () => {
     await mkdir(cacheDir);
     const source = await readFile(path.join(feed.feedDir, release.package));
     await writeFile(partialPathFor(cacheDir, release), source.subarray(0, 100_000));
-    const result = await downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir });
+    const result = await downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom });
     expect(result.resumedFrom).to.equal(100_000);
     expect(await sha256(result.path)).to.equal(release.sha256);
   });
@@ -303,7 +320,7 @@ describe('feed/download from a folder feed', () => {
     altered[altered.length - 10] ^= 1;
     await writeFile(file, altered);
     try {
-      const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir }));
+      const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom }));
       expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
       expect(err.message).to.contain(feed.feedDir);
       expect(await listing(cacheDir)).to.deep.equal([]);
@@ -314,18 +331,18 @@ describe('feed/download from a folder feed', () => {
 
   it('handles an empty package without a request, and rejects one whose signed hash is not that of nothing', async () => {
     const empty = { version: '1.0', publishedAt: '2026-01-01T00:00:00Z', package: 'packages/empty-1.0.zip', size: 0, sha256: createHash('sha256').digest('hex') };
-    const result = await downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: empty, cacheDir });
+    const result = await downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: empty, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom });
     expect(result.requests).to.equal(0);
     expect((await stat(result.path)).size).to.equal(0);
     const wrong = { ...empty, package: 'packages/empty-2.0.zip', sha256: 'b'.repeat(64) };
-    const err = await rejection(downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: wrong, cacheDir }));
+    const err = await rejection(downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: wrong, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom }));
     expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
     expect(await listing(cacheDir)).to.deep.equal(['empty-1.0.zip:0']);
   });
 
   it('rejects a package whose size differs in the folder', async () => {
     const release = { ...feed.release('logistique'), size: feed.release('logistique').size - 1 };
-    const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir }));
+    const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom }));
     expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
     expect(await listing(cacheDir)).to.deep.equal([]);
   });

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,14 +21,15 @@ describe('feed/partial-file', () => {
   afterEach(async () => { closeSync(fd); await rm(dir, { recursive: true, force: true }); });
   const content = () => readFileSync(path.join(dir, 'p.partial'));
 
-  it('hashes in arrival order while writes complete in any order, and writes every byte at its offset', async () => {
-    // Writes finish in reverse order: the file must still be right.
+  it('writes every byte at its offset while writes complete in any order, reporting the landed prefix only without holes', async () => {
+    // Writes finish in reverse order: the file must still be right, and no byte after a write
+    // still in flight may be reported landed (it would be hashed from disk before it is there).
     const delays = [30, 20, 10, 0];
     let i = 0;
     const reversed = (f: number, chunks: Buffer[], at: number) =>
       new Promise<void>((resolve) => setTimeout(resolve, delays[i++])).then(() => writeFully(f, chunks, at));
-    const hash = createHash('sha256');
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, hash, tooMany, diskError, reversed, 0);
+    const landed: number[] = [];
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, reversed, 0);
     const blocks = [block(1), block(2), block(3), block(4)];
     for (const b of blocks) void file.append([b], b.length);
     expect(file.writesInFlight).to.equal(4);
@@ -37,13 +37,26 @@ describe('feed/partial-file', () => {
     expect(file.writesInFlight).to.equal(0);
     expect(file.position).to.equal(4 * 64 * KIB);
     expect(content().equals(Buffer.concat(blocks))).to.equal(true);
-    expect(hash.digest('hex')).to.equal(createHash('sha256').update(Buffer.concat(blocks)).digest('hex'));
+    expect(landed).to.deep.equal([4 * 64 * KIB]);
+  });
+
+  it('reports the landed prefix from where a resumed file starts, as the middle of three writes lands last', async () => {
+    const delays = [0, 30, 0];
+    let i = 0;
+    const slowMiddle = (f: number, chunks: Buffer[], at: number) =>
+      new Promise<void>((resolve) => setTimeout(resolve, delays[i++])).then(() => writeFully(f, chunks, at));
+    const landed: number[] = [];
+    const file = new PartialFile(fd, 1000, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, slowMiddle, 0);
+    for (const n of [1, 2, 3]) void file.append([block(n)], 64 * KIB);
+    await file.settled();
+    expect(landed).to.deep.equal([1000 + 64 * KIB, 1000 + 3 * 64 * KIB]);
   });
 
   it('after a failed write with later ones landing behind it, cuts the file back to the bytes before it', async () => {
     const failSecond = (f: number, chunks: Buffer[], at: number) =>
       at === 64 * KIB ? Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : writeFully(f, chunks, at);
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, failSecond, 0);
+    const landed: number[] = [];
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, failSecond, 0);
     const writes = [1, 2, 3].map((n) => file.append([block(n)], 64 * KIB));
     const outcomes = await Promise.allSettled(writes);
     expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
@@ -53,6 +66,7 @@ describe('feed/partial-file', () => {
     expect(file.diskFailure!.message).to.contain('EIO');
     expect(file.position).to.equal(64 * KIB);
     expect(content().equals(block(1))).to.equal(true);
+    expect(landed, 'nothing after the hole counts as landed').to.deep.equal([64 * KIB]);
     expect(() => file.append([block(4)], 64 * KIB)).to.throw(/EIO/);
   });
 
@@ -62,8 +76,8 @@ describe('feed/partial-file', () => {
       calls.push({ at, bytes: chunks.reduce((sum, c) => sum + c.length, 0) });
       return writeFully(f, chunks, at);
     };
-    const hash = createHash('sha256');
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, hash, tooMany, diskError, recorded, 128 * KIB);
+    const landed: number[] = [];
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, recorded, 128 * KIB);
     const blocks = [1, 2, 3, 4, 5].map((n) => block(n));
     const appended = blocks.map((b) => file.append([b], b.length));
     // Two full gathers went at once; the fifth block waits for the next turn of the loop.
@@ -72,13 +86,13 @@ describe('feed/partial-file', () => {
     expect(calls[2]).to.deep.equal({ at: 256 * KIB, bytes: 64 * KIB });
     await file.settled();
     expect(content().equals(Buffer.concat(blocks))).to.equal(true);
-    expect(hash.digest('hex')).to.equal(createHash('sha256').update(Buffer.concat(blocks)).digest('hex'));
+    expect(landed).to.deep.equal([128 * KIB, 256 * KIB, 320 * KIB]);
   });
 
   it('fails every append of a gathered write that fails, and cuts the file back to its start', async () => {
     const failSecondWrite = (f: number, chunks: Buffer[], at: number) =>
       at === 128 * KIB ? Promise.reject(Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' })) : writeFully(f, chunks, at);
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, failSecondWrite, 128 * KIB);
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, () => undefined, tooMany, diskError, failSecondWrite, 128 * KIB);
     const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => file.append([block(n)], 64 * KIB)));
     expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     await file.settled();
@@ -90,7 +104,7 @@ describe('feed/partial-file', () => {
   it('settled() writes what is still gathered without waiting for the next turn', async () => {
     const calls: number[] = [];
     const recorded = (f: number, chunks: Buffer[], at: number) => { calls.push(at); return writeFully(f, chunks, at); };
-    const file = new PartialFile(fd, 0, 10 * 64 * KIB, createHash('sha256'), tooMany, diskError, recorded, 1024 * KIB);
+    const file = new PartialFile(fd, 0, 10 * 64 * KIB, () => undefined, tooMany, diskError, recorded, 1024 * KIB);
     void file.append([block(9)], 64 * KIB);
     expect(calls).to.deep.equal([]);
     const settled = file.settled();
@@ -100,15 +114,15 @@ describe('feed/partial-file', () => {
     expect(content().equals(block(9))).to.equal(true);
   });
 
-  it('refuses bytes beyond the signed size before hashing or writing them', async () => {
-    const hash = createHash('sha256');
-    const file = new PartialFile(fd, 0, 100, hash, tooMany, diskError);
+  it('refuses bytes beyond the signed size before writing them', async () => {
+    const landed: number[] = [];
+    const file = new PartialFile(fd, 0, 100, (end) => landed.push(end), tooMany, diskError);
     await file.append([Buffer.alloc(60)], 60);
     expect(() => file.append([Buffer.alloc(41)], 41)).to.throw(/more than signed \(101\)/);
     await file.settled();
     expect(file.position).to.equal(60);
     expect(content().length).to.equal(60);
-    expect(hash.digest('hex')).to.equal(createHash('sha256').update(Buffer.alloc(60)).digest('hex'));
+    expect(landed).to.deep.equal([60]);
   });
 
   it('writeFully writes several buffers at an offset', async () => {
