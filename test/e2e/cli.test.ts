@@ -1,12 +1,13 @@
 // The single executable, end to end on a sandbox: what a newcomer and a sysadmin see.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey } from '../../src/feed/keys';
 import { publishFeed } from '../../src/feed/publish';
 import { readFeedState } from '../../src/feed/index-loader';
 import { cliCommand, runCli } from '../helpers/cli';
-import { diffTrees, makeSandbox, setInstallConfig, treeHashes, type TestSandbox } from '../helpers/sandbox';
+import { diffTrees, makeSandbox, publishLargeRelease, setInstallConfig, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
 describe('altazion-update executable on a sandbox', function () {
   this.timeout(120000);
@@ -54,6 +55,27 @@ describe('altazion-update executable on a sandbox', function () {
     const table = await runCli(['get', '--root', sb.Root]);
     expect(table.stdout).to.match(/^Name\s+Instance\s+Kind\s+Installed\s+Available\s+Status/m);
     expect(table.stdout).to.match(/ecommerce\s+web\s+25\.9\.12\.3\s+25\.10\.1\.2\s+UpdateAvailable/);
+  });
+
+  it('check verifies a package large enough to be hashed on a worker thread, and refuses it with one byte changed', async () => {
+    const release = await publishLargeRelease(sb, { module: 'ecommerce', kind: 'web', version: '25.10.1.3', payloadBytes: 40 * 1024 * 1024 });
+    const check = await runCli(['check', '--root', sb.Root, '--json']);
+    expect(check.code, check.stdout + check.stderr).to.equal(0);
+    expect(check.objects('Altazion.Update').find((r) => r.Name === 'ecommerce')).to.deep.include({ AvailableVersion: '25.10.1.3', Downloaded: true });
+    const cacheDir = path.join(sb.Root, 'bin', 'updates', 'cache');
+    const cached = await fs.readFile(path.join(cacheDir, 'ecommerce-25.10.1.3.zip'));
+    expect(createHash('sha256').update(cached).digest('hex')).to.equal(release.sha256);
+
+    await fs.rm(path.join(cacheDir, 'ecommerce-25.10.1.3.zip'));
+    const published = path.join(sb.Feed, release.package);
+    const bytes = await fs.readFile(published);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    await fs.writeFile(published, bytes);
+    const tampered = await runCli(['check', '--root', sb.Root, '--json']);
+    expect(tampered.code, tampered.stdout + tampered.stderr).to.equal(2);
+    expect(tampered.errors()[0]).to.deep.include({ code: 'E_PACKAGE_INTEGRITY' });
+    expect(tampered.errors()[0].message).to.contain('ecommerce-25.10.1.3.zip').and.contain('sha256');
+    expect((await fs.readdir(cacheDir)).filter((f) => f.startsWith('ecommerce-25.10.1.3'))).to.deep.equal([]);
   });
 
   it('get --refresh checks first; ALTAZION_ROOT replaces --root', async () => {

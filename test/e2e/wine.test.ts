@@ -4,10 +4,12 @@
 // feed given as a Windows path, and a real install of a web module. Skipped only when Wine is not
 // installed (CI installs it: test/pwsh-host/ci-setup.sh).
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { distDir, linuxExecutable, repoRoot, runExecutableJson } from '../helpers/pwsh';
+import { publishLargeRelease } from '../helpers/sandbox';
 import { ensureWinePrefix, findWine, parseNdjson, runUnderWine, toWinePath, windowsifySandbox } from '../helpers/wine';
 
 describe('Windows executable under Wine', function () {
@@ -16,6 +18,7 @@ describe('Windows executable under Wine', function () {
   let exe: string;
   let base: string;
   let winRoot: string;
+  let signingKey: string;
 
   before(function () {
     const found = findWine();
@@ -31,7 +34,8 @@ describe('Windows executable under Wine', function () {
 
     // A sandbox made by the Linux build, then rewritten with Windows paths.
     base = mkdtempSync(path.join(os.tmpdir(), 'altazion-wine-'));
-    runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', path.join(base, 'root'), '--feed', path.join(base, 'feed')]);
+    const created = runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', path.join(base, 'root'), '--feed', path.join(base, 'feed')]);
+    signingKey = created.map((r) => (r.data as Record<string, unknown> | undefined)?.SigningKey).find((k) => typeof k === 'string') as string;
     windowsifySandbox(base);
     winRoot = toWinePath(path.join(base, 'root'));
   });
@@ -106,5 +110,16 @@ describe('Windows executable under Wine', function () {
     const after = await runUnderWine(wine, exe, ['get', '--json', '--root', winRoot, '--name', 'ecommerce']);
     const update = parseNdjson(after.stdout).find((r) => r.typeName === 'Altazion.Update')!.data as Record<string, unknown>;
     expect(update).to.include({ InstalledVersion: result.ToVersion, Status: 'UpToDate' });
+  });
+
+  it('check verifies a package large enough to be hashed on a worker thread, inside the Windows executable', async () => {
+    const release = await publishLargeRelease({ Feed: path.join(base, 'feed'), SigningKey: signingKey },
+      { module: 'logistique', kind: 'service', version: '25.10.1.3', payloadBytes: 40 * 1024 * 1024 });
+    const run = await runUnderWine(wine, exe, ['check', '--json', '--root', winRoot]);
+    expect(run.status, run.stderr + run.stdout).to.equal(0);
+    const update = parseNdjson(run.stdout).find((r) => r.typeName === 'Altazion.Update' && (r.data as Record<string, unknown>).Name === 'logistique')!.data as Record<string, unknown>;
+    expect(update).to.include({ AvailableVersion: '25.10.1.3', Downloaded: true });
+    const cached = readFileSync(path.join(base, 'root', 'bin', 'updates', 'cache', 'logistique-25.10.1.3.zip'));
+    expect(createHash('sha256').update(cached).digest('hex')).to.equal(release.sha256);
   });
 });
