@@ -1,9 +1,10 @@
 // Download benchmark (issue 2): a 1 GiB package fetched from the local test feed server (serving
-// it from memory, see below) by downloadPackage (streaming, sha256 while streaming, size cap,
-// verification, rename into the cache), compared with `curl -s -o` of the same URL in the same run,
-// and with bench/download-floor.cjs, the least a verifying download does (socket reads, sha256,
-// pool writes; nothing else): curl hashes nothing, so that floor says how close to curl any
-// verifying client can get on the machine measured. Median of 9 runs each, alternated.
+// it from memory, see below) by downloadPackage (streaming, sha256 of the bytes read back as they
+// land, size cap, verification, rename into the cache), compared with `curl -s -o` of the same URL
+// in the same run, and with bench/download-floor.cjs, the least a verifying download does (socket
+// reads, pool writes, the same read-back hashing; nothing else): curl hashes nothing, so that
+// floor says how close to curl any verifying client can get on the machine measured. Median of 9
+// runs each, alternated.
 // The downloader runs in a child process so its peak RSS (process.resourceUsage().maxRSS) is its
 // own; it starts like the executable (CommonJS bundle, src/cli/thread-pool.ts first). The feed
 // layer and the test server are bundled with esbuild first (no TypeScript loader in the measured
@@ -83,6 +84,9 @@ main().catch((error) => { console.error(error); process.exitCode = 1; });
   format: 'cjs',
   outfile: childScript,
 });
+// The floor requires the product's read-back hasher (TypeScript): bundled too.
+const floorScript = path.join(WORK, 'download-floor.cjs');
+await build({ ...bundleOptions, entryPoints: [path.join(REPO, 'bench', 'download-floor.cjs')], format: 'cjs', outfile: floorScript });
 const lib = await import(`${bundle}?t=${Date.now()}`);
 
 // --- fixture: a signed feed with one SIZE_MB package (reused when present) --------------------
@@ -180,7 +184,6 @@ const curlRuns = [];
 const nodeRuns = [];
 const floorRuns = [];
 const floorCpu = [];
-const floorScript = path.join(REPO, 'bench', 'download-floor.cjs');
 const curlCpu = [];
 const nodeCpu = [];
 const rss = [];
@@ -210,7 +213,7 @@ try {
 
     const floorOut = path.join(outDir, 'floor.zip');
     const floor = JSON.parse((await timed(process.execPath, [floorScript, target, floorOut])).out);
-    if (floor.sha256 !== release.sha256) throw new Error(`download-floor.cjs: sha256 ${floor.sha256}, expected ${release.sha256}`);
+    if (floor.sha256 !== release.sha256) throw new Error(`${floorScript}: sha256 ${floor.sha256}, expected ${release.sha256}`);
     floorRuns.push(floor.ms);
     floorCpu.push(floor.cpuS);
     await rm(floorOut, { force: true });

@@ -6,13 +6,14 @@
 //
 // Why one thread: the updater's file work is sequential by design (one download, one extraction,
 // one copy at a time), and a package download writes its partial file from the pool while the main
-// thread hashes the next reads. With node's default of four threads, the writes of that one file
-// ran on several threads at once and queued on the file's lock (on Linux the inode lock, seen with
-// `perf`), leaving the CPUs idle between them. Measured on the 1 GiB download benchmark (2 CPUs,
-// `node bench/download.bench.mjs` and alternated A/B rounds, medians of 7-11 rounds in four
-// series): four threads 0.89-0.94 x curl, two threads the same, one thread 0.92-1.0. The install
-// benchmark (20,000 files / 1 GB) is unchanged within its noise: 85-102 s and 141-146 MB peak RSS
-// with four threads, 79-96 s and 146-149 MB with one; downtime 0.02-0.03 s either way.
+// thread reads the next bytes (a worker hashes what landed). With node's default of four threads,
+// the writes of that one file ran on several threads at once and queued on the file's lock (on
+// Linux the inode lock, seen with `perf`), leaving the CPUs idle between them. Measured on the
+// 1 GiB download benchmark (2 CPUs, `node bench/download.bench.mjs` and alternated A/B rounds,
+// medians of 7-11 rounds in four series, then still hashing on the main thread): four threads
+// 0.89-0.94 x curl, two threads the same, one thread 0.92-1.0. The install benchmark (20,000 files
+// / 1 GB) is unchanged within its noise: 85-102 s and 141-146 MB peak RSS with four threads,
+// 79-96 s and 146-149 MB with one; downtime 0.02-0.03 s either way.
 // A pool request that hangs (a dead UNC share) already keeps the process from exiting with four
 // threads; with one, the other file requests wait behind it too, and the stall timers still fire.
 //
