@@ -4,10 +4,11 @@
 //
 // Large downloads are hashed on a worker thread, in parallel with the socket reads and the writes,
 // which is what lets a verifying download keep up with curl. Measured on the 1 GiB benchmark
-// (2 CPUs, 7 alternated rounds against curl, 2026-12-02): hashing on the main thread as bytes
-// arrived 0.82 x curl (the minimal client doing so: 0.70); reading back on a worker 1.15 for the
-// minimal client. The worker costs ~50 ms to start and ~10 MB, so small downloads are hashed on
-// this thread once complete (the same read-back, only later).
+// (2 CPUs, 7 alternated rounds against curl, medians, 2026-12-02): downloadPackage hashing on the
+// main thread as bytes arrived 0.82 x curl, reading back on a worker 1.14 (bench/download-floor.cjs
+// either way: 0.94 and 1.12); `node bench/download.bench.mjs` three times since: 1.01, 1.10, 1.14,
+// peak RSS 71 MB (61 before). The worker costs ~50 ms to start and ~10 MB, so small downloads are
+// hashed on this thread once complete (the same read-back, only later).
 //
 // The worker is woken through Atomics, not messages: the main thread only stores how far the file
 // has landed and notifies; the worker reads up to there, hashes, and sleeps until told more.
@@ -46,11 +47,9 @@ export async function sha256OfFilePrefix(file: string, length: number): Promise<
       write(chunk: Buffer, _encoding, callback) { hash.update(chunk); hashed += chunk.length; callback(); },
     }));
   }
-  if (hashed !== length) throw new Error(shortFile(hashed, length));
+  if (hashed !== length) throw new Error(`the file ends at ${hashed} bytes, ${length} were written`);
   return hash.digest('hex');
 }
-
-const shortFile = (hashed: number | string, length: number | string) => `the file ends at ${hashed} bytes, ${length} were written`;
 
 /** How a failed read-back is reported, by either executor. */
 function readBackFailure(file: string, cause: { code?: string; message: string }): Error {
@@ -72,12 +71,12 @@ class DeferredReadBackHasher implements ReadBackHasher {
 }
 
 // Shared state, in 64-bit slots (Atomics): how far the file has landed, the length to digest, a
-// counter bumped at every change (the worker sleeps on it), and the request (hash / digest / stop).
+// counter bumped at every change (the worker sleeps on it), and the request: 0 (at first) to hash
+// as bytes land, then DIGEST or STOP.
 const LANDED = 0;
 const DIGEST_LENGTH = 1;
 const CHANGES = 2;
 const REQUEST = 3;
-const HASH = 0n;
 const DIGEST = 1n;
 const STOP = 2n;
 
@@ -101,7 +100,7 @@ try {
     while (hashed < end && Atomics.load(state, REQUEST) !== ${STOP}n) {
       if (fd === undefined) fd = openSync(workerData.file, 'r');
       const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - hashed), hashed);
-      if (read === 0) throw new Error(\`${shortFile('${hashed}', '${end}')}\`);
+      if (read === 0) throw new Error('the file ends at ' + hashed + ' bytes, ' + end + ' were written');
       hash.update(buffer.subarray(0, read));
       hashed += read;
     }
