@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
 import { PartialFile, PartialFileSink } from './partial-file';
-import { sha256OfFilePrefix, startReadBackHasher, WORKER_HASH_MIN_BYTES, type ReadBackHasher } from './read-back-hasher';
+import { sha256OfFilePrefix, startReadBackHasher, WORKER_HASH_MIN_BYTES } from './read-back-hasher';
 import { unsafePackagePathReason } from './index-schema';
 import { isRetryable } from './source';
 import type { DownloadProgress, FeedSource, ReleaseEntry } from './types';
@@ -225,7 +225,6 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
     hasher = startReadBackHasher(partialPath, { inWorker });
   };
   try {
-
     let requests = 0;
     let lastError: unknown;
     let attempt = 0;
