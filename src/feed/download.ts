@@ -352,7 +352,7 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
         report(release.size, true);
         return { path: finalPath, size: release.size, sha256: digest, fromCache: false, resumedFrom, requests };
       }
-      await hasher.dispose();
+      // The hasher released the file before answering.
       await rm(partialPath, { force: true });
       if (pass > 0 || resumedFrom === 0) throw integrity(`sha256 is ${digest}, the signed index says ${expectedSha}`);
       await restartHash();

@@ -101,7 +101,7 @@ export class PartialFile {
     if (this.gatherBytes === 0) {
       const at = this.position;
       this.position += length;
-      return this.startWrite(chunks, at);
+      return this.startWrite(chunks, at, length);
     }
     if (!this.gathered) {
       let settle!: (written: Promise<void>) => void;
@@ -125,12 +125,11 @@ export class PartialFile {
     const gathered = this.gathered;
     if (!gathered) return;
     this.gathered = undefined;
-    gathered.settle(this.startWrite(gathered.chunks, gathered.at));
+    gathered.settle(this.startWrite(gathered.chunks, gathered.at, gathered.bytes));
   }
 
-  private startWrite(chunks: Buffer[], at: number): Promise<void> {
-    const end = at + chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    const landed = this.write(this.fd, chunks, at).then(() => this.reportLanded(at, end), (error: Error) => {
+  private startWrite(chunks: Buffer[], at: number, bytes: number): Promise<void> {
+    const landed = this.write(this.fd, chunks, at).then(() => this.reportLanded(at, at + bytes), (error: Error) => {
       this.firstFailedOffset = Math.min(this.firstFailedOffset ?? at, at);
       this.diskFailure ??= this.diskError(error);
       throw this.diskFailure;

@@ -1,13 +1,13 @@
 // Sandboxes for tests: a fresh one in a temporary folder, and a fingerprint of everything in it
 // (every file's path, mode and content, and the simulated host state) to prove "nothing changed".
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MANIFEST_FILE } from '../../src/core/package-manifest';
 import { parseSigningKey } from '../../src/feed/keys';
-import { buildPackageZip, publishFeed, type PublishedRelease } from '../../src/feed/publish';
+import { publishFeed, type PublishedRelease } from '../../src/feed/publish';
 import { createSandbox, type SandboxInfo, type SandboxOptions } from '../../src/sandbox/create';
+import { makePackage } from '../integration/feed/fixtures';
 
 export interface TestSandbox extends SandboxInfo { base: string; remove(): Promise<void> }
 
@@ -65,18 +65,13 @@ export async function setInstallConfig(box: { Root: string }, attrs: Record<stri
  * (src/feed/read-back-hasher.ts), which only a run of the executable shows working in the bundle.
  */
 export async function publishLargeRelease(box: { Feed: string; SigningKey: string }, release: { module: string; kind: 'web' | 'service'; version: string; payloadBytes: number }): Promise<PublishedRelease> {
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-large-'));
+  const packagesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-large-'));
   try {
-    const folder = path.join(work, 'module');
-    await fs.mkdir(path.join(folder, 'bin'), { recursive: true });
-    await fs.writeFile(path.join(folder, MANIFEST_FILE), JSON.stringify({ schemaVersion: 1, module: release.module, version: release.version, kind: release.kind }));
-    await fs.writeFile(path.join(folder, 'bin', 'payload.bin'), randomBytes(release.payloadBytes));
-    const packagesDir = path.join(work, 'packages');
-    await buildPackageZip(folder, path.join(packagesDir, `${release.module}-${release.version}.zip`), { compress: false });
+    await makePackage(packagesDir, release);
     const key = parseSigningKey(await fs.readFile(box.SigningKey, 'utf8'), box.SigningKey);
     const published = await publishFeed({ packagesDir, key, outDir: box.Feed, expiresInDays: 30, now: new Date() });
     return published.releases.find((r) => r.module === release.module && r.added)!;
   } finally {
-    await fs.rm(work, { recursive: true, force: true });
+    await fs.rm(packagesDir, { recursive: true, force: true });
   }
 }

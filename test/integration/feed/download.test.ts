@@ -301,13 +301,15 @@ for (const hashing of HASHING) describe(`feed/download from a folder feed, ${has
   beforeEach(async () => {
     cacheDir = path.join(feed.root, `fcache-${++n}`);
   });
+  const download = (source: DownloadOptions['source'], release: DownloadOptions['release']) =>
+    downloadPackage({ source, release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom });
 
   it('copies and verifies from the folder, resuming from a partial with a start offset', async () => {
     const release = feed.release('logistique');
     await mkdir(cacheDir);
     const source = await readFile(path.join(feed.feedDir, release.package));
     await writeFile(partialPathFor(cacheDir, release), source.subarray(0, 100_000));
-    const result = await downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom });
+    const result = await download(openFeedSource(feed.feedDir), release);
     expect(result.resumedFrom).to.equal(100_000);
     expect(await sha256(result.path)).to.equal(release.sha256);
   });
@@ -320,7 +322,7 @@ for (const hashing of HASHING) describe(`feed/download from a folder feed, ${has
     altered[altered.length - 10] ^= 1;
     await writeFile(file, altered);
     try {
-      const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom }));
+      const err = await rejection(download(openFeedSource(feed.feedDir), release));
       expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
       expect(err.message).to.contain(feed.feedDir);
       expect(await listing(cacheDir)).to.deep.equal([]);
@@ -331,18 +333,18 @@ for (const hashing of HASHING) describe(`feed/download from a folder feed, ${has
 
   it('handles an empty package without a request, and rejects one whose signed hash is not that of nothing', async () => {
     const empty = { version: '1.0', publishedAt: '2026-01-01T00:00:00Z', package: 'packages/empty-1.0.zip', size: 0, sha256: createHash('sha256').digest('hex') };
-    const result = await downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: empty, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom });
+    const result = await download(openFeedSource(path.join(feed.root, 'no-such-feed')), empty);
     expect(result.requests).to.equal(0);
     expect((await stat(result.path)).size).to.equal(0);
     const wrong = { ...empty, package: 'packages/empty-2.0.zip', sha256: 'b'.repeat(64) };
-    const err = await rejection(downloadPackage({ source: openFeedSource(path.join(feed.root, 'no-such-feed')), release: wrong, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom }));
+    const err = await rejection(download(openFeedSource(path.join(feed.root, 'no-such-feed')), wrong));
     expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
     expect(await listing(cacheDir)).to.deep.equal(['empty-1.0.zip:0']);
   });
 
   it('rejects a package whose size differs in the folder', async () => {
     const release = { ...feed.release('logistique'), size: feed.release('logistique').size - 1 };
-    const err = await rejection(downloadPackage({ source: openFeedSource(feed.feedDir), release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom }));
+    const err = await rejection(download(openFeedSource(feed.feedDir), release));
     expect(err.code).to.equal('E_PACKAGE_INTEGRITY');
     expect(await listing(cacheDir)).to.deep.equal([]);
   });
