@@ -11,6 +11,24 @@ const tooMany = (received: number) => new AltazionError('E_PACKAGE_INTEGRITY', `
 const diskError = (error: Error) => new AltazionError('E_DOWNLOAD', `cannot write (${error.message})`);
 const block = (n: number, size = 64 * KIB) => Buffer.alloc(size, n);
 
+/**
+ * A write function whose writes (numbered by call, from 0) complete in the given order, whatever
+ * the disk does: each one waits for those before it in `order`, then for one more turn of the
+ * event loop, so that PartialFile has seen the previous completion before it sees this one.
+ */
+function completingInOrder(order: number[]) {
+  const completed = order.map(() => { let done!: () => void; const promise = new Promise<void>((r) => { done = r; }); return { promise, done }; });
+  let calls = 0;
+  return async (f: number, chunks: Buffer[], at: number): Promise<void> => {
+    const call = calls++;
+    await writeFully(f, chunks, at);
+    const rank = order.indexOf(call);
+    await Promise.all(order.slice(0, rank).map((earlier) => completed[earlier].promise));
+    await new Promise((resolve) => setImmediate(resolve));
+    completed[call].done();
+  };
+}
+
 describe('feed/partial-file', () => {
   let dir: string;
   let fd: number;
@@ -24,10 +42,7 @@ describe('feed/partial-file', () => {
   it('writes every byte at its offset while writes complete in any order, reporting the landed prefix only without holes', async () => {
     // Writes finish in reverse order: the file must still be right, and no byte after a write
     // still in flight may be reported landed (it would be hashed from disk before it is there).
-    const delays = [30, 20, 10, 0];
-    let i = 0;
-    const reversed = (f: number, chunks: Buffer[], at: number) =>
-      new Promise<void>((resolve) => setTimeout(resolve, delays[i++])).then(() => writeFully(f, chunks, at));
+    const reversed = completingInOrder([3, 2, 1, 0]);
     const landed: number[] = [];
     const file = new PartialFile(fd, 0, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, reversed, 0);
     const blocks = [block(1), block(2), block(3), block(4)];
@@ -41,10 +56,7 @@ describe('feed/partial-file', () => {
   });
 
   it('reports the landed prefix from where a resumed file starts, as the middle of three writes lands last', async () => {
-    const delays = [0, 30, 0];
-    let i = 0;
-    const slowMiddle = (f: number, chunks: Buffer[], at: number) =>
-      new Promise<void>((resolve) => setTimeout(resolve, delays[i++])).then(() => writeFully(f, chunks, at));
+    const slowMiddle = completingInOrder([0, 2, 1]);
     const landed: number[] = [];
     const file = new PartialFile(fd, 1000, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, slowMiddle, 0);
     for (const n of [1, 2, 3]) void file.append([block(n)], 64 * KIB);
@@ -72,9 +84,10 @@ describe('feed/partial-file', () => {
 
   it('gathers what arrives in one turn of the event loop into writes of up to the gather size', async () => {
     const calls: Array<{ at: number; bytes: number }> = [];
+    const inOrder = completingInOrder([0, 1, 2]); // concurrent writes could otherwise land in any order
     const recorded = (f: number, chunks: Buffer[], at: number) => {
       calls.push({ at, bytes: chunks.reduce((sum, c) => sum + c.length, 0) });
-      return writeFully(f, chunks, at);
+      return inOrder(f, chunks, at);
     };
     const landed: number[] = [];
     const file = new PartialFile(fd, 0, 10 * 64 * KIB, (end) => landed.push(end), tooMany, diskError, recorded, 128 * KIB);
