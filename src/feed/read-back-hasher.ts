@@ -27,6 +27,8 @@ export interface ReadBackHasher {
   digest(length: number): Promise<string>;
   /** Stops hashing and releases the file (after a failure, a cancellation, or before a restart). */
   dispose(): Promise<void>;
+  /** How many bytes have been hashed so far (the deferred hasher hashes none before the digest). */
+  readonly hashed: number;
 }
 
 /** Downloads of at least this size are hashed on a worker thread as they land. */
@@ -59,6 +61,7 @@ function readBackFailure(file: string, cause: { code?: string; message: string }
 /** Small downloads: the file is read back and hashed here, once complete. */
 class DeferredReadBackHasher implements ReadBackHasher {
   constructor(private readonly file: string) {}
+  readonly hashed = 0;
   landed(): void { /* read back at the end */ }
   async digest(length: number): Promise<string> {
     try {
@@ -71,12 +74,14 @@ class DeferredReadBackHasher implements ReadBackHasher {
 }
 
 // Shared state, in 64-bit slots (Atomics): how far the file has landed, the length to digest, a
-// counter bumped at every change (the worker sleeps on it), and the request: 0 (at first) to hash
-// as bytes land, then DIGEST or STOP.
+// counter bumped at every change (the worker sleeps on it), the request: 0 (at first) to hash as
+// bytes land, then DIGEST or STOP; and, written by the worker, how many bytes it has hashed.
 const LANDED = 0;
 const DIGEST_LENGTH = 1;
 const CHANGES = 2;
 const REQUEST = 3;
+const HASHED = 4;
+const SLOTS = 5;
 const DIGEST = 1n;
 const STOP = 2n;
 
@@ -86,7 +91,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const state = new BigInt64Array(workerData.shared);
-const [LANDED, DIGEST_LENGTH, CHANGES, REQUEST] = [${LANDED}, ${DIGEST_LENGTH}, ${CHANGES}, ${REQUEST}];
+const [LANDED, DIGEST_LENGTH, CHANGES, REQUEST, HASHED] = [${LANDED}, ${DIGEST_LENGTH}, ${CHANGES}, ${REQUEST}, ${HASHED}];
 const hash = createHash('sha256');
 const buffer = Buffer.allocUnsafe(${READ_BACK_BYTES});
 let fd;
@@ -103,6 +108,7 @@ try {
       if (read === 0) throw new Error('the file ends at ' + hashed + ' bytes, ' + end + ' were written');
       hash.update(buffer.subarray(0, read));
       hashed += read;
+      Atomics.store(state, HASHED, BigInt(hashed));
     }
     if (request === ${DIGEST}n) {
       if (hashed !== end) throw new Error('asked for the digest of ' + end + ' bytes, ' + hashed + ' were hashed');
@@ -121,7 +127,7 @@ try {
 
 /** Large downloads: a worker thread reads back and hashes each landed range while the next ones download. */
 class WorkerReadBackHasher implements ReadBackHasher {
-  private readonly state = new BigInt64Array(new SharedArrayBuffer(4 * 8));
+  private readonly state = new BigInt64Array(new SharedArrayBuffer(SLOTS * 8));
   private readonly worker: Worker;
   /** The worker's one answer: the digest, or why it could not read the file. */
   private readonly answer: Promise<string>;
@@ -129,8 +135,6 @@ class WorkerReadBackHasher implements ReadBackHasher {
 
   constructor(private readonly file: string) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared: this.state.buffer, file } });
-    // It never keeps the process alive by itself; digest() holds it while waiting for the answer.
-    this.worker.unref();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => { this.exited = true; resolve(); }));
     this.answer = new Promise<string>((resolve, reject) => {
       this.worker.once('message', (message: { sha256?: string; error?: string; code?: string }) => {
@@ -141,6 +145,9 @@ class WorkerReadBackHasher implements ReadBackHasher {
       void exited.then(() => reject(new Error(`${file}: the hashing thread stopped before the digest`)));
     });
     this.answer.catch(() => undefined); // reported by digest(), if anyone asks
+    // It never keeps the process alive by itself; digest() holds it while waiting for the answer.
+    // After the listeners: adding a 'message' listener refs the worker again.
+    this.worker.unref();
   }
 
   private tell(slot: number, value: bigint): void {
@@ -150,6 +157,8 @@ class WorkerReadBackHasher implements ReadBackHasher {
   }
 
   landed(end: number): void { this.tell(LANDED, BigInt(end)); }
+
+  get hashed(): number { return Number(Atomics.load(this.state, HASHED)); }
 
   async digest(length: number): Promise<string> {
     Atomics.store(this.state, DIGEST_LENGTH, BigInt(length));
