@@ -299,7 +299,8 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           // Every write has landed (or the file was cut back) before the handle is closed.
           await file.settled();
           offset = file.position;
-          // The digest no longer matches the partial: never resume from it in this run.
+          // A disk error is not the network's: no retry in this run. The partial, cut back to the
+          // bytes on disk, is kept for the next run to resume from.
           if (file.failed) throw file.diskFailure!;
           if (dropped !== undefined) throw dropped;
           if (offset < release.size) {

@@ -133,7 +133,7 @@ class WorkerReadBackHasher implements ReadBackHasher {
   private readonly answer: Promise<string>;
   private exited = false;
 
-  constructor(private readonly file: string) {
+  constructor(file: string) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared: this.state.buffer, file } });
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => { this.exited = true; resolve(); }));
     this.answer = new Promise<string>((resolve, reject) => {
