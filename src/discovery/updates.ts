@@ -20,6 +20,9 @@ export async function readStatus(file: string): Promise<StatusDocument | undefin
 
 export interface Selection { names?: readonly string[]; instance?: string }
 
+/** An install of a module that a crash interrupted (found by the caller: reads only report it). */
+export interface InterruptedNote { module: string; instance: string; detail: string }
+
 /** Installed modules matching the selection; an explicit name or instance that matches nothing is an error. */
 export async function discoverSelected(ctx: Context, selection: Selection, status?: StatusDocument): Promise<InstalledModule[]> {
   const catalogKinds = new Map<string, ModuleKind>();
@@ -59,7 +62,7 @@ async function databaseView(ctx: Context): Promise<{ installed?: string; customi
   }
 }
 
-export async function collectUpdates(ctx: Context, selection: Selection): Promise<UpdateRecord[]> {
+export async function collectUpdates(ctx: Context, selection: Selection, interrupted: readonly InterruptedNote[] = []): Promise<UpdateRecord[]> {
   const status = await readStatus(ctx.layout.statusXml);
   const everything = await discoverSelected(ctx, {}, status);
   const modules = selection.names?.length || selection.instance !== undefined ? await discoverSelected(ctx, selection, status) : everything;
@@ -85,6 +88,13 @@ export async function collectUpdates(ctx: Context, selection: Selection): Promis
     } else if (database.detail) {
       record.Detail = [record.Detail, database.detail].filter(Boolean).join('; ');
     }
+  }
+  // A module whose install was interrupted is in no state to trust until it is finished.
+  for (const note of interrupted) {
+    const record = records.find((r) => r.Name === note.module && r.Instance.toLowerCase() === note.instance.toLowerCase());
+    if (!record) continue;
+    record.Status = 'ManualActionRequired';
+    record.Detail = [note.detail, record.Detail].filter(Boolean).join('; ');
   }
   return records;
 }

@@ -10,14 +10,17 @@ import type { UpdaterConfig } from '../config/updater-config';
 import { MANIFEST_FILE, validateManifest } from '../core/package-manifest';
 import type { InstallResultRecord } from '../core/records';
 import { compareVersions } from '../core/version';
-import { writeFileAtomic, sleep } from '../io/files';
+import { diskErrorOr, volumeOf } from '../io/disk';
+import { sleep } from '../io/files';
+import { selfIdentity } from '../io/process-identity';
 import type { Platform } from '../platform/types';
-import { archiveBackup } from './backup';
 import { runHook } from './hooks';
 import { writeJournal, removeJournal, type InstallJournal, type InstallStep, POINT_OF_NO_RETURN, stepIndex, INSTALL_STEPS } from './journal';
+import { siblingPaths } from './journal-rules';
+import { tokenDirOf } from './lock';
 import { InstallLog } from './log';
 import type { HookPhase, ModulePlan } from './plan';
-import { describeHolders, holdersOf, renameFolder, rollBack, siblingPaths, waitForPool, waitForService, type RestoreEnv } from './restore';
+import { describeHolders, holdersOf, removeOwnAppOffline, renameFolder, rollBack, waitForPool, waitForService, type RestoreEnv } from './restore';
 import { carryPreserved, extractPackage, inspectPackage } from './staging';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-rules';
 
@@ -96,7 +99,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   const kind = plan.kind as 'web' | 'service';
   const paths = siblingPaths(plan.path, pathApi, plan.fromVersion, id);
   const stateTimeoutMs = env.stateTimeoutMs ?? 120_000;
-  const restoreEnv: RestoreEnv = { layout, platform, log, keepBackups: env.install.keepBackups, stateTimeoutMs };
+  const restoreEnv: RestoreEnv = { layout, platform, log, stateTimeoutMs };
   let offlineAt: number | undefined;
   let healthWarning: string | undefined;
   let onlineAt: number | undefined;
@@ -120,7 +123,10 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     const free = await platform.fs.freeBytes(pathApi.dirname(paths.modulePath));
     const needed = summary.totalBytes + env.install.minFreeMegabytes * 1024 * 1024;
     if (free < needed) {
-      throw new AltazionError('E_DISK_SPACE', `not enough free space beside ${paths.modulePath}: ${Math.round(free / 1048576)} MB free, ${Math.round(needed / 1048576)} MB needed (package ${Math.round(summary.totalBytes / 1048576)} MB + ${env.install.minFreeMegabytes} MB margin)`, { target: paths.modulePath });
+      const volume = volumeOf(paths.modulePath);
+      throw new AltazionError('E_DISK_SPACE', `not enough free space on the volume ${volume} beside ${paths.modulePath}: ${free} bytes (${Math.round(free / 1048576)} MB) free, ${needed} bytes (${Math.round(needed / 1048576)} MB) needed (package ${Math.round(summary.totalBytes / 1048576)} MB + ${env.install.minFreeMegabytes} MB margin)`, {
+        target: volume, hint: `free at least ${Math.round((needed - free) / 1048576) + 1} MB on ${volume}, then run the install again`,
+      });
     }
   } catch (error) {
     const err = toAltazionError(error);
@@ -137,7 +143,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     appOfflineExisted: false,
     pools: [], service: null,
     step: 'stage', direction: 'forward',
-    pid: process.pid, host: env.host, requestedBy: env.requestedBy, startedAt, logPath: input.logPath,
+    pid: process.pid, host: env.host, process: await processOf(tokenDirOf(layout)), requestedBy: env.requestedBy, startedAt, logPath: input.logPath,
   };
   // `write: false` for steps a journal entry written just before already covers (the pools and the
   // service are recorded with the first offline step; starting them and removing app_offline.htm
@@ -192,7 +198,9 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
       journal.appOfflineExisted = await exists(journal.appOfflinePath!);
       await step('app-offline');
       offlineAt = Date.now();
-      if (!journal.appOfflineExisted) await writeFileAtomic(journal.appOfflinePath!, APP_OFFLINE_HTML);
+      // Written in place, not through a temporary file: the journal already names it, so a crash
+      // mid-write leaves nothing in the module folder that recovery does not remove.
+      if (!journal.appOfflineExisted) await fs.writeFile(journal.appOfflinePath!, APP_OFFLINE_HTML, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
     }
     await step('stop-pools', kind !== 'web');
     for (const { name, prior } of journal.pools) {
@@ -264,7 +272,9 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
       if (unchecked) { healthWarning = unchecked; log.line(unchecked); env.warn?.(unchecked); }
     }
   } catch (error) {
-    const err = toAltazionError(error);
+    // A write the volume refused is the volume's problem (E_DISK_SPACE), whatever step it hit.
+    const err = toAltazionError(await diskErrorOr(error, `installing ${plan.name} ${plan.toVersion} (step ${journal.step})`, paths.stagingPath,
+      { under: paths.stagingPath, bytes: summary.totalBytes + env.install.minFreeMegabytes * 1024 * 1024 }));
     log.line(`FAILED at step ${journal.step}: ${err.message}`);
     env.warn?.(`${plan.name}: ${err.message}; rolling back`);
     try {
@@ -280,12 +290,12 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     } catch (rollbackError) {
       const rb = toAltazionError(rollbackError);
       log.line(`ROLLBACK FAILED: ${rb.message}`);
-      const message = `${err.message}; the rollback failed too: ${rb.message}. The journal is kept: run "altazion-update repair" (or any command) to finish it`;
+      const message = `${err.message}; the rollback failed too: ${rb.message}. The journal is kept: run "altazion-update repair" (or the next install) to finish it`;
       return { record: record('Failed', message), error: new AltazionError('E_FAILED', message, { target: plan.path, cause: err }) };
     }
   }
 
-  // 5. After the module is back: hook ENDUPDATE (warns only), archive the backup.
+  // 5. After the module is back: hook ENDUPDATE (warns only); the journal goes.
   const warnings: string[] = healthWarning ? [healthWarning] : [];
   try {
     await hook('ENDUPDATE');
@@ -294,20 +304,20 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     warnings.push(message);
     env.warn?.(message);
   }
-  let backup: string | null;
-  try {
-    await step('archive-backup');
-    backup = await archiveBackup({ folder: paths.backupPath, backupsDir: layout.backups, module: plan.name, instance: plan.instance, version: plan.fromVersion, id, keep: env.install.keepBackups });
-  } catch (error) {
-    backup = paths.backupPath;
-    const message = `the backup stays uncompressed at ${paths.backupPath}: ${(error as Error).message}`;
-    warnings.push(message);
-    env.warn?.(message);
-  }
+  // The previous folder, renamed aside by the swap, is the backup: compressing it (or pruning old
+  // ones) is done later, out of the install (backup.ts). Our app_offline.htm went aside with it and
+  // must not come back with a restore.
+  await removeOwnAppOffline(journal);
   await removeJournal(layout, id);
-  log.line(`installed ${plan.toVersion}; backup ${backup ?? '(none kept)'}; downtime ${downtime()} s`);
+  const backup = await exists(paths.backupPath) ? paths.backupPath : null;
+  log.line(`installed ${plan.toVersion}; backup ${backup ?? '(none)'}; downtime ${downtime()} s`);
   const message = [`${plan.fromVersion} -> ${plan.toVersion} installed`, ...warnings].join('; ');
   return { record: record('Installed', message, backup) };
+}
+
+async function processOf(tokenDir: string): Promise<InstallJournal['process']> {
+  const me = await selfIdentity(tokenDir);
+  return { ...(me.start ? { start: me.start } : {}), ...(me.token ? { token: me.token } : {}) };
 }
 
 export { POINT_OF_NO_RETURN };

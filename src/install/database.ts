@@ -1,7 +1,7 @@
 // `install --name database`: the package is fetched and verified like any other (signed sha256),
 // then the database engineer's flow (src/database/flow.ts) does the work: automatic scripts, or
 // ManualActionRequired with the drift report, --script / --mark-applied / --export-scripts, --force.
-import { toAltazionError, type ErrorCode } from '../core/errors';
+import { AltazionError, toAltazionError, type ErrorCode } from '../core/errors';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
 import { installDatabase } from '../database/flow';
@@ -17,7 +17,7 @@ export interface DatabaseRunOptions {
   signal?: AbortSignal;
 }
 
-export async function installDatabaseModule(ctx: Context, plan: ModulePlan, source: FeedSource, options: DatabaseRunOptions): Promise<{ record: InstallResultRecord; code?: ErrorCode }> {
+export async function installDatabaseModule(ctx: Context, plan: ModulePlan, source: FeedSource, options: DatabaseRunOptions): Promise<{ record: InstallResultRecord; code?: ErrorCode; error?: AltazionError }> {
   const failed = (message: string): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'Failed',
     StartedAt: ctx.now().toISOString(), DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message: message, PendingScripts: [],
@@ -37,6 +37,6 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
     return { record, code };
   } catch (error) {
     const err = toAltazionError(error);
-    return { record: failed(err.message), code: err.code };
+    return { record: failed(err.message), code: err.code, error: err };
   }
 }

@@ -7,11 +7,18 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { AltazionError } from '../core/errors';
+import { isDiskError } from '../io/disk';
 import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
 import { DEFAULT_ZIP_LIMITS, duplicateName, entryProblem, globToRegExp, type EntryInfo, type ZipLimits } from './zip-rules';
 
 /** Files that take a site offline; never carried into a staged folder. */
 export const APP_OFFLINE_NAMES = ['app_offline.htm', 'app_offline.html'];
+
+/** An error of the disk we write to (open, write, mkdir...), not of the archive we read. */
+function isWriteError(error: unknown): boolean {
+  const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
+  return typeof syscall === 'string' && ['open', 'write', 'mkdir', 'close', 'fsync', 'copyfile', 'futime', 'utime'].includes(syscall);
+}
 
 function invalid(zipPath: string, problem: string, cause?: unknown): AltazionError {
   return new AltazionError('E_PACKAGE_INVALID', `${zipPath}: ${problem}; nothing was changed`, {
@@ -37,7 +44,8 @@ async function forEachEntry(zipPath: string, visit: (entry: yauzl.Entry, zip: ya
       if (failed) return;
       failed = true;
       zip.close();
-      reject(error instanceof AltazionError ? error : invalid(zipPath, (error as Error).message, error));
+      // The disk refusing a write is not the package's fault: passed on as is (see extractPackage).
+      reject(error instanceof AltazionError || isWriteError(error) ? error : invalid(zipPath, (error as Error).message, error));
     };
     zip.on('error', fail);
     zip.on('end', () => { if (!failed) resolve(); });
@@ -105,8 +113,20 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): P
 /**
  * Extracts the package into `dest` (created; must not exist). Entries are checked again as they
  * come (the archive could have changed since it was inspected). app_offline.htm(l) is skipped.
+ * A write the disk refuses is thrown as its errno error when the volume is full, over quota or
+ * read-only (the caller names the volume and the bytes needed), else as E_FAILED naming the file.
  */
 export async function extractPackage(zipPath: string, dest: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, signal?: AbortSignal): Promise<number> {
+  try {
+    return await extractEntries(zipPath, dest, limits, signal);
+  } catch (error) {
+    if (!isWriteError(error) || isDiskError(error)) throw error;
+    const e = error as NodeJS.ErrnoException;
+    throw new AltazionError('E_FAILED', `cannot write ${e.path ?? dest} while staging (${e.code ?? e.message})`, { target: e.path ?? dest, cause: error });
+  }
+}
+
+async function extractEntries(zipPath: string, dest: string, limits: ZipLimits, signal?: AbortSignal): Promise<number> {
   await fs.mkdir(dest, { recursive: false });
   const root = path.resolve(dest);
   const made = new Set<string>([root]);

@@ -2,6 +2,7 @@
 // that returns Altazion.RepairResult records. Decisions live in decisions.ts (pure); checks do the
 // effects through the platform and the file system.
 import type { Context } from '../cli/context';
+import type { AltazionError } from '../core/errors';
 import type { RepairResultRecord, RepairStatus } from '../core/records';
 import type { RepairFacts } from './facts';
 
@@ -10,6 +11,8 @@ export interface RepairRunOptions {
   dryRun: boolean;
   /** Apply the fixes (false with --dry-run). */
   fix: boolean;
+  /** An error that decides the exit code beyond Failed (e.g. a refused journal: bad input, exit 2). */
+  report?: (error: AltazionError) => void;
 }
 
 /** The command context plus the facts gathered once per repair run and shared by the checks. */

@@ -17,8 +17,9 @@ export const getCommand: CommandModule<object, Args<GetArgs>> = {
       const { runCheck } = await import('../../check/run-check');
       await runCheck(ctx, { report: false });
     }
-    const { collectUpdates } = await import('../../discovery/updates');
-    const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance });
+    const [{ collectUpdates }, { interruptedNotes }] = await Promise.all([import('../../discovery/updates'), import('../../install/recovery')]);
+    // An interrupted install is reported on its module's record; `get` never finishes it.
+    const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance }, await interruptedNotes(ctx));
     for (const record of records) ctx.output.record(RecordType.Update, record);
   }),
 };

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { AltazionError } from '../../core/errors';
 import { RecordType } from '../../core/records';
 import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
@@ -7,7 +8,7 @@ import { runCommand } from '../run';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 /** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
-type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep'> & { name?: string[] };
+type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep' | 'waitSeconds'> & { name?: string[]; wait?: number };
 
 /**
  * Test harness hook, read only here at the edge: ALTAZION_TEST_CRASH_AT=<step> kills this process
@@ -29,6 +30,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .option('version', { type: 'string', describe: 'install this version (default: the latest in the feed)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'show the plan (WhatIf results); change nothing' })
     .option('force', { type: 'boolean', default: false, describe: 'install despite unmet requirements, a customised database, or an equal/older version' })
+    .option('wait', { type: 'number', describe: 'when another install is running, wait up to this many seconds for it (default: exit 4 at once)' })
     .option('script', { type: 'string', describe: 'database: run only this script (after review)' })
     .option('mark-applied', { type: 'string', describe: 'database: record this script as run by hand' })
     .option('export-scripts', { type: 'string', describe: 'database: write the pending scripts into this folder' })
@@ -46,6 +48,10 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
       force: Boolean(given.force),
       requestedBy: given.requestedBy ?? 'cli',
     };
+    if (given.wait !== undefined) {
+      if (!Number.isFinite(given.wait) || given.wait < 0) throw new AltazionError('E_USAGE', `--wait: "${given.wait}" is not a number of seconds`, { target: String(given.wait) });
+      options.waitSeconds = given.wait;
+    }
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
     const { runInstall } = await import('../../install');
@@ -54,5 +60,6 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     // Each failure also as an error record: the cmdlets turn them into ErrorRecords with their code.
     for (const error of run.errors) ctx.output.error(error);
     return run.exitCode;
-  }),
+    // runInstall finishes an interrupted install under its own lock, or with --dry-run reports it.
+  }, { standalone: true }),
 };

@@ -9,7 +9,8 @@ import type { InstallResultRecord } from '../../core/records';
 import { databaseStatus, listDatabaseScripts, showDatabaseScript } from '../../database/flow';
 import { collectUpdates, readStatus } from '../../discovery/updates';
 import { listInstallHistory } from '../../install/history';
-import { readInstallLock } from '../../install/lock';
+import { runningInstall } from '../../install/lock';
+import { interruptedNotes } from '../../install/recovery';
 import type { Output } from '../../output/output';
 import { runRepair } from '../../repair';
 import { coalesce } from './cache';
@@ -41,13 +42,18 @@ export const MODULES_TTL_MS = 1000;
 export function createPortalBackend(deps: BackendDeps): PortalBackend {
   const { ctx } = deps;
   const fresh = deps.readContext ?? (() => ctx);
-  const modules = coalesce(() => collectUpdates(fresh(), {}), MODULES_TTL_MS);
+  const modules = coalesce(async () => {
+    const readCtx = fresh();
+    // An interrupted install shows on its module (the service finishes it, not a page view).
+    return collectUpdates(readCtx, {}, await interruptedNotes(readCtx));
+  }, MODULES_TTL_MS);
   return {
     applicationsConfig: ctx.layout.applicationsConfig,
     computerName: async () => (await ctx.platform()).computerName,
     modules: () => modules.get(),
     lastCheckedAt: async () => (await readStatus(ctx.layout.statusXml))?.checkedAt,
-    lockOwner: () => readInstallLock(ctx.layout),
+    // The same stale-holder check as the CLI: a lock left by a dead process is no running install.
+    lockOwner: () => runningInstall(ctx.layout),
     checkNow: async () => {
       try { return await deps.checkNow(); } finally { modules.invalidate(); }
     },
