@@ -61,7 +61,11 @@ export function journalProblem(value: unknown, facts: JournalFacts): JournalProb
   if (typeof j.pid !== 'number' || !str(j.host)) return { field: typeof j.pid !== 'number' ? 'pid' : 'host', problem: 'is missing' };
 
   const entry = facts.declared.find((e) => e.name === j.module && e.instance.toLowerCase() === j.instance!.toLowerCase());
-  if (!entry) return { field: 'module', problem: `${j.module}${j.instance ? ` [${j.instance}]` : ''} is not declared in applicationspath.config` };
+  if (!entry) {
+    return facts.declared.some((e) => e.name === j.module)
+      ? { field: 'instance', problem: `"${j.instance}" is not an instance of ${j.module} declared in applicationspath.config` }
+      : { field: 'module', problem: `"${j.module}" is not declared in applicationspath.config` };
+  }
   if (!samePath(entry.path, j.modulePath)) return { field: 'modulePath', problem: `"${j.modulePath}" is not the path applicationspath.config declares for ${j.module} ("${entry.path}")` };
 
   const expected = siblingPaths(entry.path, api, j.fromVersion, j.id);
