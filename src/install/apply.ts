@@ -121,10 +121,10 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     if (compareVersions(m.version, plan.toVersion) !== 0) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package holds version ${m.version}, the index says ${plan.toVersion}`, { target: input.packageFile });
     if (m.kind !== kind) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package is a ${m.kind} module, ${plan.name} is ${kind}`, { target: input.packageFile });
     const free = await platform.fs.freeBytes(pathApi.dirname(paths.modulePath));
-    const needed = summary.totalBytes + env.install.minFreeMegabytes * 1024 * 1024;
+    const needed = summary.diskBytes + env.install.minFreeMegabytes * 1024 * 1024;
     if (free < needed) {
       const volume = volumeOf(paths.modulePath);
-      throw new AltazionError('E_DISK_SPACE', `not enough free space on the volume ${volume} beside ${paths.modulePath}: ${free} bytes (${Math.round(free / 1048576)} MB) free, ${needed} bytes (${Math.round(needed / 1048576)} MB) needed (package ${Math.round(summary.totalBytes / 1048576)} MB + ${env.install.minFreeMegabytes} MB margin)`, {
+      throw new AltazionError('E_DISK_SPACE', `not enough free space on the volume ${volume} beside ${paths.modulePath}: ${free} bytes (${Math.round(free / 1048576)} MB) free, ${needed} bytes (${Math.round(needed / 1048576)} MB) needed (the package takes ${Math.round(summary.diskBytes / 1048576)} MB on disk, + ${env.install.minFreeMegabytes} MB margin)`, {
         target: volume, hint: `free at least ${Math.round((needed - free) / 1048576) + 1} MB on ${volume}, then run the install again`,
       });
     }
@@ -274,7 +274,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   } catch (error) {
     // A write the volume refused is the volume's problem (E_DISK_SPACE), whatever step it hit.
     const err = toAltazionError(await diskErrorOr(error, `installing ${plan.name} ${plan.toVersion} (step ${journal.step})`, paths.stagingPath,
-      { under: paths.stagingPath, bytes: summary.totalBytes + env.install.minFreeMegabytes * 1024 * 1024 }));
+      { under: paths.stagingPath, bytes: summary.diskBytes + env.install.minFreeMegabytes * 1024 * 1024 }));
     log.line(`FAILED at step ${journal.step}: ${err.message}`);
     env.warn?.(`${plan.name}: ${err.message}; rolling back`);
     try {

@@ -16,7 +16,7 @@ import { applyModuleInstall, type StepObserver } from './apply';
 import { appendInstallHistory } from './history';
 import { listHookFiles } from './hooks';
 import { acquireInstallLock, currentOwner, describeOwner } from './lock';
-import { recoverInterruptedInstalls, reportInterruptedInstalls } from './recovery';
+import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOfInstalls } from './recovery';
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
@@ -126,6 +126,8 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       if (o.status === 'done') output.info(o.detail);
       else output.warn(`interrupted install ${o.id}: ${o.detail}`);
     }
+    // What a write killed before its rename left (module folders, journals): ours to remove now.
+    for (const { folder, files } of await sweepTempFilesOfInstalls(ctx, false)) output.verbose(`removed temporary files left in ${folder}: ${files.join(', ')}`);
     const unfinished = recovered.find((o) => o.status === 'failed');
     if (unfinished) {
       throw new AltazionError('E_FAILED', `an interrupted install could not be finished, so nothing is installed: ${unfinished.detail}`, {

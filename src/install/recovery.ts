@@ -196,14 +196,19 @@ async function recoverOne(ctx: Context, item: InterruptedInstall): Promise<Recov
   }
 }
 
-/** Our temporary files in every declared module folder (a write killed before its rename); `dryRun` only lists them. */
-export async function sweepModuleTempFiles(ctx: Pick<Context, 'layout'>, dryRun: boolean): Promise<Array<{ folder: string; files: string[] }>> {
+/**
+ * Our temporary files left by a write killed before its rename, in every declared module folder and
+ * in the journal folder (written only under the install lock: call this under it, or when no
+ * install runs). `dryRun` only lists them.
+ */
+export async function sweepTempFilesOfInstalls(ctx: Pick<Context, 'layout'>, dryRun: boolean): Promise<Array<{ folder: string; files: string[] }>> {
   const out: Array<{ folder: string; files: string[] }> = [];
-  for (const entry of await readApplications(ctx.layout)) {
+  const folders = [...(await readApplications(ctx.layout).catch(() => [])).map((e) => e.path), ctx.layout.journal];
+  for (const folder of folders) {
     const files = dryRun
-      ? (await fs.readdir(entry.path).catch(() => [] as string[])).filter(isOurTempFile)
-      : await sweepTempFiles(entry.path);
-    if (files.length) out.push({ folder: entry.path, files });
+      ? (await fs.readdir(folder).catch(() => [] as string[])).filter(isOurTempFile)
+      : await sweepTempFiles(folder);
+    if (files.length) out.push({ folder, files });
   }
   return out;
 }

@@ -65,9 +65,14 @@ function infoOf(entry: yauzl.Entry): EntryInfo {
   };
 }
 
+/** Allocation unit assumed on the target volume (NTFS's default cluster): what small files really take. */
+export const CLUSTER_BYTES = 4096;
+
 export interface PackageSummary {
   files: number;
   totalBytes: number;
+  /** What the extracted files take on disk: each file and folder rounded up to a cluster. */
+  diskBytes: number;
   manifest: PackageManifest;
 }
 
@@ -75,6 +80,7 @@ export interface PackageSummary {
 export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<PackageSummary> {
   const names: string[] = [];
   let totalBytes = 0;
+  let diskBytes = 0;
   let manifestText: string | undefined;
   await forEachEntry(zipPath, async (entry, zip) => {
     const info = infoOf(entry);
@@ -83,6 +89,7 @@ export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAUL
     names.push(entry.fileName);
     if (names.length > limits.maxEntries) throw invalid(zipPath, `more than ${limits.maxEntries} entries`);
     totalBytes += info.uncompressedSize;
+    diskBytes += Math.max(1, Math.ceil(info.uncompressedSize / CLUSTER_BYTES)) * CLUSTER_BYTES;
     if (totalBytes > limits.maxTotalBytes) throw invalid(zipPath, `more than ${limits.maxTotalBytes} bytes once extracted`);
     if (entry.fileName === MANIFEST_FILE) manifestText = (await readEntry(zip, entry, 1024 * 1024)).toString('utf8');
   });
@@ -95,7 +102,7 @@ export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAUL
   } catch (error) {
     throw invalid(zipPath, `${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
   }
-  return { files: names.filter((n) => !n.endsWith('/')).length, totalBytes, manifest: validateManifest(value, zipPath) };
+  return { files: names.filter((n) => !n.endsWith('/')).length, totalBytes, diskBytes, manifest: validateManifest(value, zipPath) };
 }
 
 function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {

@@ -79,7 +79,8 @@ export async function diskErrorOr(error: unknown, what: string, target: string, 
   const has = free !== undefined ? `, ${free} bytes (${mb(free)}) are free` : '';
   return new AltazionError('E_DISK_SPACE', `the volume ${volume} ${problem} (${code} writing ${at}): ${need}${has}`, {
     target: volume,
-    hint: code === 'EROFS' ? `make ${volume} writable, then run the command again` : `free at least ${bytesNeeded !== undefined ? mb(bytesNeeded) : 'some space'} on ${volume}, then run the command again`,
+    hint: code === 'EROFS' ? `make ${volume} writable, then run the command again`
+      : `free ${bytesNeeded !== undefined ? `at least ${mb(Math.max(bytesNeeded - (free ?? 0), 1))}` : 'some space'} on ${volume}, then run the command again`,
     cause: error,
   });
 }

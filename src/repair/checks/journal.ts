@@ -3,9 +3,9 @@
 // install's own recovery (src/install/recovery.ts), under the install lock. A journal that names
 // paths, pools or services not of its module is refused (E_JOURNAL_INVALID, exit 2), untouched.
 // Also: temporary files of ours (`.<name>.altazion-tmp-*`) that a killed write left in a module
-// folder are removed (nothing else is).
+// folder or in the journal folder are removed (nothing else is).
 import type { RepairResultRecord } from '../../core/records';
-import { recoverInterruptedInstalls, sweepModuleTempFiles, type RecoveryOutcome } from '../../install/recovery';
+import { recoverInterruptedInstalls, sweepTempFilesOfInstalls, type RecoveryOutcome } from '../../install/recovery';
 import { result, type RepairCheck } from '../types';
 
 function target(o: RecoveryOutcome): string {
@@ -32,7 +32,7 @@ export const journalCheck: RepairCheck = {
     }
     // A running install's files are its own business.
     if (!(await ctx.facts.runningInstall())) {
-      for (const { folder, files } of await sweepModuleTempFiles(ctx, !options.fix)) {
+      for (const { folder, files } of await sweepTempFilesOfInstalls(ctx, !options.fix)) {
         records.push(result('journal', folder, options.fix ? 'Fixed' : 'WouldFix', `temporary files left by an interrupted write: ${files.join(', ')}`, options.fix ? 'removed' : 'remove them'));
       }
     }

@@ -40,6 +40,7 @@ describe('package staging', () => {
     ]);
     const summary = await inspectPackage(zip);
     expect(summary.files).to.equal(5);
+    expect(summary.diskBytes, 'each small file takes a 4 KiB cluster').to.equal(5 * 4096);
     expect(summary.manifest.version).to.equal('25.10.1.2');
     const current = path.join(dir, 'current');
     await fs.mkdir(path.join(current, 'App_Data'), { recursive: true });
