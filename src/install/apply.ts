@@ -220,23 +220,41 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
 
     await step('wait-handles', false);
     const deadline = Date.now() + env.install.lockWaitSeconds * 1000;
-    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
-      const holders = await holdersOf(platform, paths.modulePath, log);
-      if (holders.length === 0) break;
-      log.line(`files still held: ${describeHolders(holders)}`);
-      if (Date.now() + delay > deadline) {
-        throw new AltazionError('E_LOCKED', `files of ${plan.name} are still held after ${env.install.lockWaitSeconds} s: ${describeHolders(holders)}`, {
-          target: paths.modulePath, hint: 'close that program (explorer windows, consoles in the folder, ...) and run the install again',
-        });
+    // Waits until nothing holds a file of the module (a worker of the stopped pool may take a
+    // moment to exit), naming the holders; past lockWaitSeconds, E_LOCKED naming them.
+    const waitForRelease = async (): Promise<void> => {
+      for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+        const holders = await holdersOf(platform, paths.modulePath, log);
+        if (holders.length === 0) return;
+        log.line(`files still held: ${describeHolders(holders)}`);
+        if (Date.now() + delay > deadline) {
+          throw new AltazionError('E_LOCKED', `files of ${plan.name} are still held after ${env.install.lockWaitSeconds} s: ${describeHolders(holders)}`, {
+            target: paths.modulePath, hint: 'close that program (explorer windows, consoles in the folder, ...) and run the install again',
+          });
+        }
+        env.warn?.(`waiting for ${describeHolders(holders)}`);
+        await sleep(delay);
       }
-      env.warn?.(`waiting for ${describeHolders(holders)}`);
-      await sleep(delay);
-    }
+    };
+    // A PREBACKUP hook may read the module's files: they are released first. Without one, the
+    // rename below is the test (it fails while anything inside is open) and the holders are only
+    // asked for when it fails: asking costs a Restart Manager pass over every file of the module,
+    // inside the offline window.
+    if (plan.hooks.PREBACKUP) await waitForRelease();
 
     // 4. Swap.
     await hook('PREBACKUP');
     await step('swap-out');
-    await renameFolder(platform, paths.modulePath, paths.backupPath, log);
+    for (;;) {
+      try {
+        await renameFolder(platform, paths.modulePath, paths.backupPath, log);
+        break;
+      } catch (error) {
+        if (!(error instanceof AltazionError && error.code === 'E_LOCKED')) throw error;
+        await waitForRelease(); // names the holders; E_LOCKED once past the deadline
+        if (Date.now() > deadline) throw error; // nothing is held, yet the rename is refused
+      }
+    }
     await hook('POSTBACKUP');
     await hook('PREINSTALL');
     await step('swap-in');

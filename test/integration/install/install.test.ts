@@ -129,6 +129,16 @@ describe('install (sandbox)', function () {
     });
   }
 
+  it('the offline window asks for file holders only when the rename is refused (or a PREBACKUP hook needs the files)', async () => {
+    const ctx = box.ctx();
+    const platform = await ctx.platform();
+    let asked = 0;
+    const counting = { ...platform, locks: { holders: (paths: readonly string[]) => { asked++; return platform.locks.holders(paths); } } };
+    const run = await runInstall({ ...ctx, platform: async () => counting }, { names: ['ecommerce'] });
+    expect(run.records[0].Result).to.equal('Installed');
+    expect(asked, 'a Restart Manager pass over the module inside the offline window').to.equal(0);
+  });
+
   it('a failing ENDUPDATE step only warns: the install stands', async () => {
     const run = await runInstall(box.ctx(), { names: ['ecommerce'], onStep: (s) => { if (s === 'hook:ENDUPDATE') throw new Error('late fault'); } });
     expect(run.records[0].Result).to.equal('Installed');
