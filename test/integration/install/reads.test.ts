@@ -128,6 +128,25 @@ describe('install finishes an interrupted install under its own lock, then insta
     expect((await box.state()).services.find((s) => s.name === 'AltazionLogistique')!.state).to.equal('Running');
   });
 
+  it('the service finishes an interrupted install when it starts (the portal then shows the module as it is)', async () => {
+    await box.reset();
+    const killed = await runCli(['install', '--root', box.Root, '--name', 'logistique', '--json'], { ALTAZION_TEST_CRASH_AT: 'swap-in' });
+    expect(killed.signal).to.equal('SIGKILL');
+    const service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
+    try {
+      expect(await journals(box)).to.deep.equal([]);
+      const history = await listInstallHistory(box.ctx().layout);
+      expect(history[0]).to.include({ Name: 'logistique', Result: 'RolledBack', User: 'recovery' });
+      const modules = JSON.parse((await get(service.portal.port, '/api/modules')).body) as Array<{ Name: string; Status: string; Detail: string }>;
+      const logistique = modules.find((m) => m.Name === 'logistique')!;
+      expect(logistique.Status).to.not.equal('ManualActionRequired');
+      expect(logistique.Detail).to.not.match(/interrupted/);
+      expect((await box.state()).services.find((s) => s.name === 'AltazionLogistique')!.state).to.equal('Running');
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('the portal answers 409 only while the holder lives: a lock left by a killed process is taken over', async () => {
     await box.reset();
     const service = await startService(createContext({ root: box.Root }, silentOutput(), process.env), { port: 0, periodicChecks: false, install: installModules });
