@@ -46,10 +46,11 @@ async function listTree(root: string): Promise<{ files: string[]; dirs: string[]
  * Feeds the zip one file at a time: the next file is added when yazl starts reading the previous
  * one, so a module of 20,000 files never has 20,000 pending stats and streams at once (memory).
  */
-function addFilesOneByOne(zip: yazl.ZipFile, root: string, files: readonly string[]): void {
+function addFilesOneByOne(zip: yazl.ZipFile, root: string, files: readonly string[], signal?: AbortSignal): void {
   let next = 0;
   const addNext = (): void => {
-    if (next >= files.length) { zip.end(); return; }
+    // Cut short, the archive ends here; the caller throws it away.
+    if (next >= files.length || signal?.aborted) { zip.end(); return; }
     const rel = files[next++];
     const full = path.join(root, ...rel.split('/'));
     const stats = statSync(full);
@@ -94,6 +95,7 @@ export async function archiveBackup(options: {
   version: string;
   id: string;
   keep: number;
+  signal?: AbortSignal;
 }): Promise<string | null> {
   const { folder, backupsDir, keep } = options;
   const target = path.join(backupsDir, `${backupPrefix(options.module, options.instance)}${options.version}-${options.id}.zip`);
@@ -112,8 +114,12 @@ export async function archiveBackup(options: {
       const { files, dirs } = await listTree(folder);
       for (const dir of dirs) zip.addEmptyDirectory(dir);
       const written = pipeline(zip.outputStream, createWriteStream(temp));
-      addFilesOneByOne(zip, folder, files);
+      addFilesOneByOne(zip, folder, files, options.signal);
       await written;
+      if (options.signal?.aborted) {
+        await fs.rm(temp, { force: true });
+        throw new Error('stopped before the backup was compressed');
+      }
       await fs.rename(temp, archive);
     }
   }
@@ -160,7 +166,7 @@ export interface BackupWork { folder: string; archive: string | null; removed?: 
  * Compresses (backups="zip") or prunes (backups="folder") the backup folders of finished installs.
  * One compressor at a time (bin/updates/backups.lock); a busy one means another does it now.
  */
-export async function compressPendingBackups(layout: InstanceLayout, entries: readonly ApplicationEntry[], options: { format: 'zip' | 'folder'; keep: number; log?: (line: string) => void }): Promise<BackupWork[]> {
+export async function compressPendingBackups(layout: InstanceLayout, entries: readonly ApplicationEntry[], options: { format: 'zip' | 'folder'; keep: number; log?: (line: string) => void; signal?: AbortSignal }): Promise<BackupWork[]> {
   const folders = await finishedBackupFolders(layout, entries);
   if (folders.length === 0) return [];
   let lock;
@@ -185,8 +191,9 @@ export async function compressPendingBackups(layout: InstanceLayout, entries: re
       return done;
     }
     for (const f of folders) {
+      if (options.signal?.aborted) break;
       try {
-        const archive = await archiveBackup({ folder: f.folder, backupsDir: layout.backups, module: f.module, instance: f.instance, version: f.version, id: f.id, keep: options.keep });
+        const archive = await archiveBackup({ folder: f.folder, backupsDir: layout.backups, module: f.module, instance: f.instance, version: f.version, id: f.id, keep: options.keep, signal: options.signal });
         options.log?.(archive ? `compressed the backup ${f.folder} into ${archive}` : `removed the backup ${f.folder} (keepBackups="0")`);
         done.push({ folder: f.folder, archive });
       } catch (error) {
@@ -200,14 +207,14 @@ export async function compressPendingBackups(layout: InstanceLayout, entries: re
 }
 
 /** compressPendingBackups with the instance's settings (the service and `check` call it). */
-export async function tidyBackups(ctx: Pick<Context, 'layout' | 'config'>, log?: (line: string) => void): Promise<BackupWork[]> {
+export async function tidyBackups(ctx: Pick<Context, 'layout' | 'config'>, log?: (line: string) => void, signal?: AbortSignal): Promise<BackupWork[]> {
   const config = await ctx.config();
   const entries = await readApplications(ctx.layout);
   // Background work: below normal priority, so an install or the portal comes first.
   let before: number | undefined;
   try { before = os.getPriority(); os.setPriority(Math.max(before, os.constants.priority.PRIORITY_BELOW_NORMAL)); } catch { before = undefined; }
   try {
-    return await compressPendingBackups(ctx.layout, entries, { format: config.install.backups, keep: config.install.keepBackups, log });
+    return await compressPendingBackups(ctx.layout, entries, { format: config.install.backups, keep: config.install.keepBackups, log, signal });
   } finally {
     if (before !== undefined) try { os.setPriority(before); } catch { /* lowering is one-way for some accounts */ }
   }

