@@ -4,11 +4,11 @@
 // `--dry-run`, the portal's pages, DSC Test) only report it and name the command that finishes it
 // (reportInterruptedInstalls). A journal is obeyed only when journal-rules.ts finds every path,
 // pool and service in it to be its module's; any other is refused, exit 2, nothing touched.
-import { AltazionError, toAltazionError, type ErrorCode } from '../core/errors';
+import { promises as fs } from 'node:fs';
+import { AltazionError, toAltazionError } from '../core/errors';
 import type { Context } from '../cli/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { isInside, samePath } from '../config/paths';
-import { promises as fs } from 'node:fs';
 import { isOurTempFile, sweepTempFiles } from '../io/files';
 import { processRuns } from '../io/process-identity';
 import { appendInstallHistory } from './history';
@@ -211,11 +211,4 @@ export async function sweepTempFilesOfInstalls(ctx: Pick<Context, 'layout'>, dry
     if (files.length) out.push({ folder, files });
   }
   return out;
-}
-
-/** The code a recovery run stands for (install and repair exit with it). */
-export function recoveryCode(outcomes: readonly RecoveryOutcome[]): ErrorCode | undefined {
-  if (outcomes.some((o) => o.status === 'failed')) return 'E_FAILED';
-  if (outcomes.some((o) => o.status === 'refused')) return 'E_JOURNAL_INVALID';
-  return undefined;
 }

@@ -4,7 +4,7 @@
 // torn, and a process killed half-way leaves no file at the name (only a temporary one).
 // Volumes without hard links fall back to an exclusive create ('wx') followed by the write.
 import { promises as fs } from 'node:fs';
-import { tempPathFor } from './files';
+import { tempPathFor, writeNewFileSynced } from './files';
 
 const NO_LINKS = new Set(['ENOTSUP', 'EPERM', 'EXDEV', 'ENOSYS', 'EOPNOTSUPP', 'EINVAL']);
 
@@ -12,13 +12,7 @@ const NO_LINKS = new Set(['ENOTSUP', 'EPERM', 'EXDEV', 'ENOSYS', 'EOPNOTSUPP', '
 export async function createExclusive(file: string, content: string): Promise<boolean> {
   const temp = tempPathFor(file);
   try {
-    const handle = await fs.open(temp, 'wx');
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(temp, content);
     try {
       await fs.link(temp, file);
       return true;
@@ -34,18 +28,11 @@ export async function createExclusive(file: string, content: string): Promise<bo
 }
 
 async function createWithoutLink(file: string, content: string): Promise<boolean> {
-  let handle;
   try {
-    handle = await fs.open(file, 'wx');
+    await writeNewFileSynced(file, content);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return true;
 }

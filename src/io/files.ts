@@ -38,6 +38,17 @@ export function isOurTempFile(name: string): boolean {
   return OUR_TEMP.test(name);
 }
 
+/** Creates `file` (which must not exist) with `content`, flushed to the disk. */
+export async function writeNewFileSynced(file: string, content: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'wx');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Writes a file so that readers see either the old or the new content, never a torn one. On any
  * failure (disk full, rename refused) the temporary file is removed before the error is thrown.
@@ -46,13 +57,7 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   try {
-    const handle = await fs.open(temp, 'wx');
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewFileSynced(temp, content);
     await renameWithRetry(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
