@@ -72,6 +72,12 @@ function secondsBetween(log, from, to) {
 }
 
 const cli = (args) => sh(process.execPath, [bundle, ...args]);
+/** CPU seconds (user + system) of two sides, medians: the machine's load weighs less on them than on wall time. */
+const cpuText = (a, b) => {
+  const x = a.map((r) => r.cpuS).filter((v) => v !== undefined);
+  const y = b.map((r) => r.cpuS).filter((v) => v !== undefined);
+  return x.length && y.length ? `${median(x).toFixed(2)} s / ${median(y).toFixed(2)} s = ${(median(x) / median(y)).toFixed(2)} x` : 'not measured (GNU time missing)';
+};
 const { register } = await import('tsx/esm/api');
 register();
 const { buildPackageZip } = await import(path.join(project, 'src', 'feed', 'publish.ts'));
@@ -110,13 +116,14 @@ for (const shape of SHAPES) {
     label: `staging ${shape.files}`,
     prepare: clear,
     sides: {
-      product: () => run(process.execPath, [stageChild, pkg, out], { node: true }).then((r) => ({ value: r.ms, rssMb: r.rssMb })),
-      unzip: () => run('unzip', ['-q', pkg, '-d', out]).then((r) => r.ms),
+      product: () => run(process.execPath, [stageChild, pkg, out], { node: true }).then((r) => ({ value: r.ms, rssMb: r.rssMb, cpuS: r.cpuS })),
+      unzip: () => run('unzip', ['-q', pkg, '-d', out]).then((r) => ({ value: r.ms, cpuS: r.cpuS })),
     },
   });
   const stagingRatios = ratiosOf(staging.product, staging.unzip);
   row(B, `${shape.files} files: staging / unzip -q`, `${ratioText(stagingRatios)}`, '<= 1.25 x', median(stagingRatios) <= 1.25);
   note(B, `${shape.files} files: staging, unzip -q (medians)`, `${fmtMs(median(staging.product.values))}, ${fmtMs(median(staging.unzip.values))}; staging peak RSS ${Math.max(...staging.product.results.map((r) => r.rssMb)).toFixed(0)} MB`);
+  note(B, `${shape.files} files: CPU time, staging / unzip -q (medians)`, cpuText(staging.product.results, staging.unzip.results));
   clear();
 
   // --- the whole install, beside unzip and cp -r -------------------------------------------------
@@ -143,9 +150,9 @@ for (const shape of SHAPES) {
         const poolStop = secondsBetween(log, 'step stop-pools', 'step stop-service');
         const poolStart = secondsBetween(log, 'step start-pools', 'step app-online');
         const backupIsFolder = record.BackupPath !== null && statSync(record.BackupPath).isDirectory();
-        return { value: r.ms, rssMb: r.rssMb, downtime: record.DowntimeSeconds, beyond: record.DowntimeSeconds - poolStop - poolStart, backupIsFolder };
+        return { value: r.ms, rssMb: r.rssMb, cpuS: r.cpuS, downtime: record.DowntimeSeconds, beyond: record.DowntimeSeconds - poolStop - poolStart, backupIsFolder };
       },
-      unzip: () => run('unzip', ['-q', pkg, '-d', out]).then((r) => r.ms),
+      unzip: () => run('unzip', ['-q', pkg, '-d', out]).then((r) => ({ value: r.ms, cpuS: r.cpuS })),
       'cp -r': () => run('cp', ['-r', app, copy]).then((r) => r.ms),
     },
   });
@@ -157,6 +164,7 @@ for (const shape of SHAPES) {
   row(B, `${shape.files} files: peak RSS of the install process (max of n)`, `${peak.toFixed(0)} MB`, '<= 150 MB', peak <= 150);
   const folders = whole.install.results.every((r) => r.backupIsFolder);
   row(B, `${shape.files} files: backup work before the result`, folders ? 'none: previous folder renamed aside' : 'a copy or an archive', 'none', folders);
+  note(B, `${shape.files} files: CPU time, install / unzip -q (medians)`, cpuText(whole.install.results, whole.unzip.results));
   note(B, `${shape.files} files: install, unzip -q, cp -r (medians)`, `${fmtMs(median(whole.install.values))}, ${fmtMs(median(whole.unzip.values))}, ${fmtMs(median(whole['cp -r'].values))}; downtime ${median(whole.install.results.map((r) => r.downtime)).toFixed(3)} s`);
   // What the backup costs later, out of the install (the service or `check` compresses it).
   t = Date.now();

@@ -20,7 +20,7 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 /** A preload that prints the process's peak RSS at exit, for node processes. */
 const preload = path.join(scratch, 'maxrss.cjs');
-writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, `\\nMAXRSS_KB ${process.resourceUsage().maxRSS}\\n`));\n");
+writeFileSync(preload, "process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeSync(2, `\\nMAXRSS_KB ${u.maxRSS} CPU_S ${(u.userCPUTime + u.systemCPUTime) / 1e6}\\n`); });\n");
 const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0 ? '/usr/bin/time' : undefined;
 
 /**
@@ -31,7 +31,7 @@ export function run(command, args, { node = false, env, cwd, input } = {}) {
   let file = command;
   let argv = args;
   if (node) argv = ['--require', preload, ...args];
-  else if (GNU_TIME) { file = GNU_TIME; argv = ['-f', 'MAXRSS_KB %M', command, ...args]; }
+  else if (GNU_TIME) { file = GNU_TIME; argv = ['-f', 'MAXRSS_KB %M CPU_S %U %S', command, ...args]; }
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(file, argv, { env: env ?? process.env, cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
@@ -43,9 +43,14 @@ export function run(command, args, { node = false, env, cwd, input } = {}) {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const rss = /MAXRSS_KB (\d+)/.exec(stderr);
+      const usage = /MAXRSS_KB (\d+) CPU_S ([\d.]+)(?: ([\d.]+))?/.exec(stderr);
       if (code !== 0) { reject(new Error(`${command} ${args.join(' ')} exited ${code ?? signal}: ${stderr.slice(-2000)}`)); return; }
-      resolve({ ms, rssMb: rss ? Number(rss[1]) / 1024 : undefined, stdout, stderr: stderr.replace(/\n?MAXRSS_KB \d+\n?/, '') });
+      resolve({
+        ms, stdout, stderr: stderr.replace(/\n?MAXRSS_KB .*\n?/, ''),
+        rssMb: usage ? Number(usage[1]) / 1024 : undefined,
+        /** CPU time (user + system, s): less sensitive than wall time to a busy machine. */
+        cpuS: usage ? Number(usage[2]) + Number(usage[3] ?? 0) : undefined,
+      });
     });
   });
 }

@@ -147,8 +147,10 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   };
   // `write: false` for steps a journal entry written just before already covers (the pools and the
   // service are recorded with the first offline step; starting them and removing app_offline.htm
-  // are all past the point of no return) or that only read (wait-handles, verify): each entry is
-  // an fsync, and inside the offline window they add up.
+  // are all past the point of no return), that only read (wait-handles, verify), or whose effect
+  // the recovery reads from the disk itself (the two renames of the swap: rollBack finds the old
+  // folder aside or not, and puts it back): each entry is an fsync, and inside the offline window
+  // they add up. Only the point of no return must be on disk before the module comes back.
   const step = async (name: InstallStep, write = true) => {
     journal.step = name;
     if (write) await writeJournal(layout, journal);
@@ -223,6 +225,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     // Waits until nothing holds a file of the module (a worker of the stopped pool may take a
     // moment to exit), naming the holders; past lockWaitSeconds, E_LOCKED naming them.
     const waitForRelease = async (): Promise<void> => {
+      env.progress?.('wait-handles', (stepIndex('wait-handles') / INSTALL_STEPS.length) * 100);
       for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
         const holders = await holdersOf(platform, paths.modulePath, log);
         if (holders.length === 0) return;
@@ -244,7 +247,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
 
     // 4. Swap.
     await hook('PREBACKUP');
-    await step('swap-out');
+    await step('swap-out', false);
     for (;;) {
       try {
         await renameFolder(platform, paths.modulePath, paths.backupPath, log);
@@ -257,7 +260,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     }
     await hook('POSTBACKUP');
     await hook('PREINSTALL');
-    await step('swap-in');
+    await step('swap-in', false);
     await renameFolder(platform, paths.stagingPath, paths.modulePath, log);
     await step('verify', false);
     const manifestFile = pathApi.join(paths.modulePath, MANIFEST_FILE);

@@ -15,7 +15,7 @@ import { linuxStartOf } from '../../../src/io/process-identity';
 import { startWorker, type Worker } from '../../helpers/workers';
 import { hashTree, journals, makeBox, runCli, type Box } from './fixtures';
 
-const ROUNDS = Number(process.env.ALTAZION_INSTALL_STRESS_ROUNDS ?? 100);
+const ROUNDS = Number(process.env.ALTAZION_INSTALL_STRESS_ROUNDS ?? 60);
 const RACERS = 4;
 const MODULES = [{ name: 'ecommerce', folder: 'ecommerce' }, { name: 'logistique', folder: 'logistique' }];
 

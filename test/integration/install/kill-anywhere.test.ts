@@ -62,8 +62,8 @@ describe(`install killed at ${ROUNDS} moments spread over its run`, function () 
     const outcomes = { old: 0, new: 0, finished: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       await box.reset();
-      // Over 1.5 times the measured run: a loaded machine runs it slower than the measure.
-      const delay = Math.round((1.5 * runMs * (round + 0.5)) / ROUNDS);
+      // Over 1.25 times the measured run: a loaded machine runs it slower than the measure.
+      const delay = Math.round((1.25 * runMs * (round + 0.5)) / ROUNDS);
       const { killed } = await installKilledAfter(box, delay);
       const where = `kill after ${delay} ms of ~${runMs} ms`;
       expect(await oursInside(box.Apps), `${where}: temporary files in the module folder`).to.deep.equal([]);
