@@ -9,6 +9,8 @@
 //     <install keepBackups="3" lockWaitSeconds="120" powershell="powershell.exe" minFreeMegabytes="512">
 //       <preserve pattern="e.config" />
 //     </install>
+//     <database backup="copy-only" backupFolder="D:\SQLBackups" />   (a COPY_ONLY backup before database scripts;
+//                                                                      the folder as the SQL Server service sees it)
 //   </updater>
 import { configError } from '../core/errors';
 import { attr, attrOrChild, children, parseIntegerAttr, parseXml, rootElement, type XmlElement } from './xml';
@@ -35,6 +37,8 @@ export interface UpdaterConfig {
     /** File names or simple globs (relative to the module folder) carried into each new version. */
     preserve: string[];
   };
+  /** `<database backup="copy-only" backupFolder="...">`: where the COPY_ONLY backup goes before database scripts run. */
+  database?: { backupFolder?: string };
 }
 
 export const DEFAULT_PRESERVE = ['e.config'];
@@ -126,6 +130,17 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
     });
     // e.config always survives an update (SPEC §2): configured patterns add to it.
     i.preserve = [...new Set([...DEFAULT_PRESERVE, ...preserve])];
+  }
+
+  const database = single(root, 'database', file);
+  if (database) {
+    const backup = (attr(database, 'backup') ?? 'none').trim().toLowerCase();
+    if (backup !== 'none' && backup !== 'copy-only') throw configError(file, '<database> @backup', `"${backup}" is not none or copy-only`);
+    const folder = attr(database, 'backupfolder')?.trim();
+    if (backup === 'copy-only') {
+      if (!folder) throw configError(file, '<database> @backupFolder', 'backup="copy-only" needs the folder the SQL Server service writes the backup to');
+      config.database = { backupFolder: folder };
+    }
   }
   return config;
 }

@@ -1,16 +1,16 @@
 // Drift (SPEC §7): the live catalog against the baseline of the installed version. Modified and
 // Missing standard objects mean the database was customised ("dénormalisée") and must not be
 // updated automatically; Extra objects are the customer's own and are allowed.
-import { displayName, objectKey, type Baseline, type Catalog, type ObjectType } from './catalog';
-import { columnLine, fingerprintObject, sha256Hex } from './normalize';
+import { displayName, keyOf, type Baseline, type Catalog, type ObjectType } from './catalog';
+import { columnLine, fingerprintObject, sha256Hex, tableParts } from './normalize';
 import { compareTextIgnoringCase } from '../core/text-order';
 
 export type DriftState = 'Modified' | 'Missing' | 'Extra';
 
 export interface DriftItem {
-  /** `E.clients` */
+  /** `E.clients` (`schema E`, `(database)`) */
   object: string;
-  type: ObjectType;
+  type: ObjectType | 'database';
   state: DriftState;
   detail: string;
 }
@@ -42,19 +42,23 @@ export interface DriftOptions {
 export function computeDrift(catalog: Catalog, baseline: Baseline, options: DriftOptions = {}): DriftReport {
   const ignore = new Set((options.ignore ?? []).map((k) => k.toLowerCase()));
   const live = new Map<string, Catalog['objects'][number]>();
-  for (const o of catalog.objects) live.set(objectKey(o.schema, o.name), o);
+  for (const o of catalog.objects) live.set(keyOf(o), o);
   const modified: DriftItem[] = [];
   const missing: DriftItem[] = [];
   const extra: DriftItem[] = [];
   const seen = new Set<string>();
   const target = new Map<string, Baseline['objects'][number]>();
-  for (const t of options.alsoStandard?.objects ?? []) target.set(objectKey(t.schema, t.name), t);
+  for (const t of options.alsoStandard?.objects ?? []) target.set(keyOf(t), t);
   const matchesTarget = (key: string, o: Catalog['objects'][number]) => {
     const t = target.get(key);
     return t !== undefined && t.type === o.type && t.fingerprint === fingerprintObject(o);
   };
+  // The database's default collation: every string column, temp table and comparison follows it.
+  if (baseline.collation && catalog.collation && baseline.collation.toLowerCase() !== catalog.collation.toLowerCase()) {
+    modified.push({ object: '(database)', type: 'database', state: 'Modified', detail: `collation ${catalog.collation} where the standard database uses ${baseline.collation}` });
+  }
   for (const b of baseline.objects) {
-    const key = objectKey(b.schema, b.name);
+    const key = keyOf(b);
     if (ignore.has(key)) continue;
     seen.add(key);
     const o = live.get(key);
@@ -71,7 +75,7 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     if (t && t.type === o.type && t.fingerprint === fingerprint) continue; // already in its target release's standard state
     modified.push({
       object: displayName(b), type: b.type, state: 'Modified',
-      detail: o.type !== b.type ? `standard ${b.type} is now a ${o.type}` : b.type === 'table' ? tableDifference(b.columns, o) : 'definition differs from the standard one',
+      detail: o.type !== b.type ? `standard ${b.type} is now a ${o.type}` : b.type === 'table' ? tableDifference(b.columns, b.parts, o) : 'definition differs from the standard one',
     });
   }
   for (const [key, o] of live) {
@@ -86,14 +90,24 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     missing,
     extra,
     standard: modified.length === 0 && missing.length === 0,
-    customizedKeys: new Set([...modified, ...missing].map((d) => d.object.toLowerCase())),
+    customizedKeys: new Set([...modified, ...missing].filter((d) => d.type !== 'database').map((d) => d.object.toLowerCase())),
     extraKeys: new Set(extra.map((d) => d.object.toLowerCase())),
   };
 }
 
-/** `columns added: x; removed: y; changed: z (nvarchar(50) null -> nvarchar(60) null)` when the baseline lists its columns. */
-function tableDifference(standardLines: string[] | undefined, live: Catalog['objects'][number]): string {
-  if (!standardLines) return 'columns differ from the standard table';
+/**
+ * `columns added: x; removed: y; changed: z (nvarchar(50) null -> nvarchar(60) null); constraints or
+ * indexes added: ...; removed: ...` when the baseline lists them.
+ */
+function tableDifference(standardLines: string[] | undefined, standardParts: string[] | undefined, live: Catalog['objects'][number]): string {
+  const partsNow = tableParts(live);
+  const partsAdded = standardParts ? partsNow.filter((p) => !standardParts.includes(p)) : [];
+  const partsRemoved = standardParts ? standardParts.filter((p) => !partsNow.includes(p)) : [];
+  const partsText = [
+    partsAdded.length ? `constraints/indexes added: ${partsAdded.join('; ')}` : '',
+    partsRemoved.length ? `constraints/indexes removed: ${partsRemoved.join('; ')}` : '',
+  ].filter(Boolean);
+  if (!standardLines) return partsText.join('; ') || 'differs from the standard table';
   const split = (line: string) => { const space = line.indexOf(' '); return [line.slice(0, space), line.slice(space + 1)] as const; };
   const standard = new Map(standardLines.map(split));
   const current = new Map((live.columns ?? []).map(columnLine).map(split));
@@ -105,9 +119,13 @@ function tableDifference(standardLines: string[] | undefined, live: Catalog['obj
     removed.length ? `removed: ${removed.join(', ')}` : '',
     changed.length ? `changed: ${changed.join(', ')}` : '',
   ].filter(Boolean);
-  return parts.length ? parts.join('; ') : 'columns differ from the standard table';
+  const all = [...parts, ...partsText];
+  return all.length ? all.join('; ') : 'differs from the standard table';
 }
 
 export function driftItems(report: DriftReport): DriftItem[] {
   return [...report.modified, ...report.missing, ...report.extra];
 }
+
+/** A unified diff from the standard definition to the current one (empty when they are equal). */
+export { unifiedDiff } from './diff';

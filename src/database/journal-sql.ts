@@ -148,3 +148,65 @@ export function journalFromRows(rows: ReadonlyArray<Record<string, unknown>>): J
     validated: Boolean(Number(r.dbv_est_valide ?? 0)),
   }));
 }
+
+/**
+ * The change marker (store.changeMarker): one round trip, a few milliseconds even on a 50,000-object
+ * catalog. Objects by count, latest modify_date and a checksum of (id, name, schema, modify_date):
+ * creates, alters, drops and renames all change it (an index change alters its table's
+ * modify_date); schemas, user types and the database collation, which are not in sys.objects; the
+ * journal by count and checksum of every row (a row updated in place changes it too).
+ */
+export const SQL_CHANGE_MARKER = `SET NOCOUNT ON;
+DECLARE @journal nvarchar(100) = N'-';
+IF OBJECT_ID(N'E.sysparams_databaseversion', N'U') IS NOT NULL
+  SELECT @journal = CONCAT(COUNT_BIG(*), N'/', CHECKSUM_AGG(CHECKSUM(dbv_guid, dbv_version, dbv_est_racine, dbv_script_number, dbv_est_prepare, dbv_est_execute, dbv_est_valide)))
+  FROM E.sysparams_databaseversion;
+SELECT
+  (SELECT CONCAT(COUNT_BIG(*), N'/', CONVERT(nvarchar(30), MAX(modify_date), 126), N'/', CHECKSUM_AGG(CHECKSUM(object_id, name, schema_id, modify_date)))
+     FROM sys.objects WHERE is_ms_shipped = 0) AS objects,
+  (SELECT CONCAT(COUNT_BIG(*), N'/', CHECKSUM_AGG(CHECKSUM(schema_id, name, principal_id))) FROM sys.schemas) AS schemas,
+  (SELECT CONCAT(COUNT_BIG(*), N'/', CHECKSUM_AGG(CHECKSUM(user_type_id, name, schema_id, system_type_id, max_length, precision, scale, is_nullable)))
+     FROM sys.types WHERE is_user_defined = 1) AS types,
+  CONVERT(nvarchar(128), DATABASEPROPERTYEX(DB_NAME(), 'Collation')) AS collation,
+  @journal AS journal;`;
+
+/**
+ * The session a script runs in, as SQL Server Management Studio sets it (Tools > Options > Query
+ * Execution > ANSI, and its connection defaults), sent first on the script's own connection. The
+ * login's language and date format are left alone: a script written for a French server reads
+ * '01/02/2025' as it does in SSMS under the same login.
+ */
+export const SQL_SESSION_OPTIONS = `SET ANSI_NULLS ON;
+SET ANSI_NULL_DFLT_ON ON;
+SET ANSI_PADDING ON;
+SET ANSI_WARNINGS ON;
+SET ARITHABORT ON;
+SET CONCAT_NULL_YIELDS_NULL ON;
+SET QUOTED_IDENTIFIER ON;
+SET NUMERIC_ROUNDABORT OFF;
+SET IMPLICIT_TRANSACTIONS OFF;
+SET CURSOR_CLOSE_ON_COMMIT OFF;
+SET NOCOUNT OFF;
+SET LOCK_TIMEOUT -1;
+SET DEADLOCK_PRIORITY NORMAL;
+SET TEXTSIZE 2147483647;
+SET TRANSACTION ISOLATION LEVEL READ COMMITTED;`;
+
+/** Transactional scripts also doom the transaction on any error (else a failed statement could be skipped and the rest committed). */
+export const SQL_XACT_ABORT_ON = 'SET XACT_ABORT ON;';
+export const SQL_XACT_ABORT_OFF = 'SET XACT_ABORT OFF;';
+
+/** The session id, checked around the batches of a script: they must all run on one session. */
+export const SQL_SESSION_ID = 'SELECT @@SPID AS spid;';
+
+/** Who the server sees, for the audit trail. */
+export const SQL_WHO = `SELECT SUSER_SNAME() AS login_name, DB_NAME() AS database_name, @@SERVERNAME AS server_name;`;
+
+/** A COPY_ONLY full backup (does not break the customer's differential/log chain). */
+export function backupCommand(file: string): SqlCommand {
+  return {
+    text: `DECLARE @db sysname = DB_NAME();
+BACKUP DATABASE @db TO DISK = @file WITH COPY_ONLY, INIT, CHECKSUM, NAME = N'altazion-update: before database scripts';`,
+    params: [{ name: 'file', type: 'nvarchar', value: file }],
+  };
+}

@@ -17,6 +17,11 @@ import { versionKey } from './plan';
 export interface DatabaseSectionEx extends DatabaseSection {
   /** Baselines of earlier releases: version -> path inside the package. */
   baselines?: Record<string, string>;
+  /**
+   * Standard definitions (T-SQL of each object) of the baselines: version -> path. Apart from the
+   * baselines because only diffs read them (`db drift --show`, the portal).
+   */
+  definitions?: Record<string, string>;
 }
 
 export interface DatabasePackage {
@@ -99,11 +104,13 @@ function checkDatabaseManifest(value: unknown, source: string): DatabasePackage[
     if (ids.has(s.id.toLowerCase())) throw invalid(source, `${MANIFEST_FILE}: database.scripts: duplicate id "${s.id}"`);
     ids.add(s.id.toLowerCase());
   }
-  if (db.baselines !== undefined) {
-    if (!db.baselines || typeof db.baselines !== 'object' || Array.isArray(db.baselines)) throw invalid(source, `${MANIFEST_FILE}: database.baselines: must be an object of version: path`);
-    for (const [version, file] of Object.entries(db.baselines)) {
-      if (typeof file !== 'string') throw invalid(source, `${MANIFEST_FILE}: database.baselines.${version}: must be a path`);
-      safeRelative(source, file, `database.baselines.${version}`);
+  for (const field of ['baselines', 'definitions'] as const) {
+    const map = db[field];
+    if (map === undefined) continue;
+    if (!map || typeof map !== 'object' || Array.isArray(map)) throw invalid(source, `${MANIFEST_FILE}: database.${field}: must be an object of version: path`);
+    for (const [version, file] of Object.entries(map)) {
+      if (typeof file !== 'string') throw invalid(source, `${MANIFEST_FILE}: database.${field}.${version}: must be a path`);
+      safeRelative(source, file, `database.${field}.${version}`);
     }
   }
   return manifest as DatabasePackage['manifest'];
@@ -181,6 +188,21 @@ export async function baselineFor(pkg: DatabasePackage, version: string): Promis
   if (versionKey(version) === versionKey(pkg.manifest.version)) return targetBaseline(pkg);
   const entry = Object.entries(pkg.manifest.database.baselines ?? {}).find(([v]) => versionKey(v) === versionKey(version));
   return entry ? readBaselineFile(pkg, entry[1]) : undefined;
+}
+
+/** The standard definitions of a version's baseline carried by the package, if any. */
+export async function definitionsFor(pkg: DatabasePackage, version: string): Promise<Record<string, string> | undefined> {
+  const entry = Object.entries(pkg.manifest.database.definitions ?? {}).find(([v]) => versionKey(v) === versionKey(version));
+  if (!entry) return undefined;
+  const bytes = await pkg.read(entry[1]);
+  if (!bytes) throw invalid(pkg.source, `${entry[1]} (definitions) is missing from the package`);
+  try {
+    const value = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { definitions?: unknown };
+    if (!value.definitions || typeof value.definitions !== 'object') throw new Error('definitions: must be an object of object name: T-SQL');
+    return value.definitions as Record<string, string>;
+  } catch (error) {
+    throw invalid(pkg.source, `${entry[1]}: ${(error as Error).message}`);
+  }
 }
 
 export interface PackageCheck {

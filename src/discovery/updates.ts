@@ -47,15 +47,16 @@ export function availabilityFrom(status: StatusDocument | undefined): Map<string
   return available;
 }
 
-/** The database's own view (installed version from its journal, customisation, pending scripts). */
-async function databaseView(ctx: Context): Promise<{ installed?: string; customized: boolean | null; pending: string[]; detail: string; failed?: string }> {
+/** The database's own view: installed version from its journal, and the database flow's verdict (the same on every surface). */
+async function databaseView(ctx: Context): Promise<{ installed?: string; status?: string; pending: string[]; detail: string; failed?: string }> {
   try {
-    const { databaseStatus } = await import('../database/flow');
+    const { databaseStatus } = await import('../database/flow/queries');
     const status = await databaseStatus(ctx);
-    return { installed: status.InstalledVersion ?? undefined, customized: status.Customized, pending: status.PendingScripts, detail: status.Detail };
+    const detail = status.Status === 'ManualActionRequired' ? `${status.Detail}. ${status.Action}` : status.Status === 'UpToDate' ? '' : status.Detail;
+    return { installed: status.InstalledVersion ?? undefined, status: status.Status, pending: status.PendingScripts, detail };
   } catch (error) {
     // An unreachable database must not hide the other modules: report it on the database record.
-    return { customized: null, pending: [], detail: '', failed: (error as Error).message };
+    return { pending: [], detail: '', failed: (error as Error).message };
   }
 }
 
@@ -79,7 +80,8 @@ export async function collectUpdates(ctx: Context, selection: Selection): Promis
     if (database.failed) {
       record.Status = 'Unknown';
       record.Detail = `the database cannot be read: ${database.failed}`;
-    } else if (database.customized && (record.UpdateAvailable || database.pending.length > 0)) {
+    } else if (database.status === 'ManualActionRequired' && (record.UpdateAvailable || database.pending.length > 0)) {
+      // Customised, or not provable standard: the same verdict as `db status`, `install` and the portal.
       record.Status = 'ManualActionRequired';
       record.Detail = database.detail;
     } else if (database.detail) {

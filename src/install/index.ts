@@ -90,7 +90,19 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     hookFiles: await listHookFiles(layout.scripts), moduleAliases: moduleNames,
   });
   const startedAt = ctx.now().toISOString();
-  if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
+  const isDatabaseRun = (plan: ModulePlan) => plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release !== undefined);
+  if (options.dryRun) {
+    // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
+    const records: InstallResultRecord[] = [];
+    const codes: (ErrorCode | undefined)[] = [];
+    for (const plan of plans) {
+      if (!isDatabaseRun(plan)) { records.push(whatIf(plan, startedAt)); continue; }
+      const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
+      records.push(result.record);
+      codes.push(result.code);
+    }
+    return { records, errors: [], exitCode: exitCodeOf(codes) };
+  }
 
   const config = await ctx.config();
   const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${plans.filter((p) => p.action === 'install' || p.action === 'database').map((p) => `${p.name} ${p.toVersion}`).join(', ') || '(nothing)'}`, ctx.now()));
@@ -104,8 +116,8 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   try {
     for (const plan of plans) {
       if (options.signal?.aborted) break;
-      if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
-        const result = await installDatabaseModule(ctx, plan, source, options);
+      if (isDatabaseRun(plan)) {
+        const result = await installDatabaseModule(ctx, plan, source, { ...options, id: newInstallId(ctx.now()) });
         records.push(result.record);
         codes.push(result.code);
         continue;

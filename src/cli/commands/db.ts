@@ -24,7 +24,8 @@ export const dbCommand: CommandModule<object, Args<DbArgs>> = {
     .example('$0 db drift --json', 'Modified, Missing and Extra objects against the standard baseline')
     .example('$0 db baseline --version 25.10.1.2 --out baselines/25.10.1.2.json', 'publisher: the baseline of a reference database built by the release scripts') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
-    const { databaseDrift, databaseStatus, DatabaseRecordType, listDatabaseScripts, showDatabaseScript, writeDatabaseBaseline } = await import('../../database/flow');
+    const { databaseDrift, databaseStatus, listDatabaseScripts, showDatabaseScript, writeDatabaseBaseline } = await import('../../database/flow/queries');
+    const { DatabaseRecordType } = await import('../../database/flow/records');
     const options = { package: argv.package };
     if (argv.show !== undefined && argv.action !== 'scripts') throw new AltazionError('E_USAGE', '--show goes with `db scripts`', { hint: 'altazion-update db scripts --show <id>' });
     switch (argv.action) {

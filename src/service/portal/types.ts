@@ -30,7 +30,15 @@ export interface DatabaseView {
   installedVersion?: string;
   availableVersion?: string;
   customized: boolean;
+  /** The database flow's verdict is ManualActionRequired (customised, or not provable standard): the admin's buttons show. */
+  manual?: boolean;
+  /** Why (the same words as `db status`, `get` and `install`). */
+  detail?: string;
+  /** What to do next. */
+  action?: string;
   drift: { modified: string[]; missing: string[]; extra: string[] };
+  /** Unified diffs (standard -> current) of the Modified objects, by object name. */
+  diffs?: Record<string, string>;
   scripts: DatabaseScriptView[];
 }
 

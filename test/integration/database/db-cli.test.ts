@@ -11,7 +11,7 @@ import { publishFeed } from '../../../src/feed/publish';
 import { parseSigningKey } from '../../../src/feed/keys';
 import { decodeLine, type ProtocolMessage } from '../../../src/output/protocol';
 import { createSandbox, type SandboxInfo } from '../../../src/sandbox/create';
-import { installSandboxDatabase, writeSandboxDatabasePackage } from '../../../src/database/sandbox-fixtures';
+import { installSandboxDatabase, writeSandboxDatabasePackage } from '../../../src/sandbox/database/fixtures';
 
 const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'altazion-update.cjs');
 

@@ -9,25 +9,25 @@ import { randomBytes } from 'node:crypto';
 import { AltazionError } from '../../../src/core/errors';
 import type { DatabaseScriptEntry } from '../../../src/core/package-manifest';
 import { splitBatches } from '../../../src/database/batches';
-import { parseConnectionString, type ParsedConnection } from '../../../src/database/connection-string';
+import { parseConnectionString, type ParsedConnection } from '../../../src/database/sqlserver/connection-string';
 import { computeDrift } from '../../../src/database/drift';
-import { MssqlStore } from '../../../src/database/mssql-store';
+import { MssqlStore } from '../../../src/database/sqlserver/mssql-store';
 import { buildBaseline } from '../../../src/database/normalize';
 import { installedDatabaseVersion, scriptStatuses } from '../../../src/database/plan';
 import { isScriptFailure } from '../../../src/database/store';
-import { buildDatabasePackageFiles, standardCatalog } from '../../../src/database/sandbox-fixtures';
+import { buildDatabasePackageFiles, standardCatalog } from '../../../src/sandbox/database/fixtures';
 import { MANIFEST_FILE } from '../../../src/core/package-manifest';
 
 describe('database/mssql-store without a server', () => {
   it('explains that Integrated Security needs Windows (and msnodesqlv8)', async () => {
-    const err = await MssqlStore.open(parseConnectionString('Server=sql01;Database=E;Integrated Security=SSPI'), 'linux').catch((e: AltazionError) => e) as AltazionError;
+    const err = await MssqlStore.open(parseConnectionString('Server=sql01;Database=E;Integrated Security=SSPI'), { hostPlatform: 'linux' }).catch((e: AltazionError) => e) as AltazionError;
     expect(err.code).to.equal('E_CONFIG');
     expect(err.message).to.match(/Integrated Security, which needs Windows/);
     expect(err.hint).to.match(/SQL login/);
   });
 
   it('explains on Windows that Integrated Security needs the msnodesqlv8 driver when it is not installed', async () => {
-    const err = await MssqlStore.open(parseConnectionString('Server=sql01;Database=E;Integrated Security=true'), 'win32').catch((e: AltazionError) => e) as AltazionError;
+    const err = await MssqlStore.open(parseConnectionString('Server=sql01;Database=E;Integrated Security=true'), { hostPlatform: 'win32' }).catch((e: AltazionError) => e) as AltazionError;
     expect(err.code).to.equal('E_CONFIG');
     expect(err.message).to.match(/Integrated Security needs the msnodesqlv8 driver, which could not be loaded/);
     expect(err.hint).to.match(/npm install mssql msnodesqlv8/);

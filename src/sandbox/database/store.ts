@@ -1,6 +1,10 @@
 // The sandbox's simulated database (SPEC §10, issue 5 §7). A database is a folder:
 //   <sandbox host dir>/database/catalog.json   { "objects": CatalogObject[] }   the schema
 //   <sandbox host dir>/database/journal.json   { "rows": JournalRow[] }          E.sysparams_databaseversion
+//   <sandbox host dir>/database/marker.json    { "catalog": n, "journal": n }   as SQL Server's sys.objects
+//                                                                               modify_date: bumped on each write
+// The change marker is read from marker.json alone (a few bytes), as SQL Server answers it from its
+// metadata without reading definitions: caching is exercised here the way it works on a server.
 // The sandbox's cpointsoftware.config points at it: `Data Source=sandbox;Initial Catalog=<folder>`
 // (or `AttachDbFilename=<folder>`). Scripts "execute" through sandbox-engine.ts, which applies their
 // schema effects to the catalog. A transactional script is applied to a copy and committed with its
@@ -8,17 +12,18 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AltazionError } from '../core/errors';
-import type { DatabaseScriptEntry } from '../core/package-manifest';
-import type { Batch } from './batches';
-import type { Catalog } from './catalog';
-import type { JournalRow } from './journal-sql';
-import { versionKey } from './plan';
-import { executeBatch, SimulatedSqlError } from './sandbox-engine';
-import { ScriptFailedError, scriptLine, type DatabaseStore } from './store';
+import { AltazionError } from '../../core/errors';
+import type { DatabaseScriptEntry } from '../../core/package-manifest';
+import type { Batch } from '../../database/batches';
+import type { Catalog } from '../../database/catalog';
+import type { JournalRow } from '../../database/journal-sql';
+import { versionKey } from '../../database/plan';
+import { executeBatch, SimulatedSqlError } from './engine';
+import { ScriptFailedError, scriptLine, type DatabaseStore, type ScriptObserver } from '../../database/store';
 
 export const SANDBOX_CATALOG_FILE = 'catalog.json';
 export const SANDBOX_JOURNAL_FILE = 'journal.json';
+export const SANDBOX_MARKER_FILE = 'marker.json';
 
 export interface SandboxJournalRow extends JournalRow {
   /** When the row was last written (ISO). */
@@ -50,19 +55,60 @@ export class SandboxStore implements DatabaseStore {
   readonly description: string;
   private readonly catalogFile: string;
   private readonly journalFile: string;
+  private readonly markerFile: string;
 
   constructor(readonly folder: string, private readonly now: () => Date = () => new Date()) {
     this.description = `sandbox database ${folder}`;
     this.catalogFile = path.join(folder, SANDBOX_CATALOG_FILE);
     this.journalFile = path.join(folder, SANDBOX_JOURNAL_FILE);
+    this.markerFile = path.join(folder, SANDBOX_MARKER_FILE);
+  }
+
+  private async bump(part: 'catalog' | 'journal'): Promise<void> {
+    const marker = await readJson<Record<string, number>>(this.markerFile).catch(() => ({} as Record<string, number>));
+    marker[part] = (marker[part] ?? 0) + 1;
+    await writeJson(this.markerFile, marker);
+  }
+
+  private async writeCatalog(catalog: Catalog): Promise<void> {
+    await writeJson(this.catalogFile, catalog);
+    await this.bump('catalog');
+  }
+
+  private async writeJournal(rows: SandboxJournalRow[]): Promise<void> {
+    await writeJson(this.journalFile, { rows });
+    await this.bump('journal');
+  }
+
+  async changeMarker(): Promise<string> {
+    const marker = await readJson<Record<string, number>>(this.markerFile).catch(() => ({} as Record<string, number>));
+    return `catalog=${marker.catalog ?? 0};journal=${marker.journal ?? 0}`;
+  }
+
+  /**
+   * Changes the schema outside any script (what an admin does in SSMS): the tests' way to customise
+   * a sandbox database after it was created. Bumps the marker as SQL Server bumps modify_date.
+   */
+  async alterCatalog(change: (catalog: Catalog) => void): Promise<void> {
+    const catalog = await this.readCatalog();
+    change(catalog);
+    await this.writeCatalog(catalog);
+  }
+
+  async backupDatabase(folder: string, name: string): Promise<string> {
+    const file = path.join(folder, name);
+    await fs.mkdir(folder, { recursive: true });
+    const content = { catalog: await this.readCatalog(), journal: await this.readJournal() };
+    await fs.writeFile(file, JSON.stringify(content));
+    return file;
   }
 
   /** Writes a new sandbox database (used by sandbox creation and tests). */
   static async create(folder: string, catalog: Catalog, journal: JournalRow[]): Promise<SandboxStore> {
     await fs.mkdir(folder, { recursive: true });
     const store = new SandboxStore(folder);
-    await writeJson(store.catalogFile, catalog);
-    await writeJson(store.journalFile, { rows: journal });
+    await store.writeCatalog(catalog);
+    await store.writeJournal(journal);
     return store;
   }
 
@@ -89,39 +135,44 @@ export class SandboxStore implements DatabaseStore {
     return rows;
   }
 
-  async runScript(entry: DatabaseScriptEntry, batches: readonly Batch[]): Promise<void> {
+  async runScript(entry: DatabaseScriptEntry, batches: readonly Batch[], observer?: ScriptObserver): Promise<void> {
     let catalog = await this.readCatalog();
     let journal = await this.readJournal();
     if (!entry.transactional) {
       journal = this.upsert(journal, entry.version, entry.number, false, { prepared: true, executed: false, validated: false });
-      await writeJson(this.journalFile, { rows: journal });
+      await this.writeJournal(journal);
     }
     const working: Catalog = entry.transactional ? structuredClone(catalog) : catalog;
     for (const batch of batches) {
       try {
-        for (let r = 0; r < batch.repeat; r++) executeBatch(working, batch.text, 'dbo');
+        for (let run = 1; run <= batch.repeat; run++) {
+          const messages: string[] = [];
+          const started = process.hrtime.bigint();
+          executeBatch(working, batch.text, 'dbo', (m) => messages.push(m));
+          observer?.batchDone?.({ batch: batch.index, run, messages, rowsAffected: [], durationMs: Number(process.hrtime.bigint() - started) / 1e6 });
+        }
       } catch (error) {
         if (!(error instanceof SimulatedSqlError)) throw error;
-        if (!entry.transactional) await writeJson(this.catalogFile, working); // earlier batches stay applied
+        if (!entry.transactional) await this.writeCatalog(working); // earlier batches stay applied
         journal = this.upsert(await this.readJournal(), entry.version, entry.number, false, { prepared: true, executed: false, validated: false });
-        await writeJson(this.journalFile, { rows: journal });
+        await this.writeJournal(journal);
         throw new ScriptFailedError({ scriptId: entry.id, batch: batch.index, line: scriptLine(batch, error.lineInBatch), sqlMessage: error.message, sqlNumber: error.number }, entry.transactional);
       }
     }
     catalog = working;
-    await writeJson(this.catalogFile, catalog);
+    await this.writeCatalog(catalog);
     journal = this.upsert(journal, entry.version, entry.number, false, { prepared: true, executed: true, validated: true });
-    await writeJson(this.journalFile, { rows: journal });
+    await this.writeJournal(journal);
   }
 
   async markApplied(entry: DatabaseScriptEntry): Promise<void> {
     const journal = this.upsert(await this.readJournal(), entry.version, entry.number, false, { prepared: true, executed: false, validated: true });
-    await writeJson(this.journalFile, { rows: journal });
+    await this.writeJournal(journal);
   }
 
   async recordRelease(version: string): Promise<void> {
     const journal = this.upsert(await this.readJournal(), version, 0, true, { prepared: true, executed: true, validated: true });
-    await writeJson(this.journalFile, { rows: journal });
+    await this.writeJournal(journal);
   }
 
   async close(): Promise<void> {

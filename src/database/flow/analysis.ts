@@ -1,0 +1,251 @@
+// The analysis (SPEC §7): journal + catalog + baseline + every script's impact -> the plan. It reads
+// the whole catalog and tokenises every script, so it runs once per command or request, and a
+// snapshot of its result is reused while nothing it read has changed: the store's change marker
+// (catalog shape + journal), the package file and the baselines we kept. The snapshot is small
+// (no definitions, no script text); script text is read from the package when it is shown, run or
+// exported.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { AltazionError } from '../../core/errors';
+import type { DatabaseScriptEntry } from '../../core/package-manifest';
+import type { Baseline, Catalog } from '../catalog';
+import { computeDrift, type DriftItem, type DriftReport } from '../drift';
+import { impactOfBatches, resolverFrom, type ScriptImpact } from '../impact';
+import { JOURNAL_KEY, type JournalRow } from '../journal-sql';
+import { baselineFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from '../package';
+import { findScript, installedDatabaseVersion, planDatabase, versionKey, type DatabasePlan, type PlannedScript } from '../plan';
+import type { DatabaseStore } from '../store';
+import { findCachedDatabasePackage, openDatabaseStore, readSavedBaseline, savedBaselinePath } from './configuration';
+import type { DatabaseContext } from './context';
+
+/** Bumped when what a snapshot holds or how it is computed changes: older snapshots are ignored. */
+const SNAPSHOT_FORMAT = 3;
+
+/** What an analysis found, without the store or the package (serialisable). */
+export interface AnalysisSnapshot {
+  format: number;
+  key: string;
+  server: string;
+  packageVersion?: string;
+  scripts: DatabaseScriptEntry[];
+  journal: JournalRow[];
+  installedVersion?: string;
+  drift?: Omit<DriftReport, 'customizedKeys' | 'extraKeys'>;
+  driftUnknownReason?: string;
+  impacts: Record<string, ScriptImpact>;
+}
+
+export interface DatabaseAnalysis {
+  store: DatabaseStore;
+  /** The package, opened on first use (a cached analysis never opened it). */
+  package(): Promise<DatabasePackage>;
+  packageVersion?: string;
+  marker: string;
+  journal: JournalRow[];
+  /** Only on a fresh analysis (what backups of customised objects are taken from). */
+  catalog?: Catalog;
+  installedVersion?: string;
+  drift?: DriftReport;
+  driftUnknownReason?: string;
+  impacts: Map<string, ScriptImpact>;
+  plan?: DatabasePlan;
+  /** Whether this analysis was computed now (false: reused from a snapshot). */
+  fresh: boolean;
+}
+
+/** Where snapshots are kept between commands and requests. */
+export interface AnalysisCache {
+  get(key: string): Promise<AnalysisSnapshot | undefined>;
+  set(snapshot: AnalysisSnapshot): Promise<void>;
+  /** Full analyses run through this cache (tests and benchmarks count them). */
+  analyses: number;
+}
+
+/** In one process (the portal): the latest snapshot, in front of another cache (the disk). */
+export function memoryAnalysisCache(next?: AnalysisCache): AnalysisCache {
+  let last: AnalysisSnapshot | undefined;
+  const cache: AnalysisCache = {
+    analyses: 0,
+    async get(key) {
+      if (last?.key === key) return last;
+      const found = await next?.get(key);
+      if (found) last = found;
+      return found;
+    },
+    async set(snapshot) {
+      last = snapshot;
+      cache.analyses++;
+      await next?.set(snapshot);
+    },
+  };
+  return cache;
+}
+
+/**
+ * Between commands: one JSON file under bin\updates\database. Reading it is best effort (a damaged
+ * or foreign file is ignored), and so is writing it (a non-administrator's `get` cannot write there).
+ */
+export function diskAnalysisCache(ctx: Pick<DatabaseContext, 'layout'>): AnalysisCache {
+  const file = path.join(ctx.layout.updates, 'database', 'analysis.json');
+  const cache: AnalysisCache = {
+    analyses: 0,
+    async get(key) {
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (!text) return undefined;
+      try {
+        const snapshot = JSON.parse(text) as AnalysisSnapshot;
+        return snapshot.format === SNAPSHOT_FORMAT && snapshot.key === key ? snapshot : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(snapshot) {
+      cache.analyses++;
+      try {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        const temp = `${file}.${process.pid}.tmp`;
+        await fs.writeFile(temp, JSON.stringify(snapshot));
+        await fs.rename(temp, file);
+      } catch {
+        // Only a cache: the next command analyses again.
+      }
+    },
+  };
+  return cache;
+}
+
+/** The package to analyse: given (opened or a location), or the newest in the cache. */
+export type PackageChoice = string | DatabasePackage | undefined;
+
+interface PackageRef {
+  location?: string;
+  opened?: DatabasePackage;
+  /** Identity for the snapshot key: path, size and modification time of the zip (or manifest of a folder). */
+  identity: string;
+}
+
+async function packageRef(ctx: DatabaseContext, choice: PackageChoice, required: boolean): Promise<PackageRef | undefined> {
+  if (choice && typeof choice !== 'string') return { opened: choice, identity: `opened:${choice.source}:${choice.manifest.version}:${createHash('sha256').update(JSON.stringify(choice.manifest)).digest('hex')}` };
+  const location = choice ?? (await findCachedDatabasePackage(ctx));
+  if (!location) {
+    if (!required) return undefined;
+    throw new AltazionError('E_NOT_FOUND', `no database package in ${ctx.layout.cache}`, { target: ctx.layout.cache, hint: 'run `altazion-update check` to download it, or pass --package <zip or folder>' });
+  }
+  const stat = await fs.stat(location).catch(() => undefined);
+  if (!stat) throw new AltazionError('E_NOT_FOUND', `${location}: no such package`, { target: location });
+  const probe = stat.isDirectory() ? await fs.stat(path.join(location, 'altazion-package.json')).catch(() => stat) : stat;
+  return { location, identity: `${path.resolve(location)}:${probe.size}:${probe.mtimeMs}` };
+}
+
+function snapshotKey(server: string, marker: string, pkg: PackageRef | undefined, kept: string[]): string {
+  return createHash('sha256').update(JSON.stringify([SNAPSHOT_FORMAT, server, marker, pkg?.identity ?? null, kept])).digest('hex');
+}
+
+function reviveDrift(d: AnalysisSnapshot['drift']): DriftReport | undefined {
+  if (!d) return undefined;
+  const keys = (items: DriftItem[]) => new Set(items.map((i) => i.object.toLowerCase()));
+  return { ...d, customizedKeys: keys([...d.modified, ...d.missing]), extraKeys: keys(d.extra) };
+}
+
+/** Reads and analyses everything (the expensive part). */
+async function analyseNow(ctx: DatabaseContext, store: DatabaseStore, pkg: DatabasePackage | undefined, key: string, journal: JournalRow[], catalog: Catalog): Promise<AnalysisSnapshot> {
+  const installedVersion = installedDatabaseVersion(journal);
+  let baseline: Baseline | undefined;
+  let driftUnknownReason: string | undefined;
+  if (!installedVersion) {
+    driftUnknownReason = 'E.sysparams_databaseversion records no installed version: the schema cannot be compared with a standard baseline';
+  } else {
+    baseline = (pkg ? await baselineFor(pkg, installedVersion) : undefined) ?? (await readSavedBaseline(ctx, installedVersion));
+    if (!baseline) {
+      driftUnknownReason = `no baseline of the installed database version ${installedVersion} (neither in the package${pkg ? ` ${pkg.manifest.version}` : ''} nor in ${path.dirname(savedBaselinePath(ctx, installedVersion))}): the schema cannot be proven standard`;
+    }
+  }
+  // Scripts of the target release run one by one move objects to their target state: not drift.
+  const target = pkg && baseline && versionKey(baseline.version) !== versionKey(pkg.manifest.version) ? await baselineFor(pkg, pkg.manifest.version) : undefined;
+  const drift = baseline ? computeDrift(catalog, baseline, { ignore: [JOURNAL_KEY], alsoStandard: target }) : undefined;
+  const impacts: Record<string, ScriptImpact> = {};
+  if (pkg) {
+    const resolve = resolverFrom([...catalog.objects, ...(baseline?.objects ?? [])], 'dbo');
+    // One script in memory at a time: loaded, tokenised, dropped.
+    for (const entry of pkg.manifest.database.scripts) impacts[entry.id] = impactOfBatches((await loadScript(pkg, entry)).batches, drift, resolve);
+  }
+  const { customizedKeys: _c, extraKeys: _e, ...plainDrift } = drift ?? ({} as DriftReport);
+  return {
+    format: SNAPSHOT_FORMAT, key, server: store.description, packageVersion: pkg?.manifest.version, scripts: pkg?.manifest.database.scripts ?? [],
+    journal, installedVersion, ...(drift ? { drift: plainDrift } : {}), ...(driftUnknownReason ? { driftUnknownReason } : {}), impacts,
+  };
+}
+
+export interface AnalyzeOptions {
+  package?: PackageChoice;
+  packageRequired: boolean;
+  force?: boolean;
+  /** Reuse snapshots from here (and keep the new one); none: always analyse. */
+  cache?: AnalysisCache;
+}
+
+/** Analyses the database of `store` against the package (a snapshot is reused while nothing changed). */
+export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore, options: AnalyzeOptions): Promise<DatabaseAnalysis> {
+  const ref = await packageRef(ctx, options.package, options.packageRequired);
+  const kept = (await fs.readdir(path.join(ctx.layout.updates, 'database')).catch(() => [] as string[])).filter((n) => n.startsWith('baseline-')).sort();
+  const marker = await store.changeMarker();
+  const key = snapshotKey(store.description, marker, ref, kept);
+  let opened: Promise<DatabasePackage> | undefined = ref?.opened ? Promise.resolve(ref.opened) : undefined;
+  const openPackage = () => {
+    if (!ref) throw new AltazionError('E_NOT_FOUND', `no database package in ${ctx.layout.cache}`, { target: ctx.layout.cache, hint: 'run `altazion-update check` to download it, or pass --package <zip or folder>' });
+    opened ??= openDatabasePackage(ref.location!);
+    return opened;
+  };
+  let snapshot = await options.cache?.get(key);
+  let catalog: Catalog | undefined;
+  if (!snapshot) {
+    const journal = await store.readJournal();
+    catalog = await store.readCatalog();
+    snapshot = await analyseNow(ctx, store, ref ? await openPackage() : undefined, key, journal, catalog);
+    if (options.cache) await options.cache.set(snapshot);
+  }
+  const impacts = new Map(Object.entries(snapshot.impacts));
+  const drift = reviveDrift(snapshot.drift);
+  const plan = snapshot.packageVersion !== undefined
+    ? planDatabase({ targetVersion: snapshot.packageVersion, scripts: snapshot.scripts, journal: snapshot.journal, drift, driftUnknownReason: snapshot.driftUnknownReason, impacts, force: options.force ?? false })
+    : undefined;
+  return {
+    store, package: openPackage, packageVersion: snapshot.packageVersion, marker, journal: snapshot.journal, catalog,
+    installedVersion: snapshot.installedVersion, drift, driftUnknownReason: snapshot.driftUnknownReason, impacts, plan, fresh: catalog !== undefined,
+  };
+}
+
+/** The journal read again after a change, and the plan with it (no catalog read: the drift was decided before). */
+export async function replan(a: DatabaseAnalysis): Promise<DatabaseAnalysis> {
+  const journal = await a.store.readJournal();
+  const plan = a.plan ? planDatabase({ targetVersion: a.plan.targetVersion, scripts: a.plan.scripts.map((s) => s.entry), journal, drift: a.drift, driftUnknownReason: a.driftUnknownReason, impacts: a.impacts, force: false }) : undefined;
+  return { ...a, journal, installedVersion: installedDatabaseVersion(journal), plan };
+}
+
+export interface AnalysisRun { package?: PackageChoice; store?: DatabaseStore; packageRequired: boolean; force?: boolean; cache?: AnalysisCache }
+
+/** Opens the store (unless given), analyses, runs `work`, closes what it opened. */
+export async function withAnalysis<T>(ctx: DatabaseContext, options: AnalysisRun, work: (a: DatabaseAnalysis) => Promise<T>): Promise<T> {
+  const store = options.store ?? (await openDatabaseStore(ctx));
+  try {
+    return await work(await analyzeDatabase(ctx, store, options));
+  } finally {
+    if (!options.store) await store.close();
+  }
+}
+
+/** The planned script `id` names; unknown ids are bad input naming the package's scripts. */
+export function requirePlanned(a: DatabaseAnalysis, id: string): PlannedScript {
+  const scripts = a.plan?.scripts.map((s) => s.entry) ?? [];
+  const entry = findScript(scripts, id);
+  if (!entry) {
+    throw new AltazionError('E_NOT_FOUND', `script "${id}" is not in the database package ${a.packageVersion ?? ''} (${scripts.map((s) => s.id).join(', ')})`, { target: id });
+  }
+  return a.plan!.scripts.find((p) => p.entry.id === entry.id)!;
+}
+
+/** One script's text and batches, read from the package now (never kept for every script). */
+export async function scriptContent(a: DatabaseAnalysis, entry: DatabaseScriptEntry): Promise<LoadedScript> {
+  return loadScript(await a.package(), entry);
+}
