@@ -126,6 +126,3 @@ function tableDifference(standardLines: string[] | undefined, standardParts: str
 export function driftItems(report: DriftReport): DriftItem[] {
   return [...report.modified, ...report.missing, ...report.extra];
 }
-
-/** A unified diff from the standard definition to the current one (empty when they are equal). */
-export { unifiedDiff } from './diff';

@@ -11,6 +11,7 @@ import yauzl from 'yauzl';
 import { AltazionError } from '../core/errors';
 import { MANIFEST_FILE, validateManifest, type DatabaseScriptEntry, type DatabaseSection, type PackageManifest } from '../core/package-manifest';
 import { splitScript, type Batch } from './batches';
+import { nonTransactionalStatements, sqlcmdSyntax } from './script-rules';
 import { parseBaseline, type Baseline } from './catalog';
 import { versionKey } from './plan';
 
@@ -214,13 +215,27 @@ export interface PackageCheck {
 
 /**
  * Everything a database package must get right, checked before it is published: manifest, every
- * script present with its sha256 and splitting cleanly (no unterminated comment or string), every
- * baseline readable. Throws E_PACKAGE_INVALID / E_PACKAGE_INTEGRITY naming the file.
+ * script present with its sha256 and splitting cleanly (no unterminated comment or string, at least
+ * one batch), no sqlcmd syntax, no statement refused in a transaction inside a transactional script,
+ * every baseline readable. Throws E_PACKAGE_INVALID / E_PACKAGE_INTEGRITY naming the file and line.
  */
 export async function checkDatabasePackage(location: string): Promise<PackageCheck> {
   const pkg = await openDatabasePackage(location);
   let batches = 0;
-  for (const entry of pkg.manifest.database.scripts) batches += (await loadScript(pkg, entry)).batches.length;
+  for (const entry of pkg.manifest.database.scripts) {
+    const script = await loadScript(pkg, entry);
+    const where = `${entry.file} (script ${entry.id})`;
+    if (script.batches.length === 0) throw invalid(pkg.source, `${where}: no batch to run (an empty script, or only comments)`);
+    const sqlcmd = sqlcmdSyntax(script.text);
+    if (sqlcmd.length) {
+      throw invalid(pkg.source, `${where}: sqlcmd syntax is not T-SQL (the updater sends batches to SQL Server as they are): ${sqlcmd.map((f) => `${f.what} line ${f.line}`).join(', ')}`);
+    }
+    const outside = entry.transactional ? nonTransactionalStatements(script.batches) : [];
+    if (outside.length) {
+      throw invalid(pkg.source, `${where}: is marked transactional but holds what SQL Server refuses in a transaction: ${outside.map((f) => `${f.what.toUpperCase()} line ${f.line}`).join(', ')}; move it to a script of its own marked "transactional": false`);
+    }
+    batches += script.batches.length;
+  }
   const versions = [pkg.manifest.version, ...Object.keys(pkg.manifest.database.baselines ?? {})];
   for (const v of versions) await baselineFor(pkg, v);
   return { version: pkg.manifest.version, scripts: pkg.manifest.database.scripts.length, batches, baselines: versions };

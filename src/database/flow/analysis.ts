@@ -9,18 +9,20 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
-import type { Baseline, Catalog } from '../catalog';
+import { displayName, type Baseline, type Catalog } from '../catalog';
+import { unifiedDiff } from '../diff';
+import { scriptObject } from '../script-object';
 import { computeDrift, type DriftItem, type DriftReport } from '../drift';
 import { impactOfBatches, resolverFrom, type ScriptImpact } from '../impact';
 import { JOURNAL_KEY, type JournalRow } from '../journal-sql';
-import { baselineFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from '../package';
+import { baselineFor, definitionsFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from '../package';
 import { findScript, installedDatabaseVersion, planDatabase, versionKey, type DatabasePlan, type PlannedScript } from '../plan';
 import type { DatabaseStore } from '../store';
-import { findCachedDatabasePackage, openDatabaseStore, readSavedBaseline, savedBaselinePath } from './configuration';
+import { findCachedDatabasePackage, openDatabaseStore, readSavedBaseline, readSavedDefinitions, savedBaselinePath } from './configuration';
 import type { DatabaseContext } from './context';
 
 /** Bumped when what a snapshot holds or how it is computed changes: older snapshots are ignored. */
-const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT = 4;
 
 /** What an analysis found, without the store or the package (serialisable). */
 export interface AnalysisSnapshot {
@@ -34,6 +36,8 @@ export interface AnalysisSnapshot {
   drift?: Omit<DriftReport, 'customizedKeys' | 'extraKeys'>;
   driftUnknownReason?: string;
   impacts: Record<string, ScriptImpact>;
+  /** Unified diffs standard -> current of the Modified and Missing objects (by object name). */
+  diffs: Record<string, string>;
 }
 
 export interface DatabaseAnalysis {
@@ -49,6 +53,8 @@ export interface DatabaseAnalysis {
   drift?: DriftReport;
   driftUnknownReason?: string;
   impacts: Map<string, ScriptImpact>;
+  /** Unified diffs standard -> current of the Modified and Missing objects (by object name). */
+  diffs: Record<string, string>;
   plan?: DatabasePlan;
   /** Whether this analysis was computed now (false: reused from a snapshot). */
   fresh: boolean;
@@ -170,10 +176,25 @@ async function analyseNow(ctx: DatabaseContext, store: DatabaseStore, pkg: Datab
     // One script in memory at a time: loaded, tokenised, dropped.
     for (const entry of pkg.manifest.database.scripts) impacts[entry.id] = impactOfBatches((await loadScript(pkg, entry)).batches, drift, resolve);
   }
+  // What differs, as diffs a DBA reads: only for the objects that differ, from the standard definitions.
+  const diffs: Record<string, string> = {};
+  const differing = drift ? [...drift.modified, ...drift.missing].filter((d) => d.type !== 'database') : [];
+  if (differing.length && installedVersion) {
+    const standard = (pkg ? await definitionsFor(pkg, installedVersion) : undefined) ?? (await readSavedDefinitions(ctx, installedVersion));
+    const live = new Map(catalog.objects.map((o) => [displayName(o).toLowerCase(), o]));
+    for (const d of differing) {
+      const current = live.get(d.object.toLowerCase());
+      const standardText = standard?.[d.object] ?? Object.entries(standard ?? {}).find(([k]) => k.toLowerCase() === d.object.toLowerCase())?.[1];
+      if (standardText === undefined && !current) continue;
+      diffs[d.object] = standardText === undefined
+        ? `(the standard definition of ${d.object} is not in the package: current definition below)\n${scriptObject(current!)}`
+        : unifiedDiff(d.object, standardText, current ? scriptObject(current) : null);
+    }
+  }
   const { customizedKeys: _c, extraKeys: _e, ...plainDrift } = drift ?? ({} as DriftReport);
   return {
     format: SNAPSHOT_FORMAT, key, server: store.description, packageVersion: pkg?.manifest.version, scripts: pkg?.manifest.database.scripts ?? [],
-    journal, installedVersion, ...(drift ? { drift: plainDrift } : {}), ...(driftUnknownReason ? { driftUnknownReason } : {}), impacts,
+    journal, installedVersion, ...(drift ? { drift: plainDrift } : {}), ...(driftUnknownReason ? { driftUnknownReason } : {}), impacts, diffs,
   };
 }
 
@@ -212,7 +233,7 @@ export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore
     : undefined;
   return {
     store, package: openPackage, packageVersion: snapshot.packageVersion, marker, journal: snapshot.journal, catalog,
-    installedVersion: snapshot.installedVersion, drift, driftUnknownReason: snapshot.driftUnknownReason, impacts, plan, fresh: catalog !== undefined,
+    installedVersion: snapshot.installedVersion, drift, driftUnknownReason: snapshot.driftUnknownReason, impacts, diffs: snapshot.diffs, plan, fresh: catalog !== undefined,
   };
 }
 

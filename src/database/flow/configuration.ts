@@ -78,6 +78,21 @@ export async function readSavedBaseline(ctx: Pick<DatabaseContext, 'layout'>, ve
   }
 }
 
+/** The standard definitions we kept beside a saved baseline (for diffs when a later package does not carry them). */
+export function savedDefinitionsPath(ctx: Pick<DatabaseContext, 'layout'>, version: string): string {
+  return path.join(ctx.layout.updates, 'database', `baseline-${versionKey(version)}.definitions.json`);
+}
+
+export async function readSavedDefinitions(ctx: Pick<DatabaseContext, 'layout'>, version: string): Promise<Record<string, string> | undefined> {
+  const text = await fs.readFile(savedDefinitionsPath(ctx, version), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return (JSON.parse(text) as { definitions?: Record<string, string> }).definitions;
+  } catch {
+    return undefined; // only used for diffs
+  }
+}
+
 /** The newest database package in the cache (`<cache>/database-<version>.zip`), if any. */
 export async function findCachedDatabasePackage(ctx: Pick<DatabaseContext, 'layout'>): Promise<string | undefined> {
   const names = await fs.readdir(ctx.layout.cache).catch(() => [] as string[]);

@@ -9,11 +9,14 @@ import { driftItems } from '../drift';
 import { JOURNAL_KEY } from '../journal-sql';
 import { buildBaseline } from '../normalize';
 import { scriptRecord, type DatabaseScriptRecordEx } from '../plan';
+import { displayName } from '../catalog';
+import { scriptObject } from '../script-object';
+import { unifiedDiff } from '../diff';
 import type { DatabaseStore } from '../store';
 import { diskAnalysisCache, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
 import { openDatabaseStore } from './configuration';
 import type { DatabaseContext } from './context';
-import { statusRecord, type DatabaseStatusRecord, type DriftRecord, type ShownScript } from './records';
+import { statusRecord, type DatabaseStatusRecord, type DiffRecord, type DriftRecord, type ShownScript } from './records';
 
 export interface DbQueryOptions {
   /** A package zip or folder; default: the newest database package in the cache. */
@@ -63,6 +66,28 @@ export function databaseDrift(ctx: DatabaseContext, options: DbQueryOptions = {}
 }
 
 /**
+ * `db drift --show <object>`: what differs, as a unified diff from the standard definition (of the
+ * installed version's baseline) to the one in the database. Extra objects show their definition.
+ */
+export function databaseDriftDiff(ctx: DatabaseContext, object: string, options: DbQueryOptions = {}): Promise<DiffRecord> {
+  return run(ctx, options, false, async (a) => {
+    const items = driftRecords(a);
+    const wanted = object.trim().toLowerCase();
+    const item = items.find((d) => d.Object.toLowerCase() === wanted) ?? items.find((d) => d.Object.split('.').pop()!.toLowerCase() === wanted);
+    if (!item) {
+      throw new AltazionError('E_NOT_FOUND', `${object} differs in nothing from the standard schema (it is not Modified, Missing or Extra)`, {
+        target: object, hint: `objects that differ: ${items.filter((d) => d.State !== 'Extra').map((d) => d.Object).join(', ') || 'none'}`,
+      });
+    }
+    if (item.State === 'Extra') {
+      const live = (await a.store.readCatalog()).objects.find((o) => displayName(o).toLowerCase() === item.Object.toLowerCase());
+      return { Object: item.Object, Type: item.Type, State: item.State, Detail: item.Detail, Diff: unifiedDiff(item.Object, null, live ? scriptObject(live) : null) };
+    }
+    return { Object: item.Object, Type: item.Type, State: item.State, Detail: item.Detail, Diff: a.diffs[item.Object] ?? '' };
+  });
+}
+
+/**
  * Publisher side: the baseline of the database of the default connection (a reference database at
  * `version`, built by the release's scripts), written to `out` for the package's database section.
  */
@@ -86,6 +111,8 @@ export interface DatabaseOverview {
   status: DatabaseStatusRecord;
   /** Every script of the package (empty without a package), pending ones with their content. */
   scripts: Array<DatabaseScriptRecordEx & { Content?: string }>;
+  /** Unified diffs of the objects that differ from the standard schema. */
+  diffs: Record<string, string>;
 }
 
 /** The portal's database page: status, scripts and the pending scripts' content, from one analysis. */
@@ -97,6 +124,6 @@ export function databaseOverview(ctx: DatabaseContext, options: DbQueryOptions =
       if (p.status === 'Pending' || p.status === 'Failed') record.Content = (await scriptContent(a, p.entry)).text;
       scripts.push(record);
     }
-    return { status: statusRecord(a), scripts };
+    return { status: statusRecord(a), scripts, diffs: a.diffs };
   });
 }

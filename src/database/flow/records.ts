@@ -95,11 +95,8 @@ export interface DiffRecord {
   Object: string;
   Type: string;
   State: string;
-  /** The standard definition (of the installed version's baseline), null when the object is not standard. */
-  Standard: string | null;
-  /** The definition in the database, null when it is missing. */
-  Current: string | null;
-  /** Unified diff standard -> current (empty when equal). */
+  Detail: string;
+  /** Unified diff from the standard definition to the database's (Extra objects: all lines added). */
   Diff: string;
 }
 

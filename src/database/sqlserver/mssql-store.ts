@@ -17,8 +17,9 @@ import type { Batch } from '../batches';
 import type { Catalog } from '../catalog';
 import { describeConnection, type ParsedConnection } from './connection-string';
 import {
-  backupCommand, catalogFromRows, journalFromRows, recordCommand, SQL_CATALOG_COLUMNS, SQL_CATALOG_OBJECTS, SQL_CHANGE_MARKER, SQL_CREATE_JOURNAL,
-  SQL_JOURNAL_EXISTS, SQL_READ_JOURNAL, SQL_SESSION_ID, SQL_SESSION_OPTIONS, SQL_XACT_ABORT_ON, type ColumnRow, type JournalRow, type ObjectRow,
+  backupCommand, catalogFromRows, journalFromRows, recordCommand, SQL_CATALOG_CHECKS, SQL_CATALOG_COLUMNS, SQL_CATALOG_FOREIGN_KEYS, SQL_CATALOG_INDEXES,
+  SQL_CATALOG_KEYS, SQL_CATALOG_OBJECTS, SQL_CATALOG_SCHEMAS, SQL_CATALOG_TYPES, SQL_CHANGE_MARKER, SQL_CREATE_JOURNAL, SQL_DATABASE_COLLATION,
+  SQL_JOURNAL_EXISTS, SQL_READ_JOURNAL, SQL_SESSION_ID, SQL_SESSION_OPTIONS, SQL_XACT_ABORT_ON, type CatalogRows, type JournalRow,
   type SqlCommand, type SqlParamType,
 } from '../journal-sql';
 import { isDriverMissing, ODBC_DRIVERS, odbcConnectionString, toMssqlConfig, type MssqlConfig } from './mssql-config';
@@ -164,9 +165,18 @@ export class MssqlStore implements DatabaseStore {
   }
 
   async readCatalog(): Promise<Catalog> {
-    const objects = (await this.request().query(SQL_CATALOG_OBJECTS)).recordset ?? [];
-    const columns = (await this.request().query(SQL_CATALOG_COLUMNS)).recordset ?? [];
-    return catalogFromRows(objects as unknown as ObjectRow[], columns as unknown as ColumnRow[]);
+    const rows = async <T>(text: string) => ((await this.request().query(text)).recordset ?? []) as unknown as T;
+    return catalogFromRows({
+      objects: await rows<CatalogRows['objects']>(SQL_CATALOG_OBJECTS),
+      columns: await rows<CatalogRows['columns']>(SQL_CATALOG_COLUMNS),
+      keys: await rows<NonNullable<CatalogRows['keys']>>(SQL_CATALOG_KEYS),
+      foreignKeys: await rows<NonNullable<CatalogRows['foreignKeys']>>(SQL_CATALOG_FOREIGN_KEYS),
+      checks: await rows<NonNullable<CatalogRows['checks']>>(SQL_CATALOG_CHECKS),
+      indexes: await rows<NonNullable<CatalogRows['indexes']>>(SQL_CATALOG_INDEXES),
+      schemas: await rows<NonNullable<CatalogRows['schemas']>>(SQL_CATALOG_SCHEMAS),
+      types: await rows<NonNullable<CatalogRows['types']>>(SQL_CATALOG_TYPES),
+      collation: String((await rows<Array<{ collation?: string }>>(SQL_DATABASE_COLLATION))[0]?.collation ?? '') || undefined,
+    });
   }
 
   async changeMarker(): Promise<string> {

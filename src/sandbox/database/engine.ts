@@ -15,6 +15,11 @@ export class SimulatedSqlError extends Error {
 }
 
 const KIND_OF: Record<string, ObjectType> = { table: 'table', view: 'view', procedure: 'procedure', proc: 'procedure', function: 'function', trigger: 'trigger' };
+/** Integer types' ranges: a sequence's default MINVALUE and MAXVALUE. */
+const TYPE_RANGES: Record<string, [string, string]> = {
+  tinyint: ['0', '255'], smallint: ['-32768', '32767'], int: ['-2147483648', '2147483647'], bigint: ['-9223372036854775808', '9223372036854775807'],
+};
+
 /** Words that start the next statement when no semicolon ended the previous one. */
 const STATEMENT_STARTS = ['alter', 'create', 'drop', 'insert', 'update', 'delete', 'exec', 'execute', 'if', 'print', 'select', 'go', 'merge', 'truncate', 'set', 'declare', 'begin', 'end'];
 const CONSTRAINT_STARTS = new Set(['constraint', 'primary', 'unique', 'foreign', 'check', 'index', 'period']);
@@ -283,6 +288,10 @@ export function executeBatch(catalog: Catalog, batchText: string, defaultSchema 
         else if (['create', 'alter', 'drop', 'insert', 'update', 'delete', 'select', 'exec', 'execute', 'go', 'if', 'print'].includes(word2)) break;
         else n++;
       }
+      // As SQL Server fills them: the type's range, and a start at the end the sequence moves from.
+      const range = TYPE_RANGES[q.type];
+      if (range) { q.min ??= range[0]; q.max ??= range[1]; }
+      if (q.start === '') q.start = q.increment.startsWith('-') ? q.max ?? '' : q.min ?? '';
       catalog.objects.push({ schema: f.schema, name: f.name, type: 'sequence', sequence: q });
       return n;
     }

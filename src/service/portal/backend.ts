@@ -90,7 +90,7 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
       const db = (await modules.get()).find((m) => m.Name === 'database');
       if (!db) return { installed: false, customized: false, drift: { modified: [], missing: [], extra: [] }, scripts: [] };
       // Status, scripts and the content of those still to run (for review), from one analysis.
-      const { status, scripts } = await databaseOverview(readCtx);
+      const { status, scripts, diffs } = await databaseOverview(readCtx);
       return {
         installed: true,
         installedVersion: status.InstalledVersion ?? db.InstalledVersion,
@@ -101,6 +101,7 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
         action: status.Action,
         drift: { modified: status.Modified, missing: status.Missing, extra: status.Extra },
         scripts: scripts as DatabaseScriptView[],
+        diffs,
       };
     },
 

@@ -246,6 +246,29 @@ describe('database package checks (publish side)', () => {
       const err = await checkDatabasePackage(dir).catch((e: AltazionError) => e) as AltazionError;
       expect(err.code).to.equal('E_PACKAGE_INVALID');
       expect(err.message).to.contain('scripts/2025-10/0004.sql (script 2025-10/0004): unterminated /* comment starting on line 2');
+      // A transactional script holding what SQL Server refuses in a transaction, sqlcmd syntax, a script with nothing to run.
+      const refusals: Array<[string, boolean, string]> = [
+        ["PRINT 'avant'\nGO\nBACKUP DATABASE Equihira TO DISK = N'x.bak' WITH COPY_ONLY\nGO\n", true, 'is marked transactional but holds what SQL Server refuses in a transaction: BACKUP line 3; move it to a script of its own marked "transactional": false'],
+        [':setvar Schema E\nSELECT * FROM [$(Schema)].clients\nGO\n', false, 'sqlcmd syntax is not T-SQL (the updater sends batches to SQL Server as they are): :setvar line 1, $(Schema) line 2'],
+        ['-- only a comment\n', false, 'no batch to run'],
+      ];
+      for (const [sql, transactional, message] of refusals) {
+        const bytes = Buffer.from(sql);
+        await fs.writeFile(path.join(dir, 'scripts', '2025-10', '0004.sql'), bytes);
+        manifest.database.scripts[5].sha256 = createHash('sha256').update(bytes).digest('hex');
+        manifest.database.scripts[5].transactional = transactional;
+        await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+        const refused = await checkDatabasePackage(dir).catch((e: AltazionError) => e) as AltazionError;
+        expect(refused.code, sql).to.equal('E_PACKAGE_INVALID');
+        expect(refused.message, sql).to.contain(`scripts/2025-10/0004.sql (script 2025-10/0004): ${message}`);
+      }
+      // The same BACKUP in a script marked non-transactional is accepted.
+      const backup = Buffer.from("BACKUP DATABASE Equihira TO DISK = N'x.bak' WITH COPY_ONLY\nGO\n");
+      await fs.writeFile(path.join(dir, 'scripts', '2025-10', '0004.sql'), backup);
+      manifest.database.scripts[5].sha256 = createHash('sha256').update(backup).digest('hex');
+      manifest.database.scripts[5].transactional = false;
+      await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+      expect((await checkDatabasePackage(dir)).scripts).to.equal(6);
       await fs.rm(path.join(dir, 'baselines', `${OLD}.json`));
       manifest.database.scripts.pop();
       await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));

@@ -72,7 +72,7 @@ ALTER SCHEMA archive TRANSFER E.syn
       { kind: 'check', name: 'ck_b', definition: '(id <> 0)' },
     ]);
     expect(byName('b').indexes).to.deep.equal([{ name: 'ix_b', unique: true, clustered: true, columns: [{ name: 'id', desc: true }], included: ['a_id'], filter: 'id > 0' }]);
-    expect(byName('seq')).to.deep.include({ type: 'sequence', sequence: { type: 'int', start: '10', increment: '5', cycle: false, cache: null } });
+    expect(byName('seq')).to.deep.include({ type: 'sequence', sequence: { type: 'int', start: '10', increment: '5', cycle: false, cache: null, min: '-2147483648', max: '2147483647' } });
     expect(byName('syn')).to.deep.include({ schema: 'archive', type: 'synonym', target: '[E].[a]' });
     expect(sqlError(() => run(c, 'CREATE SCHEMA archive')).number).to.equal(2714);
   });
