@@ -11,6 +11,7 @@ import yauzl from 'yauzl';
 import { AltazionError } from '../core/errors';
 import { MANIFEST_FILE, validateManifest, type DatabaseScriptEntry, type DatabaseSection, type PackageManifest } from '../core/package-manifest';
 import { splitScript, type Batch } from './batches';
+import { tokenize } from './lexer';
 import { nonTransactionalStatements, sqlcmdSyntax } from './script-rules';
 import { parseBaseline, type Baseline } from './catalog';
 import { versionKey } from './plan';
@@ -225,7 +226,7 @@ export async function checkDatabasePackage(location: string): Promise<PackageChe
   for (const entry of pkg.manifest.database.scripts) {
     const script = await loadScript(pkg, entry);
     const where = `${entry.file} (script ${entry.id})`;
-    if (script.batches.length === 0) throw invalid(pkg.source, `${where}: no batch to run (an empty script, or only comments)`);
+    if (script.batches.every((b) => tokenize(b.text, 1).length === 0)) throw invalid(pkg.source, `${where}: no batch to run (an empty script, or only comments)`);
     const sqlcmd = sqlcmdSyntax(script.text);
     if (sqlcmd.length) {
       throw invalid(pkg.source, `${where}: sqlcmd syntax is not T-SQL (the updater sends batches to SQL Server as they are): ${sqlcmd.map((f) => `${f.what} line ${f.line}`).join(', ')}`);
