@@ -116,6 +116,7 @@ GO
         name: 'E-mail des clients',
         sql: `-- 2025-10 / script n°0001 : e-mail des clients
 ALTER TABLE E.clients ADD cli_email nvarchar(200) NULL;
+PRINT N'Colonne cli_email ajoutée';
 GO
 UPDATE E.clients SET cli_email = N'' WHERE cli_email IS NULL AND cli_nom <> N'GO';
 GO
