@@ -51,7 +51,9 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
   log?.line(`database install ${options.id} requested by ${who.User} (${who.From})`);
   let record: InstallResultRecord;
   let code: ErrorCode | undefined;
-  let details = { action: options.dryRun ? 'dry-run' : 'automatic', scripts: [] as string[], backups: [] as string[] };
+  // What was asked (the flow refines it: forced, refused...), also when it fails before deciding.
+  const asked = options.dryRun ? 'dry-run' : options.exportScripts !== undefined ? 'export' : options.script !== undefined ? 'script' : options.markApplied !== undefined ? 'mark-applied' : 'automatic';
+  let details = { action: asked, scripts: [] as string[], backups: [] as string[] };
   try {
     const release = plan.release!;
     const file = (await findCachedPackage(ctx.layout.cache, release))
