@@ -93,9 +93,9 @@ export interface BaselineObject {
   /** Tables: the normalised constraint and index lines, to say which differ. */
   parts?: string[];
   /**
-   * Modules: sha256 of the definition exactly as the standard scripts leave it. A live definition
-   * with the same bytes is standard without normalising it (the fast path of a large drift); any
-   * other text is compared by fingerprint.
+   * Modules: sha256 of the definition exactly as the standard scripts leave it; tables: of their
+   * model as the catalog gives it (rawTableText). A live object with the same bytes is standard
+   * without normalising it (the fast path of a large drift); anything else is compared by fingerprint.
    */
   rawSha256?: string;
 }

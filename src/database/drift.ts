@@ -2,7 +2,7 @@
 // Missing standard objects mean the database was customised ("dénormalisée") and must not be
 // updated automatically; Extra objects are the customer's own and are allowed.
 import { displayName, keyOf, type Baseline, type Catalog, type ObjectType } from './catalog';
-import { columnLine, fingerprintObject, sha256Hex, tableParts } from './normalize';
+import { columnLine, fingerprintObject, rawTableText, sha256Hex, tableParts } from './normalize';
 import { compareTextIgnoringCase } from '../core/text-order';
 
 export type DriftState = 'Modified' | 'Missing' | 'Extra';
@@ -68,7 +68,7 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
       continue;
     }
     // Fast path: the very bytes the standard scripts wrote.
-    if (b.rawSha256 && o.type === b.type && typeof o.definition === 'string' && sha256Hex(o.definition) === b.rawSha256) continue;
+    if (b.rawSha256 && o.type === b.type && sha256Hex(typeof o.definition === 'string' ? o.definition : o.type === 'table' ? rawTableText(o) : '') === b.rawSha256) continue;
     const fingerprint = fingerprintObject(o);
     if (o.type === b.type && fingerprint === b.fingerprint) continue;
     const t = target.get(key);

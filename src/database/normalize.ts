@@ -205,6 +205,15 @@ export function normalizeObject(o: CatalogObject): string {
   }
 }
 
+/**
+ * A table exactly as its catalog model has it (no normalisation): the baseline keeps its sha256, and
+ * a live table with the same one is standard without being normalised (the fast path of a large
+ * drift, as rawSha256 is for modules). Any other shape is compared by fingerprint.
+ */
+export function rawTableText(o: CatalogObject): string {
+  return JSON.stringify([o.columns ?? [], o.constraints ?? [], o.indexes ?? []]);
+}
+
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -219,7 +228,7 @@ export function buildBaseline(version: string, catalog: Catalog): Baseline {
     .map((o) => ({
       schema: o.schema, name: o.name, type: o.type, fingerprint: fingerprintObject(o),
       ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort(), parts: tableParts(o) } : {}),
-      ...(typeof o.definition === 'string' ? { rawSha256: sha256Hex(o.definition) } : {}),
+      ...(typeof o.definition === 'string' ? { rawSha256: sha256Hex(o.definition) } : o.type === 'table' ? { rawSha256: sha256Hex(rawTableText(o)) } : {}),
     }))
     .sort((a, b) => compareTextIgnoringCase(displayName(a), displayName(b)));
   return { schemaVersion: 1, version, ...(catalog.collation ? { collation: catalog.collation } : {}), objects };

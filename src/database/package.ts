@@ -40,11 +40,13 @@ function invalid(source: string, message: string): AltazionError {
 }
 
 /**
- * Every file of a zip package, in memory (database packages are scripts and JSON baselines). The
- * zip is read whole and each entry sliced from it and inflated in one call: with a stream per entry
- * (yauzl's default) `get` spent ~30 ms on a 9-file package, measured with performance marks.
+ * A zip package's files, read on demand: the zip's bytes are held once (database packages are a
+ * few MB compressed) and an entry is inflated only when it is read, then dropped, so a large
+ * definitions file is in memory only while a diff needs it. Each entry is sliced from the zip in
+ * memory and inflated in one call (with a stream per entry, yauzl's default, `get` spent ~30 ms on
+ * a 9-file package).
  */
-async function readZip(zipPath: string): Promise<Map<string, Buffer>> {
+async function openZip(zipPath: string): Promise<(file: string) => Promise<Buffer | undefined>> {
   let bytes: Buffer;
   let zip: yauzl.ZipFile;
   try {
@@ -55,35 +57,35 @@ async function readZip(zipPath: string): Promise<Map<string, Buffer>> {
   } catch (error) {
     throw invalid(zipPath, `not a readable zip (${(error as Error).message})`);
   }
-  const files = new Map<string, Buffer>();
-  // The entry's bytes as stored, sliced from the zip in memory (yauzl locates and checks its header).
-  const stored = async (entry: yauzl.Entry): Promise<Buffer> => {
-    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-    return bytes.subarray(fileDataStart, fileDataStart + entry.compressedSize);
-  };
+  const entries = new Map<string, yauzl.Entry>();
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName.endsWith('/')) continue;
       if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw invalid(zipPath, `${entry.fileName}: larger than ${MAX_ENTRY_BYTES} bytes`);
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw invalid(zipPath, `${entry.fileName}: unsupported compression method ${entry.compressionMethod}`);
-      let content: Buffer;
-      try {
-        const raw = await stored(entry);
-        // Never inflates beyond the declared size (a lying entry is refused, not expanded).
-        content = entry.isCompressed() ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : raw;
-      } catch (error) {
-        throw invalid(zipPath, `${entry.fileName}: damaged (${(error as Error).message})`);
-      }
-      if (content.length !== entry.uncompressedSize) throw invalid(zipPath, `${entry.fileName}: ${content.length} bytes where the zip says ${entry.uncompressedSize}`);
-      files.set(entry.fileName, content);
+      entries.set(entry.fileName, entry);
     }
   } catch (error) {
+    zip.close();
     if (error instanceof AltazionError) throw error;
     throw invalid(zipPath, `damaged zip (${(error as Error).message})`);
-  } finally {
-    zip.close();
   }
-  return files;
+  return async (file) => {
+    const entry = entries.get(file);
+    if (!entry) return undefined;
+    let content: Buffer;
+    try {
+      // The entry's bytes as stored, sliced from the zip in memory (yauzl locates and checks its header).
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      const raw = bytes.subarray(fileDataStart, fileDataStart + entry.compressedSize);
+      // Never inflates beyond the declared size (a lying entry is refused, not expanded).
+      content = entry.isCompressed() ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : Buffer.from(raw);
+    } catch (error) {
+      throw invalid(zipPath, `${entry.fileName}: damaged (${(error as Error).message})`);
+    }
+    if (content.length !== entry.uncompressedSize) throw invalid(zipPath, `${entry.fileName}: ${content.length} bytes where the zip says ${entry.uncompressedSize}`);
+    return content;
+  };
 }
 
 /** Paths inside the package must stay inside it. */
@@ -129,8 +131,7 @@ export async function openDatabasePackage(location: string): Promise<DatabasePac
       throw error;
     });
   } else {
-    const files = await readZip(location);
-    read = async (file) => files.get(file);
+    read = await openZip(location);
   }
   const manifestBytes = await read(MANIFEST_FILE);
   if (!manifestBytes) throw invalid(location, `no ${MANIFEST_FILE} at the root of the package`);

@@ -280,7 +280,7 @@ export interface SandboxDatabaseOptions {
 }
 
 export interface SandboxDatabaseInfo {
-  /** The database folder (catalog.json, journal.json). */
+  /** The database folder (catalog.ndjson, journal.json, marker.json). */
   folder: string;
   /** For cpointsoftware.config: `Data Source=sandbox;Initial Catalog=<folder>`. */
   connectionString: string;

@@ -1,5 +1,6 @@
 // The sandbox's simulated database (SPEC §10, issue 5 §7). A database is a folder:
-//   <sandbox host dir>/database/catalog.json   { "objects": CatalogObject[] }   the schema
+//   <sandbox host dir>/database/catalog.ndjson one line per CatalogObject        the schema (the first line:
+//                                                                               { "collation": ... } or {})
 //   <sandbox host dir>/database/journal.json   { "rows": JournalRow[] }          E.sysparams_databaseversion
 //   <sandbox host dir>/database/marker.json    { "catalog": n, "journal": n }   as SQL Server's sys.objects
 //                                                                               modify_date: bumped on each write
@@ -10,18 +11,21 @@
 // schema effects to the catalog. A transactional script is applied to a copy and committed with its
 // journal row only when every batch succeeded; a non-transactional one persists batch by batch.
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
 import type { Batch } from '../../database/batches';
-import type { Catalog } from '../../database/catalog';
+import type { Catalog, CatalogObject } from '../../database/catalog';
 import type { JournalRow } from '../../database/journal-sql';
 import { versionKey } from '../../database/plan';
 import { executeBatch, SimulatedSqlError } from './engine';
 import { ScriptFailedError, scriptLine, type DatabaseStore, type ScriptObserver } from '../../database/store';
 
-export const SANDBOX_CATALOG_FILE = 'catalog.json';
+/** One object per line: read as a stream, like rows from SQL Server, never as one big string. */
+export const SANDBOX_CATALOG_FILE = 'catalog.ndjson';
 export const SANDBOX_JOURNAL_FILE = 'journal.json';
 export const SANDBOX_MARKER_FILE = 'marker.json';
 
@@ -71,7 +75,15 @@ export class SandboxStore implements DatabaseStore {
   }
 
   private async writeCatalog(catalog: Catalog): Promise<void> {
-    await writeJson(this.catalogFile, catalog);
+    const temp = `${this.catalogFile}.${process.pid}.tmp`;
+    const out = createWriteStream(temp);
+    const header = catalog.collation ? { collation: catalog.collation } : {};
+    for (const line of [header, ...catalog.objects]) {
+      if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+    await fs.rename(temp, this.catalogFile);
     await this.bump('catalog');
   }
 
@@ -113,9 +125,25 @@ export class SandboxStore implements DatabaseStore {
   }
 
   async readCatalog(): Promise<Catalog> {
-    const value = await readJson<Catalog>(this.catalogFile);
-    if (!value || !Array.isArray(value.objects)) throw new AltazionError('E_CONFIG', `${this.catalogFile}: objects: must be an array`, { target: this.catalogFile });
-    return value;
+    const catalog: Catalog = { objects: [] };
+    let lines: AsyncIterable<string>;
+    try {
+      await fs.access(this.catalogFile);
+      lines = createInterface({ input: createReadStream(this.catalogFile, { encoding: 'utf8' }), crlfDelay: Infinity });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new AltazionError(code === 'ENOENT' ? 'E_CONFIG' : 'E_DATABASE', `${this.catalogFile}: ${code === 'ENOENT' ? 'the sandbox database file does not exist' : (error as Error).message}`, { target: this.catalogFile, hint: 'create a sandbox with `altazion-update sandbox create`' });
+    }
+    let n = 0;
+    for await (const line of lines) {
+      n++;
+      if (!line.trim()) continue;
+      let value: unknown;
+      try { value = JSON.parse(line); } catch (error) { throw new AltazionError('E_CONFIG', `${this.catalogFile}: line ${n}: not valid JSON (${(error as Error).message})`, { target: this.catalogFile }); }
+      if (n === 1 && !(value as CatalogObject).type) { const collation = (value as { collation?: string }).collation; if (collation) catalog.collation = collation; continue; }
+      catalog.objects.push(value as CatalogObject);
+    }
+    return catalog;
   }
 
   async readJournal(): Promise<SandboxJournalRow[]> {

@@ -53,7 +53,7 @@ describe('db and install --name database from the command line (sandbox)', funct
     sb = { ...(await createSandbox({ root: path.join(base, 'root'), feed: path.join(base, 'feed'), customize: ['E.clients'] })), base };
     // The database side of the sandbox, until sandbox create does it: the installed package, the
     // simulated database (customised), and the new database package in the signed feed.
-    if (!existsSync(path.join(base, 'host', 'database', 'catalog.json'))) await addDatabase();
+    if (!existsSync(path.join(base, 'host', 'database', 'catalog.ndjson'))) await addDatabase();
     const check = await cli('check');
     expect(check.code, check.stderr).to.equal(0);
   });
