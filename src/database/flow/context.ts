@@ -4,7 +4,7 @@ import type { InstanceLayout } from '../../config/paths';
 import type { Output } from '../../output/output';
 import type { Platform } from '../../platform/types';
 import type { DatabaseStore } from '../store';
-import type { AnalysisCache } from './analysis';
+import type { AnalysisCache } from './analysis-cache';
 
 export interface DatabaseContext {
   readonly layout: InstanceLayout;
