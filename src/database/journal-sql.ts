@@ -257,54 +257,43 @@ export function catalogFromRows(rows: CatalogRows): Catalog {
     table.columns!.push(column);
   }
   const tableOf = (schema: string, name: string) => tables.get(tableKey(schema, name));
-  // Key constraints: rows in key order, grouped by constraint.
-  const keys = new Map<string, CatalogConstraint>();
-  for (const k of rows.keys ?? []) {
-    const table = tableOf(k.schema_name, k.table_name);
-    if (!table) continue;
-    const id = `${tableKey(k.schema_name, k.table_name)}\u0000${k.constraint_name}`;
-    let constraint = keys.get(id);
-    if (!constraint) {
-      constraint = { kind: k.constraint_type.trim().toUpperCase() === 'PK' ? 'primary key' : 'unique', ...nameOf(k), columns: [], clustered: Boolean(Number(k.is_clustered)) };
-      keys.set(id, constraint);
-      (table.constraints ??= []).push(constraint);
+  /** Rows of one table part each (a key, a foreign key, an index), in order: created on its first row, completed by each. */
+  const grouped = <R extends { schema_name: string; table_name: string }, T>(list: readonly R[] | undefined, name: (r: R) => string, create: (first: R, table: CatalogObject) => T, add: (item: T, row: R) => void) => {
+    const seen = new Map<string, T>();
+    for (const row of list ?? []) {
+      const table = tableOf(row.schema_name, row.table_name);
+      if (!table) continue;
+      const id = `${tableKey(row.schema_name, row.table_name)}\u0000${name(row)}`;
+      let item = seen.get(id);
+      if (item === undefined) { item = create(row, table); seen.set(id, item); }
+      add(item, row);
     }
-    constraint.columns!.push(k.column_name);
-  }
-  const fks = new Map<string, CatalogConstraint>();
-  for (const f of rows.foreignKeys ?? []) {
-    const table = tableOf(f.schema_name, f.table_name);
-    if (!table) continue;
-    const id = `${tableKey(f.schema_name, f.table_name)}\u0000${f.constraint_name}`;
-    let constraint = fks.get(id);
-    if (!constraint) {
-      const references = { table: `${f.ref_schema}.${f.ref_table}`, columns: [] as string[], ...(action(f.on_delete) !== 'NO ACTION' ? { onDelete: action(f.on_delete) } : {}), ...(action(f.on_update) !== 'NO ACTION' ? { onUpdate: action(f.on_update) } : {}) };
-      constraint = { kind: 'foreign key', ...nameOf(f), columns: [], references, ...(Number(f.is_disabled) ? { disabled: true } : {}) };
-      fks.set(id, constraint);
-      (table.constraints ??= []).push(constraint);
-    }
-    constraint.columns!.push(f.column_name);
-    constraint.references!.columns.push(f.ref_column);
-  }
+  };
+  const constraint = (table: CatalogObject, c: CatalogConstraint) => { (table.constraints ??= []).push(c); return c; };
+  grouped(rows.keys, (k) => k.constraint_name,
+    (k, table) => constraint(table, { kind: k.constraint_type.trim().toUpperCase() === 'PK' ? 'primary key' : 'unique', ...nameOf(k), columns: [], clustered: Boolean(Number(k.is_clustered)) }),
+    (c, k) => c.columns!.push(k.column_name));
+  grouped(rows.foreignKeys, (f) => f.constraint_name,
+    (f, table) => constraint(table, {
+      kind: 'foreign key', ...nameOf(f), columns: [], ...(Number(f.is_disabled) ? { disabled: true } : {}),
+      references: { table: `${f.ref_schema}.${f.ref_table}`, columns: [], ...(action(f.on_delete) !== 'NO ACTION' ? { onDelete: action(f.on_delete) } : {}), ...(action(f.on_update) !== 'NO ACTION' ? { onUpdate: action(f.on_update) } : {}) },
+    }),
+    (c, f) => { c.columns!.push(f.column_name); c.references!.columns.push(f.ref_column); });
   for (const ck of rows.checks ?? []) {
     const table = tableOf(ck.schema_name, ck.table_name);
     if (!table) continue;
     (table.constraints ??= []).push({ kind: 'check', ...nameOf(ck), definition: ck.definition, ...(Number(ck.is_disabled) ? { disabled: true } : {}) });
   }
-  const indexes = new Map<string, CatalogIndex>();
-  for (const ix of rows.indexes ?? []) {
-    const table = tableOf(ix.schema_name, ix.table_name);
-    if (!table) continue;
-    const id = `${tableKey(ix.schema_name, ix.table_name)}\u0000${ix.index_name}`;
-    let index = indexes.get(id);
-    if (!index) {
-      index = { name: ix.index_name, unique: Boolean(Number(ix.is_unique)), clustered: Boolean(Number(ix.is_clustered)), columns: [], ...(ix.filter_definition ? { filter: ix.filter_definition } : {}) };
-      indexes.set(id, index);
+  grouped(rows.indexes, (ix) => ix.index_name,
+    (ix, table) => {
+      const index: CatalogIndex = { name: ix.index_name, unique: Boolean(Number(ix.is_unique)), clustered: Boolean(Number(ix.is_clustered)), columns: [], ...(ix.filter_definition ? { filter: ix.filter_definition } : {}) };
       (table.indexes ??= []).push(index);
-    }
-    if (Number(ix.is_included)) (index.included ??= []).push(ix.column_name);
-    else index.columns.push({ name: ix.column_name, ...(Number(ix.is_descending) ? { desc: true } : {}) });
-  }
+      return index;
+    },
+    (index, ix) => {
+      if (Number(ix.is_included)) (index.included ??= []).push(ix.column_name);
+      else index.columns.push({ name: ix.column_name, ...(Number(ix.is_descending) ? { desc: true } : {}) });
+    });
   for (const sc of rows.schemas ?? []) objects.push({ schema: '', name: sc.schema_name, type: 'schema' });
   return { objects, ...(rows.collation ? { collation: rows.collation } : {}) };
 }

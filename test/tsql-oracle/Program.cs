@@ -90,14 +90,12 @@ sealed class ImpactVisitor : TSqlFragmentVisitor
     // Tables and other objects.
     public override void ExplicitVisit(CreateTableStatement node) { Add(node.SchemaObjectName, "create"); }
     public override void Visit(AlterTableStatement node) { Add(node.SchemaObjectName, "alter"); }
-    public override void ExplicitVisit(DropObjectsStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropTableStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropViewStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropProcedureStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropFunctionStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropTriggerStatement node) { if (node.TriggerScope == TriggerScope.Normal) foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropSynonymStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
-    public override void ExplicitVisit(DropSequenceStatement node) { foreach (var o in node.Objects) Add(o, "drop"); }
+    // DROP TABLE, VIEW, PROCEDURE, FUNCTION, TRIGGER (not a database or server one), SYNONYM, SEQUENCE.
+    public override void Visit(DropObjectsStatement node)
+    {
+        if (node is DropTriggerStatement trigger && trigger.TriggerScope != TriggerScope.Normal) return;
+        foreach (var o in node.Objects) Add(o, "drop");
+    }
     public override void ExplicitVisit(DropTypeStatement node) { Add(node.Name, "drop"); }
     public override void ExplicitVisit(CreateSynonymStatement node) { Add(node.Name, "create"); }
     public override void ExplicitVisit(CreateSequenceStatement node) { Add(node.Name, "create"); }
