@@ -1,5 +1,5 @@
-// One interface for the two databases the flows work with: SQL Server (mssql-store.ts) and the
-// sandbox's simulated database (sandbox-store.ts). Everything above it (flow.ts) is the same for both.
+// One interface for the two databases the flows work with: SQL Server (sqlserver/mssql-store.ts) and the
+// sandbox's simulated database (src/sandbox/database/store.ts). Everything above it (flow/) is the same for both.
 import { AltazionError } from '../core/errors';
 import type { DatabaseScriptEntry } from '../core/package-manifest';
 import type { Batch } from './batches';

@@ -7,7 +7,7 @@
 // The change marker is read from marker.json alone (a few bytes), as SQL Server answers it from its
 // metadata without reading definitions: caching is exercised here the way it works on a server.
 // The sandbox's cpointsoftware.config points at it: `Data Source=sandbox;Initial Catalog=<folder>`
-// (or `AttachDbFilename=<folder>`). Scripts "execute" through sandbox-engine.ts, which applies their
+// (or `AttachDbFilename=<folder>`). Scripts "execute" through engine.ts, which applies their
 // schema effects to the catalog. A transactional script is applied to a copy and committed with its
 // journal row only when every batch succeeded; a non-transactional one persists batch by batch.
 import { randomUUID } from 'node:crypto';

@@ -11,7 +11,7 @@ import { splitScript } from '../../../src/database/batches';
 const run = (catalog: Catalog, sql: string) => { for (const b of splitBatches(sql)) for (let r = 0; r < b.repeat; r++) executeBatch(catalog, b.text, 'dbo'); return catalog; };
 const sqlError = (f: () => unknown) => { try { f(); } catch (e) { return e as SimulatedSqlError; } throw new Error('no error'); };
 
-describe('database/sandbox-engine', () => {
+describe('sandbox/database engine', () => {
   it('creates, alters and drops tables with their columns', () => {
     const c = run({ objects: [] }, `CREATE TABLE [E].[t] (id int IDENTITY(1,1) NOT NULL PRIMARY KEY, nom nvarchar(50) NULL, CONSTRAINT ck CHECK (id > 0), prix decimal(18, 2) NOT NULL DEFAULT (0))
 GO
@@ -106,7 +106,7 @@ ALTER SCHEMA archive TRANSFER E.syn
   });
 });
 
-describe('database/sandbox-fixtures', () => {
+describe('sandbox/database fixtures', () => {
   it('builds valid packages whose scripts split cleanly and whose baselines match their schema', () => {
     const files = buildDatabasePackageFiles('25.10.1.2', { previousVersions: ['25.9.12.3'] });
     const manifest = validateManifest(JSON.parse(files[MANIFEST_FILE].toString()), 'fixture');
