@@ -1,55 +1,33 @@
-// pwsh-host: runs one PowerShell script in a real engine (the System.Management.Automation NuGet
-// package) and prints ONE JSON document describing everything it produced, in arrival order.
-// Used by the mocha tests of the Altazion.Update module (test/powershell/).
-//
-//   pwsh-host --file script.ps1            run a script file ($PSScriptRoot set)
-//   pwsh-host --command "Get-Foo | ..."    run a script text
-//   PWSH_HOST_CONFIRM=yes|no               answer to confirmation prompts (default: none; a prompt
-//                                          then fails as in a non-interactive session)
-//
-// Exit code: 0 when the script ran (even with errors, they are in the JSON), 64 on bad usage.
-using System.Collections.ObjectModel;
-using System.Diagnostics;
+// TEST TOOL (never shipped), compiled inside the real pwsh by Invoke-Recorded.ps1: runs one script
+// in a new runspace of the same real PowerShell (all its modules and cmdlets) whose host is a
+// RecordingHost, and returns ONE JSON document with everything the script produced, in arrival
+// order: output objects (PSTypeNames and properties), error records, warning, verbose, debug,
+// information and progress records, host lines ("What if:") and the prompts shown.
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text;
+using System.Diagnostics;
 using System.Text.Json;
 
-namespace PwshHost;
+namespace AltazionTest;
 
-public static class Program
+public static class Recorder
 {
-    public static int Main(string[] args)
+    public static string Run(string file, string? confirmAnswer)
     {
-        string? file = null, command = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--file" && i + 1 < args.Length) file = args[++i];
-            else if (args[i] == "--command" && i + 1 < args.Length) command = args[++i];
-            else
-            {
-                Console.Error.WriteLine($"pwsh-host: unknown argument '{args[i]}' (use --file <script.ps1> or --command <text>)");
-                return 64;
-            }
-        }
-        if ((file == null) == (command == null))
-        {
-            Console.Error.WriteLine("pwsh-host: give exactly one of --file <script.ps1> or --command <text>");
-            return 64;
-        }
-
         var recorder = new EventRecorder();
-        var host = new RecordingHost(recorder, Environment.GetEnvironmentVariable("PWSH_HOST_CONFIRM"));
+        var host = new RecordingHost(recorder, confirmAnswer);
         var iss = InitialSessionState.CreateDefault2();
-        Scaffolding.Register(iss);
         if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
 
         using var runspace = RunspaceFactory.CreateRunspace(host, iss);
         runspace.Open();
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
-        if (file != null) ps.AddCommand(Path.GetFullPath(file));
-        else ps.AddScript(command!);
+        ps.AddCommand(System.IO.Path.GetFullPath(file));
 
         var output = new PSDataCollection<PSObject>();
         output.DataAdded += (s, e) => recorder.Add("output", JsonValue.FromObject(output[e.Index], 0));
@@ -99,11 +77,7 @@ public static class Program
         var doc = recorder.ToDocument();
         doc["terminatingError"] = terminating;
         doc["hadErrors"] = ps.HadErrors;
-        var json = JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = false });
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
-        stdout.Write(json);
-        stdout.Write('\n');
-        return 0;
+        return JsonSerializer.Serialize(doc);
     }
 }
 
