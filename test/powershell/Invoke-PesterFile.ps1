@@ -19,7 +19,9 @@ $run = Invoke-Pester -Configuration $configuration
 function Get-ErrorText($records) {
     (@($records) | Where-Object { $null -ne $_ } | ForEach-Object {
             $text = [string]$_.Exception.Message
-            if ($_.ScriptStackTrace) { $text += "`n" + $_.ScriptStackTrace }
+            # The frames of the test and of the module, not Pester's own.
+            $frames = @(([string]$_.ScriptStackTrace) -split "`n" | Where-Object { $_ -and $_ -notmatch '[\/]Pester\.(psm1|ScriptScope\.ps1)' -and $_ -notmatch 'Invoke-PesterFile\.ps1' })
+            if ($frames.Count -gt 0) { $text += "`n" + ($frames -join "`n") }
             $text
         }) -join "`n"
 }
