@@ -30,7 +30,7 @@ function runPesterFile(file: string): Promise<{ entries: PesterEntry[]; log: str
   const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', path.join(here, 'Invoke-PesterFile.ps1'), '-Path', file, '-Pester', pesterManifest(), '-ResultFile', resultFile];
   return new Promise((resolve, reject) => {
     const child = spawn(pwshExecutable(), args, {
-      env: pwshEnv({ ALTAZION_TEST_REPO: repoRoot, ALTAZION_TEST_DIST: distDir, ALTAZION_UPDATE_EXE: undefined, ALTAZION_ROOT: undefined }),
+      env: pwshEnv({ ALTAZION_TEST_REPO: repoRoot, ALTAZION_TEST_DIST: distDir, ALTAZION_TEST_PWSH: pwshExecutable(), ALTAZION_UPDATE_EXE: undefined, ALTAZION_ROOT: undefined }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';

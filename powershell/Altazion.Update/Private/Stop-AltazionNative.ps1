@@ -28,14 +28,23 @@ function Stop-AltazionNative {
     $notStarted = [System.Collections.Generic.List[string]]::new()
     $lines = [System.Collections.Generic.List[string]]::new()
     try {
-        if ($null -ne $PendingLine) {
-            [void]$PendingLine.Wait()
-            if ($null -ne $PendingLine.Result) { $lines.Add($PendingLine.Result) }
-        }
         while ($true) {
-            $line = $Process.StandardOutput.ReadLine()
+            if ($null -ne $PendingLine) {
+                # The read in progress when the pipeline stopped gets the next line.
+                [void]$PendingLine.Wait()
+                $line = $PendingLine.Result
+                $PendingLine = $null
+            }
+            else {
+                $line = $Process.StandardOutput.ReadLine()
+            }
             if ($null -eq $line) { break }
             $lines.Add($line)
+            # Its warnings (e.g. "stop requested: finishing the module in progress") are shown as
+            # they come: the wait may be long, the admin must know why.
+            if ($line.Contains('"type":"log"') -and $line.Contains('"level":"warning"')) {
+                try { $Cmdlet.Host.UI.WriteWarningLine('altazion-update: ' + [string](ConvertFrom-Json -InputObject $line).message) } catch { }
+            }
         }
         $Process.WaitForExit()
     }

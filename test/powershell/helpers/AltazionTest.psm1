@@ -8,6 +8,9 @@ if ([string]::IsNullOrEmpty($script:Repo)) { $script:Repo = [System.IO.Path]::Ge
 $script:Dist = $env:ALTAZION_TEST_DIST
 if ([string]::IsNullOrEmpty($script:Dist)) { $script:Dist = [System.IO.Path]::Combine($script:Repo, 'dist') }
 
+$script:Pwsh = $env:ALTAZION_TEST_PWSH
+if ([string]::IsNullOrEmpty($script:Pwsh)) { $script:Pwsh = (Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source }
+
 function Get-TestPath {
     <# Paths the suites use: Repo, Dist, SourceManifest, BuiltManifest, Executable (the Linux one), Pwsh. #>
     [pscustomobject]@{
@@ -16,7 +19,8 @@ function Get-TestPath {
         SourceManifest = [System.IO.Path]::Combine($script:Repo, 'powershell', 'Altazion.Update', 'Altazion.Update.psd1')
         BuiltManifest  = [System.IO.Path]::Combine($script:Dist, 'Altazion.Update', 'Altazion.Update.psd1')
         Executable     = [System.IO.Path]::Combine($script:Dist, 'Altazion.Update', 'bin', 'altazion-update')
-        Pwsh           = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+        # The pwsh launcher (a .NET tool: the process itself is `dotnet`).
+        Pwsh           = $script:Pwsh
     }
 }
 

@@ -11,7 +11,7 @@ if (-not ('AltazionTest.Recorder' -as [type])) {
         [void][System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($dll))
         # Compiled under a temporary name and renamed: several test processes may race here.
         $temp = "$dll.$PID.tmp"
-        Add-Type -Path $sources -OutputAssembly $temp -OutputType Library -ReferencedAssemblies 'System.Text.Json', 'System.Collections', 'System.Linq', 'System.Runtime', 'System.Console', 'System.Diagnostics.Process', 'System.Management.Automation', 'System.Collections.Concurrent', 'System.Runtime.Extensions', 'System.Threading', 'System.Text.Encodings.Web', 'System.Memory', 'System.Private.CoreLib'
+        Add-Type -Path $sources -OutputAssembly $temp -OutputType Library -ReferencedAssemblies 'System.Text.Json', 'System.Collections', 'System.Linq', 'System.Runtime', 'System.Console', 'System.Diagnostics.Process', 'System.Management.Automation', 'System.Collections.Concurrent', 'System.Runtime.Extensions', 'System.Threading', 'System.Threading.Thread', 'System.Text.Encodings.Web', 'System.Memory', 'System.Private.CoreLib'
         try { [System.IO.File]::Move($temp, $dll) } catch { Remove-Item -LiteralPath $temp -ErrorAction SilentlyContinue }
     }
     Add-Type -Path $dll

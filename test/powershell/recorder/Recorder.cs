@@ -16,7 +16,29 @@ namespace AltazionTest;
 
 public static class Recorder
 {
-    public static string Run(string file, string? confirmAnswer)
+    public static string Run(string file, string? confirmAnswer) => Run(file, confirmAnswer, null);
+
+    /// <summary>
+    /// Runs the script and stops its pipeline as Ctrl+C does (PowerShell.Stop) once `trigger`
+    /// exists; once the host shows a line containing `stoppedWhenHostSays`, creates `release`
+    /// (what the script's blocking hook waits for). Every wait is for an event, bounded in time.
+    /// </summary>
+    public static string RunAndStop(string file, string trigger, string stoppedWhenHostSays, string release) =>
+        Run(file, null, new StopPlan(trigger, stoppedWhenHostSays, release));
+
+    public sealed record StopPlan(string Trigger, string StoppedWhenHostSays, string Release);
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
+            System.Threading.Thread.Sleep(50);
+        }
+    }
+
+    private static string Run(string file, string? confirmAnswer, StopPlan? stop)
     {
         var recorder = new EventRecorder();
         var host = new RecordingHost(recorder, confirmAnswer);
@@ -63,7 +85,21 @@ public static class Recorder
         Dictionary<string, object?>? terminating = null;
         try
         {
-            ps.Invoke<PSObject>(null, output);
+            if (stop == null)
+            {
+                ps.Invoke<PSObject>(null, output);
+            }
+            else
+            {
+                var running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+                WaitFor(() => System.IO.File.Exists(stop.Trigger) || running.IsCompleted, stop.Trigger);
+                recorder.Add("stopRequested", null);
+                var stopping = ps.BeginStop(null, null);
+                WaitFor(() => recorder.HostSaid(stop.StoppedWhenHostSays) || running.IsCompleted, "the host line '" + stop.StoppedWhenHostSays + "'");
+                System.IO.File.WriteAllText(stop.Release, "go");
+                ps.EndStop(stopping);
+                try { ps.EndInvoke(running); } catch (PipelineStoppedException) { recorder.Add("pipelineStopped", null); }
+            }
         }
         catch (RuntimeException ex)
         {
@@ -99,6 +135,14 @@ public sealed class EventRecorder
                 ["stream"] = stream,
                 ["data"] = payload,
             });
+        }
+    }
+
+    public bool HostSaid(string text)
+    {
+        lock (_gate)
+        {
+            return _events.Any(e => (string)e["stream"]! == "host" && e["data"] is Dictionary<string, object?> d && d["text"] is string t && t.Contains(text));
         }
     }
 
