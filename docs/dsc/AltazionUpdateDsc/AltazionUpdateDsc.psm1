@@ -52,7 +52,9 @@ class AltazionUpdate {
     hidden [object] Current([bool] $refresh) {
         $arguments = $this.CommonArguments()
         if ($refresh) { $arguments['Refresh'] = $true }
-        $found = @(Get-AltazionUpdate @arguments -ErrorAction SilentlyContinue -ErrorVariable failures)
+        # A class method may only read variables it assigns: -ErrorVariable fills this list.
+        $failures = [System.Collections.ArrayList]::new()
+        $found = @(Get-AltazionUpdate @arguments -ErrorAction SilentlyContinue -ErrorVariable +failures)
         foreach ($failure in @($failures)) {
             # An unknown name is reported by Status; anything else (feed, configuration) is worth a line.
             if ($failure.CategoryInfo.Category -ne 'ObjectNotFound') { Write-Verbose "$($this.Name): $($failure.Exception.Message)" }
