@@ -77,6 +77,8 @@ describe('DSC resource AltazionUpdate and the Ansible example', function () {
 
       $missing = New-Resource 'gestioncommerciale' '99.1'
       try { $missing.Set(); 'set-did-not-fail' } catch { 'set-failed:' + $_.Exception.Message }
+      $bad = New-Resource 'ecommerce' 'newest'
+      try { $bad.Test(); 'bad-test-did-not-fail' } catch { 'bad-test-failed:' + $_.Exception.Message }
 
       # Get never throws: a module not declared here, and one whose version is Unknown.
       $absent = New-Resource 'integration' 'Latest'
@@ -106,6 +108,7 @@ describe('DSC resource AltazionUpdate and the Ansible example', function () {
     const failed = out.find((o) => o.startsWith('set-failed:'));
     expect(failed, JSON.stringify(out)).to.be.a('string');
     expect(failed).to.contain('99.1');
+    expect(out.find((o) => o.startsWith('bad-test-failed:'))).to.contain("Version 'newest' is not valid");
     expect(result.prompt).to.deep.equal([]);
   });
 

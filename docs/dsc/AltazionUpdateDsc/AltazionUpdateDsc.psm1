@@ -20,8 +20,9 @@ class AltazionUpdate {
     [DscProperty(Key)]
     [string] $Instance
 
+    # Not a ValidatePattern: Get() returns this class with Version = what is installed, which may
+    # be 'Unknown' or nothing, and must never throw. Test() and Set() check the wanted value.
     [DscProperty(Mandatory)]
-    [ValidatePattern('^(Latest|\d+(\.\d+){1,3})$')]
     [string] $Version
 
     [DscProperty()]
@@ -100,7 +101,14 @@ class AltazionUpdate {
         return $result
     }
 
+    hidden [void] AssertWantedVersion() {
+        if ($this.Version -notmatch '^(Latest|\d+(\.\d+){1,3})$') {
+            throw "AltazionUpdate $($this.Name): Version '$($this.Version)' is not valid: give 'Latest' or a version such as 25.10 or 25.10.1.2."
+        }
+    }
+
     [bool] Test() {
+        $this.AssertWantedVersion()
         $current = $this.Current($true)
         if ($null -eq $current -or [string]$current.Status -eq 'NotInstalled') {
             Write-Verbose "$($this.Name): not installed."
@@ -117,6 +125,7 @@ class AltazionUpdate {
     }
 
     [void] Set() {
+        $this.AssertWantedVersion()
         $arguments = $this.CommonArguments()
         $arguments['Confirm'] = $false
         $arguments['ErrorAction'] = 'Stop'
