@@ -237,12 +237,14 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     const fake = new FakeExe({ '*': [{ echoArgs: true }] });
     const tricky = ['a b', 'quote"inside', 'trailing\\', 'C:\\Program Files\\x\\', '', 'tab\there', '\\\\server\\share\\"x"'];
     const names = tricky.filter((t) => t !== '').map(psQuote).join(', ');
+    const trickyRoot = path.join(os.tmpdir(), 'CPoint', '[e] - pré"prod');
     const result = await runPwsh(`${importModule}
-      Get-AltazionUpdate -Name ${names} -Instance '' -Root ${psQuote('D:\\CPoint\\[e] - preprod\\')}
+      Get-AltazionUpdate -Name ${names} -Instance '' -Root ${psQuote(trickyRoot)}
     `, { env: fake.env });
     assertNoTerminatingError(result);
     const echoed = objectsOfType(result, 'Altazion.Test.Args')[0].properties?.Args as PsObject;
-    const expected = ['get', ...tricky.filter((t) => t !== '').flatMap((t) => ['--name', t]), '--instance', '', '--skip-unknown-names', '--json', '--root', 'D:\\CPoint\\[e] - preprod\\'];
+    // -Root is resolved as a provider path (on this Linux machine: no drive letters, '/' separators).
+    const expected = ['get', ...tricky.filter((t) => t !== '').flatMap((t) => ['--name', t]), '--instance', '', '--skip-unknown-names', '--json', '--root', trickyRoot];
     expect(echoed.items).to.deep.equal(expected);
   });
 

@@ -97,7 +97,7 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
           { Get-AltazionUpdate -Root ${psQuote(path.join(sb.root, 'missing'))} },
           { [System.IO.File]::WriteAllText(${psQuote(index)}, ${psQuote(original.replace(/"size":\s*(\d+)/, '"size": 1$1'))}); Get-AltazionUpdate -Root ${psQuote(sb.root)} -Refresh }
       )) {
-        try { & $attempt; 'not-terminated' }
+        try { & $attempt | Out-Null; 'not-terminated' }
         catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category; Target = [string]$_.TargetObject; Hint = $_.ErrorDetails.RecommendedAction; Message = $_.Exception.Message } }
       }
     `, { env });
