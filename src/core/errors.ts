@@ -36,6 +36,7 @@ const FAILED_CODES = [
   'E_DISK_SPACE',
   'E_DATABASE',
   'E_ROLLED_BACK',
+  'E_STOPPED', // asked to stop (Ctrl+C, the cmdlet's pipeline stopped): a module was not started
   'E_INTERNAL',
 ] as const;
 

@@ -58,6 +58,12 @@ export interface DatabaseScriptRecord {
   Sha256: string;
 }
 
+/**
+ * The instance root a record belongs to, added where records leave the CLI (`get`, `install`,
+ * `repair`): piped from one cmdlet to the next, it keeps the pipeline on the same instance.
+ */
+export interface RootedRecord { Root: string }
+
 export const RecordType = {
   Update: 'Altazion.Update',
   InstallResult: 'Altazion.InstallResult',

@@ -1,11 +1,11 @@
 // The `get` use case at the edge: read status.xml, discover the installed modules, build the report.
 import { promises as fs } from 'node:fs';
 import { parseStatusXml, type StatusDocument } from '../config/status';
-import { AltazionError } from '../core/errors';
+import type { AltazionError } from '../core/errors';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
 import type { Context } from '../cli/context';
-import { discoverModules, selectModules, type InstalledModule } from './discover';
+import { discoverModules, reportUnmatchedSelection, selectModules, type InstalledModule } from './discover';
 import { buildUpdateReport, type Availability } from './report';
 
 export async function readStatus(file: string): Promise<StatusDocument | undefined> {
@@ -18,7 +18,12 @@ export async function readStatus(file: string): Promise<StatusDocument | undefin
   return parseStatusXml(bytes, file);
 }
 
-export interface Selection { names?: readonly string[]; instance?: string }
+export interface Selection {
+  names?: readonly string[];
+  instance?: string;
+  /** Reports a name (or instance) that matches nothing and lets the others proceed; default: throw. */
+  onUnknown?: (error: AltazionError) => void;
+}
 
 /** Installed modules matching the selection; an explicit name or instance that matches nothing is an error. */
 export async function discoverSelected(ctx: Context, selection: Selection, status?: StatusDocument): Promise<InstalledModule[]> {
@@ -27,14 +32,7 @@ export async function discoverSelected(ctx: Context, selection: Selection, statu
   const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
   const names = (selection.names ?? []).map(canonicalModuleName);
   const selected = selectModules(all, names, selection.instance);
-  const unmatched = names.filter((n) => !selected.some((m) => m.name === n));
-  if (unmatched.length > 0 || (selection.instance !== undefined && selected.length === 0)) {
-    const what = unmatched.length > 0 ? `module ${unmatched.join(', ')}` : `instance "${selection.instance}"`;
-    throw new AltazionError('E_NOT_FOUND', `${what} is not declared in ${ctx.layout.applicationsConfig}`, {
-      target: unmatched[0] ?? selection.instance,
-      hint: `declared: ${all.map((m) => m.name + (m.instance ? `[${m.instance}]` : '')).join(', ') || 'none'}`,
-    });
-  }
+  reportUnmatchedSelection(ctx.layout.applicationsConfig, all, selected, names, selection.instance, selection.onUnknown);
   return selected;
 }
 

@@ -7,7 +7,7 @@ import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modul
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
 import { loadFeed, writeStatusFromIndex } from '../check/run-check';
-import { discoverModules, selectModules } from '../discovery/discover';
+import { discoverModules, reportUnmatchedSelection, selectModules } from '../discovery/discover';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { ReleaseEntry } from '../feed/types';
 import { applyModuleInstall, type StepObserver } from './apply';
@@ -23,7 +23,16 @@ export interface InstallOptions {
   instance?: string;
   version?: string;
   dryRun?: boolean;
+  /** --force: reinstall, downgrade, unmet requirements and a customised database at once. */
   force?: boolean;
+  reinstall?: boolean;
+  allowDowngrade?: boolean;
+  ignoreDatabaseCustomization?: boolean;
+  /**
+   * Reports a --name (or --instance) that matches nothing and lets the others proceed (the cmdlets:
+   * one non-terminating error per unknown name). Without it such a name stops the run (bad input).
+   */
+  onUnknownSelection?: (error: AltazionError) => void;
   script?: string;
   markApplied?: string;
   exportScripts?: string;
@@ -56,9 +65,11 @@ export function exitCodeOf(codes: readonly (ErrorCode | undefined)[]): ExitCode 
 }
 
 function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
+  // Up to date: nothing would happen, and the result says so (not "would install 25.10 over 25.10").
+  const Result = plan.action === 'up-to-date' ? 'UpToDate' : 'WhatIf';
   const verb = plan.action === 'install' ? 'would install' : plan.action === 'database' ? 'would update the database' : plan.action === 'held' ? 'held' : plan.action === 'up-to-date' ? 'nothing to do' : 'cannot install';
   return {
-    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'WhatIf',
+    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
     StartedAt: startedAt, DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null,
     Message: `${verb}: ${plan.reason}`, PendingScripts: [],
   };
@@ -78,18 +89,14 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   const platform = await ctx.platform();
   const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform, catalogKinds });
   const selected = selectModules(installed, dbOnlyAction !== undefined ? ['database'] : names, options.instance);
-  const unmatched = names.filter((n) => !selected.some((m) => m.name === n));
-  if (unmatched.length > 0 || (options.instance !== undefined && selected.length === 0)) {
-    const what = unmatched.length > 0 ? `module ${unmatched.join(', ')}` : `instance "${options.instance}"`;
-    throw new AltazionError('E_NOT_FOUND', `${what} is not declared in ${layout.applicationsConfig}`, {
-      target: unmatched[0] ?? options.instance, hint: `declared: ${installed.map((m) => m.name + (m.instance ? `[${m.instance}]` : '')).join(', ') || 'none'}`,
-    });
-  }
+  reportUnmatchedSelection(layout.applicationsConfig, installed, selected, names, options.instance, options.onUnknownSelection);
   const plans = planInstall({
     installed, selected, releases, catalogKinds, version: options.version, force: options.force,
+    reinstall: options.reinstall, allowDowngrade: options.allowDowngrade,
     hookFiles: await listHookFiles(layout.scripts), moduleAliases: moduleNames,
   });
   const startedAt = ctx.now().toISOString();
+  if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
   if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
 
   const config = await ctx.config();
@@ -102,8 +109,17 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message, PendingScripts: [],
   });
   try {
-    for (const plan of plans) {
-      if (options.signal?.aborted) break;
+    for (const [index, plan] of plans.entries()) {
+      if (options.signal?.aborted) {
+        // Asked to stop (Ctrl+C, the cmdlet's pipeline stopped): the module in progress was finished
+        // or rolled back; the next ones are not started, each reported.
+        for (const skipped of plans.slice(index)) {
+          const error = new AltazionError('E_STOPPED', `${skipped.name}${skipped.instance ? ` [${skipped.instance}]` : ''} was not started: the install was stopped`, { target: skipped.name, hint: 'run the install again to install it' });
+          errors.push(error);
+          codes.push(error.code);
+        }
+        break;
+      }
       if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
         const result = await installDatabaseModule(ctx, plan, source, options);
         records.push(result.record);

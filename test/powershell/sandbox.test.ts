@@ -86,17 +86,18 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     expect(result.output).to.include('byproperty:gestioncommerciale,ecommerce');
   });
 
-  it('bad input terminates with an ErrorRecord named after the error code: unknown module, missing root, tampered feed', async () => {
+  it('bad input gives an ErrorRecord named after the error code: unknown module (stops with -ErrorAction Stop), missing root, tampered feed', async () => {
     const sb = createSandbox();
     const index = path.join(sb.feed, 'release-index.json');
     const original = readFileSync(index, 'utf8');
     const result = await runPwsh(`${importModule}
       foreach ($attempt in @(
-          { Get-AltazionUpdate -Root ${psQuote(sb.root)} -Name ecommerce, nosuchmodule },
+          # Non-terminating since issue 19 (the other names are reported): -ErrorAction Stop makes it stop here.
+          { Get-AltazionUpdate -Root ${psQuote(sb.root)} -Name ecommerce, nosuchmodule -ErrorAction Stop },
           { Get-AltazionUpdate -Root ${psQuote(path.join(sb.root, 'missing'))} },
           { [System.IO.File]::WriteAllText(${psQuote(index)}, ${psQuote(original.replace(/"size":\s*(\d+)/, '"size": 1$1'))}); Get-AltazionUpdate -Root ${psQuote(sb.root)} -Refresh }
       )) {
-        try { & $attempt; 'not-terminated' }
+        try { & $attempt | Out-Null; 'not-terminated' }
         catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category; Target = [string]$_.TargetObject; Hint = $_.ErrorDetails.RecommendedAction; Message = $_.Exception.Message } }
       }
     `, { env });
