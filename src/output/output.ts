@@ -5,13 +5,23 @@ import { AltazionError, toAltazionError } from '../core/errors';
 import { encodeLine, errorMessage, objectMessage, type LogLevel, type ProtocolMessage } from './protocol';
 import { formatList, formatProgressBar, formatTable, TABLE_COLUMNS } from './table';
 
-export interface TextStream { write(chunk: string): unknown; isTTY?: boolean }
+export interface TextStream { write(chunk: string): unknown; isTTY?: boolean; columns?: number }
 
 export interface OutputOptions {
   json: boolean;
   verbose: boolean;
   stdout: TextStream;
   stderr: TextStream;
+  /** Colours in tables (decided at the edge: see colorWanted). */
+  color?: boolean;
+}
+
+/**
+ * Whether to colour what goes to `stream`: only a terminal, never with NO_COLOR set to anything
+ * (https://no-color.org) or on a dumb terminal.
+ */
+export function colorWanted(stream: TextStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 export interface ProgressUpdate { activity: string; status: string; percent: number; completed?: boolean }
@@ -100,7 +110,9 @@ export class Output {
     if (this.progressLineOpen) { this.options.stderr.write('\n'); this.progressLineOpen = false; }
     for (const [typeName, rows] of this.buffered) {
       const columns = TABLE_COLUMNS[typeName];
-      this.options.stdout.write(columns ? formatTable(rows, columns) : formatList(rows));
+      // On a terminal the table fits its width; in a file or a pipe lines are whole.
+      const maxWidth = this.options.stdout.isTTY && this.options.stdout.columns ? this.options.stdout.columns : undefined;
+      this.options.stdout.write(columns ? formatTable(rows, columns, { maxWidth, color: this.options.color }) : formatList(rows));
     }
     this.buffered.clear();
   }
