@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode } from '../core/errors';
+import { msg, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
@@ -27,7 +28,8 @@ export interface InstallOptions {
   script?: string;
   markApplied?: string;
   exportScripts?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet';
+  /** Who asks: 'service' is the update service running a scheduled install or its weekly window. */
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
   signal?: AbortSignal;
   /** Test seam (fault injection, simulated crashes): called before each journaled step. */
   onStep?: StepObserver;
@@ -42,6 +44,11 @@ export interface InstallRun {
 
 function userName(): string {
   try { return os.userInfo().username; } catch { return 'unknown'; }
+}
+
+/** Megabytes with one decimal, for progress lines. */
+function megabytes(bytes: number): number {
+  return Math.round(bytes / 104857.6) / 10;
 }
 
 export function newInstallId(now: Date): string {
@@ -97,9 +104,9 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
-  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], Message: string): InstallResultRecord => ({
+  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], message: string | Message): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
-    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message, PendingScripts: [],
+    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', message), PendingScripts: [],
   });
   try {
     for (const plan of plans) {
@@ -120,18 +127,18 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       }
       const id = newInstallId(ctx.now());
       const logPath = installLogPath(layout.updaterLogs, id);
-      const progress = output.startProgress(`Installing ${plan.name}${plan.instance ? ` [${plan.instance}]` : ''} ${plan.toVersion}`);
+      const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
       let packageFile: string;
       try {
         const release = plan.release!;
         packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
           source, release, cacheDir: layout.cache, signal: options.signal,
-          onProgress: ({ received, total }) => progress(`downloading ${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 10 : 0),
+          onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
         })).path;
       } catch (error) {
         const err = toAltazionError(error);
-        progress('failed', 100, true);
-        const record = simple(plan, 'Failed', `${err.message}; nothing was changed`);
+        progress(msg('progress.failed'), 100, true);
+        const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
         records.push(record);
         codes.push(err.code);
         errors.push(err);
@@ -141,11 +148,13 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       const outcome = await applyModuleInstall({
         layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
         requestedBy: options.requestedBy ?? 'cli', host: os.hostname(),
-        progress: (status, percent) => progress(status, 10 + percent * 0.9),
+        progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
         warn: (message) => output.warn(message),
+        // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).
+        hookOutput: (phase, line) => output.info(msg('hook.output', { phase, line })),
         onStep: options.onStep,
       }, { id, plan, packageFile, logPath });
-      progress(outcome.record.Result, 100, true);
+      progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
       records.push(outcome.record);
       codes.push(outcome.error?.code);
       if (outcome.error) errors.push(outcome.error);

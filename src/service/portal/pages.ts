@@ -1,6 +1,7 @@
 // The portal's HTML, rendered on the server (pure functions of the data): the pages work and read
 // well before any script runs; /assets/app.js only adds the actions and live progress. Every value
 // is escaped; no inline script or style (CSP default-src 'self').
+import { CATALOGUES, messageParts, type Message, type MessageId, type MessageParams } from '../../core/messages';
 import type { RepairResultRecord, UpdateRecord } from '../../core/records';
 import { MESSAGES, type Lang, type MessageKey, type Translator } from './i18n';
 import type { DatabaseScriptView, DatabaseView, HistoryEntryView } from './types';
@@ -12,6 +13,20 @@ export function escapeHtml(value: unknown): string {
 /** JSON safe inside a <script type="application/json"> data block. */
 export function jsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * A worded field of a record in the page's language: the message of its id and parameters when the
+ * core gave one (data such as paths, versions or system error texts marked translate="no"), else
+ * the text as it is.
+ */
+export function wordedHtml(lang: Lang, text: string, id?: string, params?: MessageParams): string {
+  if (!id || !(id in CATALOGUES.en)) return escapeHtml(text);
+  return messageHtml({ id: id as MessageId, ...(params ? { params } : {}) }, lang);
+}
+
+export function messageHtml(message: Message, lang: Lang): string {
+  return messageParts(message, lang).map((p) => (p.data ? `<span class="v" translate="no">${escapeHtml(p.text)}</span>` : escapeHtml(p.text))).join('');
 }
 
 export type PageId = 'modules' | 'database' | 'history' | 'health';
@@ -44,7 +59,7 @@ export function renderLayout(input: LayoutInput): string {
 <title>${escapeHtml(t('app.title'))} — ${escapeHtml(input.computerName)}</title>
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/style.css">
-<script type="application/json" id="i18n">${jsonForHtml(MESSAGES[input.lang])}</script>
+<script type="application/json" id="i18n">${jsonForHtml({ ui: MESSAGES[input.lang], core: CATALOGUES[input.lang], list: input.lang === 'fr' ? ' ; ' : '; ' })}</script>
 <script src="/assets/app.js" defer></script>
 </head>
 <body data-page="${input.page}">
@@ -66,10 +81,12 @@ function statusBadge(t: Translator, status: string): string {
 }
 
 /** The module table (also served alone as /fragment/modules to refresh it after an install). */
-export function renderModulesTable(t: Translator, records: readonly UpdateRecord[], applicationsConfig: string): string {
+export function renderModulesTable(t: Translator, records: readonly UpdateRecord[], applicationsConfig: string, lang: Lang): string {
   if (records.length === 0) return `<p class="empty">${escapeHtml(t('modules.none', { file: applicationsConfig }))}</p>`;
   const rows = records.map((r) => {
-    const installable = r.UpdateAvailable || r.Status === 'ManualActionRequired';
+    // An install running right now (from here, the command line or PowerShell): no button, its state.
+    const installing = r.DetailId === 'update.installing';
+    const installable = !installing && (r.UpdateAvailable || r.Status === 'ManualActionRequired');
     const button = (installable
       ? `<button type="button" class="install" data-install="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">${escapeHtml(t('button.install'))}</button>`
       : '') + (r.Kind === 'database' && r.Status === 'ManualActionRequired' ? `<div class="more"><a href="/database">${escapeHtml(t('install.openDatabase'))}</a></div>` : '');
@@ -81,7 +98,7 @@ export function renderModulesTable(t: Translator, records: readonly UpdateRecord
 <td class="path"><code>${escapeHtml(r.Path)}</code></td>
 <td class="installed">${escapeHtml(r.InstalledVersion)}</td>
 <td class="available">${available}</td>
-<td class="status">${statusBadge(t, r.Status)}${r.Detail && !(r.Status === 'UpdateAvailable' && r.Downloaded) ? `<div class="detail">${escapeHtml(r.Detail)}</div>` : ''}</td>
+<td class="status">${installing ? `<span class="badge s-Installing">${escapeHtml(t('status.Installing'))}</span>` : statusBadge(t, r.Status)}${r.Detail && !(r.Status === 'UpdateAvailable' && r.Downloaded && !installing) ? `<div class="detail">${wordedHtml(lang, r.Detail, r.DetailId, r.DetailParams)}</div>` : ''}</td>
 <td class="action">${button}</td>
 </tr>`;
   }).join('\n');
@@ -101,7 +118,7 @@ export function renderModulesPage(t: Translator, records: readonly UpdateRecord[
     : t('modules.neverChecked');
   return `<div class="toolbar"><p class="intro">${escapeHtml(t('modules.intro'))}</p>
 <div class="check"><span id="last-check">${escapeHtml(checked)}</span> <button type="button" id="check-now" class="secondary">${escapeHtml(t('button.checkNow'))}</button></div></div>
-<div id="modules">${renderModulesTable(t, records, applicationsConfig)}</div>`;
+<div id="modules">${renderModulesTable(t, records, applicationsConfig, lang)}</div>`;
 }
 
 export function formatDate(iso: string, lang: Lang): string {
@@ -126,7 +143,7 @@ export function renderHistoryPage(t: Translator, entries: readonly HistoryEntryV
 <td><span class="badge r-${escapeHtml(e.Result)}">${escapeHtml(t(`result.${e.Result}` as MessageKey))}</span></td>
 <td>${escapeHtml(t('seconds', { n: Math.round(e.DurationSeconds) }))}</td>
 <td>${escapeHtml(t('seconds', { n: Math.round(e.DowntimeSeconds) }))}</td>
-<td class="message">${escapeHtml(e.Message)}</td>
+<td class="message">${wordedHtml(lang, e.Message, e.MessageId, e.MessageParams)}</td>
 <td>${e.LogPath ? `<a href="/history/log?id=${encodeURIComponent(e.Id)}">${escapeHtml(t('button.viewLog'))}</a>` : ''}</td>
 </tr>`).join('\n');
   return `<p class="intro">${escapeHtml(t('history.intro'))}</p>
