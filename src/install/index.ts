@@ -18,6 +18,8 @@ import { acquireInstallLock, currentOwner } from './lock';
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
+import type { OperationalEvent } from '../core/events';
+import { reportEvent } from '../events';
 
 export interface InstallOptions {
   names?: string[];
@@ -104,6 +106,19 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
+  // Event Log and notifications: sent while the install goes on, awaited once the lock is released
+  // (a slow mail server never holds the install lock; a failing one never fails the install).
+  const reports: Promise<void>[] = [];
+  const report = (event: OperationalEvent) => { reports.push(reportEvent(ctx, event)); };
+  const reportResult = (record: InstallResultRecord) => {
+    const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
+    const message = record.MessageId ? { id: record.MessageId, ...(record.MessageParams ? { params: record.MessageParams } : {}) } as Message : record.Message;
+    const base = { module, from: record.FromVersion, to: record.ToVersion };
+    if (record.Result === 'Installed') report({ kind: 'installSucceeded', ...base, downtimeSeconds: record.DowntimeSeconds });
+    else if (record.Result === 'Failed') report({ kind: 'installFailed', ...base, message });
+    else if (record.Result === 'RolledBack') report({ kind: 'installRolledBack', ...base, message });
+    else if (record.Result === 'ManualActionRequired' && record.Name === 'database') report({ kind: 'manualAction', module, to: record.ToVersion, message });
+  };
   const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], message: string | Message): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
     DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', message), PendingScripts: [],
@@ -112,8 +127,10 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     for (const plan of plans) {
       if (options.signal?.aborted) break;
       if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
+        if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
         const result = await installDatabaseModule(ctx, plan, source, options);
         records.push(result.record);
+        if (!options.exportScripts) reportResult(result.record);
         codes.push(result.code);
         continue;
       }
@@ -127,6 +144,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       }
       const id = newInstallId(ctx.now());
       const logPath = installLogPath(layout.updaterLogs, id);
+      report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
       const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
       let packageFile: string;
       try {
@@ -140,6 +158,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         progress(msg('progress.failed'), 100, true);
         const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
         records.push(record);
+        reportResult(record);
         codes.push(err.code);
         errors.push(err);
         await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
@@ -156,6 +175,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       }, { id, plan, packageFile, logPath });
       progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
       records.push(outcome.record);
+      reportResult(outcome.record);
       codes.push(outcome.error?.code);
       if (outcome.error) errors.push(outcome.error);
       await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
@@ -164,6 +184,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     if (records.some((r) => r.Result === 'Installed')) await writeStatusFromIndex(ctx, verified);
   } finally {
     await lock.release();
+    await Promise.all(reports);
   }
   return { records, errors, exitCode: exitCodeOf(codes) };
 }

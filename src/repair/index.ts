@@ -3,6 +3,8 @@
 // changes and fixable problems are reported as WouldFix.
 import type { Context } from '../cli/context';
 import { AltazionError } from '../core/errors';
+import type { Message } from '../core/messages';
+import { reportEvent } from '../events';
 import type { RepairResultRecord } from '../core/records';
 import { appOfflineCheck } from './checks/app-offline';
 import { applicationsCheck } from './checks/applications';
@@ -77,6 +79,10 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
       records.push(record);
       options.onRecord?.(record);
     }
+  }
+  const fixed = records.filter((r) => r.Status === 'Fixed');
+  if (fixed.length > 0) {
+    await reportEvent(ctx, { kind: 'repairFixed', fixes: fixed.map((r) => ({ check: r.Check, target: r.Target, action: r.ActionId ? { id: r.ActionId, ...(r.ActionParams ? { params: r.ActionParams } : {}) } as Message : r.Action })) });
   }
   return records;
 }
