@@ -45,6 +45,15 @@ export const TABLE_COLUMNS: Record<string, Column[]> = {
     { header: 'Detail', key: 'Detail' },
     { header: 'Action', key: 'Action' },
   ],
+  'Altazion.ScheduledInstall': [
+    { header: 'Id', key: 'Id' },
+    { header: 'Modules', key: 'Names' },
+    { header: 'Instance', key: 'Instance' },
+    { header: 'At', key: 'At' },
+    { header: 'NotAfter', key: 'NotAfter' },
+    { header: 'By', key: 'RequestedBy' },
+    { header: 'State', key: 'State' },
+  ],
   'Altazion.DatabaseScript': [
     { header: 'Id', key: 'Id' },
     { header: 'Version', key: 'Version' },

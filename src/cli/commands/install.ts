@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { AltazionError, ExitCode } from '../../core/errors';
+import { msg } from '../../core/messages';
 import { RecordType } from '../../core/records';
+import type { Context } from '../context';
 import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
 import { definedFields, listArg, withSelection, type Args } from '../options';
@@ -7,7 +10,7 @@ import { runCommand } from '../run';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 /** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
-type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep'> & { name?: string[] };
+type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep'> & { name?: string[]; at?: string };
 
 /**
  * Test harness hook, read only here at the edge: ALTAZION_TEST_CRASH_AT=<step> kills this process
@@ -21,6 +24,21 @@ function crashAt(env: NodeJS.ProcessEnv): StepObserver | undefined {
   };
 }
 
+/** `install --at`: records the install for the service to run in its window; installs nothing now. */
+async function scheduleFor(ctx: Context, options: InstallOptions, at: string, dryRun: boolean): Promise<ExitCode> {
+  const conflicting = [dryRun && '--dry-run', options.script && '--script', options.markApplied && '--mark-applied', options.exportScripts && '--export-scripts'].filter(Boolean);
+  if (conflicting.length > 0) throw new AltazionError('E_USAGE', `--at schedules an install: it cannot go with ${conflicting.join(', ')}`, { target: '--at' });
+  const [{ scheduleInstall, ScheduledInstallType }, { parseAt, localText }] = await Promise.all([import('../../schedule'), import('../../schedule/plan')]);
+  const when = parseAt(at, ctx.now());
+  const entry = await scheduleInstall(ctx, {
+    names: options.names ?? [], ...(options.instance !== undefined ? { instance: options.instance } : {}),
+    ...(options.version ? { version: options.version } : {}), force: options.force, at: when, requestedBy: options.requestedBy ?? 'cli',
+  });
+  ctx.output.record(ScheduledInstallType, entry);
+  ctx.output.info(msg('schedule.created', { modules: entry.Names.join(', ') || '*', at: localText(new Date(entry.At)), notAfter: localText(new Date(entry.NotAfter)) }));
+  return ExitCode.Ok;
+}
+
 export const installCommand: CommandModule<object, Args<InstallArgs>> = {
   command: 'install',
   describe: 'Install updates: web applications and services with a swap of folders, the database through its scripts',
@@ -32,9 +50,11 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .option('script', { type: 'string', describe: 'database: run only this script (after review)' })
     .option('mark-applied', { type: 'string', describe: 'database: record this script as run by hand' })
     .option('export-scripts', { type: 'string', describe: 'database: write the pending scripts into this folder' })
+    .option('at', { type: 'string', describe: 'do not install now: schedule the install for this time (HH:MM = the next one, or "YYYY-MM-DD HH:MM"); the update service runs it (see `schedule list`)' })
     .option('requested-by', { type: 'string', choices: ['cli', 'cmdlet', 'portal'], default: 'cli', hidden: true })
     .example('$0 install --dry-run', 'what would be installed, and how')
     .example('$0 install --name ecommerce --json', 'install the latest ecommerce, NDJSON output')
+    .example('$0 install --name ecommerce --at 02:00', 'install ecommerce tonight at 02:00 (the update service does it)')
     .example('$0 install --name database --export-scripts D:\\review', 'export the pending database scripts for review') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     keepYoungGenerationSmall();
@@ -46,6 +66,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
       force: Boolean(given.force),
       requestedBy: given.requestedBy ?? 'cli',
     };
+    if (given.at !== undefined) return scheduleFor(ctx, options, given.at, Boolean(given.dryRun));
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
     const { runInstall } = await import('../../install');
