@@ -111,12 +111,12 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
 
     switch (path) {
       case '/': {
-        const [records, checked] = await Promise.all([backend.modules(), backend.lastCheckedAt()]);
-        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang)));
+        const [records, checked, scheduled] = await Promise.all([backend.modules(), backend.lastCheckedAt(), backend.scheduled()]);
+        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang, scheduled)));
         return;
       }
       case '/fragment/modules':
-        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig, lang), { Vary: 'Accept-Language' });
+        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig, lang, await backend.scheduled()), { Vary: 'Accept-Language' });
         return;
       case '/database': {
         let body: string;
@@ -129,7 +129,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
         return;
       case '/health': {
         let body: string;
-        try { body = renderHealthPage(t, await backend.health()); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message); }
+        try { body = renderHealthPage(t, await backend.health(), undefined, lang); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message, lang); }
         html(await page(lang, 'health', body));
         return;
       }
