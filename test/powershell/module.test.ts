@@ -45,6 +45,7 @@ const EXPECTED_PARAMETERS: Record<string, Record<string, [string, number, boolea
     Script: ['String', -2147483648, false, false],
     MarkApplied: ['String', -2147483648, false, false],
     ExportScripts: ['String', -2147483648, false, false],
+    At: ['DateTime', -2147483648, false, false],
     Root: ['String', -2147483648, false, false],
     WhatIf: ['SwitchParameter', -2147483648, false, false],
     Confirm: ['SwitchParameter', -2147483648, false, false],

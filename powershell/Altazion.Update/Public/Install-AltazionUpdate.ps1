@@ -55,6 +55,13 @@ function Install-AltazionUpdate {
         Database only: writes the pending database scripts into this folder for review, and installs
         nothing.
 
+    .PARAMETER At
+        Does not install now: schedules the install for this date and time (the server's local
+        time, or the offset the [datetime] carries), for a maintenance window. The update service
+        runs it then (within two hours; past that it is reported as missed) and survives a restart
+        meanwhile. Returns Altazion.ScheduledInstall objects; `altazion-update schedule list` and
+        `altazion-update schedule cancel <Id>` list and cancel them.
+
     .PARAMETER Root
         Root folder of the Altazion instance. Default: the ALTAZION_ROOT environment variable,
         else %ProgramData%\CPoint\[e].
@@ -118,6 +125,11 @@ function Install-AltazionUpdate {
         Runs one reviewed database script.
 
     .EXAMPLE
+        PS C:\> Install-AltazionUpdate -Name ecommerce -At (Get-Date).Date.AddDays(1).AddHours(2) -Confirm:$false
+
+        Schedules the e-commerce update for 02:00 tonight; the update service installs it then.
+
+    .EXAMPLE
         PS C:\> Invoke-Command -ComputerName web1, web2 { Install-AltazionUpdate -Name ecommerce -Confirm:$false }
 
         Updates the e-commerce site on two servers over remoting.
@@ -157,6 +169,8 @@ function Install-AltazionUpdate {
 
         [ValidateNotNullOrEmpty()]
         [string] $ExportScripts,
+
+        [datetime] $At,
 
         [ValidateNotNullOrEmpty()]
         [string] $Root
@@ -198,6 +212,18 @@ function Install-AltazionUpdate {
             if ($PSBoundParameters.ContainsKey('MarkApplied')) { $options.Add('--mark-applied'); $options.Add($MarkApplied) }
             if ($exportOnly) { $options.Add('--export-scripts'); $options.Add($ExportScripts) }
             $arguments = @('install') + $selection + $options.ToArray()
+
+            if ($PSBoundParameters.ContainsKey('At')) {
+                # Scheduled, not installed now: the executable records it for the update service.
+                # 'o' keeps the offset of a Local or Utc [datetime]; an Unspecified one is the server's local time.
+                $when = $At.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
+                $names = @($requests | ForEach-Object { $_.Name } | Where-Object { $_ }) -join ', '
+                if (-not $names) { $names = 'every module with an update' }
+                if ($PSCmdlet.ShouldProcess("$names at $($At.ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture))", 'Schedule Altazion update')) {
+                    Invoke-AltazionNative -ArgumentList ($arguments + @('--at', $when)) -Cmdlet $PSCmdlet -Root $Root
+                }
+                continue
+            }
 
             if ($dryRun) {
                 # -WhatIf: the executable's own plan, shown as "What if:" lines and WhatIf results.
