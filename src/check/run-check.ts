@@ -40,7 +40,7 @@ export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex;
   const state = await readFeedState(ctx.layout.feedState);
   try {
     const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file });
-    await fs.rm(refusalFile(ctx), { force: true });
+    lastRefusal.delete(ctx.root);
     return { verified, source };
   } catch (error) {
     if (error instanceof AltazionError && FEED_REFUSALS.includes(error.code)) await reportRefusal(ctx, config.feedLocation, error);
@@ -51,16 +51,17 @@ export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex;
 /** A feed that fails verification: security matters, the Event Log and the admins are told. */
 const FEED_REFUSALS: readonly string[] = ['E_FEED_SIGNATURE', 'E_FEED_UNKNOWN_KEY', 'E_FEED_EXPIRED', 'E_FEED_ROLLBACK', 'E_FEED_INVALID', 'E_PACKAGE_INTEGRITY'];
 
-function refusalFile(ctx: Context): string {
-  return path.join(ctx.layout.updates, 'feed-refused.txt');
-}
+/** The last refusal reported, per instance root, in this process (bad input changes nothing on disk). */
+const lastRefusal = new Map<string, string>();
 
-/** Once per distinct refusal: the service retries a refused feed every few minutes, the admins hear of it once. */
+/**
+ * Once per distinct refusal in a process: the service retries a refused feed every few minutes, the
+ * admins hear of it once (a command run by hand reports its own refusal).
+ */
 async function reportRefusal(ctx: Context, feed: string, error: AltazionError): Promise<void> {
-  const previous = await fs.readFile(refusalFile(ctx), 'utf8').catch(() => undefined);
-  if (previous === error.message) return;
+  if (lastRefusal.get(ctx.root) === error.message) return;
+  lastRefusal.set(ctx.root, error.message);
   await reportEvent(ctx, { kind: 'feedRefused', feed, message: error.worded });
-  await writeFileAtomic(refusalFile(ctx), error.message).catch(() => undefined);
 }
 
 /** Modules of this server whose latest version changed since the last check (for "updates found"). */
