@@ -32,7 +32,12 @@ export interface CheckOutcome {
   failures: string[];
 }
 
-export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
+/**
+ * The verified index of the configured feed. With `reportRefusal` (the check, a real install) a
+ * refused feed is also an operational event (Event Log, notification); reads (repair's diagnosis,
+ * --dry-run) only throw.
+ */
+export async function loadFeed(ctx: Context, options: { reportRefusal?: boolean } = {}): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
   const config = await ctx.config();
   if (!config.feedLocation) throw configError(config.file, '<feed> @location', 'no feed is configured', 'add <feed location="https://..." /> or a folder path to updater.config');
   if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
@@ -43,7 +48,7 @@ export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex;
     lastRefusal.delete(ctx.root);
     return { verified, source };
   } catch (error) {
-    if (error instanceof AltazionError && FEED_REFUSALS.includes(error.code)) await reportRefusal(ctx, config.feedLocation, error);
+    if (options.reportRefusal && error instanceof AltazionError && FEED_REFUSALS.includes(error.code)) await reportRefusal(ctx, config.feedLocation, error);
     throw error;
   }
 }
@@ -112,7 +117,7 @@ export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex
 
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
   const { output, layout } = ctx;
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: true });
   const { index } = verified;
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
 

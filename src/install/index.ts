@@ -81,7 +81,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts apply to the database only: use them with --name database', { target: names.join(',') });
   }
 
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: !options.dryRun });
   const catalogKinds = new Map<string, ModuleKind>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.kind]));
   const releases = new Map<string, ReleaseEntry[]>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.releases]));
   const platform = await ctx.platform();

@@ -18,7 +18,7 @@ import { portalCheck } from './checks/portal';
 import { rightsCheck } from './checks/rights';
 import { serviceCheck } from './checks/service';
 import { createRepairFacts } from './facts';
-import { errorText, result, type RepairCheck, type RepairContext } from './types';
+import { errorParam, result, type RepairCheck, type RepairContext } from './types';
 
 export type { RepairCheck, RepairContext, RepairRunOptions } from './types';
 
@@ -73,7 +73,7 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
     } catch (error) {
       // One broken check must not hide the others: it becomes a Failed record.
       const target = error instanceof AltazionError && error.target ? error.target : ctx.root;
-      produced = [result(check.id, target, 'Failed', errorText(error), error instanceof AltazionError && error.hint ? error.hint : '')];
+      produced = [result(check.id, target, 'Failed', errorParam(error), error instanceof AltazionError && error.hint ? (error.hintRef ?? error.hint) : '')];
     }
     for (const record of produced) {
       records.push(record);
