@@ -96,6 +96,8 @@ function Install-AltazionUpdate {
             BackupPath       where the previous version was kept
             LogPath          the install log
             Message          what happened, in words
+            MessageId        the same as a message id (for another language), when it has one
+            MessageParams    the parameters of that message
             PendingScripts   database scripts still to run (ManualActionRequired)
 
     .EXAMPLE
