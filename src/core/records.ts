@@ -69,10 +69,30 @@ export interface DatabaseScriptRecord {
   Sha256: string;
 }
 
+/** An install scheduled for a maintenance window (`install --at`, `Install-AltazionUpdate -At`, the portal). */
+export interface ScheduledInstallRecord {
+  Id: string;
+  /** Module keys; empty: every module with an update. */
+  Names: string[];
+  /** Instance name; null: every instance. */
+  Instance: string | null;
+  Version: string | null;
+  Force: boolean;
+  /** When to start (ISO, UTC). */
+  At: string;
+  /** The latest start; past it the install is not run (reported as missed). */
+  NotAfter: string;
+  RequestedBy: string;
+  User: string;
+  CreatedAt: string;
+  State: 'Pending' | 'Running';
+}
+
 export const RecordType = {
   Update: 'Altazion.Update',
   InstallResult: 'Altazion.InstallResult',
   RepairResult: 'Altazion.RepairResult',
   DatabaseScript: 'Altazion.DatabaseScript',
+  ScheduledInstall: 'Altazion.ScheduledInstall',
 } as const;
 export type RecordTypeName = (typeof RecordType)[keyof typeof RecordType] | `Altazion.${string}`;

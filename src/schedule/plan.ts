@@ -3,29 +3,14 @@
 // local time (the admin says "02:00" and means 02:00 on the server's clock). No disk, no clock here:
 // `now` is always passed in.
 import { AltazionError } from '../core/errors';
+import type { ScheduledInstallRecord } from '../core/records';
 
 /** How long after its time a scheduled install may still start (the service was restarting, another install ran). */
 export const DEFAULT_WINDOW_MINUTES = 120;
 /** The portal's "Installer cette nuit à 02:00". */
 export const DEFAULT_NIGHT_TIME = '02:00';
 
-export interface ScheduledInstall {
-  Id: string;
-  /** Module keys; empty: every module with an update. */
-  Names: string[];
-  /** Instance name; null: every instance. */
-  Instance: string | null;
-  Version: string | null;
-  Force: boolean;
-  /** When to start (ISO, UTC). */
-  At: string;
-  /** The latest start; past it the install is not run (reported as missed). */
-  NotAfter: string;
-  RequestedBy: string;
-  User: string;
-  CreatedAt: string;
-  State: 'Pending' | 'Running';
-}
+export type ScheduledInstall = ScheduledInstallRecord;
 
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 

@@ -9,10 +9,11 @@ import path from 'node:path';
 import type { InstanceLayout } from '../config/paths';
 import { AltazionError } from '../core/errors';
 import { msg } from '../core/messages';
+import { RecordType } from '../core/records';
 import { writeFileAtomic } from '../io/files';
 import type { ScheduledInstall } from './plan';
 
-export const ScheduledInstallType = 'Altazion.ScheduledInstall';
+export const ScheduledInstallType = RecordType.ScheduledInstall;
 
 export function scheduleDir(layout: InstanceLayout): string {
   return path.join(layout.updates, 'schedule');

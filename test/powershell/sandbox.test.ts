@@ -149,7 +149,7 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     expect(installed.prompt).to.deep.equal([]);
   });
 
-  it('Install-AltazionUpdate -At schedules the install for the service (an Altazion.ScheduledInstall), -WhatIf schedules nothing', async () => {
+  it('Install-AltazionUpdate -At schedules the install for the service, -WhatIf schedules nothing; Get-AltazionScheduledInstall lists it, Unregister-AltazionScheduledInstall cancels it', async () => {
     const sb = createSandbox();
     const root = psQuote(sb.root);
     const whatIf = await runPwsh(`${importModule}
@@ -167,6 +167,20 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     expect(entry).to.include({ RequestedBy: 'cmdlet', State: 'Pending' });
     expect(new Date(entry!.At as string).getTime()).to.equal(new Date(2099, 0, 1, 2, 0).getTime());
     expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule', `${entry!.Id}.json`))).to.equal(true);
+
+    const cancelled = await runPwsh(`${importModule}
+      'listed:' + ((Get-AltazionScheduledInstall -Root ${root} -Name ecommerce | ForEach-Object Id) -join ',')
+      'other:' + ((Get-AltazionScheduledInstall -Root ${root} -Name logistique | ForEach-Object Id) -join ',')
+      Get-AltazionScheduledInstall -Root ${root} | Unregister-AltazionScheduledInstall -Root ${root} -Confirm:$false
+      'after:' + @(Get-AltazionScheduledInstall -Root ${root}).Count
+    `, { env });
+    assertNoTerminatingError(cancelled);
+    expect(cancelled.error, JSON.stringify(cancelled.error)).to.deep.equal([]);
+    expect(cancelled.output).to.include(`listed:${entry!.Id}`);
+    expect(cancelled.output).to.include('other:');
+    expect(objectsOfType(cancelled, 'Altazion.ScheduledInstall').map((r) => r.properties!.Id)).to.deep.equal([entry!.Id]);
+    expect(cancelled.output).to.include('after:0');
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule', `${entry!.Id}.json`))).to.equal(false);
   });
 
   it('Repair-AltazionUpdater -WhatIf reports every check and changes nothing', async () => {
