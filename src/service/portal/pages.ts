@@ -110,9 +110,6 @@ export function renderModulesTable(t: Translator, records: readonly UpdateRecord
     const button = (installable
       ? `<button type="button" class="install" data-install="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">${escapeHtml(t('button.install'))}</button>${later}`
       : '') + (r.Kind === 'database' && r.Status === 'ManualActionRequired' ? `<div class="more"><a href="/database">${escapeHtml(t('install.openDatabase'))}</a></div>` : '');
-    const available = r.AvailableVersion
-      ? `${escapeHtml(r.AvailableVersion)}${r.UpdateAvailable && !r.Downloaded ? ` <small>(${escapeHtml(t('modules.notDownloaded'))})</small>` : ''}`
-      : '—';
     return `<tr data-module="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">
 <td class="name" translate="no">${escapeHtml(r.Name)}${r.Instance ? ` <span class="instance">[${escapeHtml(r.Instance)}]</span>` : ''}</td>
 <td class="path" translate="no"><code>${escapeHtml(r.Path)}</code></td>
