@@ -169,4 +169,18 @@ describe('portal in Chromium: ten tabs, everything in French, hook output, maint
     expect(await page.locator('table.health').textContent()).to.contain('aucune installation interrompue');
     await page.screenshot({ path: await screenshotPath('portal-live-health-fr.png'), fullPage: true });
   });
+
+  it('the English detector does find English: the same pages for an English browser', async () => {
+    const english = await launchChromium({ locale: 'en-US' });
+    try {
+      const page = await english.context.newPage();
+      for (const address of ['', 'history', 'health']) {
+        await page.goto(url + address);
+        const { text } = await frenchText(page, { allowMarkedEnglish: false });
+        expect(ENGLISH.test(text), address || 'modules').to.equal(true);
+      }
+    } finally {
+      await english.close();
+    }
+  });
 });
