@@ -24,8 +24,9 @@ const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 // Large dependencies used by few commands are bundled apart and loaded on first use, so that every
 // start does not compile them (the SQL Server driver alone is 3 MB of the 4 MB). In the single
-// executable they are SEA assets; beside the bundle they are files in dist/.
-const LAZY_PACKAGES = { mssql: 'mssql.cjs' };
+// executable they are SEA assets; beside the bundle they are files in dist/. nodemailer (270 KB)
+// only sends notifications.
+const LAZY_PACKAGES = { mssql: 'mssql.cjs', nodemailer: 'nodemailer.cjs' };
 
 // string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
 // which loads the real one on first need.

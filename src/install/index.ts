@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode } from '../core/errors';
+import { msg, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
@@ -17,6 +18,8 @@ import { acquireInstallLock, currentOwner } from './lock';
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
+import type { OperationalEvent } from '../core/events';
+import { reportEvent } from '../events';
 
 export interface InstallOptions {
   names?: string[];
@@ -36,7 +39,8 @@ export interface InstallOptions {
   script?: string;
   markApplied?: string;
   exportScripts?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet';
+  /** Who asks: 'service' is the update service running a scheduled install or its weekly window. */
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
   signal?: AbortSignal;
   /** Test seam (fault injection, simulated crashes): called before each journaled step. */
   onStep?: StepObserver;
@@ -51,6 +55,11 @@ export interface InstallRun {
 
 function userName(): string {
   try { return os.userInfo().username; } catch { return 'unknown'; }
+}
+
+/** Megabytes with one decimal, for progress lines. */
+function megabytes(bytes: number): number {
+  return Math.round(bytes / 104857.6) / 10;
 }
 
 export function newInstallId(now: Date): string {
@@ -83,7 +92,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts apply to the database only: use them with --name database', { target: names.join(',') });
   }
 
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: !options.dryRun });
   const catalogKinds = new Map<string, ModuleKind>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.kind]));
   const releases = new Map<string, ReleaseEntry[]>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.releases]));
   const platform = await ctx.platform();
@@ -104,9 +113,22 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
-  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], Message: string): InstallResultRecord => ({
+  // Event Log and notifications: sent while the install goes on, awaited once the lock is released
+  // (a slow mail server never holds the install lock; a failing one never fails the install).
+  const reports: Promise<void>[] = [];
+  const report = (event: OperationalEvent) => { reports.push(reportEvent(ctx, event)); };
+  const reportResult = (record: InstallResultRecord) => {
+    const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
+    const message = record.MessageId ? { id: record.MessageId, ...(record.MessageParams ? { params: record.MessageParams } : {}) } as Message : record.Message;
+    const base = { module, from: record.FromVersion, to: record.ToVersion };
+    if (record.Result === 'Installed') report({ kind: 'installSucceeded', ...base, downtimeSeconds: record.DowntimeSeconds });
+    else if (record.Result === 'Failed') report({ kind: 'installFailed', ...base, message });
+    else if (record.Result === 'RolledBack') report({ kind: 'installRolledBack', ...base, message });
+    else if (record.Result === 'ManualActionRequired' && record.Name === 'database') report({ kind: 'manualAction', module, to: record.ToVersion, message });
+  };
+  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], message: string | Message): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
-    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message, PendingScripts: [],
+    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', message), PendingScripts: [],
   });
   try {
     for (const [index, plan] of plans.entries()) {
@@ -121,8 +143,10 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         break;
       }
       if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
+        if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
         const result = await installDatabaseModule(ctx, plan, source, options);
         records.push(result.record);
+        if (!options.exportScripts) reportResult(result.record);
         codes.push(result.code);
         continue;
       }
@@ -136,19 +160,21 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       }
       const id = newInstallId(ctx.now());
       const logPath = installLogPath(layout.updaterLogs, id);
-      const progress = output.startProgress(`Installing ${plan.name}${plan.instance ? ` [${plan.instance}]` : ''} ${plan.toVersion}`);
+      report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
+      const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
       let packageFile: string;
       try {
         const release = plan.release!;
         packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
           source, release, cacheDir: layout.cache, signal: options.signal,
-          onProgress: ({ received, total }) => progress(`downloading ${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 10 : 0),
+          onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
         })).path;
       } catch (error) {
         const err = toAltazionError(error);
-        progress('failed', 100, true);
-        const record = simple(plan, 'Failed', `${err.message}; nothing was changed`);
+        progress(msg('progress.failed'), 100, true);
+        const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
         records.push(record);
+        reportResult(record);
         codes.push(err.code);
         errors.push(err);
         await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
@@ -157,12 +183,15 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       const outcome = await applyModuleInstall({
         layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
         requestedBy: options.requestedBy ?? 'cli', host: os.hostname(),
-        progress: (status, percent) => progress(status, 10 + percent * 0.9),
+        progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
         warn: (message) => output.warn(message),
+        // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).
+        hookOutput: (phase, line) => output.info(msg('hook.output', { phase, line })),
         onStep: options.onStep,
       }, { id, plan, packageFile, logPath });
-      progress(outcome.record.Result, 100, true);
+      progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
       records.push(outcome.record);
+      reportResult(outcome.record);
       codes.push(outcome.error?.code);
       if (outcome.error) errors.push(outcome.error);
       await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
@@ -171,6 +200,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     if (records.some((r) => r.Result === 'Installed')) await writeStatusFromIndex(ctx, verified);
   } finally {
     await lock.release();
+    await Promise.all(reports);
   }
   return { records, errors, exitCode: exitCodeOf(codes) };
 }

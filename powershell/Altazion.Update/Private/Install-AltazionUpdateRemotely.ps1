@@ -31,6 +31,8 @@ function Install-AltazionUpdateRemotely {
         if ($Bound.ContainsKey($name)) { $parameters[$name] = [string]$Bound[$name] }
     }
     if ($Bound.ContainsKey('ExportScripts')) { $parameters['ExportScripts'] = $ExportFolder }
+    # A [datetime] travels as is: the server schedules it at the same instant.
+    if ($Bound.ContainsKey('At')) { $parameters['At'] = [datetime]$Bound['At'] }
     foreach ($name in @('Reinstall', 'AllowDowngrade', 'IgnoreDatabaseCustomization')) {
         if ($Bound.ContainsKey($name) -and [bool]$Bound[$name]) { $parameters[$name] = $true }
     }
@@ -41,6 +43,7 @@ function Install-AltazionUpdateRemotely {
         if ([string]::IsNullOrEmpty($Group.Instance)) { $what += ' (main instance)' } else { $what += " (instance $($Group.Instance))" }
     }
     if ($Bound.ContainsKey('Version')) { $what += " to $($Bound['Version'])" }
+    if ($Bound.ContainsKey('At')) { $what += ' at ' + ([datetime]$Bound['At']).ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture) }
 
     if ([bool]$WhatIfPreference) {
         $parameters['WhatIf'] = $true

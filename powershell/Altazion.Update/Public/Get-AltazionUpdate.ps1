@@ -79,6 +79,8 @@ function Get-AltazionUpdate {
             PublishedAt       publication date of AvailableVersion ([datetime])
             Status            UpToDate, UpdateAvailable, ManualActionRequired, NotInstalled or Unknown
             Detail            why, in words, when Status is not UpToDate
+            DetailId          the same as a message id (for another language), when it has one
+            DetailParams      the parameters of that message
             ComputerName      the server the object describes
             Root              the instance root (bound by property name by the next cmdlet)
             PSComputerName    with -ComputerName or -Session: the server that answered

@@ -79,6 +79,13 @@ function Install-AltazionUpdate {
         Database only: writes the pending database scripts into this folder for review (relative to
         the current location), and installs nothing.
 
+    .PARAMETER At
+        Does not install now: schedules the install for this date and time (the server's local
+        time, or the offset the [datetime] carries), for a maintenance window. The update service
+        runs it then (within two hours; past that it is reported as missed) and survives a restart
+        meanwhile. Returns Altazion.ScheduledInstall objects; `altazion-update schedule list` and
+        `altazion-update schedule cancel <Id>` list and cancel them.
+
     .PARAMETER Root
         Root folder of the Altazion instance, relative to the current location or absolute. Default:
         the ALTAZION_ROOT environment variable, else %ProgramData%\CPoint\[e]. Accepts pipeline
@@ -127,6 +134,8 @@ function Install-AltazionUpdate {
             BackupPath       where the previous version was kept
             LogPath          the install log
             Message          what happened, in words
+            MessageId        the same as a message id (for another language), when it has one
+            MessageParams    the parameters of that message
             PendingScripts   database scripts still to run (ManualActionRequired)
             Root             the instance root
             PSComputerName   with -ComputerName or -Session: the server
@@ -156,6 +165,11 @@ function Install-AltazionUpdate {
         PS C:\> Install-AltazionUpdate -Name database -Script '2025-10/0030' -Confirm:$false
 
         Runs one reviewed database script.
+
+    .EXAMPLE
+        PS C:\> Install-AltazionUpdate -Name ecommerce -At (Get-Date).Date.AddDays(1).AddHours(2) -Confirm:$false
+
+        Schedules the e-commerce update for 02:00 tonight; the update service installs it then.
 
     .EXAMPLE
         PS C:\> foreach ($server in 'web1', 'web2', 'web3') { Install-AltazionUpdate -ComputerName $server -Force -ErrorAction Stop }
@@ -215,6 +229,9 @@ function Install-AltazionUpdate {
         [Parameter(Mandatory = $true, ParameterSetName = 'ExportScripts')]
         [ValidateNotNullOrEmpty()]
         [string] $ExportScripts,
+
+        [Parameter(ParameterSetName = 'Install')]
+        [datetime] $At,
 
         [switch] $Force,
 
@@ -307,6 +324,18 @@ function Install-AltazionUpdate {
             if ($set -eq 'ExportScripts') { $options.Add('--export-scripts'); $options.Add($exportFolder) }
             $arguments = @('install') + $selection + $options.ToArray()
             $native = @{ Cmdlet = $PSCmdlet; Root = $group.Root; StopGracefully = $true }
+
+            if ($PSBoundParameters.ContainsKey('At')) {
+                # Scheduled, not installed now: the executable records it for the update service.
+                # 'o' keeps the offset of a Local or Utc [datetime]; an Unspecified one is the server's local time.
+                $when = $At.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
+                $names = @($group.Names) -join ', '
+                if ($group.AllModules -or -not $names) { $names = 'every module with an update' }
+                if ($PSCmdlet.ShouldProcess("$names at $($At.ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture))", 'Schedule Altazion update')) {
+                    Invoke-AltazionNative -ArgumentList ($arguments + @('--at', $when)) -Cmdlet $PSCmdlet -Root $group.Root
+                }
+                continue
+            }
 
             if ($dryRun) {
                 # -WhatIf: the executable's own plan, as "What if:" lines and results; an up-to-date

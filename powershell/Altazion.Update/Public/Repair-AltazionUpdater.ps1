@@ -68,7 +68,9 @@ function Repair-AltazionUpdater {
             Target  what was checked (service, folder, pool, file...)
             Status  Ok, Fixed, WouldFix, Warning, Failed or Skipped
             Detail  what was found, in words
+            DetailId, DetailParams  the same as a message id and its parameters
             Action  what was done, or what the administrator should do
+            ActionId, ActionParams  the same as a message id and its parameters
             Root    the instance root (bound by property name when piped back)
 
     .EXAMPLE

@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { AltazionError, ExitCode } from '../../core/errors';
+import { msg } from '../../core/messages';
 import { RecordType } from '../../core/records';
+import type { Context } from '../context';
 import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
 import { definedFields, listArg, withRoot, withSelection, type Args } from '../options';
@@ -8,7 +11,7 @@ import { keepYoungGenerationSmall } from '../young-generation';
 
 /** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
 type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep' | 'onUnknownSelection'>
-  & { name?: string[]; stopOnStdinClose?: boolean; skipUnknownNames?: boolean };
+  & { name?: string[]; stopOnStdinClose?: boolean; skipUnknownNames?: boolean; at?: string };
 
 /**
  * Test harness hook, read only here at the edge: ALTAZION_TEST_CRASH_AT=<step> kills this process
@@ -54,6 +57,24 @@ function stopRequests(stdinClose: boolean, onStop: (why: string) => void): { sig
   };
 }
 
+/** `install --at`: records the install for the service to run in its window; installs nothing now. */
+async function scheduleFor(ctx: Context, options: InstallOptions, at: string, dryRun: boolean): Promise<ExitCode> {
+  // An unattended run must not override what protects the server (reinstall, downgrade, unmet
+  // requirements, a customised database): that is decided by someone watching, at install time.
+  const conflicting = [dryRun && '--dry-run', options.script && '--script', options.markApplied && '--mark-applied', options.exportScripts && '--export-scripts',
+    options.force && '--force', options.reinstall && '--reinstall', options.allowDowngrade && '--allow-downgrade', options.ignoreDatabaseCustomization && '--ignore-database-customization'].filter(Boolean);
+  if (conflicting.length > 0) throw new AltazionError('E_USAGE', `--at schedules an install: it cannot go with ${conflicting.join(', ')}`, { target: '--at' });
+  const [{ scheduleInstall, ScheduledInstallType }, { parseAt, localText }] = await Promise.all([import('../../schedule'), import('../../schedule/plan')]);
+  const when = parseAt(at, ctx.now());
+  const entry = await scheduleInstall(ctx, {
+    names: options.names ?? [], ...(options.instance !== undefined ? { instance: options.instance } : {}),
+    ...(options.version ? { version: options.version } : {}), force: options.force, at: when, requestedBy: options.requestedBy ?? 'cli',
+  });
+  ctx.output.record(ScheduledInstallType, entry);
+  ctx.output.info(msg('schedule.created', { modules: entry.Names.join(', ') || '*', at: localText(new Date(entry.At)), notAfter: localText(new Date(entry.NotAfter)) }));
+  return ExitCode.Ok;
+}
+
 export const installCommand: CommandModule<object, Args<InstallArgs>> = {
   command: 'install',
   describe: 'Install updates: web applications and services with a swap of folders, the database through its scripts',
@@ -68,6 +89,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .option('script', { type: 'string', describe: 'database: run only this script (after review)' })
     .option('mark-applied', { type: 'string', describe: 'database: record this script as run by hand' })
     .option('export-scripts', { type: 'string', describe: 'database: write the pending scripts into this folder' })
+    .option('at', { type: 'string', describe: 'do not install now: schedule the install for this time (HH:MM = the next one, or "YYYY-MM-DD HH:MM"); the update service runs it (see `schedule list`)' })
     .option('requested-by', { type: 'string', choices: ['cli', 'cmdlet', 'portal'], default: 'cli', hidden: true })
     // The cmdlets: closing our stdin asks the install to stop (the module in progress is finished or
     // rolled back, the next ones are not started); an unknown --name is one error, the others go on.
@@ -75,12 +97,12 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .option('skip-unknown-names', { type: 'boolean', default: false, hidden: true })
     .example('$0 install --dry-run', 'what would be installed, and how')
     .example('$0 install --name ecommerce --json', 'install the latest ecommerce, NDJSON output')
+    .example('$0 install --name ecommerce --at 02:00', 'install ecommerce tonight at 02:00 (the update service does it)')
     .example('$0 install --name database --export-scripts D:\\review', 'export the pending database scripts for review') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     keepYoungGenerationSmall();
     const { name, ...given } = argv;
-    const stop = stopRequests(Boolean(given.stopOnStdinClose), (why) => ctx.output.warn(`stop requested (${why}): finishing or rolling back the module in progress; the next ones will not be started`));
-    const options: InstallOptions = {
+    const requested: InstallOptions = {
       names: listArg(name),
       ...definedFields(given, ['instance', 'version', 'script', 'markApplied', 'exportScripts']),
       dryRun: Boolean(given.dryRun),
@@ -89,8 +111,10 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
       allowDowngrade: Boolean(given.allowDowngrade),
       ignoreDatabaseCustomization: Boolean(given.ignoreDatabaseCustomization),
       requestedBy: given.requestedBy ?? 'cli',
-      signal: stop.signal,
     };
+    if (given.at !== undefined) return scheduleFor(ctx, requested, given.at, Boolean(given.dryRun));
+    const stop = stopRequests(Boolean(given.stopOnStdinClose), (why) => ctx.output.warn(`stop requested (${why}): finishing or rolling back the module in progress; the next ones will not be started`));
+    const options: InstallOptions = { ...requested, signal: stop.signal };
     if (given.skipUnknownNames) options.onUnknownSelection = (error) => { ctx.output.error(error); };
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
