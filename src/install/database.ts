@@ -5,6 +5,7 @@
 // counts, duration) and a history entry saying who asked, from where, what ran and what was saved.
 import os from 'node:os';
 import { toAltazionError, type ErrorCode } from '../core/errors';
+import { recordText } from '../core/messages';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
 import { installDatabase } from '../database/flow/install';
@@ -17,11 +18,15 @@ import type { ModulePlan } from './plan';
 export interface DatabaseRunOptions {
   force?: boolean;
   dryRun?: boolean;
+  /** Run a script again that is already recorded as applied (with --script). */
+  reinstall?: boolean;
+  /** Run the scripts although the database was customised. */
+  ignoreDatabaseCustomization?: boolean;
   script?: string;
   markApplied?: string;
   exportScripts?: string;
   signal?: AbortSignal;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet';
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
   /** The install id (names the log and the backup folder). */
   id: string;
 }
@@ -60,7 +65,10 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
       ?? (await downloadPackage({ source, release, cacheDir: ctx.layout.cache, signal: options.signal })).path;
     const config = await ctx.config();
     const outcome = await installDatabase(ctx, file, {
-      instance: plan.instance, force: options.force, dryRun: options.dryRun, runId: options.id,
+      instance: plan.instance, dryRun: options.dryRun, runId: options.id,
+      // The database flow has one `force`: re-running a recorded script (--script) or running over
+      // a customised schema; each is asked for by its own switch.
+      force: Boolean(options.force || (options.script !== undefined ? options.reinstall : options.ignoreDatabaseCustomization)),
       ...(log ? { log: (line: string) => log.line(line) } : {}),
       ...(config.database?.backupFolder ? { databaseBackupFolder: config.database.backupFolder } : {}),
       ...(options.script !== undefined ? { script: options.script } : {}),
@@ -77,7 +85,7 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
     log?.line(`failed: ${err.message}`);
     record = {
       Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'Failed',
-      StartedAt: started.toISOString(), DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message: err.message, PendingScripts: [],
+      StartedAt: started.toISOString(), DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', err.worded), PendingScripts: [],
     };
     code = err.code;
   }

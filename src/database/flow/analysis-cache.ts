@@ -2,13 +2,14 @@
 // long-running process (the portal) and the file a command leaves for the next one.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Message } from '../../core/messages';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
 import type { DriftReport } from '../drift';
 import type { ScriptImpact } from '../impact';
 import type { JournalRow } from '../journal-sql';
 
 /** Bumped when what a snapshot holds or how it is computed changes: older snapshots are ignored. */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 
 /** What an analysis found, without the store or the package (serialisable). */
 export interface AnalysisSnapshot {
@@ -20,7 +21,7 @@ export interface AnalysisSnapshot {
   journal: JournalRow[];
   installedVersion?: string;
   drift?: Omit<DriftReport, 'customizedKeys' | 'extraKeys'>;
-  driftUnknownReason?: string;
+  driftUnknownReason?: Message | string;
   impacts: Record<string, ScriptImpact>;
   /** Unified diffs standard -> current of the Modified and Missing objects (by object name). */
   diffs: Record<string, string>;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
+import { msg, type Message } from '../../core/messages';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
 import { displayName, type Baseline, type Catalog } from '../catalog';
 import { unifiedDiff } from '../diff';
@@ -18,7 +19,7 @@ import { JOURNAL_KEY, type JournalRow } from '../journal-sql';
 import { baselineFor, definitionsFor, loadScript, openDatabasePackage, type DatabasePackage, type LoadedScript } from '../package';
 import { findScript, installedDatabaseVersion, planDatabase, versionKey, type DatabasePlan, type PlannedScript } from '../plan';
 import type { DatabaseStore } from '../store';
-import { findCachedDatabasePackage, openDatabaseStore, readSavedBaseline, readSavedDefinitions, savedBaselinePath } from './configuration';
+import { findCachedDatabasePackage, noPackageError, openDatabaseStore, readSavedBaseline, readSavedDefinitions, savedBaselinePath } from './configuration';
 import { SNAPSHOT_FORMAT, type AnalysisCache, type AnalysisSnapshot } from './analysis-cache';
 import type { DatabaseContext } from './context';
 
@@ -35,7 +36,7 @@ export interface DatabaseAnalysis {
   catalog?: Catalog;
   installedVersion?: string;
   drift?: DriftReport;
-  driftUnknownReason?: string;
+  driftUnknownReason?: Message | string;
   impacts: Map<string, ScriptImpact>;
   /** Unified diffs standard -> current of the Modified and Missing objects (by object name). */
   diffs: Record<string, string>;
@@ -59,7 +60,7 @@ async function packageRef(ctx: DatabaseContext, choice: PackageChoice, required:
   const location = choice ?? (await findCachedDatabasePackage(ctx));
   if (!location) {
     if (!required) return undefined;
-    throw new AltazionError('E_NOT_FOUND', `no database package in ${ctx.layout.cache}`, { target: ctx.layout.cache, hint: 'run `altazion-update check` to download it, or pass --package <zip or folder>' });
+    throw noPackageError(ctx);
   }
   const stat = await fs.stat(location).catch(() => undefined);
   if (!stat) throw new AltazionError('E_NOT_FOUND', `${location}: no such package`, { target: location });
@@ -81,13 +82,16 @@ function reviveDrift(d: AnalysisSnapshot['drift']): DriftReport | undefined {
 async function analyseNow(ctx: DatabaseContext, store: DatabaseStore, pkg: DatabasePackage | undefined, key: string, journal: JournalRow[], catalog: Catalog): Promise<AnalysisSnapshot> {
   const installedVersion = installedDatabaseVersion(journal);
   let baseline: Baseline | undefined;
-  let driftUnknownReason: string | undefined;
+  let driftUnknownReason: Message | undefined;
   if (!installedVersion) {
-    driftUnknownReason = 'E.sysparams_databaseversion records no installed version: the schema cannot be compared with a standard baseline';
+    driftUnknownReason = msg('db.noVersionRecorded');
   } else {
     baseline = (pkg ? await baselineFor(pkg, installedVersion) : undefined) ?? (await readSavedBaseline(ctx, installedVersion));
     if (!baseline) {
-      driftUnknownReason = `no baseline of the installed database version ${installedVersion} (neither in the package${pkg ? ` ${pkg.manifest.version}` : ''} nor in ${path.dirname(savedBaselinePath(ctx, installedVersion))}): the schema cannot be proven standard`;
+      const folder = path.dirname(savedBaselinePath(ctx, installedVersion));
+      driftUnknownReason = pkg
+        ? msg('db.baselineNotFound', { version: installedVersion, package: pkg.manifest.version, folder })
+        : msg('db.baselineNotFoundNoPackage', { version: installedVersion, folder });
     }
   }
   // Scripts of the target release run one by one move objects to their target state: not drift.
@@ -137,7 +141,7 @@ export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore
   const key = snapshotKey(store.description, marker, ref, kept);
   let opened: Promise<DatabasePackage> | undefined = ref?.opened ? Promise.resolve(ref.opened) : undefined;
   const openPackage = () => {
-    if (!ref) throw new AltazionError('E_NOT_FOUND', `no database package in ${ctx.layout.cache}`, { target: ctx.layout.cache, hint: 'run `altazion-update check` to download it, or pass --package <zip or folder>' });
+    if (!ref) throw noPackageError(ctx);
     opened ??= openDatabasePackage(ref.location!);
     return opened;
   };
@@ -184,7 +188,7 @@ export function requirePlanned(a: DatabaseAnalysis, id: string): PlannedScript {
   const scripts = a.plan?.scripts.map((s) => s.entry) ?? [];
   const entry = findScript(scripts, id);
   if (!entry) {
-    throw new AltazionError('E_NOT_FOUND', `script "${id}" is not in the database package ${a.packageVersion ?? ''} (${scripts.map((s) => s.id).join(', ')})`, { target: id });
+    throw new AltazionError('E_NOT_FOUND', msg('db.scriptUnknown', { id, version: a.packageVersion ?? '', scripts: scripts.map((s) => s.id).join(', ') }), { target: id });
   }
   return a.plan!.scripts.find((p) => p.entry.id === entry.id)!;
 }

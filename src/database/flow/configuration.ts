@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseApplicationsConfig } from '../../config/applications';
 import { defaultConnection, parseConnectionsConfig } from '../../config/connections';
 import { AltazionError } from '../../core/errors';
+import { msg } from '../../core/messages';
 import { compareVersions, isVersion } from '../../core/version';
 import { parseBaseline, type Baseline } from '../catalog';
 import { openDatabasePackage, type DatabasePackage } from '../package';
@@ -103,13 +104,18 @@ export async function findCachedDatabasePackage(ctx: Pick<DatabaseContext, 'layo
   return candidates.length ? path.join(ctx.layout.cache, candidates[0][0]) : undefined;
 }
 
+/** No package to compare with where one is needed. */
+export function noPackageError(ctx: Pick<DatabaseContext, 'layout'>): AltazionError {
+  return new AltazionError('E_NOT_FOUND', msg('db.noPackage', { folder: ctx.layout.cache }), { target: ctx.layout.cache, hint: msg('db.noPackageHint') });
+}
+
 /** The package to work with: the one given (opened or a location), else the newest in the cache. */
 export async function resolvePackage(ctx: Pick<DatabaseContext, 'layout'>, pkg: string | DatabasePackage | undefined, required: boolean): Promise<DatabasePackage | undefined> {
   if (pkg && typeof pkg !== 'string') return pkg;
   const location = pkg ?? (await findCachedDatabasePackage(ctx));
   if (!location) {
     if (!required) return undefined;
-    throw new AltazionError('E_NOT_FOUND', `no database package in ${ctx.layout.cache}`, { target: ctx.layout.cache, hint: 'run `altazion-update check` to download it, or pass --package <zip or folder>' });
+    throw noPackageError(ctx);
   }
   return openDatabasePackage(location);
 }

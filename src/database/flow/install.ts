@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
+import { msg, recordText, textOf, type Message } from '../../core/messages';
 import { MANIFEST_FILE, type DatabaseScriptEntry } from '../../core/package-manifest';
 import type { InstallResultKind, InstallResultRecord } from '../../core/records';
 import { baselineFor, definitionsFor, type DatabasePackage } from '../package';
@@ -87,6 +88,16 @@ async function exportScripts(a: DatabaseAnalysis, dir: string): Promise<string[]
   return written;
 }
 
+/** A refusal: the script is already recorded (applied, or applied by hand). */
+function alreadyRecorded(p: PlannedScript): Message {
+  return msg('db.alreadyRecorded', { id: p.entry.id, status: msg(p.status === 'AppliedManually' ? 'db.status.AppliedManually' : 'db.status.Applied') });
+}
+
+/** A dry run's answer, and the definitions it would save first (when any). */
+function thenSave(plan: Message, objects: readonly string[]): Message {
+  return objects.length ? msg('db.whatIf.thenSave', { plan, objects: objects.join(', ') }) : plan;
+}
+
 /** Pending scripts listed before `p` in the package (they must run first). */
 function earlierPending(a: DatabaseAnalysis, p: PlannedScript): PlannedScript[] {
   const order = a.plan!.scripts.map((s) => s.entry.id);
@@ -102,14 +113,14 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
   const started = ctx.now();
   const log = options.log ?? (() => undefined);
   const exclusive = [options.script, options.markApplied, options.exportScripts].filter((v) => v !== undefined);
-  if (exclusive.length > 1) throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts cannot be combined: use one per run');
+  if (exclusive.length > 1) throw new AltazionError('E_USAGE', msg('db.exclusiveOptions'));
   const store = options.store ?? (await openDatabaseStore(ctx));
   const details: DatabaseRunDetails = { action: options.dryRun ? 'dry-run' : 'automatic', scripts: [], backups: [] };
   try {
     // One analysis for the whole command (fresh: a decision to change the database is never taken on a snapshot).
     const a = await analyzeDatabase(ctx, store, { package: pkgOrLocation, packageRequired: true, force: options.force ?? false, cache: options.cache && { ...options.cache, get: async () => undefined } });
     const plan = a.plan!;
-    const result = (kind: InstallResultKind, message: string, pending = plan.pending): DatabaseInstallOutcome => ({
+    const result = (kind: InstallResultKind, message: Message | string, pending = plan.pending): DatabaseInstallOutcome => ({
       record: {
         Name: 'database',
         Instance: options.instance ?? '',
@@ -121,7 +132,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
         DowntimeSeconds: 0,
         BackupPath: details.backups[0] ?? null,
         LogPath: null,
-        Message: message,
+        ...recordText('Message', message),
         PendingScripts: pending.map((p) => p.entry.id),
       },
       details,
@@ -130,15 +141,15 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
     const summary = `database: ${store.description}; installed ${a.installedVersion ?? '(none)'}; package ${plan.targetVersion}; ${plan.pending.length} pending script(s); decision ${plan.decision}`;
     ctx.output.verbose(summary);
     log(summary);
-    for (const line of manualReport(a)) log(`  ${line}`);
+    for (const line of manualReport(a)) log(`  ${textOf(line)}`);
 
     if (options.exportScripts !== undefined) {
       details.action = 'export';
       const dir = path.resolve(options.exportScripts);
-      if (options.dryRun) return result('WhatIf', `would export ${(plan.pending.length || plan.scripts.length)} script(s) and report.txt to ${dir}`);
+      if (options.dryRun) return result('WhatIf', msg('db.whatIf.export', { count: plan.pending.length || plan.scripts.length, folder: dir }));
       const files = await exportScripts(a, dir);
       log(`exported ${files.length} script(s) to ${dir}`);
-      return result(plan.pending.length ? 'ManualActionRequired' : 'UpToDate', `exported ${files.length} script(s) and report.txt to ${dir} (UTF-8 with BOM, for sqlcmd -i and SSMS)`);
+      return result(plan.pending.length ? 'ManualActionRequired' : 'UpToDate', msg('db.exported', { count: files.length, folder: dir }));
     }
 
     const context = { ctx, a, pkg: () => a.package(), result, moduleFolder, log, details, options };
@@ -147,56 +158,59 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
       details.action = 'mark-applied';
       const planned = requirePlanned(a, options.markApplied);
       if (planned.status === 'Applied' || planned.status === 'AppliedManually') {
-        throw new AltazionError('E_USAGE', `script ${planned.entry.id} is already recorded as ${planned.status}`, { target: planned.entry.id });
+        throw new AltazionError('E_USAGE', alreadyRecorded(planned), { target: planned.entry.id });
       }
-      if (options.dryRun) return result('WhatIf', `would record script ${planned.entry.id} as applied by hand`);
+      if (options.dryRun) return result('WhatIf', msg('db.whatIf.markApplied', { id: planned.entry.id }));
       await store.markApplied(planned.entry);
       details.scripts.push(planned.entry.id);
-      log(`script ${planned.entry.id} recorded as applied by hand`);
-      ctx.output.info(`database: script ${planned.entry.id} recorded as applied by hand`);
-      return finish(context, `script ${planned.entry.id} recorded as applied by hand`);
+      const marked = msg('db.scriptMarked', { id: planned.entry.id });
+      log(textOf(marked));
+      ctx.output.info(msg('db.line', { message: marked }));
+      return finish(context, marked);
     }
 
     if (options.script !== undefined) {
       details.action = 'script';
       const planned = requirePlanned(a, options.script);
       if ((planned.status === 'Applied' || planned.status === 'AppliedManually') && !options.force) {
-        throw new AltazionError('E_USAGE', `script ${planned.entry.id} is already recorded as ${planned.status}`, { target: planned.entry.id, hint: 'add --force to run it again' });
+        throw new AltazionError('E_USAGE', alreadyRecorded(planned), { target: planned.entry.id, hint: msg('db.runAgainHint') });
       }
       const earlier = earlierPending(a, planned);
+      const earlierIds = earlier.map((p) => p.entry.id).join(', ');
       if (earlier.length && !options.force) {
-        throw new AltazionError('E_USAGE', `script ${planned.entry.id} comes after pending script(s) ${earlier.map((p) => p.entry.id).join(', ')}: scripts run in order`, {
-          target: planned.entry.id, hint: `run ${earlier[0].entry.id} first (or record it with --mark-applied if it was run by hand); --force runs ${planned.entry.id} out of order`,
+        throw new AltazionError('E_USAGE', msg('db.outOfOrder', { id: planned.entry.id, earlier: earlierIds }), {
+          target: planned.entry.id, hint: msg('db.outOfOrderHint', { first: earlier[0].entry.id, id: planned.entry.id }),
         });
       }
-      if (earlier.length) ctx.output.warn(`database: --force: running ${planned.entry.id} before earlier pending script(s) ${earlier.map((p) => p.entry.id).join(', ')}`);
-      if (options.dryRun) return result('WhatIf', `would run script ${planned.entry.id} (${describeImpact(planned)})${planned.impact?.customized.length ? `; would first save the definitions of ${planned.impact.customized.join(', ')}` : ''}`);
+      if (earlier.length) ctx.output.warn(msg('db.line', { message: msg('db.forcedOutOfOrder', { id: planned.entry.id, earlier: earlierIds }) }));
+      if (options.dryRun) return result('WhatIf', thenSave(msg('db.whatIf.script', { id: planned.entry.id, impact: describeImpact(planned) }), planned.impact?.customized ?? []));
       const failure = await runScripts(context, [planned]);
-      if (failure) return result('Failed', failure.message);
-      return finish(context, `script ${planned.entry.id} applied`);
+      if (failure) return result('Failed', failure.worded);
+      return finish(context, msg('db.scriptApplied', { id: planned.entry.id }));
     }
 
     switch (plan.decision) {
       case 'UpToDate': {
-        if (options.dryRun) return result('WhatIf', 'nothing to do: every script is applied');
-        return finish(context, 'every script of the package is applied');
+        if (options.dryRun) return result('WhatIf', msg('db.whatIf.nothing'));
+        return finish(context, msg('db.allApplied'));
       }
       case 'ManualActionRequired': {
         details.action = options.dryRun ? 'dry-run' : 'refused';
-        for (const line of manualReport(a)) ctx.output.warn(`database: ${line}`);
-        return result('ManualActionRequired', `${plan.reasons.join('; ')}. ${MANUAL_ACTION}`);
+        for (const line of manualReport(a)) ctx.output.warn(msg('db.line', { message: line }));
+        return result('ManualActionRequired', msg('db.manual', { reasons: plan.reasonMessages, action: MANUAL_ACTION }));
       }
       case 'Automatic':
       case 'Forced': {
         if (!options.dryRun) details.action = plan.decision === 'Forced' ? 'forced' : 'automatic';
-        if (plan.decision === 'Forced') for (const line of plan.reasons) ctx.output.warn(`database: ${line}`);
+        if (plan.decision === 'Forced') for (const line of plan.reasonMessages) ctx.output.warn(msg('db.line', { message: line }));
         if (options.dryRun) {
           const saved = plan.decision === 'Forced' ? [...new Set(plan.pending.flatMap((p) => p.impact?.customized ?? []))] : [];
-          return result('WhatIf', `would run ${plan.pending.length} script(s) in order: ${plan.pending.map((p) => p.entry.id).join(', ')}${plan.decision === 'Forced' ? ' (forced on a database that is not proven standard)' : ''}${saved.length ? `; would first save the definitions of ${saved.join(', ')}` : ''}`);
+          const would = { count: plan.pending.length, ids: plan.pending.map((p) => p.entry.id).join(', ') };
+          return result('WhatIf', thenSave(plan.decision === 'Forced' ? msg('db.whatIf.scriptsForced', would) : msg('db.whatIf.scripts', would), saved));
         }
         const failure = await runScripts(context, plan.pending);
-        if (failure) return result('Failed', failure.message);
-        return finish(context, `${plan.pending.length} script(s) applied${plan.decision === 'Forced' ? ' (forced)' : ''}`);
+        if (failure) return result('Failed', failure.worded);
+        return finish(context, msg(plan.decision === 'Forced' ? 'db.scriptsAppliedForced' : 'db.scriptsApplied', { count: plan.pending.length }));
       }
       default:
         throw new AltazionError('E_INTERNAL', `unknown database decision ${String(plan.decision)}`);
@@ -210,7 +224,7 @@ interface RunContext {
   ctx: DatabaseContext;
   a: DatabaseAnalysis;
   pkg: () => Promise<DatabasePackage>;
-  result: (kind: InstallResultKind, message: string, pending?: PlannedScript[]) => DatabaseInstallOutcome;
+  result: (kind: InstallResultKind, message: Message | string, pending?: PlannedScript[]) => DatabaseInstallOutcome;
   moduleFolder: string | undefined;
   log: (line: string) => void;
   details: DatabaseRunDetails;
@@ -239,7 +253,7 @@ async function beforeScripts(run: RunContext, scripts: readonly PlannedScript[])
     if (backup.saved.length) {
       details.backups.push(backup.folder);
       log(`saved the definitions of ${backup.saved.join(', ')} in ${backup.folder} (restore: ${path.basename(backup.restoreScript)})`);
-      ctx.output.info(`database: definitions of ${backup.saved.length} object(s) saved in ${backup.folder}`);
+      ctx.output.info(msg('db.line', { message: msg('db.definitionsSaved', { count: backup.saved.length, folder: backup.folder }) }));
     }
   }
   if (options.databaseBackupFolder) {
@@ -248,7 +262,7 @@ async function beforeScripts(run: RunContext, scripts: readonly PlannedScript[])
     const file = await a.store.backupDatabase(options.databaseBackupFolder, name);
     details.backups.push(file);
     log(`database backup written: ${file}`);
-    ctx.output.info(`database: COPY_ONLY backup written to ${file}`);
+    ctx.output.info(msg('db.line', { message: msg('db.copyOnlyWritten', { file }) }));
   }
 }
 
@@ -256,13 +270,13 @@ async function beforeScripts(run: RunContext, scripts: readonly PlannedScript[])
 async function runScripts(run: RunContext, scripts: readonly PlannedScript[]): Promise<ScriptFailedError | undefined> {
   const { ctx, a, log, details } = run;
   await beforeScripts(run, scripts);
-  const progress = ctx.output.startProgress('Database scripts');
+  const progress = ctx.output.startProgress(msg('progress.databaseScripts'));
   let done = 0;
   for (const p of scripts) {
-    progress(`${p.entry.id} ${p.entry.name}`, (done / scripts.length) * 100);
+    progress(msg('progress.script', { id: p.entry.id, name: p.entry.name }), (done / scripts.length) * 100);
     const loaded = await scriptContent(a, p.entry);
     const started = process.hrtime.bigint();
-    log(`script ${p.entry.id} "${p.entry.name}": ${loaded.batches.length} batch(es), ${p.entry.transactional ? 'in one transaction' : 'NOT transactional'}; ${describeImpact(p)}`);
+    log(`script ${p.entry.id} "${p.entry.name}": ${loaded.batches.length} batch(es), ${p.entry.transactional ? 'in one transaction' : 'NOT transactional'}; ${textOf(describeImpact(p))}`);
     try {
       await a.store.runScript(p.entry, loaded.batches, {
         batchDone: (o) => {
@@ -274,7 +288,7 @@ async function runScripts(run: RunContext, scripts: readonly PlannedScript[]): P
     } catch (error) {
       if (!isScriptFailure(error)) throw error;
       log(`script ${p.entry.id} FAILED: ${error.message}`);
-      progress(`${p.entry.id} failed`, (done / scripts.length) * 100, true);
+      progress(msg('progress.scriptFailed', { id: p.entry.id }), (done / scripts.length) * 100, true);
       ctx.output.error(error);
       return error;
     }
@@ -283,12 +297,12 @@ async function runScripts(run: RunContext, scripts: readonly PlannedScript[]): P
     log(`script ${p.entry.id} applied in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
     ctx.output.verbose(`database: script ${p.entry.id} applied`);
   }
-  progress('done', 100, true);
+  progress(msg('progress.done'), 100, true);
   return undefined;
 }
 
 /** After a change: when every script is applied, record the release and keep its baseline. */
-async function finish(run: RunContext, message: string): Promise<DatabaseInstallOutcome> {
+async function finish(run: RunContext, message: Message): Promise<DatabaseInstallOutcome> {
   const { ctx, a, result, moduleFolder, log } = run;
   const after = await replan(a);
   const remaining = after.plan!.pending;
@@ -307,7 +321,7 @@ async function finish(run: RunContext, message: string): Promise<DatabaseInstall
     if (!recorded) log(`release ${target} recorded in E.sysparams_databaseversion`);
     return result(recorded && a.plan!.pending.length === 0 ? 'UpToDate' : 'Installed', message, []);
   }
-  return result('ManualActionRequired', `${message}; ${remaining.length} script(s) still pending: ${remaining.map((p) => p.entry.id).join(', ')}`, remaining);
+  return result('ManualActionRequired', msg('db.stillPending', { done: message, count: remaining.length, ids: remaining.map((p) => p.entry.id).join(', ') }), remaining);
 }
 
 /** Writes the package's manifest and baselines into the module folder (each file: temp + rename). */

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
+import { recordText, textOf } from '../../core/messages';
 import { isVersion } from '../../core/version';
 import { driftItems } from '../drift';
 import { JOURNAL_KEY } from '../journal-sql';
@@ -49,15 +50,20 @@ export function showDatabaseScript(ctx: DatabaseContext, id: string, options: Db
 }
 
 export function driftRecords(a: DatabaseAnalysis): DriftRecord[] {
-  if (!a.drift) throw new AltazionError('E_MANUAL_ACTION', `cannot measure the drift: ${a.driftUnknownReason}`, { hint: 'pass --package with a database package that carries the baseline of the installed version' });
+  if (!a.drift) throw new AltazionError('E_MANUAL_ACTION', `cannot measure the drift: ${textOf(a.driftUnknownReason ?? '')}`, { hint: 'pass --package with a database package that carries the baseline of the installed version' });
   const pending = a.plan?.pending ?? [];
   return driftItems(a.drift).map((d) => ({
     Object: d.object,
     Type: d.type,
     State: d.state,
-    Detail: d.detail,
+    ...recordText('Detail', d.detail),
     TouchedBy: pending.filter((p) => p.impact?.objectNames.some((o) => o.toLowerCase() === d.object.toLowerCase())).map((p) => p.entry.id),
   }));
+}
+
+/** The object part of a drift record (without the pending scripts touching it). */
+function described({ TouchedBy: _touchedBy, ...item }: DriftRecord): Omit<DiffRecord, 'Diff'> {
+  return item;
 }
 
 /** `db drift`: every Modified, Missing and Extra object, with the pending scripts touching it. */
@@ -81,9 +87,9 @@ export function databaseDriftDiff(ctx: DatabaseContext, object: string, options:
     }
     if (item.State === 'Extra') {
       const live = (await a.store.readCatalog()).objects.find((o) => displayName(o).toLowerCase() === item.Object.toLowerCase());
-      return { Object: item.Object, Type: item.Type, State: item.State, Detail: item.Detail, Diff: unifiedDiff(item.Object, null, live ? scriptObject(live) : null) };
+      return { ...described(item), Diff: unifiedDiff(item.Object, null, live ? scriptObject(live) : null) };
     }
-    return { Object: item.Object, Type: item.Type, State: item.State, Detail: item.Detail, Diff: a.diffs[item.Object] ?? '' };
+    return { ...described(item), Diff: a.diffs[item.Object] ?? '' };
   });
 }
 

@@ -2,6 +2,7 @@
 // install, db status): a database that cannot be proven standard, or that is customised, with
 // scripts pending is ManualActionRequired, with the reason and what to do.
 import { ExitCode } from '../../core/errors';
+import { messageList, msg, recordText, type Message, type MessageParams } from '../../core/messages';
 import type { InstallResultKind } from '../../core/records';
 import type { DatabaseScriptRecordEx } from '../plan';
 import type { DatabaseAnalysis } from './analysis';
@@ -16,33 +17,34 @@ export type DatabaseStatusKind = 'UpToDate' | 'UpdateAvailable' | 'ManualActionR
 
 export interface DatabaseVerdict {
   Status: DatabaseStatusKind;
-  /** Why, in one paragraph. */
-  Detail: string;
+  /** Why, in one paragraph (a message: English on the command line, French on the portal). */
+  Detail: Message | string;
   /** What the admin does next (commands), empty when nothing is needed. */
-  Action: string;
+  Action: Message | string;
 }
 
 /** What an admin does with a database that is not updated automatically. */
-export const MANUAL_ACTION = 'Review the scripts (altazion-update db scripts --show <id>, db drift --show <object>), run them one by one in order '
-  + '(install --name database --script <id>), record those run by hand (--mark-applied <id>), export them (--export-scripts <dir>), '
-  + 'or, once the differences are understood, force (--force: the definitions of the customised objects are saved first).';
+export const MANUAL_ACTION: Message = msg('db.manualAction');
 
 /** The verdict of an analysis: the same words on every surface. */
 export function verdictOf(a: DatabaseAnalysis): DatabaseVerdict {
   const plan = a.plan;
   if (plan) {
     switch (plan.decision) {
-      case 'UpToDate': return { Status: 'UpToDate', Detail: 'every script of the package is applied', Action: '' };
-      case 'Automatic': return { Status: 'UpdateAvailable', Detail: `${plan.pending.length} script(s) to apply automatically (standard schema)`, Action: 'altazion-update install --name database' };
-      default: return { Status: 'ManualActionRequired', Detail: plan.reasons.filter((r) => !r.startsWith('--force')).join('; '), Action: MANUAL_ACTION };
+      case 'UpToDate': return { Status: 'UpToDate', Detail: msg('db.allApplied'), Action: '' };
+      case 'Automatic': return { Status: 'UpdateAvailable', Detail: msg('db.automatic', { count: plan.pending.length }), Action: msg('db.action.install') };
+      default: {
+        const reasons = plan.reasonMessages.filter((r) => typeof r === 'string' || r.id !== 'db.forced');
+        return { Status: 'ManualActionRequired', Detail: messageList(reasons), Action: MANUAL_ACTION };
+      }
     }
   }
   if (a.drift) {
     return a.drift.standard
-      ? { Status: 'UpToDate', Detail: 'standard schema (no database package in the cache to compare scripts with)', Action: '' }
-      : { Status: 'ManualActionRequired', Detail: `the database is customised (${a.drift.modified.length + a.drift.missing.length} standard object(s) differ from the ${a.drift.baselineVersion} baseline)`, Action: 'altazion-update db drift --show <object>' };
+      ? { Status: 'UpToDate', Detail: msg('db.standardNoPackage'), Action: '' }
+      : { Status: 'ManualActionRequired', Detail: msg('db.customisedCount', { count: a.drift.modified.length + a.drift.missing.length, baseline: a.drift.baselineVersion }), Action: msg('db.action.driftShow') };
   }
-  return { Status: 'Unknown', Detail: a.driftUnknownReason ?? 'the database cannot be analysed', Action: 'altazion-update check (to download the database package carrying the baselines)' };
+  return { Status: 'Unknown', Detail: a.driftUnknownReason ?? msg('db.cannotAnalyse'), Action: msg('db.action.check') };
 }
 
 export interface DatabaseStatusRecord {
@@ -59,7 +61,11 @@ export interface DatabaseStatusRecord {
   PendingScripts: string[];
   Status: DatabaseStatusKind;
   Detail: string;
+  DetailId?: string;
+  DetailParams?: MessageParams;
   Action: string;
+  ActionId?: string;
+  ActionParams?: MessageParams;
 }
 
 export function statusRecord(a: DatabaseAnalysis): DatabaseStatusRecord {
@@ -74,7 +80,9 @@ export function statusRecord(a: DatabaseAnalysis): DatabaseStatusRecord {
     Missing: a.drift?.missing.map((d) => d.object) ?? [],
     Extra: a.drift?.extra.map((d) => d.object) ?? [],
     PendingScripts: a.plan?.pending.map((p) => p.entry.id) ?? [],
-    ...verdict,
+    Status: verdict.Status,
+    ...recordText('Detail', verdict.Detail),
+    ...recordText('Action', verdict.Action),
   };
 }
 
@@ -87,6 +95,8 @@ export interface DriftRecord {
   Type: string;
   State: string;
   Detail: string;
+  DetailId?: string;
+  DetailParams?: MessageParams;
   /** Pending scripts that touch the object. */
   TouchedBy: string[];
 }
@@ -96,6 +106,8 @@ export interface DiffRecord {
   Type: string;
   State: string;
   Detail: string;
+  DetailId?: string;
+  DetailParams?: MessageParams;
   /** Unified diff from the standard definition to the database's (Extra objects: all lines added). */
   Diff: string;
 }

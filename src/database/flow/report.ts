@@ -1,5 +1,6 @@
 // The texts a DBA reads (pure): the customisation report, the header of an exported script and
 // the report.txt beside the exports.
+import { textOf } from '../../core/messages';
 import type { PlannedScript } from '../plan';
 import type { DatabaseAnalysis } from './analysis';
 import { verdictOf } from './records';
@@ -15,7 +16,7 @@ export function manualReport(a: DatabaseAnalysis): string[] {
     for (const d of [...a.drift.modified, ...a.drift.missing]) lines.push(`${d.state}: ${d.object} (${d.type}) - ${d.detail}`);
     if (a.drift.extra.length) lines.push(`Extra (customer objects, allowed): ${a.drift.extra.map((d) => d.object).join(', ')}`);
   } else if (a.driftUnknownReason) {
-    lines.push(a.driftUnknownReason);
+    lines.push(textOf(a.driftUnknownReason));
   }
   for (const p of a.plan?.pending ?? []) {
     const impact = p.impact;
@@ -37,11 +38,12 @@ export function exportedScriptHeader(p: PlannedScript): string {
 /** report.txt beside exported scripts. */
 export function exportReport(a: DatabaseAnalysis): string {
   const verdict = verdictOf(a);
+  const action = textOf(verdict.Action);
   return [
     `Database ${a.store.description}`,
     `Installed version: ${a.installedVersion ?? '(none recorded)'}; package: ${a.packageVersion ?? '(none)'}`,
-    `Status: ${verdict.Status} - ${verdict.Detail}`,
-    ...(verdict.Action ? [`What to do: ${verdict.Action}`] : []),
+    `Status: ${verdict.Status} - ${textOf(verdict.Detail)}`,
+    ...(action ? [`What to do: ${action}`] : []),
     '',
     ...manualReport(a),
     '',
