@@ -3,6 +3,7 @@
 // updated automatically; Extra objects are the customer's own and are allowed.
 import { displayName, keyOf, type Baseline, type Catalog, type ObjectType } from './catalog';
 import { columnLine, fingerprintObject, rawTableText, sha256Hex, tableParts } from './normalize';
+import { messageList, msg, type Message } from '../core/messages';
 import { compareTextIgnoringCase } from '../core/text-order';
 
 export type DriftState = 'Modified' | 'Missing' | 'Extra';
@@ -12,7 +13,8 @@ export interface DriftItem {
   object: string;
   type: ObjectType | 'database';
   state: DriftState;
-  detail: string;
+  /** How it differs, as a message (English: textOf; the portal words it in French). */
+  detail: Message | string;
 }
 
 export interface DriftReport {
@@ -55,7 +57,7 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
   };
   // The database's default collation: every string column, temp table and comparison follows it.
   if (baseline.collation && catalog.collation && baseline.collation.toLowerCase() !== catalog.collation.toLowerCase()) {
-    modified.push({ object: '(database)', type: 'database', state: 'Modified', detail: `collation ${catalog.collation} where the standard database uses ${baseline.collation}` });
+    modified.push({ object: '(database)', type: 'database', state: 'Modified', detail: msg('drift.collation', { current: catalog.collation, standard: baseline.collation }) });
   }
   for (const b of baseline.objects) {
     const key = keyOf(b);
@@ -64,7 +66,7 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     const o = live.get(key);
     if (!o) {
       if (options.alsoStandard && !target.has(key)) continue; // the target release drops it
-      missing.push({ object: displayName(b), type: b.type, state: 'Missing', detail: `standard ${b.type} not found in the database` });
+      missing.push({ object: displayName(b), type: b.type, state: 'Missing', detail: msg('drift.missing', { type: b.type }) });
       continue;
     }
     // Fast path: the very bytes the standard scripts wrote.
@@ -75,12 +77,12 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
     if (t && t.type === o.type && t.fingerprint === fingerprint) continue; // already in its target release's standard state
     modified.push({
       object: displayName(b), type: b.type, state: 'Modified',
-      detail: o.type !== b.type ? `standard ${b.type} is now a ${o.type}` : b.type === 'table' ? tableDifference(b.columns, b.parts, o) : 'definition differs from the standard one',
+      detail: o.type !== b.type ? msg('drift.typeChanged', { type: b.type, current: o.type }) : b.type === 'table' ? tableDifference(b.columns, b.parts, o) : msg('drift.definitionDiffers'),
     });
   }
   for (const [key, o] of live) {
     if (seen.has(key) || ignore.has(key) || matchesTarget(key, o)) continue;
-    extra.push({ object: displayName(o), type: o.type, state: 'Extra', detail: `customer ${o.type} (not part of the standard schema)` });
+    extra.push({ object: displayName(o), type: o.type, state: 'Extra', detail: msg('drift.extra', { type: o.type }) });
   }
   const byName = (a: DriftItem, b: DriftItem) => compareTextIgnoringCase(a.object, b.object);
   modified.sort(byName); missing.sort(byName); extra.sort(byName);
@@ -99,28 +101,28 @@ export function computeDrift(catalog: Catalog, baseline: Baseline, options: Drif
  * `columns added: x; removed: y; changed: z (nvarchar(50) null -> nvarchar(60) null); constraints or
  * indexes added: ...; removed: ...` when the baseline lists them.
  */
-function tableDifference(standardLines: string[] | undefined, standardParts: string[] | undefined, live: Catalog['objects'][number]): string {
+function tableDifference(standardLines: string[] | undefined, standardParts: string[] | undefined, live: Catalog['objects'][number]): Message | string {
   const partsNow = tableParts(live);
   const partsAdded = standardParts ? partsNow.filter((p) => !standardParts.includes(p)) : [];
   const partsRemoved = standardParts ? standardParts.filter((p) => !partsNow.includes(p)) : [];
-  const partsText = [
-    partsAdded.length ? `constraints/indexes added: ${partsAdded.join('; ')}` : '',
-    partsRemoved.length ? `constraints/indexes removed: ${partsRemoved.join('; ')}` : '',
-  ].filter(Boolean);
-  if (!standardLines) return partsText.join('; ') || 'differs from the standard table';
+  const partsText: Message[] = [
+    ...(partsAdded.length ? [msg('drift.partsAdded', { parts: partsAdded.join('; ') })] : []),
+    ...(partsRemoved.length ? [msg('drift.partsRemoved', { parts: partsRemoved.join('; ') })] : []),
+  ];
+  if (!standardLines) return partsText.length ? messageList(partsText) : msg('drift.tableDiffers');
   const split = (line: string) => { const space = line.indexOf(' '); return [line.slice(0, space), line.slice(space + 1)] as const; };
   const standard = new Map(standardLines.map(split));
   const current = new Map((live.columns ?? []).map(columnLine).map(split));
   const added = [...current.keys()].filter((k) => !standard.has(k));
   const removed = [...standard.keys()].filter((k) => !current.has(k));
   const changed = [...current].filter(([k, v]) => standard.has(k) && standard.get(k) !== v).map(([k, v]) => `${k} (${standard.get(k)} -> ${v})`);
-  const parts = [
-    added.length ? `columns added: ${added.join(', ')}` : '',
-    removed.length ? `removed: ${removed.join(', ')}` : '',
-    changed.length ? `changed: ${changed.join(', ')}` : '',
-  ].filter(Boolean);
-  const all = [...parts, ...partsText];
-  return all.length ? all.join('; ') : 'differs from the standard table';
+  const all: Message[] = [
+    ...(added.length ? [msg('drift.columnsAdded', { columns: added.join(', ') })] : []),
+    ...(removed.length ? [msg('drift.columnsRemoved', { columns: removed.join(', ') })] : []),
+    ...(changed.length ? [msg('drift.columnsChanged', { columns: changed.join(', ') })] : []),
+    ...partsText,
+  ];
+  return all.length ? messageList(all) : msg('drift.tableDiffers');
 }
 
 export function driftItems(report: DriftReport): DriftItem[] {

@@ -1,6 +1,7 @@
 // One interface for the two databases the flows work with: SQL Server (sqlserver/mssql-store.ts) and the
 // sandbox's simulated database (src/sandbox/database/store.ts). Everything above it (flow/) is the same for both.
 import { AltazionError } from '../core/errors';
+import { msg } from '../core/messages';
 import type { DatabaseScriptEntry } from '../core/package-manifest';
 import type { Batch } from './batches';
 import type { Catalog } from './catalog';
@@ -68,12 +69,11 @@ export interface ScriptFailure {
 export class ScriptFailedError extends AltazionError {
   readonly failure: ScriptFailure;
   constructor(failure: ScriptFailure, rolledBack: boolean) {
-    const where = `batch ${failure.batch}${failure.line ? `, line ${failure.line}` : ''}`;
-    super('E_DATABASE', `script ${failure.scriptId} failed (${where}): ${failure.sqlMessage}${failure.sqlNumber ? ` [SQL error ${failure.sqlNumber}]` : ''}`, {
+    const where = failure.line ? msg('db.failedAtLine', { batch: failure.batch, line: failure.line }) : msg('db.failedAt', { batch: failure.batch });
+    const error = failure.sqlNumber ? msg('db.sqlError', { message: failure.sqlMessage, number: failure.sqlNumber }) : failure.sqlMessage;
+    super('E_DATABASE', msg('db.scriptFailed', { id: failure.scriptId, where, error }), {
       target: failure.scriptId,
-      hint: rolledBack
-        ? 'the script was rolled back (nothing of it is applied); fix the cause, then run it again with --script, or run it by hand and use --mark-applied'
-        : 'the script is not transactional: batches before the failing one stay applied; finish it by hand and use --mark-applied',
+      hint: msg(rolledBack ? 'db.scriptFailedRolledBack' : 'db.scriptFailedPartly'),
     });
     this.failure = failure;
   }

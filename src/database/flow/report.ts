@@ -1,28 +1,40 @@
 // The texts a DBA reads (pure): the customisation report, the header of an exported script and
-// the report.txt beside the exports.
-import { textOf } from '../../core/messages';
+// the report.txt beside the exports. The report's lines are messages (install warnings reach the
+// portal, which words them in French); the exported files are in English.
+import { msg, textOf, type Message } from '../../core/messages';
 import type { PlannedScript } from '../plan';
 import type { DatabaseAnalysis } from './analysis';
 import { verdictOf } from './records';
 
-export function describeImpact(p: PlannedScript): string {
-  return p.impact?.objectNames.length ? `touches ${p.impact.objectNames.join(', ')}` : 'no object found by analysis';
+export function describeImpact(p: PlannedScript): Message {
+  return p.impact?.objectNames.length ? msg('db.impact.touches', { objects: p.impact.objectNames.join(', ') }) : msg('db.impact.none');
 }
 
-/** Human report of a manual situation: drift, then each pending script with what it touches. */
-export function manualReport(a: DatabaseAnalysis): string[] {
-  const lines: string[] = [];
+/** `a - b - c` of the report lines, as one message. */
+function dashed(first: Message | string, ...next: Message[]): Message | string {
+  return next.reduce<Message | string>((all, m) => msg('db.report.and', { first: all, next: m }), first);
+}
+
+/** Report of a manual situation: drift, then each pending script with what it touches. */
+export function manualReport(a: DatabaseAnalysis): Array<Message | string> {
+  const lines: Array<Message | string> = [];
   if (a.drift) {
-    for (const d of [...a.drift.modified, ...a.drift.missing]) lines.push(`${d.state}: ${d.object} (${d.type}) - ${d.detail}`);
-    if (a.drift.extra.length) lines.push(`Extra (customer objects, allowed): ${a.drift.extra.map((d) => d.object).join(', ')}`);
+    for (const d of [...a.drift.modified, ...a.drift.missing]) {
+      lines.push(msg('db.report.drift', { state: msg(`db.state.${d.state}`), object: d.object, type: d.type, detail: d.detail }));
+    }
+    if (a.drift.extra.length) lines.push(msg('db.report.extra', { objects: a.drift.extra.map((d) => d.object).join(', ') }));
   } else if (a.driftUnknownReason) {
-    lines.push(textOf(a.driftUnknownReason));
+    lines.push(a.driftUnknownReason);
   }
   for (const p of a.plan?.pending ?? []) {
     const impact = p.impact;
-    const touches = impact?.objectNames.length ? impact.objectNames.join(', ') : 'no object found by analysis';
-    const custom = impact?.customized.length ? ` - CUSTOMISED: ${impact.customized.join(', ')}` : '';
-    lines.push(`Script ${p.entry.id} "${p.entry.name}": ${touches}${custom}${impact?.dynamicSql ? ' - runs dynamic SQL (read it)' : ''}${p.entry.transactional ? '' : ' - not transactional'}`);
+    const touches = impact?.objectNames.length ? impact.objectNames.join(', ') : msg('db.impact.none');
+    const more: Message[] = [
+      ...(impact?.customized.length ? [msg('db.report.customised', { objects: impact.customized.join(', ') })] : []),
+      ...(impact?.dynamicSql ? [msg('db.report.dynamicSql')] : []),
+      ...(p.entry.transactional ? [] : [msg('db.report.notTransactional')]),
+    ];
+    lines.push(dashed(msg('db.report.script', { id: p.entry.id, name: p.entry.name, touches }), ...more));
   }
   return lines;
 }
@@ -45,7 +57,7 @@ export function exportReport(a: DatabaseAnalysis): string {
     `Status: ${verdict.Status} - ${textOf(verdict.Detail)}`,
     ...(action ? [`What to do: ${action}`] : []),
     '',
-    ...manualReport(a),
+    ...manualReport(a).map(textOf),
     '',
   ].join('\r\n');
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { textOf } from '../../../src/core/messages';
 import { computeDrift } from '../../../src/database/drift';
 import { buildBaseline } from '../../../src/database/normalize';
 import type { Catalog } from '../../../src/database/catalog';
@@ -32,10 +33,10 @@ describe('database/drift', () => {
     live.objects.push({ schema: 'dbo', name: 'ps_export_compta', type: 'procedure', definition: 'CREATE PROCEDURE ps_export_compta AS SELECT 1' });
     const drift = computeDrift(live, baseline);
     expect(drift.modified.map((d) => [d.object, d.state])).to.deep.equal([['E.clients', 'Modified'], ['E.ps_clients', 'Modified']]);
-    expect(drift.modified[0].detail).to.equal('columns added: cli_code_client_perso');
+    expect(textOf(drift.modified[0].detail)).to.equal('columns added: cli_code_client_perso');
     live.objects[0].columns![1].type = 'nvarchar(200)';
     live.objects[0].columns!.shift();
-    expect(computeDrift(live, baseline).modified[0].detail).to.equal('columns added: cli_code_client_perso; removed: cli_id; changed: cli_nom (nvarchar(100) not null -> nvarchar(200) not null)');
+    expect(textOf(computeDrift(live, baseline).modified[0].detail)).to.equal('columns added: cli_code_client_perso; removed: cli_id; changed: cli_nom (nvarchar(100) not null -> nvarchar(200) not null)');
     expect(drift.missing.map((d) => d.object)).to.deep.equal(['E.fn_nom']);
     expect(drift.extra.map((d) => d.object)).to.deep.equal(['dbo.ps_export_compta']);
     expect(drift.standard).to.equal(false);
@@ -52,7 +53,7 @@ describe('database/drift', () => {
     live.objects[0].name = 'CLIENTS';
     live.objects[1] = { schema: 'E', name: 'vw_clients', type: 'table', columns: [] };
     const drift = computeDrift(live, baseline, { ignore: ['E.ps_clients'] });
-    expect(drift.modified.map((d) => d.detail)).to.deep.equal(['standard view is now a table']);
+    expect(drift.modified.map((d) => textOf(d.detail))).to.deep.equal(['standard view is now a table']);
     expect(drift.extra).to.deep.equal([]);
   });
 
@@ -128,7 +129,7 @@ describe('database/drift', () => {
       const drift = mutate(change);
       expect(drift.standard, label).to.equal(false);
       expect(drift.modified.map((d) => d.object), label).to.deep.equal([object]);
-      expect(drift.modified[0].detail, label).to.contain(detail);
+      expect(textOf(drift.modified[0].detail), label).to.contain(detail);
     }
     const dropped = mutate((c) => { c.objects = c.objects.filter((o) => o.type !== 'schema'); });
     expect(dropped.missing.map((d) => d.object)).to.deep.equal(['schema E']);
