@@ -191,7 +191,7 @@ ${rows}
 </table>`;
 }
 
-export function renderDatabasePage(t: Translator, view: DatabaseView | undefined, failure?: string): string {
+export function renderDatabasePage(t: Translator, view: DatabaseView | undefined, failure?: string, lang: Lang = 'fr'): string {
   if (failure) return `<p class="error">${escapeHtml(t('error.generic', { message: failure }))}</p>`;
   if (view === undefined) return `<p class="empty">${escapeHtml(t('database.unavailable'))}</p>`;
   if (!view.installed) return `<p class="empty">${escapeHtml(t('database.notInstalled'))}</p>`;
@@ -222,7 +222,7 @@ ${actionable ? `<div class="actions"><button type="button" data-run-script="${es
   const manual = view.manual ?? view.customized;
   const diffs = Object.entries(view.diffs ?? {}).map(([object, diff]) => `<details class="diff"><summary><code>${escapeHtml(object)}</code></summary><pre class="sql">${escapeHtml(diff)}</pre></details>`).join('\n');
   return `<p class="intro">${escapeHtml(t(manual ? 'database.intro' : 'database.standard'))}</p>
-${manual && view.detail ? `<p class="detail">${escapeHtml(view.detail)}</p>` : ''}
+${manual && view.detail ? `<p class="detail">${wordedHtml(lang, view.detail, view.detailId, view.detailParams)}</p>` : ''}
 <p class="versions">${escapeHtml(t('col.installed'))} : <strong>${escapeHtml(view.installedVersion ?? '—')}</strong> · ${escapeHtml(t('col.available'))} : <strong>${escapeHtml(view.availableVersion ?? '—')}</strong></p>
 ${drift}
 ${diffs}
