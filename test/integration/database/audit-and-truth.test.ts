@@ -102,7 +102,9 @@ describe('database flow: audit trail, one verdict, dry run, diffs, analyses reus
     const status = await databaseStatus(w.ctx, { package: w.pkgDir });
     expect(status).to.deep.include({ Status: 'ManualActionRequired', Customized: null, ProvenStandard: false });
     expect(status.Detail).to.contain(`no baseline of the installed database version ${OLD.split('.').slice(0, 3).join('.')}`).and.contain('cannot be proven standard');
-    expect(status.Action).to.contain('install --name database --script <id>').and.contain('--force');
+    expect(status.Action).to.contain('install --name database --script <id>').and.contain('--ignore-database-customization');
+    // The same verdict as message ids, which the portal words in French.
+    expect(status).to.deep.include({ DetailId: 'db.baselineNotFound', ActionId: 'db.manualAction' });
     const overview = await databaseOverview(w.ctx, { package: w.pkgDir });
     expect(overview.status.Status).to.equal('ManualActionRequired');
     const { record } = await installDatabase(w.ctx, w.pkgDir, { moduleFolder: false });

@@ -54,9 +54,14 @@ describe('portal: the database page and the module list, one analysis per change
     expect(analysisCache.analyses).to.equal(2);
 
     // The page: the admin's buttons, the reason, the diff.
-    const html = renderDatabasePage(translator('en'), (await backend.database())!);
+    const view = (await backend.database())!;
+    const html = renderDatabasePage(translator('en'), view, undefined, 'en');
     expect(html).to.contain('data-run-script="2025-10/0001"').and.contain('data-mark-applied="2025-10/0001"');
     expect(html).to.contain('the database is customised');
+    // The French page words the same verdict in French (the object names are data).
+    const french = renderDatabasePage(translator('fr'), view, undefined, 'fr');
+    expect(french).to.contain('la base de données est personnalisée').and.contain('<span class="v" translate="no">E.vw_clients_actifs (Modified)</span>');
+    expect(french).not.to.contain('the database is customised');
     expect(html).to.contain('<code>E.vw_clients_actifs</code>').and.match(/\n\+.*WHERE 1 = 1 AND cli_actif/);
   });
 
@@ -66,7 +71,7 @@ describe('portal: the database page and the module list, one analysis per change
       detail: 'no baseline of the installed database version 19.2: the schema cannot be proven standard', action: 'Review the scripts',
       drift: { modified: [], missing: [], extra: [] },
       scripts: [{ Id: '2025-10/0001', Version: '25.10', Number: 1, Name: 'x', Status: 'Pending', TouchesCustomizedObjects: false, Objects: [], Sha256: '0' }],
-    });
+    }, undefined, 'en');
     expect(html).to.contain('data-run-script="2025-10/0001"');
     expect(html).to.contain('cannot be proven standard');
     expect(html).not.to.contain(translator('en')('database.standard'));
