@@ -17,7 +17,7 @@ import type { DatabaseStore } from '../store';
 import { diskAnalysisCache, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
 import { openDatabaseStore } from './configuration';
 import type { DatabaseContext } from './context';
-import { statusRecord, type DatabaseStatusRecord, type DiffRecord, type DriftRecord, type ShownScript } from './records';
+import { statusRecord, type DatabaseStatusRecord, type DiffRecord, type DriftObjectRecord, type DriftRecord, type ShownScript } from './records';
 
 export interface DbQueryOptions {
   /** A package zip or folder; default: the newest database package in the cache. */
@@ -62,7 +62,7 @@ export function driftRecords(a: DatabaseAnalysis): DriftRecord[] {
 }
 
 /** The object part of a drift record (without the pending scripts touching it). */
-function described({ TouchedBy: _touchedBy, ...item }: DriftRecord): Omit<DiffRecord, 'Diff'> {
+function described({ TouchedBy: _touchedBy, ...item }: DriftRecord): DriftObjectRecord {
   return item;
 }
 

@@ -90,24 +90,22 @@ export interface ShownScript extends DatabaseScriptRecordEx {
   Content: string;
 }
 
-export interface DriftRecord {
+/** An object that differs from the standard schema: how it differs, worded (DetailId: the portal's French). */
+export interface DriftObjectRecord {
   Object: string;
   Type: string;
   State: string;
   Detail: string;
   DetailId?: string;
   DetailParams?: MessageParams;
+}
+
+export interface DriftRecord extends DriftObjectRecord {
   /** Pending scripts that touch the object. */
   TouchedBy: string[];
 }
 
-export interface DiffRecord {
-  Object: string;
-  Type: string;
-  State: string;
-  Detail: string;
-  DetailId?: string;
-  DetailParams?: MessageParams;
+export interface DiffRecord extends DriftObjectRecord {
   /** Unified diff from the standard definition to the database's (Extra objects: all lines added). */
   Diff: string;
 }
