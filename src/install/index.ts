@@ -3,11 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode } from '../core/errors';
+import { msg, recordMessage, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
 import { loadFeed, writeStatusFromIndex } from '../check/run-check';
-import { discoverModules, readApplications, selectModules } from '../discovery/discover';
+import { discoverModules, readApplications, reportUnmatchedSelection, selectModules } from '../discovery/discover';
 import { isVersion } from '../core/version';
 import { diskErrorOr } from '../io/disk';
 import { downloadPackage, findCachedPackage } from '../feed/download';
@@ -20,17 +21,29 @@ import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOf
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
+import type { OperationalEvent } from '../core/events';
+import { reportEvent } from '../events';
 
 export interface InstallOptions {
   names?: string[];
   instance?: string;
   version?: string;
   dryRun?: boolean;
+  /** --force: reinstall, downgrade, unmet requirements and a customised database at once. */
   force?: boolean;
+  reinstall?: boolean;
+  allowDowngrade?: boolean;
+  ignoreDatabaseCustomization?: boolean;
+  /**
+   * Reports a --name (or --instance) that matches nothing and lets the others proceed (the cmdlets:
+   * one non-terminating error per unknown name). Without it such a name stops the run (bad input).
+   */
+  onUnknownSelection?: (error: AltazionError) => void;
   script?: string;
   markApplied?: string;
   exportScripts?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet';
+  /** Who asks: 'service' is the update service running a scheduled install or its weekly window. */
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
   /** Wait this long for a running install to finish instead of failing at once with E_BUSY (exit 4). */
   waitSeconds?: number;
   signal?: AbortSignal;
@@ -49,6 +62,11 @@ function userName(): string {
   try { return os.userInfo().username; } catch { return 'unknown'; }
 }
 
+/** Megabytes with one decimal, for progress lines. */
+function megabytes(bytes: number): number {
+  return Math.round(bytes / 104857.6) / 10;
+}
+
 export function newInstallId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
 }
@@ -61,9 +79,11 @@ export function exitCodeOf(codes: readonly (ErrorCode | undefined)[]): ExitCode 
 }
 
 function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
+  // Up to date: nothing would happen, and the result says so (not "would install 25.10 over 25.10").
+  const Result = plan.action === 'up-to-date' ? 'UpToDate' : 'WhatIf';
   const verb = plan.action === 'install' ? 'would install' : plan.action === 'database' ? 'would update the database' : plan.action === 'held' ? 'held' : plan.action === 'up-to-date' ? 'nothing to do' : 'cannot install';
   return {
-    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'WhatIf',
+    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
     StartedAt: startedAt, DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null,
     Message: `${verb}: ${plan.reason}`, PendingScripts: [],
   };
@@ -79,22 +99,10 @@ async function checkArguments(ctx: Context, options: InstallOptions, names: stri
       target: options.version, hint: 'altazion-update get lists the installed and available versions',
     });
   }
+  // The cmdlets (onUnknownSelection) report an unknown name and go on with the others: checked when planning.
+  if (options.onUnknownSelection) return;
   const declared = await readApplications(ctx.layout);
-  const describeDeclared = () => declared.map((m) => m.name + (m.instance ? ` [${m.instance}]` : '')).join(', ') || 'none';
-  const unknown = names.filter((n) => !declared.some((d) => d.name === n));
-  if (unknown.length > 0) {
-    throw new AltazionError('E_NOT_FOUND', `module ${unknown.join(', ')} is not declared in ${ctx.layout.applicationsConfig}`, { target: unknown[0], hint: `declared: ${describeDeclared()}` });
-  }
-  if (options.instance !== undefined) {
-    const wanted = options.instance.toLowerCase();
-    const candidates = names.length ? declared.filter((d) => names.includes(d.name)) : declared;
-    if (!candidates.some((d) => d.instance.toLowerCase() === wanted)) {
-      const instances = [...new Set(candidates.map((d) => (d.instance ? `"${d.instance}"` : '"" (the main instance)')))];
-      throw new AltazionError('E_NOT_FOUND', `--instance: "${options.instance}" is not declared${names.length ? ` for ${names.join(', ')}` : ''} in ${ctx.layout.applicationsConfig}; declared instances: ${instances.join(', ') || 'none'}`, {
-        target: options.instance, hint: `declared: ${describeDeclared()}`,
-      });
-    }
-  }
+  reportUnmatchedSelection(ctx.layout.applicationsConfig, declared, selectModules(declared, names, options.instance), names, options.instance);
 }
 
 export async function runInstall(ctx: Context, options: InstallOptions): Promise<InstallRun> {
@@ -106,21 +114,34 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   }
   await checkArguments(ctx, options, dbOnlyAction !== undefined ? ['database'] : names);
 
-  // A dry run only reads: an interrupted install is reported, not finished (SPEC §8).
+  // A dry run only reads: an interrupted install is reported, not finished (SPEC §8); no lock.
   if (options.dryRun) {
     await reportInterruptedInstalls(ctx);
-    const { plans } = await planRun(ctx, options, names, dbOnlyAction);
+    const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
-    return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
+    // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
+    const records: InstallResultRecord[] = [];
+    const codes: (ErrorCode | undefined)[] = [];
+    for (const plan of plans) {
+      if (!isDatabaseRun(plan, dbOnlyAction)) { records.push(whatIf(plan, startedAt)); continue; }
+      const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
+      records.push(result.record);
+      codes.push(result.code);
+    }
+    return { records, errors: [], exitCode: exitCodeOf(codes) };
   }
 
   const what = dbOnlyAction !== undefined ? 'database' : names.join(', ') || 'every module with an update';
   const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${what}`, ctx.now()), {
     waitSeconds: options.waitSeconds, signal: options.signal,
-    onWait: (holder) => output.warn(`waiting up to ${options.waitSeconds} s for another install to finish: ${describeOwner(holder)}`),
+    onWait: (holder) => output.warn(msg('lock.waiting', { seconds: options.waitSeconds ?? 0, who: describeOwner(holder) })),
   });
+  // Event Log and notifications: sent while the install goes on, awaited once the lock is released
+  // (a slow mail server never holds the install lock; a failing one never fails the install).
+  const reports: Promise<void>[] = [];
   try {
-    // Under this very lock, first finish what a crash left (or refuse a journal we cannot trust).
+    // Under this very lock, first finish what a crash left (or refuse a journal we cannot trust):
+    // web, service and database installs alike.
     const recovered = await recoverInterruptedInstalls(ctx, { dryRun: false, lock, strict: true });
     for (const o of recovered) {
       if (o.status === 'done') output.info(o.detail);
@@ -134,54 +155,82 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         target: unfinished.file, hint: 'see its install log; then run altazion-update repair --check journal',
       });
     }
-    return await installPlanned(ctx, options, names, dbOnlyAction);
+    return await installPlanned(ctx, options, names, dbOnlyAction, (event) => { reports.push(reportEvent(ctx, event)); });
   } finally {
     await lock.release();
+    await Promise.all(reports);
   }
 }
 
+function isDatabaseRun(plan: ModulePlan, dbOnlyAction: string | undefined): boolean {
+  return plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release !== undefined);
+}
+
 async function planRun(ctx: Context, options: InstallOptions, names: string[], dbOnlyAction: string | undefined) {
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: !options.dryRun });
   const catalogKinds = new Map<string, ModuleKind>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.kind]));
   const releases = new Map<string, ReleaseEntry[]>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.releases]));
   const platform = await ctx.platform();
   const installed = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform, catalogKinds });
   const selected = selectModules(installed, dbOnlyAction !== undefined ? ['database'] : names, options.instance);
+  reportUnmatchedSelection(ctx.layout.applicationsConfig, installed, selected, names, options.instance, options.onUnknownSelection);
   const plans = planInstall({
     installed, selected, releases, catalogKinds, version: options.version, force: options.force,
+    reinstall: options.reinstall, allowDowngrade: options.allowDowngrade,
     hookFiles: await listHookFiles(ctx.layout.scripts), moduleAliases: moduleNames,
   });
   return { plans, verified, source, platform };
 }
 
-async function installPlanned(ctx: Context, options: InstallOptions, names: string[], dbOnlyAction: string | undefined): Promise<InstallRun> {
+async function installPlanned(ctx: Context, options: InstallOptions, names: string[], dbOnlyAction: string | undefined, report: (event: OperationalEvent) => void): Promise<InstallRun> {
   const { output, layout } = ctx;
   const { plans, verified, source, platform } = await planRun(ctx, options, names, dbOnlyAction);
+  if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
   const config = await ctx.config();
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
-  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], Message: string): InstallResultRecord => ({
+  const reportResult = (record: InstallResultRecord) => {
+    const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
+    const message = record.MessageId ? { id: record.MessageId, ...(record.MessageParams ? { params: record.MessageParams } : {}) } as Message : record.Message;
+    const base = { module, from: record.FromVersion, to: record.ToVersion };
+    if (record.Result === 'Installed') report({ kind: 'installSucceeded', ...base, downtimeSeconds: record.DowntimeSeconds });
+    else if (record.Result === 'Failed') report({ kind: 'installFailed', ...base, message });
+    else if (record.Result === 'RolledBack') report({ kind: 'installRolledBack', ...base, message });
+    else if (record.Result === 'ManualActionRequired' && record.Name === 'database') report({ kind: 'manualAction', module, to: record.ToVersion, message });
+  };
+  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], message: string | Message): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
-    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message, PendingScripts: [],
+    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', message), PendingScripts: [],
   });
   // The history is a record, not the install: a full disk there must not turn a result into a crash.
   const remember = async (record: InstallResultRecord, id: string) => {
     try {
       await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
     } catch (error) {
-      output.warn(`the install history could not be written: ${toAltazionError(await diskErrorOr(error, 'recording the install', layout.updates)).message}`);
+      output.warn(msg('install.historyNotWritten', { error: toAltazionError(await diskErrorOr(error, 'recording the install', layout.updates)).worded }));
     }
   };
-  for (const plan of plans) {
-    if (options.signal?.aborted) break;
-    if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
-      const result = await installDatabaseModule(ctx, plan, source, options);
+  for (const [index, plan] of plans.entries()) {
+    if (options.signal?.aborted) {
+      // Asked to stop (Ctrl+C, the cmdlet's pipeline stopped): the module in progress was finished
+      // or rolled back; the next ones are not started, each reported.
+      for (const skipped of plans.slice(index)) {
+        const error = new AltazionError('E_STOPPED', `${skipped.name}${skipped.instance ? ` [${skipped.instance}]` : ''} was not started: the install was stopped`, { target: skipped.name, hint: 'run the install again to install it' });
+        errors.push(error);
+        codes.push(error.code);
+      }
+      break;
+    }
+    if (isDatabaseRun(plan, dbOnlyAction)) {
+      if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
+      const result = await installDatabaseModule(ctx, plan, source, { ...options, id: newInstallId(ctx.now()) });
       records.push(result.record);
+      if (!options.exportScripts) reportResult(result.record);
       codes.push(result.code);
       // Each failed module has its error record (the cmdlets raise it as an ErrorRecord).
       if (result.code && (result.record.Result === 'Failed' || result.record.Result === 'RolledBack')) {
-        errors.push(result.error ?? new AltazionError(result.code, result.record.Message, { target: plan.name }));
+        errors.push(result.error ?? new AltazionError(result.code, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name }));
       }
       continue;
     }
@@ -195,19 +244,21 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
     }
     const id = newInstallId(ctx.now());
     const logPath = installLogPath(layout.updaterLogs, id);
-    const progress = output.startProgress(`Installing ${plan.name}${plan.instance ? ` [${plan.instance}]` : ''} ${plan.toVersion}`);
+    report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
+    const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
     let packageFile: string;
     try {
       const release = plan.release!;
       packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
         source, release, cacheDir: layout.cache, signal: options.signal,
-        onProgress: ({ received, total }) => progress(`downloading ${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 10 : 0),
+        onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
       })).path;
     } catch (error) {
       const err = toAltazionError(await diskErrorOr(error, `downloading ${plan.name} ${plan.toVersion}`, layout.cache, { under: layout.cache, bytes: plan.release!.size }));
-      progress('failed', 100, true);
-      const record = simple(plan, 'Failed', `${err.message}; nothing was changed`);
+      progress(msg('progress.failed'), 100, true);
+      const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
       records.push(record);
+      reportResult(record);
       codes.push(err.code);
       errors.push(err);
       await remember(record, id);
@@ -216,19 +267,22 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
     const outcome = await applyModuleInstall({
       layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
       requestedBy: options.requestedBy ?? 'cli', host: os.hostname(),
-      progress: (status, percent) => progress(status, 10 + percent * 0.9),
+      progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
       warn: (message) => output.warn(message),
+      // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).
+      hookOutput: (phase, line) => output.info(msg('hook.output', { phase, line })),
       onStep: options.onStep,
     }, { id, plan, packageFile, logPath });
-    progress(outcome.record.Result, 100, true);
+    progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
     records.push(outcome.record);
+    reportResult(outcome.record);
     codes.push(outcome.error?.code);
     if (outcome.error) errors.push(outcome.error);
     await remember(outcome.record, id);
   }
   // What `get` shows next: the versions of the index this install verified.
   if (records.some((r) => r.Result === 'Installed')) {
-    await writeStatusFromIndex(ctx, verified).catch(async (error) => output.warn(`status.xml could not be written: ${toAltazionError(await diskErrorOr(error, 'writing status.xml', layout.statusXml)).message}`));
+    await writeStatusFromIndex(ctx, verified).catch(async (error) => output.warn(msg('install.statusNotWritten', { error: toAltazionError(await diskErrorOr(error, 'writing status.xml', layout.statusXml)).worded })));
   }
   return { records, errors, exitCode: exitCodeOf(codes) };
 }

@@ -18,6 +18,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AltazionError } from '../core/errors';
+import { msg } from '../core/messages';
 import type { InstanceLayout } from '../config/paths';
 import { createExclusive } from '../io/exclusive-file';
 import { sleep } from '../io/files';
@@ -141,10 +142,8 @@ export async function readInstallLock(layout: Pick<InstanceLayout, 'installLock'
 }
 
 function busy(file: string, holder: LockOwner, waited: number): AltazionError {
-  return new AltazionError('E_BUSY', `another install is running: ${describeOwner(holder)}${waited > 0 ? ` (waited ${waited} s)` : ''}`, {
-    target: file,
-    hint: 'wait for it to finish (or pass --wait <seconds>); a lock left by a process that is gone is taken over by the next command',
-  });
+  const who = describeOwner(holder);
+  return new AltazionError('E_BUSY', waited > 0 ? msg('lock.busyWaited', { who, seconds: waited }) : msg('lock.busy', { who }), { target: file, hint: msg('lock.busyHint') });
 }
 
 const safeId = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_');

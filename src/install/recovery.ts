@@ -6,6 +6,7 @@
 // pool and service in it to be its module's; any other is refused, exit 2, nothing touched.
 import { promises as fs } from 'node:fs';
 import { AltazionError, toAltazionError } from '../core/errors';
+import { msg } from '../core/messages';
 import type { Context } from '../cli/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { isInside, samePath } from '../config/paths';
@@ -69,12 +70,6 @@ export function describeInterrupted(item: InterruptedInstall): string {
   return `the install of ${j.module}${j.instance ? ` [${j.instance}]` : ''} ${j.toVersion} was interrupted at step ${j.step} (${item.file}); ${what} by ${FINISH_COMMAND}`;
 }
 
-/** Interrupted installs as notes on their modules' records (`get`, the portal's module list). */
-export async function interruptedNotes(ctx: Pick<Context, 'layout'>): Promise<Array<{ module: string; instance: string; detail: string }>> {
-  const found = await findInterruptedInstalls(ctx).catch(() => [] as InterruptedInstall[]);
-  return found.filter((i) => i.journal).map((i) => ({ module: String(i.journal!.module), instance: String(i.journal!.instance ?? ''), detail: describeInterrupted(i) }));
-}
-
 /** The warning reads give (nothing is changed). */
 export async function reportInterruptedInstalls(ctx: Pick<Context, 'layout' | 'output'>): Promise<InterruptedInstall[]> {
   const found = await findInterruptedInstalls(ctx).catch(() => [] as InterruptedInstall[]);
@@ -103,10 +98,7 @@ async function journalFacts(ctx: Context): Promise<Omit<JournalFacts, 'file'>> {
 }
 
 function refusal(file: string, field: string, problem: string): AltazionError {
-  return new AltazionError('E_JOURNAL_INVALID', `${file}: ${field}: ${problem}; recovery does not act on it and changed nothing`, {
-    target: file,
-    hint: 'this journal was not written by an install of a declared module: check the module folders by hand, then delete the journal file',
-  });
+  return new AltazionError('E_JOURNAL_INVALID', msg('journal.refused', { file, field, problem }), { target: file, hint: msg('journal.refusedHint') });
 }
 
 /** Each interrupted install with the reason recovery refuses it, if any. */

@@ -3,6 +3,7 @@
 import { readFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../core/errors';
+import { msg } from '../core/messages';
 
 export const DISK_ERRNO = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
@@ -74,13 +75,13 @@ export async function diskErrorOr(error: unknown, what: string, target: string, 
   const volume = volumeOf(at);
   const bytesNeeded = needs && volumeOf(needs.under) === volume ? needs.bytes : undefined;
   const free = code === 'EROFS' ? undefined : await freeBytesOf(at);
-  const problem = code === 'EROFS' ? 'is read-only' : code === 'EDQUOT' ? 'is over your disk quota' : 'is full';
-  const need = bytesNeeded !== undefined ? `${what} needs ${bytesNeeded} bytes (${mb(bytesNeeded)}) there` : `${what} could not write there`;
-  const has = free !== undefined ? `, ${free} bytes (${mb(free)}) are free` : '';
-  return new AltazionError('E_DISK_SPACE', `the volume ${volume} ${problem} (${code} writing ${at}): ${need}${has}`, {
+  const problem = msg(code === 'EROFS' ? 'disk.readOnly' : code === 'EDQUOT' ? 'disk.overQuota' : 'disk.full');
+  const need = bytesNeeded !== undefined ? msg('disk.needs', { what, bytes: bytesNeeded, size: mb(bytesNeeded) }) : msg('disk.couldNotWrite', { what });
+  const has = free !== undefined ? msg('disk.free', { bytes: free, size: mb(free) }) : '';
+  return new AltazionError('E_DISK_SPACE', msg('disk.refused', { volume, problem, code, path: at, need, has }), {
     target: volume,
-    hint: code === 'EROFS' ? `make ${volume} writable, then run the command again`
-      : `free ${bytesNeeded !== undefined ? `at least ${mb(Math.max(bytesNeeded - (free ?? 0), 1))}` : 'some space'} on ${volume}, then run the command again`,
+    hint: code === 'EROFS' ? msg('disk.hintReadOnly', { volume })
+      : bytesNeeded !== undefined ? msg('disk.hintFree', { size: mb(Math.max(bytesNeeded - (free ?? 0), 1)), volume }) : msg('disk.hintFreeSome', { volume }),
     cause: error,
   });
 }

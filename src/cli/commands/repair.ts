@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode, exitCodeFor, type AltazionError } from '../../core/errors';
 import { RecordType } from '../../core/records';
-import { listArg, type Args } from '../options';
+import { listArg, withRoot, type Args } from '../options';
 import { runCommand } from '../run';
 
 interface RepairArgs { check?: string[]; dryRun?: boolean }
@@ -26,7 +26,7 @@ export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
     const records = await runRepair(ctx, {
       checks: listArg(argv.check),
       dryRun: Boolean(argv.dryRun),
-      onRecord: (record) => ctx.output.record(RecordType.RepairResult, record),
+      onRecord: (record) => ctx.output.record(RecordType.RepairResult, withRoot(ctx, record)),
       onError: (error) => refused.push(error),
     });
     for (const error of refused) ctx.output.error(error);

@@ -6,6 +6,7 @@
 // folder or in the journal folder are removed (nothing else is).
 import type { RepairResultRecord } from '../../core/records';
 import { recoverInterruptedInstalls, sweepTempFilesOfInstalls, type RecoveryOutcome } from '../../install/recovery';
+import { msg } from '../../core/messages';
 import { result, type RepairCheck } from '../types';
 
 function target(o: RecoveryOutcome): string {
@@ -20,23 +21,23 @@ export const journalCheck: RepairCheck = {
     const found = await ctx.facts.interruptedInstalls();
     const outcomes = found.length ? await recoverInterruptedInstalls(ctx, { dryRun: !options.fix }) : [];
     for (const o of outcomes) {
-      const what = o.action === 'roll-back' ? 'roll back to the previous version' : o.action === 'roll-forward' ? 'finish the install (past the point of no return)' : 'inspect by hand';
-      const interrupted = `install interrupted at step ${o.step}`;
-      if (o.status === 'would-do') records.push(result('journal', target(o), 'WouldFix', `${interrupted}: ${o.detail}`, what));
-      else if (o.status === 'done') records.push(result('journal', target(o), 'Fixed', interrupted, o.detail));
-      else if (o.status === 'skipped') records.push(result('journal', target(o), 'Skipped', `${interrupted}; ${o.detail}`, 'run repair again once the running install is over'));
+      const what = msg(o.action === 'roll-back' ? 'repair.journal.rollBack' : o.action === 'roll-forward' ? 'repair.journal.rollForward' : 'repair.journal.byHand');
+      // The recovery's own detail is text (data): src/install/recovery.ts words it.
+      if (o.status === 'would-do') records.push(result('journal', target(o), 'WouldFix', msg('repair.journal.interruptedDetail', { step: o.step, detail: o.detail }), what));
+      else if (o.status === 'done') records.push(result('journal', target(o), 'Fixed', msg('repair.journal.interrupted', { step: o.step }), o.detail));
+      else if (o.status === 'skipped') records.push(result('journal', target(o), 'Skipped', msg('repair.journal.skipped', { step: o.step, detail: o.detail }), msg('repair.journal.again')));
       else if (o.status === 'refused') {
-        records.push(result('journal', o.file, 'Failed', o.detail, 'check the module folders by hand, then delete this journal file'));
+        records.push(result('journal', o.file, 'Failed', o.error?.worded ?? o.detail, msg('repair.journal.refusedAction')));
         if (o.error) options.report?.(o.error);
-      } else records.push(result('journal', target(o), 'Failed', `${interrupted}: ${o.detail}`, 'see the install log named in the journal; restore the module folder from bin\\updates\\backups if needed'));
+      } else records.push(result('journal', target(o), 'Failed', msg('repair.journal.interruptedDetail', { step: o.step, detail: o.detail }), msg('repair.journal.seeLog')));
     }
     // A running install's files are its own business.
     if (!(await ctx.facts.runningInstall())) {
       for (const { folder, files } of await sweepTempFilesOfInstalls(ctx, !options.fix)) {
-        records.push(result('journal', folder, options.fix ? 'Fixed' : 'WouldFix', `temporary files left by an interrupted write: ${files.join(', ')}`, options.fix ? 'removed' : 'remove them'));
+        records.push(result('journal', folder, options.fix ? 'Fixed' : 'WouldFix', msg('repair.journal.tempFiles', { files: files.join(', ') }), msg(options.fix ? 'repair.journal.tempRemoved' : 'repair.journal.tempRemove')));
       }
     }
-    if (records.length === 0) records.push(result('journal', ctx.layout.journal, 'Ok', 'no interrupted install'));
+    if (records.length === 0) records.push(result('journal', ctx.layout.journal, 'Ok', msg('repair.journal.none')));
     return records;
   },
 };
