@@ -34,6 +34,9 @@ function get(port: number, urlPath: string): Promise<{ status: number; body: str
 }
 
 const FINISHER = /repair --check journal/;
+// Killed just before the swap's second rename: the two renames are not journaled (recovery reads the
+// disk), so the journal's last step is the one that took the module offline.
+const INTERRUPTED = /interrupted at step app-offline/;
 
 describe('reads change nothing while an install is interrupted', function () {
   this.timeout(300_000);
@@ -72,7 +75,7 @@ describe('reads change nothing while an install is interrupted', function () {
       const run = await runCli([...args, '--root', box.Root, '--json']);
       expect(diffTrees(before, await snapshot(box)), `${args.join(' ')} changed files: ${run.stderr}`).to.deep.equal([]);
       const said = run.stdout + run.stderr;
-      expect(said, `${args.join(' ')} must report the interrupted install`).to.match(/interrupted at step swap-in/).and.match(args[0] === 'repair' ? /would restore ecommerce/ : FINISHER);
+      expect(said, `${args.join(' ')} must report the interrupted install`).to.match(INTERRUPTED).and.match(args[0] === 'repair' ? /would restore ecommerce/ : FINISHER);
       if (args[0] !== 'repair') expect(run.code, run.stderr).to.equal(0);
     });
   }
@@ -81,7 +84,7 @@ describe('reads change nothing while an install is interrupted', function () {
     const run = await runCli(['get', '--root', box.Root, '--json']);
     const record = run.records.find((r) => r.Name === 'ecommerce')!;
     expect(record.Status).to.equal('ManualActionRequired');
-    expect(record.Detail).to.match(/install of ecommerce .* was interrupted at step swap-in/).and.match(FINISHER);
+    expect(record.Detail).to.match(/install of ecommerce .* was interrupted at step app-offline/).and.match(FINISHER);
   });
 
   it("the portal's pages and API reads change nothing and show the interrupted install", async () => {
@@ -97,7 +100,8 @@ describe('reads change nothing while an install is interrupted', function () {
     expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
     const modules = JSON.parse(pages['/api/modules']) as Array<{ Name: string; Status: string; Detail: string }>;
     expect(modules.find((m) => m.Name === 'ecommerce')).to.include({ Status: 'ManualActionRequired' });
-    expect(pages['/']).to.match(/interrupted at step swap-in/);
+    // The portal speaks French by default.
+    expect(pages['/']).to.match(/interrompue à l’étape « mise hors ligne \(app_offline\.htm\) »/).and.match(/repair --check journal/);
     expect(pages['/health']).to.match(/would restore ecommerce/);
   });
 
@@ -183,3 +187,34 @@ function request(port: number, method: string, urlPath: string, headers: Record<
     req.end(body);
   });
 }
+
+describe("get's view of an install uses the lock's identity rule (pid reuse)", function () {
+  this.timeout(300_000);
+  let box: Box;
+  before(async () => { box = await makeBox(['ecommerce']); });
+  after(() => box?.remove());
+
+  it('an interrupted install whose pid now names another live process reads as interrupted, not as running', async () => {
+    const killed = await runCli(['install', '--root', box.Root, '--name', 'ecommerce', '--json'], { ALTAZION_TEST_CRASH_AT: 'swap-in' });
+    expect(killed.signal).to.equal('SIGKILL');
+    // The dead installer's pid is reused by a live process (this test runner), in its journal and its stale lock.
+    const journalDir = path.join(box.Root, 'bin', 'updates', 'journal');
+    const [name] = await journals(box);
+    const journalFile = path.join(journalDir, name!);
+    const lockFile = path.join(box.Root, 'bin', 'updates', 'install.lock');
+    for (const file of [journalFile, lockFile]) {
+      const content = JSON.parse(await fs.readFile(file, 'utf8')) as { pid: number };
+      content.pid = process.pid;
+      await fs.writeFile(file, JSON.stringify(content));
+    }
+    const before = await snapshot(box);
+    const run = await runCli(['get', '--root', box.Root, '--name', 'ecommerce', '--json']);
+    expect(run.code, run.stderr).to.equal(0);
+    const record = run.records.find((r) => r.Name === 'ecommerce')!;
+    // Taken for a running install, it would read "in progress" forever (and the weekly window would skip it).
+    expect(record.DetailId, String(record.Detail)).to.equal('update.interrupted');
+    expect(record.Status).to.equal('ManualActionRequired');
+    expect(record.Detail).to.match(/install of ecommerce .* was interrupted at step app-offline/).and.match(FINISHER);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+  });
+});
