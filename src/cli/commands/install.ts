@@ -46,6 +46,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
       force: Boolean(given.force),
       requestedBy: given.requestedBy ?? 'cli',
     };
+    if (!options.dryRun && !options.exportScripts) await (await import('../elevation')).requireElevated(ctx, 'install');
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
     const { runInstall } = await import('../../install');

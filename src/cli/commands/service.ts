@@ -30,6 +30,7 @@ const installSub: CommandModule<object, Args<object>> = {
   handler: (argv) => runCommand(argv, async (ctx) => {
     const { installWindowsService, requireWindows } = await import('../../service/windows-install');
     requireWindows('install');
+    await (await import('../elevation')).requireElevated(ctx, 'service install');
     ctx.output.record('Altazion.Service', await installWindowsService(ctx));
   }),
 };
@@ -40,6 +41,7 @@ const uninstallSub: CommandModule<object, Args<object>> = {
   handler: (argv) => runCommand(argv, async (ctx) => {
     const { requireWindows, uninstallWindowsService } = await import('../../service/windows-install');
     requireWindows('uninstall');
+    await (await import('../elevation')).requireElevated(ctx, 'service uninstall');
     ctx.output.record('Altazion.Service', await uninstallWindowsService(ctx));
   }),
 };

@@ -53,7 +53,7 @@ describe('ACL decisions by SID', () => {
 describe('the Windows adapters read the bridge\'s answers', () => {
   it('ACLs, lock holders, services and pools', () => {
     const acl = aclFrom({ path: 'D:\\Sites\\Présentation\\', owner: { sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrateurs' }, protected: true,
-      entries: [{ ...entry('S-1-5-18', FULL), name: 'AUTORITE NT\\Système' }, { ...entry('S-1-5-21-9', READ_EXECUTE), name: null }] });
+      entries: [{ ...entry('S-1-5-18', FULL), name: 'AUTORITE NT\\Système' }, { ...entry('S-1-5-21-9', READ_EXECUTE), name: null as unknown as string }] });
     expect(acl.owner).to.deep.equal({ sid: 'S-1-5-32-544', name: 'BUILTIN\\Administrateurs' });
     expect(acl.entries[1]).to.not.have.property('name');
     expect(acl.writers).to.deep.equal([{ sid: 'S-1-5-18', name: 'AUTORITE NT\\Système' }]);
