@@ -3,8 +3,9 @@
 // On the sandbox's simulated host (state.json `host`), through the bundle.
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { runCli } from '../../helpers/cli';
-import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../../helpers/sandbox';
+import { diffTrees, makeSandbox, setInstallConfig, treeHashes, type TestSandbox } from '../../helpers/sandbox';
 
 async function setHost(box: TestSandbox, host: Record<string, unknown>): Promise<void> {
   const state = JSON.parse(await fs.readFile(box.HostState, 'utf8')) as Record<string, unknown>;
@@ -45,5 +46,19 @@ describe('the host as it is: elevation and IIS', function () {
     expect(String(result.Message)).to.not.match(/pool\(s\) ecommerce/);
     const service = await runCli(['install', '--name', 'logistique', '--root', box.Root, '--json'], { kind: 'bundle' });
     expect(service.objects('Altazion.InstallResult')[0]).to.include({ Name: 'logistique', Result: 'Installed' });
+  });
+
+  it('hook output is decoded with the host\'s console code page (850): the install log reads the accents right', async () => {
+    await setHost(box, { oemCodePage: 850 });
+    // The configured PowerShell stands for Windows PowerShell 5.1 on a French server: cp850 bytes.
+    const interpreter = path.join(box.base, 'powershell-cp850.sh');
+    await fs.writeFile(interpreter, "#!/bin/sh\nprintf 'D:\\\\Sites\\\\Pr\\202sentation\\\\\\r\\n'; printf 'Acc\\212s refus\\202.\\r\\n' >&2\n", { mode: 0o755 });
+    await setInstallConfig(box, { powershell: interpreter });
+    await fs.writeFile(path.join(box.Root, 'bin', 'updates', 'scripts', 'STARTUPDATE_ecommerce.ps1'), '"hello"\n');
+    const run = await runCli(['install', '--name', 'ecommerce', '--root', box.Root, '--json'], { kind: 'bundle' });
+    const result = run.objects('Altazion.InstallResult')[0]!;
+    expect(result.Result, String(result.Message)).to.equal('Installed');
+    const log = await fs.readFile(String(result.LogPath), 'utf8');
+    expect(log).to.contain('| D:\\Sites\\Présentation\\').and.contain('! Accès refusé.');
   });
 });
