@@ -61,7 +61,7 @@ export async function runHook(run: HookRun): Promise<void> {
     // Lines are cut on the byte 0x0A (a line feed in every console code page and in UTF-8) and
     // decoded whole, in arrival order.
     const forward = (stream: NodeJS.ReadableStream, label: string) => {
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       const emit = (bytes: Buffer) => {
         lines = lines.then(async () => {
           const text = await decode(bytes).catch(() => bytes.toString('utf8'));
