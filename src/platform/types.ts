@@ -118,6 +118,13 @@ export interface FileSystemOps {
   freeBytes(path: string): Promise<number>;
 }
 
+export type EventLevel = 'Information' | 'Warning' | 'Error';
+
+export interface EventLogWriter {
+  /** One entry in the Windows Application log under the source "Altazion Update" (registered by `service install`). */
+  write(level: EventLevel, message: string): Promise<void>;
+}
+
 export interface HostFacts {
   /** The process runs with an administrator's rights (elevated, or SYSTEM). */
   elevated: boolean;
@@ -137,4 +144,5 @@ export interface Platform {
   readonly locks: LockInspector;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
+  readonly eventLog: EventLogWriter;
 }

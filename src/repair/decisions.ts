@@ -46,7 +46,18 @@ export function portalServices(services: readonly ServiceInfo[]): ServiceInfo[] 
   return ours.length > 0 ? ours : updaters.filter((s) => s.startMode !== 'Disabled');
 }
 
-export function planService(service: ServiceInfo, facts: { servesPortal: boolean; portalAnswers: boolean }): ServicePlan {
+export interface ServiceFacts {
+  /** This service is the one that serves the portal (portalServices). */
+  servesPortal: boolean;
+  portalAnswers: boolean;
+  /**
+   * Set when our service's portal listens on `port`, the port the legacy main service serves the old
+   * portal on: starting a legacy service then would make the two fight over it.
+   */
+  portalConflict?: { port: number; fallbackPort: number };
+}
+
+export function planService(service: ServiceInfo, facts: ServiceFacts): ServicePlan {
   const plan: ServicePlan = { service, problems: [], steps: [] };
   if (service.startMode === 'Disabled') {
     // Disabling is an explicit administrator decision (e.g. the legacy service replaced by ours):
@@ -70,7 +81,22 @@ export function planService(service: ServiceInfo, facts: { servesPortal: boolean
     plan.problems.push('service runs but the portal does not answer');
     plan.steps.push('restart');
   }
+  if (facts.portalConflict && !isOurUpdaterService(service) && plan.steps.some((s) => s !== 'setStartMode')) {
+    // Never start the legacy service into a fight with ours over the old portal's port (issue 18).
+    const { port, fallbackPort } = facts.portalConflict;
+    plan.blocked = `not ${plan.steps.includes('restart') ? 'restarted' : 'started'}: the portal of ${UPDATER_SERVICE.name} listens on port ${port}, `
+      + `where ${service.name} serves the old portal, and the two would fight over it. To run both: stop ${UPDATER_SERVICE.name}, start ${service.name}, `
+      + `then start ${UPDATER_SERVICE.name} again: it takes the fallback port ${fallbackPort} (<portal fallbackPort> in updater.config)`;
+  }
   return plan;
+}
+
+/**
+ * Order in which the service check handles the updater services: legacy ones first, ours last, so
+ * that when both must start, the legacy one gets its old port back and ours takes the fallback.
+ */
+export function legacyFirst(services: readonly ServiceInfo[]): ServiceInfo[] {
+  return [...services.filter((s) => !isOurUpdaterService(s)), ...services.filter(isOurUpdaterService)];
 }
 
 export function describeSteps(steps: readonly ServiceStep[]): string {

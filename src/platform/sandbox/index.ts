@@ -5,11 +5,11 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { isInside, normalizeForCompare } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
-import type { AppPool, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import type { AppPool, EventLogWriter, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
 import { writersOf } from '../rights';
 import { consoleDecoder } from '../windows/console-text';
 import { findHolders } from './locks';
-import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
+import { readSandboxState, SANDBOX_EVENTS_KEPT, updateSandboxState, type SandboxPool, type SandboxService } from './state';
 
 function killQuietly(pid: number | undefined): void {
   if (!pid) return;
@@ -38,6 +38,7 @@ export class SandboxPlatform implements Platform {
   readonly iis: IisControl;
   readonly services: ServiceControl;
   readonly locks: LockInspector;
+  readonly eventLog: EventLogWriter;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
 
@@ -149,6 +150,14 @@ export class SandboxPlatform implements Platform {
         if (faults?.freeBytes !== undefined) return faults.freeBytes;
         const stats = await fs.statfs(p);
         return Number(stats.bavail) * Number(stats.bsize);
+      },
+    };
+    // The Application log, simulated: entries in the state file, the newest SANDBOX_EVENTS_KEPT.
+    this.eventLog = {
+      write: async (level, message) => {
+        await updateSandboxState(file, (state) => {
+          state.events = [...(state.events ?? []), { at: new Date().toISOString(), source: 'Altazion Update', level, message }].slice(-SANDBOX_EVENTS_KEPT);
+        });
       },
     };
   }

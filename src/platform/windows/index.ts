@@ -3,7 +3,7 @@
 // about the machine (host-probe.ts). Each concern lives in its own file; this file composes them.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl } from '../types';
+import type { EventLogWriter, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl } from '../types';
 import { BridgeClient, type BridgeHosts } from './bridge-client';
 import { edgeTransport, powershellTransport } from './bridge-hosts';
 import { consoleDecoder } from './console-text';
@@ -28,6 +28,7 @@ export class WindowsPlatform implements Platform {
   readonly locks: LockInspector;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
+  readonly eventLog: EventLogWriter;
   readonly bridge: BridgeClient;
   private readonly probe: () => Promise<HostProbe>;
   private facts: Promise<HostFacts> | undefined;
@@ -51,6 +52,8 @@ export class WindowsPlatform implements Platform {
         return Number(stats.bavail) * Number(stats.bsize);
       },
     };
+    // The source "Altazion Update" is registered by `service install` (an administrator's act).
+    this.eventLog = { write: async (level, message) => { await this.bridge.call({ op: 'eventlog.write', level, message }); } };
   }
 
   host(): Promise<HostFacts> {

@@ -1,15 +1,23 @@
-// `portal`: the local portal answers on its port (http://127.0.0.1:<portal port>/). The fix is the
-// service's (check `service` restarts it); this check only reports.
+// `portal`: the local portal answers where the service says it listens (bin\updates\portal.json:
+// <portal port>, or the fallback port when that one was taken), else on <portal port>. The target is
+// the URL an administrator opens. When our service is the one serving the portal, what answers must
+// be our portal (its header), not the legacy portal on the same port. The fix is the service's
+// (check `service` restarts it); this check only reports.
+import { isOurUpdaterService, portalServices } from '../decisions';
+import { describeProbe, portalIsUp } from '../facts';
 import { result, type RepairCheck } from '../types';
 
 export const portalCheck: RepairCheck = {
   id: 'portal',
-  describe: 'the local portal answers on its port',
+  describe: 'the local portal answers on its port (the fallback port when the service took it)',
   async run(ctx) {
-    const url = await ctx.facts.portalUrl();
-    const probe = await ctx.facts.probePortal();
-    return probe.answers
-      ? [result('portal', url, 'Ok', probe.detail)]
-      : [result('portal', url, 'Failed', probe.detail, 'check the updater service (altazion-update repair --check service), then the <portal port> in updater.config')];
+    const [url, state, probe, services] = await Promise.all([
+      ctx.facts.portalUrl(), ctx.facts.portalState(), ctx.facts.probePortal(), ctx.facts.services().catch(() => []),
+    ]);
+    const mustBeOurs = portalServices(services).some(isOurUpdaterService);
+    const detail = describeProbe(probe, mustBeOurs) + (state?.fallback ? `; the fallback port: ${state.reason ?? `port ${state.configuredPort} was in use when the service started`}` : '');
+    return portalIsUp(probe, mustBeOurs)
+      ? [result('portal', url, 'Ok', detail)]
+      : [result('portal', url, 'Failed', detail, 'check the updater service (altazion-update repair --check service), then <portal port> and <portal fallbackPort> in updater.config')];
   },
 };

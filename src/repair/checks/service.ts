@@ -1,9 +1,11 @@
 // `service`: the updater service exists (ours, or the legacy main service), runs, and starts
 // Automatic (Delayed Start); when it runs but the portal does not answer, restart it (seed:
-// "Le site http://localhost:8080 n'est pas accessible").
+// "Le site http://localhost:8080 n'est pas accessible"). The legacy main service is checked as the
+// seed says, but never started while our portal holds the port it serves the old portal on.
 import { UPDATER_SERVICE, LEGACY_UPDATER_SERVICES } from '../../core/product';
 import type { ServiceControl, ServiceInfo } from '../../platform/types';
-import { describeSteps, isUpdaterService, planService, portalServices, type ServicePlan } from '../decisions';
+import { describeSteps, isOurUpdaterService, isUpdaterService, legacyFirst, planService, portalServices, type ServicePlan } from '../decisions';
+import { describeProbe, portalIsUp } from '../facts';
 import { errorText, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
 
 /** How long a started service gets to bring the portal up. */
@@ -20,10 +22,10 @@ async function waitForState(services: ServiceControl, name: string, wanted: Serv
   }
 }
 
-async function waitForPortal(ctx: RepairContext, timeoutMs: number): Promise<boolean> {
+async function waitForPortal(ctx: RepairContext, timeoutMs: number, mustBeOurs: boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await ctx.facts.probePortal(1000)).answers) return true;
+    if (portalIsUp(await ctx.facts.probePortal(1000), mustBeOurs)) return true;
     if (Date.now() >= deadline) return false;
     await sleep(300);
   }
@@ -64,12 +66,18 @@ export const serviceCheck: RepairCheck = {
         'register it: altazion-update service install')];
     }
     const portal = portalServices(all).map((s) => s.name.toLowerCase());
-    // Probe only when a restart could follow from it.
+    const oursServesPortal = portalServices(all).some(isOurUpdaterService);
+    // Probe only when a restart could follow from it. Our service's portal must answer as ours: the
+    // legacy portal answering on the same port does not count.
     const probe = portal.length > 0 ? await ctx.facts.probePortal() : undefined;
+    const portalAnswers = probe ? portalIsUp(probe, oursServesPortal) : true;
+    const state = await ctx.facts.portalState();
+    const config = await ctx.config();
+    const portalConflict = state?.port === ctx.facts.legacyPortalPort ? { port: state.port, fallbackPort: config.portalFallbackPort } : undefined;
     const records = [];
-    for (const service of updaters) {
+    for (const service of legacyFirst(updaters)) {
       const target = `${service.name} (${service.displayName})`;
-      const plan = planService(service, { servesPortal: portal.includes(service.name.toLowerCase()), portalAnswers: probe?.answers ?? true });
+      const plan = planService(service, { servesPortal: portal.includes(service.name.toLowerCase()), portalAnswers, ...(portalConflict ? { portalConflict } : {}) });
       if (plan.blocked) {
         records.push(result('service', target, 'Warning', plan.problems.join('; '), plan.blocked));
         continue;
@@ -78,7 +86,7 @@ export const serviceCheck: RepairCheck = {
         records.push(result('service', target, 'Ok', `${service.state}, start mode Automatic (Delayed Start)`));
         continue;
       }
-      const problems = plan.problems.join('; ') + (plan.steps.includes('restart') && probe ? ` (${probe.detail})` : '');
+      const problems = plan.problems.join('; ') + (plan.steps.includes('restart') && probe ? ` (${describeProbe(probe, oursServesPortal)})` : '');
       if (!options.fix) {
         records.push(result('service', target, fixedOr(options), problems, describeSteps(plan.steps)));
         continue;
@@ -88,7 +96,7 @@ export const serviceCheck: RepairCheck = {
         let detail = problems;
         let status: 'Fixed' | 'Warning' = 'Fixed';
         if ((plan.steps.includes('restart') || plan.steps.includes('start')) && portal.includes(service.name.toLowerCase())) {
-          if (await waitForPortal(ctx, PORTAL_WAIT_MS)) {
+          if (await waitForPortal(ctx, PORTAL_WAIT_MS, oursServesPortal)) {
             detail += '; the portal answers now';
           } else {
             // Done what the seed says; the portal still being down is for support (check portal fails).
