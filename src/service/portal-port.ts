@@ -2,6 +2,7 @@
 // already listens there (the legacy EMainServer serves the old portal on 8080), <portal fallbackPort>.
 // Both ports taken is bad configuration: exit 2 naming both. An explicit `--port` (or port 0, a free
 // port: the demo) is used as given, without fallback.
+import net from 'node:net';
 import { AltazionError } from '../core/errors';
 import { LEGACY_PORTAL_PORT } from '../core/product';
 import type { ServiceInfo } from '../platform/types';
@@ -36,6 +37,25 @@ export function allPortsTaken(ports: readonly number[], configFile: string): Alt
   return new AltazionError('E_CONFIG', `portal ports ${ports.join(' and ')} on ${PORTAL_HOST} are ${ports.length === 2 ? 'both' : 'all'} in use: the portal cannot start`, {
     target: configFile,
     hint: `set <portal port="..." fallbackPort="..."/> in ${configFile} to free ports, or stop the program that listens on port ${ports[0]}`,
+  });
+}
+
+/** The first port of `ports` that `isFree` says is free, and those taken before it (undefined: all taken). */
+export async function firstFreePort(ports: readonly number[], isFree: (port: number) => Promise<boolean>): Promise<{ port?: number; taken: number[] }> {
+  const taken: number[] = [];
+  for (const port of ports) {
+    if (await isFree(port)) return { port, taken };
+    taken.push(port);
+  }
+  return { taken };
+}
+
+/** Whether the portal could listen on 127.0.0.1:`port` now (`service install` predicts what the service will take). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, PORTAL_HOST, () => probe.close(() => resolve(true)));
   });
 }
 

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
 import type { Context } from '../cli/context';
+import { readPortalState } from '../config/portal-state';
 import type { WindowsPlatform } from '../platform/windows';
+import { allPortsTaken, fallbackNotice, firstFreePort, isPortFree, portalPorts, portalUrl, runningLegacyService } from './portal-port';
 import { installFolder, planServiceInstall } from './windows-service';
 
 export function requireWindows(command: string, hostPlatform: NodeJS.Platform = process.platform): void {
@@ -18,6 +20,8 @@ export function requireWindows(command: string, hostPlatform: NodeJS.Platform = 
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** How long `service install` waits for the started service to report its portal's URL. */
+const PORTAL_WAIT_MS = 30_000;
 
 export async function installWindowsService(ctx: Context): Promise<Record<string, unknown>> {
   const platform = (await ctx.platform()) as WindowsPlatform;
@@ -28,15 +32,35 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
   const plan = planServiceInstall({ shippedFolder, folder: installFolder(ctx.env, path.win32.join), root: ctx.root, join: path.win32.join });
   const [existing] = await platform.bridge.call<unknown[]>({ op: 'services.query', names: [UPDATER_SERVICE.name] });
   if (existing) throw new AltazionError('E_USAGE', `the service ${UPDATER_SERVICE.name} already exists`, { hint: 'altazion-update service uninstall, then service install again' });
+  // The port the service will take (service run decides again at each start): both taken is bad
+  // configuration, refused before any change; the fallback is said now, here and in the event log.
+  const config = await ctx.config();
+  const ports = portalPorts(config);
+  const choice = await firstFreePort(ports, isPortFree);
+  if (choice.port === undefined) throw allPortsTaken(ports, config.file);
+  const notice = choice.taken.length > 0 ? fallbackNotice(choice.taken[0]!, choice.port, runningLegacyService(await platform.services.list())) : undefined;
+  if (notice) ctx.output.warn(notice);
   await fs.mkdir(plan.folder, { recursive: true });
   await platform.bridge.call(plan.acl, plan.folder);
   for (const { from, to } of plan.copy) {
     if (existsSync(from)) await fs.cp(from, to, { recursive: true, force: true });
   }
   await platform.bridge.call(plan.eventSource);
+  if (notice) await platform.eventLog.write('Warning', `service install: ${notice}`);
   await platform.bridge.call(plan.create, UPDATER_SERVICE.name);
+  const started = Date.now();
   await platform.services.start(UPDATER_SERVICE.name);
-  return { Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Folder: plan.folder, Command: plan.create.binaryPath, Root: ctx.root, Status: 'Installed' };
+  // The portal's URL as the service reports it once listening (bin\updates\portal.json), else the predicted one.
+  let url = portalUrl(choice.port);
+  for (let waited = 0; waited < PORTAL_WAIT_MS; waited += 500) {
+    const state = await readPortalState(ctx.layout.portalState);
+    if (state && Date.parse(state.startedAt) >= started - 1000) { url = state.url; break; }
+    await sleep(500);
+  }
+  return {
+    Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Folder: plan.folder, Command: plan.create.binaryPath, Root: ctx.root,
+    PortalUrl: url, Status: 'Installed',
+  };
 }
 
 export async function uninstallWindowsService(ctx: Context): Promise<Record<string, unknown>> {
