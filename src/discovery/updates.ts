@@ -5,6 +5,7 @@ import { AltazionError } from '../core/errors';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
 import type { Context } from '../cli/context';
+import type { PlatformUnavailableError } from '../platform/errors';
 import { discoverModules, selectModules, type InstalledModule } from './discover';
 import { buildUpdateReport, type Availability } from './report';
 
@@ -20,11 +21,25 @@ export async function readStatus(file: string): Promise<StatusDocument | undefin
 
 export interface Selection { names?: readonly string[]; instance?: string }
 
+const warnedContexts = new WeakSet<object>();
+
+/**
+ * For reads that go on without the platform (DiscoveryInput.onPlatformUnavailable): one warning per
+ * command naming why IIS pools and services are unknown.
+ */
+export function warnPlatformUnavailable(ctx: Context): (error: PlatformUnavailableError) => void {
+  return (error) => {
+    if (warnedContexts.has(ctx.output)) return;
+    warnedContexts.add(ctx.output);
+    ctx.output.warn(`IIS pools and Windows services are unknown (modules and versions come from applicationspath.config and the module folders): ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+  };
+}
+
 /** Installed modules matching the selection; an explicit name or instance that matches nothing is an error. */
 export async function discoverSelected(ctx: Context, selection: Selection, status?: StatusDocument): Promise<InstalledModule[]> {
   const catalogKinds = new Map<string, ModuleKind>();
   for (const m of status?.modules ?? []) if (m.kind) catalogKinds.set(m.name, m.kind as ModuleKind);
-  const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
+  const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds, onPlatformUnavailable: warnPlatformUnavailable(ctx) });
   const names = (selection.names ?? []).map(canonicalModuleName);
   const selected = selectModules(all, names, selection.instance);
   const unmatched = names.filter((n) => !selected.some((m) => m.name === n));

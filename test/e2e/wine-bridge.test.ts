@@ -5,17 +5,20 @@
 //    at the missing CLR (Wine has no .NET), as expected;
 //  - the same module in a renamed copy (altazion-update.exe, as the old single executable was) fails
 //    with "node.exe not found", or maps a second Node when a node.exe is beside it;
-//  - the product itself, run through the launcher on a Windows host root, finds no .NET Framework in
-//    the registry, never loads edge-js, falls back to Windows PowerShell, and reports Wine's
-//    powershell.exe (a stub that answers nothing) as a clean, named error, exit code 1.
+//  - the product itself, run through the launcher on a sandbox-like instance whose updater.config says
+//    host kind windows (Windows paths), finds no .NET Framework in the registry, never loads edge-js,
+//    falls back to Windows PowerShell, finds Wine's powershell.exe (a stub that answers nothing)
+//    unusable: `get` reports the modules from the files with one warning naming why; install and
+//    repair stop with E_PLATFORM naming both reasons, exit code 1, nothing changed.
 import { expect } from 'chai';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { distDir } from '../helpers/pwsh';
-import { ensureWinePrefix, findWine, parseNdjson, prepareWineLayout, runUnderWine, toWinePath, WINE_FALLBACK_NODE, type WineLayout } from '../helpers/wine';
+import { distDir, linuxExecutable, runExecutableJson } from '../helpers/pwsh';
+import { diffTrees, treeHashes } from '../helpers/sandbox';
+import { ensureWinePrefix, findWine, parseNdjson, prepareWineLayout, runUnderWine, toWinePath, windowsifySandbox, WINE_FALLBACK_NODE, type WineLayout } from '../helpers/wine';
 // @ts-expect-error plain ESM helper shared with build.mjs
-import { nodeWindowsExe } from '../../tools/node-runtime.mjs';
+import { NODE_RUNTIME_VERSION, nodeWindowsExe } from '../../tools/node-runtime.mjs';
 
 const LOADDLL = { WINEDEBUG: '+loaddll', WINEDLLOVERRIDES: 'mshtml=' }; // mscoree: Wine's own stub, which finds no CLR
 
@@ -66,19 +69,48 @@ describe('edge-js and the Windows layout under Wine', function () {
 
   });
 
-  it('the product on a Windows host sees no .NET Framework, never loads edge-js, and names PowerShell\'s failure cleanly', async () => {
-    const root = path.join(base, 'root');
-    mkdirSync(path.join(root, 'bin', 'config'), { recursive: true });
-    writeFileSync(path.join(root, 'bin', 'config', 'applicationspath.config'), '<applications><application name="logistique" path="C:\\\\Program Files\\\\CPoint\\\\[e]\\\\logistique\\\\" /></applications>');
-    writeFileSync(path.join(root, 'bin', 'config', 'updater.config'), '<updater><host kind="windows" /></updater>');
-    const run = await runUnderWine(wine, layout.launcher, ['get', '--json', '--root', toWinePath(root)], { env: LOADDLL });
-    expect(run.status, run.stderr.slice(-3000)).to.equal(1);
+  it('get on a Windows host where no bridge can run (no .NET, Wine\'s stub powershell.exe): modules and versions from the files, a warning naming why, edge-js never loaded; install and repair stop with E_PLATFORM, nothing changed', async () => {
+    // A sandbox-like instance: made by the Linux build, its paths rewritten as Windows paths (drive
+    // Z:, backslashes, another letter case), and updater.config saying host kind windows: the real
+    // Windows platform, not the simulation.
+    const made = path.join(base, 'instance');
+    runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', path.join(made, 'root'), '--feed', path.join(made, 'feed')]);
+    windowsifySandbox(made);
+    const config = path.join(made, 'root', 'bin', 'config', 'updater.config');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/<host [^>]*\/>/, '<host kind="windows" />'));
+    expect(readFileSync(config, 'utf8')).to.contain('<host kind="windows" />').and.match(/location="Z:\\/);
+    // logistique as the legacy updater left it: no manifest, a main assembly with a version resource.
+    const logistique = path.join(made, 'apps', 'logistique');
+    rmSync(path.join(logistique, 'altazion-package.json'));
+    copyFileSync(path.join(distDir, 'windows', 'node.exe'), path.join(logistique, 'Altazion.Logistique.exe'));
+    const root = toWinePath(path.join(made, 'root'));
+
+    const run = await runUnderWine(wine, layout.launcher, ['get', '--json', '--root', root], { env: LOADDLL });
+    expect(run.status, run.stderr.slice(-3000) + run.stdout).to.equal(0);
     expect(loaded(run.stderr)).to.not.include('edge_nativeclr.node');
     expect(loaded(run.stderr)).to.include('reg.exe'); // the registry was asked
     expect(run.stderr).to.not.match(/Assertion failed|Unhandled exception|Fatal/);
-    const error = parseNdjson(run.stdout).find((m) => m.type === 'error')!;
-    expect(error).to.include({ code: 'E_PLATFORM' });
-    expect(String(error.message)).to.match(/^the Windows bridge cannot run: the \.NET Framework 4\.x is not installed; .*powershell\.exe exited with code 0 without an answer/i);
-    expect(String(error.hint)).to.match(/Windows PowerShell 5\.1/);
+    const messages = parseNdjson(run.stdout);
+    const warnings = messages.filter((m) => m.type === 'log' && m.level === 'warning').map((m) => String(m.message));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/^IIS pools and Windows services are unknown \(modules and versions come from applicationspath\.config and the module folders\): the Windows bridge cannot run: the \.NET Framework 4\.x is not installed; .*powershell\.exe exited with code 0 without an answer/i);
+    const updates = messages.filter((m) => m.typeName === 'Altazion.Update').map((m) => m.data as Record<string, unknown>);
+    const byName = Object.fromEntries(updates.map((u) => [u.Name, u]));
+    expect(Object.keys(byName)).to.include.members(['gestioncommerciale', 'ecommerce', 'logistique']);
+    expect(byName.ecommerce).to.include({ Kind: 'web', InstalledVersion: '25.9.12.3' }); // from its manifest
+    expect(String(byName.ecommerce!.Path)).to.match(/^z:\\/); // as applicationspath.config writes it
+    expect(byName.logistique).to.include({ Kind: 'service', InstalledVersion: `${NODE_RUNTIME_VERSION}.0` }); // from the PE version resource
+
+    // Changes stop cleanly: no bridge, no install, no repair; nothing moved.
+    const before = await treeHashes(path.join(made, 'apps'));
+    for (const args of [['install', '--name', 'ecommerce'], ['repair']]) {
+      const change = await runUnderWine(wine, layout.launcher, [...args, '--json', '--root', root]);
+      expect(change.status, `${args[0]}: ${change.stderr.slice(-2000)}${change.stdout}`).to.equal(1);
+      const error = parseNdjson(change.stdout).find((m) => m.type === 'error')!;
+      expect(error, args[0]).to.include({ code: 'E_PLATFORM' });
+      expect(String(error.message)).to.match(/^the Windows bridge cannot run: the \.NET Framework 4\.x is not installed; .*powershell\.exe exited with code 0 without an answer/i);
+      expect(String(error.hint)).to.match(/Windows PowerShell 5\.1/);
+    }
+    expect(diffTrees(before, await treeHashes(path.join(made, 'apps')))).to.deep.equal([]);
   });
 });

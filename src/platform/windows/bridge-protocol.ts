@@ -2,6 +2,7 @@
 //   request  {"v":1,"calls":[{"op":"services.list"},{"op":"iis.list"}]}
 //   answer   {"v":1,"results":[{"ok":true,"value":...},{"ok":false,"error":{"code":"NO_IIS","message":"...","win32":1060}}]}
 import { AltazionError } from '../../core/errors';
+import { PlatformUnavailableError } from '../errors';
 
 export const BRIDGE_PROTOCOL_VERSION = 1;
 
@@ -21,11 +22,7 @@ export class BridgeCallError extends AltazionError {
 }
 
 /** The bridge could not run at all (no host could load it): nothing was done. */
-export class BridgeUnavailableError extends AltazionError {
-  constructor(message: string, hint?: string) {
-    super('E_PLATFORM', message, { hint });
-  }
-}
+export class BridgeUnavailableError extends PlatformUnavailableError {}
 
 export function encodeRequest(calls: readonly BridgeCall[]): string {
   return JSON.stringify({ v: BRIDGE_PROTOCOL_VERSION, calls });
