@@ -4,7 +4,7 @@
 //    node.exe resolves that import to the running process: one node.exe in the trace; it then stops
 //    at the missing CLR (Wine has no .NET), as expected;
 //  - the same module in a renamed copy (altazion-update.exe, as the old single executable was) fails
-//    with "node.exe not found", or maps a second Node when a node.exe is beside it;
+//    with "node.exe not found", and maps a second Node (the node.exe file beside it) when there is one;
 //  - the product itself, run through the launcher on a sandbox-like instance whose updater.config says
 //    host kind windows (Windows paths), finds no .NET Framework in the registry, never loads edge-js,
 //    falls back to Windows PowerShell, finds Wine's powershell.exe (a stub that answers nothing)
@@ -22,9 +22,17 @@ import { NODE_RUNTIME_VERSION, nodeWindowsExe } from '../../tools/node-runtime.m
 
 const LOADDLL = { WINEDEBUG: '+loaddll', WINEDLLOVERRIDES: 'mshtml=' }; // mscoree: Wine's own stub, which finds no CLR
 
-/** Modules the loader mapped, by file name, from a +loaddll trace. */
+/**
+ * Modules the loader mapped, full paths in lower case, from a +loaddll trace. Wine prints the path
+ * as an escaped C string (`L"Z:\\tmp\\x\\node.exe"`): backslashes are doubled there.
+ */
+function loadedPaths(trace: string): string[] {
+  return [...trace.matchAll(/trace:loaddll:build_module Loaded L"([^"]+)"/g)].map((m) => m[1]!.replace(/\\\\/g, '\\').toLowerCase());
+}
+
+/** The same, by file name. */
 function loaded(trace: string): string[] {
-  return [...trace.matchAll(/trace:loaddll:build_module Loaded L"([^"]+)"/g)].map((m) => m[1]!.split('\\').pop()!.toLowerCase());
+  return loadedPaths(trace).map((p) => p.split('\\').pop()!);
 }
 
 describe('edge-js and the Windows layout under Wine', function () {
@@ -59,7 +67,7 @@ describe('edge-js and the Windows layout under Wine', function () {
     expect(run.status).to.not.equal(0);
   });
 
-  it('renamed (altazion-update.exe, as the old single executable), the same module cannot resolve node.exe', async () => {
+  it('renamed (altazion-update.exe, as the old single executable), the same module cannot resolve node.exe; with a node.exe beside it, a second Node is mapped', async () => {
     const alone = path.join(base, 'alone');
     mkdirSync(alone);
     const renamed = path.join(alone, 'altazion-update.exe');
@@ -67,6 +75,15 @@ describe('edge-js and the Windows layout under Wine', function () {
     const lonely = await runUnderWine(wine, renamed, dlopen(layout.edgeNative), { env: { ...LOADDLL, WINEDLLOVERRIDES: 'mscoree,mshtml=' }, cwd: alone });
     expect(lonely.stderr).to.match(/Library node\.exe \(which is needed by L"[^"]*edge_nativeclr\.node"\) not found/);
 
+    // With a node.exe beside it, the import resolves to that file: a second Node mapped into the
+    // process (another copy of V8 and libuv that nothing initialised), what the launcher avoids.
+    copyFileSync(layout.node, path.join(alone, 'node.exe'));
+    const beside = await runUnderWine(wine, renamed, dlopen(layout.edgeNative), { env: { ...LOADDLL, WINEDLLOVERRIDES: 'mscoree,mshtml=' }, cwd: alone });
+    const mapped = loadedPaths(beside.stderr);
+    expect(mapped, beside.stderr.slice(-3000)).to.include(toWinePath(renamed).toLowerCase()).and.include(toWinePath(path.join(alone, 'node.exe')).toLowerCase());
+    expect(beside.stderr).to.not.match(/Library node\.exe .* not found/);
+    // It went on to the module's next import (the CLR, absent here): node.exe was resolved.
+    expect(beside.stderr).to.match(/Library mscoree\.dll \(which is needed by L"[^"]*edge_nativeclr\.node"\) not found/);
   });
 
   it('get on a Windows host where no bridge can run (no .NET, Wine\'s stub powershell.exe): modules and versions from the files, a warning naming why, edge-js never loaded; install and repair stop with E_PLATFORM, nothing changed', async () => {
