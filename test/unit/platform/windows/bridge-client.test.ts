@@ -125,4 +125,22 @@ describe('Windows bridge client', () => {
       }
     }
   });
+
+  it('host facts: elevation from the bridge (SYSTEM counts), the OEM code page from the registry, console text decoded with it; the event log through the bridge', async () => {
+    // "Accès refusé." as a console writes it in code page 850 (è = 0x8A, é = 0x82); 0x82 is "é" in 437 too, 0x8A is "è".
+    const cp850 = Buffer.from([0x41, 0x63, 0x63, 0x8a, 0x73, 0x20, 0x72, 0x65, 0x66, 0x75, 0x73, 0x82, 0x2e]);
+    const seen: Array<Record<string, unknown>> = [];
+    const platformWith = (oemCodePage: number, info: { elevated: boolean; system: boolean }) => {
+      const edge = fakeTransport((call) => { seen.push(call); return { ok: true, value: call.op === 'host.info' ? info : true }; });
+      return new WindowsPlatform({}, 'SRV01', { execPath: NODE, probe: async () => ({ ...WITH_NETFX, oemCodePage }), hosts: { edge: () => edge.send, powershell: async () => { throw new Error('not used'); } } });
+    };
+    const french = platformWith(850, { elevated: false, system: false });
+    expect(await french.host()).to.deep.equal({ elevated: false, oemCodePage: 850 });
+    expect(await french.decodeConsole(cp850)).to.equal('Accès refusé.');
+    expect(await platformWith(850, { elevated: false, system: true }).host()).to.deep.include({ elevated: true });
+    // The same bytes on a server whose console is code page 1252 read otherwise: the registry's code page is the one used.
+    expect(await platformWith(1252, { elevated: true, system: false }).decodeConsole(cp850)).to.not.equal('Accès refusé.');
+    await french.eventLog.write('Warning', 'port 8080 on 127.0.0.1 is in use');
+    expect(seen.at(-1)).to.deep.equal({ op: 'eventlog.write', level: 'Warning', message: 'port 8080 on 127.0.0.1 is in use' });
+  });
 });
