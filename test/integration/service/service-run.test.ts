@@ -83,8 +83,10 @@ describe('service run (process)', function () {
 
   describe('port taken: the configured fallback port (the legacy EMainServer holds 8080)', () => {
     const busy: net.Server[] = [];
+    const sockets = new Set<net.Socket>();
     const occupy = async (): Promise<number> => {
-      const server = net.createServer();
+      // A program holding the port: accepts connections, never answers (its sockets closed at the end).
+      const server = net.createServer((socket) => { sockets.add(socket); });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
       busy.push(server);
       return (server.address() as net.AddressInfo).port;
@@ -95,7 +97,11 @@ describe('service run (process)', function () {
       await fs.writeFile(file, text.replace(/<portal [^>]*\/>/, `<portal port="${port}" fallbackPort="${fallbackPort}" />`));
     };
     const events = async () => (JSON.parse(await fs.readFile(box.HostState, 'utf8')) as { events?: Array<{ level: string; message: string }> }).events ?? [];
-    afterEach(async () => { for (const server of busy.splice(0)) await new Promise((r) => server.close(r)); });
+    afterEach(async () => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      for (const server of busy.splice(0)) await new Promise((r) => server.close(r));
+    });
 
     it('service run takes the fallback port, says so (console, service log, event log), and records the URL for repair and the health page', async () => {
       const taken = await occupy();
