@@ -118,6 +118,19 @@ namespace Altazion.Bridge
             return service;
         }
 
+        /// <summary>Runs `act` on an existing service opened with `access`; both handles closed after.</summary>
+        static void OnExisting(string name, uint access, Action<IntPtr> act)
+        {
+            IntPtr scm = Manager(SC_MANAGER_CONNECT);
+            try
+            {
+                IntPtr service = OpenExisting(scm, name, access);
+                try { act(service); }
+                finally { CloseServiceHandle(service); }
+            }
+            finally { CloseServiceHandle(scm); }
+        }
+
         public static bool Exists(string name)
         {
             IntPtr scm = Manager(SC_MANAGER_CONNECT);
@@ -292,17 +305,10 @@ namespace Altazion.Bridge
         public static object Start(Args args)
         {
             string name = args.String("name");
-            IntPtr scm = Manager(SC_MANAGER_CONNECT);
-            try
+            OnExisting(name, SERVICE_START, service =>
             {
-                IntPtr service = OpenExisting(scm, name, SERVICE_START);
-                try
-                {
-                    if (!StartService(service, 0, null) && Marshal.GetLastWin32Error() != ERROR_SERVICE_ALREADY_RUNNING) throw LastError("StartService " + name);
-                }
-                finally { CloseServiceHandle(service); }
-            }
-            finally { CloseServiceHandle(scm); }
+                if (!StartService(service, 0, null) && Marshal.GetLastWin32Error() != ERROR_SERVICE_ALREADY_RUNNING) throw LastError("StartService " + name);
+            });
             return true;
         }
 
@@ -311,18 +317,11 @@ namespace Altazion.Bridge
         public static object Stop(Args args)
         {
             string name = args.String("name");
-            IntPtr scm = Manager(SC_MANAGER_CONNECT);
-            try
+            OnExisting(name, SERVICE_STOP, service =>
             {
-                IntPtr service = OpenExisting(scm, name, SERVICE_STOP);
-                try
-                {
-                    SERVICE_STATUS status;
-                    if (!ControlService(service, SERVICE_CONTROL_STOP, out status) && Marshal.GetLastWin32Error() != ERROR_SERVICE_NOT_ACTIVE) throw LastError("ControlService stop " + name);
-                }
-                finally { CloseServiceHandle(service); }
-            }
-            finally { CloseServiceHandle(scm); }
+                SERVICE_STATUS status;
+                if (!ControlService(service, SERVICE_CONTROL_STOP, out status) && Marshal.GetLastWin32Error() != ERROR_SERVICE_NOT_ACTIVE) throw LastError("ControlService stop " + name);
+            });
             return true;
         }
 
@@ -354,14 +353,7 @@ namespace Altazion.Bridge
         {
             string name = args.String("name");
             string mode = args.String("mode");
-            IntPtr scm = Manager(SC_MANAGER_CONNECT);
-            try
-            {
-                IntPtr service = OpenExisting(scm, name, SERVICE_CHANGE_CONFIG);
-                try { SetStartMode(service, name, mode); }
-                finally { CloseServiceHandle(service); }
-            }
-            finally { CloseServiceHandle(scm); }
+            OnExisting(name, SERVICE_CHANGE_CONFIG, service => SetStartMode(service, name, mode));
             return true;
         }
 
