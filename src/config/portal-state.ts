@@ -4,8 +4,12 @@
 // later `portal open` and the cmdlets) read it to find the portal instead of guessing from
 // updater.config. Example:
 //   {"v":1,"url":"http://localhost:8081/","port":8081,"configuredPort":8080,"fallback":true,
-//    "reason":"port 8080 on 127.0.0.1 is in use ...","pid":4321,"startedAt":"2026-05-04T08:00:00.000Z"}
+//    "reason":"port 8080 on 127.0.0.1 is in use ...","reasonId":"portal.fallback","reasonParams":{...},
+//    "pid":4321,"startedAt":"2026-05-04T08:00:00.000Z"}
+// The reason is a message (src/core/messages.ts): its English text, and its id and parameters beside
+// it, so the health page words it in French.
 import { promises as fs } from 'node:fs';
+import { isMessage, recordText, type Message } from '../core/messages';
 import { writeFileAtomic } from '../io/files';
 
 export interface PortalState {
@@ -16,8 +20,8 @@ export interface PortalState {
   configuredPort: number;
   /** True when the configured port was in use and the fallback port was taken instead. */
   fallback: boolean;
-  /** Why the fallback port is used, in words. */
-  reason?: string;
+  /** Why the fallback port is used (a message; plain text from a file written without an id). */
+  reason?: Message | string;
   /** The service process. */
   pid: number;
   startedAt: string;
@@ -34,13 +38,19 @@ export function parsePortalState(text: string): PortalState | undefined {
     return undefined;
   }
   if (!value || typeof value !== 'object' || value.v !== 1) return undefined;
-  const { url, port, configuredPort, fallback, reason, pid, startedAt } = value;
+  const { url, port, configuredPort, fallback, reason, reasonId, reasonParams, pid, startedAt } = value;
   if (typeof url !== 'string' || !/^http:\/\/[^/]+\/$/.test(url) || !isPort(port) || !Number.isInteger(configuredPort)
     || typeof fallback !== 'boolean' || !Number.isInteger(pid) || (pid as number) <= 0 || typeof startedAt !== 'string') return undefined;
   return {
     url, port, configuredPort: configuredPort as number, fallback, pid: pid as number, startedAt,
     ...(typeof reason === 'string' && reason ? { reason } : {}),
+    ...(reasonMessage(reasonId, reasonParams) ?? {}),
   };
+}
+
+function reasonMessage(id: unknown, params: unknown): { reason: Message } | undefined {
+  const candidate = { id, ...(params && typeof params === 'object' ? { params } : {}) };
+  return isMessage(candidate) ? { reason: candidate } : undefined;
 }
 
 export async function readPortalState(file: string): Promise<PortalState | undefined> {
@@ -49,7 +59,8 @@ export async function readPortalState(file: string): Promise<PortalState | undef
 }
 
 export async function writePortalState(file: string, state: PortalState): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify({ v: 1, ...state })}\n`);
+  const { reason, ...rest } = state;
+  await writeFileAtomic(file, `${JSON.stringify({ v: 1, ...rest, ...(reason === undefined ? {} : recordText('reason', reason)) })}\n`);
 }
 
 /** Removes the file if it is still the one written by `pid` (another service may have started since). */

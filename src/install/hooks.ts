@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { AltazionError } from '../core/errors';
+import { msg, textOf, type Message } from '../core/messages';
 import type { PathApi } from '../config/paths';
 import type { HookPhase } from './plan';
 
@@ -37,6 +38,8 @@ export interface HookRun {
   log: (line: string) => void;
   /** Decodes what the interpreter printed (platform.decodeConsole); default UTF-8. */
   decode?: (bytes: Buffer) => Promise<string>;
+  /** Each line the script prints, decoded, as it prints it (stdout and stderr). */
+  onOutput?: (line: string) => void;
   timeoutMs?: number;
 }
 
@@ -49,12 +52,12 @@ export async function runHook(run: HookRun): Promise<void> {
   run.log(`hook ${run.phase}: ${run.interpreter} ${hookArguments(run.script).join(' ')}`);
   const decode = run.decode ?? (async (bytes: Buffer) => bytes.toString('utf8'));
   let lines: Promise<void> = Promise.resolve();
-  const code = await new Promise<number | string>((resolve) => {
+  const code = await new Promise<number | Message>((resolve) => {
     let child;
     try {
       child = spawn(run.interpreter, hookArguments(run.script), { env, cwd: run.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (error) {
-      resolve(`cannot start ${run.interpreter}: ${(error as Error).message}`);
+      resolve(msg('hook.cannotStart', { interpreter: run.interpreter, error: (error as Error).message }));
       return;
     }
     const timer = setTimeout(() => { child.kill(); }, run.timeoutMs ?? 30 * 60_000);
@@ -64,8 +67,9 @@ export async function runHook(run: HookRun): Promise<void> {
       let pending: Buffer = Buffer.alloc(0);
       const emit = (bytes: Buffer) => {
         lines = lines.then(async () => {
-          const text = await decode(bytes).catch(() => bytes.toString('utf8'));
-          run.log(`  ${label} ${text.replace(/\r$/, '')}`);
+          const text = (await decode(bytes).catch(() => bytes.toString('utf8'))).replace(/\r$/, '');
+          run.log(`  ${label} ${text}`);
+          run.onOutput?.(text);
         });
       };
       stream.on('data', (chunk: Buffer) => {
@@ -79,17 +83,17 @@ export async function runHook(run: HookRun): Promise<void> {
     };
     forward(child.stdout!, '|');
     forward(child.stderr!, '!');
-    child.on('error', (error) => { clearTimeout(timer); resolve(`cannot start ${run.interpreter}: ${error.message}`); });
-    child.on('close', (exit, signal) => { clearTimeout(timer); resolve(signal ? `killed by ${signal}` : exit ?? -1); });
+    child.on('error', (error) => { clearTimeout(timer); resolve(msg('hook.cannotStart', { interpreter: run.interpreter, error: error.message })); });
+    child.on('close', (exit, signal) => { clearTimeout(timer); resolve(signal ? msg('hook.killed', { signal }) : exit ?? -1); });
   });
   await lines;
   if (code === 0) {
     run.log(`hook ${run.phase}: done`);
     return;
   }
-  const what = typeof code === 'number' ? `exit code ${code}` : code;
-  run.log(`hook ${run.phase}: FAILED (${what})`);
-  throw new AltazionError('E_HOOK', `hook ${run.phase} (${run.script}) failed: ${what}`, {
-    target: run.script, hint: 'its output is in the install log (LogPath)',
+  const what = typeof code === 'number' ? msg('hook.exitCode', { code }) : code;
+  run.log(`hook ${run.phase}: FAILED (${textOf(what)})`);
+  throw new AltazionError('E_HOOK', msg('hook.failed', { phase: run.phase, script: run.script, what }), {
+    target: run.script, hint: msg('hook.hint'),
   });
 }

@@ -120,9 +120,21 @@ export interface FileSystemOps {
 
 export type EventLevel = 'Information' | 'Warning' | 'Error';
 
-export interface EventLogWriter {
-  /** One entry in the Windows Application log under the source "Altazion Update" (registered by `service install`). */
-  write(level: EventLevel, message: string): Promise<void>;
+/** One entry of the Windows Application log, source "Altazion Update" (ids and levels: src/core/events.ts). */
+export interface EventLogEntry {
+  id: number;
+  level: EventLevel;
+  message: string;
+}
+
+/**
+ * The Event Log, one seam for every writer (install, check, repair, the service, `service install`):
+ * on Windows the bridge's `eventlog.write` (the source is registered by `service install`), in the
+ * sandbox one JSON line per entry in host/eventlog.jsonl. A failed write throws; callers report it
+ * and go on (src/events/index.ts).
+ */
+export interface EventLog {
+  write(entry: EventLogEntry): Promise<void>;
 }
 
 export interface HostFacts {
@@ -138,11 +150,12 @@ export interface Platform {
   host(): Promise<HostFacts>;
   /** Decodes what a console program (a hook script's PowerShell) printed. */
   decodeConsole(bytes: Buffer): Promise<string>;
+  /** The Event Log (see EventLog). */
+  readonly events: EventLog;
   readonly computerName: string;
   readonly iis: IisControl;
   readonly services: ServiceControl;
   readonly locks: LockInspector;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
-  readonly eventLog: EventLogWriter;
 }

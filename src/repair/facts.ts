@@ -1,6 +1,7 @@
 // What several checks need to know, gathered once per repair run (lazily: a check that is not
 // selected costs nothing). Every getter is memoised; errors are memoised too, so each check can
 // report the same failure in its own words.
+import { msg, textOf, type Message } from '../core/messages';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { ApplicationEntry } from '../config/applications';
@@ -66,8 +67,12 @@ export interface PortalProbe {
   /** The answer carries our portal's header (not the legacy portal or another program on the port). */
   ours: boolean;
   detail: string;
+  message: Message;
 }
 
+function probe(answers: boolean, ours: boolean, message: Message): PortalProbe {
+  return { answers, ours, detail: textOf(message), message };
+}
 
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
 export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
@@ -78,14 +83,14 @@ export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> 
       response.resume();
       const status = response.statusCode ?? 0;
       const ours = typeof response.headers[PORTAL_MARKER_HEADER.toLowerCase()] === 'string';
-      resolve({ answers: status < 500, ours, detail: `${url} answered HTTP ${status}` });
+      resolve(probe(status < 500, ours, msg('repair.portal.answered', { url, status })));
     });
     request.on('timeout', () => {
       request.destroy();
-      resolve({ answers: false, ours: false, detail: `${url} did not answer within ${timeoutMs} ms` });
+      resolve(probe(false, false, msg('repair.portal.timeout', { url, ms: timeoutMs })));
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve({ answers: false, ours: false, detail: `${url} does not answer (${error.code ?? error.message})` });
+      resolve(probe(false, false, msg('repair.portal.refused', { url, error: error.code ?? error.message })));
     });
   });
 }
@@ -100,11 +105,11 @@ export function portalIsUp(probe: PortalProbe, mustBeOurs: boolean): boolean {
   return probe.answers && (probe.ours || !mustBeOurs);
 }
 
-/** The probe in words, saying when what answered is not our portal. */
-export function describeProbe(probe: PortalProbe, mustBeOurs: boolean): string {
+/** The probe as a message, saying when what answered is not our portal. */
+export function describeProbe(probe: PortalProbe, mustBeOurs: boolean): Message {
   return probe.answers && !probe.ours && mustBeOurs
-    ? `${probe.detail}, but not as this updater's portal (no ${PORTAL_MARKER_HEADER} header): another program listens on that port`
-    : probe.detail;
+    ? msg('repair.portal.notOurs', { probe: probe.message, header: PORTAL_MARKER_HEADER })
+    : probe.message;
 }
 
 export function createRepairFacts(ctx: Context, options: RepairFactsOptions = {}): RepairFacts {

@@ -4,6 +4,7 @@
 // port: the demo) is used as given, without fallback.
 import net from 'node:net';
 import { AltazionError } from '../core/errors';
+import { msg, type Message } from '../core/messages';
 import { LEGACY_PORTAL_PORT } from '../core/product';
 import type { ServiceInfo } from '../platform/types';
 import { isOurUpdaterService, isUpdaterService } from '../repair/decisions';
@@ -25,18 +26,22 @@ export function runningLegacyService(services: readonly ServiceInfo[]): ServiceI
   return services.find((s) => isUpdaterService(s) && !isOurUpdaterService(s) && s.state === 'Running');
 }
 
-/** What the service says (service log, console, Windows event log) when it takes the fallback port (pure). */
-export function fallbackNotice(taken: number, fallback: number, legacy?: Pick<ServiceInfo, 'name' | 'displayName'>): string {
+/**
+ * What the service says (service log, console, Event Log, portal.json for repair and the health page)
+ * when it takes the fallback port (pure; a message, worded in French on the portal).
+ */
+export function fallbackNotice(taken: number, fallback: number, legacy?: Pick<ServiceInfo, 'name' | 'displayName'>): Message {
   const who = legacy
-    ? `the legacy service ${legacy.name} ("${legacy.displayName}") runs on this server and serves the old portal on port ${LEGACY_PORTAL_PORT}`
-    : 'another program listens there';
-  return `port ${taken} on ${PORTAL_HOST} is in use (${who}): the portal listens on the fallback port ${fallback} instead, ${portalUrl(fallback)} (<portal fallbackPort> in updater.config)`;
+    ? msg('portal.fallback.legacy', { name: legacy.name, displayName: legacy.displayName, port: LEGACY_PORTAL_PORT })
+    : msg('portal.fallback.other');
+  return msg('portal.fallback', { taken, host: PORTAL_HOST, who, fallback, url: portalUrl(fallback) });
 }
 
+/** Both ports in use (`ports`: <portal port>, then <portal fallbackPort>). */
 export function allPortsTaken(ports: readonly number[], configFile: string): AltazionError {
-  return new AltazionError('E_CONFIG', `portal ports ${ports.join(' and ')} on ${PORTAL_HOST} are ${ports.length === 2 ? 'both' : 'all'} in use: the portal cannot start`, {
+  return new AltazionError('E_CONFIG', msg('portal.portsTaken', { port: ports[0]!, fallback: ports[ports.length - 1]!, host: PORTAL_HOST }), {
     target: configFile,
-    hint: `set <portal port="..." fallbackPort="..."/> in ${configFile} to free ports, or stop the program that listens on port ${ports[0]}`,
+    hint: msg('portal.portsTakenHint', { file: configFile, port: ports[0]! }),
   });
 }
 

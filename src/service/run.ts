@@ -16,6 +16,12 @@ import { createPortalBackend, type InstallFn } from './portal/backend';
 import { fallbackNotice, listenOnFirstFree, portalPorts, runningLegacyService } from './portal-port';
 import { startPortal, type RunningPortal } from './portal/server';
 import { DEFAULT_JITTER_FRACTION } from './schedule';
+import { MaintenanceScheduler } from './scheduler';
+import { AltazionError } from '../core/errors';
+import { msg, recordText, textOf, type Message } from '../core/messages';
+import { reportEvent } from '../events';
+import { appendInstallHistory } from '../install/history';
+import { localText } from '../schedule/plan';
 
 export const SERVICE_LOG_MAX_BYTES = 5 * 1024 * 1024;
 export const SERVICE_LOG_KEEP = 5;
@@ -26,17 +32,20 @@ export interface ServiceOptions {
   /** Portal port as given (`--port`; 0 = a free port), no fallback; default: <portal port>, else <portal fallbackPort>. */
   port?: number;
   /** Told what an administrator must know (the fallback port taken): the command prints it. */
-  notice?: (message: string) => void;
+  notice?: (message: Message) => void;
   /** Run the periodic check (the demo does not). */
   periodicChecks: boolean;
   /** Delay before the first check (default 10 s: let the machine finish booting). */
   firstCheckDelayMs?: number;
   install: InstallFn;
+  /** The scheduler's clock (tests drive it; default: the real one). */
+  clock?: { now: () => Date; sleep: (ms: number, signal: AbortSignal) => Promise<void> };
 }
 
 export interface RunningService {
   portal: RunningPortal;
   runner: CheckRunner;
+  scheduler: MaintenanceScheduler;
   log: RotatingLog;
   stop(): Promise<void>;
 }
@@ -73,7 +82,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   });
 
   let listeningPort: number | undefined;
+  let scheduler: MaintenanceScheduler | undefined;
   const backend = createPortalBackend({
+    onScheduleChanged: () => scheduler?.wake(),
     portalPort: () => listeningPort,
     ctx: contextFor(logOutput()),
     readContext: () => contextFor(logOutput()),
@@ -85,32 +96,56 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     },
   });
   const ports = portalPorts(config, options.port);
-  // The Windows event log is where an administrator looks when the service misbehaves; a failure to
-  // write there (source not registered, no bridge) is logged and changes nothing else.
-  const event = (level: 'Warning' | 'Error', message: string) => ctx.platform().then((platform) => platform.eventLog.write(level, message))
-    .catch((error: Error) => write('warning', `could not write to the Windows event log: ${error.message}`));
+  // The Event Log is where an administrator looks when the service misbehaves (reportEvent: a failure
+  // to write there — source not registered, no bridge — is logged and changes nothing else).
   let bound: { listening: RunningPortal; taken: number[] };
   try {
     bound = await listenOnFirstFree(ports, (port) => startPortal({ backend, port, makeJobOutput: logOutput, version: PRODUCT_VERSION, log: write }), config.file);
   } catch (error) {
     write('warning', `the portal cannot start: ${(error as Error).message}`);
-    if (options.periodicChecks) await event('Error', `the portal cannot start: ${(error as Error).message}`);
+    if (options.periodicChecks) await reportEvent(contextFor(logOutput()), { kind: 'portalFailed', message: error instanceof AltazionError ? error.worded : (error as Error).message });
     throw error;
   }
   const portal = bound.listening;
   listeningPort = portal.port;
-  let reason: string | undefined;
+  let reason: Message | undefined;
   if (bound.taken.length > 0) {
     const services = await ctx.platform().then((platform) => platform.services.list()).catch(() => []);
     reason = fallbackNotice(bound.taken[0]!, portal.port, runningLegacyService(services));
-    write('warning', reason);
+    write('warning', textOf(reason));
     options.notice?.(reason);
-    await event('Warning', reason);
+    await reportEvent(contextFor(logOutput()), { kind: 'portalFallback', notice: reason });
   }
   await writePortalState(ctx.layout.portalState, {
     url: portal.url, port: portal.port, configuredPort: ports[0]!, fallback: bound.taken.length > 0, ...(reason ? { reason } : {}),
     pid: process.pid, startedAt: new Date().toISOString(),
   }).catch((error: Error) => write('warning', `could not record the portal's URL in ${ctx.layout.portalState}: ${error.message}`));
+  const clock = options.clock ?? { now: () => new Date(), sleep: abortableSleep };
+  scheduler = new MaintenanceScheduler({
+    layout: ctx.layout,
+    now: clock.now,
+    sleep: clock.sleep,
+    start: async (request) => {
+      const outcome = await portal.jobs.start(request);
+      return outcome.started ? { started: true, done: portal.jobs.whenIdle() } : { started: false, who: `${outcome.owner.requestedBy}, pid ${outcome.owner.pid}` };
+    },
+    policy: async () => (await contextFor(logOutput()).config()).maintenance,
+    modules: () => backend.modules(),
+    missed: async (entry) => {
+      const reason = msg('schedule.missed', { notAfter: localText(new Date(entry.NotAfter)) });
+      const at = localText(new Date(entry.At));
+      for (const name of entry.Names.length ? entry.Names : ['*']) {
+        await appendInstallHistory(ctx.layout, {
+          Id: entry.Id, Name: name, Instance: entry.Instance ?? '', FromVersion: '', ToVersion: entry.Version ?? '', Result: 'Failed',
+          StartedAt: entry.At, DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', reason), PendingScripts: [],
+          RequestedBy: 'service', User: entry.User, ComputerName: (await ctx.platform()).computerName,
+        }).catch(() => undefined);
+      }
+      await reportEvent(contextFor(logOutput()), { kind: 'scheduleMissed', modules: entry.Names.join(', ') || '*', at, reason });
+    },
+    log: write,
+  });
+  const scheduleLoop = scheduler.loop(stopping.signal);
   write('info', `service started (pid ${process.pid}), portal ${portal.url}, checks ${options.periodicChecks ? `every ${config.checkIntervalMinutes} min` : 'on demand only'}`);
   const loop = options.periodicChecks ? runner.loop(stopping.signal) : Promise.resolve();
 
@@ -118,6 +153,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   return {
     portal,
     runner,
+    scheduler,
     log,
     stop: () => {
       stopped ??= (async () => {
@@ -128,6 +164,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         // A running install is asked to stop (it rolls back cleanly) and awaited.
         await portal.jobs.settle(true);
         await loop;
+        await scheduleLoop;
         write('info', 'service stopped');
       })();
       return stopped;

@@ -7,6 +7,7 @@ import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
 import type { Context } from '../cli/context';
 import { readPortalState } from '../config/portal-state';
+import { reportEvent } from '../events';
 import type { WindowsPlatform } from '../platform/windows';
 import { allPortsTaken, fallbackNotice, firstFreePort, isPortFree, portalPorts, portalUrl, runningLegacyService } from './portal-port';
 import { installFolder, planServiceInstall } from './windows-service';
@@ -46,7 +47,7 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
     if (existsSync(from)) await fs.cp(from, to, { recursive: true, force: true });
   }
   await platform.bridge.call(plan.eventSource);
-  if (notice) await platform.eventLog.write('Warning', `service install: ${notice}`);
+  if (notice) await reportEvent(ctx, { kind: 'portalFallback', notice });
   await platform.bridge.call(plan.create, UPDATER_SERVICE.name);
   const started = Date.now();
   await platform.services.start(UPDATER_SERVICE.name);

@@ -5,6 +5,7 @@
 // writable by Administrators and SYSTEM only (a protected ACL: nothing inherited), and registers
 //   "<that folder>\AltazionUpdateService.exe" "<instance root>"
 // as AltazionUpdate: Automatic (Delayed Start), restart on failure. Nothing is compiled on the server.
+import { EVENT_SOURCE } from '../core/events';
 import { UPDATER_SERVICE } from '../core/product';
 import { WELL_KNOWN_SIDS } from '../platform/rights';
 import type { BridgeCall } from '../platform/windows/bridge-protocol';
@@ -24,9 +25,8 @@ export function quoteWindowsArg(arg: string): string {
 }
 
 export const SERVICE_HOST_EXE = 'AltazionUpdateService.exe';
-export const EVENT_SOURCE = 'Altazion Update';
 /** What `service install` copies from the shipped folder (the folder of node.exe). */
-export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'mssql.cjs', 'iconv-lite.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
+export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'mssql.cjs', 'iconv-lite.cjs', 'nodemailer.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
 export const SERVICE_DESCRIPTION = 'Vérifie les mises à jour Altazion Office et sert le portail local (altazion-update).';
 /** Restart after 1 min, 1 min, then 5 min; the failure count resets after a day. */
 export const RESTART_DELAYS_MS = [60_000, 60_000, 300_000];

@@ -2,7 +2,7 @@
 // against a sandbox server made by the real executable: no ALTAZION_UPDATE_EXE, so the module
 // must find its own bin/altazion-update, as it does once copied into a PSModulePath folder.
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assertNoTerminatingError, builtModuleManifest, linuxExecutable, objectsOfType, psQuote, runExecutableJson, runPwsh, type PsResult } from '../helpers/pwsh';
@@ -30,8 +30,13 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
 
   before(() => {
     manifest = builtModuleManifest();
-    expect(existsSync(path.join(path.dirname(manifest), 'bin', 'altazion-update')), 'dist/Altazion.Update/bin/altazion-update').to.equal(true);
-    expect(existsSync(path.join(path.dirname(manifest), 'bin', 'altazion-update.exe')), 'dist/Altazion.Update/bin/altazion-update.exe').to.equal(true);
+    // bin/: the Linux executable the tests run, and the Windows folder (dist/windows) as it ships.
+    const bin = path.join(path.dirname(manifest), 'bin');
+    expect(existsSync(path.join(bin, 'altazion-update')), 'dist/Altazion.Update/bin/altazion-update').to.equal(true);
+    for (const file of ['altazion-update.exe', 'node.exe', 'altazion-update.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', 'AltazionUpdateService.exe', 'edge-js']) {
+      expect(existsSync(path.join(bin, file)), `dist/Altazion.Update/bin/${file}`).to.equal(true);
+    }
+    expect(readdirSync(bin).filter((f) => f !== 'altazion-update').sort()).to.deep.equal(readdirSync(path.join(path.dirname(path.dirname(manifest)), 'windows')).sort());
     importModule = `Import-Module ${psQuote(manifest)} -ErrorAction Stop\n`;
   });
 
@@ -42,7 +47,7 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
   it('installs by copying the folder into a PSModulePath folder: imported by name, runs its own executable', async () => {
     const sb = createSandbox();
     const modules = mkdtempSync(path.join(os.tmpdir(), 'altazion-psmodulepath-'));
-    scratch.push(modules); // ~180 MB with the two executables
+    scratch.push(modules); // ~190 MB: the Linux executable and the Windows folder
     cpSync(path.dirname(manifest), path.join(modules, 'Altazion.Update'), { recursive: true });
     const result = await runPwsh(`
       Import-Module Altazion.Update -ErrorAction Stop
@@ -86,17 +91,18 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     expect(result.output).to.include('byproperty:gestioncommerciale,ecommerce');
   });
 
-  it('bad input terminates with an ErrorRecord named after the error code: unknown module, missing root, tampered feed', async () => {
+  it('bad input gives an ErrorRecord named after the error code: unknown module (stops with -ErrorAction Stop), missing root, tampered feed', async () => {
     const sb = createSandbox();
     const index = path.join(sb.feed, 'release-index.json');
     const original = readFileSync(index, 'utf8');
     const result = await runPwsh(`${importModule}
       foreach ($attempt in @(
-          { Get-AltazionUpdate -Root ${psQuote(sb.root)} -Name ecommerce, nosuchmodule },
+          # Non-terminating since issue 19 (the other names are reported): -ErrorAction Stop makes it stop here.
+          { Get-AltazionUpdate -Root ${psQuote(sb.root)} -Name ecommerce, nosuchmodule -ErrorAction Stop },
           { Get-AltazionUpdate -Root ${psQuote(path.join(sb.root, 'missing'))} },
           { [System.IO.File]::WriteAllText(${psQuote(index)}, ${psQuote(original.replace(/"size":\s*(\d+)/, '"size": 1$1'))}); Get-AltazionUpdate -Root ${psQuote(sb.root)} -Refresh }
       )) {
-        try { & $attempt; 'not-terminated' }
+        try { & $attempt | Out-Null; 'not-terminated' }
         catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category; Target = [string]$_.TargetObject; Hint = $_.ErrorDetails.RecommendedAction; Message = $_.Exception.Message } }
       }
     `, { env });
@@ -147,6 +153,40 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     const completed = installed.progress.filter((p) => p.recordType === 'Completed').map((p) => p.activity);
     expect(completed.some((a) => a.includes('ecommerce'))).to.equal(true);
     expect(installed.prompt).to.deep.equal([]);
+  });
+
+  it('Install-AltazionUpdate -At schedules the install for the service, -WhatIf schedules nothing; Get-AltazionScheduledInstall lists it, Unregister-AltazionScheduledInstall cancels it', async () => {
+    const sb = createSandbox();
+    const root = psQuote(sb.root);
+    const whatIf = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Root ${root} -Name ecommerce -At ([datetime]'2099-01-01T02:00:00') -WhatIf
+    `, { env });
+    assertNoTerminatingError(whatIf);
+    expect(whatIf.host.some((h) => h.text.startsWith('What if:') && h.text.includes('ecommerce at 2099-01-01 02:00'))).to.equal(true);
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule'))).to.equal(false);
+    const scheduled = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Root ${root} -Name ecommerce -At ([datetime]'2099-01-01T02:00:00') -Confirm:$false
+    `, { env });
+    assertNoTerminatingError(scheduled);
+    expect(scheduled.error, JSON.stringify(scheduled.error)).to.deep.equal([]);
+    const [entry] = objectsOfType(scheduled, 'Altazion.ScheduledInstall').map((r) => r.properties!);
+    expect(entry).to.include({ RequestedBy: 'cmdlet', State: 'Pending' });
+    expect(new Date(entry!.At as string).getTime()).to.equal(new Date(2099, 0, 1, 2, 0).getTime());
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule', `${entry!.Id}.json`))).to.equal(true);
+
+    const cancelled = await runPwsh(`${importModule}
+      'listed:' + ((Get-AltazionScheduledInstall -Root ${root} -Name ecommerce | ForEach-Object Id) -join ',')
+      'other:' + ((Get-AltazionScheduledInstall -Root ${root} -Name logistique | ForEach-Object Id) -join ',')
+      Get-AltazionScheduledInstall -Root ${root} | Unregister-AltazionScheduledInstall -Root ${root} -Confirm:$false
+      'after:' + @(Get-AltazionScheduledInstall -Root ${root}).Count
+    `, { env });
+    assertNoTerminatingError(cancelled);
+    expect(cancelled.error, JSON.stringify(cancelled.error)).to.deep.equal([]);
+    expect(cancelled.output).to.include(`listed:${entry!.Id}`);
+    expect(cancelled.output).to.include('other:');
+    expect(objectsOfType(cancelled, 'Altazion.ScheduledInstall').map((r) => r.properties!.Id)).to.deep.equal([entry!.Id]);
+    expect(cancelled.output).to.include('after:0');
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule', `${entry!.Id}.json`))).to.equal(false);
   });
 
   it('Repair-AltazionUpdater -WhatIf reports every check and changes nothing', async () => {

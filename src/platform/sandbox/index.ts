@@ -5,11 +5,18 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { isInside, normalizeForCompare } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
-import type { AppPool, EventLogWriter, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import path from 'node:path';
+import { EVENT_SOURCE } from '../../core/events';
+import type { AppPool, EventLog, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
 import { writersOf } from '../rights';
 import { consoleDecoder } from '../windows/console-text';
 import { findHolders } from './locks';
-import { readSandboxState, SANDBOX_EVENTS_KEPT, updateSandboxState, type SandboxPool, type SandboxService } from './state';
+import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
+
+/** The sandbox's Event Log: one JSON line per entry, beside the host state file. */
+export function sandboxEventLogPath(stateFile: string): string {
+  return path.join(path.dirname(stateFile), 'eventlog.jsonl');
+}
 
 function killQuietly(pid: number | undefined): void {
   if (!pid) return;
@@ -38,9 +45,9 @@ export class SandboxPlatform implements Platform {
   readonly iis: IisControl;
   readonly services: ServiceControl;
   readonly locks: LockInspector;
-  readonly eventLog: EventLogWriter;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
+  readonly events: EventLog;
 
   constructor(readonly stateFile: string, readonly computerName: string) {
     const file = stateFile;
@@ -112,6 +119,13 @@ export class SandboxPlatform implements Platform {
       },
     };
     this.locks = { holders: (paths) => findHolders(paths) };
+    const eventLog = sandboxEventLogPath(file);
+    this.events = {
+      // Appended in one write per entry: concurrent writers (service, command line) never tear a line.
+      write: async (entry) => {
+        await fs.appendFile(eventLog, JSON.stringify({ time: new Date().toISOString(), log: 'Application', source: EVENT_SOURCE, ...entry }) + '\n');
+      },
+    };
     this.rights = {
       canWrite: async (identity, folder) => {
         const { rights } = await readSandboxState(file);
@@ -150,14 +164,6 @@ export class SandboxPlatform implements Platform {
         if (faults?.freeBytes !== undefined) return faults.freeBytes;
         const stats = await fs.statfs(p);
         return Number(stats.bavail) * Number(stats.bsize);
-      },
-    };
-    // The Application log, simulated: entries in the state file, the newest SANDBOX_EVENTS_KEPT.
-    this.eventLog = {
-      write: async (level, message) => {
-        await updateSandboxState(file, (state) => {
-          state.events = [...(state.events ?? []), { at: new Date().toISOString(), source: 'Altazion Update', level, message }].slice(-SANDBOX_EVENTS_KEPT);
-        });
       },
     };
   }

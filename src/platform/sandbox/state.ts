@@ -35,16 +35,9 @@ export interface SandboxHost {
   oemCodePage?: number;
 }
 
-export const SANDBOX_EVENTS_KEPT = 200;
-
-/** An entry of the simulated Windows Application log. */
-export interface SandboxEvent { at: string; source: string; level: string; message: string }
-
 export interface SandboxState {
   computerName: string;
   host?: SandboxHost;
-  /** The simulated Application log (newest last, the last SANDBOX_EVENTS_KEPT entries). */
-  events?: SandboxEvent[];
   pools: SandboxPool[];
   applications: IisApplication[];
   services: SandboxService[];

@@ -8,6 +8,7 @@
 //     the same AltazionBridge.dll: request on stdin, answer on stdout, both UTF-8.
 // When neither can run, calls fail with BridgeUnavailableError naming both reasons.
 import path from 'node:path';
+import { msg } from '../../core/messages';
 import { BridgeCallError, BridgeUnavailableError, decodeAnswer, encodeRequest, type BridgeCall, type BridgeResult } from './bridge-protocol';
 import { NETFX_45_RELEASE, type HostProbe } from './host-probe';
 
@@ -79,8 +80,8 @@ export class BridgeClient {
       return decodeAnswer(await transport.send(encodeRequest(calls)), calls.length, transport.name);
     } catch (error) {
       if (transport.name !== 'edge-js') {
-        throw new BridgeUnavailableError(`the Windows bridge cannot run: ${this.edgeProblem ?? 'edge-js not used'}; ${(error as Error).message}`,
-          'the bridge needs the .NET Framework 4.5+ (edge-js) or Windows PowerShell 5.1 (powershell.exe in System32) allowed to load AltazionBridge.dll');
+        throw new BridgeUnavailableError(msg('platform.bridgeUnavailable', { edge: this.edgeProblem ?? 'edge-js not used', error: (error as Error).message }),
+          msg('platform.bridgeUnavailableHint'));
       }
       // edge-js loaded but failed to run: the rest of this process uses PowerShell.
       this.edgeProblem = `edge-js failed: ${(error as Error).message}`;

@@ -2,6 +2,7 @@
 //   request  {"v":1,"calls":[{"op":"services.list"},{"op":"iis.list"}]}
 //   answer   {"v":1,"results":[{"ok":true,"value":...},{"ok":false,"error":{"code":"NO_IIS","message":"...","win32":1060}}]}
 import { AltazionError } from '../../core/errors';
+import { msg } from '../../core/messages';
 import { PlatformUnavailableError } from '../errors';
 
 export const BRIDGE_PROTOCOL_VERSION = 1;
@@ -15,9 +16,11 @@ export type BridgeResult = { ok: true; value: unknown } | { ok: false; error: Br
 /** A call the bridge answered with an error (the operation ran and failed). */
 export class BridgeCallError extends AltazionError {
   constructor(readonly op: string, readonly info: BridgeErrorInfo, target?: string) {
+    // info.message is Windows' own text (French on a French server): data, shown as is.
+    const call = `${op}${target ? ` ${target}` : ''}`;
     super(info.code === 'ACCESS_DENIED' ? 'E_REQUIREMENT' : 'E_PLATFORM',
-      `${op}${target ? ` ${target}` : ''}: ${info.message}${info.win32 ? ` (Windows error ${info.win32})` : ''}`,
-      { target, ...(info.code === 'ACCESS_DENIED' ? { hint: 'run as administrator (an elevated prompt, or the service running as SYSTEM)' } : {}) });
+      info.win32 ? msg('platform.bridgeCallFailedCode', { call, error: info.message, code: info.win32 }) : msg('platform.bridgeCallFailed', { call, error: info.message }),
+      { target, ...(info.code === 'ACCESS_DENIED' ? { hint: msg('platform.accessDeniedHint') } : {}) });
   }
 }
 

@@ -2,6 +2,7 @@
 // iis.list, gives sites, applications and pools; on a server without IIS (no W3SVC service: only
 // services and the database) there is nothing to list and nothing is loaded.
 import { AltazionError } from '../../core/errors';
+import { msg } from '../../core/messages';
 import type { AppPool, IisApplication, IisControl, PoolState } from '../types';
 import type { BridgeClient } from './bridge-client';
 
@@ -79,7 +80,7 @@ export class WindowsIis implements IisControl {
 
   private async requireIis(name: string): Promise<void> {
     if (!(await this.iisInstalled())) {
-      throw new AltazionError('E_REQUIREMENT', `IIS is not installed on this server (no W3SVC service): the application pool "${name}" cannot be controlled`, { target: name });
+      throw new AltazionError('E_REQUIREMENT', msg('platform.noIis', { name }), { target: name });
     }
   }
 

@@ -3,7 +3,8 @@
 // about the machine (host-probe.ts). Each concern lives in its own file; this file composes them.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { EventLogWriter, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl } from '../types';
+import { EVENT_SOURCE } from '../../core/events';
+import type { EventLog, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl } from '../types';
 import { BridgeClient, type BridgeHosts } from './bridge-client';
 import { edgeTransport, powershellTransport } from './bridge-hosts';
 import { consoleDecoder } from './console-text';
@@ -28,7 +29,7 @@ export class WindowsPlatform implements Platform {
   readonly locks: LockInspector;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
-  readonly eventLog: EventLogWriter;
+  readonly events: EventLog;
   readonly bridge: BridgeClient;
   private readonly probe: () => Promise<HostProbe>;
   private facts: Promise<HostFacts> | undefined;
@@ -52,8 +53,11 @@ export class WindowsPlatform implements Platform {
         return Number(stats.bavail) * Number(stats.bsize);
       },
     };
-    // The source "Altazion Update" is registered by `service install` (an administrator's act).
-    this.eventLog = { write: async (level, message) => { await this.bridge.call({ op: 'eventlog.write', level, message }); } };
+    // The source "Altazion Update" is registered by `service install` (an administrator's act); the
+    // ids are those of src/core/events.ts.
+    this.events = {
+      write: async ({ id, level, message }) => { await this.bridge.call({ op: 'eventlog.write', source: EVENT_SOURCE, eventId: id, level, message }); },
+    };
   }
 
   host(): Promise<HostFacts> {

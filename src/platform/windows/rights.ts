@@ -2,6 +2,7 @@
 // identities become SIDs by the well-known table or accounts.resolve. Names are never compared
 // (they are localised: "AUTORITE NT\Système" is S-1-5-18 on a French server).
 import { AltazionError } from '../../core/errors';
+import { msg } from '../../core/messages';
 import { canWriteFolder, knownGroupSids, wellKnownSid, writersOf } from '../rights';
 import type { AclEntry, AclInfo, FolderRights, Principal } from '../types';
 import type { BridgeClient } from './bridge-client';
@@ -26,7 +27,7 @@ export class WindowsRights implements FolderRights {
     const known = wellKnownSid(identity);
     if (known) return known;
     const [resolved] = await this.bridge.call<Array<{ name: string; sid: string | null }>>({ op: 'accounts.resolve', names: [identity.trim().replace(/^\.\\/, '')] }, identity);
-    if (!resolved?.sid) throw new AltazionError('E_PLATFORM', `the account "${identity}" does not resolve to a SID on this server`, { target: identity });
+    if (!resolved?.sid) throw new AltazionError('E_PLATFORM', msg('platform.accountUnknown', { identity }), { target: identity });
     return resolved.sid;
   }
 

@@ -3,6 +3,7 @@
 // the URL an administrator opens. When our service is the one serving the portal, what answers must
 // be our portal (its header), not the legacy portal on the same port. The fix is the service's
 // (check `service` restarts it); this check only reports.
+import { msg, type Message } from '../../core/messages';
 import { isOurUpdaterService, portalServices } from '../decisions';
 import { describeProbe, portalIsUp } from '../facts';
 import { result, type RepairCheck } from '../types';
@@ -15,9 +16,12 @@ export const portalCheck: RepairCheck = {
       ctx.facts.portalUrl(), ctx.facts.portalState(), ctx.facts.probePortal(), ctx.facts.services().catch(() => []),
     ]);
     const mustBeOurs = portalServices(services).some(isOurUpdaterService);
-    const detail = describeProbe(probe, mustBeOurs) + (state?.fallback ? `; the fallback port: ${state.reason ?? `port ${state.configuredPort} was in use when the service started`}` : '');
+    const probed = describeProbe(probe, mustBeOurs);
+    const detail: Message = state?.fallback
+      ? msg('repair.portal.fallback', { probe: probed, reason: state.reason ?? msg('repair.portal.fallbackPortWasInUse', { port: state.configuredPort }) })
+      : probed;
     return portalIsUp(probe, mustBeOurs)
       ? [result('portal', url, 'Ok', detail)]
-      : [result('portal', url, 'Failed', detail, 'check the updater service (altazion-update repair --check service), then <portal port> and <portal fallbackPort> in updater.config')];
+      : [result('portal', url, 'Failed', detail, msg('repair.portal.action'))];
   },
 };

@@ -21,6 +21,10 @@ namespace Altazion.Update.Service
     {
         public const string Name = "AltazionUpdate";
         public const string EventSource = "Altazion Update";
+        // Event ids of the host's own entries: the table of src/core/events.ts (SERVICE_HOST_EVENT_IDS).
+        public const int UpdaterStartedEventId = 1800;
+        public const int UpdaterExitedEventId = 1801;
+        public const int UpdaterKilledEventId = 1802;
         /// <summary>How long a stop waits for the updater (an install rolling back) before killing it.</summary>
         static readonly TimeSpan StopLimit = TimeSpan.FromMinutes(10);
         const int WaitSliceMs = 5000;
@@ -68,9 +72,9 @@ namespace Altazion.Update.Service
             return info;
         }
 
-        static void Log(string message, EventLogEntryType type)
+        static void Log(string message, EventLogEntryType type, int eventId)
         {
-            try { EventLog.WriteEntry(EventSource, message, type); }
+            try { EventLog.WriteEntry(EventSource, message, type, eventId); }
             catch (Exception) { } // the source is registered by service install; never fail on logging
         }
 
@@ -82,10 +86,10 @@ namespace Altazion.Update.Service
             {
                 if (stopping) return;
                 // Ended on its own: exit without reporting Stopped, so the SCM recovery actions restart us.
-                Log("the updater exited with code " + child.ExitCode + "; the service control manager restarts the service", EventLogEntryType.Error);
+                Log("the updater exited with code " + child.ExitCode + "; the service control manager restarts the service", EventLogEntryType.Error, UpdaterExitedEventId);
                 Environment.Exit(1);
             };
-            Log("started: " + child.StartInfo.FileName + " " + child.StartInfo.Arguments, EventLogEntryType.Information);
+            Log("started: " + child.StartInfo.FileName + " " + child.StartInfo.Arguments, EventLogEntryType.Information, UpdaterStartedEventId);
         }
 
         void StopChild()
@@ -98,7 +102,7 @@ namespace Altazion.Update.Service
             {
                 if (watch.Elapsed > StopLimit)
                 {
-                    Log("the updater did not stop within " + StopLimit.TotalMinutes + " min: killed (the next run finishes or rolls back an interrupted install)", EventLogEntryType.Warning);
+                    Log("the updater did not stop within " + StopLimit.TotalMinutes + " min: killed (the next run finishes or rolls back an interrupted install)", EventLogEntryType.Warning, UpdaterKilledEventId);
                     try { child.Kill(); } catch (Exception) { }
                     return;
                 }

@@ -8,6 +8,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { EVENT_IDS } from '../../../src/core/events';
+import { sandboxEventLogPath } from '../../../src/platform/sandbox';
 import { RotatingLog, rotatedNames } from '../../../src/service/logger';
 import { cliCommand, runCli } from '../../helpers/cli';
 import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
@@ -96,7 +98,10 @@ describe('service run (process)', function () {
       const text = await fs.readFile(file, 'utf8');
       await fs.writeFile(file, text.replace(/<portal [^>]*\/>/, `<portal port="${port}" fallbackPort="${fallbackPort}" />`));
     };
-    const events = async () => (JSON.parse(await fs.readFile(box.HostState, 'utf8')) as { events?: Array<{ level: string; message: string }> }).events ?? [];
+    // The Event Log as the sandbox host keeps it (host/eventlog.jsonl, one entry a line).
+    const events = async () => (await fs.readFile(sandboxEventLogPath(box.HostState), 'utf8').catch(() => '')).split('\n').filter(Boolean)
+      .map((line) => JSON.parse(line) as { id: number; level: string; message: string });
+    const computer = async () => (JSON.parse(await fs.readFile(box.HostState, 'utf8')) as { computerName: string }).computerName;
     afterEach(async () => {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
@@ -127,19 +132,25 @@ describe('service run (process)', function () {
         expect(await get(fallback, '/api/modules')).to.equal(200);
         const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
         expect(serviceLog).to.contain(JSON.stringify({ v: 1, type: 'log', level: 'warning', message: warning.message }));
-        // The Windows event log (simulated by the sandbox host), through the platform.
-        expect((await events()).slice(eventsBefore).map((e) => [e.level, e.message])).to.deep.equal([['Warning', warning.message]]);
-        // Where it listens, for repair, the health page and the other tools.
+        // The Event Log (simulated by the sandbox host), through the platform: id 1700, worded in the
+        // language of <notifications language> (French by default).
+        expect((await events()).slice(eventsBefore).map((e) => [e.id, e.level, e.message])).to.deep.equal([[EVENT_IDS.portalFallback.id, 'Warning',
+          `Le portail de mise à jour de ${await computer()} écoute sur son port de secours : le port ${taken} de 127.0.0.1 est occupé `
+          + `(l’ancien service altazionkoostodes (« Altazion - service principal ») tourne sur ce serveur et sert l’ancien portail sur le port 8080) : `
+          + `le portail écoute à la place sur le port de secours ${fallback}, ${url} (<portal fallbackPort> de updater.config)`]]);
+        // Where it listens, for repair, the health page and the other tools (the reason with its message id, for the French portal).
         const state = JSON.parse(await fs.readFile(path.join(box.Root, 'bin', 'updates', 'portal.json'), 'utf8'));
-        expect(state).to.deep.include({ v: 1, url, port: fallback, configuredPort: taken, fallback: true, reason: warning.message, pid: child.pid });
+        expect(state).to.deep.include({ v: 1, url, port: fallback, configuredPort: taken, fallback: true, reason: warning.message, reasonId: 'portal.fallback', pid: child.pid });
         // repair's portal check shows the URL the portal really has (and says why).
         const repair = await runCli(['repair', '--check', 'portal', '--dry-run', '--root', box.Root, '--json'], { kind: 'bundle' });
         const portal = repair.objects('Altazion.RepairResult')[0]!;
         expect(portal).to.include({ Check: 'portal', Target: url, Status: 'Ok' });
         expect(String(portal.Detail)).to.equal(`http://127.0.0.1:${fallback}/ answered HTTP 200; the fallback port: ${warning.message}`);
-        // The health page shows it too.
+        expect(portal.DetailId).to.equal('repair.portal.fallback');
+        // The health page shows it too, in French.
         const health = await getText(fallback, '/health');
         expect(health).to.contain(`<code>${url}</code>`);
+        expect(health).to.contain('port de secours').and.contain('tourne sur ce serveur et sert l’ancien portail');
       } finally {
         child.stdin.end();
         child.kill('SIGTERM');
@@ -160,7 +171,9 @@ describe('service run (process)', function () {
       expect(error).to.include({ code: 'E_CONFIG', message: `portal ports ${taken} and ${fallback} on 127.0.0.1 are both in use: the portal cannot start` });
       expect(error!.hint).to.contain('fallbackPort');
       const logged = (await events()).slice(eventsBefore);
-      expect(logged.map((e) => [e.level, e.message])).to.deep.equal([['Error', `the portal cannot start: ${error!.message}`]]);
+      expect(logged.map((e) => [e.id, e.level, e.message])).to.deep.equal([[EVENT_IDS.portalFailed.id, 'Error',
+        `Le portail de mise à jour de ${await computer()} ne peut pas démarrer, le service de mise à jour s’arrête : `
+        + `les ports ${taken} et ${fallback} du portail sur 127.0.0.1 sont tous deux occupés : le portail ne peut pas démarrer`]]);
     });
 
     it('an explicit --port is used as given: taken, it is exit 2 naming that port', async () => {

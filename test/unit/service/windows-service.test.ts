@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../helpers/pwsh';
+import { EVENT_IDS, EVENT_SOURCE, SERVICE_HOST_EVENT_IDS } from '../../../src/core/events';
+import { distDir, repoRoot } from '../../helpers/pwsh';
 import { installFolder, INSTALLED_FILES, planServiceInstall, quoteWindowsArg, RESTART_DELAYS_MS, serviceBinPath } from '../../../src/service/windows-service';
 
 /** CommandLineToArgvW rules (the documented algorithm), to check our quoting round-trips. */
@@ -61,5 +62,24 @@ describe('Windows service registration (pure plan)', () => {
     expect(source).to.contain('Path.Combine(folder, "node.exe")').and.contain('"altazion-update.cjs"').and.contain('--stop-on-stdin-close');
     expect(source).to.contain('StandardInput.Close()').and.contain('RequestAdditionalTime').and.contain('Environment.Exit(1)');
     expect(source).to.not.match(/csc\.exe|CSharpCodeProvider|CompileAssembly/);
+  });
+
+  it('service install copies every file of the shipped Windows folder (dist/windows: a lazily loaded package forgotten here is missing in the service)', function () {
+    const shipped = path.join(distDir, 'windows');
+    if (!existsSync(shipped)) this.skip();
+    expect([...INSTALLED_FILES].sort()).to.deep.equal(readdirSync(shipped).sort());
+  });
+
+  it('the host writes the Event Log under the source and with the ids of src/core/events.ts', () => {
+    const source = readFileSync(path.join(repoRoot, 'src', 'service', 'host', 'AltazionUpdateService.cs'), 'utf8');
+    expect(source).to.contain(`public const string EventSource = "${EVENT_SOURCE}"`);
+    const constant = (name: string) => Number(new RegExp(`const int ${name} = (\\d+);`).exec(source)?.[1]);
+    expect([constant('UpdaterStartedEventId'), constant('UpdaterExitedEventId'), constant('UpdaterKilledEventId')])
+      .to.deep.equal([SERVICE_HOST_EVENT_IDS.updaterStarted.id, SERVICE_HOST_EVENT_IDS.updaterExited.id, SERVICE_HOST_EVENT_IDS.updaterKilled.id]);
+    expect((source.match(/EventLog\.WriteEntry\(EventSource, message, type, eventId\)/g) ?? []).length).to.equal(1);
+    expect((source.match(/\bLog\(/g) ?? []).length, 'every Log call passes an id').to.equal((source.match(/EventId\);/g) ?? []).length + 1);
+    // The host's ids never collide with those the updater writes.
+    const ours = new Set<number>(Object.values(EVENT_IDS).map((e) => e.id));
+    expect(Object.values(SERVICE_HOST_EVENT_IDS).filter((e) => ours.has(e.id))).to.deep.equal([]);
   });
 });

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { BridgeClient, edgeRefusal, type BridgeTransport } from '../../../../src/platform/windows/bridge-client';
 import { BridgeCallError, BridgeUnavailableError, decodeAnswer, encodeRequest } from '../../../../src/platform/windows/bridge-protocol';
 import type { HostProbe } from '../../../../src/platform/windows/host-probe';
+import { EVENT_IDS } from '../../../../src/core/events';
 import { WindowsPlatform } from '../../../../src/platform/windows';
 
 const NODE = 'C:\\Program Files\\Altazion\\Update\\node.exe';
@@ -140,7 +141,7 @@ describe('Windows bridge client', () => {
     expect(await platformWith(850, { elevated: false, system: true }).host()).to.deep.include({ elevated: true });
     // The same bytes on a server whose console is code page 1252 read otherwise: the registry's code page is the one used.
     expect(await platformWith(1252, { elevated: true, system: false }).decodeConsole(cp850)).to.not.equal('Accès refusé.');
-    await french.eventLog.write('Warning', 'port 8080 on 127.0.0.1 is in use');
-    expect(seen.at(-1)).to.deep.equal({ op: 'eventlog.write', level: 'Warning', message: 'port 8080 on 127.0.0.1 is in use' });
+    await french.events.write({ id: EVENT_IDS.portalFallback.id, level: 'Warning', message: 'port 8080 on 127.0.0.1 is in use' });
+    expect(seen.at(-1)).to.deep.equal({ op: 'eventlog.write', source: 'Altazion Update', eventId: 1700, level: 'Warning', message: 'port 8080 on 127.0.0.1 is in use' });
   });
 });
