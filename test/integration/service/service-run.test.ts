@@ -150,7 +150,7 @@ describe('service run (process)', function () {
         // The health page shows it too, in French.
         const health = await getText(fallback, '/health');
         expect(health).to.contain(`<code>${url}</code>`);
-        expect(health).to.contain('port de secours').and.contain('tourne sur ce serveur et sert l’ancien portail');
+        expect(health).to.contain('port de secours').and.contain('tourne sur ce serveur et sert l’ancien portail').and.not.contain('fallback port');
       } finally {
         child.stdin.end();
         child.kill('SIGTERM');

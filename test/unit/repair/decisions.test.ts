@@ -5,6 +5,7 @@ import {
   planAppOffline, planService, poolIdentity, portalServices, serviceModule, undeclaredModules, updatesNeed,
 } from '../../../src/repair/decisions';
 import type { ServiceInfo } from '../../../src/platform/types';
+import { renderMessage } from '../../../src/core/messages';
 
 const svc = (over: Partial<ServiceInfo>): ServiceInfo => ({
   name: 'AltazionUpdate', displayName: 'Altazion - service de mise à jour', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: '"C:\\x\\altazion-update.exe" service run', account: 'LocalSystem', ...over,
@@ -47,6 +48,10 @@ describe('repair decisions', () => {
       const blocked = planService(stopped, { servesPortal: false, portalAnswers: true, portalConflict: conflict });
       expect(blocked.blocked).to.equal('not started: the portal of AltazionUpdate listens on port 8080, where EMainServer serves the old portal, and the two would fight over it. '
         + 'To run both: stop AltazionUpdate, start EMainServer, then start AltazionUpdate again: it takes the fallback port 8081 (<portal fallbackPort> in updater.config)');
+      // Worded in French on the portal's health page (a message id with its parameters).
+      expect(blocked.blockedMessage?.id).to.equal('repair.service.legacyNotStarted');
+      expect(renderMessage(blocked.blockedMessage!, 'fr')).to.equal('non démarré : le portail de AltazionUpdate écoute sur le port 8080, où EMainServer sert l’ancien portail, et les deux se disputeraient ce port. '
+        + 'Pour faire tourner les deux : arrêter AltazionUpdate, démarrer EMainServer, puis redémarrer AltazionUpdate : il prendra le port de secours 8081 (<portal fallbackPort> de updater.config)');
       expect(blocked.problems).to.deep.equal(['start mode is Manual, expected Automatic (Delayed Start)', 'service is Stopped']);
       expect(planService(svc({ name: 'EMainServer', state: 'Paused' }), { servesPortal: false, portalAnswers: true, portalConflict: conflict }).blocked).to.match(/^not restarted: /);
       // Only the start mode to fix: no fight, done.

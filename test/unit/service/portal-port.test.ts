@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import net from 'node:net';
 import { allPortsTaken, fallbackNotice, firstFreePort, isPortFree, listenOnFirstFree, portalPorts, runningLegacyService } from '../../../src/service/portal-port';
 import { PortInUseError } from '../../../src/service/portal/server';
+import { renderMessage } from '../../../src/core/messages';
 import type { ServiceInfo } from '../../../src/platform/types';
 
 const svc = (over: Partial<ServiceInfo>): ServiceInfo => ({ name: 'EMainServer', displayName: '[e] - Serveur principal', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: 'C:\\e\\EMainServer.exe', account: 'LocalSystem', ...over });
@@ -17,12 +18,18 @@ describe('portal port', () => {
     expect(portalPorts({ ...config, portalPort: 0 })).to.deep.equal([0]);
   });
 
-  it('names the legacy service when one runs (the old portal holds 8080), else another program', () => {
-    expect(fallbackNotice(8080, 8081, runningLegacyService([svc({ name: 'AltazionUpdate', displayName: 'x' }), svc({})]))).to.equal(
+  it('names the legacy service when one runs (the old portal holds 8080), else another program; in English and French', () => {
+    const legacy = fallbackNotice(8080, 8081, runningLegacyService([svc({ name: 'AltazionUpdate', displayName: 'x' }), svc({})]));
+    expect(legacy.id).to.equal('portal.fallback');
+    expect(renderMessage(legacy)).to.equal(
       'port 8080 on 127.0.0.1 is in use (the legacy service EMainServer ("[e] - Serveur principal") runs on this server and serves the old portal on port 8080): '
       + 'the portal listens on the fallback port 8081 instead, http://localhost:8081/ (<portal fallbackPort> in updater.config)');
+    expect(renderMessage(legacy, 'fr')).to.equal(
+      'le port 8080 de 127.0.0.1 est occupé (l’ancien service EMainServer (« [e] - Serveur principal ») tourne sur ce serveur et sert l’ancien portail sur le port 8080) : '
+      + 'le portail écoute à la place sur le port de secours 8081, http://localhost:8081/ (<portal fallbackPort> de updater.config)');
     expect(runningLegacyService([svc({ state: 'Stopped' }), svc({ name: 'AltazionUpdate' })])).to.equal(undefined);
-    expect(fallbackNotice(9000, 9001)).to.match(/^port 9000 on 127\.0\.0\.1 is in use \(another program listens there\): the portal listens on the fallback port 9001 instead, http:\/\/localhost:9001\//);
+    expect(renderMessage(fallbackNotice(9000, 9001))).to.match(/^port 9000 on 127\.0\.0\.1 is in use \(another program listens there\): the portal listens on the fallback port 9001 instead, http:\/\/localhost:9001\//);
+    expect(renderMessage(fallbackNotice(9000, 9001), 'fr')).to.match(/^le port 9000 de 127\.0\.0\.1 est occupé \(un autre programme y écoute\)/);
   });
 
   it('service install predicts the port: the first free one, the taken ones before it', async () => {
