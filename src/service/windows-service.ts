@@ -27,6 +27,12 @@ export function quoteWindowsArg(arg: string): string {
 export const SERVICE_HOST_EXE = 'AltazionUpdateService.exe';
 /** What `service install` copies from the shipped folder (the folder of node.exe). */
 export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'mssql.cjs', 'iconv-lite.cjs', 'nodemailer.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
+/**
+ * Not shipped, copied too when present: `node_modules`, where an administrator installs mssql's
+ * msnodesqlv8 driver beside node.exe for Integrated Security (docs/database.md). Without it the
+ * service's database runs (portal, maintenance windows) would not find the driver the command finds.
+ */
+export const INSTALLED_IF_PRESENT = ['node_modules'];
 export const SERVICE_DESCRIPTION = 'Vérifie les mises à jour Altazion Office et sert le portail local (altazion-update).';
 /** Restart after 1 min, 1 min, then 5 min; the failure count resets after a day. */
 export const RESTART_DELAYS_MS = [60_000, 60_000, 300_000];
@@ -53,7 +59,7 @@ export function planServiceInstall(input: { shippedFolder: string; folder: strin
   const hostExe = input.join(input.folder, SERVICE_HOST_EXE);
   return {
     folder: input.folder,
-    copy: INSTALLED_FILES.map((file) => ({ from: input.join(input.shippedFolder, file), to: input.join(input.folder, file) })),
+    copy: [...INSTALLED_FILES, ...INSTALLED_IF_PRESENT].map((file) => ({ from: input.join(input.shippedFolder, file), to: input.join(input.folder, file) })),
     acl: {
       op: 'acl.setProtected', path: input.folder, owner: WELL_KNOWN_SIDS.administrators,
       grants: [{ sid: WELL_KNOWN_SIDS.system, rights: 'FullControl' }, { sid: WELL_KNOWN_SIDS.administrators, rights: 'FullControl' }],

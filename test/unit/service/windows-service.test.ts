@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENT_IDS, EVENT_SOURCE, SERVICE_HOST_EVENT_IDS } from '../../../src/core/events';
 import { distDir, repoRoot } from '../../helpers/pwsh';
-import { installFolder, INSTALLED_FILES, planServiceInstall, quoteWindowsArg, RESTART_DELAYS_MS, serviceBinPath } from '../../../src/service/windows-service';
+import { installFolder, INSTALLED_FILES, INSTALLED_IF_PRESENT, planServiceInstall, quoteWindowsArg, RESTART_DELAYS_MS, serviceBinPath } from '../../../src/service/windows-service';
 
 /** CommandLineToArgvW rules (the documented algorithm), to check our quoting round-trips. */
 function splitWindowsCommandLine(line: string): string[] {
@@ -46,7 +46,9 @@ describe('Windows service registration (pure plan)', () => {
     const plan = planServiceInstall({ shippedFolder: 'C:\\Program Files\\WindowsPowerShell\\Modules\\Altazion.Update\\bin', folder, root: 'C:\\ProgramData\\CPoint\\[e] - preprod', join: path.win32.join });
     expect(plan.acl).to.deep.equal({ op: 'acl.setProtected', path: folder, owner: 'S-1-5-32-544', grants: [{ sid: 'S-1-5-18', rights: 'FullControl' }, { sid: 'S-1-5-32-544', rights: 'FullControl' }] });
     expect(plan.eventSource).to.deep.equal({ op: 'eventlog.register', source: 'Altazion Update' });
-    expect(plan.copy.map((c) => path.win32.basename(c.to))).to.deep.equal(INSTALLED_FILES);
+    expect(plan.copy.map((c) => path.win32.basename(c.to))).to.deep.equal([...INSTALLED_FILES, ...INSTALLED_IF_PRESENT]);
+    // The Integrated Security driver an administrator installed beside node.exe reaches the service too.
+    expect(INSTALLED_IF_PRESENT).to.deep.equal(['node_modules']);
     expect(plan.copy.every((c) => c.to.startsWith(folder + '\\') && c.from.startsWith('C:\\Program Files\\WindowsPowerShell\\'))).to.equal(true);
     expect(INSTALLED_FILES).to.include.members(['node.exe', 'altazion-update.cjs', 'AltazionBridge.dll', 'AltazionUpdateService.exe', 'edge-js']);
     expect(plan.create).to.include({ op: 'services.create', name: 'AltazionUpdate', displayName: 'Altazion - service de mise à jour', startMode: 'AutomaticDelayed', resetSeconds: 86400, failureFlag: true });
