@@ -22,7 +22,7 @@ import { msg } from '../core/messages';
 import type { InstanceLayout } from '../config/paths';
 import { createExclusive } from '../io/exclusive-file';
 import { sleep } from '../io/files';
-import { processRuns, selfIdentity, sweepDeadTokens, type ProcessIdentity } from '../io/process-identity';
+import { pidRuns, processRuns, selfIdentity, sweepDeadTokens, type ProcessIdentity } from '../io/process-identity';
 
 export interface LockOwner {
   pid: number;
@@ -192,15 +192,6 @@ async function sweepLeftovers(file: string, tokenDir: string): Promise<void> {
     if (guard && guard[1] === base && guard[2] !== (current === undefined ? undefined : safeId(current))) {
       await fs.rm(path.join(tokenDir, name), { force: true }).catch(() => undefined);
     }
-  }
-}
-
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

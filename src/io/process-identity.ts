@@ -103,6 +103,20 @@ export async function processRuns(id: ProcessIdentity, tokenDir: string): Promis
   }
 }
 
+/**
+ * Whether a process with this pid runs here (EPERM: it exists but is not ours). Only for records
+ * that carry nothing but a pid (portal.json, a temporary file's name): a reused pid reads as alive.
+ * Whoever can, records an identity and asks processRuns.
+ */
+export function pidRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** A token file is held when opening it fails with a sharing violation (EBUSY). */
 async function tokenHeld(file: string): Promise<boolean> {
   try {

@@ -52,6 +52,8 @@ export interface RepairOptions {
   onRecord?: (record: RepairResultRecord) => void;
   /** Called with the errors behind some Failed records (a refused journal), for their error records and exit code. */
   onError?: (error: AltazionError) => void;
+  /** The port the legacy main service serves the old portal on (default 8080; tests give a free one). */
+  legacyPortalPort?: number;
 }
 
 export async function runRepair(ctx: Context, options: RepairOptions): Promise<RepairResultRecord[]> {
@@ -65,7 +67,7 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
   // reported once with the file and field, before anything is looked at or changed.
   await ctx.config();
   await ctx.platform();
-  const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx) };
+  const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx, options.legacyPortalPort === undefined ? {} : { legacyPortalPort: options.legacyPortalPort }) };
   const runOptions = { dryRun: options.dryRun, fix: !options.dryRun, ...(options.onError ? { report: options.onError } : {}) };
   const records: RepairResultRecord[] = [];
   for (const check of selected) {

@@ -1,4 +1,4 @@
-// The install lock's Windows side, under Wine with the node.exe we ship: a holder is recognised by
+// The install lock's Windows side, under Wine with the node.exe we ship (or Node 20's where Wine 8 cannot start it): a holder is recognised by
 // the token file it keeps open with no sharing (UV_FS_O_EXLOCK), not by its pid; once the holder is
 // killed, Windows (Wine) releases the token and the next taker takes the lock over.
 import { expect } from 'chai';
@@ -7,9 +7,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error plain ESM helper shared with build.mjs
-import { nodeWindowsExe } from '../../tools/node-win-x64.mjs';
+import { nodeWindowsExe } from '../../tools/node-runtime.mjs';
 import { bundled } from '../helpers/workers';
-import { ensureWinePrefix, findWine, runUnderWine, toWinePath, wineEnv } from '../helpers/wine';
+import { ensureWinePrefix, findWine, nodeStartsUnderWine, runUnderWine, toWinePath, wineEnv, WINE_FALLBACK_NODE } from '../helpers/wine';
 
 describe('install lock on Windows (node.exe under Wine)', function () {
   this.timeout(300_000);
@@ -23,7 +23,9 @@ describe('install lock on Windows (node.exe under Wine)', function () {
     if (!found) this.skip();
     wine = found!;
     ensureWinePrefix(wine);
+    // The node.exe we ship, or where this Wine cannot start it, the Node the Wine tests fall back to (helpers/wine.ts).
     nodeExe = nodeWindowsExe();
+    if (!(await nodeStartsUnderWine(wine, nodeExe)).starts) nodeExe = nodeWindowsExe(WINE_FALLBACK_NODE, () => undefined);
     script = toWinePath(await bundled('test/helpers/lock-cli.ts'));
     base = mkdtempSync(path.join(os.tmpdir(), 'altazion-wine-lock-'));
   });
