@@ -75,7 +75,8 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
       expect(run.code, run.stdout).to.equal(2);
       expect(run.records.map((r) => [r.Name, r.Result])).to.deep.equal([['database', 'Failed']]);
       expect(run.errors).to.have.length(1);
-      expect(run.errors[0].code).to.equal('E_CONFIG');
+      // The flow's own error (its target is the file, its hint says what to fix), not one rebuilt from the record.
+      expect(run.errors[0]).to.include({ code: 'E_CONFIG', target: file });
       expect(String(run.errors[0].message)).to.include(file).and.include('connectionString');
     } finally {
       await fs.writeFile(file, good);
