@@ -194,6 +194,19 @@ describe('altazion-update executable on a sandbox', function () {
     expect(byName.gestioncommerciale).to.deep.include({ Status: 'UpdateAvailable', AvailableVersion: '25.10.1.2' });
   });
 
+  it('install prints each module\'s result as that module ends, before the next module starts', async () => {
+    const install = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce,logistique', '--json']);
+    expect(install.code, install.stdout + install.stderr).to.equal(0);
+    const results = install.objects('Altazion.InstallResult');
+    expect(results.map((r) => [r.Name, r.Result])).to.have.deep.members([['ecommerce', 'Installed'], ['logistique', 'Installed']]);
+    const [first, second] = results.map((r) => r.Name as string);
+    const resultOfFirst = install.messages.findIndex((m) => m.type === 'object' && m.data.Name === first);
+    const secondStarts = install.messages.findIndex((m) => m.type === 'progress' && m.activity.includes(second));
+    expect(resultOfFirst, 'the first result line').to.be.greaterThan(-1);
+    expect(secondStarts, 'the second module\'s progress').to.be.greaterThan(-1);
+    expect(resultOfFirst).to.be.lessThan(secondStarts);
+  });
+
   it('hooks get the environment the executable was given (not its own thread-pool setting)', async function () {
     if (process.platform === 'win32') this.skip(); // the stand-in interpreter is a shell script
     // A stand-in for PowerShell that notes what a hook would see of UV_THREADPOOL_SIZE.
