@@ -1,7 +1,7 @@
 // Scheduling an install for a maintenance window (the command line's `install --at`, the cmdlet's
 // `-At`, the portal's "Installer cette nuit à 02:00"): the modules are checked now (an unknown
 // name is refused at once), the install runs later in the update service (src/service/scheduler.ts).
-import os from 'node:os';
+import { operatorName } from '../io/operator';
 import type { Context } from '../cli/context';
 import { canonicalModuleName } from '../core/modules';
 import { discoverSelected } from '../discovery/updates';
@@ -19,10 +19,6 @@ export interface ScheduleRequest {
   windowMinutes?: number;
 }
 
-function userName(): string {
-  try { return os.userInfo().username; } catch { return 'unknown'; }
-}
-
 export async function scheduleInstall(ctx: Context, request: ScheduleRequest): Promise<ScheduledInstall> {
   const names = request.names.map(canonicalModuleName);
   // Refuses unknown modules and instances now, naming applicationspath.config.
@@ -37,7 +33,7 @@ export async function scheduleInstall(ctx: Context, request: ScheduleRequest): P
     At: request.at.toISOString(),
     NotAfter: new Date(request.at.getTime() + (request.windowMinutes ?? DEFAULT_WINDOW_MINUTES) * 60_000).toISOString(),
     RequestedBy: request.requestedBy,
-    User: userName(),
+    User: operatorName(ctx.env),
     CreatedAt: now.toISOString(),
   });
 }
