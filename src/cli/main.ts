@@ -1,6 +1,5 @@
 // Entry point of the single executable: yargs parses, a command module runs, the exit code comes
 // from runCommand. Usage errors are reported through the same writer (NDJSON with --json), exit 2.
-import './thread-pool'; // first: before anything reaches libuv's thread pool
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AltazionError } from '../core/errors';

@@ -2,12 +2,12 @@
 // selected costs nothing). Every getter is memoised; errors are memoised too, so each check can
 // report the same failure in its own words.
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
 import type { ApplicationEntry } from '../config/applications';
 import { samePath } from '../config/paths';
 import type { Context } from '../cli/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { MANIFEST_FILE } from '../core/package-manifest';
+import { HttpClient, isTimeout } from '../net/http';
 import { loadFeed } from '../check/run-check';
 import type { VerifiedIndex } from '../feed/types';
 import type { IisApplication, Platform, ServiceInfo, AppPool } from '../platform/types';
@@ -50,23 +50,21 @@ export interface RepairFacts {
 export interface PortalProbe { answers: boolean; detail: string }
 
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
-export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
-  return new Promise((resolve) => {
-    // A fresh connection each time (no keep-alive pool): a pooled socket from before a restart would
-    // fail with ECONNRESET and say nothing about the portal now.
-    const request = http.get(url, { timeout: timeoutMs, agent: false, headers: { Host: 'localhost' } }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      resolve(status < 500 ? { answers: true, detail: `${url} answered HTTP ${status}` } : { answers: false, detail: `${url} answered HTTP ${status}` });
-    });
-    request.on('timeout', () => {
-      request.destroy();
-      resolve({ answers: false, detail: `${url} did not answer within ${timeoutMs} ms` });
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve({ answers: false, detail: `${url} does not answer (${error.code ?? error.message})` });
-    });
-  });
+export async function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
+  // A fresh connection each time (no keep-alive pool): a pooled socket from before a restart would
+  // fail with ECONNRESET and say nothing about the portal now. The portal accepts loopback names only.
+  const client = new HttpClient({ timeoutMs, maxRedirections: 0 });
+  try {
+    const response = await client.get(new URL(url), { headers: { host: 'localhost' }, fresh: true });
+    response.discard();
+    return { answers: response.status < 500, detail: `${url} answered HTTP ${response.status}` };
+  } catch (error) {
+    if (isTimeout(error)) return { answers: false, detail: `${url} did not answer within ${timeoutMs} ms` };
+    const e = error as NodeJS.ErrnoException;
+    return { answers: false, detail: `${url} does not answer (${e.code ?? e.message})` };
+  } finally {
+    await client.close();
+  }
 }
 
 export function createRepairFacts(ctx: Context): RepairFacts {
