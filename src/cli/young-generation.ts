@@ -2,8 +2,8 @@
 // Called by the commands that run long and touch many files (install, service run), not at start:
 // for a short command it costs more scavenges than it saves (`get` on a sandbox, 25 alternated
 // runs of the bundle: 241 ms with it, 231 ms without), and set before the executable compiles its
-// bundle it would make V8 refuse the code cache, which is only valid under the flags it was
-// trained with (tools/sea-main.cjs).
+// bundle it would make V8 refuse the SEA code cache, which is only valid under the flags it was
+// made with.
 //
 // V8 doubles the semi-spaces, up to 16 MB each, every time the objects surviving its scavenges add
 // up to their size. An install survives a lot of small objects over its minute of work (20,000 zip

@@ -21,13 +21,6 @@ describe('altazion-update executable on a sandbox', function () {
     expect(result.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
   });
 
-  it('starts from the V8 code cache trained at build time (V8 accepts it)', async function () {
-    if (cliCommand().prefix.length > 0) this.skip(); // the plain bundle runs without the executable's loader
-    const result = await runCli(['--version'], { env: { ALTAZION_CODE_CACHE_REPORT: '1' } });
-    expect(result.code).to.equal(0);
-    expect(result.stderr).to.contain('code cache: accepted');
-  });
-
   it('get reports every module instance; check verifies the feed, downloads and writes status.xml', async () => {
     const before = await runCli(['get', '--root', sb.Root, '--json']);
     expect(before.code).to.equal(0);
