@@ -25,16 +25,6 @@ const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 // executable they are SEA assets; beside the bundle they are files in dist/.
 const LAZY_PACKAGES = { mssql: 'mssql.cjs' };
 
-// string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
-// which loads the real one on first need.
-const lazyStringWidth = {
-  name: 'lazy-string-width',
-  setup(b) {
-    const wrapper = path.join(here, 'src/cli/lazy-string-width.ts');
-    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === wrapper ? undefined : { path: wrapper }));
-  },
-};
-
 const lazyPackages = {
   name: 'lazy-packages',
   setup(b) {
@@ -83,7 +73,7 @@ async function bundle() {
   }
   await build({
     ...common,
-    plugins: [lazyPackages, lazyStringWidth],
+    plugins: [lazyPackages],
     entryPoints: [path.join(here, 'src/cli/main.ts')],
     outfile,
     // Native or Windows-only modules are loaded at run time from beside the executable.
@@ -92,37 +82,15 @@ async function bundle() {
   return outfile;
 }
 
-/**
- * V8 code cache of the bundle after a representative run: `get --json` on a fresh sandbox (the
- * command sysadmins and their scripts run most). Measured on `get`: SEA without cache 288 ms,
- * Node's SEA code cache (compile only) 243 ms, this one ~210 ms (median of 21, same machine).
- */
-function trainCodeCache(bundleFile) {
-  const out = path.join(cache, 'altazion-update.cache');
-  const work = path.join(cache, 'train');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const run = (args) => execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ALTAZION_ROOT: '' } });
-  const root = path.join(work, 'root');
-  run([bundleFile, 'sandbox', 'create', '--root', root, '--feed', path.join(work, 'feed'), '--json']);
-  run([bundleFile, 'check', '--root', root, '--json']);
-  run([path.join(here, 'tools', 'train-code-cache.cjs'), bundleFile, out, '--', 'get', '--root', root, '--json']);
-  rmSync(work, { recursive: true, force: true });
-  return out;
-}
-
-/** The SEA preparation blob: tools/sea-main.cjs runs the bundle and its code cache, both assets. */
-function seaBlob(bundleFile, codeCacheFile) {
+/** The SEA preparation blob: the bundle as main script, the lazy packages as assets. */
+function seaBlob(bundleFile) {
   const blob = path.join(cache, 'sea-prep.blob');
   const config = path.join(cache, 'sea-config.json');
   mkdirSync(cache, { recursive: true });
-  const assets = {
-    ...Object.fromEntries(Object.values(LAZY_PACKAGES).map((file) => [file, path.join(dist, file)])),
-    'altazion-update.cjs': bundleFile,
-    'altazion-update.cache': codeCacheFile,
-  };
-  // useCodeCache would only cover the small main script: the bundle's cache is the asset.
-  writeFileSync(config, JSON.stringify({ main: path.join(here, 'tools', 'sea-main.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false, assets }));
+  const assets = Object.fromEntries(Object.values(LAZY_PACKAGES).map((file) => [file, path.join(dist, file)]));
+  // Node's code cache of the bundle: it starts faster (bench/README.md). No snapshot: the blob
+  // serves the Windows executable too, and a V8 snapshot only fits the binary that made it.
+  writeFileSync(config, JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets }));
   execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   return blob;
 }
@@ -143,9 +111,9 @@ function executables(bundleFile) {
   const linuxExe = path.join(dist, 'altazion-update');
   copyFileSync(process.execPath, linuxExe);
   chmodSync(linuxExe, 0o755);
-  // One blob for both: the bytecode in the cache does not depend on the platform, and V8 checks
-  // its version and flags when it loads it (measured: accepted by the Windows build under Wine).
-  const blob = seaBlob(bundleFile, trainCodeCache(bundleFile));
+  // One blob for both: the code cache does not depend on the platform, and V8 checks its version
+  // and flags when it loads it (a rejected cache only means compiling as usual).
+  const blob = seaBlob(bundleFile);
   inject(linuxExe, blob);
   const windowsExe = path.join(dist, 'altazion-update.exe');
   copyFileSync(nodeWindowsExe(process.versions.node, log), windowsExe);
