@@ -4,15 +4,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { renderStatusXml, type ModuleStatus, type StatusDocument } from '../config/status';
-import { AltazionError, configError } from '../core/errors';
+import { AltazionError } from '../core/errors';
 import type { ModuleKind } from '../core/modules';
 import { RecordType } from '../core/records';
 import { compareVersions, isVersion, maxVersion } from '../core/version';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { discoverModules } from '../discovery/discover';
 import { collectUpdates } from '../discovery/updates';
-import { openFeedSource } from '../feed/source';
-import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
+import { recordAcceptedIndex } from '../feed/index-loader';
+import { loadFeed } from '../feed/load';
 import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
@@ -28,16 +28,6 @@ export interface CheckOutcome {
   index: VerifiedIndex;
   status: StatusDocument;
   failures: string[];
-}
-
-export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
-  const config = await ctx.config();
-  if (!config.feedLocation) throw configError(config.file, '<feed> @location', 'no feed is configured', 'add <feed location="https://..." /> or a folder path to updater.config');
-  if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
-  const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
-  const state = await readFeedState(ctx.layout.feedState);
-  const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file });
-  return { verified, source };
 }
 
 function moduleStatus(name: string, kind: ModuleKind, latest: ReleaseEntry): ModuleStatus {

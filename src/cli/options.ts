@@ -1,6 +1,12 @@
 // Helpers shared by command modules: the global options and argument normalisation.
 import type { Argv } from 'yargs';
-import type { GlobalOptions } from './context';
+
+/** The options every command takes (SPEC §3). */
+export interface GlobalOptions {
+  root?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
 
 export type Args<T> = GlobalOptions & T;
 

@@ -4,7 +4,7 @@
 // export them, force). The install command calls installDatabase; `db` calls the others.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { parseApplicationsConfig } from '../config/applications';
 import { defaultConnection, parseConnectionsConfig } from '../config/connections';
 import { AltazionError, ExitCode } from '../core/errors';

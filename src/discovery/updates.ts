@@ -4,7 +4,7 @@ import { parseStatusXml, type StatusDocument } from '../config/status';
 import { AltazionError } from '../core/errors';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { discoverModules, selectModules, type InstalledModule } from './discover';
 import { buildUpdateReport, type Availability } from './report';
 

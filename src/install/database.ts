@@ -3,7 +3,7 @@
 // ManualActionRequired with the drift report, --script / --mark-applied / --export-scripts, --force.
 import { toAltazionError, type ErrorCode } from '../core/errors';
 import type { InstallResultRecord } from '../core/records';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { installDatabase } from '../database/flow';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { FeedSource } from '../feed/types';

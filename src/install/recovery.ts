@@ -3,7 +3,7 @@
 // journal left on disk is rolled back (before the point of no return) or forward (after it).
 import os from 'node:os';
 import { AltazionError, toAltazionError } from '../core/errors';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { appendInstallHistory } from './history';
 import { pastPointOfNoReturn, readJournals, type InstallJournal } from './journal';
 import { acquireInstallLock, currentOwner, processAlive, readInstallLock } from './lock';

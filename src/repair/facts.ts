@@ -4,11 +4,11 @@
 import { promises as fs } from 'node:fs';
 import type { ApplicationEntry } from '../config/applications';
 import { samePath } from '../config/paths';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { MANIFEST_FILE } from '../core/package-manifest';
 import { HttpClient, isTimeout } from '../net/http';
-import { loadFeed } from '../check/run-check';
+import { loadFeed } from '../feed/load';
 import type { VerifiedIndex } from '../feed/types';
 import type { IisApplication, Platform, ServiceInfo, AppPool } from '../platform/types';
 import { iisModule, serviceModule, undeclaredModules, type RunningModule } from './decisions';

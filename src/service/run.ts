@@ -3,7 +3,7 @@
 // to bin\updates\logs\service.log (rotated). Also used by `demo` (portal only, no periodic check).
 import path from 'node:path';
 import { runCheck } from '../check/run-check';
-import { createContext, type Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { PRODUCT_VERSION } from '../core/product';
 import { Output } from '../output/output';
 import { abortableSleep, CheckRunner } from './check-runner';
@@ -40,7 +40,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const logOutput = () => new Output({ json: true, verbose: true, stdout: log.stream(), stderr: log.stream() });
   const write = (level: 'info' | 'warning', message: string) => log.write(JSON.stringify({ v: 1, type: 'log', level, message }));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
-  const contextFor = (output: Output) => createContext({ root: ctx.root }, output, ctx.env);
+  const contextFor = (output: Output) => ctx.withOutput(output);
   const stopping = new AbortController();
   let intervalMinutes = config.checkIntervalMinutes;
 

@@ -5,7 +5,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import {
   cscCandidates, planServiceInstall, planServiceUninstall, SC_SERVICE_DOES_NOT_EXIST, SC_SERVICE_EXISTS,
   SC_SERVICE_NOT_ACTIVE, SERVICE_HOST_SOURCE,

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { createContext } from '../context';
+import { createContext } from '../../context/context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -30,7 +30,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
     const configFile = path.join(root, 'bin', 'config', 'updater.config');
     const config = await fs.readFile(configFile, 'utf8');
     await fs.writeFile(configFile, config.replace(/location="[^"]*"/, `location="${feedServer.url}"`));
-    const demoCtx = createContext({ root, json: ctx.output.json }, ctx.output, ctx.env);
+    const demoCtx = createContext({ root }, ctx.output, ctx.env);
     await runCheck(demoCtx, { report: false });
     const portal = await startDemoPortal(demoCtx, argv.port ?? 0);
     if (portal) {

@@ -1,6 +1,7 @@
-// Everything a command needs, built once per run at the edge: the instance root and its layout,
-// the output writer, the configuration and the platform. Commands receive it; nothing below the
-// CLI reads process.env or argv directly.
+// What a run works with: the instance root and its layout, the output writer, the environment,
+// the configuration and the platform. The edge (the CLI, the service, the tests) builds it from
+// the root, a writer and the environment; the capabilities below receive it, and none of them
+// reads process.env or argv.
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { AltazionError, configError } from '../core/errors';
@@ -9,12 +10,6 @@ import { defaultUpdaterConfig, parseUpdaterConfig, type UpdaterConfig } from '..
 import type { Output } from '../output/output';
 import type { Platform } from '../platform/types';
 import { SandboxPlatform } from '../platform/sandbox';
-
-export interface GlobalOptions {
-  root?: string;
-  json?: boolean;
-  verbose?: boolean;
-}
 
 export interface Context {
   readonly root: string;
@@ -28,6 +23,8 @@ export interface Context {
   platform(): Promise<Platform>;
   /** Whether updater.config exists (a feed can only be used when it does). */
   hasUpdaterConfig(): Promise<boolean>;
+  /** A context for the same root and environment writing to `output`, reading updater.config afresh. */
+  withOutput(output: Output): Context;
 }
 
 export function defaultRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
@@ -45,7 +42,7 @@ export async function readOptionalFile(file: string): Promise<Buffer | undefined
   }
 }
 
-export function createContext(options: GlobalOptions, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
+export function createContext(options: { root?: string }, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
   const root = options.root ?? defaultRoot(env, hostPlatform);
   // On Windows every path is win32; elsewhere (sandbox, tests) paths are posix unless they look like Windows.
   const pathApi = hostPlatform === 'win32' ? pathApiFor('C:\\') : pathApiFor(root);
@@ -88,5 +85,6 @@ export function createContext(options: GlobalOptions, output: Output, env: NodeJ
     config,
     platform,
     hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined,
+    withOutput: (other) => createContext({ root }, other, env, hostPlatform),
   };
 }
