@@ -114,7 +114,10 @@ describe('feed/source over http(s): framings, small files, redirects, https', ()
     try {
       const result = await downloadPackage({ source: openFeedSource(server.url, { env: {} }), release: release(), cacheDir: dir, retries: 2, retryDelayMs: 5 });
       expect(result.requests).to.equal(2);
-      expect(server.requests[1]).to.match(/range: bytes=1234567-/i);
+      // From the bytes on disk: those still in the stream's buffers when the connection broke
+      // come again.
+      const resumedAt = Number(/range: bytes=(\d+)-/i.exec(server.requests[1])?.[1]);
+      expect(resumedAt).to.be.greaterThan(0).and.at.most(1_234_567);
       expect((await readFile(result.path)).equals(PAYLOAD)).to.equal(true);
     } finally {
       await server.close();
