@@ -5,6 +5,7 @@
 // Every side is a whole process. Prints the median of the paired ratios (min-max, n), peak RSS
 // of each downloader and CPU seconds per GiB for every side; asserts nothing.
 //   node bench/download.bench.mjs
+//   ALTAZION_BENCH_NODE=/path/to/node node bench/download.bench.mjs   (the downloader on another Node)
 // Targets: throughput >= 0.4 x curl on loopback (several times any customer's link), peak RSS
 // <= 100 MB from the HTTP feed and from the folder feed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,6 +20,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = process.env.ALTAZION_BENCH_DIR ?? path.join(os.tmpdir(), 'altazion-bench-download');
 const SIZE_MB = Number(process.env.ALTAZION_BENCH_DOWNLOAD_MB ?? 1024);
 const RUNS = Number(process.env.ALTAZION_BENCH_DOWNLOAD_RUNS ?? 9);
+// The Node that runs the downloader: the tooling's by default; the executables may ship another.
+const NODE = process.env.ALTAZION_BENCH_NODE ?? process.execPath;
 const MB = 1024 * 1024;
 const line = (label, value) => console.log(`download: ${label.padEnd(46)} ${value}`);
 const sorted = (values) => [...values].sort((a, b) => a - b);
@@ -171,7 +174,7 @@ const loadBefore = os.loadavg()[0];
 
 async function product(location, side, run) {
   const cacheDir = path.join(outDir, `cache-${side}-${run}`);
-  const result = await timed(process.execPath, [childScript, location, cacheDir, JSON.stringify(trusted)]);
+  const result = await timed(NODE, [childScript, location, cacheDir, JSON.stringify(trusted)]);
   const answer = JSON.parse(result.out);
   if (answer.sha256 !== release.sha256 || answer.fromCache) throw new Error(`unexpected download result ${result.out}`);
   await rm(cacheDir, { recursive: true, force: true });
@@ -209,7 +212,8 @@ const serverUsage = serverLines[1] ? JSON.parse(serverLines[1]) : undefined;
 
 const sizeMb = release.size / MB;
 const gib = sizeMb / 1024;
-line('package', `${sizeMb.toFixed(0)} MiB, ${RUNS} alternated rounds, ${os.cpus().length} CPUs`);
+const nodeVersion = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+line('package', `${sizeMb.toFixed(0)} MiB, ${RUNS} alternated rounds, ${os.cpus().length} CPUs, downloader on Node ${nodeVersion}`);
 const labels = {
   curl: 'curl -s -o (loopback HTTP)',
   http: 'downloadPackage, HTTP feed',
