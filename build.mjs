@@ -58,8 +58,8 @@ const common = {
   keepNames: true,
   sourcemap: false,
   legalComments: 'none',
-  // ESM dependencies (yargs) use import.meta.url, which a CommonJS bundle lacks: give them the
-  // bundle's own URL (in a single executable, __filename is the executable).
+  // ESM code (yargs' ESM build, mssql-store.ts) uses import.meta.url, which a CommonJS bundle lacks:
+  // give it the bundle's own URL (in a single executable, __filename is the executable).
   define: { __ALTAZION_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
   banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
