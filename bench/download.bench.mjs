@@ -187,7 +187,7 @@ try {
   await mkdir(outDir, { recursive: true });
   // Warm the page cache of the served and copied file so the first round is not penalised.
   await timed('curl', ['-s', '-o', '/dev/null', target]);
-  await timed('cat', [path.join(feedDir, release.package)]).catch(() => undefined);
+  await timed('dd', [`if=${path.join(feedDir, release.package)}`, 'of=/dev/null', 'bs=1M', 'status=none']);
   for (let run = 0; run < RUNS; run++) {
     const copy = path.join(outDir, 'copy.zip');
     const rounds = {
