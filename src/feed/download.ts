@@ -1,6 +1,6 @@
 // Verified package downloads into the cache (bin/updates/cache):
-//  - one plain stream: the source's body into `<cache>/<name>.partial`, each chunk added to the
-//    sha256 as it is written (PartialFileWriter), never holding the file in memory;
+//  - one plain pipe: the source's body through a sha256 transform into `<cache>/<name>.partial`,
+//    never holding the file in memory;
 //  - resume after an interruption with a Range request from the partial's length: the bytes
 //    already there are hashed first, so the digest covers the whole file; a 200 answer to a range
 //    restarts at 0;
@@ -10,10 +10,11 @@
 //    is deleted; a cached file is re-hashed before being trusted again.
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, writev } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
@@ -52,9 +53,7 @@ export interface DownloadResult {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
-/** Reads when hashing a file already on disk. */
-const READ_BYTES = 1024 * 1024;
-/** Bytes the writer takes in before the stream waits: up to this much goes to disk in one writev. */
+/** Bytes the partial file's stream takes in before the pipe waits: they go to disk in one writev. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /** Where a release lands in the cache: the package's file name. */
@@ -79,7 +78,9 @@ async function sizeOf(file: string): Promise<number | undefined> {
 async function hashFilePrefix(hash: Hash, file: string, length: number): Promise<Hash> {
   let hashed = 0;
   if (length > 0) {
-    for await (const chunk of createReadStream(file, { start: 0, end: length - 1, highWaterMark: READ_BYTES }) as AsyncIterable<Buffer>) {
+    // Node's default 64 KiB reads: each read is a fresh buffer that V8 frees in batches, so larger
+    // reads raise the peak memory (bench/README.md).
+    for await (const chunk of createReadStream(file, { start: 0, end: length - 1 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       hashed += chunk.length;
     }
@@ -188,74 +189,6 @@ export async function downloadPackage(options: DownloadOptions): Promise<Downloa
   }
 }
 
-/**
- * The partial file's writer, at the end of the download's stream: refuses any byte beyond the
- * signed size, writes the rest in order at the end of the file, and adds each chunk to the sha256
- * while its write is on its way. The digest therefore covers exactly the bytes handed to the disk,
- * and `position` counts those that landed: after a dropped connection the next request resumes
- * from there with the same hash; after a disk error the bytes that did land stay in the file for
- * the next run (which hashes them again from the disk).
- */
-class PartialFileWriter extends Writable {
-  /** The end of the bytes known to be on disk. */
-  position: number;
-  /** The first disk error; nothing is written after it. */
-  diskFailure: Error | undefined;
-  private writing: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly fd: number,
-    start: number,
-    private readonly hash: Hash,
-    private readonly cap: number,
-    private readonly tooMany: (received: number) => Error,
-    private readonly onReceived: (received: number) => void,
-  ) {
-    super({ highWaterMark: WRITE_BUFFER_BYTES });
-    this.position = start;
-  }
-
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk);
-    const length = buffers.reduce((sum, b) => sum + b.length, 0);
-    if (this.position + length > this.cap) { callback(this.tooMany(this.position + length)); return; }
-    this.onReceived(this.position + length);
-    this.writing = this.writeAll(buffers).then(() => callback(), (error: Error) => {
-      this.diskFailure = error;
-      callback(error);
-    });
-    for (const buffer of buffers) this.hash.update(buffer); // on this thread, while the pool writes
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
-  }
-
-  /** Writes `buffers` at `position`, continuing after short writes; `position` follows what landed. */
-  private async writeAll(buffers: Buffer[]): Promise<void> {
-    while (buffers.length > 0) {
-      const written = await new Promise<number>((resolve, reject) => {
-        writev(this.fd, buffers, this.position, (error, bytes) => (error ? reject(error) : resolve(bytes)));
-      });
-      if (written === 0) throw new Error('the disk accepted no byte');
-      this.position += written;
-      let skip = written;
-      const rest: Buffer[] = [];
-      for (const buffer of buffers) {
-        if (skip >= buffer.length) { skip -= buffer.length; continue; }
-        rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-        skip = 0;
-      }
-      buffers = rest;
-    }
-  }
-
-  /** Resolves once the write in progress (if any) is over, whatever became of the stream. */
-  settled(): Promise<void> {
-    return this.writing.catch(() => undefined);
-  }
-}
-
 async function downloadUnlocked(options: DownloadOptions, what: string): Promise<DownloadResult> {
   const { source, release, cacheDir, signal } = options;
   const retries = options.retries ?? 4;
@@ -359,21 +292,48 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           discardStream(opened.stream);
           throw diskError(error as Error);
         }
-        const writer = new PartialFileWriter(handle.fd, offset, hash, release.size,
-          (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`),
-          (received) => { lastActivity = Date.now(); report(received); });
+        // source -> sha256 -> partial file, as one pipe. Each chunk is checked against the signed
+        // size and hashed as it passes; the file stream gathers chunks into large writes.
+        let received = offset;
+        // Errors from upstream (the network, an abort, too many bytes) reach the file stream too,
+        // when the pipe tears it down; an error the file raises first is the disk's.
+        const upstream = new Set<unknown>();
+        opened.stream.once('error', (error) => upstream.add(error));
+        const hashing = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            received += chunk.length;
+            if (received > release.size) {
+              const tooMany = integrity(`more bytes than the ${release.size} signed (at least ${received})`);
+              upstream.add(tooMany);
+              callback(tooMany);
+              return;
+            }
+            hash.update(chunk);
+            lastActivity = Date.now();
+            report(received);
+            callback(null, chunk);
+          },
+        });
+        // The stream writes through the handle opened above and closes it at its end.
+        const file = createWriteStream(partialPath, { fd: handle, start: offset, highWaterMark: WRITE_BUFFER_BYTES });
+        let diskFailure: Error | undefined;
+        file.once('error', (error) => { if (!upstream.has(error)) diskFailure = error; });
         let dropped: unknown;
         try {
-          await pipeline(opened.stream, writer);
+          await pipeline(opened.stream, hashing, file);
         } catch (error) {
           dropped = error;
         }
         // The write in progress lands (or fails) before the file is closed or written again.
-        await writer.settled();
-        offset = writer.position;
+        if (!file.closed) await once(file, 'close').catch(() => undefined);
+        const landed = offset + file.bytesWritten;
+        offset = landed;
+        // Bytes hashed but not written (the pipe broke with some still in the file stream's
+        // buffer): the digest is made again from the disk, which is what the next request extends.
+        if (landed !== received) hash = await hashFilePrefix(createHash('sha256'), partialPath, landed);
         // A disk error is not the network's: no retry in this run. The bytes that landed stay in
         // the partial for the next run to resume from.
-        if (writer.diskFailure) throw diskError(writer.diskFailure);
+        if (diskFailure) throw diskError(diskFailure);
         if (dropped !== undefined) throw dropped;
         if (offset < release.size) {
           lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
