@@ -9,10 +9,12 @@ import type { ModuleKind } from '../core/modules';
 import { RecordType } from '../core/records';
 import { compareVersions, isVersion, maxVersion } from '../core/version';
 import type { Context } from '../context/context';
-import { discoverModules } from '../discovery/discover';
-import { collectUpdates } from '../discovery/updates';
+import type { UpdateFound } from '../core/events';
+import { discoverModules, type InstalledModule } from '../discovery/discover';
+import { collectUpdates, readStatus } from '../discovery/updates';
 import { recordAcceptedIndex } from '../feed/index-loader';
-import { loadFeed } from '../feed/load';
+import { reportEvent } from '../events';
+import { loadFeed, reportRefusal } from '../feed/load';
 import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
@@ -28,6 +30,22 @@ export interface CheckOutcome {
   index: VerifiedIndex;
   status: StatusDocument;
   failures: string[];
+}
+
+/** Modules of this server whose latest version changed since the last check (for "updates found"). */
+function newUpdates(previous: StatusDocument | undefined, modules: readonly ModuleStatus[], installed: readonly InstalledModule[]): UpdateFound[] {
+  const found: UpdateFound[] = [];
+  for (const status of modules) {
+    if (!status.latestVersion) continue;
+    const before = previous?.modules.find((m) => m.name === status.name)?.latestVersion;
+    if (before && compareVersions(before, status.latestVersion) === 0) continue;
+    for (const m of installed) {
+      if (m.name !== status.name || !m.exists) continue;
+      if (isVersion(m.installedVersion) && compareVersions(m.installedVersion, status.latestVersion) >= 0) continue;
+      found.push({ module: `${m.name}${m.instance ? ` [${m.instance}]` : ''}`, from: m.installedVersion, to: status.latestVersion });
+    }
+  }
+  return found;
 }
 
 function moduleStatus(name: string, kind: ModuleKind, latest: ReleaseEntry): ModuleStatus {
@@ -62,7 +80,7 @@ export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex
 
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
   const { output, layout } = ctx;
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: true });
   const { index } = verified;
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
 
@@ -102,6 +120,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
       progress('failed', 100, true);
       const err = error instanceof AltazionError ? error : new AltazionError('E_DOWNLOAD', String((error as Error).message ?? error));
       if (err.code === 'E_PACKAGE_INTEGRITY') {
+        await reportRefusal(ctx, verified.location, err);
         await Promise.all(added.map((file) => fs.rm(file, { force: true })));
         if (!cacheExisted) await fs.rmdir(layout.cache).catch(() => undefined);
         throw err;
@@ -113,9 +132,12 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   }
 
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: index.indexVersion, modules };
+  const previous = await readStatus(layout.statusXml).catch(() => undefined);
   await writeFileAtomic(layout.statusXml, renderStatusXml(document));
   await recordAcceptedIndex(layout.feedState, verified, ctx.now());
   output.verbose(`${layout.statusXml} written`);
+  const updates = newUpdates(previous, modules, installed);
+  if (updates.length > 0) await reportEvent(ctx, { kind: 'updatesFound', updates });
 
   if (options.report) {
     for (const record of await collectUpdates(ctx, {})) output.record(RecordType.Update, record);

@@ -9,6 +9,7 @@ import { instanceLayout, pathApiFor, type InstanceLayout, type PathApi } from '.
 import { defaultUpdaterConfig, parseUpdaterConfig, type UpdaterConfig } from '../config/updater-config';
 import type { Output } from '../output/output';
 import type { Platform } from '../platform/types';
+import type { DatabaseStore } from '../database/store';
 import { SandboxPlatform } from '../platform/sandbox';
 
 export interface Context {
@@ -25,6 +26,11 @@ export interface Context {
   hasUpdaterConfig(): Promise<boolean>;
   /** A context for the same root and environment writing to `output`, reading updater.config afresh. */
   withOutput(output: Output): Context;
+  /**
+   * Opens the simulated database of a sandbox host. Given by whoever composes the program (the
+   * CLI): the sandbox sits above this layer. Absent, a sandbox host has no database.
+   */
+  readonly openSandboxDatabase?: (folder: string) => Promise<DatabaseStore>;
 }
 
 export function defaultRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
@@ -42,8 +48,14 @@ export async function readOptionalFile(file: string): Promise<Buffer | undefined
   }
 }
 
-export function createContext(options: { root?: string }, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
+export interface ContextOptions {
+  root?: string;
+  openSandboxDatabase?: (folder: string) => Promise<DatabaseStore>;
+}
+
+export function createContext(options: ContextOptions, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
   const root = options.root ?? defaultRoot(env, hostPlatform);
+  const { openSandboxDatabase } = options;
   // On Windows every path is win32; elsewhere (sandbox, tests) paths are posix unless they look like Windows.
   const pathApi = hostPlatform === 'win32' ? pathApiFor('C:\\') : pathApiFor(root);
   const layout = instanceLayout(root, pathApi);
@@ -85,6 +97,7 @@ export function createContext(options: { root?: string }, output: Output, env: N
     config,
     platform,
     hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined,
-    withOutput: (other) => createContext({ root }, other, env, hostPlatform),
+    withOutput: (other) => createContext({ root, openSandboxDatabase }, other, env, hostPlatform),
+    openSandboxDatabase,
   };
 }

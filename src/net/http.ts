@@ -1,4 +1,4 @@
-// The updater's one HTTP client, for feeds, packages and health checks: undici, the engine of
+// The updater's one HTTP client, for feeds, packages, health checks and webhooks: undici, the engine of
 // Node's own fetch. Its `request` API hands the body over as a plain node stream, and its
 // EnvHttpProxyAgent applies HTTP(S)_PROXY and NO_PROXY the way curl does, so none of that is ours
 // to maintain. It is loaded on first use: commands that never touch the network do not pay for it.
@@ -117,6 +117,25 @@ export class HttpClient {
       bodyTimeout: options.bodyTimeoutMs ?? this.timeoutMs,
       reset: options.fresh,
     });
+    return this.answer(response);
+  }
+
+  /** One POST of a small body (a webhook); the answer's body is for the caller to read or discard(). */
+  async post(url: URL, body: string, options: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResponse> {
+    const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.dispatcherFor()]);
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher,
+      headers: { 'user-agent': 'altazion-update', ...options.headers },
+      body,
+      signal: options.signal,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    return this.answer(response);
+  }
+
+  private answer(response: Dispatcher.ResponseData): HttpResponse {
     const { headers } = response;
     return {
       status: response.statusCode,

@@ -1,6 +1,7 @@
 // What several checks need to know, gathered once per repair run (lazily: a check that is not
 // selected costs nothing). Every getter is memoised; errors are memoised too, so each check can
 // report the same failure in its own words.
+import { msg, textOf, type Message } from '../core/messages';
 import { promises as fs } from 'node:fs';
 import type { ApplicationEntry } from '../config/applications';
 import { samePath } from '../config/paths';
@@ -47,7 +48,11 @@ export interface RepairFacts {
   feed(): Promise<VerifiedIndex>;
 }
 
-export interface PortalProbe { answers: boolean; detail: string }
+export interface PortalProbe { answers: boolean; detail: string; message: Message }
+
+function probe(answers: boolean, message: Message): PortalProbe {
+  return { answers, detail: textOf(message), message };
+}
 
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
 export async function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
@@ -57,11 +62,11 @@ export async function probeHttp(url: string, timeoutMs: number): Promise<PortalP
   try {
     const response = await client.get(new URL(url), { headers: { host: 'localhost' }, fresh: true });
     response.discard();
-    return { answers: response.status < 500, detail: `${url} answered HTTP ${response.status}` };
+    return probe(response.status < 500, msg('repair.portal.answered', { url, status: response.status }));
   } catch (error) {
-    if (isTimeout(error)) return { answers: false, detail: `${url} did not answer within ${timeoutMs} ms` };
+    if (isTimeout(error)) return probe(false, msg('repair.portal.timeout', { url, ms: timeoutMs }));
     const e = error as NodeJS.ErrnoException;
-    return { answers: false, detail: `${url} does not answer (${e.code ?? e.message})` };
+    return probe(false, msg('repair.portal.refused', { url, error: e.code ?? e.message }));
   } finally {
     await client.close();
   }

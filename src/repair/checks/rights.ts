@@ -1,10 +1,11 @@
 // `rights`: when a running module is missing from applicationspath.config, each module identity
 // (application pool identity, service account) must be able to write to bin\config; fix: grant
 // Modify (seed: "donner des droits d'écriture sur ce dossier à toutes ces identités").
+import { msg, type Message } from '../../core/messages';
 import type { RepairResultRecord } from '../../core/records';
 import { serviceExecutable } from '../../discovery/discover';
 import { canonicalAccount, isBuiltinAdmin, poolIdentity } from '../decisions';
-import { errorText, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
+import { errorParam, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
 
 /** identity -> the pools/services that run as it, for every running module. */
 async function moduleIdentities(ctx: RepairContext): Promise<Map<string, string[]>> {
@@ -37,10 +38,10 @@ export const rightsCheck: RepairCheck = {
     try {
       inventory = await ctx.facts.inventory();
     } catch (error) {
-      return [result('rights', folder, 'Skipped', `the running modules cannot be listed: ${errorText(error)}`, 'see check applications')];
+      return [result('rights', folder, 'Skipped', msg('repair.rights.unlisted', { error: errorParam(error) }), msg('repair.seeCheck', { check: 'applications' }))];
     }
     if (inventory.undeclared.length === 0) {
-      return [result('rights', folder, 'Ok', 'every running module is declared in applicationspath.config: its identity could write there')];
+      return [result('rights', folder, 'Ok', msg('repair.rights.allDeclared'))];
     }
     const { rights } = await ctx.facts.platform();
     const records: RepairResultRecord[] = [];
@@ -50,20 +51,20 @@ export const rightsCheck: RepairCheck = {
       const who = users.join(', ');
       try {
         if (await rights.canWrite(identity, folder)) {
-          records.push(result('rights', target, 'Ok', `can write (used by ${who})`));
+          records.push(result('rights', target, 'Ok', msg('repair.rights.canWrite', { who })));
           continue;
         }
         if (!options.fix) {
-          records.push(result('rights', target, fixedOr(options), `cannot write to bin\\config (used by ${who})`, `grant Modify to ${identity}`));
+          records.push(result('rights', target, fixedOr(options), msg('repair.rights.cannotWrite', { who }), msg('repair.rights.grant', { identity })));
           continue;
         }
         await rights.grantModify(identity, folder);
-        records.push(result('rights', target, 'Fixed', `could not write to bin\\config (used by ${who})`, `granted Modify to ${identity}; restart ${who} so the module declares itself`));
+        records.push(result('rights', target, 'Fixed', msg('repair.rights.couldNot', { who }), msg('repair.rights.granted', { identity, who })));
       } catch (error) {
-        records.push(result('rights', target, 'Failed', `cannot check or grant write access (used by ${who}): ${errorText(error)}`, `grant Modify on ${folder} to ${identity} by hand (icacls "${folder}" /grant "${identity}:(OI)(CI)M")`));
+        records.push(result('rights', target, 'Failed', msg('repair.rights.failed', { who, error: errorParam(error) }), msg('repair.rights.byHand', { folder, identity, command: `icacls "${folder}" /grant "${identity}:(OI)(CI)M"` })));
       }
     }
-    if (records.length === 0) records.push(result('rights', folder, 'Ok', 'the running modules run as built-in administrators (SYSTEM), which can write there'));
+    if (records.length === 0) records.push(result('rights', folder, 'Ok', msg('repair.rights.builtin')));
     return records;
   },
 };

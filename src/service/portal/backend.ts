@@ -6,19 +6,22 @@ import type { Context } from '../../context/context';
 import { isInside } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
 import type { InstallResultRecord } from '../../core/records';
-import { databaseStatus, listDatabaseScripts, showDatabaseScript } from '../../database/flow';
+import { diskAnalysisCache, memoryAnalysisCache, type AnalysisCache } from '../../database/flow/analysis';
+import { databaseOverview } from '../../database/flow/queries';
 import { collectUpdates, readStatus } from '../../discovery/updates';
 import { listInstallHistory } from '../../install/history';
 import { readInstallLock } from '../../install/lock';
 import type { Output } from '../../output/output';
 import { runRepair } from '../../repair';
+import { cancelScheduledInstall, listScheduledInstalls, scheduleInstall } from '../../schedule';
+import { DEFAULT_NIGHT_TIME, parseAt } from '../../schedule/plan';
 import { coalesce } from './cache';
 import type { DatabaseScriptView, DatabaseView, HistoryEntryView, JobRequest, PortalBackend } from './types';
 
 /** installModules of src/install (InstallOptions of the team contract). */
 export type InstallFn = (ctx: Context, options: {
   names?: string[]; instance?: string; script?: string; markApplied?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet'; signal?: AbortSignal;
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service'; signal?: AbortSignal; version?: string; force?: boolean;
 }) => Promise<InstallResultRecord[]>;
 
 export interface BackendDeps {
@@ -32,6 +35,10 @@ export interface BackendDeps {
   checkNow: () => Promise<{ ok: boolean; error?: string }>;
   /** The port the portal really listens on (the health check probes it, not only the configured one). */
   portalPort?: () => number | undefined;
+  /** Where the database analysis is kept between requests (default: in memory, in front of the snapshot on disk). */
+  analysisCache?: AnalysisCache;
+  /** Called after the portal added or cancelled a scheduled install (the service's scheduler looks again). */
+  onScheduleChanged?: () => void;
 }
 
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -40,7 +47,9 @@ export const MODULES_TTL_MS = 1000;
 
 export function createPortalBackend(deps: BackendDeps): PortalBackend {
   const { ctx } = deps;
-  const fresh = deps.readContext ?? (() => ctx);
+  // One database analysis per change of the database, whatever the number of pages and requests.
+  const analysisCache = deps.analysisCache ?? memoryAnalysisCache(diskAnalysisCache(ctx));
+  const fresh = (): Context => { const read: Context & { analysisCache: AnalysisCache } = { ...(deps.readContext ?? (() => ctx))(), analysisCache }; return read; };
   const modules = coalesce(() => collectUpdates(fresh(), {}), MODULES_TTL_MS);
   return {
     applicationsConfig: ctx.layout.applicationsConfig,
@@ -84,28 +93,44 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
       const readCtx = fresh();
       const db = (await modules.get()).find((m) => m.Name === 'database');
       if (!db) return { installed: false, customized: false, drift: { modified: [], missing: [], extra: [] }, scripts: [] };
-      const status = await databaseStatus(readCtx);
-      let scripts: DatabaseScriptView[] = [];
-      if (status.PackageVersion) {
-        scripts = await listDatabaseScripts(readCtx);
-        // The content of the scripts still to run, for review before running them by hand.
-        for (const script of scripts) {
-          if (script.Status === 'Pending' || script.Status === 'Failed') script.Content = (await showDatabaseScript(readCtx, script.Id)).Content;
-        }
-      }
+      // Status, scripts and the content of those still to run (for review), from one analysis.
+      const { status, scripts, diffs } = await databaseOverview(readCtx);
       return {
         installed: true,
         installedVersion: status.InstalledVersion ?? db.InstalledVersion,
         availableVersion: status.PackageVersion ?? db.AvailableVersion ?? undefined,
         customized: status.Customized === true,
+        manual: status.Status === 'ManualActionRequired',
+        detail: status.Detail,
+        ...(status.DetailId ? { detailId: status.DetailId, ...(status.DetailParams ? { detailParams: status.DetailParams } : {}) } : {}),
+        action: status.Action,
+        ...(status.ActionId ? { actionId: status.ActionId, ...(status.ActionParams ? { actionParams: status.ActionParams } : {}) } : {}),
         drift: { modified: status.Modified, missing: status.Missing, extra: status.Extra },
-        scripts,
+        scripts: scripts as DatabaseScriptView[],
+        diffs,
       };
+    },
+
+    scheduled: () => listScheduledInstalls(ctx.layout),
+    schedule: async ({ name, instance, at }) => {
+      const now = ctx.now();
+      const when = parseAt(at ?? DEFAULT_NIGHT_TIME, now, 'at');
+      try {
+        return await scheduleInstall(ctx, { names: [name], instance, at: when, requestedBy: 'portal' });
+      } finally {
+        deps.onScheduleChanged?.();
+      }
+    },
+    cancelSchedule: async (id) => {
+      try { return await cancelScheduledInstall(ctx.layout, id); } finally { deps.onScheduleChanged?.(); }
     },
 
     runJob: async (job: JobRequest, output: Output, signal: AbortSignal) => {
       const jobCtx = deps.contextFor(output);
-      const base = { names: [job.name], instance: job.instance ?? '', requestedBy: 'portal' as const, signal };
+      const base = {
+        names: job.names ?? (job.name ? [job.name] : []), instance: job.instance ?? '', requestedBy: job.requestedBy ?? 'portal' as const, signal,
+        ...(job.version ? { version: job.version } : {}), ...(job.force ? { force: true } : {}),
+      };
       try {
         switch (job.kind) {
           case 'install': return await deps.install(jobCtx, base);

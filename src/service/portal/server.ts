@@ -6,9 +6,11 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AltazionError, toAltazionError } from '../../core/errors';
+import { renderMessage } from '../../core/messages';
 import type { Output } from '../../output/output';
 import { FAVICON_SVG, STYLE_CSS } from './assets/style';
 import { APP_JS } from './assets/app-js';
+import { ACTION_PATHS, ACTIONS, HttpError } from './actions';
 import { negotiateLanguage, translator, type Lang } from './i18n';
 import { JobManager, type JobSnapshot } from './jobs';
 import { renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
@@ -20,8 +22,7 @@ export const PORTAL_HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 16 * 1024;
 const KEEPALIVE_MS = 15_000;
 
-/** The state-changing endpoints: POST only, with Origin and CSRF checks. */
-export const ACTION_PATHS: ReadonlySet<string> = new Set(['/api/install', '/api/check', '/api/database/run-script', '/api/database/mark-applied']);
+export { ACTION_PATHS } from './actions';
 
 export interface PortalOptions {
   backend: PortalBackend;
@@ -38,23 +39,9 @@ export interface RunningPortal {
   port: number;
   csrfToken: string;
   jobs: JobManager;
+  /** How many event streams are open (one per browser with the shared stream, whatever its tabs). */
+  eventClients(): number;
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
-}
-
-const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-
-function field(body: Record<string, unknown>, name: string, required: boolean, pattern?: RegExp): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw new HttpError(400, `"${name}" is required`);
-    return undefined;
-  }
-  if (typeof value !== 'string' || value.length > 200 || (pattern && !pattern.test(value))) throw new HttpError(400, `"${name}": invalid value`);
-  return value;
 }
 
 async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
@@ -116,47 +103,31 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     const t = translator(lang);
     const html = (body: string) => send(res, 200, 'text/html; charset=utf-8', body, { Vary: 'Accept-Language' });
 
-    if (req.method === 'POST') {
-      const body = await readJsonBody(req);
-      if (path === '/api/install') {
-        const request: JobRequest = { kind: 'install', name: field(body, 'name', true, NAME_PATTERN)!, instance: field(body, 'instance', false) ?? '' };
-        const outcome = await jobs.start(request);
-        if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
-        log('info', `install of ${request.name} requested from the portal (job ${outcome.job.id})`);
-        sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
-        return;
-      }
-      if (path === '/api/database/run-script' || path === '/api/database/mark-applied') {
-        const request: JobRequest = {
-          kind: path.endsWith('run-script') ? 'db-script' : 'db-mark-applied',
-          name: 'database',
-          instance: field(body, 'instance', false) ?? '',
-          script: field(body, 'script', true, /^[^\r\n\0]{1,128}$/)!,
-        };
-        const outcome = await jobs.start(request);
-        if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
-        log('info', `${request.kind} ${request.script} requested from the portal (job ${outcome.job.id})`);
-        sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
-        return;
-      }
-      if (path === '/api/check') {
-        sendJson(res, 200, await backend.checkNow());
-        return;
-      }
+    const action = req.method === 'POST' ? ACTIONS[path] : undefined;
+    if (action) {
+      const answer = await action({ body: await readJsonBody(req), backend, jobs, log });
+      sendJson(res, answer.status, answer.body);
+      return;
     }
 
     switch (path) {
       case '/': {
-        const [records, checked] = await Promise.all([backend.modules(), backend.lastCheckedAt()]);
-        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang)));
+        const [records, checked, scheduled] = await Promise.all([backend.modules(), backend.lastCheckedAt(), backend.scheduled()]);
+        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang, scheduled)));
         return;
       }
       case '/fragment/modules':
-        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig), { Vary: 'Accept-Language' });
+        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig, lang, await backend.scheduled()), { Vary: 'Accept-Language' });
         return;
       case '/database': {
         let body: string;
-        try { body = renderDatabasePage(t, await backend.database()); } catch (error) { body = renderDatabasePage(t, undefined, toAltazionError(error).message); }
+        try {
+          body = renderDatabasePage(t, await backend.database(), undefined, lang);
+        } catch (error) {
+          // The reason in the page's language when the core gave it as a message (an unreachable database is data).
+          const reason = toAltazionError(error).worded;
+          body = renderDatabasePage(t, undefined, typeof reason === 'string' ? reason : renderMessage(reason, lang), lang);
+        }
         html(await page(lang, 'database', body));
         return;
       }
@@ -165,7 +136,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
         return;
       case '/health': {
         let body: string;
-        try { body = renderHealthPage(t, await backend.health()); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message); }
+        try { body = renderHealthPage(t, await backend.health(), undefined, lang); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message, lang); }
         html(await page(lang, 'health', body));
         return;
       }
@@ -183,11 +154,16 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
       case '/api/history': sendJson(res, 200, (await backend.history()) ?? []); return;
       case '/api/health': sendJson(res, 200, (await backend.health()) ?? []); return;
       case '/api/database': sendJson(res, 200, (await backend.database()) ?? null); return;
-      case '/api/job': sendJson(res, 200, jobs.current() ?? null); return;
+      case '/api/job': {
+        const current = jobs.current();
+        sendJson(res, 200, current ? { snapshot: current.snapshot, messages: current.messages, firstSeq: current.firstSeq } : null);
+        return;
+      }
+      case '/api/schedule': sendJson(res, 200, await backend.scheduled()); return;
       case '/api/events': {
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
         const current = jobs.current();
-        res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [] } }));
+        res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [], firstSeq: current?.firstSeq ?? 1 } }));
         clients.add(res);
         const timer = setInterval(() => res.write(encodeSseComment('keep-alive')), KEEPALIVE_MS);
         res.on('close', () => { clearInterval(timer); clients.delete(res); });
@@ -224,6 +200,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     port: listenPort,
     csrfToken,
     jobs,
+    eventClients: () => clients.size,
     close: async () => {
       for (const res of clients) res.end();
       clients.clear();

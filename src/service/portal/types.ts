@@ -1,8 +1,10 @@
 // What the portal needs from the rest of the product, as one interface: the server and its tests
 // do not depend on how installs, history, repair or the database are implemented. The real
 // implementation is backend.ts (wired to src/install, src/repair, src/database).
+import type { MessageParams } from '../../core/messages';
 import type { DatabaseScriptRecord, InstallResultRecord, RepairResultRecord, UpdateRecord } from '../../core/records';
 import type { Output } from '../../output/output';
+import type { ScheduledInstall } from '../../schedule/plan';
 
 /** Who holds the install lock (same shape as src/install/lock.ts LockOwner). */
 export interface LockOwnerView {
@@ -30,7 +32,19 @@ export interface DatabaseView {
   installedVersion?: string;
   availableVersion?: string;
   customized: boolean;
+  /** The database flow's verdict is ManualActionRequired (customised, or not provable standard): the admin's buttons show. */
+  manual?: boolean;
+  /** Why (the same words as `db status`, `get` and `install`), with its message id and parameters (worded in the page's language). */
+  detail?: string;
+  detailId?: string;
+  detailParams?: MessageParams;
+  /** What to do next. */
+  action?: string;
+  actionId?: string;
+  actionParams?: MessageParams;
   drift: { modified: string[]; missing: string[]; extra: string[] };
+  /** Unified diffs (standard -> current) of the Modified objects, by object name. */
+  diffs?: Record<string, string>;
   scripts: DatabaseScriptView[];
 }
 
@@ -42,6 +56,13 @@ export interface JobRequest {
   instance?: string;
   /** Script id for db-script / db-mark-applied. */
   script?: string;
+  /** Several modules (a scheduled install); `name` is then the first, for display. */
+  names?: string[];
+  /** Who asks (default: the portal): 'service' for scheduled installs and the weekly window. */
+  requestedBy?: 'portal' | 'service';
+  /** Install options of a scheduled install. */
+  version?: string;
+  force?: boolean;
 }
 
 export interface PortalBackend {
@@ -63,6 +84,11 @@ export interface PortalBackend {
   runJob(job: JobRequest, output: Output, signal: AbortSignal): Promise<InstallResultRecord[]>;
   /** A feed check now (joins a running one). */
   checkNow(): Promise<{ ok: boolean; error?: string }>;
+  /** Scheduled installs (maintenance windows), soonest first. */
+  scheduled(): Promise<ScheduledInstall[]>;
+  /** Schedules the install of one module: at `at` (ISO or HH:MM), default tonight at 02:00. */
+  schedule(request: { name: string; instance: string; at?: string }): Promise<ScheduledInstall>;
+  cancelSchedule(id: string): Promise<ScheduledInstall>;
   /** The instance layout's applicationspath.config (named in the "no module" message). */
   readonly applicationsConfig: string;
 }

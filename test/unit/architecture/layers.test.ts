@@ -16,25 +16,29 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const LAYERS: string[][] = [
   ['core'],
   ['io', 'net', 'output', 'config'],
-  ['platform'],
-  ['context'],
+  ['platform', 'notify'],
+  // The database flows take a narrow context of their own, so the run's context can sit above them.
   ['database'],
+  ['context'],
+  ['events'],
   ['feed', 'discovery'],
   ['check'],
   ['install'],
   ['repair'],
+  ['schedule'],
   ['service'],
   ['sandbox'],
   ['cli'],
 ];
 
 /**
- * Imports allowed against the layers for now, each with the reason. The database sandbox builds
- * its package zip with the feed's publisher: issue 21 moves it to src/sandbox/database/ (above
- * the feed), after which this entry matches nothing and can go.
+ * Imports allowed against the layers for now, each with its reason. `get` reports an install in
+ * progress or interrupted from the install's journal and lock files; those two readers belong
+ * below discovery, but issue 17 is reworking the lock: move them once it has landed.
  */
 const EXCEPTIONS: Array<[from: string, to: string]> = [
-  ['src/database/sandbox-fixtures.ts', 'src/feed/publish.ts'],
+  ['src/discovery/updates.ts', 'src/install/journal.ts'],
+  ['src/discovery/updates.ts', 'src/install/lock.ts'],
 ];
 
 type Edge = { from: string; to: string };
@@ -75,7 +79,7 @@ describe('architecture: imports in src/ point down the layers', function () {
   it('sees the imports the compiler sees (type-only and dynamic ones too)', () => {
     const has = (from: string, to: string) => edges.some((e) => e.from === from && e.to === to);
     expect(edges.length).to.be.greaterThan(300);
-    expect(has('src/discovery/updates.ts', 'src/database/flow.ts'), 'a dynamic import').to.equal(true);
+    expect(has('src/discovery/updates.ts', 'src/database/flow/queries.ts'), 'a dynamic import').to.equal(true);
     expect(has('src/repair/types.ts', 'src/context/context.ts'), 'a type-only import').to.equal(true);
   });
 
