@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCheck } from '../../src/check/run-check';
-import { createContext } from '../../src/context/context';
+import { createContext } from '../../src/cli/context';
 import { installModules } from '../../src/install';
 import { silentOutput } from '../../src/output/output';
 import { startService, type RunningService } from '../../src/service/run';

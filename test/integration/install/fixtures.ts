@@ -7,7 +7,7 @@ import { promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createContext, type Context } from '../../../src/context/context';
+import { createContext, type Context } from '../../../src/cli/context';
 import { silentOutput } from '../../../src/output/output';
 import { createSandbox, type SandboxInfo } from '../../../src/sandbox/create';
 import { readSandboxState, type SandboxState } from '../../../src/platform/sandbox/state';

@@ -1,6 +1,6 @@
 // A real install process that dies (SIGKILL, like a power loss) just before a journaled step:
 //   node --import tsx crash-install.ts <root> <module> <step>
-import { createContext } from '../../../src/context/context';
+import { createContext } from '../../../src/cli/context';
 import { installModules } from '../../../src/install';
 import { silentOutput } from '../../../src/output/output';
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createContext } from '../../../src/context/context';
+import { createContext } from '../../../src/cli/context';
 import type { RepairResultRecord } from '../../../src/core/records';
 import { Output } from '../../../src/output/output';
 import { readSandboxState, updateSandboxState, type SandboxState } from '../../../src/platform/sandbox/state';

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { runCheck } from '../../../src/check/run-check';
-import { createContext } from '../../../src/context/context';
+import { createContext } from '../../../src/cli/context';
 import { instanceLayout } from '../../../src/config/paths';
 import { installModules } from '../../../src/install';
 import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
