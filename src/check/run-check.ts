@@ -11,7 +11,7 @@ import { compareVersions, isVersion, maxVersion } from '../core/version';
 import type { Context } from '../context/context';
 import type { UpdateFound } from '../core/events';
 import { discoverModules, type InstalledModule } from '../discovery/discover';
-import { collectUpdates, readStatus } from '../discovery/updates';
+import { collectUpdates, readStatus, warnPlatformUnavailable } from '../discovery/updates';
 import { recordAcceptedIndex } from '../feed/index-loader';
 import { reportEvent } from '../events';
 import { loadFeed, reportRefusal } from '../feed/load';
@@ -85,7 +85,8 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
 
   const catalogKinds = new Map<string, ModuleKind>(Object.entries(index.modules).map(([k, m]) => [k, m.kind]));
-  const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
+  // Which packages to download needs only the modules and their versions: no bridge is no reason to stop.
+  const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds, onPlatformUnavailable: warnPlatformUnavailable(ctx) });
 
   const modules: ModuleStatus[] = [];
   const failures: string[] = [];

@@ -30,6 +30,8 @@ export function instanceLayout(root: string, api: PathApi = pathApiFor(root)) {
     updaterLogs: api.join(updates, 'logs'),
     installLock: api.join(updates, 'install.lock'),
     feedState: api.join(updates, 'feed-state.json'),
+    /** Where the running service's portal listens (config/portal-state.ts). */
+    portalState: api.join(updates, 'portal.json'),
   };
 }
 export type InstanceLayout = ReturnType<typeof instanceLayout>;

@@ -7,7 +7,9 @@ import { isInside, normalizeForCompare } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
 import path from 'node:path';
 import { EVENT_SOURCE } from '../../core/events';
-import type { AppPool, EventLog, FileSystemOps, FolderRights, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import type { AppPool, EventLog, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import { writersOf } from '../rights';
+import { consoleDecoder } from '../windows/console-text';
 import { findHolders } from './locks';
 import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
 
@@ -50,9 +52,11 @@ export class SandboxPlatform implements Platform {
   constructor(readonly stateFile: string, readonly computerName: string) {
     const file = stateFile;
     const notFound = (what: string, name: string) => new AltazionError('E_PLATFORM', `${what} "${name}" does not exist on ${computerName}`, { target: name });
+    const iisInstalled = async () => (await readSandboxState(file)).host?.iisInstalled !== false;
     this.iis = {
-      listApplications: async () => (await readSandboxState(file)).applications,
-      listPools: async () => (await readSandboxState(file)).pools.map(poolView),
+      installed: iisInstalled,
+      listApplications: async () => (await iisInstalled() ? (await readSandboxState(file)).applications : []),
+      listPools: async () => (await iisInstalled() ? (await readSandboxState(file)).pools.map(poolView) : []),
       getPool: async (name) => {
         const pool = (await readSandboxState(file)).pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
         return pool && poolView(pool);
@@ -128,6 +132,13 @@ export class SandboxPlatform implements Platform {
         return Object.entries(rights).some(([granted, identities]) =>
           isInside(folder, granted) && identities.some((i) => i.toLowerCase() === identity.toLowerCase() || i.toLowerCase() === 'everyone'));
       },
+      // Identities stand for their SIDs in the sandbox; grants are Modify (0x301bf), inherited.
+      readAcl: async (target) => {
+        const { rights } = await readSandboxState(file);
+        const entries = Object.entries(rights).filter(([granted]) => isInside(target, granted)).flatMap(([granted, identities]) =>
+          identities.map((identity) => ({ sid: identity, name: identity, allow: true, rights: 0x301bf, inherited: normalizeForCompare(granted) !== normalizeForCompare(target), containerInherit: true, objectInherit: true, inheritOnly: false })));
+        return { path: target, protected: false, entries, writers: writersOf(entries) };
+      },
       grantModify: async (identity, folder) => {
         await updateSandboxState(file, (state) => {
           const key = Object.keys(state.rights).find((k) => normalizeForCompare(k) === normalizeForCompare(folder)) ?? folder;
@@ -155,6 +166,15 @@ export class SandboxPlatform implements Platform {
         return Number(stats.bavail) * Number(stats.bsize);
       },
     };
+  }
+
+  async host(): Promise<HostFacts> {
+    const { host } = await readSandboxState(this.stateFile);
+    return { elevated: host?.elevated !== false, oemCodePage: host?.oemCodePage ?? 65001 };
+  }
+
+  async decodeConsole(bytes: Buffer): Promise<string> {
+    return (await consoleDecoder((await this.host()).oemCodePage))(bytes);
   }
 
   static async open(stateFile: string): Promise<SandboxPlatform> {

@@ -15,7 +15,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
  */
 const LAYERS: string[][] = [
   ['core'],
-  ['io', 'net', 'output', 'config'],
+  ['io'],
+  ['net', 'output', 'config'],
   ['platform', 'notify'],
   // The database flows take a narrow context of their own, so the run's context can sit above them.
   ['database'],
