@@ -326,7 +326,9 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
         }
         // The write in progress lands (or fails) before the file is closed or written again.
         if (!file.closed) await once(file, 'close').catch(() => undefined);
-        const landed = offset + file.bytesWritten;
+        // What landed is the file's length: it is written in order from `offset`, which was its
+        // length. (The stream's bytesWritten leaves out a write that finished after the pipe broke.)
+        const landed = (await sizeOf(partialPath)) ?? 0;
         offset = landed;
         // Bytes hashed but not written (the pipe broke with some still in the file stream's
         // buffer): the digest is made again from the disk, which is what the next request extends.
