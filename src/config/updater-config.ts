@@ -7,7 +7,7 @@
 //                                                     the legacy EMainServer serving the old portal)
 //     <proxy url="http://proxy.local:3128" />
 //     <host kind="windows" />                        (sandbox: <host kind="sandbox" state="..\host\state.json" />)
-//     <install keepBackups="3" lockWaitSeconds="120" powershell="powershell.exe" minFreeMegabytes="512">
+//     <install keepBackups="3" backups="zip" lockWaitSeconds="120" powershell="powershell.exe" minFreeMegabytes="512">
 //       <preserve pattern="e.config" />
 //     </install>
 //     <database backup="copy-only" backupFolder="D:\SQLBackups" />   (a COPY_ONLY backup before database scripts;
@@ -45,6 +45,12 @@ export interface UpdaterConfig {
   hostState?: string;
   install: {
     keepBackups: number;
+    /**
+     * What becomes of the previous folder (renamed aside by the swap, it is the backup at no cost):
+     * 'zip' compresses it into bin\updates\backups later (the service, `check`), never before the
+     * install reports; 'folder' keeps it as a folder beside the module.
+     */
+    backups: 'zip' | 'folder';
     lockWaitSeconds: number;
     powershell: string;
     minFreeMegabytes: number;
@@ -100,7 +106,7 @@ export function defaultUpdaterConfig(file: string): UpdaterConfig {
     portalPort: DEFAULT_PORTAL_PORT,
     portalFallbackPort: DEFAULT_PORTAL_FALLBACK_PORT,
     hostKind: 'windows',
-    install: { keepBackups: 3, lockWaitSeconds: 120, powershell: 'powershell.exe', minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
+    install: { keepBackups: 3, backups: 'zip', lockWaitSeconds: 120, powershell: 'powershell.exe', minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
     maintenance: { windows: [], modules: [] },
     notifications: { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] },
   };
@@ -176,6 +182,9 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
   if (install) {
     const i = config.install;
     i.keepBackups = parseIntegerAttr(attr(install, 'keepbackups'), file, '<install> @keepBackups', i.keepBackups, 0);
+    const backups = (attr(install, 'backups') ?? i.backups).trim().toLowerCase();
+    if (backups !== 'zip' && backups !== 'folder') throw configError(file, '<install> @backups', `"${backups}" is not zip or folder`);
+    i.backups = backups;
     i.lockWaitSeconds = parseIntegerAttr(attr(install, 'lockwaitseconds'), file, '<install> @lockWaitSeconds', i.lockWaitSeconds, 0);
     i.minFreeMegabytes = parseIntegerAttr(attr(install, 'minfreemegabytes'), file, '<install> @minFreeMegabytes', i.minFreeMegabytes, 0);
     i.powershell = attr(install, 'powershell')?.trim() || i.powershell;
