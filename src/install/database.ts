@@ -7,7 +7,7 @@ import { operatorName } from '../io/operator';
 import { toAltazionError, type AltazionError, type ErrorCode } from '../core/errors';
 import { recordText } from '../core/messages';
 import type { InstallResultRecord } from '../core/records';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { installDatabase } from '../database/flow/install';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { FeedSource } from '../feed/types';

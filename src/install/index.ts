@@ -7,8 +7,9 @@ import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode }
 import { msg, recordMessage, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
-import type { Context } from '../cli/context';
-import { loadFeed, writeStatusFromIndex } from '../check/run-check';
+import type { Context } from '../context/context';
+import { writeStatusFromIndex } from '../check/run-check';
+import { loadFeed } from '../feed/load';
 import { discoverModules, readApplications, reportUnmatchedSelection, selectModules } from '../discovery/discover';
 import { isVersion } from '../core/version';
 import { diskErrorOr } from '../io/disk';

@@ -2,7 +2,7 @@
 // `-At`, the portal's "Installer cette nuit à 02:00"): the modules are checked now (an unknown
 // name is refused at once), the install runs later in the update service (src/service/scheduler.ts).
 import { operatorName } from '../io/operator';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { canonicalModuleName } from '../core/modules';
 import { discoverSelected } from '../discovery/updates';
 import { DEFAULT_WINDOW_MINUTES, type ScheduledInstall } from './plan';

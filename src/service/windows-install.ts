@@ -5,7 +5,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { readPortalState } from '../config/portal-state';
 import { reportEvent } from '../events';
 import type { WindowsPlatform } from '../platform/windows';
