@@ -5,7 +5,7 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import type yauzl from 'yauzl';
 import { NewFileWriter } from '../io/file-writer';
 import { openZipWith, WindowedZipReader } from './zip-reader';
@@ -197,7 +197,9 @@ async function readSmallEntry(zipPath: string, zip: yauzl.ZipFile, reader: Windo
   let data: Buffer;
   try {
     // The view into the reader's window is copied (stored) or inflated (deflated) before it moves on.
-    data = entry.compressionMethod === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    // One output buffer a little larger than the entry: zlib's default 16 KiB chunks would be
+    // concatenated into a second copy, twice the garbage per entry (the staging's peak RSS).
+    data = entry.compressionMethod === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize), chunkSize: Math.max(zlibConstants.Z_MIN_CHUNK, entry.uncompressedSize + 64) });
   } catch (error) {
     throw invalid(zipPath, `entry "${entry.fileName}" cannot be inflated (${(error as Error).message})`, error);
   }
