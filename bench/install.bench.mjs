@@ -35,12 +35,15 @@ rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
 // The staging process: the install's own extraction, started like the executable (its thread-pool
-// setting first, when the source has one).
+// setting first, when the source has one) and with the install command's memory settings.
 const stageChild = path.join(WORK, 'stage.cjs');
 const threadPool = path.join(project, 'src', 'cli', 'thread-pool.ts');
+const memorySettings = [['buffer-pool', 'keepBufferPoolSmall'], ['young-generation', 'keepYoungGenerationSmall']]
+  .filter(([file]) => existsSync(path.join(project, 'src', 'cli', `${file}.ts`)))
+  .map(([file, fn]) => `import { ${fn} } from './src/cli/${file}';\n${fn}();\n`).join('');
 await build({
   stdin: {
-    contents: `${existsSync(threadPool) ? "import './src/cli/thread-pool';\n" : ''}import { extractPackage } from './src/install/staging';
+    contents: `${existsSync(threadPool) ? "import './src/cli/thread-pool';\n" : ''}${memorySettings}import { extractPackage } from './src/install/staging';
 extractPackage(process.argv[2], process.argv[3]).then((n) => process.stdout.write(String(n)), (e) => { console.error(e); process.exitCode = 1; });`,
     resolveDir: project, loader: 'ts',
   },

@@ -7,8 +7,9 @@
 // backups of each module instance stay.
 // A folder is compressed only once the history records its install as Installed: a backup folder
 // of an install still running or interrupted (its rollback needs it) is never touched.
-import { createReadStream, createWriteStream, promises as fs, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { APP_OFFLINE_NAMES } from './staging';
@@ -21,45 +22,64 @@ import os from 'node:os';
 import type { Context } from '../context/context';
 import { readApplications } from '../discovery/discover';
 
-/** Files (relative, forward slashes) and folders of a tree; app_offline.htm at the root left out. */
-async function listTree(root: string): Promise<{ files: string[]; dirs: string[] }> {
-  const files: string[] = [];
-  const dirs: string[] = [];
-  const walk = async (dir: string, prefix: string): Promise<void> => {
+/**
+ * The folders and files of a tree, depth first, read one folder at a time (app_offline.htm at the
+ * root left out): the archive is fed as the walk goes, never from a list of every file (100,000
+ * paths held for the whole compression were megabytes of heap for nothing).
+ */
+async function* walkTree(root: string): AsyncGenerator<{ rel: string; full: string; dir: boolean }> {
+  const pending: Array<{ full: string; rel: string }> = [{ full: root, rel: '' }];
+  while (pending.length > 0) {
+    const { full: dir, rel: prefix } = pending.pop()!;
+    const subfolders: Array<{ full: string; rel: string }> = [];
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        dirs.push(rel);
-        await walk(path.join(dir, entry.name), rel);
-      } else if (entry.isFile()) {
-        // A stale app_offline.htm in the old folder must not come back with a restore.
-        if (!prefix && APP_OFFLINE_NAMES.includes(entry.name.toLowerCase())) continue;
-        files.push(rel);
-      }
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) subfolders.push({ full, rel });
+      // A stale app_offline.htm in the old folder must not come back with a restore.
+      else if (entry.isFile() && !(!prefix && APP_OFFLINE_NAMES.includes(entry.name.toLowerCase()))) yield { rel, full, dir: false };
     }
-  };
-  await walk(root, '');
-  return { files, dirs };
+    for (const sub of subfolders) yield { rel: sub.rel, full: sub.full, dir: true };
+    pending.push(...subfolders.reverse());
+  }
 }
 
 /**
- * Feeds the zip one file at a time: the next file is added when yazl starts reading the previous
- * one, so a module of 20,000 files never has 20,000 pending stats and streams at once (memory).
+ * Feeds the zip one file at a time, as the walk finds them: the next file is added when yazl
+ * starts reading the previous one, so a module of 100,000 files never has 100,000 pending stats
+ * and streams at once. yazl keeps an entry per file until it writes the central directory (its
+ * memory grows with the file count anyway); what is ours per file is freed as soon as the file is
+ * read: one shared open function, no closure or path kept per entry. A failure (a file vanished,
+ * a folder unreadable) ends the output stream with it, which the caller's pipeline throws.
  */
-function addFilesOneByOne(zip: yazl.ZipFile, root: string, files: readonly string[], signal?: AbortSignal): void {
-  let next = 0;
-  const addNext = (): void => {
-    // Cut short, the archive ends here; the caller throws it away.
-    if (next >= files.length || signal?.aborted) { zip.end(); return; }
-    const rel = files[next++];
-    const full = path.join(root, ...rel.split('/'));
-    const stats = statSync(full);
-    zip.addReadStreamLazy(rel, { mtime: stats.mtime, mode: stats.mode, size: stats.size }, (callback) => {
-      addNext();
-      callback(null, createReadStream(full));
-    });
+function feedZip(zip: yazl.ZipFile, root: string, signal?: AbortSignal): void {
+  const walk = walkTree(root);
+  let pending = { full: '', size: 0 };
+  // A zip stores whole seconds (DOS time, extended timestamp): files of the same second share one
+  // Date, which yazl keeps per entry (100,000 Date objects were ~10 MB of heap).
+  let second = { at: Number.NaN, date: new Date(0) };
+  const fail = (error: unknown) => (zip.outputStream as Readable).destroy(error as Error);
+  const open = (callback: (error: Error | null, stream: NodeJS.ReadableStream) => void): void => {
+    const { full, size } = pending;
+    addNext().catch(fail);
+    // Reads sized to the file: the default 64 KiB buffer per read was mostly garbage for small files.
+    callback(null, createReadStream(full, { highWaterMark: Math.min(64 * 1024, Math.max(1024, size)) }));
   };
-  addNext();
+  const addNext = async (): Promise<void> => {
+    for (;;) {
+      // Cut short, the archive ends here; the caller throws it away.
+      const next = signal?.aborted ? undefined : (await walk.next()).value;
+      if (!next) { zip.end(); return; }
+      if (next.dir) { zip.addEmptyDirectory(next.rel); continue; }
+      const stats = await fs.stat(next.full);
+      const at = Math.floor(stats.mtimeMs / 1000);
+      if (at !== second.at) second = { at, date: new Date(at * 1000) };
+      pending = { full: next.full, size: stats.size };
+      zip.addReadStreamLazy(next.rel, { mtime: second.date, mode: stats.mode, size: stats.size }, open);
+      return;
+    }
+  };
+  addNext().catch(fail);
 }
 
 /**
@@ -111,11 +131,14 @@ export async function archiveBackup(options: {
     if (!done) {
       const temp = `${archive}.partial`;
       const zip = new yazl.ZipFile();
-      const { files, dirs } = await listTree(folder);
-      for (const dir of dirs) zip.addEmptyDirectory(dir);
       const written = pipeline(zip.outputStream, createWriteStream(temp));
-      addFilesOneByOne(zip, folder, files, options.signal);
-      await written;
+      feedZip(zip, folder, options.signal);
+      try {
+        await written;
+      } catch (error) {
+        await fs.rm(temp, { force: true });
+        throw error;
+      }
       if (options.signal?.aborted) {
         await fs.rm(temp, { force: true });
         throw new Error('stopped before the backup was compressed');

@@ -5,14 +5,14 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import type yauzl from 'yauzl';
 import { NewFileWriter } from '../io/file-writer';
 import { openZipWith, WindowedZipReader } from './zip-reader';
 import { AltazionError } from '../core/errors';
 import { isDiskError } from '../io/disk';
 import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
-import { DEFAULT_ZIP_LIMITS, duplicateName, entryProblem, globToRegExp, type EntryInfo, type ZipLimits } from './zip-rules';
+import { DEFAULT_ZIP_LIMITS, DuplicateNames, entryProblem, globToRegExp, type EntryInfo, type ZipLimits } from './zip-rules';
 
 /** Files that take a site offline; never carried into a staged folder. */
 export const APP_OFFLINE_NAMES = ['app_offline.htm', 'app_offline.html'];
@@ -90,7 +90,12 @@ export interface PackageSummary {
 
 /** Reads the central directory and refuses anything unsafe; extracts nothing. */
 export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<PackageSummary> {
-  const names: string[] = [];
+  // Names are checked for duplicates as they come: no list of every name (100,000 entries: megabytes
+  // held through the whole install otherwise).
+  const names = new DuplicateNames();
+  let duplicate: string | undefined;
+  let entries = 0;
+  let files = 0;
   let totalBytes = 0;
   let diskBytes = 0;
   let manifestText: string | undefined;
@@ -98,15 +103,15 @@ export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAUL
     const info = infoOf(entry);
     const problem = entryProblem(info, limits);
     if (problem) throw invalid(zipPath, `entry "${entry.fileName}": ${problem}`);
-    names.push(entry.fileName);
-    if (names.length > limits.maxEntries) throw invalid(zipPath, `more than ${limits.maxEntries} entries`);
+    if (names.isDuplicate(entry.fileName)) duplicate ??= entry.fileName;
+    if (!entry.fileName.endsWith('/')) files++;
+    if (++entries > limits.maxEntries) throw invalid(zipPath, `more than ${limits.maxEntries} entries`);
     totalBytes += info.uncompressedSize;
     diskBytes += Math.max(1, Math.ceil(info.uncompressedSize / CLUSTER_BYTES)) * CLUSTER_BYTES;
     if (totalBytes > limits.maxTotalBytes) throw invalid(zipPath, `more than ${limits.maxTotalBytes} bytes once extracted`);
     if (entry.fileName === MANIFEST_FILE) manifestText = (await readEntry(zip, entry, 1024 * 1024)).toString('utf8');
   });
-  const duplicate = duplicateName(names);
-  if (duplicate) throw invalid(zipPath, `entry "${duplicate}" appears twice (names are case-insensitive on Windows)`);
+  if (duplicate !== undefined) throw invalid(zipPath, `entry "${duplicate}" appears twice (names are case-insensitive on Windows)`);
   if (manifestText === undefined) throw invalid(zipPath, `no ${MANIFEST_FILE} at the root of the package`);
   let value: unknown;
   try {
@@ -114,7 +119,7 @@ export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAUL
   } catch (error) {
     throw invalid(zipPath, `${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
   }
-  return { files: names.filter((n) => !n.endsWith('/')).length, totalBytes, diskBytes, manifest: validateManifest(value, zipPath) };
+  return { files, totalBytes, diskBytes, manifest: validateManifest(value, zipPath) };
 }
 
 function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
@@ -197,7 +202,9 @@ async function readSmallEntry(zipPath: string, zip: yauzl.ZipFile, reader: Windo
   let data: Buffer;
   try {
     // The view into the reader's window is copied (stored) or inflated (deflated) before it moves on.
-    data = entry.compressionMethod === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    // One output buffer a little larger than the entry: zlib's default 16 KiB chunks would be
+    // concatenated into a second copy, twice the garbage per entry (the staging's peak RSS).
+    data = entry.compressionMethod === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize), chunkSize: Math.max(zlibConstants.Z_MIN_CHUNK, entry.uncompressedSize + 64) });
   } catch (error) {
     throw invalid(zipPath, `entry "${entry.fileName}" cannot be inflated (${(error as Error).message})`, error);
   }

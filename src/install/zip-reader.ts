@@ -8,7 +8,9 @@ import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
-const WINDOW_BYTES = 4 * 1024 * 1024;
+// 2 MiB: 4 MiB windows halved the reads again but, with the writer's queue, put the staging of
+// 2,000 x 512 KiB entries at 152-159 MB peak RSS on the shipped Node 26 (2 MiB: 143-145 MB).
+const WINDOW_BYTES = 2 * 1024 * 1024;
 /** The central directory and the entries' data are read at once, at two places in the file. */
 const WINDOWS = 3;
 const STREAM_CHUNK_BYTES = 64 * 1024;

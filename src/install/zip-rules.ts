@@ -62,14 +62,23 @@ export function entryProblem(entry: EntryInfo, limits: ZipLimits): string | unde
 }
 
 /** Entries that would land on the same file on Windows (case-insensitive names). */
-export function duplicateName(names: readonly string[]): string | undefined {
-  const seen = new Set<string>();
-  for (const name of names) {
-    const key = name.replace(/\/$/, '').toLowerCase();
-    if (seen.has(key)) return name;
-    seen.add(key);
-  }
+export function duplicateName(names: Iterable<string>): string | undefined {
+  const seen = new DuplicateNames();
+  for (const name of names) if (seen.isDuplicate(name)) return name;
   return undefined;
+}
+
+/** The names seen so far, as Windows compares them (case-insensitive, a folder's trailing slash aside). */
+export class DuplicateNames {
+  private readonly seen = new Set<string>();
+
+  /** True when `name` matches one seen before; remembers it otherwise. */
+  isDuplicate(name: string): boolean {
+    const key = name.replace(/\/$/, '').toLowerCase();
+    if (this.seen.has(key)) return true;
+    this.seen.add(key);
+    return false;
+  }
 }
 
 /** Glob (`*`, `**`, `?`, case-insensitive, forward slashes) to a regular expression over relative paths. */

@@ -10,7 +10,9 @@ export class NewFileWriter {
   private bytes = 0;
   private failure: unknown;
 
-  constructor(private readonly maxFiles = 16, private readonly maxBytes = 32 * 1024 * 1024) {}
+  // 8 MB in flight: sixteen files of 512 KiB; overlap pays for many small files, not for big ones,
+  // and every byte queued here is on top of the install's peak memory.
+  constructor(private readonly maxFiles = 16, private readonly maxBytes = 8 * 1024 * 1024) {}
 
   /** Queues `file` (which must not exist: 'wx') with `data`; waits while the limits are reached. */
   async write(file: string, data: Uint8Array): Promise<void> {

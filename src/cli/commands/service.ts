@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import type { Args } from '../options';
 import { runCommand } from '../run';
+import { keepBufferPoolSmall } from '../buffer-pool';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 interface RunArgs { port?: number; 'stop-on-stdin-close'?: boolean }
@@ -14,6 +15,7 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
     .option('stop-on-stdin-close', { type: 'boolean', default: false, hidden: true, describe: 'stop when stdin closes (the Windows service host)' }) as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     keepYoungGenerationSmall();
+    keepBufferPoolSmall();
     const [{ installModules }, { startService, waitForStopRequest }] = await Promise.all([import('../../install'), import('../../service/run')]);
     const service = await startService(ctx, { port: argv.port, periodicChecks: true, install: installModules, notice: (message) => ctx.output.warn(message) });
     ctx.output.info(`Portal: ${service.portal.url} (log: ${service.log.file})`);
