@@ -17,6 +17,7 @@ import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
 import { compareText } from '../core/text-order';
+import { moveLegacySettingsAndReport } from '../security/settings';
 
 export interface CheckOptions {
   /** Emit the Altazion.Update records after the check (the `check` command does; get --refresh reports itself). */
@@ -72,6 +73,7 @@ export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex
 
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
   const { output, layout } = ctx;
+  await moveLegacySettingsAndReport(ctx);
   const { verified, source } = await loadFeed(ctx);
   const { index } = verified;
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);

@@ -13,7 +13,7 @@ import { compareVersions } from '../core/version';
 import { writeFileAtomic, sleep } from '../io/files';
 import type { Platform } from '../platform/types';
 import { archiveBackup } from './backup';
-import { runHook } from './hooks';
+import { checkHooksSafe, hookInterpreter, runHook } from './hooks';
 import { writeJournal, removeJournal, type InstallJournal, type InstallStep, POINT_OF_NO_RETURN, stepIndex, INSTALL_STEPS } from './journal';
 import { InstallLog } from './log';
 import type { HookPhase, ModulePlan } from './plan';
@@ -96,6 +96,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   const kind = plan.kind as 'web' | 'service';
   const paths = siblingPaths(plan.path, pathApi, plan.fromVersion, id);
   const stateTimeoutMs = env.stateTimeoutMs ?? 120_000;
+  const interpreter = hookInterpreter(env.install.powershell, platform.kind, env.env);
   const restoreEnv: RestoreEnv = { layout, platform, log, keepBackups: env.install.keepBackups, stateTimeoutMs };
   let offlineAt: number | undefined;
   let healthWarning: string | undefined;
@@ -122,6 +123,8 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     if (free < needed) {
       throw new AltazionError('E_DISK_SPACE', `not enough free space beside ${paths.modulePath}: ${Math.round(free / 1048576)} MB free, ${Math.round(needed / 1048576)} MB needed (package ${Math.round(summary.totalBytes / 1048576)} MB + ${env.install.minFreeMegabytes} MB margin)`, { target: paths.modulePath });
     }
+    // Hooks run as SYSTEM: only when nobody but administrators can change them (SPEC §12).
+    await checkHooksSafe({ scripts: Object.values(plan.hooks).map((f) => pathApi.join(layout.scripts, f)), folder: layout.scripts, interpreter, rights: platform.rights });
   } catch (error) {
     const err = toAltazionError(error);
     log.line(`refused before any change: ${err.message}`);
@@ -161,7 +164,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     await step(`hook:${phase}` as InstallStep);
     if (!script) return;
     await runHook({
-      phase, script: pathApi.join(layout.scripts, script), interpreter: env.install.powershell,
+      phase, script: pathApi.join(layout.scripts, script), interpreter,
       modulePath: paths.modulePath, backupPath: paths.backupPath, pathApi, env: env.env, cwd: layout.scripts,
       log: (line) => log.line(line),
     });

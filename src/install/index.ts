@@ -17,6 +17,7 @@ import { acquireInstallLock, currentOwner } from './lock';
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
+import { moveLegacySettingsAndReport } from '../security/settings';
 
 export interface InstallOptions {
   names?: string[];
@@ -28,6 +29,8 @@ export interface InstallOptions {
   markApplied?: string;
   exportScripts?: string;
   requestedBy?: 'cli' | 'portal' | 'cmdlet';
+  /** Who asked (recorded in the history, the lock and the install log): the portal's signed-in administrator; default: this process's user. */
+  user?: string;
   signal?: AbortSignal;
   /** Test seam (fault injection, simulated crashes): called before each journaled step. */
   onStep?: StepObserver;
@@ -66,6 +69,8 @@ function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
 
 export async function runInstall(ctx: Context, options: InstallOptions): Promise<InstallRun> {
   const { output, layout } = ctx;
+  // --dry-run changes nothing: the settings stay where they are.
+  if (!options.dryRun) await moveLegacySettingsAndReport(ctx);
   const names = (options.names ?? []).map(canonicalModuleName);
   const dbOnlyAction = options.script ?? options.markApplied ?? options.exportScripts;
   if (dbOnlyAction !== undefined && names.some((n) => n !== 'database')) {
@@ -93,7 +98,8 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
 
   const config = await ctx.config();
-  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${plans.filter((p) => p.action === 'install' || p.action === 'database').map((p) => `${p.name} ${p.toVersion}`).join(', ') || '(nothing)'}`, ctx.now()));
+  const user = options.user ?? userName();
+  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${plans.filter((p) => p.action === 'install' || p.action === 'database').map((p) => `${p.name} ${p.toVersion}`).join(', ') || '(nothing)'}`, ctx.now(), user));
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
@@ -108,6 +114,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         const result = await installDatabaseModule(ctx, plan, source, options);
         records.push(result.record);
         codes.push(result.code);
+        await appendInstallHistory(layout, { ...result.record, Id: newInstallId(ctx.now()), RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
         continue;
       }
       if (plan.action === 'up-to-date') { records.push(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }
@@ -135,12 +142,12 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         records.push(record);
         codes.push(err.code);
         errors.push(err);
-        await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
+        await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
         continue;
       }
       const outcome = await applyModuleInstall({
         layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
-        requestedBy: options.requestedBy ?? 'cli', host: os.hostname(),
+        requestedBy: `${options.requestedBy ?? 'cli'} (${user})`, host: os.hostname(),
         progress: (status, percent) => progress(status, 10 + percent * 0.9),
         warn: (message) => output.warn(message),
         onStep: options.onStep,
@@ -149,7 +156,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       records.push(outcome.record);
       codes.push(outcome.error?.code);
       if (outcome.error) errors.push(outcome.error);
-      await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: userName(), ComputerName: platform.computerName });
+      await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
     }
     // What `get` shows next: the versions of the index this install verified.
     if (records.some((r) => r.Result === 'Installed')) await writeStatusFromIndex(ctx, verified);

@@ -68,11 +68,48 @@ export interface LockInspector {
   holders(paths: readonly string[]): Promise<LockHolder[]>;
 }
 
+/** Well-known SIDs (names are localised, e.g. AUTORITE NT\Système: never compare names). */
+export const WELL_KNOWN_SIDS = {
+  administrators: 'S-1-5-32-544',
+  system: 'S-1-5-18',
+  users: 'S-1-5-32-545',
+  /** NT SERVICE\TrustedInstaller: owns Windows' own files (e.g. powershell.exe); as trusted as SYSTEM. */
+  trustedInstaller: 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464',
+} as const;
+
+/**
+ * Someone who may access a path. `id` is what identifies it: a SID on Windows (`S-1-5-32-545`),
+ * `uid:1000` / `gid:100` / `other` in the sandbox. `name` is for messages only (localised on
+ * Windows), never compared.
+ */
+export interface Principal { id: string; name: string }
+
+/** Who, besides Administrators and SYSTEM, can change or read a path. */
+export interface OthersAccess {
+  /**
+   * Can change it: write or delete the file, create or remove entries in the folder, change its
+   * ACL or owner. An owner who is not an administrator counts (an owner can always rewrite the ACL).
+   */
+  write: Principal[];
+  /** Can read the file or list the folder. */
+  read: Principal[];
+}
+
 export interface FolderRights {
-  /** Whether the identity can create and modify files in the folder. */
+  /** Whether the identity can create and modify files in the folder (or modify the file). */
   canWrite(identity: string, folder: string): Promise<boolean>;
-  /** Grants Modify (inherited by files and subfolders). */
+  /** Grants Modify on a folder (inherited by files and subfolders) or on one file. */
   grantModify(identity: string, folder: string): Promise<void>;
+  /** Who else than Administrators and SYSTEM can change or read the file or folder (SPEC §12). */
+  othersAccess(path: string): Promise<OthersAccess>;
+  /**
+   * Makes a file or folder, and everything below it, writable by Administrators and SYSTEM only:
+   * owner Administrators, explicit entries for both, nothing inherited from the parent. With
+   * `othersMayRead`, local users keep read (and, for folders, list) access; without, nobody else
+   * can read it either (the portal's sign-in secret). Never grants read to anyone: what was
+   * private below the path stays private.
+   */
+  restrictToAdministrators(path: string, options: { othersMayRead: boolean }): Promise<void>;
 }
 
 export interface FileSystemOps {

@@ -50,7 +50,7 @@ export function diffTrees(before: Map<string, string>, after: Map<string, string
 
 /** Rewrites attributes of <install> in updater.config (e.g. { lockWaitSeconds: '2', powershell: '/x' }). */
 export async function setInstallConfig(box: { Root: string }, attrs: Record<string, string>): Promise<void> {
-  const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+  const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
   let text = await fs.readFile(file, 'utf8');
   for (const [name, value] of Object.entries(attrs)) {
     const re = new RegExp(`(<install\\b[^>]*?)\\s${name}="[^"]*"`);

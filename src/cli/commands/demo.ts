@@ -27,7 +27,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
     const info = await createSandbox({ root, feed: path.join(base, 'feed'), updaterCommand: selfCommand() });
     const feedServer = await serveFolder(info.Feed);
     // The demo feed is reached over HTTP, like a publisher's server.
-    const configFile = path.join(root, 'bin', 'config', 'updater.config');
+    const configFile = info.UpdaterConfig;
     const config = await fs.readFile(configFile, 'utf8');
     await fs.writeFile(configFile, config.replace(/location="[^"]*"/, `location="${feedServer.url}"`));
     const demoCtx = createContext({ root, json: ctx.output.json }, ctx.output, ctx.env);

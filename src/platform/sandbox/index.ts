@@ -3,10 +3,10 @@
 // something open inside, as they do on Windows.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { isInside, normalizeForCompare } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
 import type { AppPool, FileSystemOps, FolderRights, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
 import { findHolders } from './locks';
+import { SandboxRights } from './rights';
 import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
 
 function killQuietly(pid: number | undefined): void {
@@ -107,21 +107,7 @@ export class SandboxPlatform implements Platform {
       },
     };
     this.locks = { holders: (paths) => findHolders(paths) };
-    this.rights = {
-      canWrite: async (identity, folder) => {
-        const { rights } = await readSandboxState(file);
-        return Object.entries(rights).some(([granted, identities]) =>
-          isInside(folder, granted) && identities.some((i) => i.toLowerCase() === identity.toLowerCase() || i.toLowerCase() === 'everyone'));
-      },
-      grantModify: async (identity, folder) => {
-        await updateSandboxState(file, (state) => {
-          const key = Object.keys(state.rights).find((k) => normalizeForCompare(k) === normalizeForCompare(folder)) ?? folder;
-          const list = state.rights[key] ?? [];
-          if (!list.some((i) => i.toLowerCase() === identity.toLowerCase())) list.push(identity);
-          state.rights[key] = list;
-        });
-      },
-    };
+    this.rights = new SandboxRights(file);
     this.fs = {
       rename: async (from, to) => {
         const holders = await findHolders([from]);

@@ -8,8 +8,9 @@
 // simple right (N, F, M, RX, R, W, D) or a comma list of specific rights (WD, AD, GW, GA, ...).
 // Commands run with execFile (no shell); nothing here is simulated: the sandbox has its own FolderRights.
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { AltazionError } from '../../core/errors';
-import type { FolderRights } from '../types';
+import { WELL_KNOWN_SIDS, type FolderRights, type OthersAccess } from '../types';
 
 export interface IcaclsAce {
   principal: string;
@@ -100,12 +101,14 @@ function grantsWrite(ace: IcaclsAce): boolean {
  * itself, i.e. not inherit-only) and modify the files in it (an ACE inherited by files, OI), with
  * no deny ACE on write for the identity or a group we know it is in.
  */
-export function canWriteFromAces(aces: readonly IcaclsAce[], identity: string): boolean {
+export function canWriteFromAces(aces: readonly IcaclsAce[], identity: string, target: 'folder' | 'file' = 'folder'): boolean {
   const names = new Set([...identityNames(identity), ...knownGroups(identity)]);
   const mine = aces.filter((a) => names.has(a.principal.toLowerCase()));
   if (mine.some((a) => a.deny && grantsWrite(a) && !a.inheritance.includes('IO'))) return false;
   const allow = mine.filter((a) => !a.deny && grantsWrite(a));
   const onFolder = allow.some((a) => !a.inheritance.includes('IO'));
+  // A file's own ACEs carry no inheritance flags: one that applies to it is enough.
+  if (target === 'file') return onFolder;
   const onFiles = allow.some((a) => a.inheritance.includes('OI'));
   return onFolder && onFiles;
 }
@@ -121,9 +124,12 @@ export function icaclsExe(env: NodeJS.ProcessEnv): string {
   return `${systemRoot.replace(/[\\/]+$/, '')}\\System32\\icacls.exe`;
 }
 
-/** Arguments of `icacls <folder> /grant "<identity>:(OI)(CI)M"` (execFile quotes them; no shell). */
-export function grantArgs(folder: string, identity: string): string[] {
-  return [folder, '/grant', `${grantPrincipal(identity)}:(OI)(CI)M`];
+/**
+ * Arguments of `icacls <folder> /grant "<identity>:(OI)(CI)M"`, or `<file> /grant "<identity>:M"`
+ * for one file (execFile quotes them; no shell).
+ */
+export function grantArgs(folder: string, identity: string, target: 'folder' | 'file' = 'folder'): string[] {
+  return [folder, '/grant', `${grantPrincipal(identity)}:${target === 'folder' ? '(OI)(CI)' : ''}M`];
 }
 
 /**
@@ -148,15 +154,54 @@ function run(file: string, args: string[]): Promise<string> {
   });
 }
 
+async function targetKind(p: string): Promise<'folder' | 'file'> {
+  return (await stat(p).then((s) => s.isDirectory(), () => true)) ? 'folder' : 'file';
+}
+
+/**
+ * The security descriptor restrictToAdministrators must leave, in SDDL (locale-independent): owner
+ * Administrators (BA); a protected DACL (P: nothing inherited from ProgramData) whose entries are
+ * inherited by everything below (OICI on folders): Full control for Administrators and SYSTEM (SY),
+ * and, when others may read, Read & execute (0x1200a9) for Users (BU). Children are then reset to
+ * inherit only.
+ */
+export function adminOnlySddl(othersMayRead: boolean, target: 'folder' | 'file'): string {
+  const inherit = target === 'folder' ? 'OICI' : '';
+  const users = othersMayRead ? `(A;${inherit};0x1200a9;;;BU)` : '';
+  return `O:BAD:PAI(A;${inherit};FA;;;BA)(A;${inherit};FA;;;SY)${users}`;
+}
+
 export class WindowsRights implements FolderRights {
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
   async canWrite(identity: string, folder: string): Promise<boolean> {
     const stdout = await run(icaclsExe(this.env), [folder]);
-    return canWriteFromAces(parseIcaclsOutput(stdout, folder), identity);
+    return canWriteFromAces(parseIcaclsOutput(stdout, folder), identity, await targetKind(folder));
   }
 
   async grantModify(identity: string, folder: string): Promise<void> {
-    await run(icaclsExe(this.env), grantArgs(folder, identity));
+    await run(icaclsExe(this.env), grantArgs(folder, identity, await targetKind(folder)));
   }
+
+  // Reading an ACL (owner and entries by SID) and setting a whole security descriptor are done by
+  // the Windows bridge (C#: FileSystemSecurity by SID, never localised names). Until this build
+  // carries it, both refuse: a hook is then not run and `repair` reports the check as Failed,
+  // which is the safe side. Wiring (docs/security.md, "Windows"):
+  //   othersAccess(p)  = bridge "which SIDs can write / read p" (owner included), minus
+  //                      WELL_KNOWN_SIDS.administrators, .system and .trustedInstaller
+  //   restrict(p, o)   = bridge set security descriptor adminOnlySddl(o.othersMayRead, kind) on p,
+  //                      then every child reset to inherit only (no explicit entries)
+  async othersAccess(target: string): Promise<OthersAccess> {
+    throw bridgeMissing('read who can write', target);
+  }
+
+  async restrictToAdministrators(target: string, _options: { othersMayRead: boolean }): Promise<void> {
+    throw bridgeMissing('make admin-only', target);
+  }
+}
+
+function bridgeMissing(what: string, target: string): AltazionError {
+  return new AltazionError('E_PLATFORM', `cannot ${what} ${target}: this build has no Windows ACL bridge`, {
+    target, hint: `check the folder's rights by hand: only Administrators (${WELL_KNOWN_SIDS.administrators}) and SYSTEM (${WELL_KNOWN_SIDS.system}) may write it`,
+  });
 }

@@ -1,6 +1,9 @@
 // `rights`: when a running module is missing from applicationspath.config, each module identity
-// (application pool identity, service account) must be able to write to bin\config; fix: grant
-// Modify (seed: "donner des droits d'écriture sur ce dossier à toutes ces identités").
+// (application pool identity, service account) must be able to write what it writes itself: its
+// entry in bin\config\applicationspath.config (seed: "donner des droits d'écriture sur ce dossier
+// à toutes ces identités", narrowed, SPEC §8, §12). Fix: grant Modify on that file only, never on
+// the folder: the updater's own settings, keys and scripts are not the modules' to change.
+import { promises as fs } from 'node:fs';
 import type { RepairResultRecord } from '../../core/records';
 import { serviceExecutable } from '../../discovery/discover';
 import { canonicalAccount, isBuiltinAdmin, poolIdentity } from '../decisions';
@@ -30,40 +33,42 @@ async function moduleIdentities(ctx: RepairContext): Promise<Map<string, string[
 
 export const rightsCheck: RepairCheck = {
   id: 'rights',
-  describe: 'when a module is undeclared: every module identity can write to bin\\config (fix: grant Modify)',
+  describe: 'when a module is undeclared: every module identity can write applicationspath.config (fix: grant Modify on that file only)',
   async run(ctx, options) {
-    const folder = ctx.layout.config;
+    const file = ctx.layout.applicationsConfig;
     let inventory;
     try {
       inventory = await ctx.facts.inventory();
     } catch (error) {
-      return [result('rights', folder, 'Skipped', `the running modules cannot be listed: ${errorText(error)}`, 'see check applications')];
+      return [result('rights', file, 'Skipped', `the running modules cannot be listed: ${errorText(error)}`, 'see check applications')];
     }
     if (inventory.undeclared.length === 0) {
-      return [result('rights', folder, 'Ok', 'every running module is declared in applicationspath.config: its identity could write there')];
+      return [result('rights', file, 'Ok', 'every running module is declared in applicationspath.config: its identity could write there')];
     }
     const { rights } = await ctx.facts.platform();
     const records: RepairResultRecord[] = [];
     for (const [identity, users] of await moduleIdentities(ctx)) {
       if (isBuiltinAdmin(canonicalAccount(identity))) continue;
-      const target = `${identity} -> ${folder}`;
+      const target = `${identity} -> ${file}`;
       const who = users.join(', ');
       try {
-        if (await rights.canWrite(identity, folder)) {
-          records.push(result('rights', target, 'Ok', `can write (used by ${who})`));
+        if (await rights.canWrite(identity, file)) {
+          records.push(result('rights', target, 'Ok', `can write applicationspath.config (used by ${who})`));
           continue;
         }
         if (!options.fix) {
-          records.push(result('rights', target, fixedOr(options), `cannot write to bin\\config (used by ${who})`, `grant Modify to ${identity}`));
+          records.push(result('rights', target, fixedOr(options), `cannot write applicationspath.config (used by ${who})`, `grant Modify on ${file} to ${identity}`));
           continue;
         }
-        await rights.grantModify(identity, folder);
-        records.push(result('rights', target, 'Fixed', `could not write to bin\\config (used by ${who})`, `granted Modify to ${identity}; restart ${who} so the module declares itself`));
+        // The module rewrites its entry in place: the file must exist for a grant on it.
+        await fs.writeFile(file, '<?xml version="1.0" encoding="utf-8"?>\n<applications />\n', { flag: 'wx' }).catch(() => undefined);
+        await rights.grantModify(identity, file);
+        records.push(result('rights', target, 'Fixed', `could not write applicationspath.config (used by ${who})`, `granted Modify on ${file} (that file only) to ${identity}; restart ${who} so the module declares itself`));
       } catch (error) {
-        records.push(result('rights', target, 'Failed', `cannot check or grant write access (used by ${who}): ${errorText(error)}`, `grant Modify on ${folder} to ${identity} by hand (icacls "${folder}" /grant "${identity}:(OI)(CI)M")`));
+        records.push(result('rights', target, 'Failed', `cannot check or grant write access (used by ${who}): ${errorText(error)}`, `grant Modify on ${file} to ${identity} by hand (icacls "${file}" /grant "${identity}:M")`));
       }
     }
-    if (records.length === 0) records.push(result('rights', folder, 'Ok', 'the running modules run as built-in administrators (SYSTEM), which can write there'));
+    if (records.length === 0) records.push(result('rights', file, 'Ok', 'the running modules run as built-in administrators (SYSTEM), which can write there'));
     return records;
   },
 };

@@ -18,7 +18,7 @@ import type { DatabaseScriptView, DatabaseView, HistoryEntryView, JobRequest, Po
 /** installModules of src/install (InstallOptions of the team contract). */
 export type InstallFn = (ctx: Context, options: {
   names?: string[]; instance?: string; script?: string; markApplied?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet'; signal?: AbortSignal;
+  requestedBy?: 'cli' | 'portal' | 'cmdlet'; signal?: AbortSignal; user?: string;
 }) => Promise<InstallResultRecord[]>;
 
 export interface BackendDeps {
@@ -105,7 +105,7 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
 
     runJob: async (job: JobRequest, output: Output, signal: AbortSignal) => {
       const jobCtx = deps.contextFor(output);
-      const base = { names: [job.name], instance: job.instance ?? '', requestedBy: 'portal' as const, signal };
+      const base = { names: [job.name], instance: job.instance ?? '', requestedBy: 'portal' as const, signal, ...(job.user ? { user: job.user } : {}) };
       try {
         switch (job.kind) {
           case 'install': return await deps.install(jobCtx, base);

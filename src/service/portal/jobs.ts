@@ -17,6 +17,8 @@ export interface JobSnapshot {
   name: string;
   instance: string;
   script?: string;
+  /** Who asked (the signed-in administrator). */
+  user?: string;
   state: 'running' | 'done' | 'failed';
   startedAt: string;
   finishedAt?: string;
@@ -70,6 +72,7 @@ export class JobManager {
         name: request.name,
         instance: request.instance ?? '',
         ...(request.script ? { script: request.script } : {}),
+        ...(request.user ? { user: request.user } : {}),
         state: 'running',
         startedAt: this.now().toISOString(),
       };

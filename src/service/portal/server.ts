@@ -1,7 +1,9 @@
 // The portal's HTTP server (node:http, no framework): pages, assets, the JSON API of SPEC §9 and
 // the event stream. Listens on 127.0.0.1 only; every request goes through admitRequest first
-// (Host, then method, then Origin / Sec-Fetch-Site / CSRF token for actions). GET never changes
-// anything: every state change is one of the POST actions below.
+// (Host, then method, then for actions: the administrator token, or Origin / Sec-Fetch-Site / CSRF
+// token and a signed-in administrator, auth.ts). GET never changes anything on the server (only
+// /signin opens a session): every state change is one of the POST actions below, and each is
+// logged with who asked.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,8 @@ import { FAVICON_SVG, STYLE_CSS } from './assets/style';
 import { APP_JS } from './assets/app-js';
 import { negotiateLanguage, translator, type Lang } from './i18n';
 import { JobManager, type JobSnapshot } from './jobs';
-import { renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
+import { escapeHtml, renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
+import { PortalAuth, type Session } from './auth';
 import { admitRequest, SECURITY_HEADERS } from './security';
 import { encodeSse, encodeSseComment } from './sse';
 import type { JobRequest, PortalBackend } from './types';
@@ -20,8 +23,10 @@ export const PORTAL_HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 16 * 1024;
 const KEEPALIVE_MS = 15_000;
 
-/** The state-changing endpoints: POST only, with Origin and CSRF checks. */
-export const ACTION_PATHS: ReadonlySet<string> = new Set(['/api/install', '/api/check', '/api/database/run-script', '/api/database/mark-applied']);
+/** The state-changing endpoints: POST only, for administrators, with Origin and CSRF checks. */
+export const ACTION_PATHS: ReadonlySet<string> = new Set(['/api/install', '/api/check', '/api/database/run-script', '/api/database/mark-applied', '/api/signin', '/api/signout']);
+/** Actions only the administrator token itself may do: minting a one-time sign-in link. */
+const TOKEN_ONLY_PATHS: ReadonlySet<string> = new Set(['/api/signin']);
 
 export interface PortalOptions {
   backend: PortalBackend;
@@ -31,12 +36,16 @@ export interface PortalOptions {
   makeJobOutput: () => Output;
   version: string;
   log?: (level: 'info' | 'warning', message: string) => void;
+  /** The administrator token (default: a new random one); the service writes it to token.json. */
+  adminToken?: string;
 }
 
 export interface RunningPortal {
   url: string;
   port: number;
   csrfToken: string;
+  /** Sessions and the administrator token. */
+  auth: PortalAuth;
   jobs: JobManager;
   close(): Promise<void>;
 }
@@ -46,6 +55,8 @@ class HttpError extends Error {
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Who an administrator says they are (recorded with their actions): a Windows account name. */
+const USER_PATTERN = /^[^\r\n\0<>"]{1,128}$/;
 
 function field(body: Record<string, unknown>, name: string, required: boolean, pattern?: RegExp): string | undefined {
   const value = body[name];
@@ -81,10 +92,12 @@ async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, u
 export async function startPortal(options: PortalOptions): Promise<RunningPortal> {
   const { backend } = options;
   const csrfToken = randomBytes(32).toString('base64url');
+  const auth = new PortalAuth(options.adminToken ?? randomBytes(32).toString('base64url'), () => listenPort);
   const log = options.log ?? (() => undefined);
   const clients = new Set<http.ServerResponse>();
   let listenPort = options.port;
 
+  const portalUrl = () => `http://localhost:${listenPort}/`;
   const broadcast = (event: string, data: unknown) => {
     const frame = encodeSse({ event, data });
     for (const res of clients) res.write(frame);
@@ -97,8 +110,9 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   };
   const sendJson = (res: http.ServerResponse, status: number, value: unknown, extra: http.OutgoingHttpHeaders = {}) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), extra);
 
-  const page = async (lang: Lang, id: PageId, body: string) => renderLayout({
+  const page = async (lang: Lang, id: PageId, body: string, session: Session | undefined) => renderLayout({
     lang, t: translator(lang), page: id, csrfToken, computerName: await backend.computerName(), version: options.version, body,
+    signedInAs: session?.user,
   });
 
   const jobView = (job: JobSnapshot) => job;
@@ -106,10 +120,17 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const decision = admitRequest({ method: req.method ?? 'GET', action: ACTION_PATHS.has(path), headers: req.headers, listenPort, csrfToken });
+    const session = auth.session(req.headers);
+    const decision = admitRequest({
+      method: req.method ?? 'GET', action: ACTION_PATHS.has(path), headers: req.headers, listenPort, csrfToken,
+      auth: auth.facts(req.headers), tokenOnly: TOKEN_ONLY_PATHS.has(path),
+    });
     if (!decision.ok) {
       log('warning', `refused ${req.method} ${path}: ${decision.reason}`);
-      sendJson(res, decision.status, { error: decision.reason }, decision.allow ? { Allow: decision.allow } : {});
+      sendJson(res, decision.status, { error: decision.reason }, {
+        ...(decision.allow ? { Allow: decision.allow } : {}),
+        ...(decision.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="altazion-update"' } : {}),
+      });
       return;
     }
     const lang = negotiateLanguage(req.headers['accept-language']);
@@ -118,11 +139,27 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
 
     if (req.method === 'POST') {
       const body = await readJsonBody(req);
+      // Who asked: the signed-in administrator, or the token holder (a script may say who it runs for).
+      const user = decision.by === 'session' ? session!.user
+        : (field({ user: req.headers['x-altazion-user'] }, 'user', false, USER_PATTERN) ?? 'administrator (token)');
+      if (path === '/api/signin') {
+        const who = field(body, 'user', false, USER_PATTERN) ?? user;
+        const { code, expiresAt } = auth.issueCode(who);
+        log('info', `one-time sign-in link issued for ${who}`);
+        sendJson(res, 200, { url: `${portalUrl()}signin?code=${encodeURIComponent(code)}`, expiresAt: new Date(expiresAt).toISOString(), user: who });
+        return;
+      }
+      if (path === '/api/signout') {
+        if (session) auth.end(session);
+        log('info', `${user} signed out`);
+        sendJson(res, 200, { ok: true }, { 'Set-Cookie': auth.clearCookie() });
+        return;
+      }
       if (path === '/api/install') {
-        const request: JobRequest = { kind: 'install', name: field(body, 'name', true, NAME_PATTERN)!, instance: field(body, 'instance', false) ?? '' };
+        const request: JobRequest = { kind: 'install', name: field(body, 'name', true, NAME_PATTERN)!, instance: field(body, 'instance', false) ?? '', user };
         const outcome = await jobs.start(request);
         if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
-        log('info', `install of ${request.name} requested from the portal (job ${outcome.job.id})`);
+        log('info', `install of ${request.name} requested from the portal by ${user} (job ${outcome.job.id})`);
         sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
         return;
       }
@@ -132,23 +169,39 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
           name: 'database',
           instance: field(body, 'instance', false) ?? '',
           script: field(body, 'script', true, /^[^\r\n\0]{1,128}$/)!,
+          user,
         };
         const outcome = await jobs.start(request);
         if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
-        log('info', `${request.kind} ${request.script} requested from the portal (job ${outcome.job.id})`);
+        log('info', `${request.kind} ${request.script} requested from the portal by ${user} (job ${outcome.job.id})`);
         sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
         return;
       }
       if (path === '/api/check') {
+        log('info', `check requested from the portal by ${user}`);
         sendJson(res, 200, await backend.checkNow());
         return;
       }
     }
 
     switch (path) {
+      case '/signin': {
+        // The one-time link of `portal open`: a session cookie, and the session key for the page's
+        // script in the fragment (never sent to a server), then the module list.
+        const opened = auth.redeem(url.searchParams.get('code'));
+        if (!opened) {
+          log('warning', 'refused a sign-in link (expired, already used or unknown)');
+          send(res, 403, 'text/html; charset=utf-8', await page(lang, 'modules', `<p class="empty">${escapeHtml(t('auth.linkInvalid'))}</p>`, session), { Vary: 'Accept-Language' });
+          return;
+        }
+        log('info', `${opened.user} signed in (session until ${new Date(opened.expiresAt).toISOString()})`);
+        res.writeHead(303, { ...SECURITY_HEADERS, Location: `/#signin=${opened.key}`, 'Set-Cookie': auth.setCookie(opened), 'Content-Length': 0 });
+        res.end();
+        return;
+      }
       case '/': {
         const [records, checked] = await Promise.all([backend.modules(), backend.lastCheckedAt()]);
-        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang)));
+        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang), session));
         return;
       }
       case '/fragment/modules':
@@ -157,16 +210,16 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
       case '/database': {
         let body: string;
         try { body = renderDatabasePage(t, await backend.database()); } catch (error) { body = renderDatabasePage(t, undefined, toAltazionError(error).message); }
-        html(await page(lang, 'database', body));
+        html(await page(lang, 'database', body, session));
         return;
       }
       case '/history':
-        html(await page(lang, 'history', renderHistoryPage(t, await backend.history(), lang)));
+        html(await page(lang, 'history', renderHistoryPage(t, await backend.history(), lang), session));
         return;
       case '/health': {
         let body: string;
         try { body = renderHealthPage(t, await backend.health()); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message); }
-        html(await page(lang, 'health', body));
+        html(await page(lang, 'health', body, session));
         return;
       }
       case '/history/log': {
@@ -216,13 +269,14 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     server.listen(options.port, PORTAL_HOST, () => resolve());
   });
   listenPort = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${listenPort}/`;
+  const url = portalUrl();
   log('info', `portal listening on http://${PORTAL_HOST}:${listenPort}/`);
 
   return {
     url,
     port: listenPort,
     csrfToken,
+    auth,
     jobs,
     close: async () => {
       for (const res of clients) res.end();

@@ -42,6 +42,8 @@ export interface JobRequest {
   instance?: string;
   /** Script id for db-script / db-mark-applied. */
   script?: string;
+  /** Who asked: the signed-in administrator (recorded in the history and the logs). */
+  user?: string;
 }
 
 export interface PortalBackend {

@@ -1,10 +1,21 @@
 // The portal's only script, served as /assets/app.js (CSP: no inline script). Plain ES2017, no
-// framework: buttons post JSON with the CSRF token; an EventSource on /api/events shows the
-// running job live (progress bar, log lines, result) and refreshes the module list when it ends.
+// framework: buttons post JSON with the CSRF token and the session key; an EventSource on
+// /api/events shows the running job live (progress bar, log lines, result) and refreshes the module
+// list when it ends. Signing in (auth.ts): the sign-in link lands on /#signin=<key>; the key goes
+// to localStorage (kept per origin, port included) and leaves the address bar at once.
 export const APP_JS = `(function () {
   'use strict';
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var token = tokenMeta ? tokenMeta.getAttribute('content') : '';
+  var KEY_NAME = 'altazion-session-key';
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (/^#signin=/.test(location.hash)) {
+    if (store) store.setItem(KEY_NAME, location.hash.slice('#signin='.length));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  var sessionKey = store ? store.getItem(KEY_NAME) : null;
+  var signedIn = document.body.getAttribute('data-signed-in') === 'true' && !!sessionKey;
   var i18n = {};
   try { i18n = JSON.parse(document.getElementById('i18n').textContent); } catch (e) { i18n = {}; }
   var page = document.body.getAttribute('data-page');
@@ -24,15 +35,19 @@ export const APP_JS = `(function () {
   function post(url, body) {
     return fetch(url, {
       method: 'POST', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token, 'X-Session-Key': sessionKey || '' },
       body: JSON.stringify(body || {})
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
     });
   }
   function setBusy(busy) {
-    var buttons = document.querySelectorAll('button[data-install], button[data-run-script], button[data-mark-applied]');
-    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = busy;
+    var buttons = document.querySelectorAll('button[data-install], button[data-run-script], button[data-mark-applied], button#check-now');
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].id === 'check-now' && busy) continue;
+      buttons[i].disabled = busy || !signedIn;
+      if (!signedIn) buttons[i].title = t('auth.required');
+    }
   }
   function jobTitle(job) {
     var name = job.name + (job.instance ? ' [' + job.instance + ']' : '');
@@ -141,11 +156,13 @@ export const APP_JS = `(function () {
     });
   }
 
+  setBusy(false);
+
   // Installs from the command line or PowerShell show up too: refresh the list while idle.
   if (page === 'modules') setInterval(function () { if (!tracked && !document.hidden) refreshModules(); }, 30000);
 
   function reportError(status, data) {
-    var text = status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
+    var text = status === 401 ? t('auth.required') : status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
       : t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
     box.hidden = false;
     box.removeAttribute('data-job');
@@ -173,12 +190,17 @@ export const APP_JS = `(function () {
     } else if (target.hasAttribute('data-mark-applied')) {
       var id2 = target.getAttribute('data-mark-applied');
       if (confirm(t('database.confirmMark', { id: id2 }))) startJob('/api/database/mark-applied', { script: id2 });
+    } else if (target.id === 'sign-out') {
+      post('/api/signout', {}).then(function () {
+        if (store) store.removeItem(KEY_NAME);
+        location.reload();
+      });
     } else if (target.id === 'check-now') {
       var label = document.getElementById('last-check');
       target.disabled = true;
       label.textContent = t('check.running');
       post('/api/check', {}).then(function (res) {
-        label.textContent = res.data && res.data.ok ? t('check.done') : t('check.failed', { message: (res.data && res.data.error) || ('HTTP ' + res.status) });
+        label.textContent = res.status === 401 ? t('auth.required') : res.data && res.data.ok ? t('check.done') : t('check.failed', { message: (res.data && res.data.error) || ('HTTP ' + res.status) });
         target.disabled = false;
         return refreshModules();
       });

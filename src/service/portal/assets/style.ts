@@ -47,6 +47,8 @@ button.secondary:hover { background: #eef3fb; }
 .ok-note { background: #e3f4e8; color: var(--ok); border-radius: 8px; padding: 10px 14px; }
 .empty { color: var(--muted); background: #fff; border: 1px dashed var(--line); border-radius: 8px; padding: 16px; }
 .error { color: var(--err); background: #fde7e5; border-radius: 8px; padding: 10px 14px; }
+.auth { display: flex; align-items: center; justify-content: space-between; gap: 12px; font-size: 13px; padding: 8px 12px; margin-bottom: 16px; border-radius: 8px; border: 1px solid var(--line); background: #fff; }
+.auth.read-only { color: var(--muted); border-style: dashed; }
 .job { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--blue); border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
 .job.done { border-left-color: var(--ok); }
 .job.failed { border-left-color: var(--err); }

@@ -1,0 +1,29 @@
+// `settings` (SPEC §8, §12): the updater's settings and trusted keys are in bin\updates (writable by
+// Administrators and SYSTEM only), not in bin\config where module identities may write. Fix: move
+// them (src/security/settings.ts); an old copy that differs from the current file is only reported.
+import type { RepairStatus } from '../../core/records';
+import { moveLegacySettings, type SettingsState } from '../../security/settings';
+import { result, type RepairCheck } from '../types';
+
+const STATUS: Record<SettingsState, RepairStatus> = {
+  current: 'Ok',
+  moved: 'Fixed',
+  finished: 'Fixed',
+  'would-move': 'WouldFix',
+  'legacy-ignored': 'Warning',
+  'not-moved': 'Failed',
+};
+
+export const settingsCheck: RepairCheck = {
+  id: 'settings',
+  describe: 'the updater\'s settings and trusted keys live in bin\\updates (admin-only), not in bin\\config (fix: move them)',
+  async run(ctx, options) {
+    const outcome = await moveLegacySettings(ctx, { dryRun: options.dryRun });
+    const status = STATUS[outcome.state];
+    const action = status === 'WouldFix' ? `move ${outcome.legacyFile} to ${outcome.file}`
+      : status === 'Warning' ? `compare both files, keep what is needed in ${outcome.file}, delete ${outcome.legacyFile}`
+        : status === 'Failed' ? (outcome.badInput ? `correct ${outcome.legacyFile}, then run repair again` : 'run repair from an elevated prompt (as an administrator)')
+          : '';
+    return [result('settings', status === 'Ok' ? outcome.file : outcome.legacyFile, status, outcome.detail, action)];
+  },
+};

@@ -1,0 +1,72 @@
+// What the SYSTEM service executes or trusts, and so what only Administrators and SYSTEM may
+// change (SPEC §12): everything under bin\updates (its settings and accepted keys, hook scripts,
+// cache, journal, staging, feed state, logs, service files), the portal's sign-in secret (not even
+// readable by others), the hook interpreter and the service's own executable. The list is pure;
+// secureUpdaterFiles applies it (service install, sandbox create, repair), the `acl` repair check
+// verifies it.
+import type { InstanceLayout, PathApi } from '../config/paths';
+import type { FolderRights } from '../platform/types';
+
+export type TrustedPathFix =
+  /** Ours: made admin-only (others keep read), with everything below it. */
+  | 'restrict'
+  /** Ours and secret: admin-only, even for reading. */
+  | 'private'
+  /** Not ours (the system's PowerShell, the installed executable): checked, never changed here. */
+  | 'check';
+
+export interface TrustedPath {
+  path: string;
+  /** For messages: what it is to the updater. */
+  what: string;
+  fix: TrustedPathFix;
+  /** Whether what lies below it counts too (folders of ours). */
+  tree: boolean;
+}
+
+export interface TrustedPathsInput {
+  layout: InstanceLayout;
+  /** The hook interpreter (src/install/hooks.ts hookInterpreter). */
+  interpreter: string;
+  /** The registered update service's command line, when there is one. */
+  serviceBinaryPath?: string;
+  pathApi: PathApi;
+}
+
+/**
+ * The files a service command line runs: its executable and, when the executable is node, the
+ * script it is given (`"node" "D:\x\altazion-update.cjs" service run ...`).
+ */
+export function serviceFiles(binaryPath: string): string[] {
+  const tokens = [...binaryPath.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+  const files: string[] = [];
+  if (tokens[0]) files.push(tokens[0]);
+  if (tokens[1] && /\.(c|m)?js$/i.test(tokens[1])) files.push(tokens[1]);
+  return files;
+}
+
+export function trustedPaths(input: TrustedPathsInput): TrustedPath[] {
+  const { layout, pathApi } = input;
+  const list: TrustedPath[] = [
+    { path: layout.updates, what: 'the updater folder (settings, keys, hook scripts, cache, journal, service files)', fix: 'restrict', tree: true },
+    { path: layout.portalPrivate, what: "the portal's sign-in secret", fix: 'private', tree: true },
+    { path: input.interpreter, what: 'the hook interpreter', fix: 'check', tree: false },
+  ];
+  for (const file of input.serviceBinaryPath ? serviceFiles(input.serviceBinaryPath) : []) {
+    if (!pathApi.isAbsolute(file)) continue;
+    list.push({ path: file, what: 'a file the update service runs', fix: 'check', tree: false });
+    list.push({ path: pathApi.dirname(file), what: "the update service's folder", fix: 'check', tree: false });
+  }
+  return list;
+}
+
+/** Makes every path of ours admin-only, in order (bin\updates, then the secret below it). */
+export async function secureUpdaterFiles(paths: readonly TrustedPath[], rights: Pick<FolderRights, 'restrictToAdministrators'>): Promise<string[]> {
+  const done: string[] = [];
+  for (const entry of paths) {
+    if (entry.fix === 'check') continue;
+    await rights.restrictToAdministrators(entry.path, { othersMayRead: entry.fix === 'restrict' });
+    done.push(entry.path);
+  }
+  return done;
+}
