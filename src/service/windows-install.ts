@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
 import type { Context } from '../cli/context';
+import { secureInstance } from '../security/secure-instance';
 import {
   cscCandidates, planServiceInstall, planServiceUninstall, SC_SERVICE_DOES_NOT_EXIST, SC_SERVICE_EXISTS,
   SC_SERVICE_NOT_ACTIVE, SERVICE_HOST_SOURCE,
@@ -36,6 +37,8 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
     throw new AltazionError('E_USAGE', `service install must be run from altazion-update.exe (this process runs ${updaterExe})`, { target: updaterExe });
   }
   const plan = planServiceInstall({ updaterExe, root: ctx.root, updatesDir: ctx.layout.updates, join: path.win32.join });
+  // What the SYSTEM service runs or trusts is made admin-only before it is registered (SPEC §12).
+  await secureInstance(ctx, `"${updaterExe}" service run --root "${ctx.root}"`);
   const windir = ctx.env.WINDIR ?? ctx.env.windir ?? 'C:\\Windows';
   const csc = cscCandidates(windir, path.win32.join).find((c) => existsSync(c));
   if (!csc) {

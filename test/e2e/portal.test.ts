@@ -1,6 +1,7 @@
 // The portal in a real browser (Chromium from the Debian package, playwright-core): the legacy
 // module list, Installer with live progress to the end and updated versions, the other pages,
-// English by Accept-Language, the database manual flow. Screenshots go to test-artifacts/.
+// English by Accept-Language, the database manual flow; actions only for an administrator signed in
+// through `portal open`. Screenshots go to test-artifacts/.
 import { expect } from 'chai';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,7 +12,9 @@ import { silentOutput } from '../../src/output/output';
 import { startService, type RunningService } from '../../src/service/run';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshotPath, type LaunchedBrowser } from '../helpers/browser';
 import { holdFile } from '../helpers/lock-holder';
-import { makeSandbox, type TestSandbox } from '../helpers/sandbox';
+import { runCli } from '../helpers/cli';
+import { signIn, signInLink } from '../helpers/portal-auth';
+import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
 /** The bit of the DOM the page functions use (the tests compile without the DOM library). */
 type Doc = { document: { querySelector(selector: string): { textContent: string | null } | null } };
@@ -21,10 +24,11 @@ interface Portal { box: TestSandbox; url: string; page: Page }
 
 /**
  * Registers, in the calling describe block, the hooks that give its tests a portal: a sandbox (made with
- * `sandbox`) checked once, the service on a free port, Chromium with a page that accepts every dialog; all
- * of it closed after. `onReady` receives them once the before hook has made them. Skips without Chromium.
+ * `sandbox`) checked once, the service on a free port, Chromium with a page that accepts every dialog and,
+ * unless `signedIn` is false, has opened a sign-in link as an administrator would; all of it closed after.
+ * `onReady` receives them once the before hook has made them. Skips without Chromium.
  */
-function usePortal(sandbox: Parameters<typeof makeSandbox>[0], onReady: (portal: Portal) => void): void {
+function usePortal(sandbox: Parameters<typeof makeSandbox>[0], onReady: (portal: Portal) => void, signedIn = true): void {
   let box: TestSandbox | undefined;
   let service: RunningService | undefined;
   let browser: LaunchedBrowser | undefined;
@@ -40,6 +44,7 @@ function usePortal(sandbox: Parameters<typeof makeSandbox>[0], onReady: (portal:
     browser = await launchChromium();
     const page = await browser.context.newPage();
     page.on('dialog', (dialog) => { void dialog.accept(); });
+    if (signedIn) await page.goto(await signInLink(box.Root));
     onReady({ box, url: service.portal.url, page });
   });
   after(async () => {
@@ -164,5 +169,91 @@ describe('portal in Chromium: customised database, manual flow (e2e)', function 
     await page.waitForFunction((id) => (globalThis as unknown as Doc).document.querySelector(`article.script[data-script="${id}"] .badge.c-AppliedManually`) !== null, markId, { timeout: 90_000 });
     expect(await page.locator('article.script button[data-run-script]').count()).to.equal(pendingBefore - 2);
     await page.screenshot({ path: await screenshotPath('portal-database-after.png'), fullPage: true });
+  });
+});
+
+/** Everything in the sandbox except the service's own log (refusals are logged, by design). */
+async function snapshot(box: TestSandbox): Promise<Map<string, string>> {
+  const hashes = await treeHashes(box.base);
+  for (const key of [...hashes.keys()]) if (key.includes(path.join('bin', 'updates', 'logs'))) hashes.delete(key);
+  return hashes;
+}
+
+/** A POST from the page itself, as its script would send it (CSRF token from the page, session key if any). */
+function postFromPage(page: Page, action: string, body: unknown, sessionKey?: string): Promise<number> {
+  return page.evaluate(async ([a, b, key]) => {
+    const g = globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null }; fetch: (u: string, o: unknown) => Promise<{ status: number }> };
+    const csrf = g.document.querySelector('meta[name="csrf-token"]')!.getAttribute('content')!;
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf };
+    if (key) headers['X-Session-Key'] = key;
+    return (await g.fetch(a as string, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(b) })).status;
+  }, [action, body, sessionKey] as const);
+}
+
+const ACTIONS: Array<[string, unknown]> = [
+  ['/api/install', { name: 'logistique', instance: '' }],
+  ['/api/check', {}],
+  ['/api/database/run-script', { script: '2025-10/0001' }],
+  ['/api/database/mark-applied', { script: '2025-10/0001' }],
+];
+
+describe('portal in Chromium: actions only for a signed-in administrator (e2e)', function () {
+  this.timeout(180_000);
+  let box: TestSandbox;
+  let page: Page;
+  let url: string;
+  usePortal({}, (portal) => ({ box, page, url } = portal), false);
+
+  it('without the secret: read only, every action refused, nothing changes', async () => {
+    const before = await snapshot(box);
+    await page.goto(url);
+    expect(await page.locator('#auth').textContent()).to.contain('altazion-update portal open');
+    expect(await page.locator('button[data-install]').count()).to.be.greaterThan(0);
+    expect(await page.locator('button[data-install]:enabled').count(), 'Installer disabled').to.equal(0);
+    expect(await page.locator('#check-now:enabled').count(), 'check disabled').to.equal(0);
+    await page.locator('#modules tr[data-module="logistique"] button[data-install]').click({ force: true });
+    for (const [action, body] of ACTIONS) expect(await postFromPage(page, action, body), action).to.equal(401);
+    await page.screenshot({ path: await screenshotPath('portal-read-only.png'), fullPage: true });
+    // With a session cookie but not its key (what another application on localhost may receive).
+    const stolen = await signIn(box.Root);
+    const [name, value] = stolen.cookie.split('=') as [string, string];
+    await page.context().addCookies([{ name, value, url }]);
+    await page.reload();
+    expect(await page.locator('body').getAttribute('data-signed-in')).to.equal('true');
+    expect(await page.locator('button[data-install]:enabled').count(), 'no key: still read only').to.equal(0);
+    expect(await page.locator('#auth').textContent()).to.contain('altazion-update portal open');
+    for (const [action, body] of ACTIONS) expect(await postFromPage(page, action, body), `${action} with the cookie only`).to.equal(401);
+    await page.context().clearCookies();
+    expect(await page.locator('#job').isHidden()).to.equal(true);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+  });
+
+  it('with it: `portal open` signs the browser in, the install runs and is recorded with who did it; sign-out ends it', async () => {
+    const open = await runCli(['portal', 'open', '--no-browser', '--root', box.Root, '--json'], { kind: 'bundle' });
+    expect(open.code, open.stdout + open.stderr).to.equal(0);
+    const link = open.objects('Altazion.PortalSignIn')[0]!;
+    expect(link).to.include({ Opened: false, Portal: url });
+    expect(String(link.Url)).to.match(/\/signin\?code=/);
+    await page.goto(String(link.Url));
+    expect(page.url(), 'the key left the address bar').to.equal(url);
+    expect(await page.locator('#auth').textContent()).to.contain(`Connecté en administrateur : ${link.User}`);
+    expect(await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('altazion-session-key'))).to.be.a('string');
+    const logistique = page.locator('#modules tr[data-module="logistique"]');
+    await logistique.locator('button', { hasText: 'Installer' }).click();
+    await page.locator('#job .result[data-state="done"]').waitFor({ timeout: 90_000 });
+    expect(await page.locator('#job .result').textContent()).to.contain('Installation terminée : logistique 25.10.1.2');
+    const history = JSON.parse(await (await page.request.get(url + 'api/history')).text()) as Array<Record<string, unknown>>;
+    expect(history[0]).to.include({ Name: 'logistique', Result: 'Installed', RequestedBy: 'portal', User: link.User });
+    await page.screenshot({ path: await screenshotPath('portal-signed-in.png'), fullPage: true });
+    // The link served once: a second visit is refused and does not sign anyone in.
+    const again = await page.context().newPage();
+    const reply = await again.goto(String(link.Url));
+    expect(reply!.status()).to.equal(403);
+    await again.close();
+
+    await page.locator('#sign-out').click();
+    await page.waitForFunction(() => (globalThis as unknown as { document: { body: { getAttribute(n: string): string | null } } }).document.body.getAttribute('data-signed-in') === 'false');
+    expect(await page.locator('button[data-install]:enabled').count()).to.equal(0);
+    expect(await postFromPage(page, '/api/check', {})).to.equal(401);
   });
 });

@@ -43,6 +43,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
       ...info,
       FeedUrl: feedServer.url,
       PortalUrl: portal?.url ?? null,
+      SignInUrl: portal?.signInUrl ?? null,
       Next: [
         `${cli} get --root "${root}"`,
         `${cli} install --root "${root}" --name ecommerce`,
@@ -54,7 +55,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
     if (!ctx.output.json) {
       ctx.output.info(`Demo server ready in ${base}`);
       ctx.output.info(`Feed:   ${feedServer.url}`);
-      if (portal) ctx.output.info(`Portal: ${portal.url}`);
+      if (portal) ctx.output.info(`Portal: ${portal.url} (signed in as an administrator: ${portal.signInUrl} , once, within the hour)`);
     }
     ctx.output.flush();
     if (argv.exit) {

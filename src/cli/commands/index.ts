@@ -10,6 +10,7 @@ import { keygenCommand } from './keygen';
 import { publishCommand } from './publish';
 import { serviceCommand } from './service';
 import { dbCommand } from './db';
+import { portalCommand } from './portal';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -23,4 +24,5 @@ export const commands: CommandModule<any, any>[] = [
   publishCommand,
   serviceCommand,
   dbCommand,
+  portalCommand,
 ];

@@ -1,5 +1,6 @@
 // `service run` / `service install` / `service uninstall` (SPEC §3, §9).
 import type { CommandModule } from 'yargs';
+import type { Context } from '../context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 import { keepYoungGenerationSmall } from '../young-generation';
@@ -24,10 +25,24 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
   }),
 };
 
+/** The sandbox's simulated host, when the instance root is a sandbox (its service manager is simulated too). */
+async function sandboxHost(ctx: Context) {
+  if ((await ctx.config()).hostKind !== 'sandbox') return undefined;
+  const { SandboxPlatform } = await import('../../platform/sandbox');
+  const platform = await ctx.platform();
+  return platform instanceof SandboxPlatform ? platform : undefined;
+}
+
 const installSub: CommandModule<object, Args<object>> = {
   command: 'install',
-  describe: 'Register the Windows service AltazionUpdate (Automatic, Delayed Start; restart on failure)',
+  describe: 'Register the Windows service AltazionUpdate (Automatic, Delayed Start; restart on failure); first make what it runs or trusts admin-only',
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const sandbox = await sandboxHost(ctx);
+    if (sandbox) {
+      const { installSandboxService } = await import('../../service/sandbox-install');
+      ctx.output.record('Altazion.Service', await installSandboxService(ctx, sandbox));
+      return;
+    }
     const { installWindowsService, requireWindows } = await import('../../service/windows-install');
     requireWindows('install');
     ctx.output.record('Altazion.Service', await installWindowsService(ctx));
@@ -38,6 +53,12 @@ const uninstallSub: CommandModule<object, Args<object>> = {
   command: 'uninstall',
   describe: 'Stop and remove the Windows service AltazionUpdate',
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const sandbox = await sandboxHost(ctx);
+    if (sandbox) {
+      const { uninstallSandboxService } = await import('../../service/sandbox-install');
+      ctx.output.record('Altazion.Service', await uninstallSandboxService(sandbox));
+      return;
+    }
     const { requireWindows, uninstallWindowsService } = await import('../../service/windows-install');
     requireWindows('uninstall');
     ctx.output.record('Altazion.Service', await uninstallWindowsService(ctx));

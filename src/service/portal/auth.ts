@@ -40,9 +40,8 @@ export function parseCookies(value: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const part of (value ?? '').split(';')) {
     const at = part.indexOf('=');
-    if (at <= 0) continue;
-    const name = part.slice(0, at).trim();
-    if (!cookies.has(name)) cookies.set(name, part.slice(at + 1).trim());
+    const name = at < 0 ? '' : part.slice(0, at).trim();
+    if (name && !cookies.has(name)) cookies.set(name, part.slice(at + 1).trim());
   }
   return cookies;
 }

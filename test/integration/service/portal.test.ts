@@ -1,6 +1,7 @@
 // The portal on a real sandbox, over real HTTP on 127.0.0.1: crafted hostile requests are refused
-// and change nothing; a real install runs from the API with live events; the install lock is
-// shared with the command line (exit 4 naming the portal).
+// and change nothing; actions without an administrator's sign-in are refused and change nothing; a
+// real install runs from the API with live events and is recorded with who asked; the install lock
+// is shared with the command line (exit 4 naming the portal).
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { startService, type RunningService } from '../../../src/service/run';
 import { runCli } from '../../helpers/cli';
 import { holdFile } from '../../helpers/lock-holder';
 import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../../helpers/sandbox';
+import { signIn, signInLink, type PortalSession } from '../../helpers/portal-auth';
 
 interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
 
@@ -53,6 +55,7 @@ describe('portal over HTTP (sandbox)', function () {
   let port: number;
   let token: string;
   let origin: string;
+  let admin: PortalSession;
 
   before(async () => {
     box = await makeSandbox();
@@ -62,13 +65,17 @@ describe('portal over HTTP (sandbox)', function () {
     origin = `http://127.0.0.1:${port}`;
     const page = await request(port, 'GET', '/');
     token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)![1]!;
+    admin = await signIn(box.Root, 'CONTOSO\\jdupont');
   });
   after(async () => {
     await service?.stop();
     await box?.remove();
   });
 
-  const goodHeaders = () => ({ origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' });
+  /** What a signed-in browser on the portal sends with an action. */
+  const goodHeaders = () => ({ origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', cookie: admin.cookie, 'x-session-key': admin.key });
+  /** The same browser, not signed in (any local user). */
+  const anonymousHeaders = () => (({ cookie: _c, 'x-session-key': _k, ...h }) => h)(goodHeaders());
   const installBody = JSON.stringify({ name: 'ecommerce', instance: '' });
 
   it('serves the module list in French with security headers, English on request', async () => {
@@ -120,6 +127,55 @@ describe('portal over HTTP (sandbox)', function () {
     expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
   });
 
+  it('refuses every action to anyone not signed in as an administrator (401) and changes nothing', async () => {
+    const before = await snapshot(box);
+    const bodies: Record<string, string> = {
+      '/api/install': installBody, '/api/check': '{}', '/api/signout': '{}',
+      '/api/database/run-script': JSON.stringify({ script: '2025-10/0001' }), '/api/database/mark-applied': JSON.stringify({ script: '2025-10/0001' }),
+    };
+    for (const [action, body] of Object.entries(bodies)) {
+      const anonymous = await request(port, 'POST', action, anonymousHeaders(), body);
+      expect(anonymous.status, `${action} anonymous`).to.equal(401);
+      expect(anonymous.headers['www-authenticate']).to.equal('Bearer realm="altazion-update"');
+      expect(JSON.parse(anonymous.body).error).to.contain('altazion-update portal open');
+      // The cookie alone, as an IIS application browsed on http://localhost/ would receive it.
+      const cookieOnly = await request(port, 'POST', action, { ...anonymousHeaders(), cookie: admin.cookie }, body);
+      expect(cookieOnly.status, `${action} cookie without its key`).to.equal(401);
+      const wrongToken = await request(port, 'POST', action, { host: `localhost:${port}`, 'content-type': 'application/json', authorization: 'Bearer not-the-token-not-the-token-not-the-token' }, body);
+      expect(wrongToken.status, `${action} wrong bearer`).to.equal(401);
+    }
+    // A session cannot mint sign-in links: that takes the token file.
+    expect((await request(port, 'POST', '/api/signin', goodHeaders(), '{}')).status).to.equal(401);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(JSON.parse((await request(port, 'GET', '/api/job')).body), 'no job started').to.equal(null);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+  });
+
+  it('the token file is readable by administrators only; a sign-in link works once', async () => {
+    const layout = instanceLayout(box.Root);
+    expect((await fs.stat(layout.portalPrivate)).mode & 0o777).to.equal(0o700);
+    expect((await fs.stat(layout.portalToken)).mode & 0o077).to.equal(0);
+    const link = new URL(await signInLink(box.Root));
+    const first = await request(port, 'GET', link.pathname + link.search);
+    expect(first.status).to.equal(303);
+    expect(first.headers['set-cookie']![0]).to.match(new RegExp(`^altazion_session_${port}=[^;]+; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800$`));
+    expect(first.headers.location).to.match(/^\/#signin=.+/);
+    const again = await request(port, 'GET', link.pathname + link.search);
+    expect(again.status).to.equal(403);
+    expect(again.body).to.contain('a expiré ou a déjà servi');
+    // The page shows who is signed in (cookie) or how to sign in.
+    expect((await request(port, 'GET', '/', { cookie: admin.cookie })).body).to.contain('Connecté en administrateur : CONTOSO\\jdupont').and.contain('data-signed-in="true"');
+    expect((await request(port, 'GET', '/')).body).to.contain('altazion-update portal open').and.contain('data-signed-in="false"');
+  });
+
+  it('scripts may act with the token itself (Authorization: Bearer), recorded as who they say', async () => {
+    const { token: adminToken } = JSON.parse(await fs.readFile(instanceLayout(box.Root).portalToken, 'utf8')) as { token: string };
+    const reply = await request(port, 'POST', '/api/check', { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, 'x-altazion-user': 'CONTOSO\\deploy' }, '{}');
+    expect(reply.status, reply.body).to.equal(200);
+    const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(text).to.contain('check requested from the portal by CONTOSO\\\\deploy');
+  });
+
   it('installs from the API with live events, refuses a second install (409) and a CLI install (exit 4) meanwhile', async () => {
     // A process holding a file in the module folder keeps the install waiting for handles.
     const holder = await holdFile(path.join(box.Apps, 'ecommerce', 'default.htm'), 'explorer.exe');
@@ -137,7 +193,7 @@ describe('portal over HTTP (sandbox)', function () {
         const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'install.lock'), 'utf8').catch(() => undefined);
         return text ? (JSON.parse(text) as { pid: number; requestedBy: string; user: string }) : undefined;
       });
-      expect(lock).to.include({ pid: process.pid, requestedBy: 'portal' });
+      expect(lock).to.include({ pid: process.pid, requestedBy: 'portal', user: 'CONTOSO\\jdupont' });
 
       const second = await request(port, 'POST', '/api/install', goodHeaders(), JSON.stringify({ name: 'gestioncommerciale' }));
       expect(second.status).to.equal(409);
@@ -164,10 +220,12 @@ describe('portal over HTTP (sandbox)', function () {
       expect(stream).to.match(/"state":"done"/);
 
       const history = JSON.parse((await request(port, 'GET', '/api/history')).body) as Array<Record<string, unknown>>;
-      expect(history[0]).to.include({ Name: 'ecommerce', Result: 'Installed' });
+      expect(history[0]).to.include({ Name: 'ecommerce', Result: 'Installed', RequestedBy: 'portal', User: 'CONTOSO\\jdupont' });
       const log = await request(port, 'GET', `/history/log?id=${encodeURIComponent(String(history[0]!.Id))}`);
       expect(log.status).to.equal(200);
-      expect(log.body).to.contain('ecommerce');
+      expect(log.body).to.contain('ecommerce').and.contain('requested by portal (CONTOSO\\jdupont)');
+      const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+      expect(serviceLog).to.contain('install of ecommerce requested from the portal by CONTOSO\\\\jdupont');
     } finally {
       sse.destroy();
       await holder.stop();

@@ -156,6 +156,13 @@ export const APP_JS = `(function () {
     });
   }
 
+  var authBar = document.getElementById('auth');
+  if (!signedIn && authBar && authBar.className.indexOf('signed-in') >= 0) {
+    // A session cookie without its key (another browser profile, cleared storage): read only here.
+    authBar.className = 'auth read-only';
+    authBar.textContent = '';
+    authBar.appendChild(el('span', '', t('auth.readOnly')));
+  }
   setBusy(false);
 
   // Installs from the command line or PowerShell show up too: refresh the list while idle.

@@ -38,6 +38,7 @@ button:hover { background: var(--blue-dark); }
 button:disabled { background: #9aa5b4; cursor: default; }
 button.secondary { background: #fff; color: var(--blue); border: 1px solid var(--blue); }
 button.secondary:hover { background: #eef3fb; }
+button.secondary:disabled { background: #fff; color: #9aa5b4; border-color: #c7cfda; }
 .badge { display: inline-block; border-radius: 10px; padding: 2px 9px; font-size: 12px; font-weight: 600; background: #e7ebf0; color: var(--muted); }
 .s-UpToDate, .r-Installed, .r-UpToDate, .h-Ok, .h-Fixed, .c-Applied, .c-AppliedManually { background: #e3f4e8; color: var(--ok); }
 .s-UpdateAvailable, .h-WouldFix, .c-Pending { background: #e4edfa; color: var(--blue); }
