@@ -13,6 +13,7 @@ import { discoverModules } from '../discovery/discover';
 import { collectUpdates } from '../discovery/updates';
 import { openFeedSource } from '../feed/source';
 import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
+import { readKeyState, recordAcceptedKeys } from '../feed/key-list';
 import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
@@ -37,7 +38,11 @@ export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex;
   if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
   const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
   const state = await readFeedState(ctx.layout.feedState);
-  const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file });
+  const keyState = await readKeyState(ctx.layout.keyState);
+  const verified = await loadVerifiedIndex({
+    source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file,
+    keyState, keyStateFile: ctx.layout.keyState,
+  });
   return { verified, source };
 }
 
@@ -69,6 +74,7 @@ export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: verified.index.indexVersion, modules };
   await writeFileAtomic(ctx.layout.statusXml, renderStatusXml(document));
   await recordAcceptedIndex(ctx.layout.feedState, verified, ctx.now());
+  if (verified.keys) await recordAcceptedKeys(ctx.layout.keyState, verified.keys);
 }
 
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
@@ -127,6 +133,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: index.indexVersion, modules };
   await writeFileAtomic(layout.statusXml, renderStatusXml(document));
   await recordAcceptedIndex(layout.feedState, verified, ctx.now());
+  if (verified.keys) await recordAcceptedKeys(layout.keyState, verified.keys);
   output.verbose(`${layout.statusXml} written`);
 
   if (options.report) {
