@@ -14,6 +14,7 @@ import type { Context } from '../cli/context';
 import { readOptionalFile } from '../cli/context';
 import { parseUpdaterConfig } from '../config/updater-config';
 import { writeFileAtomic } from '../io/files';
+import { findOthersAccess } from './trusted-paths';
 
 export type SettingsState =
   /** Only bin\updates\updater.config (or nothing at all: defaults). */
@@ -76,10 +77,13 @@ export async function moveLegacySettings(ctx: Context, options: MoveOptions = {}
     return { ...outcome('not-moved', (error as Error).message), badInput: true };
   }
   if (options.dryRun) return outcome('would-move', `the settings are in ${legacyFile}, which module identities may be allowed to write: they would move to ${file}`);
+  let exposed: string[] = [];
   try {
     const platform = await ctx.platform();
     await fs.mkdir(layout.updates, { recursive: true });
-    // The new home must be admin-only before the settings land in it.
+    // The new home must be admin-only before the settings land in it; what others could change
+    // there until now is named (hook scripts among it deserve a look).
+    exposed = (await findOthersAccess({ path: layout.updates, what: '', fix: 'restrict', tree: true }, platform.rights, ctx.pathApi.join).catch(() => [])).map((f) => f.path);
     await platform.rights.restrictToAdministrators(layout.updates, { othersMayRead: true });
     await writeFileAtomic(file, legacy);
     await platform.rights.restrictToAdministrators(file, { othersMayRead: true });
@@ -88,7 +92,8 @@ export async function moveLegacySettings(ctx: Context, options: MoveOptions = {}
     return outcome('not-moved', `the settings could not be moved from ${legacyFile} to ${file}: ${(error as Error).message}`);
   }
   ctx.forgetConfig();
-  return outcome('moved', `moved the settings from ${legacyFile} (module identities may write there) to ${file} (Administrators and SYSTEM only)`);
+  const review = exposed.length ? `; ${layout.updates} is now admin-only, but others could change ${exposed.slice(0, 10).join(', ')}${exposed.length > 10 ? ` and ${exposed.length - 10} more` : ''} until now: check them` : '';
+  return outcome('moved', `moved the settings from ${legacyFile} (module identities may write there) to ${file} (Administrators and SYSTEM only)${review}`);
 }
 
 /** For the commands that may change the server: move the settings, say so, and carry on whatever happened. */

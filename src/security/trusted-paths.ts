@@ -2,10 +2,11 @@
 // change (SPEC §12): everything under bin\updates (its settings and accepted keys, hook scripts,
 // cache, journal, staging, feed state, logs, service files), the portal's sign-in secret (not even
 // readable by others), the hook interpreter and the service's own executable. The list is pure;
-// secureUpdaterFiles applies it (service install, sandbox create, repair), the `acl` repair check
-// verifies it.
+// secureUpdaterFiles applies it (service install, sandbox create, repair), findOthersAccess walks
+// it (the `acl` repair check, and service install to name what others could change before).
+import { promises as fs } from 'node:fs';
 import type { InstanceLayout, PathApi } from '../config/paths';
-import type { FolderRights } from '../platform/types';
+import type { FolderRights, Principal } from '../platform/types';
 
 export type TrustedPathFix =
   /** Ours: made admin-only (others keep read), with everything below it. */
@@ -69,4 +70,35 @@ export async function secureUpdaterFiles(paths: readonly TrustedPath[], rights: 
     done.push(entry.path);
   }
   return done;
+}
+
+/** Enough to cover bin\updates (a few folders of a few files each) without walking a runaway tree. */
+const MAX_ENTRIES = 2000;
+
+/** The path and what lies below it (breadth first, bounded). */
+export async function entriesOf(entry: TrustedPath, join: (a: string, b: string) => string): Promise<string[]> {
+  const out = [entry.path];
+  if (!entry.tree) return out;
+  for (let i = 0; i < out.length && out.length < MAX_ENTRIES; i++) {
+    const children = await fs.readdir(out[i]!, { withFileTypes: true }).catch(() => []);
+    for (const child of children) {
+      if (out.length >= MAX_ENTRIES) break;
+      out.push(join(out[i]!, child.name));
+    }
+  }
+  return out;
+}
+
+/** A path someone else than Administrators and SYSTEM can change (or, for a private one, read). */
+export interface AccessFinding { path: string; who: Principal[]; reading: boolean }
+
+/** Who else can change the entry, or what lies below it (or read it, for a private one). */
+export async function findOthersAccess(entry: TrustedPath, rights: Pick<FolderRights, 'othersAccess'>, join: (a: string, b: string) => string): Promise<AccessFinding[]> {
+  const found: AccessFinding[] = [];
+  for (const p of await entriesOf(entry, join)) {
+    const access = await rights.othersAccess(p);
+    if (access.write.length > 0) found.push({ path: p, who: access.write, reading: false });
+    else if (entry.fix === 'private' && access.read.length > 0) found.push({ path: p, who: access.read, reading: true });
+  }
+  return found;
 }

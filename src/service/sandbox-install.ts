@@ -13,7 +13,7 @@ const quote = (part: string) => (/[\s"]/.test(part) ? `"${part}"` : part);
 export async function installSandboxService(ctx: Context, platform: SandboxPlatform, command: readonly string[] = selfCommand()): Promise<Record<string, unknown>> {
   const run = [...command, 'service', 'run', '--root', ctx.root];
   const binaryPath = run.map((part, i) => (i < command.length ? `"${part}"` : quote(part))).join(' ');
-  const secured = await secureInstance(ctx, binaryPath);
+  const { secured, wasWritableByOthers } = await secureInstance(ctx, binaryPath);
   await updateSandboxState(platform.stateFile, (state) => {
     const existing = state.services.find((s) => s.name.toLowerCase() === UPDATER_SERVICE.name.toLowerCase());
     const service = {
@@ -25,7 +25,7 @@ export async function installSandboxService(ctx: Context, platform: SandboxPlatf
   });
   return {
     Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Host: platform.computerName,
-    Executable: command[0], Root: ctx.root, Status: 'Installed', AdminOnly: secured,
+    Executable: command[0], Root: ctx.root, Status: 'Installed', AdminOnly: secured, WasWritableByOthers: wasWritableByOthers,
   };
 }
 

@@ -38,7 +38,7 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
   }
   const plan = planServiceInstall({ updaterExe, root: ctx.root, updatesDir: ctx.layout.updates, join: path.win32.join });
   // What the SYSTEM service runs or trusts is made admin-only before it is registered (SPEC §12).
-  await secureInstance(ctx, `"${updaterExe}" service run --root "${ctx.root}"`);
+  const { secured, wasWritableByOthers } = await secureInstance(ctx, `"${updaterExe}" service run --root "${ctx.root}"`);
   const windir = ctx.env.WINDIR ?? ctx.env.windir ?? 'C:\\Windows';
   const csc = cscCandidates(windir, path.win32.join).find((c) => existsSync(c));
   if (!csc) {
@@ -59,7 +59,7 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
     }
     if (result.code !== 0) throw new AltazionError('E_PLATFORM', `sc.exe ${args[0]} ${UPDATER_SERVICE.name} failed (exit ${result.code}): ${result.output}`, { target: UPDATER_SERVICE.name });
   }
-  return { Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Host: plan.hostExe, Executable: updaterExe, Root: ctx.root, Status: 'Installed' };
+  return { Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Host: plan.hostExe, Executable: updaterExe, Root: ctx.root, Status: 'Installed', AdminOnly: secured, WasWritableByOthers: wasWritableByOthers };
 }
 
 export async function uninstallWindowsService(ctx: Context): Promise<Record<string, unknown>> {

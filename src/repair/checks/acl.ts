@@ -3,43 +3,12 @@
 // journal, service files), the portal's sign-in secret (not even readable by others), the hook
 // interpreter, the service's executable. Ours are fixed (made admin-only again, with everything
 // below); the interpreter and the service's files are not ours to change: Failed, with what to do.
-import { promises as fs } from 'node:fs';
 import { UPDATER_SERVICE } from '../../core/product';
 import { hookInterpreter } from '../../install/hooks';
-import type { FolderRights, Principal } from '../../platform/types';
-import { trustedPaths, type TrustedPath } from '../../security/trusted-paths';
+import { findOthersAccess, trustedPaths, type AccessFinding } from '../../security/trusted-paths';
 import { errorText, fixedOr, result, type RepairCheck } from '../types';
 
-/** Enough to cover bin\updates (a few folders of a few files each) without walking a runaway tree. */
-const MAX_ENTRIES = 2000;
-
-/** The path and what lies below it (breadth first, bounded). */
-async function entriesOf(entry: TrustedPath, join: (a: string, b: string) => string): Promise<string[]> {
-  const out = [entry.path];
-  if (!entry.tree) return out;
-  for (let i = 0; i < out.length && out.length < MAX_ENTRIES; i++) {
-    const children = await fs.readdir(out[i]!, { withFileTypes: true }).catch(() => []);
-    for (const child of children) {
-      if (out.length >= MAX_ENTRIES) break;
-      out.push(join(out[i]!, child.name));
-    }
-  }
-  return out;
-}
-
-interface Finding { path: string; who: Principal[]; reading: boolean }
-
-async function findings(entry: TrustedPath, rights: FolderRights, join: (a: string, b: string) => string): Promise<Finding[]> {
-  const found: Finding[] = [];
-  for (const p of await entriesOf(entry, join)) {
-    const access = await rights.othersAccess(p);
-    if (access.write.length > 0) found.push({ path: p, who: access.write, reading: false });
-    else if (entry.fix === 'private' && access.read.length > 0) found.push({ path: p, who: access.read, reading: true });
-  }
-  return found;
-}
-
-function describe(found: readonly Finding[]): string {
+function describe(found: readonly AccessFinding[]): string {
   const shown = found.slice(0, 5).map((f) => `${f.path} ${f.reading ? 'readable' : 'writable'} by ${f.who.map((w) => w.name).join(', ')}`);
   return shown.join('; ') + (found.length > shown.length ? `; and ${found.length - shown.length} more` : '');
 }
@@ -57,9 +26,9 @@ export const aclCheck: RepairCheck = {
     });
     const records = [];
     for (const entry of paths) {
-      let found: Finding[];
+      let found: AccessFinding[];
       try {
-        found = await findings(entry, platform.rights, ctx.pathApi.join);
+        found = await findOthersAccess(entry, platform.rights, ctx.pathApi.join);
       } catch (error) {
         records.push(result('acl', entry.path, 'Failed', `who can change ${entry.what} cannot be read: ${errorText(error)}`, 'check by hand that only Administrators and SYSTEM can write it'));
         continue;
@@ -83,7 +52,7 @@ export const aclCheck: RepairCheck = {
       }
       try {
         await platform.rights.restrictToAdministrators(entry.path, { othersMayRead: entry.fix === 'restrict' });
-        const left = await findings(entry, platform.rights, ctx.pathApi.join);
+        const left = await findOthersAccess(entry, platform.rights, ctx.pathApi.join);
         if (left.length > 0) throw new Error(`still: ${describe(left)}`);
         records.push(result('acl', entry.path, 'Fixed', problem, `${action}; check what changed there meanwhile (hook scripts, updater.config)`));
       } catch (error) {
