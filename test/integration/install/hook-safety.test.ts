@@ -62,15 +62,15 @@ describe('hook scripts writable by a non-administrator are not run', function ()
   });
 
   it('refuses a script owned by a non-administrator', async () => {
-    await fs.chown(script, 1234, 0);
-    await refused(/the hook script .*PREINSTALL_ecommerce\.ps1 can be changed by/, /user 1234 \(owner\) \[uid:1234\]/);
+    await fs.chown(script, 54321, 0);
+    await refused(/the hook script .*PREINSTALL_ecommerce\.ps1 can be changed by/, /user 54321 \(owner\) \[uid:54321\]/);
   });
 
   it('refuses when the scripts folder lets another group create files', async () => {
     const folder = path.dirname(script);
-    await fs.chown(folder, 0, 4321);
+    await fs.chown(folder, 0, 54321);
     await fs.chmod(folder, 0o775);
-    await refused(/the hook scripts folder .*scripts can be changed by/, /\[gid:4321\]/);
+    await refused(/the hook scripts folder .*scripts can be changed by/, /\[gid:54321\]/);
   });
 
   it('refuses an interpreter a non-administrator can change', async () => {
