@@ -58,10 +58,20 @@ export interface DatabaseScriptRecord {
   Sha256: string;
 }
 
+/** `portal open`: a one-time link that signs a browser in to the portal as an administrator. */
+export interface PortalSignInRecord {
+  Url: string;
+  ExpiresAt: string;
+  User: string;
+  Portal: string;
+  Opened: boolean;
+}
+
 export const RecordType = {
   Update: 'Altazion.Update',
   InstallResult: 'Altazion.InstallResult',
   RepairResult: 'Altazion.RepairResult',
   DatabaseScript: 'Altazion.DatabaseScript',
+  PortalSignIn: 'Altazion.PortalSignIn',
 } as const;
 export type RecordTypeName = (typeof RecordType)[keyof typeof RecordType] | `Altazion.${string}`;

@@ -1,5 +1,6 @@
 // `portal open` (SPEC §12): open the running portal in the browser, signed in as an administrator.
 import type { CommandModule } from 'yargs';
+import { RecordType, type PortalSignInRecord } from '../../core/records';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -16,7 +17,8 @@ const openSub: CommandModule<object, Args<OpenArgs>> = {
     const { currentUser, openInBrowser, requestSignInLink } = await import('../../service/portal/open');
     const link = await requestSignInLink(ctx.layout, currentUser(ctx.env));
     if (argv.browser !== false) await openInBrowser(link.Url, process.platform, ctx.env);
-    ctx.output.record('Altazion.PortalSignIn', { ...link, Opened: argv.browser !== false });
+    const record: PortalSignInRecord = { ...link, Opened: argv.browser !== false };
+    ctx.output.record(RecordType.PortalSignIn, record);
   }, { standalone: true }),
 };
 

@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { InstanceLayout } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
+import type { PortalSignInRecord } from '../../core/records';
 import { readPortalToken } from './token-file';
 
-export interface SignInLink { Url: string; ExpiresAt: string; User: string; Portal: string }
+export type SignInLink = Omit<PortalSignInRecord, 'Opened'>;
 
 /** DOMAIN\user on Windows (recorded with the actions), the login name elsewhere. */
 export function currentUser(env: NodeJS.ProcessEnv): string {
