@@ -3,9 +3,9 @@
 // accepted version lives in bin/updates/feed-state.json, written (temp file + rename) only after
 // an index passed every check. The trusted keys are updater.config's, changed by the publisher's
 // key list when the feed carries one (key-list.ts), read and verified first.
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError, configError } from '../core/errors';
+import { readStateFile } from './state-file';
 import { writeFileAtomic } from '../io/files';
 import type { TrustedKey } from '../config/updater-config';
 import { checkNoRollback, checkNotExpired, parseReleaseIndex } from './index-schema';
@@ -101,20 +101,9 @@ export interface FeedState {
 
 /** Reads the feed state; undefined when the file does not exist. A corrupt file is reported, not ignored (ignoring it would re-open rollbacks). */
 export async function readFeedState(file: string): Promise<FeedState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw configError(file, '(file)', `cannot read (${(error as Error).message})`);
-  }
   const hint = 'delete the file to accept the feed\'s current index version again';
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
-  } catch (error) {
-    throw configError(file, '(document)', `not valid JSON (${(error as Error).message})`, hint);
-  }
+  const doc = await readStateFile(file, hint);
+  if (!doc) return undefined;
   const v = doc?.lastAcceptedIndexVersion;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw configError(file, 'lastAcceptedIndexVersion', `must be a positive integer, got ${JSON.stringify(v)}`, hint);
   return {

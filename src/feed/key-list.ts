@@ -12,10 +12,10 @@
 // bin\updates\trusted-keys.json. Anything signed only by a revoked key is refused.
 // Pure, apart from reading and writing that state file.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { AltazionError, configError } from '../core/errors';
 import type { TrustedKey } from '../config/updater-config';
 import { writeFileAtomic } from '../io/files';
+import { readStateFile } from './state-file';
 import { isValidKeyId, normalizePublicKey, parsePublicKey } from './keys';
 import { verifySignatures } from './signature';
 import { KEYS_FILE, KEYS_SIGNATURE_FILE } from './types';
@@ -159,20 +159,9 @@ export function acceptKeyList(input: KeyListInput): KeyState {
 
 /** Reads the accepted key state; undefined when none was ever accepted. A corrupt file is an error: ignoring it would trust revoked keys again. */
 export async function readKeyState(file: string): Promise<KeyState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw configError(file, '(file)', `cannot read (${(error as Error).message})`);
-  }
   const hint = 'restore it from a backup: deleting it would trust again the keys the publisher revoked';
-  let doc: Partial<KeyState>;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, '')) as Partial<KeyState>;
-  } catch (error) {
-    throw configError(file, '(document)', `not valid JSON (${(error as Error).message})`, hint);
-  }
+  const doc = (await readStateFile(file, hint)) as Partial<KeyState> | undefined;
+  if (!doc) return undefined;
   const v = doc.keyListVersion;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw configError(file, 'keyListVersion', `must be a positive integer, got ${JSON.stringify(v)}`, hint);
   if (!Array.isArray(doc.keys) || !Array.isArray(doc.revoked)) throw configError(file, 'keys / revoked', 'must be arrays', hint);
