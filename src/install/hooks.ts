@@ -36,7 +36,7 @@ export interface HookSafetyInput {
   rights: Pick<FolderRights, 'othersAccess'>;
 }
 
-const names = (principals: readonly Principal[]) => principals.map((p) => (p.name === p.id ? p.id : `${p.name} [${p.id}]`)).join(', ');
+const names = (principals: readonly Principal[]) => principals.map((p) => (p.name ? `${p.name} [${p.sid}]` : p.sid)).join(', ');
 
 /**
  * Refuses (E_HOOK_UNSAFE, naming the file and who else can write it) when someone besides

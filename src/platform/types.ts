@@ -68,21 +68,12 @@ export interface LockInspector {
   holders(paths: readonly string[]): Promise<LockHolder[]>;
 }
 
-/** Well-known SIDs (names are localised, e.g. AUTORITE NT\Système: never compare names). */
-export const WELL_KNOWN_SIDS = {
-  administrators: 'S-1-5-32-544',
-  system: 'S-1-5-18',
-  users: 'S-1-5-32-545',
-  /** NT SERVICE\TrustedInstaller: owns Windows' own files (e.g. powershell.exe); as trusted as SYSTEM. */
-  trustedInstaller: 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464',
-} as const;
-
-/**
- * Someone who may access a path. `id` is what identifies it: a SID on Windows (`S-1-5-32-545`),
- * `uid:1000` / `gid:100` / `other` in the sandbox. `name` is for messages only (localised on
- * Windows), never compared.
- */
-export interface Principal { id: string; name: string }
+export interface Principal {
+  /** The security identifier, e.g. `S-1-5-18` (what every decision is made on). The sandbox's are `uid:1000`, `gid:100`, `other` and the simulated identities' names. */
+  sid: string;
+  /** The account name as Windows shows it (localised: `AUTORITE NT\Système`), when it resolves. For messages only, never compared. */
+  name?: string;
+}
 
 /** Who, besides Administrators and SYSTEM, can change or read a path. */
 export interface OthersAccess {

@@ -53,9 +53,9 @@ const groupName = (gid: number) => (groups ??= accountNames('/etc/group')).get(g
 
 /** Pure: who besides the administrators can write or read a path with these stats. */
 export function posixOthersAccess(stats: Pick<Stats, 'uid' | 'gid' | 'mode'>, admins: { uids: number[]; gids: number[] }): OthersAccess {
-  const owner: Principal = { id: `uid:${stats.uid}`, name: `user ${userName(stats.uid) ?? stats.uid} (owner)` };
-  const group: Principal = { id: `gid:${stats.gid}`, name: `group ${groupName(stats.gid) ?? stats.gid}` };
-  const other: Principal = { id: 'other', name: 'every local user (mode o+w)' };
+  const owner: Principal = { sid: `uid:${stats.uid}`, name: `user ${userName(stats.uid) ?? stats.uid} (owner)` };
+  const group: Principal = { sid: `gid:${stats.gid}`, name: `group ${groupName(stats.gid) ?? stats.gid}` };
+  const other: Principal = { sid: 'other', name: 'every local user (mode o+w)' };
   const write: Principal[] = [];
   const read: Principal[] = [];
   const ownerIsAdmin = admins.uids.includes(stats.uid);
@@ -108,7 +108,7 @@ export class SandboxRights implements FolderRights {
     const access = posixOthersAccess(stats, sandboxAdministrators(state));
     for (const identity of simulatedGrants(state, target)) {
       if (ADMIN_IDENTITIES.has(identity.toLowerCase())) continue;
-      const principal = { id: identity, name: `${identity} (Modify)` };
+      const principal = { sid: identity, name: `${identity} (Modify)` };
       access.write.push(principal);
       access.read.push(principal);
     }

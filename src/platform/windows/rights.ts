@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { AltazionError } from '../../core/errors';
-import { WELL_KNOWN_SIDS, type FolderRights, type OthersAccess } from '../types';
+import type { FolderRights, OthersAccess } from '../types';
 
 export interface IcaclsAce {
   principal: string;
@@ -188,7 +188,7 @@ export class WindowsRights implements FolderRights {
   // carries it, both refuse: a hook is then not run and `repair` reports the check as Failed,
   // which is the safe side. Wiring (docs/security.md, "Windows"):
   //   othersAccess(p)  = bridge "which SIDs can write / read p" (owner included), minus
-  //                      WELL_KNOWN_SIDS.administrators, .system and .trustedInstaller
+  //                      Administrators, SYSTEM and TrustedInstaller (docs/security.md)
   //   restrict(p, o)   = bridge set security descriptor adminOnlySddl(o.othersMayRead, kind) on p,
   //                      then every child reset to inherit only (no explicit entries)
   async othersAccess(target: string): Promise<OthersAccess> {
@@ -202,6 +202,6 @@ export class WindowsRights implements FolderRights {
 
 function bridgeMissing(what: string, target: string): AltazionError {
   return new AltazionError('E_PLATFORM', `cannot ${what} ${target}: this build has no Windows ACL bridge`, {
-    target, hint: `check the folder's rights by hand: only Administrators (${WELL_KNOWN_SIDS.administrators}) and SYSTEM (${WELL_KNOWN_SIDS.system}) may write it`,
+    target, hint: 'check the rights by hand: only Administrators (S-1-5-32-544) and SYSTEM (S-1-5-18) may write it',
   });
 }

@@ -9,7 +9,7 @@ import { findOthersAccess, trustedPaths, type AccessFinding } from '../../securi
 import { errorText, fixedOr, result, type RepairCheck } from '../types';
 
 function describe(found: readonly AccessFinding[]): string {
-  const shown = found.slice(0, 5).map((f) => `${f.path} ${f.reading ? 'readable' : 'writable'} by ${f.who.map((w) => w.name).join(', ')}`);
+  const shown = found.slice(0, 5).map((f) => `${f.path} ${f.reading ? 'readable' : 'writable'} by ${f.who.map((w) => w.name ?? w.sid).join(', ')}`);
   return shown.join('; ') + (found.length > shown.length ? `; and ${found.length - shown.length} more` : '');
 }
 

@@ -225,7 +225,7 @@ describe('repair on a broken sandbox', function () {
       expect(host.rights[sb.configDir], 'nothing granted on the folder').to.equal(undefined);
       const { SandboxRights } = await import('../../../src/platform/sandbox/rights');
       const access = await new SandboxRights(sb.stateFile).othersAccess(sb.info.UpdaterConfig);
-      expect(access.write.map((w) => w.id), 'the identity cannot write the settings').to.deep.equal([]);
+      expect(access.write.map((w) => w.sid), 'the identity cannot write the settings').to.deep.equal([]);
       const second = await repair(sb, { checks: ['applications', 'rights'] });
       expect(statuses(second, 'rights')).to.deep.equal(['Ok', 'Ok', 'Ok']);
       expect(statuses(second, 'applications')).to.deep.equal(['Warning']); // declaring is the module's job

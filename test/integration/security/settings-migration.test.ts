@@ -54,7 +54,7 @@ describe('updater.config moves out of bin/config without losing settings', funct
 
   it('the first check moves it, byte for byte, out of the module identities\' reach, and uses it', async () => {
     const rights = new SandboxRights(box.HostState);
-    expect((await rights.othersAccess(legacy)).write.map((w) => w.id)).to.deep.equal(['IIS AppPool\\gestcom', 'NT AUTHORITY\\NetworkService']);
+    expect((await rights.othersAccess(legacy)).write.map((w) => w.sid)).to.deep.equal(['IIS AppPool\\gestcom', 'NT AUTHORITY\\NetworkService']);
     const check = await runCli(['check', '--root', box.Root, '--json'], { kind: 'bundle' });
     expect(check.code, check.stdout + check.stderr).to.equal(0);
     expect(check.messages.some((m) => m.type === 'log' && /moved the settings from .*bin\/config\/updater\.config/.test(String((m as { message: string }).message)))).to.equal(true);

@@ -11,14 +11,14 @@ const ADMINS = { uids: [0, 500], gids: [0] };
 
 describe('sandbox folder rights', () => {
   it('counts another owner, another group\'s write bit and the others\' write bit as non-administrators', () => {
-    const ids = (s: { uid: number; gid: number; mode: number }) => posixOthersAccess(s, ADMINS).write.map((p) => p.id);
+    const ids = (s: { uid: number; gid: number; mode: number }) => posixOthersAccess(s, ADMINS).write.map((p) => p.sid);
     expect(ids({ uid: 0, gid: 0, mode: 0o100755 })).to.deep.equal([]);
     expect(ids({ uid: 500, gid: 0, mode: 0o100775 }), 'admin group may write').to.deep.equal([]);
     expect(ids({ uid: 1000, gid: 0, mode: 0o100644 })).to.deep.equal(['uid:1000']);
     expect(ids({ uid: 0, gid: 100, mode: 0o100664 })).to.deep.equal(['gid:100']);
     expect(ids({ uid: 0, gid: 100, mode: 0o100644 }), 'group may only read').to.deep.equal([]);
     expect(ids({ uid: 0, gid: 0, mode: 0o40777 })).to.deep.equal(['other']);
-    expect(posixOthersAccess({ uid: 0, gid: 100, mode: 0o100640 }, ADMINS).read.map((p) => p.id)).to.deep.equal(['gid:100']);
+    expect(posixOthersAccess({ uid: 0, gid: 100, mode: 0o100640 }, ADMINS).read.map((p) => p.sid)).to.deep.equal(['gid:100']);
     expect(posixOthersAccess({ uid: 0, gid: 0, mode: 0o100600 }, ADMINS).read).to.deep.equal([]);
   });
 
@@ -52,7 +52,7 @@ describe('sandbox folder rights', () => {
       await writeSandboxState(stateFile, { ...emptySandboxState(), administrators: { uids: [0], gids: [0] }, rights: { [dir]: ['IIS AppPool\\a'], [path.join(target, 'scripts')]: ['DOMAIN\\svc'] } });
       const rights = new SandboxRights(stateFile);
       const before = await rights.othersAccess(path.join(target, 'scripts', 'x.ps1'));
-      expect(before.write.map((w) => w.id)).to.have.members(['uid:1000', 'gid:1000', 'other', 'IIS AppPool\\a', 'DOMAIN\\svc']);
+      expect(before.write.map((w) => w.sid)).to.have.members(['uid:1000', 'gid:1000', 'other', 'IIS AppPool\\a', 'DOMAIN\\svc']);
       await rights.restrictToAdministrators(target, { othersMayRead: true });
       for (const p of [target, path.join(target, 'scripts'), path.join(target, 'scripts', 'x.ps1')]) {
         expect((await rights.othersAccess(p)).write, p).to.deep.equal([]);
