@@ -115,7 +115,7 @@ export class PortalAuth {
   }
 
   setCookie(session: Session): string {
-    return `${this.cookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor((session.expiresAt - this.now()) / 1000)}`;
+    return `${this.cookieName}=${session.id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor((session.expiresAt - session.createdAt) / 1000)}`;
   }
 
   clearCookie(): string {

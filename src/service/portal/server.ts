@@ -187,7 +187,9 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     switch (path) {
       case '/signin': {
         // The one-time link of `portal open`: a session cookie, and the session key for the page's
-        // script in the fragment (never sent to a server), then the module list.
+        // script in the fragment (never sent to a server), then the module list. Only a GET uses
+        // the code (a HEAD, e.g. a link preview, must not spend it).
+        if (req.method !== 'GET') { send(res, 204, 'text/plain', ''); return; }
         const opened = auth.redeem(url.searchParams.get('code'));
         if (!opened) {
           log('warning', 'refused a sign-in link (expired, already used or unknown)');

@@ -156,6 +156,7 @@ describe('portal over HTTP (sandbox)', function () {
     expect((await fs.stat(layout.portalPrivate)).mode & 0o777).to.equal(0o700);
     expect((await fs.stat(layout.portalToken)).mode & 0o077).to.equal(0);
     const link = new URL(await signInLink(box.Root));
+    expect((await request(port, 'HEAD', link.pathname + link.search)).status, 'a HEAD does not spend the link').to.equal(204);
     const first = await request(port, 'GET', link.pathname + link.search);
     expect(first.status).to.equal(303);
     expect(first.headers['set-cookie']![0]).to.match(new RegExp(`^altazion_session_${port}=[^;]+; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800$`));
