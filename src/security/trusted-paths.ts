@@ -23,7 +23,12 @@ export interface TrustedPath {
   fix: TrustedPathFix;
   /** Whether what lies below it counts too (folders of ours). */
   tree: boolean;
+  /** For what is not ours ('check'): what the administrator can do. */
+  remedy?: string;
 }
+
+const INTERPRETER_REMEDY = 'name an interpreter only administrators can change (<install powershell="..."> in updater.config), or leave it out for the system\'s Windows PowerShell; hooks do not run meanwhile';
+const SERVICE_REMEDY = 'run `altazion-update service install` again from the product\'s folder (it installs the service files admin-only), or fix the rights by hand';
 
 export interface TrustedPathsInput {
   layout: InstanceLayout;
@@ -51,12 +56,12 @@ export function trustedPaths(input: TrustedPathsInput): TrustedPath[] {
   const list: TrustedPath[] = [
     { path: layout.updates, what: 'the updater folder (settings, keys, hook scripts, cache, journal, service files)', fix: 'restrict', tree: true },
     { path: layout.portalPrivate, what: "the portal's sign-in secret", fix: 'private', tree: true },
-    { path: input.interpreter, what: 'the hook interpreter', fix: 'check', tree: false },
+    { path: input.interpreter, what: 'the hook interpreter', fix: 'check', tree: false, remedy: INTERPRETER_REMEDY },
   ];
   for (const file of input.serviceBinaryPath ? serviceFiles(input.serviceBinaryPath) : []) {
     if (!pathApi.isAbsolute(file)) continue;
-    list.push({ path: file, what: 'a file the update service runs', fix: 'check', tree: false });
-    list.push({ path: pathApi.dirname(file), what: "the update service's folder", fix: 'check', tree: false });
+    list.push({ path: file, what: 'a file the update service runs', fix: 'check', tree: false, remedy: SERVICE_REMEDY });
+    list.push({ path: pathApi.dirname(file), what: "the update service's folder", fix: 'check', tree: false, remedy: SERVICE_REMEDY });
   }
   return list;
 }

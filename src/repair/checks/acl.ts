@@ -39,10 +39,7 @@ export const aclCheck: RepairCheck = {
       }
       const problem = `${entry.what}: ${describe(found)}`;
       if (entry.fix === 'check') {
-        const action = entry.what === 'the hook interpreter'
-          ? 'name an interpreter only administrators can change (<install powershell="..."> in updater.config), or leave it out for the system\'s Windows PowerShell; hooks do not run meanwhile'
-          : 'run `altazion-update service install` again from the product\'s folder (it installs the service files admin-only), or fix the rights by hand';
-        records.push(result('acl', entry.path, 'Failed', problem, action));
+        records.push(result('acl', entry.path, 'Failed', problem, entry.remedy ?? ''));
         continue;
       }
       const action = `made ${entry.path} and everything below it writable by Administrators and SYSTEM only${entry.fix === 'private' ? ' (and readable by them only)' : ''}`;
