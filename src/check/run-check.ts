@@ -9,8 +9,10 @@ import type { ModuleKind } from '../core/modules';
 import { RecordType } from '../core/records';
 import { compareVersions, isVersion, maxVersion } from '../core/version';
 import type { Context } from '../cli/context';
-import { discoverModules } from '../discovery/discover';
-import { collectUpdates } from '../discovery/updates';
+import { discoverModules, type InstalledModule } from '../discovery/discover';
+import { collectUpdates, readStatus } from '../discovery/updates';
+import type { UpdateFound } from '../core/events';
+import { reportEvent } from '../events';
 import { openFeedSource } from '../feed/source';
 import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
 import { readKeyState, recordAcceptedKeys } from '../feed/key-list';
@@ -32,18 +34,61 @@ export interface CheckOutcome {
   failures: string[];
 }
 
-export async function loadFeed(ctx: Context): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
+/**
+ * The verified index of the configured feed. With `reportRefusal` (the check, a real install) a
+ * refused feed is also an operational event (Event Log, notification); reads (repair's diagnosis,
+ * --dry-run) only throw.
+ */
+export async function loadFeed(ctx: Context, options: { reportRefusal?: boolean } = {}): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
   const config = await ctx.config();
   if (!config.feedLocation) throw configError(config.file, '<feed> @location', 'no feed is configured', 'add <feed location="https://..." /> or a folder path to updater.config');
   if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
   const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
   const state = await readFeedState(ctx.layout.feedState);
   const keyState = await readKeyState(ctx.layout.keyState);
-  const verified = await loadVerifiedIndex({
-    source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file,
-    keyState, keyStateFile: ctx.layout.keyState,
-  });
-  return { verified, source };
+  try {
+    const verified = await loadVerifiedIndex({
+      source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file,
+      keyState, keyStateFile: ctx.layout.keyState,
+    });
+    lastRefusal.delete(ctx.root);
+    return { verified, source };
+  } catch (error) {
+    if (options.reportRefusal && error instanceof AltazionError && FEED_REFUSALS.includes(error.code)) await reportRefusal(ctx, config.feedLocation, error);
+    throw error;
+  }
+}
+
+/** A feed that fails verification: security matters, the Event Log and the admins are told. */
+const FEED_REFUSALS: readonly string[] = ['E_FEED_SIGNATURE', 'E_FEED_UNKNOWN_KEY', 'E_FEED_REVOKED_KEY', 'E_FEED_EXPIRED', 'E_FEED_ROLLBACK', 'E_FEED_INVALID', 'E_PACKAGE_INTEGRITY'];
+
+/** The last refusal reported, per instance root, in this process (bad input changes nothing on disk). */
+const lastRefusal = new Map<string, string>();
+
+/**
+ * Once per distinct refusal in a process: the service retries a refused feed every few minutes, the
+ * admins hear of it once (a command run by hand reports its own refusal).
+ */
+async function reportRefusal(ctx: Context, feed: string, error: AltazionError): Promise<void> {
+  if (lastRefusal.get(ctx.root) === error.message) return;
+  lastRefusal.set(ctx.root, error.message);
+  await reportEvent(ctx, { kind: 'feedRefused', feed, message: error.worded });
+}
+
+/** Modules of this server whose latest version changed since the last check (for "updates found"). */
+function newUpdates(previous: StatusDocument | undefined, modules: readonly ModuleStatus[], installed: readonly InstalledModule[]): UpdateFound[] {
+  const found: UpdateFound[] = [];
+  for (const status of modules) {
+    if (!status.latestVersion) continue;
+    const before = previous?.modules.find((m) => m.name === status.name)?.latestVersion;
+    if (before && compareVersions(before, status.latestVersion) === 0) continue;
+    for (const m of installed) {
+      if (m.name !== status.name || !m.exists) continue;
+      if (isVersion(m.installedVersion) && compareVersions(m.installedVersion, status.latestVersion) >= 0) continue;
+      found.push({ module: `${m.name}${m.instance ? ` [${m.instance}]` : ''}`, from: m.installedVersion, to: status.latestVersion });
+    }
+  }
+  return found;
 }
 
 function moduleStatus(name: string, kind: ModuleKind, latest: ReleaseEntry): ModuleStatus {
@@ -80,7 +125,7 @@ export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
   const { output, layout } = ctx;
   await moveLegacySettingsAndReport(ctx);
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: true });
   const { index } = verified;
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
 
@@ -120,6 +165,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
       progress('failed', 100, true);
       const err = error instanceof AltazionError ? error : new AltazionError('E_DOWNLOAD', String((error as Error).message ?? error));
       if (err.code === 'E_PACKAGE_INTEGRITY') {
+        await reportRefusal(ctx, verified.location, err);
         await Promise.all(added.map((file) => fs.rm(file, { force: true })));
         if (!cacheExisted) await fs.rmdir(layout.cache).catch(() => undefined);
         throw err;
@@ -131,10 +177,13 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   }
 
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: index.indexVersion, modules };
+  const previous = await readStatus(layout.statusXml).catch(() => undefined);
   await writeFileAtomic(layout.statusXml, renderStatusXml(document));
   await recordAcceptedIndex(layout.feedState, verified, ctx.now());
   if (verified.keys) await recordAcceptedKeys(layout.keyState, verified.keys);
   output.verbose(`${layout.statusXml} written`);
+  const updates = newUpdates(previous, modules, installed);
+  if (updates.length > 0) await reportEvent(ctx, { kind: 'updatesFound', updates });
 
   if (options.report) {
     for (const record of await collectUpdates(ctx, {})) output.record(RecordType.Update, record);

@@ -1,6 +1,8 @@
 // Helpers shared by command modules: the global options and argument normalisation.
+import path from 'node:path';
 import type { Argv } from 'yargs';
-import type { GlobalOptions } from './context';
+import type { RootedRecord } from '../core/records';
+import type { Context, GlobalOptions } from './context';
 
 export type Args<T> = GlobalOptions & T;
 
@@ -25,4 +27,10 @@ export function withSelection<T>(y: Argv<T>) {
   return y
     .option('name', { alias: 'n', type: 'string', array: true, describe: 'module key or alias (repeatable): gestioncommerciale, ecommerce, phygitalapi, integration, logistique, database' })
     .option('instance', { alias: 'i', type: 'string', describe: 'instance name (as in applicationspath.config); the main instance is ""' });
+}
+
+/** The record with the instance root it belongs to (absolute), as the cmdlets bind it (SPEC §5). */
+export function withRoot<T extends object>(ctx: Pick<Context, 'root' | 'pathApi'>, record: T): T & RootedRecord {
+  const Root = ctx.pathApi.isAbsolute(ctx.root) ? ctx.root : path.resolve(ctx.root);
+  return { ...record, Root };
 }

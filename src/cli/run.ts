@@ -1,7 +1,7 @@
 // Runs one command: builds the context, calls the handler, maps whatever it throws to an error
 // record and an exit code (the only place that decides exit codes), flushes the output.
 import { ExitCode, toAltazionError } from '../core/errors';
-import { Output } from '../output/output';
+import { colorWanted, Output } from '../output/output';
 import { createContext, type Context, type GlobalOptions } from './context';
 import { readJournals } from '../install/journal';
 
@@ -19,7 +19,7 @@ export interface RunOptions {
 }
 
 export async function runCommand(argv: GlobalOptions, handler: CommandHandler, options: RunOptions = {}): Promise<void> {
-  const output = new Output({ json: Boolean(argv.json), verbose: Boolean(argv.verbose), stdout: process.stdout, stderr: process.stderr });
+  const output = new Output({ json: Boolean(argv.json), verbose: Boolean(argv.verbose), stdout: process.stdout, stderr: process.stderr, color: colorWanted(process.stdout, process.env) });
   let exitCode: ExitCode = ExitCode.Ok;
   try {
     const ctx = createContext(argv, output, process.env);

@@ -1,4 +1,5 @@
-// bin\updates\updater.config: our own settings (SPEC §4, §12; earlier in bin\config). Example:
+// bin\updates\updater.config: our own settings (SPEC §4, §12; earlier in bin\config). Admin-only: it
+// holds the trusted keys, the hook interpreter and the notification secrets. Example:
 //   <updater>
 //     <feed location="https://updates.altazion.com/onpremise/" />   (or D:\feed, or \\srv\share\feed)
 //     <trustedKey id="altazion-2026" publicKey="MCowBQYDK2VwAyEA..." />
@@ -9,9 +10,20 @@
 //     <install keepBackups="3" lockWaitSeconds="120" minFreeMegabytes="512">   (powershell="C:\...\pwsh.exe": another hook interpreter)
 //       <preserve pattern="e.config" />
 //     </install>
+//     <maintenance>                                   (installs without anyone, in weekly windows)
+//       <window days="saturday,sunday" start="02:00" end="05:00" />
+//       <autoInstall module="ecommerce" />           (never a customised database)
+//     </maintenance>
+//     <notifications language="fr" on="updatesFound,installSucceeded,installFailed,manualAction">
+//       <email host="smtp.example.com" port="587" security="starttls" user="..." password="..."
+//              from="altazion@example.com" to="admin@example.com, ops@example.com" />
+//       <webhook url="https://example.webhook.office.com/..." />   (Teams, Slack: {"text": ...})
+//     </notifications>
 //   </updater>
 import { configError } from '../core/errors';
 import { attr, attrOrChild, children, parseIntegerAttr, parseXml, rootElement, type XmlElement } from './xml';
+import { canonicalModuleName, KNOWN_MODULES } from '../core/modules';
+import { parseDays, parseTimeOfDay, type AutoInstallPolicy } from '../schedule/plan';
 import type { PathApi } from './paths';
 
 export interface TrustedKey { id: string; publicKey: string }
@@ -36,6 +48,38 @@ export interface UpdaterConfig {
     /** File names or simple globs (relative to the module folder) carried into each new version. */
     preserve: string[];
   };
+  /** Weekly windows in which chosen modules are installed automatically (none by default). */
+  maintenance: AutoInstallPolicy;
+  notifications: NotificationsConfig;
+}
+
+/** What is notified (the Event Log always gets every event). */
+export const NOTIFIED_EVENTS = ['updatesFound', 'installSucceeded', 'installFailed', 'manualAction', 'repairFixed', 'feedRefused', 'scheduleMissed'] as const;
+export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
+export const DEFAULT_NOTIFIED: readonly NotifiedEvent[] = ['updatesFound', 'installSucceeded', 'installFailed', 'manualAction', 'feedRefused', 'scheduleMissed'];
+
+export interface EmailConfig {
+  host: string;
+  port: number;
+  /** tls: TLS from the start (465); starttls: upgrade required (587); none: plain (a relay on the LAN). */
+  security: 'tls' | 'starttls' | 'none';
+  user?: string;
+  /** A secret: never printed, never logged. */
+  password?: string;
+  from: string;
+  to: string[];
+}
+
+export interface WebhookConfig {
+  /** A secret too (the URL is the credential of Teams and Slack webhooks): only its host is ever shown. */
+  url: string;
+}
+
+export interface NotificationsConfig {
+  language: 'fr' | 'en';
+  on: NotifiedEvent[];
+  email?: EmailConfig;
+  webhooks: WebhookConfig[];
 }
 
 export const DEFAULT_PRESERVE = ['e.config'];
@@ -48,6 +92,8 @@ export function defaultUpdaterConfig(file: string): UpdaterConfig {
     portalPort: 8080,
     hostKind: 'windows',
     install: { keepBackups: 3, lockWaitSeconds: 120, minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
+    maintenance: { windows: [], modules: [] },
+    notifications: { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] },
   };
 }
 
@@ -134,5 +180,90 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
     // e.config always survives an update (SPEC §2): configured patterns add to it.
     i.preserve = [...new Set([...DEFAULT_PRESERVE, ...preserve])];
   }
+
+  const maintenance = single(root, 'maintenance', file);
+  if (maintenance) config.maintenance = parseMaintenance(maintenance, file);
+  const notifications = single(root, 'notifications', file);
+  if (notifications) config.notifications = parseNotifications(notifications, file);
   return config;
+}
+
+function parseMaintenance(element: XmlElement, file: string): AutoInstallPolicy {
+  const windows = children(element, 'window').map((w, index) => {
+    const where = `<maintenance><window> #${index + 1}`;
+    const daysText = attr(w, 'days') ?? attr(w, 'day');
+    if (!daysText?.trim()) throw configError(file, `${where} @days`, 'required attribute is missing or empty (e.g. days="saturday,sunday")');
+    const days = parseDays(daysText);
+    if (!Array.isArray(days)) throw configError(file, `${where} @days`, `"${days.unknown}" is not a day of the week (monday..sunday, lundi..dimanche, or *)`);
+    const time = (name: 'start' | 'end') => {
+      const text = attr(w, name);
+      const minutes = text === undefined ? undefined : parseTimeOfDay(text);
+      if (minutes === undefined) throw configError(file, `${where} @${name}`, `"${text ?? ''}" is not a time of day (HH:MM)`);
+      return minutes;
+    };
+    const start = time('start');
+    const end = time('end');
+    if (start === end) throw configError(file, `${where} @end`, `the window from ${attr(w, 'start')} to ${attr(w, 'end')} is empty`);
+    return { days, start, end };
+  });
+  const modules = children(element, 'autoinstall').map((a, index) => {
+    const where = `<maintenance><autoInstall> #${index + 1} @module`;
+    const name = attr(a, 'module')?.trim();
+    if (!name) throw configError(file, where, 'required attribute is missing or empty');
+    const key = canonicalModuleName(name);
+    if (!KNOWN_MODULES.some((m) => m.key === key)) throw configError(file, where, `"${name}" is not a module (${KNOWN_MODULES.map((m) => m.key).join(', ')})`);
+    return key;
+  });
+  if (modules.length > 0 && windows.length === 0) throw configError(file, '<maintenance><window>', 'automatic installs need at least one window');
+  return { windows, modules: [...new Set(modules)] };
+}
+
+function parseNotifications(element: XmlElement, file: string): NotificationsConfig {
+  const out: NotificationsConfig = { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] };
+  const language = attr(element, 'language')?.trim().toLowerCase();
+  if (language !== undefined && language !== '') {
+    if (language !== 'fr' && language !== 'en') throw configError(file, '<notifications> @language', `"${language}" is not fr or en`);
+    out.language = language;
+  }
+  const on = attr(element, 'on');
+  if (on !== undefined && on.trim() !== '') {
+    out.on = on.split(/[,;\s]+/).filter(Boolean).map((name) => {
+      const found = NOTIFIED_EVENTS.find((e) => e.toLowerCase() === name.toLowerCase());
+      if (!found) throw configError(file, '<notifications> @on', `"${name}" is not an event (${NOTIFIED_EVENTS.join(', ')})`);
+      return found;
+    });
+  }
+  const emails = children(element, 'email');
+  if (emails.length > 1) throw configError(file, '<notifications><email>', 'declared more than once (list several addresses in @to)');
+  const email = emails[0];
+  if (email) {
+    const where = '<notifications><email>';
+    const host = attr(email, 'host')?.trim();
+    if (!host) throw configError(file, `${where} @host`, 'required attribute is missing or empty (the SMTP server)');
+    const security = (attr(email, 'security') ?? 'starttls').trim().toLowerCase();
+    if (security !== 'tls' && security !== 'starttls' && security !== 'none') throw configError(file, `${where} @security`, `"${security}" is not tls, starttls or none`);
+    const port = parseIntegerAttr(attr(email, 'port'), file, `${where} @port`, security === 'tls' ? 465 : 587, 1);
+    if (port > 65535) throw configError(file, `${where} @port`, `${port} is not a TCP port`);
+    const from = attr(email, 'from')?.trim();
+    if (!from || !/^[^@\s]+@[^@\s]+$/.test(from)) throw configError(file, `${where} @from`, `"${from ?? ''}" is not an e-mail address`);
+    const to = (attr(email, 'to') ?? '').split(/[,;\s]+/).filter(Boolean);
+    if (to.length === 0) throw configError(file, `${where} @to`, 'required attribute is missing or empty');
+    for (const address of to) if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw configError(file, `${where} @to`, `"${address}" is not an e-mail address`);
+    const user = attr(email, 'user')?.trim();
+    const password = attr(email, 'password');
+    // The password itself is never put in a message.
+    if (password && !user) throw configError(file, `${where} @user`, 'a password is set but no user');
+    out.email = { host, port, security, from, to, ...(user ? { user } : {}), ...(password ? { password } : {}) };
+  }
+  out.webhooks = children(element, 'webhook').map((w, index) => {
+    const where = `<notifications><webhook> #${index + 1} @url`;
+    const url = attr(w, 'url')?.trim();
+    if (!url) throw configError(file, where, 'required attribute is missing or empty');
+    let parsed: URL;
+    try { parsed = new URL(url); } catch { throw configError(file, where, 'is not a URL'); }
+    // The URL is the webhook's secret: the message names its scheme and host only.
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw configError(file, where, `${parsed.protocol}//${parsed.host}/...: only http(s) URLs are supported`);
+    return { url };
+  });
+  return out;
 }

@@ -2,6 +2,8 @@
 // from the code in exactly one place (exitCodeFor), so the CLI, the NDJSON `error` records and the
 // PowerShell module agree on what a failure means.
 
+import { textOf, type Message } from './messages';
+
 export const ExitCode = {
   Ok: 0,
   Failed: 1,
@@ -38,6 +40,7 @@ const FAILED_CODES = [
   'E_DISK_SPACE',
   'E_DATABASE',
   'E_ROLLED_BACK',
+  'E_STOPPED', // asked to stop (Ctrl+C, the cmdlet's pipeline stopped): a module was not started
   'E_INTERNAL',
 ] as const;
 
@@ -58,7 +61,7 @@ export interface ErrorDetails {
   /** What the error is about: a file path, a field, a module, a URL. */
   target?: string;
   /** What the admin can do about it. */
-  hint?: string;
+  hint?: string | Message;
   cause?: unknown;
 }
 
@@ -66,13 +69,23 @@ export class AltazionError extends Error {
   readonly code: ErrorCode;
   readonly target?: string;
   readonly hint?: string;
+  /** The message as a code with parameters, when it has one (the portal words it in French). */
+  readonly messageRef?: Message;
+  readonly hintRef?: Message;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: ErrorCode, message: string | Message, details: ErrorDetails = {}) {
+    super(textOf(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'AltazionError';
     this.code = code;
     this.target = details.target;
-    this.hint = details.hint;
+    if (details.hint !== undefined) this.hint = textOf(details.hint);
+    if (typeof message !== 'string') this.messageRef = message;
+    if (details.hint !== undefined && typeof details.hint !== 'string') this.hintRef = details.hint;
+  }
+
+  /** The message as a Message when it has one, else its English text (data, shown as is). */
+  get worded(): Message | string {
+    return this.messageRef ?? this.message;
   }
 
   get exitCode(): ExitCode {

@@ -1,5 +1,7 @@
 // Output records of the NDJSON protocol (SPEC §5). PascalCase on purpose: PowerShell turns them
-// into objects as they are.
+// into objects as they are. Worded fields (Detail, Message, Action) may carry their message id and
+// parameters beside them (`DetailId`, `DetailParams`, ...): the portal words them in French.
+import type { MessageParams } from './messages';
 
 export type UpdateStatus = 'UpToDate' | 'UpdateAvailable' | 'ManualActionRequired' | 'NotInstalled' | 'Unknown';
 
@@ -15,6 +17,9 @@ export interface UpdateRecord {
   PublishedAt: string | null;
   Status: UpdateStatus;
   Detail: string;
+  /** Detail as a message id with its parameters (src/core/messages.ts), when it is one of ours. */
+  DetailId?: string;
+  DetailParams?: MessageParams;
   ComputerName: string;
 }
 
@@ -32,6 +37,8 @@ export interface InstallResultRecord {
   BackupPath: string | null;
   LogPath: string | null;
   Message: string;
+  MessageId?: string;
+  MessageParams?: MessageParams;
   PendingScripts: string[];
 }
 
@@ -42,7 +49,11 @@ export interface RepairResultRecord {
   Target: string;
   Status: RepairStatus;
   Detail: string;
+  DetailId?: string;
+  DetailParams?: MessageParams;
   Action: string;
+  ActionId?: string;
+  ActionParams?: MessageParams;
 }
 
 export type ScriptStatus = 'Pending' | 'Applied' | 'AppliedManually' | 'Failed';
@@ -67,11 +78,37 @@ export interface PortalSignInRecord {
   Opened: boolean;
 }
 
+/**
+ * The instance root a record belongs to, added where records leave the CLI (`get`, `install`,
+ * `repair`): piped from one cmdlet to the next, it keeps the pipeline on the same instance.
+ */
+export interface RootedRecord { Root: string }
+
+/** An install scheduled for a maintenance window (`install --at`, `Install-AltazionUpdate -At`, the portal). */
+export interface ScheduledInstallRecord {
+  Id: string;
+  /** Module keys; empty: every module with an update. */
+  Names: string[];
+  /** Instance name; null: every instance. */
+  Instance: string | null;
+  Version: string | null;
+  Force: boolean;
+  /** When to start (ISO, UTC). */
+  At: string;
+  /** The latest start; past it the install is not run (reported as missed). */
+  NotAfter: string;
+  RequestedBy: string;
+  User: string;
+  CreatedAt: string;
+  State: 'Pending' | 'Running';
+}
+
 export const RecordType = {
   Update: 'Altazion.Update',
   InstallResult: 'Altazion.InstallResult',
   RepairResult: 'Altazion.RepairResult',
   DatabaseScript: 'Altazion.DatabaseScript',
+  ScheduledInstall: 'Altazion.ScheduledInstall',
   PortalSignIn: 'Altazion.PortalSignIn',
 } as const;
 export type RecordTypeName = (typeof RecordType)[keyof typeof RecordType] | `Altazion.${string}`;

@@ -2,6 +2,7 @@
 // script's content, drift report, and the install (automatic when the schema is standard; else
 // ManualActionRequired with the report, and the admin's tools: run one script, mark one applied,
 // export them, force). The install command calls installDatabase; `db` calls the others.
+import { messageList, msg, recordText, type Message, type MessageParams } from '../core/messages';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../cli/context';
@@ -187,6 +188,8 @@ export interface DatabaseStatusRecord {
   PendingScripts: string[];
   Status: 'UpToDate' | 'UpdateAvailable' | 'ManualActionRequired' | 'Unknown';
   Detail: string;
+  DetailId?: string;
+  DetailParams?: MessageParams;
 }
 
 export interface DbQueryOptions {
@@ -199,15 +202,15 @@ export interface DbQueryOptions {
 function statusOf(a: DatabaseAnalysis): DatabaseStatusRecord {
   const plan = a.plan;
   let status: DatabaseStatusRecord['Status'] = 'Unknown';
-  let detail = a.driftUnknownReason ?? '';
+  let detail: Message | string = a.driftUnknownReason ?? '';
   if (plan) {
     status = plan.decision === 'UpToDate' ? 'UpToDate' : plan.decision === 'Automatic' ? 'UpdateAvailable' : 'ManualActionRequired';
     detail = plan.decision === 'Automatic'
-      ? `${plan.pending.length} script(s) to apply automatically (standard schema)`
-      : plan.decision === 'UpToDate' ? 'every script of the package is applied' : plan.reasons.join('; ');
+      ? msg('db.automatic', { count: plan.pending.length })
+      : plan.decision === 'UpToDate' ? msg('db.allApplied') : messageList(plan.reasonMessages);
   } else if (a.drift) {
     status = a.drift.standard ? 'UpToDate' : 'ManualActionRequired';
-    detail = a.drift.standard ? 'standard schema (no database package in the cache to compare scripts with)' : 'the database is customised';
+    detail = a.drift.standard ? msg('db.standardNoPackage') : msg('db.customisedShort');
   }
   return {
     Server: a.store.description,
@@ -219,7 +222,7 @@ function statusOf(a: DatabaseAnalysis): DatabaseStatusRecord {
     Extra: a.drift?.extra.map((d) => d.object) ?? [],
     PendingScripts: plan?.pending.map((p) => p.entry.id) ?? [],
     Status: status,
-    Detail: detail,
+    ...recordText('Detail', detail),
   };
 }
 
@@ -389,7 +392,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
   try {
     const a = await analyzeDatabase(ctx, store, pkg, options.force ?? false);
     const plan = a.plan!;
-    const result = (kind: InstallResultKind, message: string): InstallResultRecord => ({
+    const result = (kind: InstallResultKind, message: string | Message): InstallResultRecord => ({
       Name: 'database',
       Instance: options.instance ?? '',
       FromVersion: a.installedVersion ?? 'Unknown',
@@ -400,7 +403,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       DowntimeSeconds: 0,
       BackupPath: null,
       LogPath: null,
-      Message: message,
+      ...recordText('Message', message),
       PendingScripts: a.plan!.pending.map((p) => p.entry.id),
     });
     const moduleFolder = options.moduleFolder === false ? undefined : options.moduleFolder ?? (await databaseModuleFolder(ctx, options.instance ?? ''));
@@ -408,7 +411,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
 
     if (options.exportScripts !== undefined) {
       const files = await exportScripts(a, path.resolve(options.exportScripts));
-      return result(plan.pending.length ? 'ManualActionRequired' : 'UpToDate', `exported ${files.length} script(s) and report.txt to ${path.resolve(options.exportScripts)}`);
+      return result(plan.pending.length ? 'ManualActionRequired' : 'UpToDate', msg('db.exported', { count: files.length, folder: path.resolve(options.exportScripts) }));
     }
 
     if (options.markApplied !== undefined) {
@@ -419,7 +422,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       if (options.dryRun) return result('WhatIf', `would record script ${planned.entry.id} as applied by hand`);
       await store.markApplied(planned.entry);
       ctx.output.info(`database: script ${planned.entry.id} recorded as applied by hand`);
-      return finish(ctx, store, a, pkg, result, moduleFolder, `script ${planned.entry.id} recorded as applied by hand`);
+      return finish(ctx, store, a, pkg, result, moduleFolder, msg('db.scriptMarked', { id: planned.entry.id }));
     }
 
     if (options.script !== undefined) {
@@ -432,17 +435,17 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
       if (options.dryRun) return result('WhatIf', `would run script ${planned.entry.id} (${describeImpact(planned)})`);
       const failure = await runScripts(ctx, a, [planned]);
       if (failure) return result('Failed', failure.message);
-      return finish(ctx, store, a, pkg, result, moduleFolder, `script ${planned.entry.id} applied`);
+      return finish(ctx, store, a, pkg, result, moduleFolder, msg('db.scriptApplied', { id: planned.entry.id }));
     }
 
     switch (plan.decision) {
       case 'UpToDate': {
         if (options.dryRun) return result('WhatIf', 'nothing to do: every script is applied');
-        return finish(ctx, store, a, pkg, result, moduleFolder, 'every script of the package is applied');
+        return finish(ctx, store, a, pkg, result, moduleFolder, msg('db.allApplied'));
       }
       case 'ManualActionRequired': {
         for (const line of manualReport(a)) ctx.output.warn(`database: ${line}`);
-        return result('ManualActionRequired', `${plan.reasons.join('; ')}. Review the scripts (altazion-update db scripts --show <id>), run them one by one (install --name database --script <id>), record those run by hand (--mark-applied <id>), export them (--export-scripts <dir>) or force (--force).`);
+        return result('ManualActionRequired', msg('db.manual', { reasons: plan.reasonMessages }));
       }
       case 'Automatic':
       case 'Forced': {
@@ -450,7 +453,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: strin
         if (options.dryRun) return result('WhatIf', `would run ${plan.pending.length} script(s): ${plan.pending.map((p) => p.entry.id).join(', ')}${plan.decision === 'Forced' ? ' (forced on a customised database)' : ''}`);
         const failure = await runScripts(ctx, a, plan.pending);
         if (failure) return result('Failed', failure.message);
-        return finish(ctx, store, a, pkg, result, moduleFolder, `${plan.pending.length} script(s) applied${plan.decision === 'Forced' ? ' (forced)' : ''}`);
+        return finish(ctx, store, a, pkg, result, moduleFolder, msg(plan.decision === 'Forced' ? 'db.scriptsAppliedForced' : 'db.scriptsApplied', { count: plan.pending.length }));
       }
       default:
         throw new AltazionError('E_INTERNAL', `unknown database decision ${String(plan.decision)}`);
@@ -466,29 +469,29 @@ function describeImpact(p: PlannedScript): string {
 
 /** Runs scripts in order; stops at the first failure and returns it. */
 async function runScripts(ctx: DatabaseContext, a: DatabaseAnalysis, scripts: readonly PlannedScript[]): Promise<ScriptFailedError | undefined> {
-  const progress = ctx.output.startProgress('Database scripts');
+  const progress = ctx.output.startProgress(msg('progress.databaseScripts'));
   let done = 0;
   for (const p of scripts) {
-    progress(`${p.entry.id} ${p.entry.name}`, (done / scripts.length) * 100);
+    progress(msg('progress.script', { id: p.entry.id, name: p.entry.name }), (done / scripts.length) * 100);
     try {
       await a.store.runScript(p.entry, a.scripts.get(p.entry.id)!.batches);
     } catch (error) {
       if (!isScriptFailure(error)) throw error;
-      progress(`${p.entry.id} failed`, (done / scripts.length) * 100, true);
+      progress(msg('progress.scriptFailed', { id: p.entry.id }), (done / scripts.length) * 100, true);
       ctx.output.error(error);
       return error;
     }
     done++;
     ctx.output.verbose(`database: script ${p.entry.id} applied`);
   }
-  progress('done', 100, true);
+  progress(msg('progress.done'), 100, true);
   return undefined;
 }
 
 /** After a change: when every script is applied, record the release and keep its baseline. */
 async function finish(
   ctx: DatabaseContext, store: DatabaseStore, before: DatabaseAnalysis, pkg: DatabasePackage,
-  result: (kind: InstallResultKind, message: string) => InstallResultRecord, moduleFolder: string | undefined, message: string,
+  result: (kind: InstallResultKind, message: string | Message) => InstallResultRecord, moduleFolder: string | undefined, message: Message,
 ): Promise<InstallResultRecord> {
   const after = await analyzeDatabase(ctx, store, pkg, false);
   const remaining = after.plan!.pending;
@@ -504,7 +507,7 @@ async function finish(
     record.PendingScripts = [];
     return record;
   }
-  const record = result('ManualActionRequired', `${message}; ${remaining.length} script(s) still pending: ${remaining.map((p) => p.entry.id).join(', ')}`);
+  const record = result('ManualActionRequired', msg('db.stillPending', { done: message, count: remaining.length, ids: remaining.map((p) => p.entry.id).join(', ') }));
   record.PendingScripts = remaining.map((p) => p.entry.id);
   return record;
 }

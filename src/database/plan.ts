@@ -2,6 +2,7 @@
 // installed database version, and whether they may run unattended. SPEC §7: any drift of a
 // standard object (Modified or Missing) means ManualActionRequired unless --force; an installed
 // version whose baseline we do not have cannot be proven standard, so it is manual too.
+import { msg, textOf, type Message } from '../core/messages';
 import type { DatabaseScriptEntry } from '../core/package-manifest';
 import type { DatabaseScriptRecord, ScriptStatus } from '../core/records';
 import { compareVersions, isVersion } from '../core/version';
@@ -77,6 +78,8 @@ export interface DatabasePlan {
   decision: DatabaseDecision;
   /** Why the decision is what it is, for the admin. */
   reasons: string[];
+  /** The same reasons as messages (worded by the portal); a plain string is one without an id. */
+  reasonMessages: Array<Message | string>;
 }
 
 export interface PlanInput {
@@ -96,26 +99,26 @@ export function planDatabase(input: PlanInput): DatabasePlan {
   const scripts = input.scripts.map((entry) => ({ entry, status: statuses.get(entry.id)!, impact: input.impacts?.get(entry.id) }));
   const pending = scripts.filter((s) => s.status === 'Pending' || s.status === 'Failed');
   const installedVersion = installedDatabaseVersion(input.journal);
-  const reasons: string[] = [];
+  const reasonMessages: Array<Message | string> = [];
   let decision: DatabaseDecision;
   if (pending.length === 0) {
     decision = 'UpToDate';
   } else {
-    const blockers: string[] = [];
+    const blockers: Array<Message | string> = [];
     if (!input.drift) {
-      blockers.push(input.driftUnknownReason ?? `no baseline for the installed database version ${installedVersion ?? '(none)'}: the schema cannot be proven standard`);
+      blockers.push(input.driftUnknownReason ?? msg('db.noBaseline', { version: installedVersion ?? '(none)' }));
     } else if (!input.drift.standard) {
       const items = [...input.drift.modified, ...input.drift.missing];
       const shown = items.slice(0, 10).map((d) => `${d.object} (${d.state})`).join(', ');
-      blockers.push(`the database is customised: ${items.length} standard object(s) differ from the ${input.drift.baselineVersion} baseline: ${shown}${items.length > 10 ? ', ...' : ''}`);
+      blockers.push(msg('db.customised', { count: items.length, baseline: input.drift.baselineVersion, objects: `${shown}${items.length > 10 ? ', ...' : ''}` }));
       const touching = pending.filter((p) => (p.impact?.customized.length ?? 0) > 0);
-      for (const p of touching) blockers.push(`script ${p.entry.id} touches customised object(s): ${p.impact!.customized.join(', ')}`);
+      for (const p of touching) blockers.push(msg('db.scriptTouches', { id: p.entry.id, objects: p.impact!.customized.join(', ') }));
     }
     if (blockers.length === 0) decision = 'Automatic';
-    else if (input.force) { decision = 'Forced'; reasons.push('--force: running the scripts although:', ...blockers); }
-    else { decision = 'ManualActionRequired'; reasons.push(...blockers); }
+    else if (input.force) { decision = 'Forced'; reasonMessages.push(msg('db.forced'), ...blockers); }
+    else { decision = 'ManualActionRequired'; reasonMessages.push(...blockers); }
   }
-  return { installedVersion, targetVersion: input.targetVersion, scripts, pending, decision, reasons };
+  return { installedVersion, targetVersion: input.targetVersion, scripts, pending, decision, reasons: reasonMessages.map(textOf), reasonMessages };
 }
 
 export interface DatabaseScriptRecordEx extends DatabaseScriptRecord {

@@ -181,3 +181,27 @@ export function selectModules(modules: readonly InstalledModule[], names: readon
     (names.length === 0 || names.includes(m.name)) &&
     (instance === undefined || m.instance.toLowerCase() === instance.toLowerCase()));
 }
+
+/**
+ * An explicit --name, or an --instance, that selects nothing: one E_NOT_FOUND error per name (and
+ * one for the instance), each naming what is declared. Thrown (bad input, nothing done) unless
+ * `report` is given, which lets the caller go on with the modules that did match.
+ */
+export function reportUnmatchedSelection(
+  applicationsConfig: string, all: readonly InstalledModule[], selected: readonly InstalledModule[],
+  names: readonly string[], instance: string | undefined, report?: (error: AltazionError) => void,
+): void {
+  const declared = `declared: ${all.map((m) => m.name + (m.instance ? `[${m.instance}]` : '')).join(', ') || 'none'}`;
+  const unmatched = names.filter((n) => !selected.some((m) => m.name === n));
+  const errors = unmatched.map((n) => new AltazionError('E_NOT_FOUND', `module ${n} is not declared in ${applicationsConfig}`, { target: n, hint: declared }));
+  if (unmatched.length === 0 && instance !== undefined && selected.length === 0) {
+    errors.push(new AltazionError('E_NOT_FOUND', `instance "${instance}" is not declared in ${applicationsConfig}`, { target: instance, hint: declared }));
+  }
+  if (errors.length === 0) return;
+  if (!report) {
+    // One error naming every unknown module, as before (the CLI stops on bad input).
+    if (unmatched.length > 1) throw new AltazionError('E_NOT_FOUND', `module ${unmatched.join(', ')} is not declared in ${applicationsConfig}`, { target: unmatched[0], hint: declared });
+    throw errors[0];
+  }
+  for (const error of errors) report(error);
+}

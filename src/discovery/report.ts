@@ -1,6 +1,7 @@
 // What `get` reports for each installed module instance: a pure function of what is installed and
 // what the last check found (status.xml) — no I/O here.
 import { compareVersions, isVersion } from '../core/version';
+import { msg, recordText, type Message } from '../core/messages';
 import type { UpdateRecord, UpdateStatus } from '../core/records';
 import { UNKNOWN_VERSION, type InstalledModule } from './discover';
 
@@ -23,11 +24,11 @@ export interface ReportInput {
   installedVersions?: ReadonlyMap<string, string>;
 }
 
-function unmetRequirement(requires: Record<string, string> | undefined, installed: ReadonlyMap<string, string> | undefined): string | undefined {
+function unmetRequirement(version: string, requires: Record<string, string> | undefined, installed: ReadonlyMap<string, string> | undefined): Message | undefined {
   for (const [module, minimum] of Object.entries(requires ?? {})) {
     const current = installed?.get(module);
     if (!current || !isVersion(current) || compareVersions(current, minimum) < 0) {
-      return `requires ${module} ${minimum} or later (installed: ${current ?? 'none'})`;
+      return msg('update.requires', { version, module, minimum, installed: current ?? msg('word.none') });
     }
   }
   return undefined;
@@ -45,26 +46,26 @@ export function buildUpdateRecord(module: InstalledModule, input: ReportInput): 
     PublishedAt: latest?.publishedAt || null,
     ComputerName: input.computerName,
   };
-  const result = (Status: UpdateStatus, Detail: string, UpdateAvailable = false): UpdateRecord => ({
+  const result = (Status: UpdateStatus, detail: Message | '', UpdateAvailable = false): UpdateRecord => ({
     ...base,
     UpdateAvailable,
     Downloaded: Boolean(latest?.downloaded && UpdateAvailable),
     Status,
-    Detail,
+    ...recordText('Detail', detail),
   });
 
-  if (!module.exists) return result('NotInstalled', `the folder ${module.path} does not exist`);
+  if (!module.exists) return result('NotInstalled', msg('update.folderMissing', { path: module.path }));
   if (!latest) {
-    return result('Unknown', input.checked ? `${module.name} is not published in the feed` : 'the feed has not been checked yet: run `altazion-update check` or get --refresh');
+    return result('Unknown', input.checked ? msg('update.notPublished', { name: module.name }) : msg('update.neverChecked'));
   }
   if (module.installedVersion === UNKNOWN_VERSION || !isVersion(module.installedVersion)) {
-    return result('Unknown', 'the installed version cannot be determined (no manifest, no version resource)', true);
+    return result('Unknown', msg('update.versionUnknown'), true);
   }
   const order = compareVersions(module.installedVersion, latest.version);
-  if (order >= 0) return result('UpToDate', order > 0 ? `installed ${module.installedVersion} is newer than the feed's ${latest.version}` : '');
-  const unmet = unmetRequirement(latest.requires, input.installedVersions);
-  if (unmet) return result('ManualActionRequired', `${latest.version} ${unmet}`, true);
-  return result('UpdateAvailable', latest.downloaded ? 'downloaded and verified' : 'not downloaded yet', true);
+  if (order >= 0) return result('UpToDate', order > 0 ? msg('update.newerThanFeed', { installed: module.installedVersion, available: latest.version }) : '');
+  const unmet = unmetRequirement(latest.version, latest.requires, input.installedVersions);
+  if (unmet) return result('ManualActionRequired', unmet, true);
+  return result('UpdateAvailable', latest.downloaded ? msg('update.downloaded') : msg('update.notDownloaded'), true);
 }
 
 export function buildUpdateReport(input: ReportInput): UpdateRecord[] {

@@ -2,10 +2,13 @@
 import { promises as fs } from 'node:fs';
 import { parseStatusXml, type StatusDocument } from '../config/status';
 import { AltazionError } from '../core/errors';
+import { msg, recordText, type Message, type MessageId } from '../core/messages';
+import { readJournals, type InstallJournal } from '../install/journal';
+import { processAlive, readInstallLock } from '../install/lock';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
 import type { Context } from '../cli/context';
-import { discoverModules, selectModules, type InstalledModule } from './discover';
+import { discoverModules, reportUnmatchedSelection, selectModules, type InstalledModule } from './discover';
 import { buildUpdateReport, type Availability } from './report';
 
 export async function readStatus(file: string): Promise<StatusDocument | undefined> {
@@ -18,7 +21,12 @@ export async function readStatus(file: string): Promise<StatusDocument | undefin
   return parseStatusXml(bytes, file);
 }
 
-export interface Selection { names?: readonly string[]; instance?: string }
+export interface Selection {
+  names?: readonly string[];
+  instance?: string;
+  /** Reports a name (or instance) that matches nothing and lets the others proceed; default: throw. */
+  onUnknown?: (error: AltazionError) => void;
+}
 
 /** Installed modules matching the selection; an explicit name or instance that matches nothing is an error. */
 export async function discoverSelected(ctx: Context, selection: Selection, status?: StatusDocument): Promise<InstalledModule[]> {
@@ -27,14 +35,7 @@ export async function discoverSelected(ctx: Context, selection: Selection, statu
   const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
   const names = (selection.names ?? []).map(canonicalModuleName);
   const selected = selectModules(all, names, selection.instance);
-  const unmatched = names.filter((n) => !selected.some((m) => m.name === n));
-  if (unmatched.length > 0 || (selection.instance !== undefined && selected.length === 0)) {
-    const what = unmatched.length > 0 ? `module ${unmatched.join(', ')}` : `instance "${selection.instance}"`;
-    throw new AltazionError('E_NOT_FOUND', `${what} is not declared in ${ctx.layout.applicationsConfig}`, {
-      target: unmatched[0] ?? selection.instance,
-      hint: `declared: ${all.map((m) => m.name + (m.instance ? `[${m.instance}]` : '')).join(', ') || 'none'}`,
-    });
-  }
+  reportUnmatchedSelection(ctx.layout.applicationsConfig, all, selected, names, selection.instance, selection.onUnknown);
   return selected;
 }
 
@@ -48,15 +49,44 @@ export function availabilityFrom(status: StatusDocument | undefined): Map<string
 }
 
 /** The database's own view (installed version from its journal, customisation, pending scripts). */
-async function databaseView(ctx: Context): Promise<{ installed?: string; customized: boolean | null; pending: string[]; detail: string; failed?: string }> {
+async function databaseView(ctx: Context): Promise<{ installed?: string; customized: boolean | null; pending: string[]; detail: Message | string; failed?: Message | string }> {
   try {
     const { databaseStatus } = await import('../database/flow');
     const status = await databaseStatus(ctx);
-    return { installed: status.InstalledVersion ?? undefined, customized: status.Customized, pending: status.PendingScripts, detail: status.Detail };
+    const detail = status.DetailId ? { id: status.DetailId, params: status.DetailParams } as Message : status.Detail;
+    return { installed: status.InstalledVersion ?? undefined, customized: status.Customized, pending: status.PendingScripts, detail };
   } catch (error) {
     // An unreachable database must not hide the other modules: report it on the database record.
-    return { customized: null, pending: [], detail: '', failed: (error as Error).message };
+    return { customized: null, pending: [], detail: '', failed: error instanceof AltazionError ? error.worded : (error as Error).message };
   }
+}
+
+/** The detail of a record as a message again (what report.ts made), to extend it. */
+function detailOf(record: UpdateRecord): Message | string {
+  return record.DetailId ? { id: record.DetailId, ...(record.DetailParams ? { params: record.DetailParams } : {}) } as Message : record.Detail;
+}
+
+function setDetail(record: UpdateRecord, detail: Message | string): void {
+  delete record.DetailId;
+  delete record.DetailParams;
+  Object.assign(record, recordText('Detail', detail));
+}
+
+/**
+ * Installs running now or interrupted, by module instance (from the install journals): while one
+ * runs its module folder is renamed for a moment, and must not read as "not installed".
+ */
+async function installsInProgress(ctx: Context): Promise<Map<string, { journal: InstallJournal; running: boolean }>> {
+  const found = new Map<string, { journal: InstallJournal; running: boolean }>();
+  const journals = await readJournals(ctx.layout).catch(() => []);
+  if (journals.length === 0) return found;
+  const lock = await readInstallLock(ctx.layout);
+  for (const { journal } of journals) {
+    if (!journal) continue;
+    const running = lock !== undefined && lock.pid === journal.pid && lock.host.toLowerCase() === journal.host.toLowerCase() && processAlive(journal.pid);
+    found.set(`${journal.module}|${journal.instance.toLowerCase()}`, { journal, running });
+  }
+  return found;
 }
 
 export async function collectUpdates(ctx: Context, selection: Selection): Promise<UpdateRecord[]> {
@@ -78,12 +108,30 @@ export async function collectUpdates(ctx: Context, selection: Selection): Promis
     if (record.Kind !== 'database' || !database || record.Status === 'NotInstalled') continue;
     if (database.failed) {
       record.Status = 'Unknown';
-      record.Detail = `the database cannot be read: ${database.failed}`;
+      setDetail(record, msg('update.databaseUnreadable', { error: database.failed }));
     } else if (database.customized && (record.UpdateAvailable || database.pending.length > 0)) {
       record.Status = 'ManualActionRequired';
-      record.Detail = database.detail;
+      setDetail(record, database.detail);
     } else if (database.detail) {
-      record.Detail = [record.Detail, database.detail].filter(Boolean).join('; ');
+      const own = detailOf(record);
+      setDetail(record, own === '' ? database.detail : msg('list', { items: [own, database.detail] }));
+    }
+  }
+  const installs = await installsInProgress(ctx);
+  for (const record of records) {
+    const install = installs.get(`${record.Name}|${record.Instance.toLowerCase()}`);
+    if (!install) continue;
+    const { journal, running } = install;
+    const step: Message = { id: `step.${journal.step}` as MessageId };
+    // The version that answers until the new folder is in place is the old one.
+    record.InstalledVersion = journal.fromVersion;
+    if (running) {
+      record.Status = 'UpdateAvailable';
+      record.UpdateAvailable = true;
+      setDetail(record, msg('update.installing', { from: journal.fromVersion, to: journal.toVersion, step }));
+    } else {
+      record.Status = 'Unknown';
+      setDetail(record, msg('update.interrupted', { id: journal.id, from: journal.fromVersion, to: journal.toVersion, step }));
     }
   }
   return records;

@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { AltazionError, toAltazionError } from '../core/errors';
 import type { PathApi, InstanceLayout } from '../config/paths';
 import type { UpdaterConfig } from '../config/updater-config';
+import { msg, recordText, textOf, type Message, type MessageId } from '../core/messages';
 import { MANIFEST_FILE, validateManifest } from '../core/package-manifest';
 import type { InstallResultRecord } from '../core/records';
 import { compareVersions } from '../core/version';
@@ -39,12 +40,14 @@ export interface ApplyEnv {
   requestedBy: string;
   host: string;
   progress?: (status: string, percent: number) => void;
-  warn?: (message: string) => void;
+  warn?: (message: string | Message) => void;
+  /** Each line a hook script prints, as it prints it. */
+  hookOutput?: (phase: HookPhase, line: string) => void;
   onStep?: StepObserver;
   zipLimits?: ZipLimits;
   stateTimeoutMs?: number;
   /** HTTP check of a web module (GET answering below 500); replaced in tests. */
-  httpCheck?: (url: string) => Promise<string | undefined>;
+  httpCheck?: (url: string) => Promise<Message | string | undefined>;
 }
 
 export interface ApplyInput {
@@ -68,7 +71,7 @@ const exists = (p: string) => fs.stat(p).then(() => true, () => false);
  * no answer comes at all (name not resolvable from the server, certificate of an internal CA, ...)
  * the check cannot tell, and says so instead of rolling back a working update.
  */
-export async function defaultHttpCheck(url: string, budgetMs = 60_000): Promise<string | undefined> {
+export async function defaultHttpCheck(url: string, budgetMs = 60_000): Promise<Message | string | undefined> {
   const deadline = Date.now() + budgetMs;
   let lastAnswer: number | undefined;
   let lastError = '';
@@ -84,7 +87,7 @@ export async function defaultHttpCheck(url: string, budgetMs = 60_000): Promise<
     await sleep(1000);
   }
   if (lastAnswer !== undefined) throw new AltazionError('E_FAILED', `${url} answers HTTP ${lastAnswer} after the update`, { target: url });
-  return `${url} could not be checked (${lastError}); the pool runs`;
+  return msg('install.httpUnchecked', { url, error: lastError });
 }
 
 export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Promise<ApplyOutcome> {
@@ -99,13 +102,13 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   const interpreter = hookInterpreter(env.install.powershell, platform.kind, env.env);
   const restoreEnv: RestoreEnv = { layout, platform, log, keepBackups: env.install.keepBackups, stateTimeoutMs };
   let offlineAt: number | undefined;
-  let healthWarning: string | undefined;
+  let healthWarning: Message | string | undefined;
   let onlineAt: number | undefined;
   const downtime = () => (offlineAt === undefined ? 0 : seconds((onlineAt ?? Date.now()) - offlineAt));
-  const record = (Result: InstallResultRecord['Result'], Message: string, BackupPath: string | null = null): InstallResultRecord => ({
+  const record = (Result: InstallResultRecord['Result'], message: Message | string, BackupPath: string | null = null): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
     StartedAt: startedAt, DurationSeconds: seconds(Date.now() - started), DowntimeSeconds: downtime(),
-    BackupPath, LogPath: input.logPath, Message, PendingScripts: [],
+    BackupPath, LogPath: input.logPath, ...recordText('Message', message), PendingScripts: [],
   });
 
   log.line(`install ${id}: ${plan.name}${plan.instance ? `[${plan.instance}]` : ''} ${plan.fromVersion} -> ${plan.toVersion} (${kind}) at ${plan.path}, package ${input.packageFile}, requested by ${env.requestedBy}`);
@@ -128,7 +131,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   } catch (error) {
     const err = toAltazionError(error);
     log.line(`refused before any change: ${err.message}`);
-    return { record: record('Failed', err.message), error: err };
+    return { record: record('Failed', err.worded), error: err };
   }
   log.line(`package: ${summary.files} files, ${summary.totalBytes} bytes`);
 
@@ -167,6 +170,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
       phase, script: pathApi.join(layout.scripts, script), interpreter,
       modulePath: paths.modulePath, backupPath: paths.backupPath, pathApi, env: env.env, cwd: layout.scripts,
       log: (line) => log.line(line),
+      onOutput: (line) => env.hookOutput?.(phase, line),
     });
   };
 
@@ -224,7 +228,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
           target: paths.modulePath, hint: 'close that program (explorer windows, consoles in the folder, ...) and run the install again',
         });
       }
-      env.warn?.(`waiting for ${describeHolders(holders)}`);
+      env.warn?.(msg('install.waitingFor', { holders: describeHolders(holders) }));
       await sleep(delay);
     }
 
@@ -264,12 +268,12 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     }
     if (kind === 'web' && plan.url && journal.pools.some((p) => p.prior !== 'Stopped')) {
       const unchecked = await (env.httpCheck ?? defaultHttpCheck)(plan.url);
-      if (unchecked) { healthWarning = unchecked; log.line(unchecked); env.warn?.(unchecked); }
+      if (unchecked) { healthWarning = unchecked; log.line(textOf(unchecked)); env.warn?.(unchecked); }
     }
   } catch (error) {
     const err = toAltazionError(error);
     log.line(`FAILED at step ${journal.step}: ${err.message}`);
-    env.warn?.(`${plan.name}: ${err.message}; rolling back`);
+    env.warn?.(msg('install.rollingBack', { module: plan.name, error: err.worded }));
     try {
       let problems: string[] = [];
       if (stepIndex(journal.step) === 0 && !(await exists(journal.stagingPath)) && journal.pools.length === 0) {
@@ -278,8 +282,11 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
         problems = await rollBack(restoreEnv, journal);
       }
       onlineAt = Date.now();
-      const but = problems.length ? `; but ${problems.join('; ')}: start it by hand (or run repair)` : '';
-      return { record: record('RolledBack', `${err.message} — rolled back to ${plan.fromVersion} (failed at step ${journal.step})${but}`), error: err };
+      const step: Message = { id: `step.${journal.step}` as MessageId };
+      const message = problems.length
+        ? msg('install.rolledBackBut', { error: err.worded, from: plan.fromVersion, step, problems: problems.join('; ') })
+        : msg('install.rolledBack', { error: err.worded, from: plan.fromVersion, step });
+      return { record: record('RolledBack', message), error: err };
     } catch (rollbackError) {
       const rb = toAltazionError(rollbackError);
       log.line(`ROLLBACK FAILED: ${rb.message}`);
@@ -289,11 +296,11 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   }
 
   // 5. After the module is back: hook ENDUPDATE (warns only), archive the backup.
-  const warnings: string[] = healthWarning ? [healthWarning] : [];
+  const warnings: Array<Message | string> = healthWarning ? [healthWarning] : [];
   try {
     await hook('ENDUPDATE');
   } catch (error) {
-    const message = `hook ENDUPDATE failed (the update itself is done): ${(error as Error).message}`;
+    const message = msg('install.endHookFailed', { error: toAltazionError(error).worded });
     warnings.push(message);
     env.warn?.(message);
   }
@@ -303,13 +310,15 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     backup = await archiveBackup({ folder: paths.backupPath, backupsDir: layout.backups, module: plan.name, instance: plan.instance, version: plan.fromVersion, id, keep: env.install.keepBackups });
   } catch (error) {
     backup = paths.backupPath;
-    const message = `the backup stays uncompressed at ${paths.backupPath}: ${(error as Error).message}`;
+    const message = msg('install.backupUncompressed', { path: paths.backupPath, error: (error as Error).message });
     warnings.push(message);
     env.warn?.(message);
   }
   await removeJournal(layout, id);
   log.line(`installed ${plan.toVersion}; backup ${backup ?? '(none kept)'}; downtime ${downtime()} s`);
-  const message = [`${plan.fromVersion} -> ${plan.toVersion} installed`, ...warnings].join('; ');
+  const message = warnings.length
+    ? msg('install.installedWith', { from: plan.fromVersion, to: plan.toVersion, warnings })
+    : msg('install.installed', { from: plan.fromVersion, to: plan.toVersion });
   return { record: record('Installed', message, backup) };
 }
 

@@ -11,6 +11,10 @@ import type { ModulePlan } from './plan';
 
 export interface DatabaseRunOptions {
   force?: boolean;
+  /** Run a script again that is already recorded as applied (with --script). */
+  reinstall?: boolean;
+  /** Run the scripts although the database was customised. */
+  ignoreDatabaseCustomization?: boolean;
   script?: string;
   markApplied?: string;
   exportScripts?: string;
@@ -27,7 +31,10 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
     const file = (await findCachedPackage(ctx.layout.cache, release))
       ?? (await downloadPackage({ source, release, cacheDir: ctx.layout.cache, signal: options.signal })).path;
     const record = await installDatabase(ctx, file, {
-      instance: plan.instance, force: options.force,
+      instance: plan.instance,
+      // The database flow has one `force`: re-running a recorded script (--script) or running over
+      // a customised schema; each is asked for by its own switch.
+      force: Boolean(options.force || (options.script !== undefined ? options.reinstall : options.ignoreDatabaseCustomization)),
       ...(options.script !== undefined ? { script: options.script } : {}),
       ...(options.markApplied !== undefined ? { markApplied: options.markApplied } : {}),
       ...(options.exportScripts !== undefined ? { exportScripts: options.exportScripts } : {}),

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { AltazionError } from '../core/errors';
+import { msg, textOf, type Message } from '../core/messages';
 import type { PathApi } from '../config/paths';
 import type { FolderRights, Principal } from '../platform/types';
 import { powershellExe } from '../platform/windows/locks';
@@ -88,6 +89,8 @@ export interface HookRun {
   env: NodeJS.ProcessEnv;
   cwd: string;
   log: (line: string) => void;
+  /** Each line the script prints, as it prints it (stdout and stderr). */
+  onOutput?: (line: string) => void;
   timeoutMs?: number;
 }
 
@@ -98,12 +101,12 @@ export async function runHook(run: HookRun): Promise<void> {
     E_BACKUP_PATH: withTrailingSeparator(run.backupPath, run.pathApi),
   };
   run.log(`hook ${run.phase}: ${run.interpreter} ${hookArguments(run.script).join(' ')}`);
-  const code = await new Promise<number | string>((resolve) => {
+  const code = await new Promise<number | Message>((resolve) => {
     let child;
     try {
       child = spawn(run.interpreter, hookArguments(run.script), { env, cwd: run.cwd, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (error) {
-      resolve(`cannot start ${run.interpreter}: ${(error as Error).message}`);
+      resolve(msg('hook.cannotStart', { interpreter: run.interpreter, error: (error as Error).message }));
       return;
     }
     const timer = setTimeout(() => { child.kill(); }, run.timeoutMs ?? 30 * 60_000);
@@ -114,22 +117,22 @@ export async function runHook(run: HookRun): Promise<void> {
         pending += chunk;
         const lines = pending.split(/\r?\n/);
         pending = lines.pop() ?? '';
-        for (const line of lines) run.log(`  ${label} ${line}`);
+        for (const line of lines) { run.log(`  ${label} ${line}`); run.onOutput?.(line); }
       });
-      stream.on('end', () => { if (pending) run.log(`  ${label} ${pending}`); });
+      stream.on('end', () => { if (pending) { run.log(`  ${label} ${pending}`); run.onOutput?.(pending); } });
     };
     forward(child.stdout!, '|');
     forward(child.stderr!, '!');
-    child.on('error', (error) => { clearTimeout(timer); resolve(`cannot start ${run.interpreter}: ${error.message}`); });
-    child.on('close', (exit, signal) => { clearTimeout(timer); resolve(signal ? `killed by ${signal}` : exit ?? -1); });
+    child.on('error', (error) => { clearTimeout(timer); resolve(msg('hook.cannotStart', { interpreter: run.interpreter, error: error.message })); });
+    child.on('close', (exit, signal) => { clearTimeout(timer); resolve(signal ? msg('hook.killed', { signal }) : exit ?? -1); });
   });
   if (code === 0) {
     run.log(`hook ${run.phase}: done`);
     return;
   }
-  const what = typeof code === 'number' ? `exit code ${code}` : code;
-  run.log(`hook ${run.phase}: FAILED (${what})`);
-  throw new AltazionError('E_HOOK', `hook ${run.phase} (${run.script}) failed: ${what}`, {
-    target: run.script, hint: 'its output is in the install log (LogPath)',
+  const what = typeof code === 'number' ? msg('hook.exitCode', { code }) : code;
+  run.log(`hook ${run.phase}: FAILED (${textOf(what)})`);
+  throw new AltazionError('E_HOOK', msg('hook.failed', { phase: run.phase, script: run.script, what }), {
+    target: run.script, hint: msg('hook.hint'),
   });
 }

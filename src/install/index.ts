@@ -3,11 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode } from '../core/errors';
+import { msg, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
 import { loadFeed, writeStatusFromIndex } from '../check/run-check';
-import { discoverModules, selectModules } from '../discovery/discover';
+import { discoverModules, reportUnmatchedSelection, selectModules } from '../discovery/discover';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { ReleaseEntry } from '../feed/types';
 import { applyModuleInstall, type StepObserver } from './apply';
@@ -18,18 +19,34 @@ import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
 import { moveLegacySettingsAndReport } from '../security/settings';
+import type { OperationalEvent } from '../core/events';
+import { reportEvent } from '../events';
 
 export interface InstallOptions {
   names?: string[];
   instance?: string;
   version?: string;
   dryRun?: boolean;
+  /** --force: reinstall, downgrade, unmet requirements and a customised database at once. */
   force?: boolean;
+  reinstall?: boolean;
+  allowDowngrade?: boolean;
+  ignoreDatabaseCustomization?: boolean;
+  /**
+   * Reports a --name (or --instance) that matches nothing and lets the others proceed (the cmdlets:
+   * one non-terminating error per unknown name). Without it such a name stops the run (bad input).
+   */
+  onUnknownSelection?: (error: AltazionError) => void;
   script?: string;
   markApplied?: string;
   exportScripts?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet';
-  /** Who asked (recorded in the history, the lock and the install log): the portal's signed-in administrator; default: this process's user. */
+  /** Who asks: 'service' is the update service running a scheduled install or its weekly window. */
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
+  /**
+   * Who acted (recorded in the history, the lock, the install log and the Event Log): the portal's
+   * signed-in administrator, or for the service the one who scheduled the install; default: this
+   * process's user.
+   */
   user?: string;
   signal?: AbortSignal;
   /** Test seam (fault injection, simulated crashes): called before each journaled step. */
@@ -47,6 +64,11 @@ function userName(): string {
   try { return os.userInfo().username; } catch { return 'unknown'; }
 }
 
+/** Megabytes with one decimal, for progress lines. */
+function megabytes(bytes: number): number {
+  return Math.round(bytes / 104857.6) / 10;
+}
+
 export function newInstallId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
 }
@@ -59,9 +81,11 @@ export function exitCodeOf(codes: readonly (ErrorCode | undefined)[]): ExitCode 
 }
 
 function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
+  // Up to date: nothing would happen, and the result says so (not "would install 25.10 over 25.10").
+  const Result = plan.action === 'up-to-date' ? 'UpToDate' : 'WhatIf';
   const verb = plan.action === 'install' ? 'would install' : plan.action === 'database' ? 'would update the database' : plan.action === 'held' ? 'held' : plan.action === 'up-to-date' ? 'nothing to do' : 'cannot install';
   return {
-    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'WhatIf',
+    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
     StartedAt: startedAt, DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null,
     Message: `${verb}: ${plan.reason}`, PendingScripts: [],
   };
@@ -77,24 +101,20 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts apply to the database only: use them with --name database', { target: names.join(',') });
   }
 
-  const { verified, source } = await loadFeed(ctx);
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: !options.dryRun });
   const catalogKinds = new Map<string, ModuleKind>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.kind]));
   const releases = new Map<string, ReleaseEntry[]>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.releases]));
   const platform = await ctx.platform();
   const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform, catalogKinds });
   const selected = selectModules(installed, dbOnlyAction !== undefined ? ['database'] : names, options.instance);
-  const unmatched = names.filter((n) => !selected.some((m) => m.name === n));
-  if (unmatched.length > 0 || (options.instance !== undefined && selected.length === 0)) {
-    const what = unmatched.length > 0 ? `module ${unmatched.join(', ')}` : `instance "${options.instance}"`;
-    throw new AltazionError('E_NOT_FOUND', `${what} is not declared in ${layout.applicationsConfig}`, {
-      target: unmatched[0] ?? options.instance, hint: `declared: ${installed.map((m) => m.name + (m.instance ? `[${m.instance}]` : '')).join(', ') || 'none'}`,
-    });
-  }
+  reportUnmatchedSelection(layout.applicationsConfig, installed, selected, names, options.instance, options.onUnknownSelection);
   const plans = planInstall({
     installed, selected, releases, catalogKinds, version: options.version, force: options.force,
+    reinstall: options.reinstall, allowDowngrade: options.allowDowngrade,
     hookFiles: await listHookFiles(layout.scripts), moduleAliases: moduleNames,
   });
   const startedAt = ctx.now().toISOString();
+  if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
   if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
 
   const config = await ctx.config();
@@ -103,16 +123,40 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
-  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], Message: string): InstallResultRecord => ({
+  // Event Log and notifications: sent while the install goes on, awaited once the lock is released
+  // (a slow mail server never holds the install lock; a failing one never fails the install).
+  const reports: Promise<void>[] = [];
+  const report = (event: OperationalEvent) => { reports.push(reportEvent(ctx, event)); };
+  const reportResult = (record: InstallResultRecord) => {
+    const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
+    const message = record.MessageId ? { id: record.MessageId, ...(record.MessageParams ? { params: record.MessageParams } : {}) } as Message : record.Message;
+    const base = { module, from: record.FromVersion, to: record.ToVersion };
+    if (record.Result === 'Installed') report({ kind: 'installSucceeded', ...base, downtimeSeconds: record.DowntimeSeconds });
+    else if (record.Result === 'Failed') report({ kind: 'installFailed', ...base, message });
+    else if (record.Result === 'RolledBack') report({ kind: 'installRolledBack', ...base, message });
+    else if (record.Result === 'ManualActionRequired' && record.Name === 'database') report({ kind: 'manualAction', module, to: record.ToVersion, message });
+  };
+  const simple = (plan: ModulePlan, Result: InstallResultRecord['Result'], message: string | Message): InstallResultRecord => ({
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
-    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message, PendingScripts: [],
+    DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', message), PendingScripts: [],
   });
   try {
-    for (const plan of plans) {
-      if (options.signal?.aborted) break;
+    for (const [index, plan] of plans.entries()) {
+      if (options.signal?.aborted) {
+        // Asked to stop (Ctrl+C, the cmdlet's pipeline stopped): the module in progress was finished
+        // or rolled back; the next ones are not started, each reported.
+        for (const skipped of plans.slice(index)) {
+          const error = new AltazionError('E_STOPPED', `${skipped.name}${skipped.instance ? ` [${skipped.instance}]` : ''} was not started: the install was stopped`, { target: skipped.name, hint: 'run the install again to install it' });
+          errors.push(error);
+          codes.push(error.code);
+        }
+        break;
+      }
       if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
+        if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: `${options.requestedBy ?? 'cli'} (${user})` });
         const result = await installDatabaseModule(ctx, plan, source, options);
         records.push(result.record);
+        if (!options.exportScripts) reportResult(result.record);
         codes.push(result.code);
         await appendInstallHistory(layout, { ...result.record, Id: newInstallId(ctx.now()), RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
         continue;
@@ -127,19 +171,21 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       }
       const id = newInstallId(ctx.now());
       const logPath = installLogPath(layout.updaterLogs, id);
-      const progress = output.startProgress(`Installing ${plan.name}${plan.instance ? ` [${plan.instance}]` : ''} ${plan.toVersion}`);
+      report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: `${options.requestedBy ?? 'cli'} (${user})` });
+      const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
       let packageFile: string;
       try {
         const release = plan.release!;
         packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
           source, release, cacheDir: layout.cache, signal: options.signal,
-          onProgress: ({ received, total }) => progress(`downloading ${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 10 : 0),
+          onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
         })).path;
       } catch (error) {
         const err = toAltazionError(error);
-        progress('failed', 100, true);
-        const record = simple(plan, 'Failed', `${err.message}; nothing was changed`);
+        progress(msg('progress.failed'), 100, true);
+        const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
         records.push(record);
+        reportResult(record);
         codes.push(err.code);
         errors.push(err);
         await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
@@ -148,12 +194,15 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       const outcome = await applyModuleInstall({
         layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
         requestedBy: `${options.requestedBy ?? 'cli'} (${user})`, host: os.hostname(),
-        progress: (status, percent) => progress(status, 10 + percent * 0.9),
+        progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
         warn: (message) => output.warn(message),
+        // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).
+        hookOutput: (phase, line) => output.info(msg('hook.output', { phase, line })),
         onStep: options.onStep,
       }, { id, plan, packageFile, logPath });
-      progress(outcome.record.Result, 100, true);
+      progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
       records.push(outcome.record);
+      reportResult(outcome.record);
       codes.push(outcome.error?.code);
       if (outcome.error) errors.push(outcome.error);
       await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
@@ -162,6 +211,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     if (records.some((r) => r.Result === 'Installed')) await writeStatusFromIndex(ctx, verified);
   } finally {
     await lock.release();
+    await Promise.all(reports);
   }
   return { records, errors, exitCode: exitCodeOf(codes) };
 }

@@ -52,7 +52,12 @@ export interface PlanInput {
   /** Kinds from the index's catalog (authoritative). */
   catalogKinds?: ReadonlyMap<string, ModuleKind>;
   version?: string;
+  /** Everything below at once (the command line's --force). */
   force?: boolean;
+  /** Install again the version already installed. */
+  reinstall?: boolean;
+  /** Install an older version than the installed one (with a version asked for). */
+  allowDowngrade?: boolean;
   /** Hook script file names present in bin/updates/scripts. */
   hookFiles: readonly string[];
   moduleAliases: (key: string) => string[];
@@ -114,10 +119,12 @@ export function planInstall(input: PlanInput): ModulePlan[] {
     const planned: ModulePlan = { ...base, toVersion: release.version, release };
     const known = isVersion(module.installedVersion);
     const order = known ? compareVersions(module.installedVersion, release.version) : -1;
-    if (order === 0 && !input.force) return { ...planned, action: 'up-to-date', reason: `${module.installedVersion} is installed` };
-    if (order > 0 && !input.force) {
+    const reinstall = input.force || input.reinstall;
+    const downgrade = input.force || input.allowDowngrade;
+    if (order === 0 && !reinstall) return { ...planned, action: 'up-to-date', reason: `${module.installedVersion} is installed` };
+    if (order > 0 && !(downgrade && input.version)) {
       return { ...planned, action: input.version ? 'held' : 'up-to-date', reason: input.version
-        ? `${release.version} is older than the installed ${module.installedVersion}: pass --force to downgrade`
+        ? `${release.version} is older than the installed ${module.installedVersion}: pass --allow-downgrade to downgrade`
         : `installed ${module.installedVersion} is newer than the feed's ${release.version}` };
     }
     const missing = unmet(release.requires, versions);

@@ -2,16 +2,27 @@
 // stdout and nothing else goes there; without it records become tables on stdout and progress,
 // logs and errors go to stderr (a progress bar when stderr is a terminal).
 import { AltazionError, toAltazionError } from '../core/errors';
-import { encodeLine, errorMessage, objectMessage, type LogLevel, type ProtocolMessage } from './protocol';
+import { textOf, type Message } from '../core/messages';
+import { encodeLine, errorMessage, idFields, objectMessage, type LogLevel, type ProtocolMessage } from './protocol';
 import { formatList, formatProgressBar, formatTable, TABLE_COLUMNS } from './table';
 
-export interface TextStream { write(chunk: string): unknown; isTTY?: boolean }
+export interface TextStream { write(chunk: string): unknown; isTTY?: boolean; columns?: number }
 
 export interface OutputOptions {
   json: boolean;
   verbose: boolean;
   stdout: TextStream;
   stderr: TextStream;
+  /** Colours in tables (decided at the edge: see colorWanted). */
+  color?: boolean;
+}
+
+/**
+ * Whether to colour what goes to `stream`: only a terminal, never with NO_COLOR set to anything
+ * (https://no-color.org) or on a dumb terminal.
+ */
+export function colorWanted(stream: TextStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
 export interface ProgressUpdate { activity: string; status: string; percent: number; completed?: boolean }
@@ -47,11 +58,16 @@ export class Output {
   }
 
   /** Starts a progress activity and returns a function that reports on it. */
-  startProgress(activity: string): (status: string, percent: number, completed?: boolean) => void {
+  startProgress(activityText: string | Message): (status: string | Message, percent: number, completed?: boolean) => void {
     const id = this.nextProgressId++;
     let lastDrawn = -1;
-    return (status, percent, completed = false) => {
-      const message: ProtocolMessage = { v: 1, type: 'progress', id, activity, status, percent: Math.round(percent) };
+    const activity = textOf(activityText);
+    return (statusText, percent, completed = false) => {
+      const status = textOf(statusText);
+      const message: ProtocolMessage = {
+        v: 1, type: 'progress', id, activity, status, percent: Math.round(percent),
+        ...idFields('activityId', 'activityParams', activityText), ...idFields('statusId', 'statusParams', statusText),
+      };
       if (completed) message.completed = true;
       for (const listener of this.listeners) listener(message);
       if (this.options.json) {
@@ -67,17 +83,18 @@ export class Output {
     };
   }
 
-  log(level: LogLevel, message: string): void {
+  log(level: LogLevel, worded: string | Message): void {
     // With --json verbose lines are always sent: the cmdlets map them to Write-Verbose, which
     // PowerShell shows or hides by its own preference.
-    this.emit({ v: 1, type: 'log', level, message });
+    const message = textOf(worded);
+    this.emit({ v: 1, type: 'log', level, message, ...idFields('messageId', 'params', worded) });
     if (this.options.json || (level === 'verbose' && !this.options.verbose)) return;
     this.text(`${level === 'warning' ? 'WARNING: ' : level === 'verbose' ? 'VERBOSE: ' : ''}${message}`);
   }
 
-  info(message: string): void { this.log('info', message); }
-  warn(message: string): void { this.log('warning', message); }
-  verbose(message: string): void { this.log('verbose', message); }
+  info(message: string | Message): void { this.log('info', message); }
+  warn(message: string | Message): void { this.log('warning', message); }
+  verbose(message: string | Message): void { this.log('verbose', message); }
 
   error(error: unknown): AltazionError {
     const err = toAltazionError(error);
@@ -100,7 +117,9 @@ export class Output {
     if (this.progressLineOpen) { this.options.stderr.write('\n'); this.progressLineOpen = false; }
     for (const [typeName, rows] of this.buffered) {
       const columns = TABLE_COLUMNS[typeName];
-      this.options.stdout.write(columns ? formatTable(rows, columns) : formatList(rows));
+      // On a terminal the table fits its width; in a file or a pipe lines are whole.
+      const maxWidth = this.options.stdout.isTTY && this.options.stdout.columns ? this.options.stdout.columns : undefined;
+      this.options.stdout.write(columns ? formatTable(rows, columns, { maxWidth, color: this.options.color }) : formatList(rows));
     }
     this.buffered.clear();
   }

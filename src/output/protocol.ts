@@ -1,14 +1,23 @@
 // The NDJSON protocol (SPEC §5), as pure functions: one JSON object per line, version 1.
 import type { AltazionError } from '../core/errors';
+import type { Message, MessageParams } from '../core/messages';
 
 export const PROTOCOL_VERSION = 1;
 
 export type LogLevel = 'verbose' | 'info' | 'warning';
 
 export interface ObjectMessage { v: 1; type: 'object'; typeName: string; data: Record<string, unknown> }
-export interface ProgressMessage { v: 1; type: 'progress'; id: number; activity: string; status: string; percent: number; completed?: boolean }
-export interface LogMessage { v: 1; type: 'log'; level: LogLevel; message: string }
-export interface ErrorMessage { v: 1; type: 'error'; code: string; message: string; target?: string; hint?: string }
+// Beside each English text, when the core worded it as a Message: its id and parameters
+// (`messageId`/`params`, `activityId`/`activityParams`, ...) so that a reader can word it itself.
+export interface ProgressMessage {
+  v: 1; type: 'progress'; id: number; activity: string; status: string; percent: number; completed?: boolean;
+  activityId?: string; activityParams?: MessageParams; statusId?: string; statusParams?: MessageParams;
+}
+export interface LogMessage { v: 1; type: 'log'; level: LogLevel; message: string; messageId?: string; params?: MessageParams }
+export interface ErrorMessage {
+  v: 1; type: 'error'; code: string; message: string; target?: string; hint?: string;
+  messageId?: string; params?: MessageParams; hintId?: string; hintParams?: MessageParams;
+}
 export type ProtocolMessage = ObjectMessage | ProgressMessage | LogMessage | ErrorMessage;
 
 export function objectMessage(typeName: string, data: object): ObjectMessage {
@@ -19,7 +28,15 @@ export function errorMessage(error: AltazionError): ErrorMessage {
   const message: ErrorMessage = { v: PROTOCOL_VERSION, type: 'error', code: error.code, message: error.message };
   if (error.target) message.target = error.target;
   if (error.hint) message.hint = error.hint;
+  if (error.messageRef) Object.assign(message, idFields('messageId', 'params', error.messageRef));
+  if (error.hintRef) Object.assign(message, idFields('hintId', 'hintParams', error.hintRef));
   return message;
+}
+
+/** `{ [idKey]: id, [paramsKey]: params }` of a Message (nothing for plain text). */
+export function idFields(idKey: string, paramsKey: string, value: string | Message | undefined): Record<string, unknown> {
+  if (value === undefined || typeof value === 'string') return {};
+  return value.params ? { [idKey]: value.id, [paramsKey]: value.params } : { [idKey]: value.id };
 }
 
 /** Serialises one message as a single line (JSON.stringify never emits raw newlines). */

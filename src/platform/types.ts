@@ -113,8 +113,27 @@ export interface FileSystemOps {
   freeBytes(path: string): Promise<number>;
 }
 
+export type EventLevel = 'Information' | 'Warning' | 'Error';
+
+/** One entry of the Windows Application log, source "Altazion Update" (ids: src/core/events.ts). */
+export interface EventLogEntry {
+  id: number;
+  level: EventLevel;
+  message: string;
+}
+
+export interface EventLog {
+  write(entry: EventLogEntry): Promise<void>;
+}
+
 export interface Platform {
   readonly kind: 'windows' | 'sandbox';
+  /**
+   * The Event Log: the sandbox writes a file the tests read; on Windows the bridge writes the
+   * Application log under the source registered by `service install`. Absent on a host that has
+   * no writer (events then go to the service log and the notifications only).
+   */
+  readonly events?: EventLog;
   readonly computerName: string;
   readonly iis: IisControl;
   readonly services: ServiceControl;

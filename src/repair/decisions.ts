@@ -4,6 +4,7 @@ import { isInside, samePath } from '../config/paths';
 import { KNOWN_MODULES } from '../core/modules';
 import { LEGACY_UPDATER_SERVICES, UPDATER_SERVICE } from '../core/product';
 import { compareVersions, isVersion } from '../core/version';
+import { msg, textOf, type Message } from '../core/messages';
 import type { AppPool, IisApplication, LockHolder, ServiceInfo } from '../platform/types';
 
 // ---------------------------------------------------------------------------------------------
@@ -31,9 +32,12 @@ export interface ServicePlan {
   service: ServiceInfo;
   /** What is wrong, in words (empty when the service is fine). */
   problems: string[];
+  /** The same, as messages. */
+  problemMessages: Message[];
   steps: ServiceStep[];
   /** Set when the service needs attention we must not give automatically (e.g. Disabled). */
   blocked?: string;
+  blockedMessage?: Message;
 }
 
 /**
@@ -47,34 +51,42 @@ export function portalServices(services: readonly ServiceInfo[]): ServiceInfo[] 
 }
 
 export function planService(service: ServiceInfo, facts: { servesPortal: boolean; portalAnswers: boolean }): ServicePlan {
-  const plan: ServicePlan = { service, problems: [], steps: [] };
+  const plan: ServicePlan = { service, problems: [], problemMessages: [], steps: [] };
+  const problem = (m: Message) => { plan.problemMessages.push(m); plan.problems.push(textOf(m)); };
   if (service.startMode === 'Disabled') {
     // Disabling is an explicit administrator decision (e.g. the legacy service replaced by ours):
     // reported, never undone silently.
-    plan.problems.push('start mode is Disabled');
-    plan.blocked = 'the service is disabled; if it should run, set it to Automatic (Delayed Start) and start it';
+    problem(msg('repair.service.disabled'));
+    plan.blockedMessage = msg('repair.service.disabledAction');
+    plan.blocked = textOf(plan.blockedMessage);
     return plan;
   }
   if (service.startMode !== 'AutomaticDelayed') {
-    plan.problems.push(`start mode is ${service.startMode}, expected Automatic (Delayed Start)`);
+    problem(msg('repair.service.startMode', { mode: service.startMode }));
     plan.steps.push('setStartMode');
   }
   if (service.state === 'Stopped' || service.state === 'StopPending' || service.state === 'Unknown') {
-    plan.problems.push(`service is ${service.state}`);
+    problem(msg('repair.service.state', { state: service.state }));
     plan.steps.push('start');
   } else if (service.state === 'Paused') {
-    plan.problems.push('service is Paused');
+    problem(msg('repair.service.paused'));
     plan.steps.push('restart');
   } else if (service.state === 'Running' && facts.servesPortal && !facts.portalAnswers) {
     // The oldest support technique of the seed: it runs but the portal does not answer.
-    plan.problems.push('service runs but the portal does not answer');
+    problem(msg('repair.service.noPortal'));
     plan.steps.push('restart');
   }
   return plan;
 }
 
 export function describeSteps(steps: readonly ServiceStep[]): string {
-  return steps.map((s) => s === 'setStartMode' ? 'set start mode to Automatic (Delayed Start)' : s === 'start' ? 'start the service' : 'restart the service').join(', then ');
+  return steps.length ? textOf(describeStepsMessage(steps)) : '';
+}
+
+/** `set start mode ..., then start the service` as a message. */
+export function describeStepsMessage(steps: readonly ServiceStep[]): Message {
+  const one = (s: ServiceStep): Message => msg(s === 'setStartMode' ? 'repair.step.setStartMode' : s === 'start' ? 'repair.step.start' : 'repair.step.restart');
+  return steps.slice(1).reduce<Message>((first, next) => msg('repair.step.then', { first, next: one(next) }), one(steps[0] ?? 'start'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,7 +210,7 @@ export function isBuiltinAdmin(identity: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // locks
 
-export interface HolderVerdict { holder: LockHolder; expected: boolean; reason: string }
+export interface HolderVerdict { holder: LockHolder; expected: boolean; reason: string; reasonMessage?: Message }
 
 /**
  * Pool workers (w3wp.exe) and a module's own service binary hold its files while it runs: an
@@ -211,8 +223,9 @@ export function judgeHolders(holders: readonly LockHolder[], serviceImages: read
     const image = holder.image.toLowerCase();
     if (image === 'w3wp.exe') return { holder, expected: true, reason: 'IIS worker process: stopped with its pool during an install' };
     if (services.includes(image)) return { holder, expected: true, reason: 'the module\'s own service: stopped during an install' };
-    const kind = image === 'explorer.exe' ? 'an Explorer window' : /^(cmd|powershell|pwsh|conhost|windowsterminal|bash)(\.exe)?$/.test(image) ? 'a command prompt' : 'a process';
-    return { holder, expected: false, reason: `${kind} keeps it open: close it (check every logged-on user's session)` };
+    const kind = msg(image === 'explorer.exe' ? 'repair.locks.explorer' : /^(cmd|powershell|pwsh|conhost|windowsterminal|bash)(\.exe)?$/.test(image) ? 'repair.locks.prompt' : 'repair.locks.process');
+    const reasonMessage = msg('repair.locks.reason', { kind });
+    return { holder, expected: false, reason: textOf(reasonMessage), reasonMessage };
   });
 }
 

@@ -1,6 +1,7 @@
 // What several checks need to know, gathered once per repair run (lazily: a check that is not
 // selected costs nothing). Every getter is memoised; errors are memoised too, so each check can
 // report the same failure in its own words.
+import { msg, textOf, type Message } from '../core/messages';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { ApplicationEntry } from '../config/applications';
@@ -47,7 +48,11 @@ export interface RepairFacts {
   feed(): Promise<VerifiedIndex>;
 }
 
-export interface PortalProbe { answers: boolean; detail: string }
+export interface PortalProbe { answers: boolean; detail: string; message: Message }
+
+function probe(answers: boolean, message: Message): PortalProbe {
+  return { answers, detail: textOf(message), message };
+}
 
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
 export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
@@ -57,14 +62,14 @@ export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> 
     const request = http.get(url, { timeout: timeoutMs, agent: false, headers: { Host: 'localhost' } }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
-      resolve(status < 500 ? { answers: true, detail: `${url} answered HTTP ${status}` } : { answers: false, detail: `${url} answered HTTP ${status}` });
+      resolve(probe(status < 500, msg('repair.portal.answered', { url, status })));
     });
     request.on('timeout', () => {
       request.destroy();
-      resolve({ answers: false, detail: `${url} did not answer within ${timeoutMs} ms` });
+      resolve(probe(false, msg('repair.portal.timeout', { url, ms: timeoutMs })));
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve({ answers: false, detail: `${url} does not answer (${error.code ?? error.message})` });
+      resolve(probe(false, msg('repair.portal.refused', { url, error: error.code ?? error.message })));
     });
   });
 }

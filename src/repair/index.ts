@@ -3,6 +3,8 @@
 // changes and fixable problems are reported as WouldFix.
 import type { Context } from '../cli/context';
 import { AltazionError } from '../core/errors';
+import type { Message } from '../core/messages';
+import { reportEvent } from '../events';
 import type { RepairResultRecord } from '../core/records';
 import { aclCheck } from './checks/acl';
 import { appOfflineCheck } from './checks/app-offline';
@@ -18,7 +20,7 @@ import { rightsCheck } from './checks/rights';
 import { serviceCheck } from './checks/service';
 import { settingsCheck } from './checks/settings';
 import { createRepairFacts } from './facts';
-import { errorText, result, type RepairCheck, type RepairContext } from './types';
+import { errorParam, result, type RepairCheck, type RepairContext } from './types';
 
 export type { RepairCheck, RepairContext, RepairRunOptions } from './types';
 
@@ -75,12 +77,16 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
     } catch (error) {
       // One broken check must not hide the others: it becomes a Failed record.
       const target = error instanceof AltazionError && error.target ? error.target : ctx.root;
-      produced = [result(check.id, target, 'Failed', errorText(error), error instanceof AltazionError && error.hint ? error.hint : '')];
+      produced = [result(check.id, target, 'Failed', errorParam(error), error instanceof AltazionError && error.hint ? (error.hintRef ?? error.hint) : '')];
     }
     for (const record of produced) {
       records.push(record);
       options.onRecord?.(record);
     }
+  }
+  const fixed = records.filter((r) => r.Status === 'Fixed');
+  if (fixed.length > 0) {
+    await reportEvent(ctx, { kind: 'repairFixed', fixes: fixed.map((r) => ({ check: r.Check, target: r.Target, action: r.ActionId ? { id: r.ActionId, ...(r.ActionParams ? { params: r.ActionParams } : {}) } as Message : r.Action })) });
   }
   return records;
 }

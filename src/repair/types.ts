@@ -2,6 +2,8 @@
 // that returns Altazion.RepairResult records. Decisions live in decisions.ts (pure); checks do the
 // effects through the platform and the file system.
 import type { Context } from '../cli/context';
+import { AltazionError } from '../core/errors';
+import { recordText, type Message } from '../core/messages';
 import type { RepairResultRecord, RepairStatus } from '../core/records';
 import type { RepairFacts } from './facts';
 
@@ -22,8 +24,9 @@ export interface RepairCheck {
   run(ctx: RepairContext, options: RepairRunOptions): Promise<RepairResultRecord[]>;
 }
 
-export function result(Check: string, Target: string, Status: RepairStatus, Detail: string, Action = ''): RepairResultRecord {
-  return { Check, Target, Status, Detail, Action };
+/** One record; Detail and Action as messages (worded by the portal) or plain text. */
+export function result(Check: string, Target: string, Status: RepairStatus, detail: string | Message, action: string | Message = ''): RepairResultRecord {
+  return { Check, Target, Status, ...recordText('Detail', detail), ...recordText('Action', action) };
 }
 
 /** The status of a problem we know how to fix: WouldFix with --dry-run, else Fixed/Failed by the outcome. */
@@ -33,4 +36,9 @@ export function fixedOr(options: RepairRunOptions): RepairStatus {
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An error as a message parameter: its message when it has one, else its text (data). */
+export function errorParam(error: unknown): Message | string {
+  return error instanceof AltazionError ? error.worded : errorText(error);
 }

@@ -13,6 +13,11 @@ import { startPortal, type RunningPortal } from './portal/server';
 import { removePortalToken, writePortalToken } from './portal/token-file';
 import { moveLegacySettings } from '../security/settings';
 import { DEFAULT_JITTER_FRACTION } from './schedule';
+import { MaintenanceScheduler } from './scheduler';
+import { msg, recordText } from '../core/messages';
+import { reportEvent } from '../events';
+import { appendInstallHistory } from '../install/history';
+import { localText } from '../schedule/plan';
 
 export const SERVICE_LOG_MAX_BYTES = 5 * 1024 * 1024;
 export const SERVICE_LOG_KEEP = 5;
@@ -27,11 +32,14 @@ export interface ServiceOptions {
   /** Delay before the first check (default 10 s: let the machine finish booting). */
   firstCheckDelayMs?: number;
   install: InstallFn;
+  /** The scheduler's clock (tests drive it; default: the real one). */
+  clock?: { now: () => Date; sleep: (ms: number, signal: AbortSignal) => Promise<void> };
 }
 
 export interface RunningService {
   portal: RunningPortal;
   runner: CheckRunner;
+  scheduler: MaintenanceScheduler;
   log: RotatingLog;
   stop(): Promise<void>;
 }
@@ -72,7 +80,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   });
 
   let listeningPort: number | undefined;
+  let scheduler: MaintenanceScheduler | undefined;
   const backend = createPortalBackend({
+    onScheduleChanged: () => scheduler?.wake(),
     portalPort: () => listeningPort,
     ctx: contextFor(logOutput()),
     readContext: () => contextFor(logOutput()),
@@ -100,6 +110,32 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     await portal.close();
     throw error;
   }
+  const clock = options.clock ?? { now: () => new Date(), sleep: abortableSleep };
+  scheduler = new MaintenanceScheduler({
+    layout: ctx.layout,
+    now: clock.now,
+    sleep: clock.sleep,
+    start: async (request) => {
+      const outcome = await portal.jobs.start(request);
+      return outcome.started ? { started: true, done: portal.jobs.whenIdle() } : { started: false, who: `${outcome.owner.requestedBy}, pid ${outcome.owner.pid}` };
+    },
+    policy: async () => (await contextFor(logOutput()).config()).maintenance,
+    modules: () => backend.modules(),
+    missed: async (entry) => {
+      const reason = msg('schedule.missed', { notAfter: localText(new Date(entry.NotAfter)) });
+      const at = localText(new Date(entry.At));
+      for (const name of entry.Names.length ? entry.Names : ['*']) {
+        await appendInstallHistory(ctx.layout, {
+          Id: entry.Id, Name: name, Instance: entry.Instance ?? '', FromVersion: '', ToVersion: entry.Version ?? '', Result: 'Failed',
+          StartedAt: entry.At, DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', reason), PendingScripts: [],
+          RequestedBy: 'service', User: entry.User, ComputerName: (await ctx.platform()).computerName,
+        }).catch(() => undefined);
+      }
+      await reportEvent(contextFor(logOutput()), { kind: 'scheduleMissed', modules: entry.Names.join(', ') || '*', at, reason });
+    },
+    log: write,
+  });
+  const scheduleLoop = scheduler.loop(stopping.signal);
   write('info', `service started (pid ${process.pid}), portal ${portal.url}, checks ${options.periodicChecks ? `every ${config.checkIntervalMinutes} min` : 'on demand only'}`);
   const loop = options.periodicChecks ? runner.loop(stopping.signal) : Promise.resolve();
 
@@ -107,6 +143,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   return {
     portal,
     runner,
+    scheduler,
     log,
     stop: () => {
       stopped ??= (async () => {
@@ -117,6 +154,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         // A running install is asked to stop (it rolls back cleanly) and awaited.
         await portal.jobs.settle(true);
         await loop;
+        await scheduleLoop;
         write('info', 'service stopped');
       })();
       return stopped;

@@ -1,7 +1,7 @@
 // The single executable, end to end on a sandbox: what a newcomer and a sysadmin see.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey } from '../../src/feed/keys';
 import { publishFeed } from '../../src/feed/publish';
@@ -300,6 +300,29 @@ describe('altazion-update executable on a sandbox', function () {
     const ours = await threadsOfDemo(undefined);
     const nodeDefault = await threadsOfDemo('4');
     expect(nodeDefault - ours).to.equal(3);
+  });
+
+  it('demo removes its temporary folder when stopped with Ctrl+C (SIGINT) or SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { file, prefix } = cliCommand();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const child = spawn(file, [...prefix, 'demo', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let out = '';
+      const root = await new Promise<string>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const match = /"typeName":"Altazion\.Demo".*?"Root":"([^"]+)"/.exec(out);
+          if (match) resolve(JSON.parse(`"${match[1]}"`));
+        });
+        child.once('exit', (code) => reject(new Error(`demo exited (${code}) before it was ready: ${out}`)));
+      });
+      const base = path.dirname(path.dirname(root));
+      expect(existsSync(base), base).to.equal(true);
+      child.kill(signal);
+      expect(await exited, signal).to.equal(0);
+      expect(existsSync(base), `${base} after ${signal}`).to.equal(false);
+    }
   });
 
   it('demo builds a sandbox, serves its feed over HTTP and says what to try', async () => {

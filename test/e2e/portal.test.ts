@@ -71,7 +71,8 @@ describe('portal in Chromium (e2e)', function () {
     for (const name of ['gestioncommerciale', 'ecommerce', 'logistique']) {
       await expect(await row(name).locator('td.installed').textContent()).to.equal('25.9.12.3');
       expect(await row(name).locator('td.available').textContent()).to.contain('25.10.1.2');
-      expect(await row(name).locator('button', { hasText: 'Installer' }).count(), name).to.equal(1);
+      expect(await row(name).locator('button[data-install]', { hasText: 'Installer' }).count(), name).to.equal(1);
+      expect(await row(name).locator('button[data-schedule]').textContent(), name).to.equal('Installer cette nuit à 02:00');
     }
     expect(await page.locator('nav a').allTextContents()).to.deep.equal(['Modules', 'Base de données', 'Historique', 'État du serveur']);
     await page.screenshot({ path: await screenshotPath('portal-modules-fr.png'), fullPage: true });
@@ -82,8 +83,8 @@ describe('portal in Chromium (e2e)', function () {
     const holder = await holdFile(path.join(box.Apps, 'ecommerce', 'default.htm'), 'explorer.exe');
     try {
       await page.goto(url);
-      await row('ecommerce').locator('button', { hasText: 'Installer' }).click();
-      await page.locator('#job .step', { hasText: 'wait-handles' }).waitFor({ timeout: 30_000 });
+      await row('ecommerce').locator('button[data-install]').click();
+      await page.locator('#job .step', { hasText: 'attente de la libération des fichiers' }).waitFor({ timeout: 30_000 });
       expect(await page.locator('#job h2').textContent()).to.contain('Installation de ecommerce en cours');
       // Every Installer button is disabled while an install runs (one at a time).
       expect(await page.locator('button[data-install]:enabled').count()).to.equal(0);

@@ -2,7 +2,7 @@
 // --version, `get --json` on a sandbox whose configuration holds Windows paths (drive letter,
 // backslashes, other letter case than the real folders and module keys), `check` against a folder
 // feed given as a Windows path, and a real install of a web module. Skipped only when Wine is not
-// installed (CI installs it: test/pwsh-host/ci-setup.sh).
+// installed (CI installs it: test/setup/wine.sh).
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ describe('Windows executable under Wine', function () {
     const found = findWine();
     if (!found) {
       // eslint-disable-next-line no-console
-      console.log('    (wine is not installed: `apt-get install -y wine64`, or run test/pwsh-host/ci-setup.sh)');
+      console.log('    (wine is not installed: `apt-get install -y wine64`, or run test/setup/wine.sh)');
       this.skip();
     }
     wine = found!;

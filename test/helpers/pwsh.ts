@@ -1,17 +1,20 @@
-// Runs PowerShell scripts in a real engine for the tests of the Altazion.Update module: the C#
-// test host of test/pwsh-host (System.Management.Automation 7.6) is built on first use (cached by
-// file timestamps) and prints every stream of the script as one JSON document.
+// Real PowerShell for the tests: pwsh 7.6.10 (the `PowerShell` .NET tool) and Pester 6.2.0, both
+// from NuGet, installed by test/setup/pwsh.sh into ~/.cache/altazion-pwsh ($ALTAZION_PWSH_CACHE).
+// runPwsh runs a script in that pwsh under a recording host (test/powershell/recorder) and returns
+// every stream it produced as one JSON document; the Pester suites run through test/powershell/pester.test.ts.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const hostProject = path.join(repoRoot, 'test', 'pwsh-host');
-const hostDll = path.join(hostProject, 'bin', 'Release', 'net10.0', 'pwsh-host.dll');
+export const PWSH_VERSION = '7.6.10';
+export const PESTER_VERSION = '6.2.0';
+const cacheDir = process.env.ALTAZION_PWSH_CACHE ?? path.join(os.homedir(), '.cache', 'altazion-pwsh');
+const recorder = path.join(repoRoot, 'test', 'powershell', 'recorder', 'Invoke-Recorded.ps1');
 
-/** A PowerShell object as the host prints it. */
+/** A PowerShell object as the recorder prints it. */
 export interface PsObject {
   typeNames: string[];
   properties?: Record<string, unknown>;
@@ -47,33 +50,37 @@ export interface PsResult {
   hadErrors: boolean;
 }
 
-let built = false;
+let installed = false;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) continue;
-    if (/\.(cs|csproj)$/.test(entry.name)) newest = Math.max(newest, statSync(path.join(dir, entry.name)).mtimeMs);
-  }
-  return newest;
+/** Runs test/setup/pwsh.sh once per test process (idempotent: quick when pwsh and Pester are there). */
+function ensureInstalled(): void {
+  if (installed) return;
+  const result = spawnSync('bash', [path.join(repoRoot, 'test', 'setup', 'pwsh.sh')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`test/setup/pwsh.sh failed:\n${result.stdout}\n${result.stderr}`);
+  installed = true;
 }
 
-/** Builds the test host once per run, and only when a source file is newer than the build. */
-export function ensurePwshHost(): string {
-  if (built) return hostDll;
-  const stale = !existsSync(hostDll) || statSync(hostDll).mtimeMs < newestMtime(hostProject);
-  if (stale) {
-    // flock: several mocha processes (or .ci/run) may build at the same time.
-    const args = ['build', path.join(hostProject, 'PwshHost.csproj'), '-c', 'Release', '--nologo', '-v', 'quiet', '-clp:ErrorsOnly'];
-    const env = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' };
-    const hasFlock = spawnSync('flock', ['--version']).status === 0;
-    const result = hasFlock
-      ? spawnSync('flock', [path.join(os.tmpdir(), 'altazion-pwsh-host.lock'), 'dotnet', ...args], { encoding: 'utf8', env })
-      : spawnSync('dotnet', args, { encoding: 'utf8', env });
-    if (result.status !== 0) throw new Error(`building the PowerShell test host failed:\n${result.stdout}\n${result.stderr}`);
+/** The real pwsh the tests run ($ALTAZION_PWSH overrides it). */
+export function pwshExecutable(): string {
+  if (process.env.ALTAZION_PWSH) return process.env.ALTAZION_PWSH;
+  ensureInstalled();
+  return path.join(cacheDir, `pwsh-${PWSH_VERSION}`, 'pwsh');
+}
+
+/** Pester's module manifest (a NuGet package download). */
+export function pesterManifest(): string {
+  ensureInstalled();
+  return path.join(cacheDir, 'nuget', 'pester', PESTER_VERSION, 'tools', 'Pester.psd1');
+}
+
+/** Environment for a pwsh child: no colours (plain text to parse), no telemetry, no update check. */
+export function pwshEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1' };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
   }
-  built = true;
-  return hostDll;
+  return env;
 }
 
 export interface RunOptions {
@@ -83,17 +90,16 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs a PowerShell script in the test host and returns everything it produced. */
+/** Runs a PowerShell script in the real pwsh under the recording host and returns everything it produced. */
 export async function runPwsh(script: string, options: RunOptions = {}): Promise<PsResult> {
-  const dll = ensurePwshHost();
+  const pwsh = pwshExecutable();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pwsh-script-'));
   const file = path.join(dir, 'script.ps1');
   writeFileSync(file, script);
-  const env: NodeJS.ProcessEnv = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...options.env };
-  if (options.confirm) env.PWSH_HOST_CONFIRM = options.confirm;
-  for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[key];
+  const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', recorder, '-File', file];
+  if (options.confirm) args.push('-Confirm', options.confirm);
   return new Promise((resolve, reject) => {
-    const child = spawn('dotnet', [dll, '--file', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pwsh, args, { env: pwshEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
@@ -102,11 +108,11 @@ export async function runPwsh(script: string, options: RunOptions = {}): Promise
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`pwsh-host exited with ${code}:\n${stderr}\n${stdout}`));
+      if (code !== 0) return reject(new Error(`pwsh (recorder) exited with ${code}:\n${stderr}\n${stdout}`));
       try {
         resolve(JSON.parse(stdout) as PsResult);
       } catch (error) {
-        reject(new Error(`pwsh-host printed no JSON (${String(error)}):\n${stdout}\n${stderr}`));
+        reject(new Error(`pwsh (recorder) printed no JSON (${String(error)}):\n${stdout}\n${stderr}`));
       }
     });
   });

@@ -32,11 +32,12 @@ async function resourceProperties(): Promise<DscProperty[]> {
 describe('DSC resource AltazionUpdate and the Ansible example', function () {
   this.timeout(240_000);
 
-  it('declares Name and Instance as keys, Ensure as required, and the read-only versions', async () => {
+  it('declares Name and Instance as keys, Version (not Ensure) as required, and the read-only versions', async () => {
     const properties = await resourceProperties();
     const by = (flag: keyof DscProperty) => properties.filter((p) => p[flag] === true).map((p) => p.Name);
     expect(by('Key')).to.deep.equal(['Name', 'Instance']);
-    expect(by('Mandatory')).to.deep.equal(['Ensure']);
+    expect(by('Mandatory')).to.deep.equal(['Version']);
+    expect(properties.map((p) => p.Name)).to.not.include('Ensure');
     expect(by('NotConfigurable')).to.deep.equal(['InstalledVersion', 'AvailableVersion', 'Status']);
   });
 
@@ -51,16 +52,18 @@ describe('DSC resource AltazionUpdate and the Ansible example', function () {
       PSModulePath: [path.dirname(path.dirname(manifest)), path.dirname(path.dirname(dscManifest))].join(path.delimiter),
     };
     const result = await runPwsh(`using module ${psQuote(dscManifest)}
-      function New-Resource([string]$Name, [string]$Ensure) {
+      function New-Resource([string]$Name, [string]$Version) {
         $r = [AltazionUpdate]::new()
-        $r.Name = $Name; $r.Instance = 'Main'; $r.Ensure = $Ensure; $r.Root = ${psQuote(root)}
+        $r.Name = $Name; $r.Instance = 'Main'; $r.Version = $Version; $r.Root = ${psQuote(root)}
         return $r
       }
+      # No check ran yet: status.xml knows no available version. Test() must ask the feed itself.
       $latest = New-Resource 'ecommerce' 'Latest'
-      $latest.Refresh = $true
+      $stale = $latest.Get()
+      'stale-get:' + $stale.InstalledVersion + '>' + $stale.AvailableVersion + ':' + $stale.Status
       'latest-test-before:' + $latest.Test()
       $got = $latest.Get()
-      'latest-get:' + $got.InstalledVersion + '>' + $got.AvailableVersion + ':' + $got.Status
+      'latest-get:' + $got.InstalledVersion + '>' + $got.AvailableVersion + ':' + $got.Status + ':' + $got.Version
       $latest.Set()
       'latest-test-after:' + $latest.Test()
 
@@ -74,14 +77,28 @@ describe('DSC resource AltazionUpdate and the Ansible example', function () {
 
       $missing = New-Resource 'gestioncommerciale' '99.1'
       try { $missing.Set(); 'set-did-not-fail' } catch { 'set-failed:' + $_.Exception.Message }
+      $bad = New-Resource 'ecommerce' 'newest'
+      try { $bad.Test(); 'bad-test-did-not-fail' } catch { 'bad-test-failed:' + $_.Exception.Message }
+
+      # Get never throws: a module not declared here, and one whose version is Unknown.
+      $absent = New-Resource 'integration' 'Latest'
+      try { $g = $absent.Get(); 'absent-get:' + $g.Status + ':' + $absent.Test() } catch { 'absent-get-threw:' + $_.Exception.Message }
+      $gestcom = Get-AltazionUpdate -Root ${psQuote(root)} -Name gestioncommerciale
+      [System.IO.File]::Delete([System.IO.Path]::Combine($gestcom.Path, 'altazion-package.json'))
+      $unknown = New-Resource 'gestioncommerciale' 'Latest'
+      try { $g = $unknown.Get(); 'unknown-get:' + $g.InstalledVersion + ':' + $g.Version + ':' + $unknown.Test() } catch { 'unknown-get-threw:' + $_.Exception.Message }
     `, { env });
     assertNoTerminatingError(result);
     const out = result.output.filter((o): o is string => typeof o === 'string');
     const get = out.find((o) => o.startsWith('latest-get:'))!;
-    const [, installed, available] = /^latest-get:([\d.]+)>([\d.]+):UpdateAvailable$/.exec(get) ?? [];
+    const [, installed, available] = /^latest-get:([\d.]+)>([\d.]+):UpdateAvailable:/.exec(get) ?? [];
     expect(installed, get).to.be.a('string');
     expect(installed).to.not.equal(available);
+    expect(out.find((o) => o.startsWith('stale-get:')), JSON.stringify(out)).to.match(/^stale-get:[\d.]+>:/);
+    expect(get).to.match(/:[\d.]+$/); // Version reports what is installed
     expect(out).to.include.members([
+      'absent-get:NotInstalled:False',
+      'unknown-get:Unknown:Unknown:False',
       'latest-test-before:False',
       'latest-test-after:True',
       'pinned-same:True',
@@ -91,6 +108,7 @@ describe('DSC resource AltazionUpdate and the Ansible example', function () {
     const failed = out.find((o) => o.startsWith('set-failed:'));
     expect(failed, JSON.stringify(out)).to.be.a('string');
     expect(failed).to.contain('99.1');
+    expect(out.find((o) => o.startsWith('bad-test-failed:'))).to.contain("Version 'newest' is not valid");
     expect(result.prompt).to.deep.equal([]);
   });
 

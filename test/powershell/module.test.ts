@@ -22,37 +22,65 @@ const RECORDS: Record<string, string> = {
   'Altazion.InstallResult': 'InstallResultRecord',
   'Altazion.RepairResult': 'RepairResultRecord',
   'Altazion.DatabaseScript': 'DatabaseScriptRecord',
+  'Altazion.ScheduledInstall': 'ScheduledInstallRecord',
   'Altazion.PortalSignIn': 'PortalSignInRecord',
 };
+// In Get-Command's order (by name).
 const CMDLET_OUTPUT: Record<string, string> = {
+  'Get-AltazionScheduledInstall': 'Altazion.ScheduledInstall',
   'Get-AltazionUpdate': 'Altazion.Update',
   'Install-AltazionUpdate': 'Altazion.InstallResult',
-  'Repair-AltazionUpdater': 'Altazion.RepairResult',
   'Open-AltazionPortal': 'Altazion.PortalSignIn',
+  'Repair-AltazionUpdater': 'Altazion.RepairResult',
+  'Unregister-AltazionScheduledInstall': 'Altazion.ScheduledInstall',
 };
 
+// name: [type, position, by value, by property name]
+const REMOTING: Record<string, [string, number, boolean, boolean]> = {
+  ComputerName: ['String[]', -2147483648, false, false],
+  Session: ['PSSession[]', -2147483648, false, false],
+  ThrottleLimit: ['Int32', -2147483648, false, false],
+  Credential: ['PSCredential', -2147483648, false, false],
+};
 // name: [type, position, by value, by property name]
 const EXPECTED_PARAMETERS: Record<string, Record<string, [string, number, boolean, boolean]>> = {
   'Get-AltazionUpdate': {
     Name: ['String[]', 0, true, true],
     Instance: ['String', -2147483648, false, true],
     Refresh: ['SwitchParameter', -2147483648, false, false],
-    Root: ['String', -2147483648, false, false],
+    Root: ['String', -2147483648, false, true],
+    ...REMOTING,
   },
   'Install-AltazionUpdate': {
     Name: ['String[]', 0, true, true],
     Instance: ['String', -2147483648, false, true],
     Version: ['String', -2147483648, false, false],
-    Force: ['SwitchParameter', -2147483648, false, false],
+    Reinstall: ['SwitchParameter', -2147483648, false, false],
+    AllowDowngrade: ['SwitchParameter', -2147483648, false, false],
+    IgnoreDatabaseCustomization: ['SwitchParameter', -2147483648, false, false],
     Script: ['String', -2147483648, false, false],
     MarkApplied: ['String', -2147483648, false, false],
     ExportScripts: ['String', -2147483648, false, false],
-    Root: ['String', -2147483648, false, false],
+    At: ['DateTime', -2147483648, false, false],
+    Force: ['SwitchParameter', -2147483648, false, false],
+    Root: ['String', -2147483648, false, true],
+    ...REMOTING,
     WhatIf: ['SwitchParameter', -2147483648, false, false],
     Confirm: ['SwitchParameter', -2147483648, false, false],
   },
   'Repair-AltazionUpdater': {
     Check: ['String[]', 0, true, true],
+    Root: ['String', -2147483648, false, true],
+    ...REMOTING,
+    WhatIf: ['SwitchParameter', -2147483648, false, false],
+    Confirm: ['SwitchParameter', -2147483648, false, false],
+  },
+  'Get-AltazionScheduledInstall': {
+    Name: ['String[]', 0, true, true],
+    Root: ['String', -2147483648, false, false],
+  },
+  'Unregister-AltazionScheduledInstall': {
+    Id: ['String[]', 0, true, true],
     Root: ['String', -2147483648, false, false],
     WhatIf: ['SwitchParameter', -2147483648, false, false],
     Confirm: ['SwitchParameter', -2147483648, false, false],
@@ -69,7 +97,7 @@ const NO_PIPELINE_INPUT = new Set(['Open-AltazionPortal']);
 describe('PowerShell module: public surface (real engine)', function () {
   this.timeout(120_000);
 
-  it('has a 5.1/Core manifest exporting exactly the four cmdlets, with its format file', async () => {
+  it('has a 5.1/Core manifest exporting exactly the six cmdlets, with its format file', async () => {
     const result = await runPwsh(`
       $m = Test-ModuleManifest -Path ${psQuote(sourceModuleManifest)} -ErrorAction Stop
       'version:' + $m.PowerShellVersion
@@ -86,12 +114,12 @@ describe('PowerShell module: public surface (real engine)', function () {
     expect(output).to.include('version:5.1');
     expect(output).to.include('editions:Desktop,Core');
     expect(output).to.include('formats:Altazion.Update.Format.ps1xml');
-    expect(output).to.include('commands:Get-AltazionUpdate,Install-AltazionUpdate,Open-AltazionPortal,Repair-AltazionUpdater');
-    expect(output, JSON.stringify(output)).to.include('confirm-impact:Get-AltazionUpdate=None,Install-AltazionUpdate=High,Open-AltazionPortal=None,Repair-AltazionUpdater=Medium');
-    expect(output).to.include('should-process:Get-AltazionUpdate=False,Install-AltazionUpdate=True,Open-AltazionPortal=False,Repair-AltazionUpdater=True');
+    expect(output).to.include('commands:Get-AltazionScheduledInstall,Get-AltazionUpdate,Install-AltazionUpdate,Open-AltazionPortal,Repair-AltazionUpdater,Unregister-AltazionScheduledInstall');
+    expect(output, JSON.stringify(output)).to.include('confirm-impact:Get-AltazionScheduledInstall=None,Get-AltazionUpdate=None,Install-AltazionUpdate=High,Open-AltazionPortal=None,Repair-AltazionUpdater=Medium,Unregister-AltazionScheduledInstall=Medium');
+    expect(output).to.include('should-process:Get-AltazionScheduledInstall=False,Get-AltazionUpdate=False,Install-AltazionUpdate=True,Open-AltazionPortal=False,Repair-AltazionUpdater=True,Unregister-AltazionScheduledInstall=True');
     const manifest = readFileSync(sourceModuleManifest, 'utf8');
     expect(manifest).to.match(/CompatiblePSEditions\s*=\s*@\('Desktop',\s*'Core'\)/);
-    expect(manifest).to.match(/FunctionsToExport\s*=\s*@\('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Open-AltazionPortal'\)/);
+    expect(manifest).to.match(/FunctionsToExport\s*=\s*@\('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall', 'Open-AltazionPortal'\)/);
   });
 
   it('each cmdlet has exactly the expected parameters, types, positions and pipeline bindings', async () => {
@@ -110,9 +138,12 @@ describe('PowerShell module: public surface (real engine)', function () {
     const actual: Record<string, Record<string, [string, number, boolean, boolean]>> = {};
     for (const o of result.output as { properties: { Command: string; Name: string; Type: string; Position: number; ByValue: boolean; ByPropertyName: boolean } }[]) {
       const p = o.properties;
-      (actual[p.Command] ??= {})[p.Name] = [p.Type, p.Position, p.ByValue, p.ByPropertyName];
+      (actual[p.Command] ??= {})[p.Name] ??= [p.Type, p.Position, p.ByValue, p.ByPropertyName];
     }
-    expect(actual).to.deep.equal(EXPECTED_PARAMETERS);
+    for (const command of Object.keys(EXPECTED_PARAMETERS)) {
+      expect(Object.keys(actual[command]).sort(), command).to.deep.equal(Object.keys(EXPECTED_PARAMETERS[command]).sort());
+      expect(actual[command], command).to.deep.equal(EXPECTED_PARAMETERS[command]);
+    }
   });
 
   it('Get-Help shows a synopsis, a description, every parameter, the outputs and several examples for each cmdlet', async () => {

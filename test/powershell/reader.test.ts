@@ -218,18 +218,18 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(fake.calls()).to.deep.equal([
-      ['get', '--name', 'ecommerce', '--name', 'phygital', '--name', 'logistique', '--json'],
-      ['get', '--name', 'ecommerce', '--name', 'integration', '--instance', 'preprod', '--refresh', '--json'],
+      ['get', '--name', 'ecommerce', '--name', 'phygital', '--name', 'logistique', '--skip-unknown-names', '--json'],
+      ['get', '--name', 'ecommerce', '--name', 'integration', '--instance', 'preprod', '--skip-unknown-names', '--refresh', '--json'],
       ['get', '--json'],
       // Objects of Get-AltazionUpdate carry Instance '' (main instance): kept, so no other instance slips in.
-      ['get', '--name', 'ecommerce', '--name', 'gestioncommerciale', '--instance', '', '--json'],
+      ['get', '--name', 'ecommerce', '--name', 'gestioncommerciale', '--instance', '', '--skip-unknown-names', '--json'],
       // One --instance per run: two instances, two runs.
-      ['get', '--name', 'ecommerce', '--instance', 'preprod', '--json'],
-      ['get', '--name', 'ecommerce', '--instance', '', '--json'],
-      ['get', '--name', 'ecommerce', '--name', 'database', '--instance', '', '--json', '--root', '/srv/alt root'],
+      ['get', '--name', 'ecommerce', '--instance', 'preprod', '--skip-unknown-names', '--json'],
+      ['get', '--name', 'ecommerce', '--instance', '', '--skip-unknown-names', '--json'],
+      ['get', '--name', 'ecommerce', '--name', 'database', '--instance', '', '--skip-unknown-names', '--json', '--root', '/srv/alt root'],
       // An object without an Instance property means any instance, even after one that had it.
-      ['get', '--name', 'ecommerce', '--instance', 'preprod', '--json'],
-      ['get', '--name', 'logistique', '--json'],
+      ['get', '--name', 'ecommerce', '--instance', 'preprod', '--skip-unknown-names', '--json'],
+      ['get', '--name', 'logistique', '--skip-unknown-names', '--json'],
     ]);
   });
 
@@ -237,12 +237,14 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     const fake = new FakeExe({ '*': [{ echoArgs: true }] });
     const tricky = ['a b', 'quote"inside', 'trailing\\', 'C:\\Program Files\\x\\', '', 'tab\there', '\\\\server\\share\\"x"'];
     const names = tricky.filter((t) => t !== '').map(psQuote).join(', ');
+    const trickyRoot = path.join(os.tmpdir(), 'CPoint', '[e] - pré"prod');
     const result = await runPwsh(`${importModule}
-      Get-AltazionUpdate -Name ${names} -Instance '' -Root ${psQuote('D:\\CPoint\\[e] - preprod\\')}
+      Get-AltazionUpdate -Name ${names} -Instance '' -Root ${psQuote(trickyRoot)}
     `, { env: fake.env });
     assertNoTerminatingError(result);
     const echoed = objectsOfType(result, 'Altazion.Test.Args')[0].properties?.Args as PsObject;
-    const expected = ['get', ...tricky.filter((t) => t !== '').flatMap((t) => ['--name', t]), '--instance', '', '--json', '--root', 'D:\\CPoint\\[e] - preprod\\'];
+    // -Root is resolved as a provider path (on this Linux machine: no drive letters, '/' separators).
+    const expected = ['get', ...tricky.filter((t) => t !== '').flatMap((t) => ['--name', t]), '--instance', '', '--skip-unknown-names', '--json', '--root', trickyRoot];
     expect(echoed.items).to.deep.equal(expected);
   });
 
@@ -287,7 +289,7 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
       Install-AltazionUpdate -Name ecommerce, gestioncommerciale -WhatIf
     `, { env: fake.env });
     assertNoTerminatingError(result);
-    expect(fake.calls()).to.deep.equal([['install', '--name', 'ecommerce', '--name', 'gestioncommerciale', '--requested-by', 'cmdlet', '--dry-run', '--json']]);
+    expect(fake.calls()).to.deep.equal([['install', '--name', 'ecommerce', '--name', 'gestioncommerciale', '--requested-by', 'cmdlet', '--skip-unknown-names', '--dry-run', '--json', '--stop-on-stdin-close']]);
     expect(objectsOfType(result, 'Altazion.InstallResult').map((r) => r.properties?.Result)).to.deep.equal(['WhatIf', 'WhatIf']);
     const whatIf = result.host.filter((h) => h.text.startsWith('What if:')).map((h) => h.text);
     expect(whatIf).to.deep.equal([
@@ -320,12 +322,12 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     `, { env: fake.env, confirm: 'yes' });
     assertNoTerminatingError(approved);
     expect(fake.calls().filter((c) => c[0] === 'install')).to.deep.equal([
-      ['install', '--name', 'ecommerce', '--name', 'logistique', '--instance', '', '--requested-by', 'cmdlet', '--json'],
+      ['install', '--name', 'ecommerce', '--name', 'logistique', '--instance', '', '--requested-by', 'cmdlet', '--skip-unknown-names', '--json', '--stop-on-stdin-close'],
     ]);
     expect(objectsOfType(approved, 'Altazion.InstallResult')[0].properties?.Result).to.equal('Installed');
   });
 
-  it('never prompts unattended: -Force or -Confirm:$false install in one run; otherwise a non-interactive session gets an error and nothing is installed', async () => {
+  it('never prompts unattended: -Force (which passes no --force) or -Confirm:$false install in one run; otherwise a non-interactive session gets an error and nothing is installed', async () => {
     const fake = new FakeExe({ install: plan });
     const result = await runPwsh(`${importModule}
       Install-AltazionUpdate -Name ecommerce -Instance preprod -Force | Out-Null
@@ -335,11 +337,11 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(fake.calls()).to.deep.equal([
-      ['install', '--name', 'ecommerce', '--instance', 'preprod', '--requested-by', 'cmdlet', '--force', '--json'],
-      ['install', '--name', 'ecommerce', '--requested-by', 'cmdlet', '--version', '25.10', '--json'],
-      ['install', '--name', 'ecommerce', '--name', 'integration', '--instance', 'preprod', '--requested-by', 'cmdlet', '--force', '--json'],
+      ['install', '--name', 'ecommerce', '--instance', 'preprod', '--requested-by', 'cmdlet', '--skip-unknown-names', '--json', '--stop-on-stdin-close'],
+      ['install', '--name', 'ecommerce', '--requested-by', 'cmdlet', '--skip-unknown-names', '--version', '25.10', '--json', '--stop-on-stdin-close'],
+      ['install', '--name', 'ecommerce', '--name', 'integration', '--instance', 'preprod', '--requested-by', 'cmdlet', '--skip-unknown-names', '--json', '--stop-on-stdin-close'],
       // Without versions from the pipeline the plan is asked first, to name them in the prompt...
-      ['install', '--name', 'gestioncommerciale', '--requested-by', 'cmdlet', '--dry-run', '--json'],
+      ['install', '--name', 'gestioncommerciale', '--requested-by', 'cmdlet', '--skip-unknown-names', '--dry-run', '--json', '--stop-on-stdin-close'],
       // ...and the prompt fails in this non-interactive host: no real install run follows.
     ]);
     expect(result.prompt).to.have.length(1);
@@ -356,9 +358,9 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(fake.calls()).to.deep.equal([
-      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--script', '2025-10/0030', '--json'],
-      ['install', '--name', 'database', '--instance', '', '--requested-by', 'cmdlet', '--mark-applied', '2025-10/0031', '--json'],
-      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--export-scripts', '/tmp/review scripts', '--json'],
+      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--skip-unknown-names', '--script', '2025-10/0030', '--json', '--stop-on-stdin-close'],
+      ['install', '--name', 'database', '--instance', '', '--requested-by', 'cmdlet', '--skip-unknown-names', '--mark-applied', '2025-10/0031', '--json', '--stop-on-stdin-close'],
+      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--skip-unknown-names', '--export-scripts', '/tmp/review scripts', '--json', '--stop-on-stdin-close'],
     ]);
   });
 

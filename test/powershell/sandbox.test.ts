@@ -86,17 +86,18 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     expect(result.output).to.include('byproperty:gestioncommerciale,ecommerce');
   });
 
-  it('bad input terminates with an ErrorRecord named after the error code: unknown module, missing root, tampered feed', async () => {
+  it('bad input gives an ErrorRecord named after the error code: unknown module (stops with -ErrorAction Stop), missing root, tampered feed', async () => {
     const sb = createSandbox();
     const index = path.join(sb.feed, 'release-index.json');
     const original = readFileSync(index, 'utf8');
     const result = await runPwsh(`${importModule}
       foreach ($attempt in @(
-          { Get-AltazionUpdate -Root ${psQuote(sb.root)} -Name ecommerce, nosuchmodule },
+          # Non-terminating since issue 19 (the other names are reported): -ErrorAction Stop makes it stop here.
+          { Get-AltazionUpdate -Root ${psQuote(sb.root)} -Name ecommerce, nosuchmodule -ErrorAction Stop },
           { Get-AltazionUpdate -Root ${psQuote(path.join(sb.root, 'missing'))} },
           { [System.IO.File]::WriteAllText(${psQuote(index)}, ${psQuote(original.replace(/"size":\s*(\d+)/, '"size": 1$1'))}); Get-AltazionUpdate -Root ${psQuote(sb.root)} -Refresh }
       )) {
-        try { & $attempt; 'not-terminated' }
+        try { & $attempt | Out-Null; 'not-terminated' }
         catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category; Target = [string]$_.TargetObject; Hint = $_.ErrorDetails.RecommendedAction; Message = $_.Exception.Message } }
       }
     `, { env });
@@ -147,6 +148,40 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     const completed = installed.progress.filter((p) => p.recordType === 'Completed').map((p) => p.activity);
     expect(completed.some((a) => a.includes('ecommerce'))).to.equal(true);
     expect(installed.prompt).to.deep.equal([]);
+  });
+
+  it('Install-AltazionUpdate -At schedules the install for the service, -WhatIf schedules nothing; Get-AltazionScheduledInstall lists it, Unregister-AltazionScheduledInstall cancels it', async () => {
+    const sb = createSandbox();
+    const root = psQuote(sb.root);
+    const whatIf = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Root ${root} -Name ecommerce -At ([datetime]'2099-01-01T02:00:00') -WhatIf
+    `, { env });
+    assertNoTerminatingError(whatIf);
+    expect(whatIf.host.some((h) => h.text.startsWith('What if:') && h.text.includes('ecommerce at 2099-01-01 02:00'))).to.equal(true);
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule'))).to.equal(false);
+    const scheduled = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Root ${root} -Name ecommerce -At ([datetime]'2099-01-01T02:00:00') -Confirm:$false
+    `, { env });
+    assertNoTerminatingError(scheduled);
+    expect(scheduled.error, JSON.stringify(scheduled.error)).to.deep.equal([]);
+    const [entry] = objectsOfType(scheduled, 'Altazion.ScheduledInstall').map((r) => r.properties!);
+    expect(entry).to.include({ RequestedBy: 'cmdlet', State: 'Pending' });
+    expect(new Date(entry!.At as string).getTime()).to.equal(new Date(2099, 0, 1, 2, 0).getTime());
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule', `${entry!.Id}.json`))).to.equal(true);
+
+    const cancelled = await runPwsh(`${importModule}
+      'listed:' + ((Get-AltazionScheduledInstall -Root ${root} -Name ecommerce | ForEach-Object Id) -join ',')
+      'other:' + ((Get-AltazionScheduledInstall -Root ${root} -Name logistique | ForEach-Object Id) -join ',')
+      Get-AltazionScheduledInstall -Root ${root} | Unregister-AltazionScheduledInstall -Root ${root} -Confirm:$false
+      'after:' + @(Get-AltazionScheduledInstall -Root ${root}).Count
+    `, { env });
+    assertNoTerminatingError(cancelled);
+    expect(cancelled.error, JSON.stringify(cancelled.error)).to.deep.equal([]);
+    expect(cancelled.output).to.include(`listed:${entry!.Id}`);
+    expect(cancelled.output).to.include('other:');
+    expect(objectsOfType(cancelled, 'Altazion.ScheduledInstall').map((r) => r.properties!.Id)).to.deep.equal([entry!.Id]);
+    expect(cancelled.output).to.include('after:0');
+    expect(existsSync(path.join(sb.root, 'bin', 'updates', 'schedule', `${entry!.Id}.json`))).to.equal(false);
   });
 
   it('Repair-AltazionUpdater -WhatIf reports every check and changes nothing', async () => {

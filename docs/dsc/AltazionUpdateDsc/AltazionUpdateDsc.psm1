@@ -4,9 +4,13 @@
 #
 #   Name      module key (gestioncommerciale, ecommerce, phygitalapi, integration, logistique, database)
 #   Instance  instance name from applicationspath.config; 'Main' (or '') for the main instance
-#   Ensure    'Latest', or a version such as '25.10' or '25.10.1.2'
+#   Version   'Latest', or a version such as '25.10' or '25.10.1.2'
 #   Root      instance root (default %ProgramData%\CPoint\[e])
-#   Refresh   check the publisher's feed during Test instead of using what the update service detected
+#
+# Get() reports and never throws (a module missing from applicationspath.config, or whose version
+# is Unknown, is reported as such: Status says which). Test() asks the publisher's feed first
+# (Get-AltazionUpdate -Refresh): status.xml may be days old when the update service is stopped,
+# and a compliance report must not trust it. Test() changes nothing on the server.
 
 [DscResource()]
 class AltazionUpdate {
@@ -16,15 +20,13 @@ class AltazionUpdate {
     [DscProperty(Key)]
     [string] $Instance
 
+    # Not a ValidatePattern: Get() returns this class with Version = what is installed, which may
+    # be 'Unknown' or nothing, and must never throw. Test() and Set() check the wanted value.
     [DscProperty(Mandatory)]
-    [ValidatePattern('^(Latest|\d+(\.\d+){1,3})$')]
-    [string] $Ensure
+    [string] $Version
 
     [DscProperty()]
     [string] $Root
-
-    [DscProperty()]
-    [bool] $Refresh
 
     [DscProperty(NotConfigurable)]
     [string] $InstalledVersion
@@ -42,18 +44,23 @@ class AltazionUpdate {
     }
 
     hidden [hashtable] CommonArguments() {
-        $arguments = @{ Name = $this.Name; Instance = $this.InstanceArgument(); ErrorAction = 'Stop' }
+        $arguments = @{ Name = $this.Name; Instance = $this.InstanceArgument() }
         if (-not [string]::IsNullOrEmpty($this.Root)) { $arguments['Root'] = $this.Root }
         return $arguments
     }
 
+    # The module as the cmdlets see it, or $null when it is not declared on this server.
     hidden [object] Current([bool] $refresh) {
         $arguments = $this.CommonArguments()
         if ($refresh) { $arguments['Refresh'] = $true }
-        $found = @(Get-AltazionUpdate @arguments)
-        if ($found.Count -eq 0) {
-            throw "Altazion module '$($this.Name)' (instance '$($this.Instance)') is not declared in applicationspath.config."
+        # A class method may only read variables it assigns: -ErrorVariable fills this list.
+        $failures = [System.Collections.ArrayList]::new()
+        $found = @(Get-AltazionUpdate @arguments -ErrorAction SilentlyContinue -ErrorVariable +failures)
+        foreach ($failure in @($failures)) {
+            # An unknown name is reported by Status; anything else (feed, configuration) is worth a line.
+            if ($failure.CategoryInfo.Category -ne 'ObjectNotFound') { Write-Verbose "$($this.Name): $($failure.Exception.Message)" }
         }
+        if ($found.Count -eq 0) { return $null }
         return $found[0]
     }
 
@@ -74,45 +81,61 @@ class AltazionUpdate {
     }
 
     [AltazionUpdate] Get() {
-        $current = $this.Current($false)
         $result = [AltazionUpdate]::new()
         $result.Name = $this.Name
         $result.Instance = $this.Instance
         $result.Root = $this.Root
-        $result.Refresh = $this.Refresh
+        $current = $this.Current($false)
+        if ($null -eq $current) {
+            # Not declared in applicationspath.config: reported, not thrown (Get must always answer).
+            $result.Status = 'NotInstalled'
+            $result.InstalledVersion = ''
+            $result.Version = ''
+            return $result
+        }
         $result.InstalledVersion = [string]$current.InstalledVersion
         $result.AvailableVersion = [string]$current.AvailableVersion
         $result.Status = [string]$current.Status
-        if ($this.Ensure -eq 'Latest' -and -not [bool]$current.UpdateAvailable) {
-            $result.Ensure = 'Latest'
-        }
-        else {
-            $result.Ensure = [string]$current.InstalledVersion
-        }
+        # Version: what is on the server ('Unknown' when no manifest or version resource tells).
+        $result.Version = [string]$current.InstalledVersion
         return $result
     }
 
+    hidden [void] AssertWantedVersion() {
+        if ($this.Version -notmatch '^(Latest|\d+(\.\d+){1,3})$') {
+            throw "AltazionUpdate $($this.Name): Version '$($this.Version)' is not valid: give 'Latest' or a version such as 25.10 or 25.10.1.2."
+        }
+    }
+
     [bool] Test() {
-        $current = $this.Current($this.Refresh)
-        if ([string]$current.Status -eq 'NotInstalled') {
+        $this.AssertWantedVersion()
+        $current = $this.Current($true)
+        if ($null -eq $current -or [string]$current.Status -eq 'NotInstalled') {
             Write-Verbose "$($this.Name): not installed."
             return $false
         }
-        if ($this.Ensure -eq 'Latest') {
-            $compliant = -not [bool]$current.UpdateAvailable
-            Write-Verbose "$($this.Name): installed $($current.InstalledVersion), available $($current.AvailableVersion): compliant = $compliant."
+        if ($this.Version -eq 'Latest') {
+            $compliant = -not [bool]$current.UpdateAvailable -and [string]$current.Status -ne 'Unknown'
+            Write-Verbose "$($this.Name): installed $($current.InstalledVersion), available $($current.AvailableVersion) (feed checked now): compliant = $compliant."
             return $compliant
         }
-        $compliant = [AltazionUpdate]::SameVersion([string]$current.InstalledVersion, $this.Ensure)
-        Write-Verbose "$($this.Name): installed $($current.InstalledVersion), wanted $($this.Ensure): compliant = $compliant."
+        $compliant = [AltazionUpdate]::SameVersion([string]$current.InstalledVersion, $this.Version)
+        Write-Verbose "$($this.Name): installed $($current.InstalledVersion), wanted $($this.Version): compliant = $compliant."
         return $compliant
     }
 
     [void] Set() {
+        $this.AssertWantedVersion()
         $arguments = $this.CommonArguments()
         $arguments['Confirm'] = $false
-        if ($this.Ensure -ne 'Latest') { $arguments['Version'] = $this.Ensure }
+        $arguments['ErrorAction'] = 'Stop'
+        if ($this.Version -ne 'Latest') {
+            $arguments['Version'] = $this.Version
+            # A pinned version is what the configuration wants, older or not.
+            $arguments['AllowDowngrade'] = $true
+        }
         $results = @(Install-AltazionUpdate @arguments)
+        if ($results.Count -eq 0) { throw "Altazion module '$($this.Name)' (instance '$($this.Instance)') is not declared on this server: nothing was installed." }
         foreach ($result in $results) {
             $outcome = [string]$result.Result
             if ($outcome -ne 'Installed' -and $outcome -ne 'UpToDate') {

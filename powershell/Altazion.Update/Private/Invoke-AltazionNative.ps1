@@ -17,6 +17,12 @@ function Invoke-AltazionNative {
         The exit code decides how the last error ends the command: 2 (bad input) and 1 without any
         error message nor result terminate it (ThrowTerminatingError); other failures stay
         non-terminating, so -ErrorAction, -ErrorVariable and try/catch behave as with any cmdlet.
+
+        When the pipeline stops early (Ctrl+C, Select-Object -First, a downstream error, a dropped
+        remote session), a run started with -StopGracefully is never killed: its stdin is closed,
+        which asks the executable (--stop-on-stdin-close) to finish or roll back the module in
+        progress and start no other; the cmdlet waits for that and tells the host what happened.
+        Other runs (reads) are killed at once.
     #>
     [CmdletBinding()]
     param(
@@ -31,7 +37,10 @@ function Invoke-AltazionNative {
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
         [AllowEmptyString()]
-        [string] $Root
+        [string] $Root,
+
+        # Ask the executable to stop instead of killing it when the pipeline stops (installs).
+        [switch] $StopGracefully
     )
 
     $executable = Get-AltazionExecutable
@@ -45,6 +54,8 @@ function Invoke-AltazionNative {
     $arguments = [System.Collections.Generic.List[string]]::new()
     foreach ($argument in $ArgumentList) { $arguments.Add($argument) }
     $arguments.Add('--json')
+    # Only `install` stops early on request; other runs (repair) are simply awaited.
+    if ($StopGracefully -and $ArgumentList.Count -gt 0 -and $ArgumentList[0] -eq 'install') { $arguments.Add('--stop-on-stdin-close') }
     if (-not [string]::IsNullOrEmpty($Root)) {
         $arguments.Add('--root')
         $arguments.Add($Root)
@@ -73,10 +84,12 @@ function Invoke-AltazionNative {
         $Cmdlet.ThrowTerminatingError($record)
     }
 
-    # Nothing is ever typed into the tool: closing stdin makes any accidental read end at once.
-    $process.StandardInput.Close()
+    # Nothing is ever typed into the tool. A graceful run keeps stdin open: closing it is the stop
+    # request (and it closes by itself if this process dies). Otherwise any read ends at once.
+    if (-not $StopGracefully) { $process.StandardInput.Close() }
     $stderrTask = $process.StandardError.ReadToEndAsync()
 
+    $lineTask = $null
     $pendingError = $null
     $errorCount = 0
     $objectCount = 0
@@ -90,6 +103,7 @@ function Invoke-AltazionNative {
             # Short waits keep the pipeline responsive to Ctrl+C / Stop() while a line is awaited.
             while (-not $lineTask.Wait(200)) { }
             $line = $lineTask.Result
+            $lineTask = $null
             if ($null -eq $line) { break }
             if ($line.Trim().Length -eq 0) { continue }
 
@@ -152,9 +166,18 @@ function Invoke-AltazionNative {
         $finished = $true
     }
     finally {
-        if (-not $finished) {
-            # The pipeline was stopped (Ctrl+C, Select-Object -First...): do not leave the tool running.
+        if (-not $finished -and $StopGracefully) {
+            # The pipeline was stopped: never kill an install (a module may be offline). Ask it to
+            # stop, keep reading its output (a full pipe would block it) until it is done, then say
+            # what happened: nothing can be written to a stopped pipeline but the host.
+            Stop-AltazionNative -Process $process -PendingLine $lineTask -Cmdlet $Cmdlet
+        }
+        elseif (-not $finished) {
+            # A read (get): nothing to protect, do not leave the tool running.
             try { if (-not $process.HasExited) { $process.Kill() } } catch { }
+        }
+        elseif ($StopGracefully) {
+            try { $process.StandardInput.Close() } catch { }
         }
         foreach ($id in @($openActivities.Keys)) {
             $done = [System.Management.Automation.ProgressRecord]::new([int]$id, [string]$openActivities[$id], 'Completed')

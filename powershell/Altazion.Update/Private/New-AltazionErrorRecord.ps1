@@ -51,6 +51,8 @@ function New-AltazionErrorRecord {
         'E_DISK_SPACE'        = 'LimitsExceeded'
         'E_DATABASE'          = 'InvalidOperation'
         'E_ROLLED_BACK'       = 'OperationStopped'
+        'E_STOPPED'           = 'OperationStopped'
+        'E_REMOTE'            = 'InvalidArgument'
         'E_EXECUTABLE'        = 'ObjectNotFound'
         'E_PROTOCOL'          = 'ProtocolError'
         'E_FAILED'            = 'NotSpecified'

@@ -17,9 +17,14 @@ function Get-AltazionUpdate {
         (and an Instance property), e.g. the output of Get-AltazionUpdate itself. The whole
         pipeline is answered by one run of the altazion-update executable.
 
-        The cmdlet never prompts. It runs over PowerShell remoting
-        (Invoke-Command -ComputerName srv1,srv2 { Get-AltazionUpdate }) and its objects carry the
-        ComputerName they describe.
+        An unknown module name gives one non-terminating ObjectNotFound error; the other names are
+        still reported.
+
+        The cmdlet never prompts. With -ComputerName or -Session it runs on several servers at once
+        through PowerShell remoting (the module must be installed there): every object carries
+        PSComputerName, and a server that fails gives an error while the others go on. It also runs
+        inside Invoke-Command, and its objects carry the ComputerName they describe and the Root of
+        their instance.
 
     .PARAMETER Name
         Module key(s) to report, e.g. gestioncommerciale, ecommerce, phygitalapi (alias phygital),
@@ -36,8 +41,21 @@ function Get-AltazionUpdate {
         instead of using the versions the updater detected last.
 
     .PARAMETER Root
-        Root folder of the Altazion instance. Default: the ALTAZION_ROOT environment variable,
-        else %ProgramData%\CPoint\[e].
+        Root folder of the Altazion instance, relative to the current location or absolute. Default:
+        the ALTAZION_ROOT environment variable, else %ProgramData%\CPoint\[e]. Accepts pipeline
+        input by property name (the Root of Altazion objects).
+
+    .PARAMETER ComputerName
+        Servers to query through PowerShell remoting (Invoke-Command -ComputerName), in parallel.
+
+    .PARAMETER Session
+        PowerShell sessions (New-PSSession, over WinRM or SSH) to query, in parallel.
+
+    .PARAMETER ThrottleLimit
+        How many servers are queried at the same time with -ComputerName or -Session (default 32).
+
+    .PARAMETER Credential
+        The account used to connect with -ComputerName (default: the current user).
 
     .INPUTS
         System.String
@@ -61,7 +79,11 @@ function Get-AltazionUpdate {
             PublishedAt       publication date of AvailableVersion ([datetime])
             Status            UpToDate, UpdateAvailable, ManualActionRequired, NotInstalled or Unknown
             Detail            why, in words, when Status is not UpToDate
+            DetailId          the same as a message id (for another language), when it has one
+            DetailParams      the parameters of that message
             ComputerName      the server the object describes
+            Root              the instance root (bound by property name by the next cmdlet)
+            PSComputerName    with -ComputerName or -Session: the server that answered
 
     .EXAMPLE
         PS C:\> Get-AltazionUpdate
@@ -84,9 +106,10 @@ function Get-AltazionUpdate {
         Module names from the pipeline, for the preprod instance only.
 
     .EXAMPLE
-        PS C:\> Invoke-Command -ComputerName web1, web2 { Get-AltazionUpdate } | Format-Table PSComputerName, Name, InstalledVersion, AvailableVersion
+        PS C:\> Get-AltazionUpdate -ComputerName web1, web2, web3 | Format-Table PSComputerName, Name, InstalledVersion, AvailableVersion
 
-        Compares several servers over PowerShell remoting.
+        Compares several servers over PowerShell remoting; a server that does not answer gives one
+        error and the others are listed.
 
     .NOTES
         Exit codes of the executable map to errors: bad input (malformed configuration, tampered
@@ -99,7 +122,7 @@ function Get-AltazionUpdate {
     .LINK
         Repair-AltazionUpdater
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Local')]
     [OutputType('Altazion.Update')]
     param(
         [Parameter(Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
@@ -114,8 +137,28 @@ function Get-AltazionUpdate {
 
         [switch] $Refresh,
 
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
         [ValidateNotNullOrEmpty()]
-        [string] $Root
+        [string] $Root,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'ComputerName')]
+        [Alias('Cn')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $ComputerName,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Session')]
+        [ValidateNotNullOrEmpty()]
+        [System.Management.Automation.Runspaces.PSSession[]] $Session,
+
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [Parameter(ParameterSetName = 'Session')]
+        [ValidateRange(1, 1024)]
+        [int] $ThrottleLimit = 32,
+
+        [Parameter(ParameterSetName = 'ComputerName')]
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential
     )
 
     begin {
@@ -123,20 +166,38 @@ function Get-AltazionUpdate {
         # Only the command line is bound in begin. Per pipeline object, PowerShell resets
         # -Instance to '' but keeps it in $PSBoundParameters, so the object itself tells.
         $instanceOnCommandLine = $PSBoundParameters.ContainsKey('Instance')
+        $remote = $PSCmdlet.ParameterSetName -ne 'Local'
+        # A path on the command line is relative to this location; remotely, to the server's.
+        $commandLineRoot = ''
+        if ($PSBoundParameters.ContainsKey('Root')) {
+            if ($remote) { $commandLineRoot = $Root } else { $commandLineRoot = Resolve-AltazionPath -Cmdlet $PSCmdlet -Path $Root -ParameterName 'Root' }
+        }
     }
 
     process {
         # Collected only: the executable runs once, in end, for the whole pipeline.
-        Add-AltazionRequest -Request $requests -Cmdlet $PSCmdlet -InputObject $_ -Name $Name -Instance $Instance -InstanceOnCommandLine $instanceOnCommandLine
+        Add-AltazionRequest -Request $requests -Cmdlet $PSCmdlet -InputObject $_ -Name $Name -Instance $Instance -InstanceOnCommandLine $instanceOnCommandLine -Root $commandLineRoot
     }
 
     end {
         foreach ($group in @(Group-AltazionRequest -Request $requests.ToArray())) {
+            $target = Resolve-AltazionRemoteTarget -Group $group -Cmdlet $PSCmdlet -ComputerName $ComputerName -Session $Session
+            if ($null -eq $target) { continue }
+            if (-not $target.Local) {
+                $parameters = @{}
+                if (-not $group.AllModules) { $parameters['Name'] = $group.Names.ToArray() }
+                if ($group.HasInstance) { $parameters['Instance'] = $group.Instance }
+                if ($group.Root) { $parameters['Root'] = $group.Root }
+                if ($Refresh) { $parameters['Refresh'] = $true }
+                Invoke-AltazionRemote -CommandName 'Get-AltazionUpdate' -Parameters $parameters -ComputerName $target.ComputerName -Session $target.Session -ThrottleLimit $ThrottleLimit -Credential $Credential
+                continue
+            }
             $arguments = [System.Collections.Generic.List[string]]::new()
             $arguments.Add('get')
             foreach ($argument in @(Get-AltazionSelectionArgument -Group $group)) { $arguments.Add($argument) }
+            if (-not $group.AllModules) { $arguments.Add('--skip-unknown-names') }
             if ($Refresh) { $arguments.Add('--refresh') }
-            Invoke-AltazionNative -ArgumentList $arguments.ToArray() -Cmdlet $PSCmdlet -Root $Root
+            Invoke-AltazionNative -ArgumentList $arguments.ToArray() -Cmdlet $PSCmdlet -Root $group.Root
         }
     }
 }

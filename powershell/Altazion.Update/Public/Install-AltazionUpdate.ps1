@@ -9,21 +9,34 @@ function Install-AltazionUpdate {
         scripts of bin\updates\scripts, takes the web application or service offline only to swap
         the folders, brings it back online and checks it answers. Any failure before the module is
         back online restores the previous version, the IIS pools and the services as they were.
+        A module already up to date is left alone.
 
         For the database module, scripts are applied automatically when the database matches the
         standard schema; when it was customised, the result is ManualActionRequired with the
-        scripts to review, and -Script, -MarkApplied, -ExportScripts or -Force let the
-        administrator go on.
+        scripts to review, and the administrator goes on with -Script, -MarkApplied or
+        -ExportScripts (one per run: they are separate parameter sets), or with
+        -IgnoreDatabaseCustomization.
 
-        Modules come from -Name or from the pipeline (e.g. Get-AltazionUpdate objects). The whole
-        pipeline is installed by one run of the altazion-update executable (one run per instance
-        when the objects belong to several instances).
+        Modules come from -Name or from the pipeline (e.g. Get-AltazionUpdate objects). Piped objects
+        keep their instance root (Root) and, when they came from remoting, their server: a pipeline
+        never switches instance or server. The whole pipeline is installed by one run of the
+        altazion-update executable per instance. An unknown module name gives one non-terminating
+        ObjectNotFound error and the other modules are installed.
 
         Installing is a high-impact change: PowerShell asks for confirmation (ShouldProcess, with the
         module, the instance and the from/to versions) unless -Confirm:$false or -Force is given.
-        -WhatIf shows the plan (results with Result = WhatIf) and changes nothing. The cmdlet never
-        prompts in any other way, so it runs unattended over remoting, from DSC or Ansible with
-        -Confirm:$false.
+        -Force only suppresses that confirmation. Anything riskier than installing a newer version
+        is asked for explicitly, and named in the confirmation: -Reinstall, -AllowDowngrade,
+        -IgnoreDatabaseCustomization. -WhatIf shows the plan and changes nothing; on a module that
+        is up to date it says there is nothing to do.
+
+        Stopping the command (Ctrl+C, Select-Object -First, a remote session that drops) never kills
+        an install: the module in progress is finished or rolled back, the next ones are not
+        started, and a warning says what happened.
+
+        With -ComputerName or -Session the install runs on several servers through PowerShell
+        remoting (the module must be installed there), ThrottleLimit at a time; every result carries
+        PSComputerName, and a server that fails gives its errors while the others go on.
 
     .PARAMETER Name
         Module key(s) to install, e.g. gestioncommerciale, ecommerce, phygitalapi (alias phygital),
@@ -36,12 +49,23 @@ function Install-AltazionUpdate {
         instance of the selected modules.
 
     .PARAMETER Version
-        Version to install instead of the latest one, e.g. 25.10 (must be on the signed feed).
+        Version to install instead of the latest one, e.g. 25.10 (must be on the signed feed). An
+        older version than the installed one also needs -AllowDowngrade.
+
+    .PARAMETER Reinstall
+        Installs again the version that is already installed (with its downtime); with -Script, runs
+        again a database script already recorded as applied. Asked for in the confirmation.
+
+    .PARAMETER AllowDowngrade
+        Allows -Version to be older than the installed version. Asked for in the confirmation.
+
+    .PARAMETER IgnoreDatabaseCustomization
+        Runs the database scripts although standard objects of the database were customised (the
+        seed procedure asks for a review first: see -ExportScripts). Asked for in the confirmation.
 
     .PARAMETER Force
-        Installs without asking for confirmation, and passes --force to the executable: reinstalls a
-        module already up to date and applies database scripts even when the database was
-        customised. Use with care.
+        Installs without asking for confirmation. It changes nothing else (see -Reinstall,
+        -AllowDowngrade, -IgnoreDatabaseCustomization).
 
     .PARAMETER Script
         Database only: runs the one pending database script with this id (after review with
@@ -52,16 +76,37 @@ function Install-AltazionUpdate {
         without running it.
 
     .PARAMETER ExportScripts
-        Database only: writes the pending database scripts into this folder for review, and installs
-        nothing.
+        Database only: writes the pending database scripts into this folder for review (relative to
+        the current location), and installs nothing.
+
+    .PARAMETER At
+        Does not install now: schedules the install for this date and time (the server's local
+        time, or the offset the [datetime] carries), for a maintenance window. The update service
+        runs it then (within two hours; past that it is reported as missed) and survives a restart
+        meanwhile. Returns Altazion.ScheduledInstall objects; `altazion-update schedule list` and
+        `altazion-update schedule cancel <Id>` list and cancel them.
 
     .PARAMETER Root
-        Root folder of the Altazion instance. Default: the ALTAZION_ROOT environment variable,
-        else %ProgramData%\CPoint\[e].
+        Root folder of the Altazion instance, relative to the current location or absolute. Default:
+        the ALTAZION_ROOT environment variable, else %ProgramData%\CPoint\[e]. Accepts pipeline
+        input by property name: objects from Get-AltazionUpdate install into their own instance.
+
+    .PARAMETER ComputerName
+        Servers to install on through PowerShell remoting (Invoke-Command -ComputerName).
+
+    .PARAMETER Session
+        PowerShell sessions (New-PSSession, over WinRM or SSH) to install in.
+
+    .PARAMETER ThrottleLimit
+        How many servers install at the same time with -ComputerName or -Session (default 32; 1
+        updates one server after the other).
+
+    .PARAMETER Credential
+        The account used to connect with -ComputerName (default: the current user).
 
     .PARAMETER WhatIf
-        Shows what would be installed (one result with Result = WhatIf per module, and the usual
-        "What if:" lines) and changes nothing: the executable runs with --dry-run.
+        Shows what would be installed (the usual "What if:" lines, and one result per module) and
+        changes nothing: the executable runs with --dry-run.
 
     .PARAMETER Confirm
         Asks for confirmation before each module. Installing asks by default (ConfirmImpact High);
@@ -72,7 +117,7 @@ function Install-AltazionUpdate {
             Module names.
 
         System.Management.Automation.PSObject
-            Objects with a Name property and optionally Instance, InstalledVersion and
+            Objects with a Name property and optionally Instance, Root, InstalledVersion and
             AvailableVersion properties, such as Altazion.Update objects from Get-AltazionUpdate.
 
     .OUTPUTS
@@ -89,7 +134,11 @@ function Install-AltazionUpdate {
             BackupPath       where the previous version was kept
             LogPath          the install log
             Message          what happened, in words
+            MessageId        the same as a message id (for another language), when it has one
+            MessageParams    the parameters of that message
             PendingScripts   database scripts still to run (ManualActionRequired)
+            Root             the instance root
+            PSComputerName   with -ComputerName or -Session: the server
 
     .EXAMPLE
         PS C:\> Get-AltazionUpdate | Where-Object UpdateAvailable | Install-AltazionUpdate
@@ -103,14 +152,14 @@ function Install-AltazionUpdate {
         changes nothing.
 
     .EXAMPLE
-        PS C:\> Install-AltazionUpdate -Name gestioncommerciale -Version 25.10 -Confirm:$false
+        PS C:\> Install-AltazionUpdate -Name gestioncommerciale -Version 25.5 -AllowDowngrade -Force
 
-        Installs version 25.10 of the gestioncommerciale module without asking.
+        Goes back to version 25.5 of gestioncommerciale, without asking.
 
     .EXAMPLE
-        PS C:\> Install-AltazionUpdate -Name database -ExportScripts D:\review\scripts
+        PS C:\> Install-AltazionUpdate -Name database -ExportScripts .\review
 
-        The database was customised: exports its pending scripts for review.
+        The database was customised: exports its pending scripts for review into .\review.
 
     .EXAMPLE
         PS C:\> Install-AltazionUpdate -Name database -Script '2025-10/0030' -Confirm:$false
@@ -118,9 +167,20 @@ function Install-AltazionUpdate {
         Runs one reviewed database script.
 
     .EXAMPLE
-        PS C:\> Invoke-Command -ComputerName web1, web2 { Install-AltazionUpdate -Name ecommerce -Confirm:$false }
+        PS C:\> Install-AltazionUpdate -Name ecommerce -At (Get-Date).Date.AddDays(1).AddHours(2) -Confirm:$false
 
-        Updates the e-commerce site on two servers over remoting.
+        Schedules the e-commerce update for 02:00 tonight; the update service installs it then.
+
+    .EXAMPLE
+        PS C:\> foreach ($server in 'web1', 'web2', 'web3') { Install-AltazionUpdate -ComputerName $server -Force -ErrorAction Stop }
+
+        Updates a farm one server at a time, stopping the rollout at the first server that fails
+        (the servers not reached yet keep their version).
+
+    .EXAMPLE
+        PS C:\> Get-AltazionUpdate -ComputerName web1, web2 | Where-Object UpdateAvailable | Install-AltazionUpdate -ThrottleLimit 1 -Force
+
+        Installs what each server needs, on that server, one server at a time.
 
     .NOTES
         Only one install runs at a time on a server (shared with the portal and the service); a
@@ -132,7 +192,7 @@ function Install-AltazionUpdate {
     .LINK
         Repair-AltazionUpdater
     #>
-    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High')]
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Install')]
     [OutputType('Altazion.InstallResult')]
     param(
         [Parameter(Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
@@ -144,25 +204,62 @@ function Install-AltazionUpdate {
         [AllowEmptyString()]
         [string] $Instance,
 
+        [Parameter(ParameterSetName = 'Install')]
         [ValidateNotNullOrEmpty()]
         [string] $Version,
 
-        [switch] $Force,
+        [Parameter(ParameterSetName = 'Install')]
+        [Parameter(ParameterSetName = 'Script')]
+        [switch] $Reinstall,
 
+        [Parameter(ParameterSetName = 'Install')]
+        [switch] $AllowDowngrade,
+
+        [Parameter(ParameterSetName = 'Install')]
+        [switch] $IgnoreDatabaseCustomization,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Script')]
         [ValidateNotNullOrEmpty()]
         [string] $Script,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'MarkApplied')]
         [ValidateNotNullOrEmpty()]
         [string] $MarkApplied,
 
+        [Parameter(Mandatory = $true, ParameterSetName = 'ExportScripts')]
         [ValidateNotNullOrEmpty()]
         [string] $ExportScripts,
 
+        [Parameter(ParameterSetName = 'Install')]
+        [datetime] $At,
+
+        [switch] $Force,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
         [ValidateNotNullOrEmpty()]
-        [string] $Root
+        [string] $Root,
+
+        [Alias('Cn')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $ComputerName,
+
+        [ValidateNotNullOrEmpty()]
+        [System.Management.Automation.Runspaces.PSSession[]] $Session,
+
+        [ValidateRange(1, 1024)]
+        [int] $ThrottleLimit = 32,
+
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential
     )
 
     begin {
+        if ($PSBoundParameters.ContainsKey('ComputerName') -and $PSBoundParameters.ContainsKey('Session')) {
+            # Not parameter sets: they would multiply the four database sets.
+            $record = New-AltazionErrorRecord -Code 'E_USAGE' -Message '-ComputerName and -Session cannot be used together.' -Target 'ComputerName'
+            $PSCmdlet.ThrowTerminatingError($record)
+        }
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
         }
@@ -170,6 +267,24 @@ function Install-AltazionUpdate {
         # Only the command line is bound in begin. Per pipeline object, PowerShell resets
         # -Instance to '' but keeps it in $PSBoundParameters, so the object itself tells.
         $instanceOnCommandLine = $PSBoundParameters.ContainsKey('Instance')
+        $remote = $PSBoundParameters.ContainsKey('ComputerName') -or $PSBoundParameters.ContainsKey('Session')
+        # Paths are relative to this location; remotely, to the server's.
+        $commandLineRoot = ''
+        if ($PSBoundParameters.ContainsKey('Root')) {
+            if ($remote) { $commandLineRoot = $Root } else { $commandLineRoot = Resolve-AltazionPath -Cmdlet $PSCmdlet -Path $Root -ParameterName 'Root' }
+        }
+        $exportFolder = $ExportScripts
+        if ($PSCmdlet.ParameterSetName -eq 'ExportScripts' -and -not $remote) {
+            $exportFolder = Resolve-AltazionPath -Cmdlet $PSCmdlet -Path $ExportScripts -ParameterName 'ExportScripts'
+        }
+
+        # What is asked beyond a normal install, named in every confirmation and What if line.
+        $explicit = @()
+        if ($Reinstall) { $explicit += '-Reinstall' }
+        if ($AllowDowngrade) { $explicit += '-AllowDowngrade' }
+        if ($IgnoreDatabaseCustomization) { $explicit += '-IgnoreDatabaseCustomization' }
+        $action = 'Install Altazion update'
+        if ($explicit.Count -gt 0) { $action += ' (' + ($explicit -join ', ') + ')' }
     }
 
     process {
@@ -180,65 +295,94 @@ function Install-AltazionUpdate {
         $fromVersion = Get-AltazionPropertyValue -InputObject $current -Property 'InstalledVersion'
         $toVersion = Get-AltazionPropertyValue -InputObject $current -Property 'AvailableVersion'
         if ($PSBoundParameters.ContainsKey('Version')) { $toVersion = $Version }
-        Add-AltazionRequest -Request $requests -Cmdlet $PSCmdlet -InputObject $current -Name $Name -Instance $Instance -InstanceOnCommandLine $instanceOnCommandLine -FromVersion $fromVersion -ToVersion $toVersion
+        Add-AltazionRequest -Request $requests -Cmdlet $PSCmdlet -InputObject $current -Name $Name -Instance $Instance -InstanceOnCommandLine $instanceOnCommandLine -Root $commandLineRoot -FromVersion $fromVersion -ToVersion $toVersion
     }
 
     end {
         $dryRun = [bool]$WhatIfPreference
-        $exportOnly = $PSBoundParameters.ContainsKey('ExportScripts')
+        $set = $PSCmdlet.ParameterSetName
 
         foreach ($group in @(Group-AltazionRequest -Request $requests.ToArray())) {
+            $target = Resolve-AltazionRemoteTarget -Group $group -Cmdlet $PSCmdlet -ComputerName $ComputerName -Session $Session
+            if ($null -eq $target) { continue }
+            if (-not $target.Local) {
+                Install-AltazionUpdateRemotely -Group $group -Target $target -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Action $action -ExportFolder $exportFolder -ThrottleLimit $ThrottleLimit -Credential $Credential
+                continue
+            }
+
             $selection = @(Get-AltazionSelectionArgument -Group $group)
             $options = [System.Collections.Generic.List[string]]::new()
             # The install lock then names the cmdlet as the one holding it (portal and CLI show it).
             $options.Add('--requested-by'); $options.Add('cmdlet')
+            if (-not $group.AllModules) { $options.Add('--skip-unknown-names') }
             if ($PSBoundParameters.ContainsKey('Version')) { $options.Add('--version'); $options.Add($Version) }
-            if ($Force) { $options.Add('--force') }
-            if ($PSBoundParameters.ContainsKey('Script')) { $options.Add('--script'); $options.Add($Script) }
-            if ($PSBoundParameters.ContainsKey('MarkApplied')) { $options.Add('--mark-applied'); $options.Add($MarkApplied) }
-            if ($exportOnly) { $options.Add('--export-scripts'); $options.Add($ExportScripts) }
+            if ($Reinstall) { $options.Add('--reinstall') }
+            if ($AllowDowngrade) { $options.Add('--allow-downgrade') }
+            if ($IgnoreDatabaseCustomization) { $options.Add('--ignore-database-customization') }
+            if ($set -eq 'Script') { $options.Add('--script'); $options.Add($Script) }
+            if ($set -eq 'MarkApplied') { $options.Add('--mark-applied'); $options.Add($MarkApplied) }
+            if ($set -eq 'ExportScripts') { $options.Add('--export-scripts'); $options.Add($exportFolder) }
             $arguments = @('install') + $selection + $options.ToArray()
+            $native = @{ Cmdlet = $PSCmdlet; Root = $group.Root; StopGracefully = $true }
+
+            if ($PSBoundParameters.ContainsKey('At')) {
+                # Scheduled, not installed now: the executable records it for the update service.
+                # 'o' keeps the offset of a Local or Utc [datetime]; an Unspecified one is the server's local time.
+                $when = $At.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
+                $names = @($group.Names) -join ', '
+                if ($group.AllModules -or -not $names) { $names = 'every module with an update' }
+                if ($PSCmdlet.ShouldProcess("$names at $($At.ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture))", 'Schedule Altazion update')) {
+                    Invoke-AltazionNative -ArgumentList ($arguments + @('--at', $when)) -Cmdlet $PSCmdlet -Root $group.Root
+                }
+                continue
+            }
 
             if ($dryRun) {
-                # -WhatIf: the executable's own plan, shown as "What if:" lines and WhatIf results.
-                Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') -Cmdlet $PSCmdlet -Root $Root | ForEach-Object {
+                # -WhatIf: the executable's own plan, as "What if:" lines and results; an up-to-date
+                # module says there is nothing to do.
+                Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') @native | ForEach-Object {
                     if ($_.PSObject.TypeNames -contains 'Altazion.InstallResult') {
-                        $target = Format-AltazionInstallTarget -Name (Get-AltazionPropertyValue $_ 'Name') -Instance (Get-AltazionPropertyValue $_ 'Instance') -FromVersion (Get-AltazionPropertyValue $_ 'FromVersion') -ToVersion (Get-AltazionPropertyValue $_ 'ToVersion')
-                        [void]$PSCmdlet.ShouldProcess($target, 'Install Altazion update')
+                        $text = Format-AltazionInstallTarget -Name (Get-AltazionPropertyValue $_ 'Name') -Instance (Get-AltazionPropertyValue $_ 'Instance') -FromVersion (Get-AltazionPropertyValue $_ 'FromVersion') -ToVersion (Get-AltazionPropertyValue $_ 'ToVersion')
+                        if ([string]$_.Result -eq 'WhatIf') { [void]$PSCmdlet.ShouldProcess($text, $action) }
+                        elseif ([string]$_.Result -eq 'UpToDate') { Write-Host "Nothing to do: $($text.Substring(0, $text.IndexOf(' from '))) is up to date ($($_.ToVersion))." }
+                        else { Write-Host "Nothing to do: $($text.Substring(0, $text.IndexOf(' from '))): $($_.Message)" }
                     }
                     $_
                 }
                 continue
             }
 
-            if ($exportOnly) {
+            if ($set -eq 'ExportScripts') {
                 # Writes review copies of the scripts and changes nothing on the server: no confirmation.
-                Invoke-AltazionNative -ArgumentList $arguments -Cmdlet $PSCmdlet -Root $Root
+                Invoke-AltazionNative -ArgumentList $arguments @native
                 continue
             }
 
-            if ($PSBoundParameters.ContainsKey('Script') -or $PSBoundParameters.ContainsKey('MarkApplied')) {
+            if ($set -eq 'Script' -or $set -eq 'MarkApplied') {
                 $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
                 $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
-                if ($PSBoundParameters.ContainsKey('Script')) {
-                    $approved = $PSCmdlet.ShouldProcess("$instanceText, script $Script", 'Run database script')
+                if ($set -eq 'Script') {
+                    $scriptAction = 'Run database script'
+                    if ($Reinstall) { $scriptAction += ' (-Reinstall: again, although recorded as applied)' }
+                    $approved = $PSCmdlet.ShouldProcess("$instanceText, script $Script", $scriptAction)
                 }
                 else {
                     $approved = $PSCmdlet.ShouldProcess("$instanceText, script $MarkApplied", 'Mark database script as applied')
                 }
-                if ($approved) { Invoke-AltazionNative -ArgumentList $arguments -Cmdlet $PSCmdlet -Root $Root }
+                if ($approved) { Invoke-AltazionNative -ArgumentList $arguments @native }
                 continue
             }
 
             # Confirmation per module, naming the versions. When the pipeline did not bring them and
             # a prompt will be shown, the executable's dry-run plan supplies them.
             $targets = @($requests | Where-Object {
+                    [string]::Equals([string]$_.Root, $group.Root, [System.StringComparison]::OrdinalIgnoreCase) -and [string]::IsNullOrEmpty($_.ComputerName) -and
                     ($_.HasInstance -eq $group.HasInstance) -and (-not $group.HasInstance -or [string]::Equals([string]$_.Instance, $group.Instance, [System.StringComparison]::OrdinalIgnoreCase))
                 })
             $missingVersions = $group.AllModules -or @($targets | Where-Object { [string]::IsNullOrEmpty($_.FromVersion) -or [string]::IsNullOrEmpty($_.ToVersion) }).Count -gt 0
             $plan = $null
             if ($ConfirmPreference -ne 'None' -and $missingVersions) {
-                $plan = @(Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') -Cmdlet $PSCmdlet -Root $Root |
+                $plan = @(Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') @native |
                         Where-Object { $_.PSObject.TypeNames -contains 'Altazion.InstallResult' })
                 $toInstall = @($plan | Where-Object { $_.Result -eq 'WhatIf' })
                 if ($toInstall.Count -eq 0) {
@@ -247,24 +391,26 @@ function Install-AltazionUpdate {
                     continue
                 }
                 $targets = @($toInstall | ForEach-Object {
-                        [pscustomobject]@{ Name = $_.Name; Instance = [string]$_.Instance; HasInstance = $true; FromVersion = $_.FromVersion; ToVersion = $_.ToVersion }
+                        [pscustomobject]@{ Name = $_.Name; Instance = [string]$_.Instance; HasInstance = $true; FromVersion = $_.FromVersion; ToVersion = $_.ToVersion; Root = $group.Root; ComputerName = $null; RunspaceId = $null }
                     })
             }
 
             $approved = [System.Collections.Generic.List[object]]::new()
-            foreach ($target in $targets) {
-                $text = Format-AltazionInstallTarget -Name $target.Name -Instance $target.Instance -HasInstance $target.HasInstance -FromVersion $target.FromVersion -ToVersion $target.ToVersion
-                if ($PSCmdlet.ShouldProcess($text, 'Install Altazion update')) { $approved.Add($target) }
+            foreach ($item in $targets) {
+                # Up to date and no -Reinstall: nothing will happen, nothing to confirm.
+                $upToDate = -not $Reinstall -and -not [string]::IsNullOrEmpty($item.FromVersion) -and [string]::Equals([string]$item.FromVersion, [string]$item.ToVersion, [System.StringComparison]::OrdinalIgnoreCase)
+                $text = Format-AltazionInstallTarget -Name $item.Name -Instance $item.Instance -HasInstance $item.HasInstance -FromVersion $item.FromVersion -ToVersion $item.ToVersion
+                if ($upToDate -or $PSCmdlet.ShouldProcess($text, $action)) { $approved.Add($item) }
             }
             if ($approved.Count -eq 0) { continue }
             if ($null -eq $plan -and $approved.Count -eq $targets.Count) {
-                Invoke-AltazionNative -ArgumentList $arguments -Cmdlet $PSCmdlet -Root $Root
+                Invoke-AltazionNative -ArgumentList $arguments @native
                 continue
             }
             # Some modules were declined, or the plan named them: install exactly what was approved.
             foreach ($approvedGroup in @(Group-AltazionRequest -Request $approved.ToArray())) {
                 $approvedArguments = @('install') + @(Get-AltazionSelectionArgument -Group $approvedGroup) + $options.ToArray()
-                Invoke-AltazionNative -ArgumentList $approvedArguments -Cmdlet $PSCmdlet -Root $Root
+                Invoke-AltazionNative -ArgumentList $approvedArguments @native
             }
         }
     }

@@ -1,15 +1,17 @@
 import type { CommandModule } from 'yargs';
+import type { AltazionError } from '../../core/errors';
 import { RecordType } from '../../core/records';
-import { listArg, withSelection, type Args } from '../options';
+import { listArg, withRoot, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
 
-interface GetArgs { name?: string[]; instance?: string; refresh?: boolean }
+interface GetArgs { name?: string[]; instance?: string; refresh?: boolean; 'skip-unknown-names'?: boolean }
 
 export const getCommand: CommandModule<object, Args<GetArgs>> = {
   command: 'get',
   describe: 'List installed module instances with their installed and available versions',
   builder: (y) => withSelection(y)
     .option('refresh', { type: 'boolean', default: false, describe: 'check the feed first (as `check` does)' })
+    .option('skip-unknown-names', { type: 'boolean', default: false, hidden: true, describe: 'report each unknown --name as an error and go on with the others (the cmdlets)' })
     .example('$0 get', 'every module instance on this server')
     .example('$0 get --name ecommerce --refresh --json', 'check the feed, then report ecommerce as NDJSON') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
@@ -18,7 +20,8 @@ export const getCommand: CommandModule<object, Args<GetArgs>> = {
       await runCheck(ctx, { report: false });
     }
     const { collectUpdates } = await import('../../discovery/updates');
-    const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance });
-    for (const record of records) ctx.output.record(RecordType.Update, record);
+    const onUnknown = argv['skip-unknown-names'] ? (error: AltazionError) => { ctx.output.error(error); } : undefined;
+    const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance, ...(onUnknown ? { onUnknown } : {}) });
+    for (const record of records) ctx.output.record(RecordType.Update, withRoot(ctx, record));
   }),
 };

@@ -11,6 +11,7 @@ import { publishCommand } from './publish';
 import { serviceCommand } from './service';
 import { dbCommand } from './db';
 import { portalCommand } from './portal';
+import { scheduleCommand } from './schedule';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -25,4 +26,5 @@ export const commands: CommandModule<any, any>[] = [
   serviceCommand,
   dbCommand,
   portalCommand,
+  scheduleCommand,
 ];

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../core/errors';
 import { RecordType } from '../../core/records';
-import { listArg, type Args } from '../options';
+import { listArg, withRoot, type Args } from '../options';
 import { runCommand } from '../run';
 
 interface RepairArgs { check?: string[]; dryRun?: boolean }
@@ -25,7 +25,7 @@ export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
     const records = await runRepair(ctx, {
       checks: listArg(argv.check),
       dryRun: Boolean(argv.dryRun),
-      onRecord: (record) => ctx.output.record(RecordType.RepairResult, record),
+      onRecord: (record) => ctx.output.record(RecordType.RepairResult, withRoot(ctx, record)),
     });
     return records.some((r) => r.Status === 'Failed') ? ExitCode.Failed : ExitCode.Ok;
     // Standalone: the recovery every other command runs first is repair's own `journal` check,

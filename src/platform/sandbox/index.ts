@@ -4,10 +4,17 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { AltazionError } from '../../core/errors';
-import type { AppPool, FileSystemOps, FolderRights, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import path from 'node:path';
+import { EVENT_SOURCE } from '../../core/events';
+import type { AppPool, EventLog, FileSystemOps, FolderRights, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
 import { findHolders } from './locks';
 import { SandboxRights } from './rights';
 import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
+
+/** The sandbox's Event Log: one JSON line per entry, beside the host state file. */
+export function sandboxEventLogPath(stateFile: string): string {
+  return path.join(path.dirname(stateFile), 'eventlog.jsonl');
+}
 
 function killQuietly(pid: number | undefined): void {
   if (!pid) return;
@@ -38,6 +45,7 @@ export class SandboxPlatform implements Platform {
   readonly locks: LockInspector;
   readonly rights: FolderRights;
   readonly fs: FileSystemOps;
+  readonly events: EventLog;
 
   constructor(readonly stateFile: string, readonly computerName: string) {
     const file = stateFile;
@@ -107,6 +115,13 @@ export class SandboxPlatform implements Platform {
       },
     };
     this.locks = { holders: (paths) => findHolders(paths) };
+    const eventLog = sandboxEventLogPath(file);
+    this.events = {
+      // Appended in one write per entry: concurrent writers (service, command line) never tear a line.
+      write: async (entry) => {
+        await fs.appendFile(eventLog, JSON.stringify({ time: new Date().toISOString(), log: 'Application', source: EVENT_SOURCE, ...entry }) + '\n');
+      },
+    };
     this.rights = new SandboxRights(file);
     this.fs = {
       rename: async (from, to) => {

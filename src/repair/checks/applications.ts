@@ -2,7 +2,8 @@
 // Altazion modules) is declared in applicationspath.config. Declaring is the module's own job (it
 // rewrites its entry when it starts): a missing one usually means its identity cannot write to
 // bin\config, which check `rights` fixes.
-import { errorText, result, type RepairCheck } from '../types';
+import { msg, type Message } from '../../core/messages';
+import { errorParam, result, type RepairCheck } from '../types';
 
 export const applicationsCheck: RepairCheck = {
   id: 'applications',
@@ -13,14 +14,18 @@ export const applicationsCheck: RepairCheck = {
     try {
       inventory = await ctx.facts.inventory();
     } catch (error) {
-      return [result('applications', file, 'Failed', errorText(error), 'fix the file named above; each module rewrites its entry when it starts')];
+      return [result('applications', file, 'Failed', errorParam(error), msg('repair.applications.fixFile'))];
     }
     if (inventory.undeclared.length === 0) {
-      return [result('applications', file, 'Ok', `${inventory.running.length} running module(s), all declared (${inventory.declared.length} declared entr${inventory.declared.length === 1 ? 'y' : 'ies'})`)];
+      return [result('applications', file, 'Ok', inventory.declared.length === 1
+        ? msg('repair.applications.okOne', { running: inventory.running.length })
+        : msg('repair.applications.ok', { running: inventory.running.length, declared: inventory.declared.length }))];
     }
-    return inventory.undeclared.map((m) => result('applications', m.label,
-      'Warning',
-      `${m.kind === 'iis' ? `IIS application (pool ${m.runner})` : 'service'}${m.module ? ` of module ${m.module}` : ''} at ${m.path} runs but is not declared in ${file}`,
-      'its identity probably cannot write to bin\\config (see check rights); once it can, restart it so it declares itself'));
+    return inventory.undeclared.map((m) => {
+      const what = m.kind === 'iis' ? msg('repair.applications.iis', { pool: m.runner }) : msg('repair.applications.service');
+      return result('applications', m.label, 'Warning',
+        m.module ? msg('repair.applications.undeclaredModule', { what, module: m.module, path: m.path, file }) : msg('repair.applications.undeclared', { what, path: m.path, file }),
+        msg('repair.applications.action'));
+    });
   },
 };

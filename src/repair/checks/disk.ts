@@ -1,5 +1,6 @@
 // `disk`: free space for staging and backups on the volume of bin\updates and of each module
 // folder (SPEC §6: an install checks it before anything; repair says it early, with figures).
+import { msg, type Message } from '../../core/messages';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { RepairResultRecord } from '../../core/records';
@@ -46,21 +47,21 @@ export const diskCheck: RepairCheck = {
     const config = await ctx.config();
     const floor = config.install.minFreeMegabytes * 1024 * 1024;
     const largest = await largestPackage(ctx.layout.cache, ctx.layout.statusXml);
-    const wanted: Array<{ path: string; need: number; why: string }> = [
-      { path: ctx.layout.updates, need: updatesNeed(largest, floor), why: `downloads and extraction (largest package ${formatBytes(largest)})` },
+    const wanted: Array<{ path: string; need: number; why: Message }> = [
+      { path: ctx.layout.updates, need: updatesNeed(largest, floor), why: msg('repair.disk.updates', { size: formatBytes(largest) }) },
     ];
     try {
       for (const entry of await ctx.facts.applications()) {
         if (!(await fs.stat(entry.path).then((s) => s.isDirectory(), () => false))) continue;
         const size = await folderBytes(entry.path);
-        wanted.push({ path: entry.path, need: moduleNeed(size, largest, floor), why: `${entry.name}${entry.instance ? `[${entry.instance}]` : ''}: staging and backup (folder ${formatBytes(size)} x2 + package ${formatBytes(largest)})` });
+        wanted.push({ path: entry.path, need: moduleNeed(size, largest, floor), why: msg('repair.disk.module', { module: `${entry.name}${entry.instance ? `[${entry.instance}]` : ''}`, size: formatBytes(size), package: formatBytes(largest) }) });
       }
     } catch (error) {
       ctx.output.verbose(`disk: module folders unknown (${errorText(error)}); only bin\\updates is checked`);
     }
     // One verdict per volume (device), against the largest single need on it: installs run one at a time.
     const platform = await ctx.facts.platform();
-    const volumes = new Map<string, { paths: string[]; need: number; why: string; free: number }>();
+    const volumes = new Map<string, { paths: string[]; need: number; why: Message | string; free: number }>();
     for (const w of wanted) {
       const probe = await existingAncestor(w.path);
       const dev = String((await fs.stat(probe)).dev);
@@ -73,11 +74,11 @@ export const diskCheck: RepairCheck = {
     const records: RepairResultRecord[] = [];
     for (const v of volumes.values()) {
       const verdict = judgeDisk(v.free, v.need);
-      const figures = `${formatBytes(v.free)} free, ${formatBytes(v.need)} needed for ${v.why}; floor <install minFreeMegabytes> ${config.install.minFreeMegabytes} MB`;
+      const figures = msg('repair.disk.figures', { free: formatBytes(v.free), need: formatBytes(v.need), why: v.why, floor: config.install.minFreeMegabytes });
       const target = v.paths.join('; ');
       if (verdict === 'ok') records.push(result('disk', target, 'Ok', figures));
-      else if (verdict === 'low') records.push(result('disk', target, 'Warning', `${figures}: less than two updates' worth`, 'free some space (old backups under bin\\updates\\backups, temporary files)'));
-      else records.push(result('disk', target, 'Failed', `${figures}: an install would not start`, `free at least ${formatBytes(v.need - v.free)} on this volume`));
+      else if (verdict === 'low') records.push(result('disk', target, 'Warning', msg('repair.disk.low', { figures }), msg('repair.disk.lowAction')));
+      else records.push(result('disk', target, 'Failed', msg('repair.disk.insufficient', { figures }), msg('repair.disk.freeAtLeast', { size: formatBytes(v.need - v.free) })));
     }
     return records;
   },

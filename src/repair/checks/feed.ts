@@ -1,7 +1,8 @@
 // `feed`: reachable (through the proxy when one is set), signed by a trusted key, not expired, not
 // rolled back. Nothing to fix automatically: the message says which of these failed.
+import { msg, type Message } from '../../core/messages';
 import { AltazionError } from '../../core/errors';
-import { errorText, result, type RepairCheck } from '../types';
+import { errorParam, result, type RepairCheck } from '../types';
 
 const EXPIRY_WARNING_DAYS = 7;
 
@@ -11,24 +12,24 @@ export const feedCheck: RepairCheck = {
   async run(ctx) {
     const config = await ctx.config();
     const target = config.feedLocation ?? config.file;
-    const via = config.proxy ? ` through the proxy ${config.proxy}` : '';
+    const via: Message | string = config.proxy ? msg('repair.feed.via', { proxy: config.proxy }) : '';
     try {
       const verified = await ctx.facts.feed();
       const expires = Date.parse(verified.index.expiresAt);
       const daysLeft = Math.floor((expires - ctx.now().getTime()) / 86_400_000);
-      const detail = `read${via}: index version ${verified.index.indexVersion}, signed by trusted key ${verified.keyId}, expires ${verified.index.expiresAt}`;
+      const detail = msg('repair.feed.ok', { via, version: verified.index.indexVersion, key: verified.keyId, expires: verified.index.expiresAt });
       if (daysLeft < EXPIRY_WARNING_DAYS) {
-        return [result('feed', target, 'Warning', `${detail} (in ${daysLeft} day(s))`, 'the publisher must re-sign the feed before it expires; a mirror must be refreshed')];
+        return [result('feed', target, 'Warning', msg('repair.feed.expiresSoon', { detail, days: daysLeft }), msg('repair.feed.resign'))];
       }
       return [result('feed', target, 'Ok', detail)];
     } catch (error) {
       const code = error instanceof AltazionError ? error.code : 'E_INTERNAL';
-      const hint = error instanceof AltazionError && error.hint ? error.hint
-        : code === 'E_FEED_UNREACHABLE' ? `check the network${via ? ' and the proxy' : ''} (updater.config <feed>, <proxy>)`
-          : code === 'E_FEED_UNKNOWN_KEY' ? 'add the publisher\'s current key as <trustedKey> in updater.config'
-            : code === 'E_FEED_EXPIRED' ? 'the feed (or its mirror) is out of date: ask the publisher or refresh the mirror'
+      const hint: Message | string = error instanceof AltazionError && error.hint ? (error.hintRef ?? error.hint)
+        : code === 'E_FEED_UNREACHABLE' ? msg(via ? 'repair.feed.networkProxy' : 'repair.feed.network')
+          : code === 'E_FEED_UNKNOWN_KEY' ? msg('repair.feed.addKey')
+            : code === 'E_FEED_EXPIRED' ? msg('repair.feed.outOfDate')
               : '';
-      return [result('feed', target, 'Failed', `${code}: ${errorText(error)}`, hint)];
+      return [result('feed', target, 'Failed', msg('repair.feed.failed', { code, error: errorParam(error) }), hint)];
     }
   },
 };

@@ -1,12 +1,13 @@
 // `freshness`: the versions status.xml detected against the verified feed. When the publisher's
 // latest is more than a day old and status.xml is behind (or missing), run a check now instead of
 // waiting for the service (seed: "Aucune version n'est disponible").
+import { msg, type Message } from '../../core/messages';
 import { runCheck } from '../../check/run-check';
 import { maxVersion } from '../../core/version';
 import { readStatus } from '../../discovery/updates';
 import type { RepairResultRecord } from '../../core/records';
 import { judgeFreshness, type PublishedLatest } from '../decisions';
-import { errorText, result, type RepairCheck } from '../types';
+import { errorParam, result, type RepairCheck } from '../types';
 import { compareText } from '../../core/text-order';
 
 export const freshnessCheck: RepairCheck = {
@@ -21,7 +22,7 @@ export const freshnessCheck: RepairCheck = {
         return latest ? [{ name, version: latest.version, publishedAt: latest.publishedAt }] : [];
       }).sort((a, b) => compareText(a.name, b.name));
     } catch (error) {
-      return [result('freshness', ctx.layout.statusXml, 'Skipped', `the feed cannot be read, so freshness cannot be judged: ${errorText(error)}`, 'see check feed')];
+      return [result('freshness', ctx.layout.statusXml, 'Skipped', msg('repair.freshness.noFeed', { error: errorParam(error) }), msg('repair.seeCheck', { check: 'feed' }))];
     }
     const status = await readStatus(ctx.layout.statusXml).catch(() => undefined);
     const verdicts = judgeFreshness(published, status?.modules, ctx.now());
@@ -30,34 +31,34 @@ export const freshnessCheck: RepairCheck = {
     for (const v of verdicts) {
       if (v.state === 'current') continue;
       if (v.state === 'recent') {
-        records.push(result('freshness', v.name, 'Ok', `${v.version} published less than a day ago (${v.ageHours} h); status.xml has ${v.detected ?? 'nothing'}: the service picks it up at its next check`));
+        records.push(result('freshness', v.name, 'Ok', msg('repair.freshness.recent', { version: v.version, hours: v.ageHours, detected: v.detected ?? msg('repair.freshness.nothing') })));
       }
     }
     if (stale.length === 0) {
-      if (records.length === 0) records.push(result('freshness', ctx.layout.statusXml, 'Ok', `status.xml knows the latest version of every module (${published.map((p) => `${p.name} ${p.version}`).join(', ') || 'the feed lists none'})`));
+      if (records.length === 0) records.push(result('freshness', ctx.layout.statusXml, 'Ok', msg('repair.freshness.current', { versions: published.map((p) => `${p.name} ${p.version}`).join(', ') || msg('repair.freshness.noneListed') })));
       return records;
     }
-    const behind = (v: (typeof stale)[number]) => `status.xml has ${v.detected ?? (status ? 'no entry' : 'no status.xml')}, the feed has ${v.version} published ${v.ageHours} h ago`;
+    const behind = (v: (typeof stale)[number]) => msg('repair.freshness.behind', { detected: v.detected ?? msg(status ? 'repair.freshness.noEntry' : 'repair.freshness.noStatus'), version: v.version, hours: v.ageHours });
     if (!options.fix) {
-      for (const v of stale) records.push(result('freshness', v.name, 'WouldFix', behind(v), 'run a check now (altazion-update check)'));
+      for (const v of stale) records.push(result('freshness', v.name, 'WouldFix', behind(v), msg('repair.freshness.runCheck')));
       return records;
     }
-    let failure: string | undefined;
+    let failure: Message | string | undefined;
     try {
       await runCheck(ctx, { report: false });
     } catch (error) {
-      failure = errorText(error); // packages that failed to download; status.xml may still be written
+      failure = errorParam(error); // packages that failed to download; status.xml may still be written
     }
     const after = await readStatus(ctx.layout.statusXml).catch(() => undefined);
     const now = judgeFreshness(published, after?.modules, ctx.now());
     for (const v of stale) {
       const fixed = now.find((n) => n.name === v.name)?.state === 'current';
       records.push(fixed
-        ? result('freshness', v.name, 'Fixed', behind(v), `ran a check: status.xml now has ${v.version}`)
-        : result('freshness', v.name, 'Failed', `${behind(v)}; the check did not bring it${failure ? `: ${failure}` : ''}`, 'see check feed; then altazion-update check --verbose'));
+        ? result('freshness', v.name, 'Fixed', behind(v), msg('repair.freshness.ranCheck', { version: v.version }))
+        : result('freshness', v.name, 'Failed', failure ? msg('repair.freshness.notBroughtError', { behind: behind(v), error: failure }) : msg('repair.freshness.notBrought', { behind: behind(v) }), msg('repair.freshness.checkVerbose')));
     }
     if (failure && records.every((r) => r.Status !== 'Failed')) {
-      records.push(result('freshness', ctx.layout.statusXml, 'Warning', `the check completed with errors: ${failure}`, 'altazion-update check --verbose'));
+      records.push(result('freshness', ctx.layout.statusXml, 'Warning', msg('repair.freshness.withErrors', { error: failure }), msg('repair.freshness.verboseAction')));
     }
     return records;
   },

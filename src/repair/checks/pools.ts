@@ -1,12 +1,13 @@
 // `pools`: IIS pools serving module folders and module services left Stopped (seed: "redémarrez
 // le(s) pool(s) que vous avez arrêté"), typically by a failed install or by the manual procedure.
 // Disabled services are an administrator's decision and are left alone. Fix: start them.
+import { msg, type Message } from '../../core/messages';
 import { isInside, samePath } from '../../config/paths';
 import type { RepairResultRecord } from '../../core/records';
 import { serviceExecutable } from '../../discovery/discover';
 import { listInstallHistory } from '../../install/history';
 import { describeLock } from '../install-lock';
-import { errorText, fixedOr, result, type RepairCheck } from '../types';
+import { errorParam, fixedOr, result, type RepairCheck } from '../types';
 
 export const poolsCheck: RepairCheck = {
   id: 'pools',
@@ -21,7 +22,7 @@ export const poolsCheck: RepairCheck = {
       declaredPools = inventory.declared.flatMap((d) => (d.appPool ? [d.appPool] : []));
       declaredServices = inventory.declared.flatMap((d) => (d.serviceName ? [d.serviceName] : []));
     } catch (error) {
-      return [result('pools', ctx.layout.applicationsConfig, 'Skipped', `module folders unknown: ${errorText(error)}`, 'see check applications')];
+      return [result('pools', ctx.layout.applicationsConfig, 'Skipped', msg('repair.moduleFoldersUnknown', { error: errorParam(error) }), msg('repair.seeCheck', { check: 'applications' }))];
     }
     const apps = await ctx.facts.iisApplications();
     const poolNames = new Set([...declaredPools, ...apps.filter((a) => folders.some((f) => samePath(a.physicalPath, f) || isInside(a.physicalPath, f))).map((a) => a.appPool)].map((p) => p.toLowerCase()));
@@ -29,7 +30,7 @@ export const poolsCheck: RepairCheck = {
     const services = (await ctx.facts.services()).filter((s) =>
       declaredServices.some((n) => n.toLowerCase() === s.name.toLowerCase()) || folders.some((f) => isInside(serviceExecutable(s.binaryPath), f)));
 
-    type Stopped = { kind: 'pool' | 'service'; name: string; detail: string };
+    type Stopped = { kind: 'pool' | 'service'; name: string; detail: Message };
     const declared = (await ctx.facts.inventory()).declared;
     const moduleOf = (s: Stopped): string | undefined => {
       const folder = s.kind === 'pool'
@@ -38,14 +39,15 @@ export const poolsCheck: RepairCheck = {
       return folder ? declared.find((d) => samePath(d.path, folder) || isInside(folder, d.path))?.name : undefined;
     };
     const stopped: Stopped[] = [
-      ...pools.filter((p) => p.state === 'Stopped').map((p) => ({ kind: 'pool' as const, name: p.name, detail: `IIS application pool ${p.name} serving a module is Stopped` })),
+      ...pools.filter((p) => p.state === 'Stopped').map((p) => ({ kind: 'pool' as const, name: p.name, detail: msg('repair.pools.poolStopped', { name: p.name }) })),
       ...services.filter((s) => s.state === 'Stopped' && s.startMode !== 'Disabled' && s.startMode !== 'Manual')
-        .map((s) => ({ kind: 'service' as const, name: s.name, detail: `module service ${s.name} (${s.displayName}, start mode ${s.startMode}) is Stopped` })),
+        .map((s) => ({ kind: 'service' as const, name: s.name, detail: msg('repair.pools.serviceStopped', { name: s.name, display: s.displayName, mode: s.startMode }) })),
     ];
     const manual = services.filter((s) => s.state === 'Stopped' && s.startMode === 'Manual');
-    const records: RepairResultRecord[] = manual.map((s) => result('pools', s.name, 'Warning', `module service ${s.name} is Stopped with start mode Manual`, `start it if it should run: sc.exe start ${s.name}`));
+    const records: RepairResultRecord[] = manual.map((s) => result('pools', s.name, 'Warning', msg('repair.pools.manual', { name: s.name }), msg('repair.pools.manualAction', { name: s.name })));
     if (stopped.length === 0) {
-      if (records.length === 0) records.push(result('pools', `${pools.length} pool(s), ${services.length} service(s)`, 'Ok', `every pool and service serving a module runs${pools.length + services.length ? ` (${[...pools.map((p) => `${p.name} ${p.state}`), ...services.map((s) => `${s.name} ${s.state}`)].join(', ')})` : ''}`));
+      const states = [...pools.map((p) => `${p.name} ${p.state}`), ...services.map((s) => `${s.name} ${s.state}`)].join(', ');
+      if (records.length === 0) records.push(result('pools', `${pools.length} pool(s), ${services.length} service(s)`, 'Ok', states ? msg('repair.pools.okList', { states }) : msg('repair.pools.ok')));
       return records;
     }
     const install = await ctx.facts.runningInstall();
@@ -53,32 +55,35 @@ export const poolsCheck: RepairCheck = {
     const interrupted = await ctx.facts.interruptedInstalls();
     const history = await listInstallHistory(ctx.layout).catch(() => []);
     for (const s of stopped) {
-      const action = s.kind === 'pool' ? `start pool ${s.name}` : `start service ${s.name}`;
+      const action = msg(s.kind === 'pool' ? 'repair.pools.startPool' : 'repair.pools.startService', { name: s.name });
       const journal = interrupted.find((i) => i.journal && (s.kind === 'pool'
         ? i.journal.pools.some((p) => p.name.toLowerCase() === s.name.toLowerCase())
         : i.journal.service?.name.toLowerCase() === s.name.toLowerCase()))?.journal;
       if (journal) {
-        records.push(result('pools', s.name, 'Skipped', `${s.detail}, stopped by the interrupted install ${journal.id} of ${journal.module}: its recovery puts it back as it was`, 'see check journal'));
+        records.push(result('pools', s.name, 'Skipped', msg('repair.pools.byJournal', { detail: s.detail, id: journal.id, module: journal.module }), msg('repair.seeCheck', { check: 'journal' })));
         continue;
       }
       // Why it is stopped, when the history knows: the last install of the module it serves failed.
       const module = moduleOf(s);
       const last = module ? history.find((h) => h.Name === module) : undefined;
-      if (last && (last.Result === 'Failed' || last.Result === 'RolledBack')) s.detail += ` (the last install of ${module}, ${last.StartedAt}, ended ${last.Result}: ${last.Message})`;
+      if (last && (last.Result === 'Failed' || last.Result === 'RolledBack')) {
+        const message = last.MessageId ? { id: last.MessageId, ...(last.MessageParams ? { params: last.MessageParams } : {}) } as Message : last.Message;
+        s.detail = msg('repair.pools.lastInstall', { detail: s.detail, module: module!, at: last.StartedAt, result: { id: `result.${last.Result}` } as Message, message });
+      }
       if (install) {
-        records.push(result('pools', s.name, 'Skipped', `${s.detail}, but an install is running (${describeLock(install)}): it restarts what it stopped`));
+        records.push(result('pools', s.name, 'Skipped', msg('repair.pools.installRunning', { detail: s.detail, who: describeLock(install) })));
         continue;
       }
       if (!options.fix) {
-        records.push(result('pools', s.name, fixedOr(options), `${s.detail} and no install is running`, action));
+        records.push(result('pools', s.name, fixedOr(options), msg('repair.pools.noInstall', { detail: s.detail }), action));
         continue;
       }
       try {
         if (s.kind === 'pool') await platform.iis.startPool(s.name);
         else await platform.services.start(s.name);
-        records.push(result('pools', s.name, 'Fixed', `${s.detail} and no install was running`, s.kind === 'pool' ? `started pool ${s.name}` : `started service ${s.name}`));
+        records.push(result('pools', s.name, 'Fixed', msg('repair.pools.noInstallWas', { detail: s.detail }), msg(s.kind === 'pool' ? 'repair.pools.startedPool' : 'repair.pools.startedService', { name: s.name })));
       } catch (error) {
-        records.push(result('pools', s.name, 'Failed', `${s.detail}; ${action} failed: ${errorText(error)}`, s.kind === 'pool' ? 'see the System event log (WAS source) for why the pool does not start' : 'see the Application event log for why the service does not start'));
+        records.push(result('pools', s.name, 'Failed', msg('repair.pools.failed', { detail: s.detail, action, error: errorParam(error) }), msg(s.kind === 'pool' ? 'repair.pools.seeWas' : 'repair.pools.seeApp')));
       }
     }
     return records;

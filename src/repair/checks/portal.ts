@@ -1,5 +1,6 @@
 // `portal`: the local portal answers on its port (http://127.0.0.1:<portal port>/). The fix is the
 // service's (check `service` restarts it); this check only reports.
+import { msg } from '../../core/messages';
 import { result, type RepairCheck } from '../types';
 
 export const portalCheck: RepairCheck = {
@@ -9,7 +10,7 @@ export const portalCheck: RepairCheck = {
     const url = await ctx.facts.portalUrl();
     const probe = await ctx.facts.probePortal();
     return probe.answers
-      ? [result('portal', url, 'Ok', probe.detail)]
-      : [result('portal', url, 'Failed', probe.detail, 'check the updater service (altazion-update repair --check service), then the <portal port> in updater.config')];
+      ? [result('portal', url, 'Ok', probe.message)]
+      : [result('portal', url, 'Failed', probe.message, msg('repair.portal.action'))];
   },
 };

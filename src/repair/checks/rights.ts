@@ -4,10 +4,11 @@
 // à toutes ces identités", narrowed, SPEC §8, §12). Fix: grant Modify on that file only, never on
 // the folder: the updater's own settings, keys and scripts are not the modules' to change.
 import { promises as fs } from 'node:fs';
+import { msg } from '../../core/messages';
 import type { RepairResultRecord } from '../../core/records';
 import { serviceExecutable } from '../../discovery/discover';
 import { canonicalAccount, isBuiltinAdmin, poolIdentity } from '../decisions';
-import { errorText, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
+import { errorParam, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
 
 /** identity -> the pools/services that run as it, for every running module. */
 async function moduleIdentities(ctx: RepairContext): Promise<Map<string, string[]>> {
@@ -40,10 +41,10 @@ export const rightsCheck: RepairCheck = {
     try {
       inventory = await ctx.facts.inventory();
     } catch (error) {
-      return [result('rights', file, 'Skipped', `the running modules cannot be listed: ${errorText(error)}`, 'see check applications')];
+      return [result('rights', file, 'Skipped', msg('repair.rights.unlisted', { error: errorParam(error) }), msg('repair.seeCheck', { check: 'applications' }))];
     }
     if (inventory.undeclared.length === 0) {
-      return [result('rights', file, 'Ok', 'every running module is declared in applicationspath.config: its identity could write there')];
+      return [result('rights', file, 'Ok', msg('repair.rights.allDeclared'))];
     }
     const { rights } = await ctx.facts.platform();
     const records: RepairResultRecord[] = [];
@@ -53,22 +54,22 @@ export const rightsCheck: RepairCheck = {
       const who = users.join(', ');
       try {
         if (await rights.canWrite(identity, file)) {
-          records.push(result('rights', target, 'Ok', `can write applicationspath.config (used by ${who})`));
+          records.push(result('rights', target, 'Ok', msg('repair.rights.canWrite', { who })));
           continue;
         }
         if (!options.fix) {
-          records.push(result('rights', target, fixedOr(options), `cannot write applicationspath.config (used by ${who})`, `grant Modify on ${file} to ${identity}`));
+          records.push(result('rights', target, fixedOr(options), msg('repair.rights.cannotWrite', { who }), msg('repair.rights.grant', { file, identity })));
           continue;
         }
         // The module rewrites its entry in place: the file must exist for a grant on it.
         await fs.writeFile(file, '<?xml version="1.0" encoding="utf-8"?>\n<applications />\n', { flag: 'wx' }).catch(() => undefined);
         await rights.grantModify(identity, file);
-        records.push(result('rights', target, 'Fixed', `could not write applicationspath.config (used by ${who})`, `granted Modify on ${file} (that file only) to ${identity}; restart ${who} so the module declares itself`));
+        records.push(result('rights', target, 'Fixed', msg('repair.rights.couldNot', { who }), msg('repair.rights.granted', { file, identity, who })));
       } catch (error) {
-        records.push(result('rights', target, 'Failed', `cannot check or grant write access (used by ${who}): ${errorText(error)}`, `grant Modify on ${file} to ${identity} by hand (icacls "${file}" /grant "${identity}:M")`));
+        records.push(result('rights', target, 'Failed', msg('repair.rights.failed', { who, error: errorParam(error) }), msg('repair.rights.byHand', { file, identity, command: `icacls "${file}" /grant "${identity}:M"` })));
       }
     }
-    if (records.length === 0) records.push(result('rights', file, 'Ok', 'the running modules run as built-in administrators (SYSTEM), which can write there'));
+    if (records.length === 0) records.push(result('rights', file, 'Ok', msg('repair.rights.builtin')));
     return records;
   },
 };

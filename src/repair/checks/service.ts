@@ -3,8 +3,9 @@
 // "Le site http://localhost:8080 n'est pas accessible").
 import { UPDATER_SERVICE, LEGACY_UPDATER_SERVICES } from '../../core/product';
 import type { ServiceControl, ServiceInfo } from '../../platform/types';
-import { describeSteps, isUpdaterService, planService, portalServices, type ServicePlan } from '../decisions';
-import { errorText, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
+import { msg, type Message } from '../../core/messages';
+import { describeStepsMessage, isUpdaterService, planService, portalServices, type ServicePlan } from '../decisions';
+import { errorParam, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
 
 /** How long a started service gets to bring the portal up. */
 const PORTAL_WAIT_MS = 10_000;
@@ -29,24 +30,24 @@ async function waitForPortal(ctx: RepairContext, timeoutMs: number): Promise<boo
   }
 }
 
-async function apply(ctx: RepairContext, plan: ServicePlan): Promise<string[]> {
+async function apply(ctx: RepairContext, plan: ServicePlan): Promise<Message[]> {
   const { services } = await ctx.facts.platform();
   const name = plan.service.name;
-  const done: string[] = [];
+  const done: Message[] = [];
   for (const step of plan.steps) {
     if (step === 'setStartMode') {
       await services.setStartMode(name, 'AutomaticDelayed');
-      done.push('start mode set to Automatic (Delayed Start)');
+      done.push(msg('repair.service.done.setStartMode'));
     } else if (step === 'start') {
       await services.start(name);
       if (!(await waitForState(services, name, 'Running', 30_000))) throw new Error(`${name} did not reach Running within 30 s after start`);
-      done.push('started');
+      done.push(msg('repair.service.done.start'));
     } else {
       await services.stop(name);
       if (!(await waitForState(services, name, 'Stopped', 60_000))) throw new Error(`${name} did not stop within 60 s`);
       await services.start(name);
       if (!(await waitForState(services, name, 'Running', 30_000))) throw new Error(`${name} did not reach Running within 30 s after restart`);
-      done.push('restarted');
+      done.push(msg('repair.service.done.restart'));
     }
   }
   return done;
@@ -60,8 +61,8 @@ export const serviceCheck: RepairCheck = {
     const updaters = all.filter(isUpdaterService);
     if (updaters.length === 0) {
       return [result('service', UPDATER_SERVICE.name, 'Failed',
-        `no updater service on this server (looked for ${[UPDATER_SERVICE.name, ...LEGACY_UPDATER_SERVICES].join(', ')} and the display names "[e] - Serveur principal", "[e] - service principal", "Altazion - service principal")`,
-        'register it: altazion-update service install')];
+        msg('repair.service.none', { names: [UPDATER_SERVICE.name, ...LEGACY_UPDATER_SERVICES].join(', ') }),
+        msg('repair.service.register'))];
     }
     const portal = portalServices(all).map((s) => s.name.toLowerCase());
     // Probe only when a restart could follow from it.
@@ -71,35 +72,36 @@ export const serviceCheck: RepairCheck = {
       const target = `${service.name} (${service.displayName})`;
       const plan = planService(service, { servesPortal: portal.includes(service.name.toLowerCase()), portalAnswers: probe?.answers ?? true });
       if (plan.blocked) {
-        records.push(result('service', target, 'Warning', plan.problems.join('; '), plan.blocked));
+        records.push(result('service', target, 'Warning', msg('list', { items: plan.problemMessages }), plan.blockedMessage!));
         continue;
       }
       if (plan.steps.length === 0) {
-        records.push(result('service', target, 'Ok', `${service.state}, start mode Automatic (Delayed Start)`));
+        records.push(result('service', target, 'Ok', msg('repair.service.ok', { state: service.state })));
         continue;
       }
-      const problems = plan.problems.join('; ') + (plan.steps.includes('restart') && probe ? ` (${probe.detail})` : '');
+      const listed = msg('list', { items: plan.problemMessages });
+      const problems: Message = plan.steps.includes('restart') && probe ? msg('repair.service.probe', { problems: listed, probe: probe.message }) : listed;
+      const steps = describeStepsMessage(plan.steps);
       if (!options.fix) {
-        records.push(result('service', target, fixedOr(options), problems, describeSteps(plan.steps)));
+        records.push(result('service', target, fixedOr(options), problems, steps));
         continue;
       }
       try {
         const done = await apply(ctx, plan);
-        let detail = problems;
+        let detail: Message = problems;
         let status: 'Fixed' | 'Warning' = 'Fixed';
         if ((plan.steps.includes('restart') || plan.steps.includes('start')) && portal.includes(service.name.toLowerCase())) {
           if (await waitForPortal(ctx, PORTAL_WAIT_MS)) {
-            detail += '; the portal answers now';
+            detail = msg('repair.service.portalAnswers', { problems });
           } else {
             // Done what the seed says; the portal still being down is for support (check portal fails).
-            detail += `; the portal still does not answer ${PORTAL_WAIT_MS / 1000} s after the ${plan.steps.includes('restart') ? 'restart' : 'start'}`;
+            detail = msg('repair.service.portalStillDown', { problems, seconds: PORTAL_WAIT_MS / 1000, what: msg(plan.steps.includes('restart') ? 'repair.service.word.restart' : 'repair.service.word.start') });
             status = 'Warning';
           }
         }
-        records.push(result('service', target, status, detail, done.join(', ')));
+        records.push(result('service', target, status, detail, done.reduce<Message | string>((all, d) => (all === '' ? d : msg('repair.joinComma', { first: all, next: d })), '')));
       } catch (error) {
-        records.push(result('service', target, 'Failed', `${problems}; ${describeSteps(plan.steps)} failed: ${errorText(error)}`,
-          'if the service refuses to start, see its event log (Event Viewer > Windows Logs > Application) and contact support'));
+        records.push(result('service', target, 'Failed', msg('repair.service.failed', { problems, steps, error: errorParam(error) }), msg('repair.service.failedAction')));
       }
     }
     return records;

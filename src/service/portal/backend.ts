@@ -12,13 +12,15 @@ import { listInstallHistory } from '../../install/history';
 import { readInstallLock } from '../../install/lock';
 import type { Output } from '../../output/output';
 import { runRepair } from '../../repair';
+import { cancelScheduledInstall, listScheduledInstalls, scheduleInstall } from '../../schedule';
+import { DEFAULT_NIGHT_TIME, parseAt } from '../../schedule/plan';
 import { coalesce } from './cache';
 import type { DatabaseScriptView, DatabaseView, HistoryEntryView, JobRequest, PortalBackend } from './types';
 
 /** installModules of src/install (InstallOptions of the team contract). */
 export type InstallFn = (ctx: Context, options: {
   names?: string[]; instance?: string; script?: string; markApplied?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet'; signal?: AbortSignal; user?: string;
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service'; signal?: AbortSignal; version?: string; force?: boolean; user?: string;
 }) => Promise<InstallResultRecord[]>;
 
 export interface BackendDeps {
@@ -32,6 +34,8 @@ export interface BackendDeps {
   checkNow: () => Promise<{ ok: boolean; error?: string }>;
   /** The port the portal really listens on (the health check probes it, not only the configured one). */
   portalPort?: () => number | undefined;
+  /** Called after the portal added or cancelled a scheduled install (the service's scheduler looks again). */
+  onScheduleChanged?: () => void;
 }
 
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -103,9 +107,26 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
       };
     },
 
+    scheduled: () => listScheduledInstalls(ctx.layout),
+    schedule: async ({ name, instance, at }) => {
+      const now = ctx.now();
+      const when = parseAt(at ?? DEFAULT_NIGHT_TIME, now, 'at');
+      try {
+        return await scheduleInstall(ctx, { names: [name], instance, at: when, requestedBy: 'portal' });
+      } finally {
+        deps.onScheduleChanged?.();
+      }
+    },
+    cancelSchedule: async (id) => {
+      try { return await cancelScheduledInstall(ctx.layout, id); } finally { deps.onScheduleChanged?.(); }
+    },
+
     runJob: async (job: JobRequest, output: Output, signal: AbortSignal) => {
       const jobCtx = deps.contextFor(output);
-      const base = { names: [job.name], instance: job.instance ?? '', requestedBy: 'portal' as const, signal, ...(job.user ? { user: job.user } : {}) };
+      const base = {
+        names: job.names ?? (job.name ? [job.name] : []), instance: job.instance ?? '', requestedBy: job.requestedBy ?? 'portal' as const, signal,
+        ...(job.version ? { version: job.version } : {}), ...(job.force ? { force: true } : {}), ...(job.user ? { user: job.user } : {}),
+      };
       try {
         switch (job.kind) {
           case 'install': return await deps.install(jobCtx, base);

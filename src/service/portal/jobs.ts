@@ -4,6 +4,7 @@
 // check here only answers 409 early and names who holds it.
 import { randomUUID } from 'node:crypto';
 import { toAltazionError } from '../../core/errors';
+import type { MessageParams } from '../../core/messages';
 import type { InstallResultRecord } from '../../core/records';
 import type { Output } from '../../output/output';
 import type { ProtocolMessage } from '../../output/protocol';
@@ -23,15 +24,20 @@ export interface JobSnapshot {
   startedAt: string;
   finishedAt?: string;
   results?: InstallResultRecord[];
-  error?: { code: string; message: string; hint?: string };
+  error?: { code: string; message: string; hint?: string; messageId?: string; params?: MessageParams };
+  /** Who asked: the portal, or the service running a scheduled install or the weekly window. */
+  requestedBy?: string;
 }
+
+/** A job with its message tail; `firstSeq` is the sequence number of messages[0]. */
+export interface JobState { snapshot: JobSnapshot; messages: ProtocolMessage[]; firstSeq: number }
 
 export type StartOutcome = { started: true; job: JobSnapshot } | { started: false; owner: LockOwnerView };
 
 export class JobManager {
-  private active: { snapshot: JobSnapshot; messages: ProtocolMessage[]; done: Promise<void>; abort: AbortController } | undefined;
+  private active: (JobState & { done: Promise<void>; abort: AbortController }) | undefined;
   private starting = false;
-  private last: { snapshot: JobSnapshot; messages: ProtocolMessage[] } | undefined;
+  private last: JobState | undefined;
 
   constructor(
     private readonly backend: PortalBackend,
@@ -41,8 +47,14 @@ export class JobManager {
   ) {}
 
   /** The running job, else the last one (with its message tail). */
-  current(): { snapshot: JobSnapshot; messages: ProtocolMessage[] } | undefined {
-    return this.active ?? this.last;
+  current(): JobState | undefined {
+    const job = this.active ?? this.last;
+    return job && { snapshot: job.snapshot, messages: job.messages, firstSeq: job.firstSeq };
+  }
+
+  /** Resolves when the running job (if any) is over. */
+  async whenIdle(): Promise<void> {
+    await this.active?.done;
   }
 
   get running(): boolean { return this.active !== undefined || this.starting; }
@@ -73,16 +85,21 @@ export class JobManager {
         instance: request.instance ?? '',
         ...(request.script ? { script: request.script } : {}),
         ...(request.user ? { user: request.user } : {}),
+        ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
         state: 'running',
         startedAt: this.now().toISOString(),
       };
-      const messages: ProtocolMessage[] = [];
+      const state: JobState = { snapshot, messages: [], firstSeq: 1 };
       const abort = new AbortController();
       const output = this.makeOutput();
+      let seq = 0;
+      // Each message has a sequence number: a page that read the tail (/api/job) and then hears the
+      // stream skips what it already has.
       const unsubscribe = output.subscribe((message) => {
-        messages.push(message);
-        if (messages.length > MESSAGE_TAIL) messages.shift();
-        this.broadcast('message', { job: snapshot.id, message });
+        seq++;
+        state.messages.push(message);
+        if (state.messages.length > MESSAGE_TAIL) { state.messages.shift(); state.firstSeq++; }
+        this.broadcast('message', { job: snapshot.id, seq, message });
       });
       // Announce the job before it runs: its first messages must find the page ready for them.
       this.broadcast('job', snapshot);
@@ -94,17 +111,18 @@ export class JobManager {
         } catch (error) {
           const err = output.error(toAltazionError(error));
           snapshot.state = 'failed';
-          snapshot.error = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+          snapshot.error = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), ...(err.messageRef ? { messageId: err.messageRef.id, ...(err.messageRef.params ? { params: err.messageRef.params } : {}) } : {}) };
         } finally {
           unsubscribe();
           output.flush();
           snapshot.finishedAt = this.now().toISOString();
-          this.last = { snapshot, messages };
+          this.last = state;
           this.active = undefined;
           this.broadcast('job', snapshot);
         }
       })();
-      this.active = { snapshot, messages, done, abort };
+      // The same object the subscriber appends to.
+      this.active = Object.assign(state, { done, abort });
       return { started: true, job: snapshot };
     } finally {
       this.starting = false;

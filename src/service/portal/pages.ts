@@ -1,7 +1,9 @@
 // The portal's HTML, rendered on the server (pure functions of the data): the pages work and read
 // well before any script runs; /assets/app.js only adds the actions and live progress. Every value
 // is escaped; no inline script or style (CSP default-src 'self').
+import { CATALOGUES, messageParts, type Message, type MessageId, type MessageParams } from '../../core/messages';
 import type { RepairResultRecord, UpdateRecord } from '../../core/records';
+import { DEFAULT_NIGHT_TIME, type ScheduledInstall } from '../../schedule/plan';
 import { MESSAGES, type Lang, type MessageKey, type Translator } from './i18n';
 import type { DatabaseScriptView, DatabaseView, HistoryEntryView } from './types';
 
@@ -12,6 +14,21 @@ export function escapeHtml(value: unknown): string {
 /** JSON safe inside a <script type="application/json"> data block. */
 export function jsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * A worded field of a record in the page's language: the message of its id and parameters when the
+ * core gave one (data such as paths, versions or system error texts marked translate="no"), else
+ * the text as it is.
+ */
+export function wordedHtml(lang: Lang, text: string, id?: string, params?: MessageParams): string {
+  // A text the core gave without an id is English: said so (lang="en"), not passed off as French.
+  if (!id || !(id in CATALOGUES.en)) return text ? `<span lang="en">${escapeHtml(text)}</span>` : '';
+  return messageHtml({ id: id as MessageId, ...(params ? { params } : {}) }, lang);
+}
+
+export function messageHtml(message: Message, lang: Lang): string {
+  return messageParts(message, lang).map((p) => (p.data ? `<span class="v" translate="no">${escapeHtml(p.text)}</span>` : escapeHtml(p.text))).join('');
 }
 
 export type PageId = 'modules' | 'database' | 'history' | 'health';
@@ -53,7 +70,7 @@ export function renderLayout(input: LayoutInput): string {
 <title>${escapeHtml(t('app.title'))} — ${escapeHtml(input.computerName)}</title>
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/style.css">
-<script type="application/json" id="i18n">${jsonForHtml(MESSAGES[input.lang])}</script>
+<script type="application/json" id="i18n">${jsonForHtml({ ui: MESSAGES[input.lang], core: CATALOGUES[input.lang], list: input.lang === 'fr' ? ' ; ' : '; ' })}</script>
 <script src="/assets/app.js" defer></script>
 </head>
 <body data-page="${input.page}" data-signed-in="${input.signedInAs !== undefined}">
@@ -76,22 +93,39 @@ function statusBadge(t: Translator, status: string): string {
 }
 
 /** The module table (also served alone as /fragment/modules to refresh it after an install). */
-export function renderModulesTable(t: Translator, records: readonly UpdateRecord[], applicationsConfig: string): string {
+/** The server's local time, as the admin reads it on the server's clock (schedules). */
+export function formatLocal(iso: string, lang: Lang): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = lang === 'fr' ? `${p(date.getDate())}/${p(date.getMonth() + 1)}/${date.getFullYear()}` : `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`;
+  return `${day} ${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+function scheduleFor(scheduled: readonly ScheduledInstall[], r: UpdateRecord): ScheduledInstall | undefined {
+  return scheduled.find((e) => (e.Names.length === 0 || e.Names.includes(r.Name)) && (e.Instance === null || e.Instance.toLowerCase() === r.Instance.toLowerCase()));
+}
+
+export function renderModulesTable(t: Translator, records: readonly UpdateRecord[], applicationsConfig: string, lang: Lang, scheduled: readonly ScheduledInstall[] = []): string {
   if (records.length === 0) return `<p class="empty">${escapeHtml(t('modules.none', { file: applicationsConfig }))}</p>`;
   const rows = records.map((r) => {
-    const installable = r.UpdateAvailable || r.Status === 'ManualActionRequired';
+    // An install running right now (from here, the command line or PowerShell): no button, its state.
+    const installing = r.DetailId === 'update.installing';
+    const installable = !installing && (r.UpdateAvailable || r.Status === 'ManualActionRequired');
+    const planned = scheduleFor(scheduled, r);
+    const later = !installable ? ''
+      : planned
+        ? `<div class="more scheduled">${escapeHtml(t(planned.State === 'Running' ? 'schedule.running' : 'schedule.planned', { date: formatLocal(planned.At, lang) }))}${planned.State === 'Pending' ? ` <button type="button" class="secondary small" data-cancel-schedule="${escapeHtml(planned.Id)}">${escapeHtml(t('button.cancel'))}</button>` : ''}</div>`
+        : `<div class="more"><button type="button" class="secondary small" data-schedule="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">${escapeHtml(t('button.installTonight', { time: DEFAULT_NIGHT_TIME }))}</button></div>`;
     const button = (installable
-      ? `<button type="button" class="install" data-install="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">${escapeHtml(t('button.install'))}</button>`
+      ? `<button type="button" class="install" data-install="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">${escapeHtml(t('button.install'))}</button>${later}`
       : '') + (r.Kind === 'database' && r.Status === 'ManualActionRequired' ? `<div class="more"><a href="/database">${escapeHtml(t('install.openDatabase'))}</a></div>` : '');
-    const available = r.AvailableVersion
-      ? `${escapeHtml(r.AvailableVersion)}${r.UpdateAvailable && !r.Downloaded ? ` <small>(${escapeHtml(t('modules.notDownloaded'))})</small>` : ''}`
-      : '—';
     return `<tr data-module="${escapeHtml(r.Name)}" data-instance="${escapeHtml(r.Instance)}">
-<td class="name">${escapeHtml(r.Name)}${r.Instance ? ` <span class="instance">[${escapeHtml(r.Instance)}]</span>` : ''}</td>
-<td class="path"><code>${escapeHtml(r.Path)}</code></td>
-<td class="installed">${escapeHtml(r.InstalledVersion)}</td>
-<td class="available">${available}</td>
-<td class="status">${statusBadge(t, r.Status)}${r.Detail && !(r.Status === 'UpdateAvailable' && r.Downloaded) ? `<div class="detail">${escapeHtml(r.Detail)}</div>` : ''}</td>
+<td class="name" translate="no">${escapeHtml(r.Name)}${r.Instance ? ` <span class="instance">[${escapeHtml(r.Instance)}]</span>` : ''}</td>
+<td class="path" translate="no"><code>${escapeHtml(r.Path)}</code></td>
+<td class="installed" translate="no">${escapeHtml(r.InstalledVersion)}</td>
+<td class="available"><span translate="no">${r.AvailableVersion ? escapeHtml(r.AvailableVersion) : '—'}</span>${r.AvailableVersion && r.UpdateAvailable && !r.Downloaded ? ` <small>(${escapeHtml(t('modules.notDownloaded'))})</small>` : ''}</td>
+<td class="status">${installing ? `<span class="badge s-Installing">${escapeHtml(t('status.Installing'))}</span>` : statusBadge(t, r.Status)}${r.Detail && !(r.Status === 'UpdateAvailable' && r.Downloaded && !installing) ? `<div class="detail">${wordedHtml(lang, r.Detail, r.DetailId, r.DetailParams)}</div>` : ''}</td>
 <td class="action">${button}</td>
 </tr>`;
   }).join('\n');
@@ -105,13 +139,13 @@ ${rows}
 </table>`;
 }
 
-export function renderModulesPage(t: Translator, records: readonly UpdateRecord[], lastCheckedAt: string | undefined, applicationsConfig: string, lang: Lang): string {
+export function renderModulesPage(t: Translator, records: readonly UpdateRecord[], lastCheckedAt: string | undefined, applicationsConfig: string, lang: Lang, scheduled: readonly ScheduledInstall[] = []): string {
   const checked = lastCheckedAt
     ? t('modules.lastCheck', { date: formatDate(lastCheckedAt, lang) })
     : t('modules.neverChecked');
   return `<div class="toolbar"><p class="intro">${escapeHtml(t('modules.intro'))}</p>
 <div class="check"><span id="last-check">${escapeHtml(checked)}</span> <button type="button" id="check-now" class="secondary">${escapeHtml(t('button.checkNow'))}</button></div></div>
-<div id="modules">${renderModulesTable(t, records, applicationsConfig)}</div>`;
+<div id="modules">${renderModulesTable(t, records, applicationsConfig, lang, scheduled)}</div>`;
 }
 
 export function formatDate(iso: string, lang: Lang): string {
@@ -130,13 +164,13 @@ export function renderHistoryPage(t: Translator, entries: readonly HistoryEntryV
   if (entries.length === 0) return `<p class="intro">${escapeHtml(t('history.intro'))}</p><p class="empty">${escapeHtml(t('history.empty'))}</p>`;
   const rows = entries.map((e) => `<tr>
 <td>${escapeHtml(formatDate(e.StartedAt, lang))}</td>
-<td class="name">${escapeHtml(e.Name)}${e.Instance ? ` <span class="instance">[${escapeHtml(e.Instance)}]</span>` : ''}</td>
-<td>${escapeHtml(e.FromVersion)}</td>
-<td>${escapeHtml(e.ToVersion)}</td>
+<td class="name" translate="no">${escapeHtml(e.Name)}${e.Instance ? ` <span class="instance">[${escapeHtml(e.Instance)}]</span>` : ''}</td>
+<td translate="no">${escapeHtml(e.FromVersion)}</td>
+<td translate="no">${escapeHtml(e.ToVersion)}</td>
 <td><span class="badge r-${escapeHtml(e.Result)}">${escapeHtml(t(`result.${e.Result}` as MessageKey))}</span></td>
 <td>${escapeHtml(t('seconds', { n: Math.round(e.DurationSeconds) }))}</td>
 <td>${escapeHtml(t('seconds', { n: Math.round(e.DowntimeSeconds) }))}</td>
-<td class="message">${escapeHtml(e.Message)}</td>
+<td class="message">${wordedHtml(lang, e.Message, e.MessageId, e.MessageParams)}</td>
 <td>${e.LogPath ? `<a href="/history/log?id=${encodeURIComponent(e.Id)}">${escapeHtml(t('button.viewLog'))}</a>` : ''}</td>
 </tr>`).join('\n');
   return `<p class="intro">${escapeHtml(t('history.intro'))}</p>
@@ -148,15 +182,15 @@ ${rows}
 </table>`;
 }
 
-export function renderHealthPage(t: Translator, results: readonly RepairResultRecord[] | undefined, failure?: string): string {
+export function renderHealthPage(t: Translator, results: readonly RepairResultRecord[] | undefined, failure?: string, lang: Lang = 'fr'): string {
   if (failure) return `<p class="intro">${escapeHtml(t('health.intro'))}</p><p class="error">${escapeHtml(t('health.failed', { message: failure }))}</p>`;
   if (results === undefined) return `<p class="empty">${escapeHtml(t('health.unavailable'))}</p>`;
   const rows = results.map((r) => `<tr>
-<td>${escapeHtml(r.Check)}</td>
-<td><code>${escapeHtml(r.Target)}</code></td>
+<td translate="no">${escapeHtml(r.Check)}</td>
+<td translate="no"><code>${escapeHtml(r.Target)}</code></td>
 <td><span class="badge h-${escapeHtml(r.Status)}">${escapeHtml(t(`repair.${r.Status}` as MessageKey))}</span></td>
-<td>${escapeHtml(r.Detail)}</td>
-<td>${escapeHtml(r.Action)}</td>
+<td>${wordedHtml(lang, r.Detail, r.DetailId, r.DetailParams)}</td>
+<td>${wordedHtml(lang, r.Action, r.ActionId, r.ActionParams)}</td>
 </tr>`).join('\n');
   return `<p class="intro">${escapeHtml(t('health.intro'))}</p>
 <table class="grid health">
@@ -186,7 +220,7 @@ export function renderDatabasePage(t: Translator, view: DatabaseView | undefined
   const article = (s: DatabaseScriptView) => {
     const actionable = (s.Status === 'Pending' || s.Status === 'Failed') && view.customized;
     return `<article class="script${s.TouchesCustomizedObjects ? ' touches' : ''}" data-script="${escapeHtml(s.Id)}">
-<header><strong>${escapeHtml(s.Id)}</strong> <span>${escapeHtml(s.Name)}</span> <span class="badge c-${escapeHtml(s.Status)}">${escapeHtml(t(`script.${s.Status}` as MessageKey))}</span>
+<header><strong translate="no">${escapeHtml(s.Id)}</strong> <span translate="no">${escapeHtml(s.Name)}</span> <span class="badge c-${escapeHtml(s.Status)}">${escapeHtml(t(`script.${s.Status}` as MessageKey))}</span>
 ${s.TouchesCustomizedObjects ? `<span class="badge warn">${escapeHtml(t('database.customized'))}</span>` : ''}</header>
 ${s.Objects.length ? `<p class="objects">${escapeHtml(t('col.objects'))} : ${s.Objects.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ')}</p>` : ''}
 ${s.Content !== undefined ? `<details><summary>${escapeHtml(t('button.showScript'))}</summary><pre class="sql">${escapeHtml(s.Content)}</pre></details>` : ''}

@@ -2,8 +2,8 @@
 // the event stream. Listens on 127.0.0.1 only; every request goes through admitRequest first
 // (Host, then method, then for actions: the administrator token, or Origin / Sec-Fetch-Site / CSRF
 // token and a signed-in administrator, auth.ts). GET never changes anything on the server (only
-// /signin opens a session): every state change is one of the POST actions below, and each is
-// logged with who asked.
+// /signin opens a session): every state change is one of the POST actions of actions.ts, and each
+// is logged with who asked.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,22 +11,20 @@ import { AltazionError, toAltazionError } from '../../core/errors';
 import type { Output } from '../../output/output';
 import { FAVICON_SVG, STYLE_CSS } from './assets/style';
 import { APP_JS } from './assets/app-js';
+import { ACTION_PATHS, ACTIONS, field, HttpError, TOKEN_ONLY_PATHS, USER_PATTERN } from './actions';
 import { negotiateLanguage, translator, type Lang } from './i18n';
-import { JobManager, type JobSnapshot } from './jobs';
+import { JobManager } from './jobs';
 import { escapeHtml, renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
 import { PortalAuth, type Session } from './auth';
-import { admitRequest, SECURITY_HEADERS } from './security';
+import { admitRequest, SECURITY_HEADERS, SIGN_IN_HINT } from './security';
 import { encodeSse, encodeSseComment } from './sse';
-import type { JobRequest, PortalBackend } from './types';
+import type { PortalBackend } from './types';
 
 export const PORTAL_HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 16 * 1024;
 const KEEPALIVE_MS = 15_000;
 
-/** The state-changing endpoints: POST only, for administrators, with Origin and CSRF checks. */
-export const ACTION_PATHS: ReadonlySet<string> = new Set(['/api/install', '/api/check', '/api/database/run-script', '/api/database/mark-applied', '/api/signin', '/api/signout']);
-/** Actions only the administrator token itself may do: minting a one-time sign-in link. */
-const TOKEN_ONLY_PATHS: ReadonlySet<string> = new Set(['/api/signin']);
+export { ACTION_PATHS } from './actions';
 
 export interface PortalOptions {
   backend: PortalBackend;
@@ -47,25 +45,9 @@ export interface RunningPortal {
   /** Sessions and the administrator token. */
   auth: PortalAuth;
   jobs: JobManager;
+  /** How many event streams are open (one per browser with the shared stream, whatever its tabs). */
+  eventClients(): number;
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
-}
-
-const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-/** Who an administrator says they are (recorded with their actions): a Windows account name. */
-const USER_PATTERN = /^[^\r\n\0<>"]{1,128}$/;
-
-function field(body: Record<string, unknown>, name: string, required: boolean, pattern?: RegExp): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null || value === '') {
-    if (required) throw new HttpError(400, `"${name}" is required`);
-    return undefined;
-  }
-  if (typeof value !== 'string' || value.length > 200 || (pattern && !pattern.test(value))) throw new HttpError(400, `"${name}": invalid value`);
-  return value;
 }
 
 async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
@@ -115,8 +97,6 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     signedInAs: session?.user,
   });
 
-  const jobView = (job: JobSnapshot) => job;
-
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -137,51 +117,17 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     const t = translator(lang);
     const html = (body: string) => send(res, 200, 'text/html; charset=utf-8', body, { Vary: 'Accept-Language' });
 
-    if (req.method === 'POST') {
-      const body = await readJsonBody(req);
-      // Who asked: the signed-in administrator, or the token holder (a script may say who it runs for).
-      const user = decision.by === 'session' ? session!.user
-        : (field({ user: req.headers['x-altazion-user'] }, 'user', false, USER_PATTERN) ?? 'administrator (token)');
-      if (path === '/api/signin') {
-        const who = field(body, 'user', false, USER_PATTERN) ?? user;
-        const { code, expiresAt } = auth.issueCode(who);
-        log('info', `one-time sign-in link issued for ${who}`);
-        sendJson(res, 200, { url: `${portalUrl()}signin?code=${encodeURIComponent(code)}`, expiresAt: new Date(expiresAt).toISOString(), user: who });
-        return;
-      }
-      if (path === '/api/signout') {
-        if (session) auth.end(session);
-        log('info', `${user} signed out`);
-        sendJson(res, 200, { ok: true }, { 'Set-Cookie': auth.clearCookie() });
-        return;
-      }
-      if (path === '/api/install') {
-        const request: JobRequest = { kind: 'install', name: field(body, 'name', true, NAME_PATTERN)!, instance: field(body, 'instance', false) ?? '', user };
-        const outcome = await jobs.start(request);
-        if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
-        log('info', `install of ${request.name} requested from the portal by ${user} (job ${outcome.job.id})`);
-        sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
-        return;
-      }
-      if (path === '/api/database/run-script' || path === '/api/database/mark-applied') {
-        const request: JobRequest = {
-          kind: path.endsWith('run-script') ? 'db-script' : 'db-mark-applied',
-          name: 'database',
-          instance: field(body, 'instance', false) ?? '',
-          script: field(body, 'script', true, /^[^\r\n\0]{1,128}$/)!,
-          user,
-        };
-        const outcome = await jobs.start(request);
-        if (!outcome.started) { sendJson(res, 409, { error: `another install is running: ${outcome.owner.requestedBy} (pid ${outcome.owner.pid})`, owner: outcome.owner }); return; }
-        log('info', `${request.kind} ${request.script} requested from the portal by ${user} (job ${outcome.job.id})`);
-        sendJson(res, 202, { id: outcome.job.id, job: jobView(outcome.job) });
-        return;
-      }
-      if (path === '/api/check') {
-        log('info', `check requested from the portal by ${user}`);
-        sendJson(res, 200, await backend.checkNow());
-        return;
-      }
+    const action = req.method === 'POST' ? ACTIONS[path] : undefined;
+    if (action) {
+      // admitRequest lets an action through only for an administrator: a session or the token.
+      // Who acted: the signed-in administrator, or the token holder (a script may say who it runs for).
+      const user = decision.by === 'session' ? session?.user
+        : decision.by === 'token' ? (field({ user: req.headers['x-altazion-user'] }, 'user', false, USER_PATTERN) ?? 'administrator (token)')
+        : undefined;
+      if (user === undefined) throw new HttpError(401, SIGN_IN_HINT);
+      const answer = await action({ body: await readJsonBody(req), backend, jobs, log, user, session, auth, portalUrl: portalUrl() });
+      sendJson(res, answer.status, answer.body, answer.headers);
+      return;
     }
 
     switch (path) {
@@ -202,12 +148,12 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
         return;
       }
       case '/': {
-        const [records, checked] = await Promise.all([backend.modules(), backend.lastCheckedAt()]);
-        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang), session));
+        const [records, checked, scheduled] = await Promise.all([backend.modules(), backend.lastCheckedAt(), backend.scheduled()]);
+        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang, scheduled), session));
         return;
       }
       case '/fragment/modules':
-        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig), { Vary: 'Accept-Language' });
+        send(res, 200, 'text/html; charset=utf-8', renderModulesTable(t, await backend.modules(), backend.applicationsConfig, lang, await backend.scheduled()), { Vary: 'Accept-Language' });
         return;
       case '/database': {
         let body: string;
@@ -220,7 +166,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
         return;
       case '/health': {
         let body: string;
-        try { body = renderHealthPage(t, await backend.health()); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message); }
+        try { body = renderHealthPage(t, await backend.health(), undefined, lang); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message, lang); }
         html(await page(lang, 'health', body, session));
         return;
       }
@@ -238,11 +184,16 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
       case '/api/history': sendJson(res, 200, (await backend.history()) ?? []); return;
       case '/api/health': sendJson(res, 200, (await backend.health()) ?? []); return;
       case '/api/database': sendJson(res, 200, (await backend.database()) ?? null); return;
-      case '/api/job': sendJson(res, 200, jobs.current() ?? null); return;
+      case '/api/job': {
+        const current = jobs.current();
+        sendJson(res, 200, current ? { snapshot: current.snapshot, messages: current.messages, firstSeq: current.firstSeq } : null);
+        return;
+      }
+      case '/api/schedule': sendJson(res, 200, await backend.scheduled()); return;
       case '/api/events': {
         res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
         const current = jobs.current();
-        res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [] } }));
+        res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [], firstSeq: current?.firstSeq ?? 1 } }));
         clients.add(res);
         const timer = setInterval(() => res.write(encodeSseComment('keep-alive')), KEEPALIVE_MS);
         res.on('close', () => { clearInterval(timer); clients.delete(res); });
@@ -280,6 +231,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     csrfToken,
     auth,
     jobs,
+    eventClients: () => clients.size,
     close: async () => {
       for (const res of clients) res.end();
       clients.clear();

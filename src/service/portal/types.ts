@@ -3,6 +3,7 @@
 // implementation is backend.ts (wired to src/install, src/repair, src/database).
 import type { DatabaseScriptRecord, InstallResultRecord, RepairResultRecord, UpdateRecord } from '../../core/records';
 import type { Output } from '../../output/output';
+import type { ScheduledInstall } from '../../schedule/plan';
 
 /** Who holds the install lock (same shape as src/install/lock.ts LockOwner). */
 export interface LockOwnerView {
@@ -42,8 +43,18 @@ export interface JobRequest {
   instance?: string;
   /** Script id for db-script / db-mark-applied. */
   script?: string;
-  /** Who asked: the signed-in administrator (recorded in the history and the logs). */
+  /** Several modules (a scheduled install); `name` is then the first, for display. */
+  names?: string[];
+  /** Who asks (default: the portal): 'service' for scheduled installs and the weekly window. */
+  requestedBy?: 'portal' | 'service';
+  /**
+   * Who acted (recorded in the history, the lock and the logs): the signed-in administrator; for the
+   * service, the one who scheduled the install.
+   */
   user?: string;
+  /** Install options of a scheduled install. */
+  version?: string;
+  force?: boolean;
 }
 
 export interface PortalBackend {
@@ -65,6 +76,11 @@ export interface PortalBackend {
   runJob(job: JobRequest, output: Output, signal: AbortSignal): Promise<InstallResultRecord[]>;
   /** A feed check now (joins a running one). */
   checkNow(): Promise<{ ok: boolean; error?: string }>;
+  /** Scheduled installs (maintenance windows), soonest first. */
+  scheduled(): Promise<ScheduledInstall[]>;
+  /** Schedules the install of one module: at `at` (ISO or HH:MM), default tonight at 02:00. */
+  schedule(request: { name: string; instance: string; at?: string }): Promise<ScheduledInstall>;
+  cancelSchedule(id: string): Promise<ScheduledInstall>;
   /** The instance layout's applicationspath.config (named in the "no module" message). */
   readonly applicationsConfig: string;
 }

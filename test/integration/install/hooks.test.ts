@@ -1,15 +1,14 @@
-// Admin hooks run for real: .ps1 scripts in a real PowerShell engine (the test host of
-// test/pwsh-host, reached through test/helpers/pwsh-hook.sh which takes the installer's
-// `-NoProfile -NonInteractive -ExecutionPolicy Bypass -File <script>` command line).
+// Admin hooks run for real: .ps1 scripts in a real PowerShell (pwsh 7.6 from NuGet, see
+// test/setup/pwsh.sh), started with the installer's own
+// `-NoProfile -NonInteractive -ExecutionPolicy Bypass -File <script>` command line.
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runInstall } from '../../../src/install';
 import { HOOK_PHASES } from '../../../src/install/plan';
-import { ensurePwshHost } from '../../helpers/pwsh';
-import { hashTree, makeBox, PROJECT, setInstallConfig, siblingsOf, type Box } from './fixtures';
+import { pwshExecutable } from '../../helpers/pwsh';
+import { hashTree, makeBox, setInstallConfig, siblingsOf, type Box } from './fixtures';
 
-// Only .NET calls: the test host's engine has no Microsoft.PowerShell.Management/Utility cmdlets.
 const TRACE_HOOK = (phase: string) => `
 $m = $env:E_MODULE_PATH
 $b = $env:E_BACKUP_PATH
@@ -37,15 +36,14 @@ describe('install hooks (real PowerShell)', function () {
   let trace: string;
 
   before(async () => {
-    const dll = ensurePwshHost();
     box = await makeBox(['gestioncommerciale']);
     trace = path.join(box.base, 'trace.txt');
-    env = { ...process.env, PWSH_HOST_DLL: dll, HOOK_TRACE: trace };
+    env = { ...process.env, HOOK_TRACE: trace };
   });
   after(() => box.remove());
   beforeEach(async () => {
     await box.reset();
-    await setInstallConfig(box, { powershell: path.join(PROJECT, 'test', 'helpers', 'pwsh-hook.sh') });
+    await setInstallConfig(box, { powershell: pwshExecutable() });
     for (const [phase, file] of Object.entries(FILES)) await fs.writeFile(path.join(box.Root, 'bin', 'updates', 'scripts', file), TRACE_HOOK(phase));
   });
 

@@ -1,4 +1,5 @@
 // The web health check against a real local HTTP server.
+import { textOf } from '../../../src/core/messages';
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +36,7 @@ describe('web health check', function () {
     const s = await serve(200);
     await s.close();
     const warning = await defaultHttpCheck(s.url, 1500);
-    expect(warning).to.include('could not be checked');
+    expect(textOf(warning!)).to.include('could not be checked');
+    expect(warning).to.deep.include({ id: 'install.httpUnchecked' });
   });
 });

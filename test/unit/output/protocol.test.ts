@@ -38,7 +38,7 @@ describe('NDJSON protocol writer', () => {
     output.warn('careful');
     output.error(new AltazionError('E_CONFIG', 'bad'));
     output.flush();
-    expect(out.join('')).to.match(/^Name\s+Instance\s+Kind\s+Installed\s+Available\s+Status\s+Path\n/);
+    expect(out.join('')).to.match(/^Name\s+Instance\s+Kind\s+Installed\s+Available\s+Status\s+Path\s+Detail\n/);
     expect(out.join('')).to.contain('UpdateAvailable');
     expect(err.join('')).to.equal('WARNING: careful\nERROR E_CONFIG: bad\n');
   });

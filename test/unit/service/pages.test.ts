@@ -11,14 +11,14 @@ const record = (over: Partial<UpdateRecord>): UpdateRecord => ({
 describe('portal pages (pure rendering)', () => {
   it('escapes every value (a module path cannot inject markup)', () => {
     expect(escapeHtml(`<img src=x onerror="a">&'`)).to.equal('&lt;img src=x onerror=&quot;a&quot;&gt;&amp;&#39;');
-    const html = renderModulesTable(translator('fr'), [record({ Path: '<script>alert(1)</script>', Detail: '"><b>x' })], 'x');
+    const html = renderModulesTable(translator('fr'), [record({ Path: '<script>alert(1)</script>', Detail: '"><b>x' })], 'x', 'fr');
     expect(html).not.to.contain('<script>');
     expect(html).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.to.contain('"><b>');
   });
 
   it('shows an Installer button only for modules with an update, like the legacy page', () => {
-    const html = renderModulesTable(translator('fr'), [record({}), record({ Name: 'logistique', UpdateAvailable: false, Status: 'UpToDate', AvailableVersion: '25.9.12.3' })], 'x');
+    const html = renderModulesTable(translator('fr'), [record({}), record({ Name: 'logistique', UpdateAvailable: false, Status: 'UpToDate', AvailableVersion: '25.9.12.3' })], 'x', 'fr');
     expect(html.match(/data-install="/g)).to.have.length(1);
     expect(html).to.contain('data-install="ecommerce"');
     expect(html).to.contain('>Installer<');
@@ -27,7 +27,7 @@ describe('portal pages (pure rendering)', () => {
   });
 
   it('says everything is up to date when nothing is to install, in English too', () => {
-    const html = renderModulesTable(translator('en'), [record({ UpdateAvailable: false, Status: 'UpToDate' })], 'x');
+    const html = renderModulesTable(translator('en'), [record({ UpdateAvailable: false, Status: 'UpToDate' })], 'x', 'en');
     expect(html).to.contain('Every application is up to date');
     expect(html).not.to.contain('data-install');
   });
@@ -44,5 +44,20 @@ describe('portal pages (pure rendering)', () => {
   it('JSON data blocks cannot close their script element', () => {
     expect(jsonForHtml({ a: '</script><script>x' })).not.to.contain('</script>');
     expect(JSON.parse(jsonForHtml({ a: '</script>&' }))).to.deep.equal({ a: '</script>&' });
+  });
+});
+
+describe('portal pages: messages of the core in the page language', () => {
+  it('words a record detail from its id and parameters in French, data marked translate="no"', () => {
+    const html = renderModulesTable(translator('fr'), [record({ Status: 'NotInstalled', UpdateAvailable: false, Detail: 'the folder D:\\x does not exist', DetailId: 'update.folderMissing', DetailParams: { path: 'D:\\x' } })], 'x', 'fr');
+    expect(html).to.contain('le dossier <span class="v" translate="no">D:\\x</span> n’existe pas');
+    expect(html).not.to.contain('does not exist');
+  });
+
+  it('shows a module being installed as such, without a button, even when its folder is renamed for the swap', () => {
+    const html = renderModulesTable(translator('fr'), [record({ Detail: 'an install is in progress', DetailId: 'update.installing', DetailParams: { from: '1', to: '2', step: { id: 'step.swap-out' } } })], 'x', 'fr');
+    expect(html).to.contain('Installation en cours');
+    expect(html).to.contain('mise de côté de la version actuelle');
+    expect(html).not.to.contain('data-install');
   });
 });

@@ -1,8 +1,14 @@
 // The portal's only script, served as /assets/app.js (CSP: no inline script). Plain ES2017, no
-// framework: buttons post JSON with the CSRF token and the session key; an EventSource on
-// /api/events shows the running job live (progress bar, log lines, result) and refreshes the module
-// list when it ends. Signing in (auth.ts): the sign-in link lands on /#signin=<key>; the key goes
-// to localStorage (kept per origin, port included) and leaves the address bar at once.
+// framework: buttons post JSON with the CSRF token and the session key; the event stream
+// (/api/events) shows the running job live (progress bar, log lines, hook output, result) and
+// refreshes the module list when it ends. Messages of the core arrive as ids with parameters and are
+// worded here in the page's language.
+// One stream for all the tabs of a browser (a browser opens at most 6 connections per host, and each
+// stream holds one): the tab holding the Web Lock "altazion-events" opens it and passes every event
+// to the other tabs on a BroadcastChannel; when it closes, another tab takes the lock. Without those
+// APIs each tab has its own stream, closed while the tab is hidden.
+// Signing in (auth.ts): the sign-in link lands on /#signin=<key>; the key goes to localStorage (kept
+// per origin, port included) and leaves the address bar at once.
 export const APP_JS = `(function () {
   'use strict';
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
@@ -16,15 +22,50 @@ export const APP_JS = `(function () {
   }
   var sessionKey = store ? store.getItem(KEY_NAME) : null;
   var signedIn = document.body.getAttribute('data-signed-in') === 'true' && !!sessionKey;
-  var i18n = {};
-  try { i18n = JSON.parse(document.getElementById('i18n').textContent); } catch (e) { i18n = {}; }
+  var i18n = { ui: {}, core: {}, list: '; ' };
+  try { i18n = JSON.parse(document.getElementById('i18n').textContent); } catch (e) { /* keys shown as is */ }
   var page = document.body.getAttribute('data-page');
   var box = document.getElementById('job');
   var tracked = null;
 
   function t(key, params) {
-    var s = i18n[key] || key;
+    var s = i18n.ui[key] || key;
     return s.replace(/\\{(\\w+)\\}/g, function (whole, name) { return params && name in params ? String(params[name]) : whole; });
+  }
+  // A message of the core ({id, params}) as DOM nodes: text of the language, data in <span translate="no">.
+  function fmtInto(parent, message) {
+    var template = i18n.core[message.id];
+    if (template === undefined) { parent.appendChild(document.createTextNode(message.text || message.id)); return parent; }
+    var re = /\\{(\\w+)\\}/g, last = 0, m;
+    while ((m = re.exec(template))) {
+      if (m.index > last) parent.appendChild(document.createTextNode(template.slice(last, m.index)));
+      last = m.index + m[0].length;
+      var value = message.params ? message.params[m[1]] : undefined;
+      if (value === undefined) parent.appendChild(document.createTextNode(m[0]));
+      else paramInto(parent, value);
+    }
+    if (last < template.length) parent.appendChild(document.createTextNode(template.slice(last)));
+    return parent;
+  }
+  function paramInto(parent, value) {
+    if (Array.isArray(value)) {
+      value.forEach(function (v, i) { if (i > 0) parent.appendChild(document.createTextNode(i18n.list)); paramInto(parent, v); });
+    } else if (value !== null && typeof value === 'object') {
+      fmtInto(parent, value);
+    } else {
+      var span = el('span', 'v', typeof value === 'number' && document.documentElement.lang === 'fr' ? String(value).replace('.', ',') : String(value));
+      span.setAttribute('translate', 'no');
+      parent.appendChild(span);
+    }
+  }
+  // A worded field: its message when it has an id, else its text.
+  function worded(parent, text, id, params) {
+    if (id && i18n.core[id] !== undefined) return fmtInto(parent, { id: id, params: params });
+    // A text without an id is English: said so, not passed off as the page's language.
+    var span = el('span', '', text || '');
+    span.setAttribute('lang', 'en');
+    parent.appendChild(span);
+    return parent;
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -41,11 +82,14 @@ export const APP_JS = `(function () {
       return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
     });
   }
+  // Every action button: for a signed-in administrator only. Those that start a job also wait while
+  // one runs; checking and (un)scheduling do not.
   function setBusy(busy) {
-    var buttons = document.querySelectorAll('button[data-install], button[data-run-script], button[data-mark-applied], button#check-now');
+    var buttons = document.querySelectorAll('button[data-install], button[data-run-script], button[data-mark-applied], button#check-now, button[data-schedule], button[data-cancel-schedule]');
     for (var i = 0; i < buttons.length; i++) {
-      if (buttons[i].id === 'check-now' && busy) continue;
-      buttons[i].disabled = busy || !signedIn;
+      var startsJob = buttons[i].hasAttribute('data-install') || buttons[i].hasAttribute('data-run-script') || buttons[i].hasAttribute('data-mark-applied');
+      if (!startsJob && busy) continue;
+      buttons[i].disabled = (busy && startsJob) || !signedIn;
       if (!signedIn) buttons[i].title = t('auth.required');
     }
   }
@@ -55,9 +99,13 @@ export const APP_JS = `(function () {
     if (job.kind === 'db-mark-applied') name += ' — ' + t('button.markApplied') + ' ' + job.script;
     return name;
   }
+  var lastSeq = 0;
   function ensureBox(job) {
     if (box.getAttribute('data-job') === job.id) return;
     box.setAttribute('data-job', job.id);
+    lastSeq = 0;
+    // A new job starts neutral: no border, result or state of the previous one.
+    box.className = 'job';
     box.textContent = '';
     box.appendChild(el('h2', 'title', t('install.running', { name: jobTitle(job) })));
     var bar = el('div', 'bar'); bar.appendChild(el('div', 'fill')); box.appendChild(bar);
@@ -65,33 +113,49 @@ export const APP_JS = `(function () {
     box.appendChild(el('ol', 'log'));
     box.hidden = false;
   }
-  function showMessage(message) {
+  function showMessage(message, seq) {
     if (!box.getAttribute('data-job')) return;
+    if (seq !== undefined) { if (seq <= lastSeq) return; lastSeq = seq; }
     var log = box.querySelector('ol.log');
     if (message.type === 'progress') {
       box.querySelector('.bar > div').style.width = Math.max(0, Math.min(100, message.percent)) + '%';
-      box.querySelector('.step').textContent = message.activity + (message.status ? ' — ' + message.status : '') + ' (' + message.percent + ' %)';
+      var step = box.querySelector('.step');
+      step.textContent = '';
+      worded(step, message.activity, message.activityId, message.activityParams);
+      if (message.status) { step.appendChild(document.createTextNode(' — ')); worded(step, message.status, message.statusId, message.statusParams); }
+      step.appendChild(document.createTextNode(' (' + message.percent + ' %)'));
     } else if (message.type === 'log' && message.level !== 'verbose') {
-      log.appendChild(el('li', message.level, message.message));
+      // Hook scripts' own output is shown as it is, in its own style.
+      var li = el('li', message.messageId === 'hook.output' ? 'hook' : message.level);
+      log.appendChild(worded(li, message.message, message.messageId, message.params));
       log.scrollTop = log.scrollHeight;
     } else if (message.type === 'error') {
-      log.appendChild(el('li', 'error', message.code + ': ' + message.message));
+      var item = el('li', 'error', message.code + ' : ');
+      log.appendChild(worded(item, message.message, message.messageId, message.params));
       log.scrollTop = log.scrollHeight;
     }
   }
-  function resultText(job) {
-    if (job.state === 'failed') return t('install.failed', { name: jobTitle(job), message: job.error ? job.error.message : '' });
+  // The result as DOM nodes in the page's language (the core's messages worded from their ids).
+  function resultInto(p, job) {
+    function text(s) { p.appendChild(document.createTextNode(s)); }
+    function detail(r) { if (r.Message) { text(' — '); worded(p, r.Message, r.MessageId, r.MessageParams); } }
+    if (job.state === 'failed') {
+      text(t('install.failed', { name: jobTitle(job), message: '' }));
+      if (job.error) worded(p, job.error.message, job.error.messageId, job.error.params);
+      return;
+    }
     var dbFailed = (job.results || []).some(function (r) { return r.Result === 'Failed' || r.Result === 'RolledBack'; });
-    if (job.kind === 'db-script' && !dbFailed) return t('database.scriptRun', { id: job.script });
-    if (job.kind === 'db-mark-applied' && !dbFailed) return t('database.scriptMarked', { id: job.script });
-    var parts = (job.results || []).map(function (r) {
+    if (job.kind === 'db-script' && !dbFailed) { text(t('database.scriptRun', { id: job.script })); return; }
+    if (job.kind === 'db-mark-applied' && !dbFailed) { text(t('database.scriptMarked', { id: job.script })); return; }
+    (job.results || []).forEach(function (r, i) {
+      if (i > 0) text(' ');
       var name = r.Name + (r.Instance ? ' [' + r.Instance + ']' : '');
-      if (r.Result === 'Installed') return t('install.done', { name: name, version: r.ToVersion });
-      if (r.Result === 'ManualActionRequired') return t('install.manual', { name: name });
-      if (r.Result === 'Failed' || r.Result === 'RolledBack') return t('install.failed', { name: name, message: t('result.' + r.Result) + (r.Message ? ' — ' + r.Message : '') });
-      return name + ' : ' + t('result.' + r.Result) + (r.Message ? ' — ' + r.Message : '');
+      if (r.Result === 'Installed') text(t('install.done', { name: name, version: r.ToVersion }));
+      else if (r.Result === 'ManualActionRequired') { text(t('install.manual', { name: name })); detail(r); }
+      else if (r.Result === 'Failed' || r.Result === 'RolledBack') { text(t('install.failed', { name: name, message: t('result.' + r.Result) })); detail(r); }
+      else { text(name + ' : ' + t('result.' + r.Result)); detail(r); }
     });
-    return parts.join(' ') || t('check.done');
+    if (!(job.results || []).length) text(t('check.done'));
   }
   function refreshModules() {
     var target = document.getElementById('modules');
@@ -112,7 +176,8 @@ export const APP_JS = `(function () {
     if (old) old.remove();
     var title = box.querySelector('h2.title');
     if (title) title.remove();
-    var p = el('p', 'result', resultText(job));
+    var p = el('p', 'result');
+    resultInto(p, job);
     p.setAttribute('data-state', failed ? 'failed' : manual ? 'manual' : 'done');
     if (manual && page !== 'database') {
       var link = el('a', '', t('install.openDatabase'));
@@ -137,22 +202,53 @@ export const APP_JS = `(function () {
     }
   }
 
-  if (window.EventSource) {
+  // The events, wherever they come from (our own stream, or the tab that holds it).
+  function onSnapshot(data) {
+    if (!data.job) return;
+    var recent = data.job.state === 'running' || (Date.now() - Date.parse(data.job.finishedAt || 0) < 5 * 60 * 1000);
+    if (!recent) return;
+    if (data.job.state === 'running') { tracked = data.job.id; ensureBox(data.job); setBusy(true); }
+    else ensureBox(data.job);
+    (data.messages || []).forEach(function (m, i) { showMessage(m, (data.firstSeq || 1) + i); });
+    if (data.job.state !== 'running') finishJob(data.job, false);
+  }
+  function onEvent(type, data) {
+    if (type === 'snapshot') onSnapshot(data);
+    else if (type === 'job') onJob(data);
+    else if (type === 'output' && box.getAttribute('data-job') === data.job) showMessage(data.message, data.seq);
+  }
+  var TYPES = ['snapshot', 'job', 'output'];
+  function openStream(forward) {
     var es = new EventSource('/api/events');
-    es.addEventListener('snapshot', function (e) {
-      var data = JSON.parse(e.data);
-      if (!data.job) return;
-      var recent = data.job.state === 'running' || (Date.now() - Date.parse(data.job.finishedAt || 0) < 5 * 60 * 1000);
-      if (!recent) return;
-      if (data.job.state === 'running') { tracked = data.job.id; ensureBox(data.job); setBusy(true); }
-      else ensureBox(data.job);
-      (data.messages || []).forEach(showMessage);
-      if (data.job.state !== 'running') finishJob(data.job, false);
+    TYPES.forEach(function (type) {
+      es.addEventListener(type, function (e) {
+        var data = JSON.parse(e.data);
+        onEvent(type, data);
+        if (forward) forward(type, data);
+      });
     });
-    es.addEventListener('job', function (e) { onJob(JSON.parse(e.data)); });
-    es.addEventListener('output', function (e) {
-      var data = JSON.parse(e.data);
-      if (box.getAttribute('data-job') === data.job) showMessage(data.message);
+    return es;
+  }
+  var channel = window.BroadcastChannel ? new BroadcastChannel('altazion-events') : null;
+  if (channel && navigator.locks && navigator.locks.request) {
+    document.body.setAttribute('data-stream', 'follower');
+    channel.onmessage = function (e) { if (e.data && e.data.type) onEvent(e.data.type, e.data.data); };
+    // Until this tab holds the stream, it catches up from the running job's tail.
+    fetch('/api/job', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (current) {
+      if (current && document.body.getAttribute('data-stream') === 'follower') onSnapshot({ job: current.snapshot, messages: current.messages, firstSeq: current.firstSeq });
+    }).catch(function () { /* the stream brings it */ });
+    navigator.locks.request('altazion-events', function () {
+      document.body.setAttribute('data-stream', 'leader');
+      openStream(function (type, data) { channel.postMessage({ type: type, data: data }); });
+      // Held until the tab closes: the browser then gives the lock (and the stream) to another tab.
+      return new Promise(function () {});
+    });
+  } else if (window.EventSource) {
+    document.body.setAttribute('data-stream', 'own');
+    var own = openStream(null);
+    document.addEventListener('visibilitychange', function () {
+      if (document.hidden && own) { own.close(); own = null; }
+      else if (!document.hidden && !own) own = openStream(null);
     });
   }
 
@@ -201,6 +297,18 @@ export const APP_JS = `(function () {
       post('/api/signout', {}).then(function () {
         if (store) store.removeItem(KEY_NAME);
         location.reload();
+      });
+    } else if (target.hasAttribute('data-schedule')) {
+      target.disabled = true;
+      post('/api/schedule', { name: target.getAttribute('data-schedule'), instance: target.getAttribute('data-instance') || '' }).then(function (res) {
+        if (res.status !== 201) reportError(res.status, res.data);
+        return refreshModules();
+      });
+    } else if (target.hasAttribute('data-cancel-schedule')) {
+      target.disabled = true;
+      post('/api/schedule/cancel', { id: target.getAttribute('data-cancel-schedule') }).then(function (res) {
+        if (res.status !== 200) reportError(res.status, res.data);
+        return refreshModules();
       });
     } else if (target.id === 'check-now') {
       var label = document.getElementById('last-check');

@@ -63,6 +63,10 @@ button.secondary:disabled { background: #fff; color: #9aa5b4; border-color: #c7c
 .job ol.log:empty { display: none; }
 .job ol.log li.warning { color: var(--warn); }
 .job ol.log li.error { color: var(--err); }
+.job ol.log li.hook { color: #3d4b5c; white-space: pre-wrap; }
+button.small { padding: 3px 10px; font-size: 12px; }
+.more.scheduled { color: var(--blue); }
+.s-Installing { background: #e4edfa; color: var(--blue); }
 .job .result { font-weight: 600; margin: 0 0 8px; font-size: 16px; }
 .drift { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; }
 .drift > div { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; }

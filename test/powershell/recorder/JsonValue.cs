@@ -1,10 +1,14 @@
 // Turns PowerShell objects into plain values System.Text.Json can write: PSObjects keep their
 // PSTypeNames and properties, so tests can assert on what a PowerShell user would see.
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 
-namespace PwshHost;
+namespace AltazionTest;
 
 public static class JsonValue
 {

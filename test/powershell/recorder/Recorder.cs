@@ -1,55 +1,55 @@
-// pwsh-host: runs one PowerShell script in a real engine (the System.Management.Automation NuGet
-// package) and prints ONE JSON document describing everything it produced, in arrival order.
-// Used by the mocha tests of the Altazion.Update module (test/powershell/).
-//
-//   pwsh-host --file script.ps1            run a script file ($PSScriptRoot set)
-//   pwsh-host --command "Get-Foo | ..."    run a script text
-//   PWSH_HOST_CONFIRM=yes|no               answer to confirmation prompts (default: none; a prompt
-//                                          then fails as in a non-interactive session)
-//
-// Exit code: 0 when the script ran (even with errors, they are in the JSON), 64 on bad usage.
-using System.Collections.ObjectModel;
-using System.Diagnostics;
+// TEST TOOL (never shipped), compiled inside the real pwsh by Invoke-Recorded.ps1: runs one script
+// in a new runspace of the same real PowerShell (all its modules and cmdlets) whose host is a
+// RecordingHost, and returns ONE JSON document with everything the script produced, in arrival
+// order: output objects (PSTypeNames and properties), error records, warning, verbose, debug,
+// information and progress records, host lines ("What if:") and the prompts shown.
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text;
+using System.Diagnostics;
 using System.Text.Json;
 
-namespace PwshHost;
+namespace AltazionTest;
 
-public static class Program
+public static class Recorder
 {
-    public static int Main(string[] args)
-    {
-        string? file = null, command = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--file" && i + 1 < args.Length) file = args[++i];
-            else if (args[i] == "--command" && i + 1 < args.Length) command = args[++i];
-            else
-            {
-                Console.Error.WriteLine($"pwsh-host: unknown argument '{args[i]}' (use --file <script.ps1> or --command <text>)");
-                return 64;
-            }
-        }
-        if ((file == null) == (command == null))
-        {
-            Console.Error.WriteLine("pwsh-host: give exactly one of --file <script.ps1> or --command <text>");
-            return 64;
-        }
+    public static string Run(string file, string? confirmAnswer) => Run(file, confirmAnswer, null);
 
+    /// <summary>
+    /// Runs the script and stops its pipeline as Ctrl+C does (PowerShell.Stop) once `trigger`
+    /// exists; once the host shows a line containing `stoppedWhenHostSays`, creates `release`
+    /// (what the script's blocking hook waits for). Every wait is for an event, bounded in time.
+    /// </summary>
+    public static string RunAndStop(string file, string trigger, string stoppedWhenHostSays, string release) =>
+        Run(file, null, new StopPlan(trigger, stoppedWhenHostSays, release));
+
+    public sealed record StopPlan(string Trigger, string StoppedWhenHostSays, string Release);
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
+            System.Threading.Thread.Sleep(50);
+        }
+    }
+
+    private static string Run(string file, string? confirmAnswer, StopPlan? stop)
+    {
         var recorder = new EventRecorder();
-        var host = new RecordingHost(recorder, Environment.GetEnvironmentVariable("PWSH_HOST_CONFIRM"));
+        var host = new RecordingHost(recorder, confirmAnswer);
         var iss = InitialSessionState.CreateDefault2();
-        Scaffolding.Register(iss);
         if (OperatingSystem.IsWindows()) iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
 
         using var runspace = RunspaceFactory.CreateRunspace(host, iss);
         runspace.Open();
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
-        if (file != null) ps.AddCommand(Path.GetFullPath(file));
-        else ps.AddScript(command!);
+        ps.AddCommand(System.IO.Path.GetFullPath(file));
 
         var output = new PSDataCollection<PSObject>();
         output.DataAdded += (s, e) => recorder.Add("output", JsonValue.FromObject(output[e.Index], 0));
@@ -85,7 +85,21 @@ public static class Program
         Dictionary<string, object?>? terminating = null;
         try
         {
-            ps.Invoke<PSObject>(null, output);
+            if (stop == null)
+            {
+                ps.Invoke<PSObject>(null, output);
+            }
+            else
+            {
+                var running = ps.BeginInvoke<PSObject, PSObject>(null, output);
+                WaitFor(() => System.IO.File.Exists(stop.Trigger) || running.IsCompleted, stop.Trigger);
+                recorder.Add("stopRequested", null);
+                var stopping = ps.BeginStop(null, null);
+                WaitFor(() => recorder.HostSaid(stop.StoppedWhenHostSays) || running.IsCompleted, "the host line '" + stop.StoppedWhenHostSays + "'");
+                System.IO.File.WriteAllText(stop.Release, "go");
+                ps.EndStop(stopping);
+                try { ps.EndInvoke(running); } catch (PipelineStoppedException) { recorder.Add("pipelineStopped", null); }
+            }
         }
         catch (RuntimeException ex)
         {
@@ -99,11 +113,7 @@ public static class Program
         var doc = recorder.ToDocument();
         doc["terminatingError"] = terminating;
         doc["hadErrors"] = ps.HadErrors;
-        var json = JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = false });
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false));
-        stdout.Write(json);
-        stdout.Write('\n');
-        return 0;
+        return JsonSerializer.Serialize(doc);
     }
 }
 
@@ -125,6 +135,14 @@ public sealed class EventRecorder
                 ["stream"] = stream,
                 ["data"] = payload,
             });
+        }
+    }
+
+    public bool HostSaid(string text)
+    {
+        lock (_gate)
+        {
+            return _events.Any(e => (string)e["stream"]! == "host" && e["data"] is Dictionary<string, object?> d && d["text"] is string t && t.Contains(text));
         }
     }
 

@@ -1,14 +1,19 @@
-// A minimal PSHost that records what PowerShell writes to the host (e.g. "What if:" lines of
-// ShouldProcess) and the confirmation prompts it shows, answering them from PWSH_HOST_CONFIRM.
+// TEST TOOL (never shipped), compiled inside the real pwsh by Invoke-Recorded.ps1: a minimal PSHost
+// that records what PowerShell writes to the host (the "What if:" lines of ShouldProcess) and the
+// confirmation prompts it shows, answering them with the answer the test gives (yes / no).
 // Without an answer a prompt fails like in a non-interactive session: the module must never
 // hang waiting for a person unless asked.
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
 
-namespace PwshHost;
+namespace AltazionTest;
 
 public sealed class RecordingHost : PSHost
 {
@@ -78,7 +83,7 @@ internal sealed class RecordingUI : PSHostUserInterface
     }
 
     private static HostException NonInteractive() =>
-        new("The test host is non-interactive: a prompt was shown but nobody can answer it (set PWSH_HOST_CONFIRM).");
+        new("The test host is non-interactive: a prompt was shown but nobody can answer it (runPwsh: pass confirm yes|no).");
 
     public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
     {
@@ -104,7 +109,7 @@ internal sealed class RecordingRawUI : PSHostRawUserInterface
     public override Size MaxWindowSize => new(200, 100);
     public override Coordinates WindowPosition { get; set; }
     public override Size WindowSize { get; set; } = new(200, 100);
-    public override string WindowTitle { get; set; } = "pwsh-host";
+    public override string WindowTitle { get; set; } = "altazion-test-host";
     public override void FlushInputBuffer() { }
     public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
     public override KeyInfo ReadKey(ReadKeyOptions options) => throw new HostException("The test host cannot read keys.");

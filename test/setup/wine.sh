@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# CI set-up for the PowerShell module tests (test/powershell) and the Wine tests (test/e2e/wine.test.ts).
-# Idempotent and quick when already done; .ci/run calls it after `npm ci`.
+# CI set-up for the Wine tests (test/e2e/wine.test.ts). Idempotent and quick when already done;
+# .ci/run calls it after `npm ci`.
 #  1. Wine (Debian 12: package wine64, launcher `wine`).
 #  2. A Wine prefix reporting Windows 10 (Node refuses the Windows 7 of a default prefix), created
 #     once in the cached folder the tests use (WINEPREFIX, default ~/.cache/altazion-wine): the
 #     first creation takes tens of seconds, later runs reuse it.
-#  3. The C# PowerShell test host (dotnet build; System.Management.Automation from NuGet).
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-say() { echo "pwsh-host/ci-setup: $*"; }
+say() { echo "test/setup/wine: $*"; }
 
 if ! command -v wine >/dev/null 2>&1 && ! command -v wine64 >/dev/null 2>&1; then
   say "installing wine64"
@@ -27,5 +25,3 @@ if [ ! -f "$WINEPREFIX/.altazion-win10" ]; then
   flock /tmp/altazion-wineprefix.lock sh -c "'$wine_bin' wineboot -i >/dev/null 2>&1; '$wine_bin' winecfg -v win10 >/dev/null 2>&1; wineserver -w 2>/dev/null; true"
   echo win10 > "$WINEPREFIX/.altazion-win10"
 fi
-
-bash "$here/build.sh"
