@@ -71,7 +71,7 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
   '/api/schedule': async (ctx) => {
     const name = field(ctx.body, 'name', true, NAME_PATTERN)!;
     const at = field(ctx.body, 'at', false);
-    const entry = await ctx.backend.schedule({ name, instance: field(ctx.body, 'instance', false) ?? '', ...(at ? { at } : {}) });
+    const entry = await ctx.backend.schedule({ name, instance: field(ctx.body, 'instance', false) ?? '', ...(at ? { at } : {}), user: ctx.user });
     ctx.log('info', `install of ${name} scheduled from the portal by ${ctx.user} for ${entry.At} (${entry.Id})`);
     return { status: 201, body: entry };
   },

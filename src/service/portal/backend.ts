@@ -108,11 +108,11 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
     },
 
     scheduled: () => listScheduledInstalls(ctx.layout),
-    schedule: async ({ name, instance, at }) => {
+    schedule: async ({ name, instance, at, user }) => {
       const now = ctx.now();
       const when = parseAt(at ?? DEFAULT_NIGHT_TIME, now, 'at');
       try {
-        return await scheduleInstall(ctx, { names: [name], instance, at: when, requestedBy: 'portal' });
+        return await scheduleInstall(ctx, { names: [name], instance, at: when, requestedBy: 'portal', ...(user ? { user } : {}) });
       } finally {
         deps.onScheduleChanged?.();
       }

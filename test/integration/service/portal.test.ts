@@ -12,6 +12,7 @@ import { instanceLayout } from '../../../src/config/paths';
 import { installModules } from '../../../src/install';
 import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
 import { silentOutput } from '../../../src/output/output';
+import { ACTION_PATHS } from '../../../src/service/portal/actions';
 import { startService, type RunningService } from '../../../src/service/run';
 import { runCli } from '../../helpers/cli';
 import { holdFile } from '../../helpers/lock-holder';
@@ -132,7 +133,10 @@ describe('portal over HTTP (sandbox)', function () {
     const bodies: Record<string, string> = {
       '/api/install': installBody, '/api/check': '{}', '/api/signout': '{}',
       '/api/database/run-script': JSON.stringify({ script: '2025-10/0001' }), '/api/database/mark-applied': JSON.stringify({ script: '2025-10/0001' }),
+      '/api/schedule': JSON.stringify({ name: 'ecommerce', instance: '' }), '/api/schedule/cancel': JSON.stringify({ id: 'any' }),
     };
+    // Every action of the table (actions.ts), whichever issue added it: a new one needs a body here.
+    expect(Object.keys(bodies).sort()).to.deep.equal([...ACTION_PATHS].filter((p) => p !== '/api/signin').sort());
     for (const [action, body] of Object.entries(bodies)) {
       const anonymous = await request(port, 'POST', action, anonymousHeaders(), body);
       expect(anonymous.status, `${action} anonymous`).to.equal(401);
@@ -231,6 +235,20 @@ describe('portal over HTTP (sandbox)', function () {
       sse.destroy();
       await holder.stop();
     }
+  });
+
+  it('schedules and cancels an install for the signed-in administrator, recorded as who scheduled it', async () => {
+    const reply = await request(port, 'POST', '/api/schedule', goodHeaders(), JSON.stringify({ name: 'logistique', instance: '', at: '2099-01-01T02:00:00Z' }));
+    expect(reply.status, reply.body).to.equal(201);
+    const entry = JSON.parse(reply.body) as Record<string, unknown>;
+    expect(entry).to.include({ RequestedBy: 'portal', User: 'CONTOSO\\jdupont', State: 'Pending' });
+    const listed = await runCli(['schedule', 'list', '--root', box.Root, '--json'], { kind: 'bundle' });
+    expect(listed.objects('Altazion.ScheduledInstall').map((e) => [e.Id, e.User])).to.deep.equal([[entry.Id, 'CONTOSO\\jdupont']]);
+    const cancel = await request(port, 'POST', '/api/schedule/cancel', goodHeaders(), JSON.stringify({ id: entry.Id }));
+    expect(cancel.status, cancel.body).to.equal(200);
+    const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(serviceLog).to.contain('install of logistique scheduled from the portal by CONTOSO\\\\jdupont')
+      .and.contain(`scheduled install ${String(entry.Id)} cancelled from the portal by CONTOSO\\\\jdupont`);
   });
 
   it('answers 409 naming the command line when the CLI holds the install lock', async () => {
