@@ -13,6 +13,7 @@
 // Pure, apart from reading and writing that state file.
 import { createHash } from 'node:crypto';
 import { AltazionError, configError } from '../core/errors';
+import { msg, type Message } from '../core/messages';
 import type { TrustedKey } from '../config/updater-config';
 import { writeFileAtomic } from '../io/files';
 import { readStateFile } from './state-file';
@@ -65,8 +66,8 @@ export function effectiveTrust(configKeys: readonly TrustedKey[], state: KeyStat
   return { keys, revoked: [...revoked] };
 }
 
-function invalid(location: string, field: string, problem: string): AltazionError {
-  return new AltazionError('E_FEED_INVALID', `${KEYS_FILE}: ${field}: ${problem} (feed ${location})`, { target: location });
+function invalid(location: string, field: string, problem: string | Message): AltazionError {
+  return new AltazionError('E_FEED_INVALID', msg('feed.invalidField', { file: KEYS_FILE, field, problem, location }), { target: location });
 }
 
 function keyEntry(value: unknown, field: string, location: string): TrustedKey {
@@ -132,21 +133,21 @@ export function acceptKeyList(input: KeyListInput): KeyState {
   if (state) {
     const where = input.stateFile ?? 'trusted-keys.json';
     if (list.keyListVersion < state.keyListVersion) {
-      throw new AltazionError('E_FEED_ROLLBACK', `${KEYS_FILE}: key list version ${list.keyListVersion} is older than version ${state.keyListVersion} accepted on ${state.acceptedAt} (feed ${location}): a replayed list is refused`, {
-        target: location, hint: `the publisher's newest key list must be served; ${where} keeps the one accepted`,
+      throw new AltazionError('E_FEED_ROLLBACK', msg('feed.keyList.replayed', { file: KEYS_FILE, version: list.keyListVersion, accepted: state.keyListVersion, acceptedAt: state.acceptedAt, location }), {
+        target: location, hint: msg('feed.keyList.replayedHint', { state: where }),
       });
     }
     if (list.keyListVersion === state.keyListVersion) {
       if (sha256 === state.sha256) return state;
-      throw new AltazionError('E_FEED_ROLLBACK', `${KEYS_FILE}: key list version ${list.keyListVersion} differs from the one accepted with that version on ${state.acceptedAt} (feed ${location})`, {
-        target: location, hint: 'a changed key list must carry a higher keyListVersion (altazion-update publish does it)',
+      throw new AltazionError('E_FEED_ROLLBACK', msg('feed.keyList.changed', { file: KEYS_FILE, version: list.keyListVersion, acceptedAt: state.acceptedAt, location }), {
+        target: location, hint: msg('feed.keyList.changedHint'),
       });
     }
   }
   for (const [i, key] of list.keys.entries()) {
     const configured = input.configKeys.find((k) => k.id === key.id);
     if (configured && normalizePublicKey(configured.publicKey) !== normalizePublicKey(key.publicKey)) {
-      throw invalid(location, `keys[${i}].id`, `"${key.id}" is the id of another key in ${input.configFile ?? 'updater.config'}`);
+      throw invalid(location, `keys[${i}].id`, msg('feed.keyList.otherKey', { id: key.id, config: input.configFile ?? 'updater.config' }));
     }
   }
   const revoked = [...(state?.revoked ?? [])];

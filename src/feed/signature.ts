@@ -6,6 +6,7 @@
 // (release-keys.json) is signed the same way. Pure (node:crypto only).
 import { sign, verify } from 'node:crypto';
 import { AltazionError, configError } from '../core/errors';
+import { msg, type Message } from '../core/messages';
 import type { TrustedKey } from '../config/updater-config';
 import { normalizePublicKey, parsePublicKey, type SigningKey } from './keys';
 import { INDEX_FILE, type SignatureEntry, type SignatureFile } from './types';
@@ -24,8 +25,8 @@ export function encodeSignatureFile(file: SignatureFile): string {
   return JSON.stringify(file, null, 2) + '\n';
 }
 
-function sigError(sigFile: string, location: string, problem: string, hint?: string): AltazionError {
-  return new AltazionError('E_FEED_SIGNATURE', `${sigFile}: ${problem} (feed ${location})`, { target: location, hint });
+function sigError(sigFile: string, location: string, problem: string | Message, hint?: string | Message): AltazionError {
+  return new AltazionError('E_FEED_SIGNATURE', msg('feed.signatureProblem', { file: sigFile, problem, location }), { target: location, ...(hint !== undefined ? { hint } : {}) });
 }
 
 /** Parses the .sig bytes; anything malformed is a signature failure naming the field. */
@@ -80,7 +81,7 @@ export function verifySignatures(
 ): { keyId: string } {
   const sigFile = `${signedFile}.sig`;
   if (signatureBytes === undefined) {
-    throw sigError(sigFile, location, `missing: ${signedFile} is not signed`, `the feed must carry ${sigFile} next to ${signedFile} (\`altazion-update publish\` writes it)`);
+    throw sigError(sigFile, location, msg('feed.signatureMissing', { signed: signedFile }), msg('feed.signatureMissingHint', { file: sigFile, signed: signedFile }));
   }
   const file = parseSignatureFile(signatureBytes, location, signedFile);
   const revoked = trust.revoked ?? [];
@@ -97,19 +98,21 @@ export function verifySignatures(
     badKeyId = entry.keyId;
   }
   if (badKeyId !== undefined) {
-    throw sigError(sigFile, location, `the signature by key "${badKeyId}" does not match ${signedFile} (tampered or corrupted)`, 'do not use this feed; ask the publisher');
+    throw sigError(sigFile, location, msg('feed.signatureMismatch', { key: badKeyId, signed: signedFile }), msg('feed.doNotUse'));
   }
   if (revokedIds.length > 0) {
-    throw new AltazionError('E_FEED_REVOKED_KEY', `${sigFile}: signed only by revoked key ${revokedIds.map((id) => `"${id}"`).join(', ')}: the publisher withdrew it (feed ${location})`, {
-      target: location, hint: 'do not use this feed; a genuine one is signed with the publisher\'s current key',
+    throw new AltazionError('E_FEED_REVOKED_KEY', msg('feed.revokedKey', { file: sigFile, keys: revokedIds.map((id) => `"${id}"`).join(', '), location }), {
+      target: location, hint: msg('feed.revokedKeyHint'),
     });
   }
   const ids = file.signatures.map((s) => `"${s.keyId}"`).join(', ');
   const trustedIds = trust.keys.map((k) => `"${k.id}"`);
   throw new AltazionError(
     'E_FEED_UNKNOWN_KEY',
-    `${sigFile}: signed by unknown key ${ids}, not among the trusted keys${trustedIds.length ? ` (${trustedIds.join(', ')})` : ' (none configured)'} (feed ${location})`,
-    { target: location, hint: `add the publisher's public key as <trustedKey id="..." publicKey="..."/> in ${configFile} if you trust it` },
+    trustedIds.length
+      ? msg('feed.unknownKey', { file: sigFile, keys: ids, trusted: trustedIds.join(', '), location })
+      : msg('feed.unknownKeyNone', { file: sigFile, keys: ids, location }),
+    { target: location, hint: msg('feed.unknownKeyHint', { config: configFile }) },
   );
 }
 

@@ -37,6 +37,7 @@ export interface HookSafetyInput {
   rights: Pick<FolderRights, 'othersAccess'>;
 }
 
+/** Who else can write, as data (account names and SIDs are the same in every language). */
 const names = (principals: readonly Principal[]) => principals.map((p) => (p.name ? `${p.name} [${p.sid}]` : p.sid)).join(', ');
 
 /**
@@ -46,20 +47,20 @@ const names = (principals: readonly Principal[]) => principals.map((p) => (p.nam
  */
 export async function checkHooksSafe(input: HookSafetyInput): Promise<void> {
   if (input.scripts.length === 0) return;
-  const subjects: Array<{ path: string; what: string; hint: string }> = [
-    ...input.scripts.map((script) => ({ path: script, what: 'the hook script', hint: 'make it writable by Administrators and SYSTEM only (altazion-update repair --check acl), or delete it if nobody knows who wrote it' })),
-    { path: input.folder, what: 'the hook scripts folder', hint: 'make it writable by Administrators and SYSTEM only: altazion-update repair --check acl' },
-    { path: input.interpreter, what: 'the hook interpreter', hint: 'name an interpreter only administrators can change (<install powershell="..."> in updater.config), or leave it out for the system\'s Windows PowerShell' },
+  const subjects: Array<{ path: string; what: Message; hint: Message }> = [
+    ...input.scripts.map((script) => ({ path: script, what: msg('hook.what.script'), hint: msg('hook.unsafe.scriptHint') })),
+    { path: input.folder, what: msg('hook.what.folder'), hint: msg('hook.unsafe.folderHint') },
+    { path: input.interpreter, what: msg('hook.what.interpreter'), hint: msg('hook.unsafe.interpreterHint') },
   ];
   for (const subject of subjects) {
     let writers: Principal[];
     try {
       writers = (await input.rights.othersAccess(subject.path)).write;
     } catch (error) {
-      throw new AltazionError('E_HOOK_UNSAFE', `${subject.what} ${subject.path} was not run: who can change it cannot be checked (${(error as Error).message}); nothing was changed`, { target: subject.path, hint: subject.hint, cause: error });
+      throw new AltazionError('E_HOOK_UNSAFE', msg('hook.unsafeUnchecked', { what: subject.what, path: subject.path, error: (error as Error).message }), { target: subject.path, hint: subject.hint, cause: error });
     }
     if (writers.length > 0) {
-      throw new AltazionError('E_HOOK_UNSAFE', `${subject.what} ${subject.path} can be changed by ${names(writers)}, not only by Administrators and SYSTEM: it would run as SYSTEM, so the install stopped before any change`, { target: subject.path, hint: subject.hint });
+      throw new AltazionError('E_HOOK_UNSAFE', msg('hook.unsafe', { what: subject.what, path: subject.path, who: names(writers) }), { target: subject.path, hint: subject.hint });
     }
   }
 }

@@ -119,6 +119,8 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
 
   const config = await ctx.config();
   const user = options.user ?? userName();
+  // Who acted, worded in the Event Log and the notifications ("requested by the portal (CONTOSO\\jdupont)").
+  const whoActed = msg(`who.${options.requestedBy ?? 'cli'}`, { user });
   const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${plans.filter((p) => p.action === 'install' || p.action === 'database').map((p) => `${p.name} ${p.toVersion}`).join(', ') || '(nothing)'}`, ctx.now(), user));
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
@@ -153,7 +155,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         break;
       }
       if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
-        if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: `${options.requestedBy ?? 'cli'} (${user})` });
+        if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
         const result = await installDatabaseModule(ctx, plan, source, options);
         records.push(result.record);
         if (!options.exportScripts) reportResult(result.record);
@@ -171,7 +173,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       }
       const id = newInstallId(ctx.now());
       const logPath = installLogPath(layout.updaterLogs, id);
-      report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: `${options.requestedBy ?? 'cli'} (${user})` });
+      report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
       const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
       let packageFile: string;
       try {

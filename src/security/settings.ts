@@ -13,7 +13,9 @@ import { promises as fs } from 'node:fs';
 import type { Context } from '../cli/context';
 import { readOptionalFile } from '../cli/context';
 import { parseUpdaterConfig } from '../config/updater-config';
+import { msg, type Message } from '../core/messages';
 import { writeFileAtomic } from '../io/files';
+import { AltazionError } from '../core/errors';
 import { findOthersAccess } from './trusted-paths';
 
 export type SettingsState =
@@ -34,7 +36,8 @@ export interface SettingsOutcome {
   state: SettingsState;
   file: string;
   legacyFile: string;
-  detail: string;
+  /** What happened (worded by the reader: the command line in English, the portal in French). */
+  detail: Message | string;
   /** The old file does not parse: left alone, config() reports it with the field. */
   badInput?: boolean;
 }
@@ -49,51 +52,53 @@ export async function moveLegacySettings(ctx: Context, options: MoveOptions = {}
   const { layout } = ctx;
   const file = layout.updaterConfig;
   const legacyFile = layout.legacyUpdaterConfig;
-  const outcome = (state: SettingsState, detail: string): SettingsOutcome => ({ state, file, legacyFile, detail });
+  const outcome = (state: SettingsState, detail: Message | string): SettingsOutcome => ({ state, file, legacyFile, detail });
   let current: Buffer | undefined;
   let legacy: Buffer | undefined;
   try {
     [current, legacy] = await Promise.all([readOptionalFile(file), readOptionalFile(legacyFile)]);
   } catch (error) {
-    return outcome('not-moved', (error as Error).message);
+    return outcome('not-moved', msg('settings.unreadable', { error: (error as Error).message }));
   }
-  if (!legacy) return outcome('current', current ? `settings in ${file}` : `no ${file}: defaults`);
+  if (!legacy) return outcome('current', current ? msg('settings.current', { file }) : msg('settings.defaults', { file }));
   if (current) {
     if (!current.equals(legacy)) {
-      return outcome('legacy-ignored', `${legacyFile} is ignored: the settings are read from ${file} (delete ${legacyFile} once you have checked nothing in it is missing from ${file})`);
+      return outcome('legacy-ignored', msg('settings.legacyIgnored', { legacy: legacyFile, file }));
     }
-    if (options.dryRun) return outcome('would-move', `${legacyFile} is a leftover copy of ${file}: it would be deleted`);
+    if (options.dryRun) return outcome('would-move', msg('settings.wouldDeleteCopy', { legacy: legacyFile, file }));
     try {
       await fs.rm(legacyFile, { force: true });
     } catch (error) {
-      return outcome('legacy-ignored', `${legacyFile} (a leftover copy of ${file}) cannot be deleted: ${(error as Error).message}`);
+      return outcome('legacy-ignored', msg('settings.copyNotDeleted', { legacy: legacyFile, file, error: (error as Error).message }));
     }
-    return outcome('finished', `deleted ${legacyFile}, a leftover copy of ${file}`);
+    return outcome('finished', msg('settings.deletedCopy', { legacy: legacyFile, file }));
   }
   try {
     // Bad input changes nothing: a file that does not parse stays where it is (config() reports it).
     parseUpdaterConfig(legacy, legacyFile, layout.config, ctx.pathApi);
   } catch (error) {
-    return { ...outcome('not-moved', (error as Error).message), badInput: true };
+    return { ...outcome('not-moved', error instanceof AltazionError ? error.worded : (error as Error).message), badInput: true };
   }
-  if (options.dryRun) return outcome('would-move', `the settings are in ${legacyFile}, which module identities may be allowed to write: they would move to ${file}`);
+  if (options.dryRun) return outcome('would-move', msg('settings.wouldMove', { legacy: legacyFile, file }));
   let exposed: string[] = [];
   try {
     const platform = await ctx.platform();
     await fs.mkdir(layout.updates, { recursive: true });
     // The new home must be admin-only before the settings land in it; what others could change
     // there until now is named (hook scripts among it deserve a look).
-    exposed = (await findOthersAccess({ path: layout.updates, what: '', fix: 'restrict', tree: true }, platform.rights, ctx.pathApi.join).catch(() => [])).map((f) => f.path);
+    exposed = (await findOthersAccess({ path: layout.updates, what: msg('acl.what.updates'), fix: 'restrict', tree: true }, platform.rights, ctx.pathApi.join).catch(() => [])).map((f) => f.path);
     await platform.rights.restrictToAdministrators(layout.updates, { othersMayRead: true });
     await writeFileAtomic(file, legacy);
     await platform.rights.restrictToAdministrators(file, { othersMayRead: true });
     await fs.rm(legacyFile);
   } catch (error) {
-    return outcome('not-moved', `the settings could not be moved from ${legacyFile} to ${file}: ${(error as Error).message}`);
+    return outcome('not-moved', msg('settings.notMoved', { legacy: legacyFile, file, error: (error as Error).message }));
   }
   ctx.forgetConfig();
-  const review = exposed.length ? `; ${layout.updates} is now admin-only, but others could change ${exposed.slice(0, 10).join(', ')}${exposed.length > 10 ? ` and ${exposed.length - 10} more` : ''} until now: check them` : '';
-  return outcome('moved', `moved the settings from ${legacyFile} (module identities may write there) to ${file} (Administrators and SYSTEM only)${review}`);
+  if (exposed.length === 0) return outcome('moved', msg('settings.moved', { legacy: legacyFile, file }));
+  const shown = exposed.slice(0, 10).join(', ');
+  const paths = exposed.length > 10 ? msg('settings.andMore', { paths: shown, count: exposed.length - 10 }) : shown;
+  return outcome('moved', msg('settings.movedReview', { legacy: legacyFile, file, folder: layout.updates, paths }));
 }
 
 /** For the commands that may change the server: move the settings, say so, and carry on whatever happened. */

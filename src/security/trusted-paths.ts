@@ -6,6 +6,7 @@
 // it (the `acl` repair check, and service install to name what others could change before).
 import { promises as fs } from 'node:fs';
 import type { InstanceLayout, PathApi } from '../config/paths';
+import { msg, type Message } from '../core/messages';
 import type { FolderRights, Principal } from '../platform/types';
 
 export type TrustedPathFix =
@@ -19,16 +20,14 @@ export type TrustedPathFix =
 export interface TrustedPath {
   path: string;
   /** For messages: what it is to the updater. */
-  what: string;
+  what: Message;
   fix: TrustedPathFix;
   /** Whether what lies below it counts too (folders of ours). */
   tree: boolean;
   /** For what is not ours ('check'): what the administrator can do. */
-  remedy?: string;
+  remedy?: Message;
 }
 
-const INTERPRETER_REMEDY = 'name an interpreter only administrators can change (<install powershell="..."> in updater.config), or leave it out for the system\'s Windows PowerShell; hooks do not run meanwhile';
-const SERVICE_REMEDY = 'run `altazion-update service install` again from the product\'s folder (it installs the service files admin-only), or fix the rights by hand';
 
 export interface TrustedPathsInput {
   layout: InstanceLayout;
@@ -54,14 +53,14 @@ export function serviceFiles(binaryPath: string): string[] {
 export function trustedPaths(input: TrustedPathsInput): TrustedPath[] {
   const { layout, pathApi } = input;
   const list: TrustedPath[] = [
-    { path: layout.updates, what: 'the updater folder (settings, keys, hook scripts, cache, journal, service files)', fix: 'restrict', tree: true },
-    { path: layout.portalPrivate, what: "the portal's sign-in secret", fix: 'private', tree: true },
-    { path: input.interpreter, what: 'the hook interpreter', fix: 'check', tree: false, remedy: INTERPRETER_REMEDY },
+    { path: layout.updates, what: msg('acl.what.updates'), fix: 'restrict', tree: true },
+    { path: layout.portalPrivate, what: msg('acl.what.secret'), fix: 'private', tree: true },
+    { path: input.interpreter, what: msg('acl.what.interpreter'), fix: 'check', tree: false, remedy: msg('acl.remedy.interpreter') },
   ];
   for (const file of input.serviceBinaryPath ? serviceFiles(input.serviceBinaryPath) : []) {
     if (!pathApi.isAbsolute(file)) continue;
-    list.push({ path: file, what: 'a file the update service runs', fix: 'check', tree: false, remedy: SERVICE_REMEDY });
-    list.push({ path: pathApi.dirname(file), what: "the update service's folder", fix: 'check', tree: false, remedy: SERVICE_REMEDY });
+    list.push({ path: file, what: msg('acl.what.serviceFile'), fix: 'check', tree: false, remedy: msg('acl.remedy.service') });
+    list.push({ path: pathApi.dirname(file), what: msg('acl.what.serviceFolder'), fix: 'check', tree: false, remedy: msg('acl.remedy.service') });
   }
   return list;
 }

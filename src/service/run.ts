@@ -14,7 +14,7 @@ import { removePortalToken, writePortalToken } from './portal/token-file';
 import { moveLegacySettings } from '../security/settings';
 import { DEFAULT_JITTER_FRACTION } from './schedule';
 import { MaintenanceScheduler } from './scheduler';
-import { msg, recordText } from '../core/messages';
+import { msg, recordText, textOf } from '../core/messages';
 import { reportEvent } from '../events';
 import { appendInstallHistory } from '../install/history';
 import { localText } from '../schedule/plan';
@@ -51,8 +51,8 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const log = new RotatingLog({ file: path.join(ctx.layout.updaterLogs, 'service.log'), maxBytes: SERVICE_LOG_MAX_BYTES, keep: SERVICE_LOG_KEEP });
   const logOutput = () => new Output({ json: true, verbose: true, stdout: log.stream(), stderr: log.stream() });
   const write = (level: 'info' | 'warning', message: string) => log.write(JSON.stringify({ v: 1, type: 'log', level, message }));
-  if (settings.state === 'moved' || settings.state === 'finished') write('info', settings.detail);
-  else if (settings.state === 'not-moved' || settings.state === 'legacy-ignored') write('warning', settings.detail);
+  if (settings.state === 'moved' || settings.state === 'finished') write('info', textOf(settings.detail));
+  else if (settings.state === 'not-moved' || settings.state === 'legacy-ignored') write('warning', textOf(settings.detail));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
   const contextFor = (output: Output) => createContext({ root: ctx.root }, output, ctx.env);
   const stopping = new AbortController();

@@ -4,13 +4,15 @@
 // interpreter, the service's executable. Ours are fixed (made admin-only again, with everything
 // below); the interpreter and the service's files are not ours to change: Failed, with what to do.
 import { UPDATER_SERVICE } from '../../core/product';
+import { msg, type Message } from '../../core/messages';
 import { hookInterpreter } from '../../install/hooks';
 import { findOthersAccess, trustedPaths, type AccessFinding } from '../../security/trusted-paths';
 import { errorText, fixedOr, result, type RepairCheck } from '../types';
 
-function describe(found: readonly AccessFinding[]): string {
-  const shown = found.slice(0, 5).map((f) => `${f.path} ${f.reading ? 'readable' : 'writable'} by ${f.who.map((w) => w.name ?? w.sid).join(', ')}`);
-  return shown.join('; ') + (found.length > shown.length ? `; and ${found.length - shown.length} more` : '');
+/** What others can do, the first five in full (paths and accounts are data). */
+function describe(found: readonly AccessFinding[]): Message {
+  const shown = found.slice(0, 5).map((f) => msg(f.reading ? 'repair.acl.readableBy' : 'repair.acl.writableBy', { path: f.path, who: f.who.map((w) => w.name ?? w.sid).join(', ') }));
+  return msg('list', { items: found.length > shown.length ? [...shown, msg('repair.acl.more', { count: found.length - shown.length })] : shown });
 }
 
 export const aclCheck: RepairCheck = {
@@ -30,30 +32,33 @@ export const aclCheck: RepairCheck = {
       try {
         found = await findOthersAccess(entry, platform.rights, ctx.pathApi.join);
       } catch (error) {
-        records.push(result('acl', entry.path, 'Failed', `who can change ${entry.what} cannot be read: ${errorText(error)}`, 'check by hand that only Administrators and SYSTEM can write it'));
+        records.push(result('acl', entry.path, 'Failed', msg('repair.acl.unreadable', { what: entry.what, error: errorText(error) }), msg('repair.acl.checkByHand')));
         continue;
       }
       if (found.length === 0) {
-        records.push(result('acl', entry.path, 'Ok', `${entry.what}: ${entry.fix === 'private' ? 'readable and writable' : 'writable'} by Administrators and SYSTEM only`));
+        records.push(result('acl', entry.path, 'Ok', msg(entry.fix === 'private' ? 'repair.acl.okPrivate' : 'repair.acl.ok', { what: entry.what })));
         continue;
       }
-      const problem = `${entry.what}: ${describe(found)}`;
+      const problem = msg('repair.acl.problem', { what: entry.what, found: describe(found) });
       if (entry.fix === 'check') {
         records.push(result('acl', entry.path, 'Failed', problem, entry.remedy ?? ''));
         continue;
       }
-      const action = `made ${entry.path} and everything below it writable by Administrators and SYSTEM only${entry.fix === 'private' ? ' (and readable by them only)' : ''}`;
+      const isPrivate = entry.fix === 'private';
       if (!options.fix) {
-        records.push(result('acl', entry.path, fixedOr(options), problem, action.replace(/^made/, 'make')));
+        records.push(result('acl', entry.path, fixedOr(options), problem, msg(isPrivate ? 'repair.acl.makePrivate' : 'repair.acl.make', { path: entry.path })));
         continue;
       }
       try {
         await platform.rights.restrictToAdministrators(entry.path, { othersMayRead: entry.fix === 'restrict' });
         const left = await findOthersAccess(entry, platform.rights, ctx.pathApi.join);
-        if (left.length > 0) throw new Error(`still: ${describe(left)}`);
-        records.push(result('acl', entry.path, 'Fixed', problem, `${action}; check what changed there meanwhile (hook scripts, updater.config)`));
+        if (left.length > 0) {
+          records.push(result('acl', entry.path, 'Failed', msg('repair.acl.fixFailed', { problem, error: msg('repair.acl.still', { found: describe(left) }) }), msg('repair.elevated')));
+          continue;
+        }
+        records.push(result('acl', entry.path, 'Fixed', problem, msg(isPrivate ? 'repair.acl.madePrivate' : 'repair.acl.made', { path: entry.path })));
       } catch (error) {
-        records.push(result('acl', entry.path, 'Failed', `${problem}; fixing failed: ${errorText(error)}`, 'run repair from an elevated prompt (as an administrator)'));
+        records.push(result('acl', entry.path, 'Failed', msg('repair.acl.fixFailed', { problem, error: errorText(error) }), msg('repair.elevated')));
       }
     }
     return records;

@@ -1,6 +1,7 @@
 // `settings` (SPEC §8, §12): the updater's settings and trusted keys are in bin\updates (writable by
 // Administrators and SYSTEM only), not in bin\config where module identities may write. Fix: move
 // them (src/security/settings.ts); an old copy that differs from the current file is only reported.
+import { msg } from '../../core/messages';
 import type { RepairStatus } from '../../core/records';
 import { moveLegacySettings, type SettingsState } from '../../security/settings';
 import { result, type RepairCheck } from '../types';
@@ -20,9 +21,10 @@ export const settingsCheck: RepairCheck = {
   async run(ctx, options) {
     const outcome = await moveLegacySettings(ctx, { dryRun: options.dryRun });
     const status = STATUS[outcome.state];
-    const action = status === 'WouldFix' ? `move ${outcome.legacyFile} to ${outcome.file}`
-      : status === 'Warning' ? `compare both files, keep what is needed in ${outcome.file}, delete ${outcome.legacyFile}`
-        : status === 'Failed' ? (outcome.badInput ? `correct ${outcome.legacyFile}, then run repair again` : 'run repair from an elevated prompt (as an administrator)')
+    const files = { legacy: outcome.legacyFile, file: outcome.file };
+    const action = status === 'WouldFix' ? msg('repair.settings.move', files)
+      : status === 'Warning' ? msg('repair.settings.compare', files)
+        : status === 'Failed' ? (outcome.badInput ? msg('repair.settings.correct', { legacy: outcome.legacyFile }) : msg('repair.elevated'))
           : '';
     return [result('settings', status === 'Ok' ? outcome.file : outcome.legacyFile, status, outcome.detail, action)];
   },

@@ -44,9 +44,13 @@ describe('updater.config moves out of bin/config without losing settings', funct
     expect(get.code, get.stdout).to.equal(0);
     expect(get.objects('Altazion.Update').length).to.be.greaterThan(0);
     const dry = await runCli(['repair', '--root', box.Root, '--check', 'settings', '--dry-run', '--json'], { kind: 'bundle' });
+    // English text for scripts, the message ids and parameters beside it for the portal (French), and
+    // the instance root every record of repair carries.
     expect(dry.objects('Altazion.RepairResult')).to.deep.equal([{
-      Check: 'settings', Target: legacy, Status: 'WouldFix', Action: `move ${legacy} to ${current}`,
+      Check: 'settings', Target: legacy, Status: 'WouldFix', Root: box.Root,
+      Action: `move ${legacy} to ${current}`, ActionId: 'repair.settings.move', ActionParams: { legacy, file: current },
       Detail: `the settings are in ${legacy}, which module identities may be allowed to write: they would move to ${current}`,
+      DetailId: 'settings.wouldMove', DetailParams: { legacy, file: current },
     }]);
     expect(await treeDigest(box.base)).to.equal(before);
     expect(await exists(current)).to.equal(false);
