@@ -196,6 +196,8 @@ const ACTIONS: Array<[string, unknown]> = [
   ['/api/check', {}],
   ['/api/database/run-script', { script: '2025-10/0001' }],
   ['/api/database/mark-applied', { script: '2025-10/0001' }],
+  ['/api/schedule', { name: 'logistique', instance: '' }],
+  ['/api/schedule/cancel', { id: '20990101T020000-abcdef' }],
 ];
 
 describe('portal in Chromium: actions only for a signed-in administrator (e2e)', function () {
@@ -212,6 +214,8 @@ describe('portal in Chromium: actions only for a signed-in administrator (e2e)',
     expect(await page.locator('button[data-install]').count()).to.be.greaterThan(0);
     expect(await page.locator('button[data-install]:enabled').count(), 'Installer disabled').to.equal(0);
     expect(await page.locator('#check-now:enabled').count(), 'check disabled').to.equal(0);
+    expect(await page.locator('button[data-schedule]').count()).to.be.greaterThan(0);
+    expect(await page.locator('button[data-schedule]:enabled').count(), '"Installer cette nuit" disabled').to.equal(0);
     await page.locator('#modules tr[data-module="logistique"] button[data-install]').click({ force: true });
     for (const [action, body] of ACTIONS) expect(await postFromPage(page, action, body), action).to.equal(401);
     await page.screenshot({ path: await screenshotPath('portal-read-only.png'), fullPage: true });
@@ -240,7 +244,7 @@ describe('portal in Chromium: actions only for a signed-in administrator (e2e)',
     expect(await page.locator('#auth').textContent()).to.contain(`Connecté en administrateur : ${link.User}`);
     expect(await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('altazion-session-key'))).to.be.a('string');
     const logistique = page.locator('#modules tr[data-module="logistique"]');
-    await logistique.locator('button', { hasText: 'Installer' }).click();
+    await logistique.locator('button[data-install]', { hasText: 'Installer' }).click();
     await page.locator('#job .result[data-state="done"]').waitFor({ timeout: 90_000 });
     expect(await page.locator('#job .result').textContent()).to.contain('Installation terminée : logistique 25.10.1.2');
     const history = JSON.parse(await (await page.request.get(url + 'api/history')).text()) as Array<Record<string, unknown>>;
