@@ -26,7 +26,15 @@ describe('updater.config moves out of bin/config without losing settings', funct
     legacy = path.join(box.Root, 'bin', 'config', 'updater.config');
     // As an earlier version left it: the settings in bin/config (with a check interval of its own),
     // the folder writable by every module identity.
-    const text = (await fs.readFile(current, 'utf8')).replace('intervalMinutes="240"', 'intervalMinutes="95"');
+    // It may carry what issue 22 added (weekly windows, notifications): they move with it.
+    const text = (await fs.readFile(current, 'utf8')).replace('intervalMinutes="240"', 'intervalMinutes="95"').replace('</updater>', `  <maintenance>
+    <window days="saturday" start="02:00" end="05:00" />
+    <autoInstall module="logistique" />
+  </maintenance>
+  <notifications language="en" on="installFailed">
+    <webhook url="http://127.0.0.1:9/hook" />
+  </notifications>
+</updater>`);
     await fs.writeFile(legacy, text);
     await fs.rm(current);
     settings = Buffer.from(text);
@@ -67,7 +75,12 @@ describe('updater.config moves out of bin/config without losing settings', funct
     expect((await rights.othersAccess(current)).write).to.deep.equal([]);
     // What it says is what runs: the interval of the old file.
     const ctx = createContext({ root: box.Root }, silentOutput(), process.env);
-    expect((await ctx.config()).checkIntervalMinutes).to.equal(95);
+    const config = await ctx.config();
+    expect(config.file).to.equal(current);
+    expect(config.checkIntervalMinutes).to.equal(95);
+    expect(config.maintenance.modules).to.deep.equal(['logistique']);
+    expect(config.notifications.language).to.equal('en');
+    expect(config.notifications.webhooks).to.have.length(1);
     expect((await runCli(['repair', '--root', box.Root, '--check', 'settings', '--json'], { kind: 'bundle' })).objects('Altazion.RepairResult')[0]).to.include({ Status: 'Ok', Target: current });
   });
 
