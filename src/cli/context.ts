@@ -8,6 +8,7 @@ import { instanceLayout, pathApiFor, type InstanceLayout, type PathApi } from '.
 import { defaultUpdaterConfig, parseUpdaterConfig, type UpdaterConfig } from '../config/updater-config';
 import type { Output } from '../output/output';
 import type { Platform } from '../platform/types';
+import type { DatabaseStore } from '../database/store';
 import { SandboxPlatform } from '../platform/sandbox';
 
 export interface GlobalOptions {
@@ -33,6 +34,8 @@ export interface Context {
   platform(): Promise<Platform>;
   /** Whether updater.config exists (a feed can only be used when it does). */
   hasUpdaterConfig(): Promise<boolean>;
+  /** A sandbox host's simulated database (the database layer cannot import the sandbox, which sits above it). */
+  openSandboxDatabase(folder: string): Promise<DatabaseStore>;
 }
 
 export function defaultRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
@@ -100,5 +103,6 @@ export function createContext(options: GlobalOptions, output: Output, env: NodeJ
     forgetConfig: () => { configPromise = undefined; },
     platform,
     hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined || (await readOptionalFile(layout.legacyUpdaterConfig)) !== undefined,
+    openSandboxDatabase: async (folder) => new (await import('../sandbox/database/store')).SandboxStore(folder),
   };
 }

@@ -10,6 +10,8 @@
 //     <install keepBackups="3" lockWaitSeconds="120" minFreeMegabytes="512">   (powershell="C:\...\pwsh.exe": another hook interpreter)
 //       <preserve pattern="e.config" />
 //     </install>
+//     <database backup="copy-only" backupFolder="D:\SQLBackups" />   (a COPY_ONLY backup before database scripts;
+//                                                                      the folder as the SQL Server service sees it)
 //     <maintenance>                                   (installs without anyone, in weekly windows)
 //       <window days="saturday,sunday" start="02:00" end="05:00" />
 //       <autoInstall module="ecommerce" />           (never a customised database)
@@ -48,6 +50,8 @@ export interface UpdaterConfig {
     /** File names or simple globs (relative to the module folder) carried into each new version. */
     preserve: string[];
   };
+  /** `<database backup="copy-only" backupFolder="...">`: where the COPY_ONLY backup goes before database scripts run. */
+  database?: { backupFolder?: string };
   /** Weekly windows in which chosen modules are installed automatically (none by default). */
   maintenance: AutoInstallPolicy;
   notifications: NotificationsConfig;
@@ -181,6 +185,16 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
     i.preserve = [...new Set([...DEFAULT_PRESERVE, ...preserve])];
   }
 
+  const database = single(root, 'database', file);
+  if (database) {
+    const backup = (attr(database, 'backup') ?? 'none').trim().toLowerCase();
+    if (backup !== 'none' && backup !== 'copy-only') throw configError(file, '<database> @backup', `"${backup}" is not none or copy-only`);
+    const folder = attr(database, 'backupfolder')?.trim();
+    if (backup === 'copy-only') {
+      if (!folder) throw configError(file, '<database> @backupFolder', 'backup="copy-only" needs the folder the SQL Server service writes the backup to');
+      config.database = { backupFolder: folder };
+    }
+  }
   const maintenance = single(root, 'maintenance', file);
   if (maintenance) config.maintenance = parseMaintenance(maintenance, file);
   const notifications = single(root, 'notifications', file);

@@ -104,3 +104,8 @@ export function recordText<F extends string>(field: F, value: string | Message):
   }
   return out as never;
 }
+
+/** The inverse of recordText: a record's worded field as a message again (its id and parameters), else its text. */
+export function recordMessage(text: string, id?: string, params?: MessageParams): Message | string {
+  return id && id in EN ? { id: id as MessageId, ...(params ? { params } : {}) } : text;
+}

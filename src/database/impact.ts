@@ -1,14 +1,19 @@
-// Impact of a script (SPEC §7): the objects it creates, alters, drops or writes, and which of them
-// the customer changed. Static analysis of the tokens of each batch: the body of a CREATE/ALTER
-// VIEW/PROCEDURE/FUNCTION/TRIGGER is not executed by the script, so it is not scanned. Dynamic SQL
-// (EXEC('...'), sp_executesql) cannot be analysed: it is flagged so the admin reads the script.
+// Impact of a script (SPEC §7): the objects it creates, alters, drops, writes, renames, runs or
+// grants rights on, and which of them the customer changed. Static analysis of the tokens of each
+// batch: the body of a CREATE/ALTER VIEW/PROCEDURE/FUNCTION/TRIGGER is not executed by the script,
+// so it is not scanned; a write through an alias or a common table expression is a write of its
+// table. Dynamic SQL (EXEC('...'), sp_executesql) cannot be analysed: it is flagged so the admin
+// reads the script. test/unit/database/oracle.test.ts holds these rules against Microsoft's parser.
 import { splitBatches, type Batch } from './batches';
 import { objectKey } from './catalog';
 import type { DriftReport } from './drift';
 import { isKeyword, readName, tokenize, type Token } from './lexer';
 
-/** `execute`: the script runs a procedure, whose (possibly customised) body then acts. */
-export type ImpactAction = 'create' | 'alter' | 'drop' | 'write' | 'rename' | 'execute';
+/**
+ * `execute`: the script runs a procedure, whose (possibly customised) body then acts.
+ * `permission`: GRANT / DENY / REVOKE on the object (its definition is not changed).
+ */
+export type ImpactAction = 'create' | 'alter' | 'drop' | 'write' | 'rename' | 'execute' | 'permission';
 
 export interface TouchedObject {
   /** Resolved `schema.name` as written (case kept). */
@@ -46,6 +51,10 @@ export function resolverFrom(objects: Iterable<{ schema: string; name: string }>
 }
 
 const TABLE_LIKE = new Set(['table', 'view', 'procedure', 'proc', 'function', 'trigger']);
+/** Objects created and dropped by name only. */
+const NAMED_ONLY = new Set(['synonym', 'sequence', 'type']);
+/** What ends the column list between OUTPUT and INTO (the statement moved on). */
+const OUTPUT_STOPS = new Set(['select', 'update', 'insert', 'delete', 'merge', 'values', 'from', 'where', 'set', 'output']);
 const MODULES = new Set(['view', 'procedure', 'proc', 'function', 'trigger']);
 
 function word(t: Token | undefined): string {
@@ -79,10 +88,37 @@ export function analyzeBatches(batches: readonly Batch[], resolve: SchemaResolve
       const schema = parts.length >= 2 && parts[parts.length - 2] ? parts[parts.length - 2] : resolve(name);
       objects.push({ object: `${schema}.${name}`, action, line: lineOf(at) });
     };
-    /** For `UPDATE a SET ... FROM E.t a`: the table behind alias `a`, else the name itself. */
+    // Common table expressions of the batch: `WITH name [(cols)] AS (... FROM table ...)`; writing
+    // through one writes its (first) table.
+    const ctes = new Map<string, string[]>();
+    for (let k = 0; k < tokens.length; k++) {
+      if (!isKeyword(tokens[k], 'with')) continue;
+      let m = k + 1;
+      for (;;) {
+        const name = tokens[m];
+        if (!name || (name.kind !== 'word' && name.kind !== 'ident')) break;
+        let a = m + 1;
+        if (isPunct(tokens[a], '(')) { let depth = 0; for (; a < tokens.length; a++) { if (isPunct(tokens[a], '(')) depth++; else if (isPunct(tokens[a], ')') && --depth === 0) break; } a++; }
+        if (!isKeyword(tokens[a], 'as') || !isPunct(tokens[a + 1], '(')) break;
+        let depth = 0;
+        let end = a + 1;
+        let table: string[] | undefined;
+        for (; end < tokens.length; end++) {
+          if (isPunct(tokens[end], '(')) depth++;
+          else if (isPunct(tokens[end], ')') && --depth === 0) break;
+          else if (!table && isKeyword(tokens[end], 'from')) table = readName(tokens, end + 1)?.parts;
+        }
+        if (table) ctes.set(name.text.toLowerCase(), table);
+        if (!isPunct(tokens[end + 1], ',')) break;
+        m = end + 2;
+      }
+    }
+    /** For `UPDATE a SET ... FROM E.t a`: the table behind alias `a` (or common table expression `a`), else the name itself. */
     const dealias = (parts: string[], from: number): string[] => {
       if (parts.length !== 1) return parts;
       const alias = parts[0].toLowerCase();
+      const cte = ctes.get(alias);
+      if (cte) return cte;
       for (let k = from; k < Math.min(tokens.length, from + 400); k++) {
         const before = tokens[k - 1];
         if (!(isKeyword(before, 'from') || isKeyword(before, 'join') || isPunct(before, ','))) continue;
@@ -107,6 +143,26 @@ export function analyzeBatches(batches: readonly Batch[], resolve: SchemaResolve
           let action: ImpactAction = w === 'create' ? 'create' : 'alter';
           if (w === 'create' && isKeyword(tokens[k], 'or') && isKeyword(tokens[k + 1], 'alter')) { k += 2; action = 'alter'; }
           const kind = word(tokens[k]);
+          if (NAMED_ONLY.has(kind)) {
+            const name = readName(tokens, k + 1);
+            if (name) { add(name.parts, w === 'create' ? 'create' : 'alter', t); i = name.next - 1; }
+            break;
+          }
+          if (kind === 'schema' && w === 'alter') {
+            // ALTER SCHEMA target TRANSFER [class::]s.obj: the object leaves its schema for the target one.
+            const target = tokens[k + 1];
+            let m = k + 2;
+            if (!target || !isKeyword(tokens[m], 'transfer')) break;
+            m++;
+            if (isPunct(tokens[m + 1], ':') && isPunct(tokens[m + 2], ':')) m += 3;
+            const moved = readName(tokens, m);
+            if (moved) {
+              add(moved.parts, 'rename', t);
+              add([target.text, moved.parts[moved.parts.length - 1]], 'create', t);
+              i = moved.next - 1;
+            }
+            break;
+          }
           if (TABLE_LIKE.has(kind)) {
             const name = readName(tokens, k + 1);
             if (!name) break;
@@ -134,7 +190,7 @@ export function analyzeBatches(batches: readonly Batch[], resolve: SchemaResolve
           const kind = word(tokens[i + 1]);
           let k = i + 2;
           if (isKeyword(tokens[k], 'if') && isKeyword(tokens[k + 1], 'exists')) k += 2;
-          if (TABLE_LIKE.has(kind)) {
+          if (TABLE_LIKE.has(kind) || NAMED_ONLY.has(kind)) {
             for (;;) {
               const name = readName(tokens, k);
               if (!name) break;
@@ -195,10 +251,33 @@ export function analyzeBatches(batches: readonly Batch[], resolve: SchemaResolve
           break;
         }
         case 'into': {
-          // SELECT ... INTO new_table creates a table (INSERT INTO / MERGE INTO are handled above).
+          // SELECT ... INTO new_table creates a table (INSERT INTO / MERGE INTO are handled above);
+          // OUTPUT ... INTO table writes one.
           if (prev === 'insert' || prev === 'merge' || word(tokens[i - 2]) === 'insert') break;
+          let output = false;
+          for (let k = i - 1; k >= 0 && k > i - 200; k--) {
+            const w2 = word(tokens[k]);
+            if (isPunct(tokens[k], ';') || (OUTPUT_STOPS.has(w2) && w2 !== 'output')) break;
+            if (w2 === 'output') { output = true; break; }
+          }
           const name = readName(tokens, i + 1);
-          if (name) add(name.parts, 'create', t);
+          if (name) add(name.parts, output ? 'write' : 'create', t);
+          break;
+        }
+        case 'grant':
+        case 'deny':
+        case 'revoke': {
+          // GRANT perms ON [OBJECT::]name TO ...: rights on an object (ON SCHEMA::, DATABASE:: are not objects).
+          let k = i + 1;
+          while (k < tokens.length && !isKeyword(tokens[k], 'on') && !isKeyword(tokens[k], 'to') && !isKeyword(tokens[k], 'from')) k++;
+          if (!isKeyword(tokens[k], 'on')) { i = k; break; }
+          k++;
+          if (isPunct(tokens[k + 1], ':') && isPunct(tokens[k + 2], ':')) {
+            if (word(tokens[k]) !== 'object') { i = k + 3; break; }
+            k += 3;
+          }
+          const name = readName(tokens, k);
+          if (name) { add(name.parts, 'permission', t); i = name.next - 1; }
           break;
         }
         case 'enable':
@@ -215,6 +294,7 @@ export function analyzeBatches(batches: readonly Batch[], resolve: SchemaResolve
         case 'exec':
         case 'execute': {
           let k = i + 1;
+          if (isKeyword(tokens[k], 'as') || prev === 'grant' || prev === 'deny' || prev === 'revoke' || isPunct(tokens[i - 1], ',')) break; // EXECUTE AS USER, permission lists
           if (tokens[k]?.kind === 'word' && tokens[k].text.startsWith('@') && isPunct(tokens[k + 1], '=')) k += 2; // EXEC @rc = proc
           if (isPunct(tokens[k], '(') || (tokens[k]?.kind === 'word' && tokens[k].text.startsWith('@'))) { dynamicSql = true; break; } // EXEC('...'), EXEC @sql
           const proc = readName(tokens, k);
@@ -262,7 +342,8 @@ export function impactOfBatches(batches: readonly Batch[], drift: DriftReport | 
     const [schema, ...rest] = o.object.split('.');
     const key = objectKey(schema, rest.join('.'));
     if (!names.has(key)) names.set(key, o.object);
-    if (drift && (drift.customizedKeys.has(key) || (o.action === 'create' && drift.extraKeys.has(key)))) {
+    // Rights granted on a customised object leave its definition alone: not a reason to stop.
+    if (drift && o.action !== 'permission' && (drift.customizedKeys.has(key) || (o.action === 'create' && drift.extraKeys.has(key)))) {
       if (!customized.has(key)) customized.set(key, o.object);
     }
   }

@@ -4,7 +4,8 @@
 // own name in the header is dropped (sys.objects already names the object; sp_rename leaves the old
 // name in sys.sql_modules). Tables are fingerprinted by their columns.
 import { createHash } from 'node:crypto';
-import { displayName, type Baseline, type Catalog, type CatalogColumn, type CatalogObject } from './catalog';
+import { displayName, type Baseline, type Catalog, type CatalogColumn, type CatalogConstraint, type CatalogIndex, type CatalogObject } from './catalog';
+import { scriptObject } from './script-object';
 import { isKeyword, readName, tokenize } from './lexer';
 import { compareTextIgnoringCase } from '../core/text-order';
 
@@ -122,11 +123,69 @@ export function normalizeColumnType(type: string): string {
   return t;
 }
 
+/**
+ * An expression as SQL Server stores it or a script writes it, compared alike: `((0))` and `0`,
+ * `([a]>(0))` and `a > 0`, `(getdate())` and `GETDATE()` (parentheses around one term dropped).
+ */
+export function normalizeExpression(expression: string): string {
+  let pieces = normalizeDefinition(expression).split(' ');
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let k = 0; k + 2 < pieces.length; k++) {
+      if (pieces[k] === '(' && pieces[k + 2] === ')' && !/^[a-z_@#][\w@#$]*$/.test(pieces[k - 1] ?? '')) {
+        pieces = [...pieces.slice(0, k), pieces[k + 1], ...pieces.slice(k + 3)];
+        changed = true;
+      }
+    }
+    // Parentheses around the whole expression.
+    if (pieces[0] === '(' && pieces[pieces.length - 1] === ')') {
+      let depth = 0;
+      let whole = true;
+      for (let k = 0; k < pieces.length - 1; k++) {
+        if (pieces[k] === '(') depth++;
+        else if (pieces[k] === ')') depth--;
+        if (depth === 0) { whole = false; break; }
+      }
+      if (whole) { pieces = pieces.slice(1, -1); changed = true; }
+    }
+  }
+  return pieces.join(' ');
+}
+
 export function columnLine(c: CatalogColumn): string {
   const parts = [c.name.toLowerCase(), normalizeColumnType(c.type), c.nullable ? 'null' : 'not null'];
   if (c.identity) parts.push('identity');
-  if (c.computed) parts.push('as ' + normalizeDefinition(c.computed));
+  if (c.computed) parts.push('as ' + normalizeExpression(c.computed));
+  if (c.collation) parts.push('collate ' + c.collation.toLowerCase());
+  if (c.default) parts.push(`default${c.default.name ? ` ${c.default.name.toLowerCase()}` : ''} ${normalizeExpression(c.default.definition)}`);
   return parts.join(' ');
+}
+
+const lowerList = (items: readonly string[] | undefined) => (items ?? []).map((i) => i.toLowerCase()).join(',');
+
+export function constraintLine(k: CatalogConstraint): string {
+  const name = k.name ? ` ${k.name.toLowerCase()}` : '';
+  switch (k.kind) {
+    case 'primary key': case 'unique':
+      return `${k.kind}${name} ${k.clustered ? 'clustered' : 'nonclustered'} (${lowerList(k.columns)})`;
+    case 'foreign key': {
+      const r = k.references!;
+      return `foreign key${name} (${lowerList(k.columns)}) references ${r.table.toLowerCase()} (${lowerList(r.columns)}) on delete ${(r.onDelete ?? 'no action').toLowerCase()} on update ${(r.onUpdate ?? 'no action').toLowerCase()}${k.disabled ? ' nocheck' : ''}`;
+    }
+    case 'check':
+      return `check${name} ${normalizeExpression(k.definition ?? '')}${k.disabled ? ' nocheck' : ''}`;
+  }
+}
+
+export function indexLine(ix: CatalogIndex): string {
+  return `index ${ix.name.toLowerCase()}${ix.unique ? ' unique' : ''} ${ix.clustered ? 'clustered' : 'nonclustered'} (${ix.columns.map((c) => `${c.name.toLowerCase()}${c.desc ? ' desc' : ''}`).join(',')})`
+    + (ix.included?.length ? ` include (${[...ix.included].map((i) => i.toLowerCase()).sort().join(',')})` : '')
+    + (ix.filter ? ` where ${normalizeExpression(ix.filter)}` : '');
+}
+
+/** A table's constraint and index lines (sorted): what `parts` of a baseline table holds. */
+export function tableParts(o: CatalogObject): string[] {
+  return [...(o.constraints ?? []).map(constraintLine), ...(o.indexes ?? []).map(indexLine)].sort();
 }
 
 /**
@@ -134,9 +193,25 @@ export function columnLine(c: CatalogColumn): string {
  * the fingerprint (table designers rebuild tables in another order without changing them).
  */
 export function normalizeObject(o: CatalogObject): string {
-  if (o.type === 'table') return 'table\n' + (o.columns ?? []).map(columnLine).sort().join('\n');
-  if (o.definition === null || o.definition === undefined) return `${o.type}\n(encrypted)`;
-  return `${o.type}\n${normalizeDefinition(o.definition)}`;
+  switch (o.type) {
+    case 'table': return ['table', ...(o.columns ?? []).map(columnLine).sort(), ...tableParts(o)].join('\n');
+    case 'schema': return 'schema';
+    case 'synonym': return `synonym\n${(o.target ?? '').toLowerCase().replace(/[[\]]/g, '')}`;
+    case 'sequence': return `sequence\n${normalizeDefinition(scriptObject({ ...o, schema: '', name: '' }))}`;
+    case 'type': return o.columns ? ['table type', ...o.columns.map(columnLine).sort()].join('\n') : `type\n${normalizeColumnType(o.baseType ?? '')} ${o.nullable === false ? 'not null' : 'null'}`;
+    default:
+      if (o.definition === null || o.definition === undefined) return `${o.type}\n(encrypted)`;
+      return `${o.type}\n${normalizeDefinition(o.definition)}`;
+  }
+}
+
+/**
+ * A table exactly as its catalog model has it (no normalisation): the baseline keeps its sha256, and
+ * a live table with the same one is standard without being normalised (the fast path of a large
+ * drift, as rawSha256 is for modules). Any other shape is compared by fingerprint.
+ */
+export function rawTableText(o: CatalogObject): string {
+  return JSON.stringify([o.columns ?? [], o.constraints ?? [], o.indexes ?? []]);
 }
 
 export function sha256Hex(text: string): string {
@@ -152,9 +227,22 @@ export function buildBaseline(version: string, catalog: Catalog): Baseline {
   const objects = catalog.objects
     .map((o) => ({
       schema: o.schema, name: o.name, type: o.type, fingerprint: fingerprintObject(o),
-      ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort() } : {}),
-      ...(o.type !== 'table' && typeof o.definition === 'string' ? { rawSha256: sha256Hex(o.definition) } : {}),
+      ...(o.type === 'table' ? { columns: (o.columns ?? []).map(columnLine).sort(), parts: tableParts(o) } : {}),
+      ...(typeof o.definition === 'string' ? { rawSha256: sha256Hex(o.definition) } : o.type === 'table' ? { rawSha256: sha256Hex(rawTableText(o)) } : {}),
     }))
     .sort((a, b) => compareTextIgnoringCase(displayName(a), displayName(b)));
-  return { schemaVersion: 1, version, objects };
+  return { schemaVersion: 1, version, ...(catalog.collation ? { collation: catalog.collation } : {}), objects };
+}
+
+/** The standard definitions of a baseline (object name -> T-SQL), kept in a file of their own: only diffs read them. */
+export interface BaselineDefinitions {
+  schemaVersion: 1;
+  version: string;
+  definitions: Record<string, string>;
+}
+
+export function buildDefinitions(version: string, catalog: Catalog): BaselineDefinitions {
+  const definitions: Record<string, string> = {};
+  for (const o of [...catalog.objects].sort((a, b) => compareTextIgnoringCase(displayName(a), displayName(b)))) definitions[displayName(o)] = scriptObject(o);
+  return { schemaVersion: 1, version, definitions };
 }

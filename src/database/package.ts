@@ -11,12 +11,19 @@ import yauzl from 'yauzl';
 import { AltazionError } from '../core/errors';
 import { MANIFEST_FILE, validateManifest, type DatabaseScriptEntry, type DatabaseSection, type PackageManifest } from '../core/package-manifest';
 import { splitScript, type Batch } from './batches';
+import { tokenize } from './lexer';
+import { nonTransactionalStatements, sqlcmdSyntax } from './script-rules';
 import { parseBaseline, type Baseline } from './catalog';
 import { versionKey } from './plan';
 
 export interface DatabaseSectionEx extends DatabaseSection {
   /** Baselines of earlier releases: version -> path inside the package. */
   baselines?: Record<string, string>;
+  /**
+   * Standard definitions (T-SQL of each object) of the baselines: version -> path. Apart from the
+   * baselines because only diffs read them (`db drift --show`, the portal).
+   */
+  definitions?: Record<string, string>;
 }
 
 export interface DatabasePackage {
@@ -33,11 +40,13 @@ function invalid(source: string, message: string): AltazionError {
 }
 
 /**
- * Every file of a zip package, in memory (database packages are scripts and JSON baselines). The
- * zip is read whole and each entry sliced from it and inflated in one call: with a stream per entry
- * (yauzl's default) `get` spent ~30 ms on a 9-file package, measured with performance marks.
+ * A zip package's files, read on demand: the zip's bytes are held once (database packages are a
+ * few MB compressed) and an entry is inflated only when it is read, then dropped, so a large
+ * definitions file is in memory only while a diff needs it. Each entry is sliced from the zip in
+ * memory and inflated in one call (with a stream per entry, yauzl's default, `get` spent ~30 ms on
+ * a 9-file package).
  */
-async function readZip(zipPath: string): Promise<Map<string, Buffer>> {
+async function openZip(zipPath: string): Promise<(file: string) => Promise<Buffer | undefined>> {
   let bytes: Buffer;
   let zip: yauzl.ZipFile;
   try {
@@ -48,35 +57,35 @@ async function readZip(zipPath: string): Promise<Map<string, Buffer>> {
   } catch (error) {
     throw invalid(zipPath, `not a readable zip (${(error as Error).message})`);
   }
-  const files = new Map<string, Buffer>();
-  // The entry's bytes as stored, sliced from the zip in memory (yauzl locates and checks its header).
-  const stored = async (entry: yauzl.Entry): Promise<Buffer> => {
-    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
-    return bytes.subarray(fileDataStart, fileDataStart + entry.compressedSize);
-  };
+  const entries = new Map<string, yauzl.Entry>();
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName.endsWith('/')) continue;
       if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw invalid(zipPath, `${entry.fileName}: larger than ${MAX_ENTRY_BYTES} bytes`);
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw invalid(zipPath, `${entry.fileName}: unsupported compression method ${entry.compressionMethod}`);
-      let content: Buffer;
-      try {
-        const raw = await stored(entry);
-        // Never inflates beyond the declared size (a lying entry is refused, not expanded).
-        content = entry.isCompressed() ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : raw;
-      } catch (error) {
-        throw invalid(zipPath, `${entry.fileName}: damaged (${(error as Error).message})`);
-      }
-      if (content.length !== entry.uncompressedSize) throw invalid(zipPath, `${entry.fileName}: ${content.length} bytes where the zip says ${entry.uncompressedSize}`);
-      files.set(entry.fileName, content);
+      entries.set(entry.fileName, entry);
     }
   } catch (error) {
+    zip.close();
     if (error instanceof AltazionError) throw error;
     throw invalid(zipPath, `damaged zip (${(error as Error).message})`);
-  } finally {
-    zip.close();
   }
-  return files;
+  return async (file) => {
+    const entry = entries.get(file);
+    if (!entry) return undefined;
+    let content: Buffer;
+    try {
+      // The entry's bytes as stored, sliced from the zip in memory (yauzl locates and checks its header).
+      const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+      const raw = bytes.subarray(fileDataStart, fileDataStart + entry.compressedSize);
+      // Never inflates beyond the declared size (a lying entry is refused, not expanded).
+      content = entry.isCompressed() ? inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) }) : Buffer.from(raw);
+    } catch (error) {
+      throw invalid(zipPath, `${entry.fileName}: damaged (${(error as Error).message})`);
+    }
+    if (content.length !== entry.uncompressedSize) throw invalid(zipPath, `${entry.fileName}: ${content.length} bytes where the zip says ${entry.uncompressedSize}`);
+    return content;
+  };
 }
 
 /** Paths inside the package must stay inside it. */
@@ -99,11 +108,13 @@ function checkDatabaseManifest(value: unknown, source: string): DatabasePackage[
     if (ids.has(s.id.toLowerCase())) throw invalid(source, `${MANIFEST_FILE}: database.scripts: duplicate id "${s.id}"`);
     ids.add(s.id.toLowerCase());
   }
-  if (db.baselines !== undefined) {
-    if (!db.baselines || typeof db.baselines !== 'object' || Array.isArray(db.baselines)) throw invalid(source, `${MANIFEST_FILE}: database.baselines: must be an object of version: path`);
-    for (const [version, file] of Object.entries(db.baselines)) {
-      if (typeof file !== 'string') throw invalid(source, `${MANIFEST_FILE}: database.baselines.${version}: must be a path`);
-      safeRelative(source, file, `database.baselines.${version}`);
+  for (const field of ['baselines', 'definitions'] as const) {
+    const map = db[field];
+    if (map === undefined) continue;
+    if (!map || typeof map !== 'object' || Array.isArray(map)) throw invalid(source, `${MANIFEST_FILE}: database.${field}: must be an object of version: path`);
+    for (const [version, file] of Object.entries(map)) {
+      if (typeof file !== 'string') throw invalid(source, `${MANIFEST_FILE}: database.${field}.${version}: must be a path`);
+      safeRelative(source, file, `database.${field}.${version}`);
     }
   }
   return manifest as DatabasePackage['manifest'];
@@ -120,8 +131,7 @@ export async function openDatabasePackage(location: string): Promise<DatabasePac
       throw error;
     });
   } else {
-    const files = await readZip(location);
-    read = async (file) => files.get(file);
+    read = await openZip(location);
   }
   const manifestBytes = await read(MANIFEST_FILE);
   if (!manifestBytes) throw invalid(location, `no ${MANIFEST_FILE} at the root of the package`);
@@ -183,6 +193,21 @@ export async function baselineFor(pkg: DatabasePackage, version: string): Promis
   return entry ? readBaselineFile(pkg, entry[1]) : undefined;
 }
 
+/** The standard definitions of a version's baseline carried by the package, if any. */
+export async function definitionsFor(pkg: DatabasePackage, version: string): Promise<Record<string, string> | undefined> {
+  const entry = Object.entries(pkg.manifest.database.definitions ?? {}).find(([v]) => versionKey(v) === versionKey(version));
+  if (!entry) return undefined;
+  const bytes = await pkg.read(entry[1]);
+  if (!bytes) throw invalid(pkg.source, `${entry[1]} (definitions) is missing from the package`);
+  try {
+    const value = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { definitions?: unknown };
+    if (!value.definitions || typeof value.definitions !== 'object') throw new Error('definitions: must be an object of object name: T-SQL');
+    return value.definitions as Record<string, string>;
+  } catch (error) {
+    throw invalid(pkg.source, `${entry[1]}: ${(error as Error).message}`);
+  }
+}
+
 export interface PackageCheck {
   version: string;
   scripts: number;
@@ -192,13 +217,27 @@ export interface PackageCheck {
 
 /**
  * Everything a database package must get right, checked before it is published: manifest, every
- * script present with its sha256 and splitting cleanly (no unterminated comment or string), every
- * baseline readable. Throws E_PACKAGE_INVALID / E_PACKAGE_INTEGRITY naming the file.
+ * script present with its sha256 and splitting cleanly (no unterminated comment or string, at least
+ * one batch), no sqlcmd syntax, no statement refused in a transaction inside a transactional script,
+ * every baseline readable. Throws E_PACKAGE_INVALID / E_PACKAGE_INTEGRITY naming the file and line.
  */
 export async function checkDatabasePackage(location: string): Promise<PackageCheck> {
   const pkg = await openDatabasePackage(location);
   let batches = 0;
-  for (const entry of pkg.manifest.database.scripts) batches += (await loadScript(pkg, entry)).batches.length;
+  for (const entry of pkg.manifest.database.scripts) {
+    const script = await loadScript(pkg, entry);
+    const where = `${entry.file} (script ${entry.id})`;
+    if (script.batches.every((b) => tokenize(b.text, 1).length === 0)) throw invalid(pkg.source, `${where}: no batch to run (an empty script, or only comments)`);
+    const sqlcmd = sqlcmdSyntax(script.text);
+    if (sqlcmd.length) {
+      throw invalid(pkg.source, `${where}: sqlcmd syntax is not T-SQL (the updater sends batches to SQL Server as they are): ${sqlcmd.map((f) => `${f.what} line ${f.line}`).join(', ')}`);
+    }
+    const outside = entry.transactional ? nonTransactionalStatements(script.batches) : [];
+    if (outside.length) {
+      throw invalid(pkg.source, `${where}: is marked transactional but holds what SQL Server refuses in a transaction: ${outside.map((f) => `${f.what.toUpperCase()} line ${f.line}`).join(', ')}; move it to a script of its own marked "transactional": false`);
+    }
+    batches += script.batches.length;
+  }
   const versions = [pkg.manifest.version, ...Object.keys(pkg.manifest.database.baselines ?? {})];
   for (const v of versions) await baselineFor(pkg, v);
   return { version: pkg.manifest.version, scripts: pkg.manifest.database.scripts.length, batches, baselines: versions };

@@ -89,7 +89,7 @@ export interface PlanInput {
   /** Drift against the baseline of the installed version; undefined when that baseline is unknown. */
   drift: DriftReport | undefined;
   /** Why the drift is unknown (shown in the reasons). */
-  driftUnknownReason?: string;
+  driftUnknownReason?: Message | string;
   impacts?: ReadonlyMap<string, ScriptImpact>;
   force: boolean;
 }

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { parseStatusXml, type StatusDocument } from '../config/status';
 import { AltazionError } from '../core/errors';
-import { msg, recordText, type Message, type MessageId } from '../core/messages';
+import { msg, recordMessage, recordText, type Message, type MessageId } from '../core/messages';
 import { readJournals, type InstallJournal } from '../install/journal';
 import { processAlive, readInstallLock } from '../install/lock';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
@@ -48,22 +48,24 @@ export function availabilityFrom(status: StatusDocument | undefined): Map<string
   return available;
 }
 
-/** The database's own view (installed version from its journal, customisation, pending scripts). */
-async function databaseView(ctx: Context): Promise<{ installed?: string; customized: boolean | null; pending: string[]; detail: Message | string; failed?: Message | string }> {
+/** The database's own view: installed version from its journal, and the database flow's verdict (the same on every surface). */
+async function databaseView(ctx: Context): Promise<{ installed?: string; status?: string; pending: string[]; detail: Message | string; failed?: Message | string }> {
   try {
-    const { databaseStatus } = await import('../database/flow');
+    const { databaseStatus } = await import('../database/flow/queries');
     const status = await databaseStatus(ctx);
-    const detail = status.DetailId ? { id: status.DetailId, params: status.DetailParams } as Message : status.Detail;
-    return { installed: status.InstalledVersion ?? undefined, customized: status.Customized, pending: status.PendingScripts, detail };
+    const reason = recordMessage(status.Detail, status.DetailId, status.DetailParams);
+    const detail = status.Status === 'ManualActionRequired' ? msg('db.manual', { reasons: reason, action: recordMessage(status.Action, status.ActionId, status.ActionParams) })
+      : status.Status === 'UpToDate' ? '' : reason;
+    return { installed: status.InstalledVersion ?? undefined, status: status.Status, pending: status.PendingScripts, detail };
   } catch (error) {
     // An unreachable database must not hide the other modules: report it on the database record.
-    return { customized: null, pending: [], detail: '', failed: error instanceof AltazionError ? error.worded : (error as Error).message };
+    return { pending: [], detail: '', failed: error instanceof AltazionError ? error.worded : (error as Error).message };
   }
 }
 
 /** The detail of a record as a message again (what report.ts made), to extend it. */
 function detailOf(record: UpdateRecord): Message | string {
-  return record.DetailId ? { id: record.DetailId, ...(record.DetailParams ? { params: record.DetailParams } : {}) } as Message : record.Detail;
+  return recordMessage(record.Detail, record.DetailId, record.DetailParams);
 }
 
 function setDetail(record: UpdateRecord, detail: Message | string): void {
@@ -109,7 +111,8 @@ export async function collectUpdates(ctx: Context, selection: Selection): Promis
     if (database.failed) {
       record.Status = 'Unknown';
       setDetail(record, msg('update.databaseUnreadable', { error: database.failed }));
-    } else if (database.customized && (record.UpdateAvailable || database.pending.length > 0)) {
+    } else if (database.status === 'ManualActionRequired' && (record.UpdateAvailable || database.pending.length > 0)) {
+      // Customised, or not provable standard: the same verdict as `db status`, `install` and the portal.
       record.Status = 'ManualActionRequired';
       setDetail(record, database.detail);
     } else if (database.detail) {

@@ -1,16 +1,23 @@
 // `install --name database`: the package is fetched and verified like any other (signed sha256),
-// then the database engineer's flow (src/database/flow.ts) does the work: automatic scripts, or
-// ManualActionRequired with the drift report, --script / --mark-applied / --export-scripts, --force.
+// then the database flow (src/database/flow/install.ts) does the work: automatic scripts, or
+// ManualActionRequired with the drift report, --script / --mark-applied / --export-scripts, --force,
+// --dry-run. Every run that is not a dry run leaves an install log (each batch's PRINT output, row
+// counts, duration) and a history entry saying who asked, from where, what ran and what was saved.
+import os from 'node:os';
 import { toAltazionError, type ErrorCode } from '../core/errors';
+import { recordText } from '../core/messages';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
-import { installDatabase } from '../database/flow';
+import { installDatabase } from '../database/flow/install';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { FeedSource } from '../feed/types';
+import { appendInstallHistory } from './history';
+import { InstallLog, installLogPath } from './log';
 import type { ModulePlan } from './plan';
 
 export interface DatabaseRunOptions {
   force?: boolean;
+  dryRun?: boolean;
   /** Run a script again that is already recorded as applied (with --script). */
   reinstall?: boolean;
   /** Run the scripts although the database was customised. */
@@ -19,31 +26,75 @@ export interface DatabaseRunOptions {
   markApplied?: string;
   exportScripts?: string;
   signal?: AbortSignal;
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
+  /** Who acted: the portal's signed-in administrator, or who scheduled the install; default: this process's user. */
+  user?: string;
+  /** The install id (names the log and the backup folder). */
+  id: string;
+}
+
+/** Who runs this, as Windows names them (DOMAIN\user). */
+export function userName(env: NodeJS.ProcessEnv): string {
+  let name = 'unknown';
+  try { name = os.userInfo().username; } catch { /* no passwd entry */ }
+  return env.USERDOMAIN && !name.includes('\\') ? `${env.USERDOMAIN}\\${name}` : name;
+}
+
+/** From where: the requesting surface, and the remote session it came through when the environment says so. */
+export function originOf(env: NodeJS.ProcessEnv, requestedBy: string, computerName: string): string {
+  const ssh = env.SSH_CLIENT?.split(' ')[0] ?? env.SSH_CONNECTION?.split(' ')[0];
+  const session = env.SESSIONNAME;
+  const via = ssh ? `ssh from ${ssh}` : session && /^rdp-/i.test(session) ? `remote desktop session ${session}` : session ? `${session.toLowerCase()} session` : undefined;
+  return `${requestedBy} on ${computerName}${via ? ` (${via})` : ''}`;
 }
 
 export async function installDatabaseModule(ctx: Context, plan: ModulePlan, source: FeedSource, options: DatabaseRunOptions): Promise<{ record: InstallResultRecord; code?: ErrorCode }> {
-  const failed = (message: string): InstallResultRecord => ({
-    Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'Failed',
-    StartedAt: ctx.now().toISOString(), DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, Message: message, PendingScripts: [],
-  });
+  const started = ctx.now();
+  const platform = await ctx.platform();
+  const logPath = installLogPath(ctx.layout.updaterLogs, options.id);
+  const log = options.dryRun ? undefined : new InstallLog(logPath, ctx.now);
+  const requestedBy = options.requestedBy ?? 'cli';
+  const who = { User: options.user ?? userName(ctx.env), ComputerName: platform.computerName, RequestedBy: requestedBy, From: originOf(ctx.env, requestedBy, platform.computerName) };
+  log?.line(`database install ${options.id} requested by ${who.User} (${who.From})`);
+  let record: InstallResultRecord;
+  let code: ErrorCode | undefined;
+  // What was asked (the flow refines it: forced, refused...), also when it fails before deciding.
+  const asked = options.dryRun ? 'dry-run' : options.exportScripts !== undefined ? 'export' : options.script !== undefined ? 'script' : options.markApplied !== undefined ? 'mark-applied' : 'automatic';
+  let details = { action: asked, scripts: [] as string[], backups: [] as string[] };
   try {
     const release = plan.release!;
     const file = (await findCachedPackage(ctx.layout.cache, release))
       ?? (await downloadPackage({ source, release, cacheDir: ctx.layout.cache, signal: options.signal })).path;
-    const record = await installDatabase(ctx, file, {
-      instance: plan.instance,
+    const config = await ctx.config();
+    const outcome = await installDatabase(ctx, file, {
+      instance: plan.instance, dryRun: options.dryRun, runId: options.id,
       // The database flow has one `force`: re-running a recorded script (--script) or running over
       // a customised schema; each is asked for by its own switch.
       force: Boolean(options.force || (options.script !== undefined ? options.reinstall : options.ignoreDatabaseCustomization)),
+      ...(log ? { log: (line: string) => log.line(line) } : {}),
+      ...(config.database?.backupFolder ? { databaseBackupFolder: config.database.backupFolder } : {}),
       ...(options.script !== undefined ? { script: options.script } : {}),
       ...(options.markApplied !== undefined ? { markApplied: options.markApplied } : {}),
       ...(options.exportScripts !== undefined ? { exportScripts: options.exportScripts } : {}),
     });
-    const code: ErrorCode | undefined = record.Result === 'ManualActionRequired' ? 'E_DB_CUSTOMIZED'
+    record = outcome.record;
+    details = outcome.details;
+    // An export is done when the files are written (exit 0), whatever the database still needs.
+    code = details.action === 'export' ? undefined : record.Result === 'ManualActionRequired' ? 'E_DB_CUSTOMIZED'
       : record.Result === 'Failed' || record.Result === 'RolledBack' ? 'E_DATABASE' : undefined;
-    return { record, code };
   } catch (error) {
     const err = toAltazionError(error);
-    return { record: failed(err.message), code: err.code };
+    log?.line(`failed: ${err.message}`);
+    record = {
+      Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result: 'Failed',
+      StartedAt: started.toISOString(), DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', err.worded), PendingScripts: [],
+    };
+    code = err.code;
   }
+  if (log) {
+    record.LogPath = logPath;
+    log.line(`result: ${record.Result} - ${record.Message}`);
+    await appendInstallHistory(ctx.layout, { ...record, Id: options.id, ...who, Action: details.action, Scripts: details.scripts, Backups: details.backups });
+  }
+  return { record, code };
 }

@@ -10,6 +10,14 @@ export interface InstallHistoryEntry extends InstallResultRecord {
   RequestedBy: string;
   User: string;
   ComputerName: string;
+  /** Where the request came from (surface and remote session), when known. */
+  From?: string;
+  /** Database runs: automatic, forced, script, mark-applied, export, refused. */
+  Action?: string;
+  /** Database runs: the scripts run or recorded. */
+  Scripts?: string[];
+  /** Database runs: saved object definitions and database backups. */
+  Backups?: string[];
 }
 
 export function historyPath(layout: InstanceLayout): string {

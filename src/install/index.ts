@@ -115,7 +115,19 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   });
   const startedAt = ctx.now().toISOString();
   if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
-  if (options.dryRun) return { records: plans.map((p) => whatIf(p, startedAt)), errors: [], exitCode: ExitCode.Ok };
+  const isDatabaseRun = (plan: ModulePlan) => plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release !== undefined);
+  if (options.dryRun) {
+    // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
+    const records: InstallResultRecord[] = [];
+    const codes: (ErrorCode | undefined)[] = [];
+    for (const plan of plans) {
+      if (!isDatabaseRun(plan)) { records.push(whatIf(plan, startedAt)); continue; }
+      const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
+      records.push(result.record);
+      codes.push(result.code);
+    }
+    return { records, errors: [], exitCode: exitCodeOf(codes) };
+  }
 
   const config = await ctx.config();
   const user = options.user ?? userName();
@@ -154,13 +166,13 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
         }
         break;
       }
-      if (plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release)) {
+      if (isDatabaseRun(plan)) {
         if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
-        const result = await installDatabaseModule(ctx, plan, source, options);
+        // The database flow writes its own history entry (who, from where, what ran), for `user` too.
+        const result = await installDatabaseModule(ctx, plan, source, { ...options, user, id: newInstallId(ctx.now()) });
         records.push(result.record);
         if (!options.exportScripts) reportResult(result.record);
         codes.push(result.code);
-        await appendInstallHistory(layout, { ...result.record, Id: newInstallId(ctx.now()), RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
         continue;
       }
       if (plan.action === 'up-to-date') { records.push(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }

@@ -15,7 +15,7 @@ import { AltazionError } from '../core/errors';
 import { canonicalModuleName } from '../core/modules';
 import { UPDATER_SERVICE } from '../core/product';
 import { MANIFEST_FILE, type PackageManifest } from '../core/package-manifest';
-import { buildDatabasePackageFiles, createSandboxDatabase } from '../database/sandbox-fixtures';
+import { buildDatabasePackageFiles, createSandboxDatabase } from './database/fixtures';
 import { generateSigningKey } from '../feed/keys';
 import { buildPackageZip, publishFeed } from '../feed/publish';
 import { SANDBOX_POWERSHELL } from '../install/hooks';

@@ -144,6 +144,10 @@ describe('portal in Chromium: customised database, manual flow (e2e)', function 
     await page.locator('#modules tr[data-module="database"] button[data-install]').click();
     await page.locator('#job .result[data-state]').waitFor({ timeout: 90_000 });
     expect(await page.locator('#job .result').textContent()).to.contain('action manuelle');
+    // The customisation report (install warnings) in French too; object names and types are data.
+    const log = (await page.locator('#job ol.log').textContent())!;
+    expect(log).to.contain('base de données : Modifié : E.clients (table) - colonnes ajoutées').and.contain('PERSONNALISÉS : E.clients');
+    expect(log).not.to.match(/\b(database|customised|Modified|columns|allowed|not transactional)\b/);
     await page.screenshot({ path: await screenshotPath('portal-database-manual.png'), fullPage: true });
   });
 

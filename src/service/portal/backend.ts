@@ -6,7 +6,8 @@ import type { Context } from '../../cli/context';
 import { isInside } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
 import type { InstallResultRecord } from '../../core/records';
-import { databaseStatus, listDatabaseScripts, showDatabaseScript } from '../../database/flow';
+import { diskAnalysisCache, memoryAnalysisCache, type AnalysisCache } from '../../database/flow/analysis';
+import { databaseOverview } from '../../database/flow/queries';
 import { collectUpdates, readStatus } from '../../discovery/updates';
 import { listInstallHistory } from '../../install/history';
 import { readInstallLock } from '../../install/lock';
@@ -34,6 +35,8 @@ export interface BackendDeps {
   checkNow: () => Promise<{ ok: boolean; error?: string }>;
   /** The port the portal really listens on (the health check probes it, not only the configured one). */
   portalPort?: () => number | undefined;
+  /** Where the database analysis is kept between requests (default: in memory, in front of the snapshot on disk). */
+  analysisCache?: AnalysisCache;
   /** Called after the portal added or cancelled a scheduled install (the service's scheduler looks again). */
   onScheduleChanged?: () => void;
 }
@@ -44,7 +47,9 @@ export const MODULES_TTL_MS = 1000;
 
 export function createPortalBackend(deps: BackendDeps): PortalBackend {
   const { ctx } = deps;
-  const fresh = deps.readContext ?? (() => ctx);
+  // One database analysis per change of the database, whatever the number of pages and requests.
+  const analysisCache = deps.analysisCache ?? memoryAnalysisCache(diskAnalysisCache(ctx));
+  const fresh = (): Context => { const read: Context & { analysisCache: AnalysisCache } = { ...(deps.readContext ?? (() => ctx))(), analysisCache }; return read; };
   const modules = coalesce(() => collectUpdates(fresh(), {}), MODULES_TTL_MS);
   return {
     applicationsConfig: ctx.layout.applicationsConfig,
@@ -88,22 +93,21 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
       const readCtx = fresh();
       const db = (await modules.get()).find((m) => m.Name === 'database');
       if (!db) return { installed: false, customized: false, drift: { modified: [], missing: [], extra: [] }, scripts: [] };
-      const status = await databaseStatus(readCtx);
-      let scripts: DatabaseScriptView[] = [];
-      if (status.PackageVersion) {
-        scripts = await listDatabaseScripts(readCtx);
-        // The content of the scripts still to run, for review before running them by hand.
-        for (const script of scripts) {
-          if (script.Status === 'Pending' || script.Status === 'Failed') script.Content = (await showDatabaseScript(readCtx, script.Id)).Content;
-        }
-      }
+      // Status, scripts and the content of those still to run (for review), from one analysis.
+      const { status, scripts, diffs } = await databaseOverview(readCtx);
       return {
         installed: true,
         installedVersion: status.InstalledVersion ?? db.InstalledVersion,
         availableVersion: status.PackageVersion ?? db.AvailableVersion ?? undefined,
         customized: status.Customized === true,
+        manual: status.Status === 'ManualActionRequired',
+        detail: status.Detail,
+        ...(status.DetailId ? { detailId: status.DetailId, ...(status.DetailParams ? { detailParams: status.DetailParams } : {}) } : {}),
+        action: status.Action,
+        ...(status.ActionId ? { actionId: status.ActionId, ...(status.ActionParams ? { actionParams: status.ActionParams } : {}) } : {}),
         drift: { modified: status.Modified, missing: status.Missing, extra: status.Extra },
-        scripts,
+        scripts: scripts as DatabaseScriptView[],
+        diffs,
       };
     },
 

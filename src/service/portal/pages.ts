@@ -201,7 +201,7 @@ ${rows}
 </table>`;
 }
 
-export function renderDatabasePage(t: Translator, view: DatabaseView | undefined, failure?: string): string {
+export function renderDatabasePage(t: Translator, view: DatabaseView | undefined, failure?: string, lang: Lang = 'fr'): string {
   if (failure) return `<p class="error">${escapeHtml(t('error.generic', { message: failure }))}</p>`;
   if (view === undefined) return `<p class="empty">${escapeHtml(t('database.unavailable'))}</p>`;
   if (!view.installed) return `<p class="empty">${escapeHtml(t('database.notInstalled'))}</p>`;
@@ -218,7 +218,7 @@ export function renderDatabasePage(t: Translator, view: DatabaseView | undefined
   const pending = view.scripts.filter(isPending);
   const done = view.scripts.filter((s) => !isPending(s));
   const article = (s: DatabaseScriptView) => {
-    const actionable = (s.Status === 'Pending' || s.Status === 'Failed') && view.customized;
+    const actionable = (s.Status === 'Pending' || s.Status === 'Failed') && (view.manual ?? view.customized);
     return `<article class="script${s.TouchesCustomizedObjects ? ' touches' : ''}" data-script="${escapeHtml(s.Id)}">
 <header><strong translate="no">${escapeHtml(s.Id)}</strong> <span translate="no">${escapeHtml(s.Name)}</span> <span class="badge c-${escapeHtml(s.Status)}">${escapeHtml(t(`script.${s.Status}` as MessageKey))}</span>
 ${s.TouchesCustomizedObjects ? `<span class="badge warn">${escapeHtml(t('database.customized'))}</span>` : ''}</header>
@@ -229,9 +229,13 @@ ${actionable ? `<div class="actions"><button type="button" data-run-script="${es
   };
   const scripts = pending.length === 0 ? `<p class="empty">${escapeHtml(t('database.noPending'))}</p>` : pending.map(article).join('\n');
   const applied = done.length === 0 ? '' : `<details class="applied"><summary>${escapeHtml(t('database.applied'))} (${done.length})</summary>${done.map(article).join('\n')}</details>`;
-  return `<p class="intro">${escapeHtml(t(view.customized ? 'database.intro' : 'database.standard'))}</p>
+  const manual = view.manual ?? view.customized;
+  const diffs = Object.entries(view.diffs ?? {}).map(([object, diff]) => `<details class="diff"><summary><code>${escapeHtml(object)}</code></summary><pre class="sql">${escapeHtml(diff)}</pre></details>`).join('\n');
+  return `<p class="intro">${escapeHtml(t(manual ? 'database.intro' : 'database.standard'))}</p>
+${manual && view.detail ? `<p class="detail">${wordedHtml(lang, view.detail, view.detailId, view.detailParams)}</p>` : ''}
 <p class="versions">${escapeHtml(t('col.installed'))} : <strong>${escapeHtml(view.installedVersion ?? '—')}</strong> · ${escapeHtml(t('col.available'))} : <strong>${escapeHtml(view.availableVersion ?? '—')}</strong></p>
 ${drift}
+${diffs}
 <h2>${escapeHtml(t('database.pending'))} (${pending.length})</h2>
 <div id="scripts">${scripts}</div>
 ${applied}`;

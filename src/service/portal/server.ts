@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AltazionError, toAltazionError } from '../../core/errors';
+import { renderMessage } from '../../core/messages';
 import type { Output } from '../../output/output';
 import { FAVICON_SVG, STYLE_CSS } from './assets/style';
 import { APP_JS } from './assets/app-js';
@@ -157,7 +158,13 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
         return;
       case '/database': {
         let body: string;
-        try { body = renderDatabasePage(t, await backend.database()); } catch (error) { body = renderDatabasePage(t, undefined, toAltazionError(error).message); }
+        try {
+          body = renderDatabasePage(t, await backend.database(), undefined, lang);
+        } catch (error) {
+          // The reason in the page's language when the core gave it as a message (an unreachable database is data).
+          const reason = toAltazionError(error).worded;
+          body = renderDatabasePage(t, undefined, typeof reason === 'string' ? reason : renderMessage(reason, lang), lang);
+        }
         html(await page(lang, 'database', body, session));
         return;
       }

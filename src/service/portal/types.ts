@@ -1,6 +1,7 @@
 // What the portal needs from the rest of the product, as one interface: the server and its tests
 // do not depend on how installs, history, repair or the database are implemented. The real
 // implementation is backend.ts (wired to src/install, src/repair, src/database).
+import type { MessageParams } from '../../core/messages';
 import type { DatabaseScriptRecord, InstallResultRecord, RepairResultRecord, UpdateRecord } from '../../core/records';
 import type { Output } from '../../output/output';
 import type { ScheduledInstall } from '../../schedule/plan';
@@ -31,7 +32,19 @@ export interface DatabaseView {
   installedVersion?: string;
   availableVersion?: string;
   customized: boolean;
+  /** The database flow's verdict is ManualActionRequired (customised, or not provable standard): the admin's buttons show. */
+  manual?: boolean;
+  /** Why (the same words as `db status`, `get` and `install`), with its message id and parameters (worded in the page's language). */
+  detail?: string;
+  detailId?: string;
+  detailParams?: MessageParams;
+  /** What to do next. */
+  action?: string;
+  actionId?: string;
+  actionParams?: MessageParams;
   drift: { modified: string[]; missing: string[]; extra: string[] };
+  /** Unified diffs (standard -> current) of the Modified objects, by object name. */
+  diffs?: Record<string, string>;
   scripts: DatabaseScriptView[];
 }
 

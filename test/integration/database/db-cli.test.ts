@@ -11,7 +11,7 @@ import { publishFeed } from '../../../src/feed/publish';
 import { parseSigningKey } from '../../../src/feed/keys';
 import { decodeLine, type ProtocolMessage } from '../../../src/output/protocol';
 import { createSandbox, type SandboxInfo } from '../../../src/sandbox/create';
-import { installSandboxDatabase, writeSandboxDatabasePackage } from '../../../src/database/sandbox-fixtures';
+import { installSandboxDatabase, writeSandboxDatabasePackage } from '../../../src/sandbox/database/fixtures';
 
 const BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'altazion-update.cjs');
 
@@ -53,7 +53,7 @@ describe('db and install --name database from the command line (sandbox)', funct
     sb = { ...(await createSandbox({ root: path.join(base, 'root'), feed: path.join(base, 'feed'), customize: ['E.clients'] })), base };
     // The database side of the sandbox, until sandbox create does it: the installed package, the
     // simulated database (customised), and the new database package in the signed feed.
-    if (!existsSync(path.join(base, 'host', 'database', 'catalog.json'))) await addDatabase();
+    if (!existsSync(path.join(base, 'host', 'database', 'catalog.ndjson'))) await addDatabase();
     const check = await cli('check');
     expect(check.code, check.stderr).to.equal(0);
   });
@@ -96,19 +96,31 @@ describe('db and install --name database from the command line (sandbox)', funct
   });
 
   it('refuses the automatic install (exit 3), then goes script by script and forces the rest', async () => {
+    // --dry-run goes through the database flow: the same refusal, exit 3, nothing changed.
+    const dry = await cli('install', '--name', 'database', '--dry-run');
+    expect(dry.code, dry.stderr).to.equal(3);
+    expect(dry.objects('Altazion.InstallResult')[0]).to.deep.include({ Name: 'database', Result: 'ManualActionRequired' });
+    const dryUnknown = await cli('install', '--name', 'database', '--dry-run', '--script', 'nope/0001');
+    expect(dryUnknown.code).to.equal(2);
+
     const refused = await cli('install', '--name', 'database');
     expect(refused.code, refused.stderr).to.equal(3);
     expect(refused.objects('Altazion.InstallResult')[0]).to.deep.include({ Name: 'database', Result: 'ManualActionRequired' });
 
     const exportDir = path.join(sb.base, 'export');
     const exported = await cli('install', '--name', 'database', '--export-scripts', exportDir);
+    expect(exported.code, exported.stderr).to.equal(0); // the export is done, whatever the database still needs
     expect(exported.objects('Altazion.InstallResult')[0].Message).to.contain('exported 4 script(s)');
     expect(await fs.readdir(exportDir)).to.include('report.txt');
 
-    const one = await cli('install', '--name', 'database', '--script', '2025-10/0002');
-    expect(one.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0003', '2025-10/0004']);
+    // Scripts run in order: a later one first is refused (exit 2) without --force.
+    const outOfOrder = await cli('install', '--name', 'database', '--script', '2025-10/0002');
+    expect(outOfOrder.code).to.equal(2);
+    expect(outOfOrder.objects('Altazion.InstallResult')[0].Message).to.contain('comes after pending script(s) 2025-10/0001');
     const marked = await cli('install', '--name', 'database', '--mark-applied', '2025-10/0001');
-    expect(marked.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
+    expect(marked.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0002', '2025-10/0003', '2025-10/0004']);
+    const one = await cli('install', '--name', 'database', '--script', '2025-10/0002');
+    expect(one.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
 
     const forced = await cli('install', '--name', 'database', '--force');
     expect(forced.code, forced.stderr).to.equal(0);
@@ -118,5 +130,27 @@ describe('db and install --name database from the command line (sandbox)', funct
     // The database module's folder got the new manifest: discovery sees the new version.
     const get = await cli('get', '--name', 'database');
     expect(get.objects('Altazion.Update')[0]).to.deep.include({ Name: 'database', InstalledVersion: sb.AvailableVersion });
+
+    // Every run is in the history, with who, from where, what ran and what was saved; each has its log.
+    const history = (await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const database = history.filter((h) => h.Name === 'database');
+    expect(database.map((h) => [h.Action, h.Result])).to.deep.equal([
+      ['refused', 'ManualActionRequired'], ['export', 'ManualActionRequired'], ['script', 'Failed'], ['mark-applied', 'ManualActionRequired'],
+      ['script', 'ManualActionRequired'], ['forced', 'Installed'],
+    ]);
+    const last = database[database.length - 1];
+    expect(last).to.deep.include({ RequestedBy: 'cli', Scripts: ['2025-10/0003', '2025-10/0004'] });
+    expect(last.User).to.be.a('string').and.not.equal('');
+    expect(last.From).to.match(/^cli on /);
+    expect(last.Backups[0]).to.contain(path.join('bin', 'updates', 'backups', 'database-'));
+    const log = await fs.readFile(last.LogPath, 'utf8');
+    expect(log).to.match(/database install .* requested by /).and.match(/batch 1: \d+ ms/).and.contain('result: Installed');
+    expect(await fs.readFile(database[4].LogPath, 'utf8')).to.contain('script 2025-10/0002 applied');
+
+    // What differed from the standard before the update (the installed baseline is now the new one: nothing).
+    const diff = await cli('db', 'drift', '--show', 'E.clients');
+    expect(diff.code, diff.stderr).to.equal(0);
+    expect(diff.objects('Altazion.DatabaseDiff')[0]).to.deep.include({ Object: 'E.clients', State: 'Modified' });
+    expect(diff.objects('Altazion.DatabaseDiff')[0].Diff).to.contain('+  [perso_code_client] varchar(20) NULL');
   });
 });

@@ -8,7 +8,7 @@ import yazl from 'yazl';
 import type { AltazionError } from '../../../src/core/errors';
 import { MANIFEST_FILE } from '../../../src/core/package-manifest';
 import { openDatabasePackage } from '../../../src/database/package';
-import { buildDatabasePackageFiles } from '../../../src/database/sandbox-fixtures';
+import { buildDatabasePackageFiles } from '../../../src/sandbox/database/fixtures';
 
 const VERSION = '25.10.1.2';
 

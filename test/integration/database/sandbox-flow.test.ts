@@ -12,12 +12,12 @@ import { silentOutput } from '../../../src/output/output';
 import type { ProtocolMessage } from '../../../src/output/protocol';
 import type { Platform } from '../../../src/platform/types';
 import { computeDrift } from '../../../src/database/drift';
-import {
-  databaseDrift, databaseStatus, installDatabase, listDatabaseScripts, showDatabaseScript, writeDatabaseBaseline, type DatabaseContext,
-} from '../../../src/database/flow';
+import type { DatabaseContext } from '../../../src/database/flow/context';
+import { installDatabase as installFlow } from '../../../src/database/flow/install';
+import { databaseDrift, databaseStatus, listDatabaseScripts, showDatabaseScript, writeDatabaseBaseline } from '../../../src/database/flow/queries';
 import { parseBaseline } from '../../../src/database/catalog';
-import { SandboxStore } from '../../../src/database/sandbox-store';
-import { buildDatabasePackageFiles, createSandboxDatabase } from '../../../src/database/sandbox-fixtures';
+import { SandboxStore } from '../../../src/sandbox/database/store';
+import { buildDatabasePackageFiles, createSandboxDatabase } from '../../../src/sandbox/database/fixtures';
 
 const OLD = '25.9.12.3';
 const NEW = '25.10.1.2';
@@ -45,9 +45,12 @@ async function world(customize: string[] = [], files = buildDatabasePackageFiles
   const messages: ProtocolMessage[] = [];
   output.subscribe((m) => messages.push(m));
   const platform = { kind: 'sandbox' } as Platform;
-  const ctx: DatabaseContext = { layout, output, now: () => new Date(), platform: async () => platform };
+  const ctx: DatabaseContext = { layout, output, now: () => new Date(), platform: async () => platform, openSandboxDatabase: async (folder) => new SandboxStore(folder) };
   return { dir, ctx, messages, pkgDir, store: new SandboxStore(db.folder) };
 }
+
+/** The install flow's record (the details are asserted where they matter). */
+const installDatabase = async (...args: Parameters<typeof installFlow>) => (await installFlow(...args)).record;
 
 const warnings = (w: World) => w.messages.filter((m) => m.type === 'log' && m.level === 'warning').map((m) => (m as { message: string }).message);
 
@@ -68,7 +71,7 @@ describe('database flows on the sandbox store', function () {
     expect(result).to.deep.include({ Name: 'database', FromVersion: OLD, ToVersion: NEW, Result: 'Installed', PendingScripts: [] });
     // The module folder now holds the new manifest (discovery's installed version) and the baselines.
     expect(JSON.parse(await fs.readFile(path.join(moduleFolder, MANIFEST_FILE), 'utf8')).version).to.equal(NEW);
-    expect((await fs.readdir(path.join(moduleFolder, 'baselines'))).sort()).to.deep.equal([`${NEW}.json`, `${OLD}.json`]);
+    expect((await fs.readdir(path.join(moduleFolder, 'baselines'))).sort()).to.deep.equal([`${NEW}.definitions.json`, `${NEW}.json`, `${OLD}.definitions.json`, `${OLD}.json`]);
 
     // The catalog now matches the new baseline exactly (customer objects aside) and the journal has every row.
     const baseline = parseBaseline(JSON.parse(await fs.readFile(path.join(w.pkgDir, 'baselines', `${NEW}.json`), 'utf8')), 'baseline');
@@ -118,22 +121,28 @@ describe('database flows on the sandbox store', function () {
     expect(drift.find((d) => d.Object === 'E.clients')).to.deep.include({ State: 'Modified', TouchedBy: ['2025-10/0001'] });
     expect(drift.find((d) => d.Object === 'dbo.ps_export_compta')).to.deep.include({ State: 'Extra' });
 
-    // Run one reviewed script.
-    const one = await installDatabase(w.ctx, w.pkgDir, { script: '2025-10/0002' });
-    expect(one.Result).to.equal('ManualActionRequired');
-    expect(one.PendingScripts).to.deep.equal(['2025-10/0001', '2025-10/0003', '2025-10/0004']);
-    const proc = (await w.store.readCatalog()).objects.find((o) => o.name === 'ps_commandes_client')!;
-    expect(proc.definition).to.contain('@depuis');
-    // The procedure is now in its 25.10 standard state: not reported as a customisation.
-    expect((await databaseStatus(w.ctx, { package: w.pkgDir })).Modified).to.deep.equal(['E.clients', 'E.vw_clients_actifs']);
+    // Scripts run in order: a later one before an earlier pending one is refused (nothing runs).
+    const outOfOrder = await installDatabase(w.ctx, w.pkgDir, { script: '2025-10/0002' }).catch((e: AltazionError) => e) as AltazionError;
+    expect(outOfOrder.code).to.equal('E_USAGE');
+    expect(outOfOrder.message).to.equal('script 2025-10/0002 comes after pending script(s) 2025-10/0001: scripts run in order');
+    expect(JSON.stringify(await w.store.readCatalog())).to.equal(catalogBefore);
 
     // The admin adapted 0001 by hand: record it without running it.
     const marked = await installDatabase(w.ctx, w.pkgDir, { markApplied: '2025-10/0001' });
-    expect(marked.PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
+    expect(marked.PendingScripts).to.deep.equal(['2025-10/0002', '2025-10/0003', '2025-10/0004']);
     const clients = (await w.store.readCatalog()).objects.find((o) => o.name === 'clients')!;
     expect(clients.columns!.map((c) => c.name)).not.to.include('cli_email');
     expect((await listDatabaseScripts(w.ctx, { package: w.pkgDir })).find((s) => s.Id === '2025-10/0001')!.Status).to.equal('AppliedManually');
     expect(await installDatabase(w.ctx, w.pkgDir, { markApplied: '2025-10/0001' }).catch((e: AltazionError) => e.code)).to.equal('E_USAGE');
+
+    // Run the next reviewed script, now in order.
+    const one = await installDatabase(w.ctx, w.pkgDir, { script: '2025-10/0002' });
+    expect(one.Result).to.equal('ManualActionRequired');
+    expect(one.PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
+    const proc = (await w.store.readCatalog()).objects.find((o) => o.name === 'ps_commandes_client')!;
+    expect(proc.definition).to.contain('@depuis');
+    // The procedure is now in its 25.10 standard state: not reported as a customisation.
+    expect((await databaseStatus(w.ctx, { package: w.pkgDir })).Modified).to.deep.equal(['E.clients', 'E.vw_clients_actifs']);
 
     // Export what is left.
     const exportDir = path.join(w.dir, 'export');
@@ -203,10 +212,10 @@ describe('database flows on the sandbox store', function () {
     const w = await make([], undefined);
     const out = path.join(w.dir, 'out', 'baseline.json');
     const written = await writeDatabaseBaseline(w.ctx, OLD, out);
-    expect(written).to.deep.include({ File: out, Version: OLD, Objects: 10 }); // 8 standard + 2 customer objects
+    expect(written).to.deep.include({ File: out, Version: OLD, Objects: 11 }); // 9 standard + 2 customer objects
     const mine = parseBaseline(JSON.parse(await fs.readFile(out, 'utf8')), out);
     const shipped = parseBaseline(JSON.parse(await fs.readFile(path.join(w.pkgDir, 'baselines', `${OLD}.json`), 'utf8')), 'shipped');
-    expect(mine.objects.filter((o) => o.schema === 'E')).to.deep.equal(shipped.objects);
+    expect(mine.objects.filter((o) => o.schema === 'E' || o.type === 'schema')).to.deep.equal(shipped.objects);
     expect(await writeDatabaseBaseline(w.ctx, 'latest', out).catch((e: AltazionError) => e.code)).to.equal('E_USAGE');
   });
 
@@ -226,8 +235,8 @@ describe('database package checks (publish side)', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-dbpkg-'));
     try {
       await writeFiles(dir, buildDatabasePackageFiles(NEW, { previousVersions: [OLD] }));
-      // 5 + 4 batches in the 25.9 scripts, 2 + 1 + 3 + 2 in the 25.10 ones.
-      expect(await checkDatabasePackage(dir)).to.deep.equal({ version: NEW, scripts: 6, batches: 17, baselines: [NEW, OLD] });
+      // 5 + 4 batches in the 25.9 scripts, 2 + 1 + 5 + 2 in the 25.10 ones.
+      expect(await checkDatabasePackage(dir)).to.deep.equal({ version: NEW, scripts: 6, batches: 19, baselines: [NEW, OLD] });
       // An unterminated comment (with a matching sha256: the publisher's own mistake) is refused.
       const manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
       const bad = Buffer.from('SELECT 1\n/* forgot to close\nGO\n');
@@ -237,6 +246,29 @@ describe('database package checks (publish side)', () => {
       const err = await checkDatabasePackage(dir).catch((e: AltazionError) => e) as AltazionError;
       expect(err.code).to.equal('E_PACKAGE_INVALID');
       expect(err.message).to.contain('scripts/2025-10/0004.sql (script 2025-10/0004): unterminated /* comment starting on line 2');
+      // A transactional script holding what SQL Server refuses in a transaction, sqlcmd syntax, a script with nothing to run.
+      const refusals: Array<[string, boolean, string]> = [
+        ["PRINT 'avant'\nGO\nBACKUP DATABASE Equihira TO DISK = N'x.bak' WITH COPY_ONLY\nGO\n", true, 'is marked transactional but holds what SQL Server refuses in a transaction: BACKUP line 3; move it to a script of its own marked "transactional": false'],
+        [':setvar Schema E\nSELECT * FROM [$(Schema)].clients\nGO\n', false, 'sqlcmd syntax is not T-SQL (the updater sends batches to SQL Server as they are): :setvar line 1, $(Schema) line 2'],
+        ['-- only a comment\n', false, 'no batch to run'],
+      ];
+      for (const [sql, transactional, message] of refusals) {
+        const bytes = Buffer.from(sql);
+        await fs.writeFile(path.join(dir, 'scripts', '2025-10', '0004.sql'), bytes);
+        manifest.database.scripts[5].sha256 = createHash('sha256').update(bytes).digest('hex');
+        manifest.database.scripts[5].transactional = transactional;
+        await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+        const refused = await checkDatabasePackage(dir).catch((e: AltazionError) => e) as AltazionError;
+        expect(refused.code, sql).to.equal('E_PACKAGE_INVALID');
+        expect(refused.message, sql).to.contain(`scripts/2025-10/0004.sql (script 2025-10/0004): ${message}`);
+      }
+      // The same BACKUP in a script marked non-transactional is accepted.
+      const backup = Buffer.from("BACKUP DATABASE Equihira TO DISK = N'x.bak' WITH COPY_ONLY\nGO\n");
+      await fs.writeFile(path.join(dir, 'scripts', '2025-10', '0004.sql'), backup);
+      manifest.database.scripts[5].sha256 = createHash('sha256').update(backup).digest('hex');
+      manifest.database.scripts[5].transactional = false;
+      await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+      expect((await checkDatabasePackage(dir)).scripts).to.equal(6);
       await fs.rm(path.join(dir, 'baselines', `${OLD}.json`));
       manifest.database.scripts.pop();
       await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest));

@@ -104,7 +104,7 @@ describe('feed/publish', () => {
   });
 
   it('checks a database package before publishing it (a script that does not match its sha256 is refused)', async () => {
-    const { buildDatabasePackageFiles } = await import('../../../src/database/sandbox-fixtures');
+    const { buildDatabasePackageFiles } = await import('../../../src/sandbox/database/fixtures');
     const folder = path.join(dir, 'db');
     const files = buildDatabasePackageFiles('25.10.1.2');
     const script = Object.keys(files).find((f) => f.endsWith('.sql'))!;

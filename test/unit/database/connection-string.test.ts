@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ConnectionStringError, describeConnection, parseConnectionString, redactConnectionString, toMssqlConfig } from '../../../src/database/connection-string';
+import { ConnectionStringError, describeConnection, parseConnectionString, redactConnectionString } from '../../../src/database/sqlserver/connection-string';
+import { toMssqlConfig } from '../../../src/database/sqlserver/mssql-config';
 
 describe('database/connection-string', () => {
   it('reads a SQL login with instance, quoted password and synonyms', () => {
@@ -31,9 +32,12 @@ describe('database/connection-string', () => {
     expect(parseConnectionString('Server=sql;Trusted_Connection=yes').integratedSecurity).to.equal(true);
   });
 
-  it('reads Encrypt and TrustServerCertificate, single quotes and ;; escapes', () => {
-    const c = parseConnectionString("Server=sql;Database='my;db';User Id=u;Password=a;;b;Encrypt=True;TrustServerCertificate=yes");
+  it('reads Encrypt and TrustServerCertificate, quoted values with ; inside, {braces}', () => {
+    const c = parseConnectionString("Server=sql;Database='my;db';User Id=u;Password={a;b};Encrypt=True;TrustServerCertificate=yes");
     expect(c).to.deep.include({ database: 'my;db', password: 'a;b', encrypt: true, trustServerCertificate: true });
+    expect(parseConnectionString('Server=sql;User ID=u;Encrypt=Strict').encrypt).to.equal('strict');
+    // An unquoted ; ends the value (as in ADO.NET): what follows is a key without a value.
+    expect(() => parseConnectionString('Server=sql;User ID=u;Password=a;;b;Database=E')).to.throw(ConnectionStringError, /key "b" has no value/);
     expect(parseConnectionString("Server=sql;User Id=u;Password='it''s'").password).to.equal("it's");
   });
 
@@ -60,6 +64,33 @@ describe('database/connection-string', () => {
     expect(redactConnectionString('Server=sql;PWD=abc')).to.not.contain('abc');
     expect(redactConnectionString('Server=sql;Password="unterminated;pwd=zzz')).to.not.match(/unterminated|zzz/);
     expect(describeConnection(parseConnectionString('Server=sql\\I;Database=E;User ID=sa;Password=topsecret'))).to.equal('sql\\I / E (SQL login sa)');
+  });
+
+  it('refuses options that would make the updater do something else, naming the key', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['Server=sql;User ID=u;ApplicationIntent=ReadOnly', /"applicationintent=ReadOnly" cannot be used to update a database/],
+      ['Server=sql;Authentication=Active Directory Interactive', /"authentication=Active Directory Interactive" is not supported/],
+      ['Server=sql;User ID=u;Column Encryption Setting=Enabled', /Always Encrypted\) is not supported/],
+      ['Server=sql;User ID=u;Network Library=dbnmpntw', /is not TCP/],
+      ['Server=sql;User ID=u;User Instance=true', /"user instance=true" is not supported/],
+      ['Server=sql;User ID=u;AttachDbFilename=C:\\data\\x.mdf', /attaching a database file\) is not supported/],
+      ['Server=sql;User ID=u;Packet Size=big', /"packet size" must be a number of bytes/],
+    ];
+    for (const [text, re] of bad) expect(() => parseConnectionString(text), text).to.throw(ConnectionStringError, re);
+  });
+
+  it('honours Current Language, Packet Size, MultiSubnetFailover and Workstation ID, and notes what it ignores', () => {
+    const c = parseConnectionString('Server=sql;User ID=u;Password=p;Current Language=Français;Packet Size=8192;MultiSubnetFailover=True;WSID=srv1;Pooling=false;Max Pool Size=50;Failover Partner=sql2;Frobnicate=1');
+    expect(c).to.deep.include({ language: 'Français', packetSize: 8192, multiSubnetFailover: true, workstationId: 'srv1' });
+    expect(c.notHonoured).to.deep.equal([
+      '"pooling" is ignored (a client-side option of ADO.NET; the updater opens its own connections)',
+      '"max pool size" is ignored (a client-side option of ADO.NET; the updater opens its own connections)',
+      '"frobnicate" is not a connection option the updater knows: ignored',
+      '"failover partner" is not honoured: the updater connects to sql only (no mirroring failover)',
+    ]);
+    const cfg = toMssqlConfig(c);
+    expect(cfg.options).to.deep.include({ language: 'Français', packetSize: 8192, multiSubnetFailover: true, workstationId: 'srv1' });
+    expect(parseConnectionString('Server=sql;User ID=u').notHonoured).to.deep.equal([]);
   });
 
   it('knows the sandbox database of a sandbox server', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { textOf } from '../../../src/core/messages';
 import { computeDrift } from '../../../src/database/drift';
 import { buildBaseline } from '../../../src/database/normalize';
 import type { Catalog } from '../../../src/database/catalog';
@@ -32,10 +33,10 @@ describe('database/drift', () => {
     live.objects.push({ schema: 'dbo', name: 'ps_export_compta', type: 'procedure', definition: 'CREATE PROCEDURE ps_export_compta AS SELECT 1' });
     const drift = computeDrift(live, baseline);
     expect(drift.modified.map((d) => [d.object, d.state])).to.deep.equal([['E.clients', 'Modified'], ['E.ps_clients', 'Modified']]);
-    expect(drift.modified[0].detail).to.equal('columns added: cli_code_client_perso');
+    expect(textOf(drift.modified[0].detail)).to.equal('columns added: cli_code_client_perso');
     live.objects[0].columns![1].type = 'nvarchar(200)';
     live.objects[0].columns!.shift();
-    expect(computeDrift(live, baseline).modified[0].detail).to.equal('columns added: cli_code_client_perso; removed: cli_id; changed: cli_nom (nvarchar(100) not null -> nvarchar(200) not null)');
+    expect(textOf(computeDrift(live, baseline).modified[0].detail)).to.equal('columns added: cli_code_client_perso; removed: cli_id; changed: cli_nom (nvarchar(100) not null -> nvarchar(200) not null)');
     expect(drift.missing.map((d) => d.object)).to.deep.equal(['E.fn_nom']);
     expect(drift.extra.map((d) => d.object)).to.deep.equal(['dbo.ps_export_compta']);
     expect(drift.standard).to.equal(false);
@@ -52,7 +53,7 @@ describe('database/drift', () => {
     live.objects[0].name = 'CLIENTS';
     live.objects[1] = { schema: 'E', name: 'vw_clients', type: 'table', columns: [] };
     const drift = computeDrift(live, baseline, { ignore: ['E.ps_clients'] });
-    expect(drift.modified.map((d) => d.detail)).to.deep.equal(['standard view is now a table']);
+    expect(drift.modified.map((d) => textOf(d.detail))).to.deep.equal(['standard view is now a table']);
     expect(drift.extra).to.deep.equal([]);
   });
 
@@ -78,7 +79,8 @@ describe('database/drift', () => {
 
   it('takes byte-identical definitions as standard without normalising, and falls back to fingerprints otherwise', () => {
     expect(baseline.objects.find((o) => o.name === 'vw_clients')!.rawSha256).to.match(/^[0-9a-f]{64}$/);
-    expect(baseline.objects.find((o) => o.name === 'clients')!.rawSha256).to.equal(undefined);
+    // Tables too: the hash of their model exactly as the catalog gives it.
+    expect(baseline.objects.find((o) => o.name === 'clients')!.rawSha256).to.match(/^[0-9a-f]{64}$/);
     // A wrong raw hash (another formatting of the same module) only costs the normalisation.
     const other = structuredClone(baseline);
     for (const o of other.objects) if (o.rawSha256) o.rawSha256 = '0'.repeat(64);
@@ -86,5 +88,50 @@ describe('database/drift', () => {
     const changed: Catalog = structuredClone(standard);
     changed.objects[1].definition += ' WHERE 1 = 0';
     expect(computeDrift(changed, other).modified.map((d) => d.object)).to.deep.equal(['E.vw_clients']);
+    // A table whose model differs only in column order is still standard (by fingerprint).
+    const reordered: Catalog = structuredClone(standard);
+    const table = reordered.objects.find((o) => o.name === 'clients')!;
+    table.columns!.reverse();
+    expect(computeDrift(reordered, baseline).standard).to.equal(true);
+  });
+
+  it('compares keys, constraints, defaults, indexes, collations, synonyms, sequences, types and schemas', () => {
+    const base: Catalog = { collation: 'French_CI_AS', objects: [
+      { schema: '', name: 'E', type: 'schema' },
+      { schema: 'E', name: 't', type: 'table', columns: [{ name: 'id', type: 'int', nullable: false }, { name: 'nom', type: 'nvarchar(50)', nullable: true, default: { name: 'DF_t_nom', definition: "(N'x')" } }],
+        constraints: [{ kind: 'primary key', name: 'PK_t', columns: ['id'], clustered: true }, { kind: 'check', definition: '(id > 0)' }],
+        indexes: [{ name: 'IX_t_nom', unique: false, clustered: false, columns: [{ name: 'nom' }] }] },
+      { schema: 'E', name: 'syn', type: 'synonym', target: '[E].[t]' },
+      { schema: 'E', name: 'seq', type: 'sequence', sequence: { type: 'int', start: '1', increment: '1', min: '-2147483648', max: '2147483647', cycle: false } },
+      { schema: 'E', name: 'code', type: 'type', baseType: 'varchar(20)', nullable: false },
+    ] };
+    const std = buildBaseline('1.0', base);
+    const mutate = (change: (c: Catalog) => void) => { const c = structuredClone(base); change(c); return computeDrift(c, std); };
+    // SQL Server's own spelling of the same definitions is not a change.
+    const asStored = mutate((c) => {
+      const t = c.objects[1];
+      t.columns![1].default!.definition = "(N'x')";
+      t.constraints![1].definition = '([id]>(0))';
+    });
+    expect(asStored.standard).to.equal(true);
+    const cases: Array<[string, (c: Catalog) => void, string, string]> = [
+      ['index dropped', (c) => { c.objects[1].indexes = []; }, 'E.t', 'constraints/indexes removed: index ix_t_nom nonclustered (nom)'],
+      ['key made nonclustered', (c) => { c.objects[1].constraints![0].clustered = false; }, 'E.t', 'constraints/indexes added: primary key pk_t nonclustered (id)'],
+      ['check changed', (c) => { c.objects[1].constraints![1].definition = '(id >= 0)'; }, 'E.t', 'constraints/indexes added: check id >'],
+      ['default changed', (c) => { c.objects[1].columns![1].default = { name: 'DF_t_nom', definition: "(N'y')" }; }, 'E.t', "changed: nom"],
+      ['column collation', (c) => { c.objects[1].columns![1].collation = 'Latin1_General_BIN2'; }, 'E.t', 'collate latin1_general_bin2'],
+      ['synonym retargeted', (c) => { c.objects[2].target = '[E].[autre]'; }, 'E.syn', 'definition differs'],
+      ['sequence restarted', (c) => { c.objects[3].sequence!.start = '1000'; }, 'E.seq', 'definition differs'],
+      ['type widened', (c) => { c.objects[4].baseType = 'varchar(40)'; }, 'E.code', 'definition differs'],
+      ['database collation', (c) => { c.collation = 'Latin1_General_CI_AS'; }, '(database)', 'collation Latin1_General_CI_AS where the standard database uses French_CI_AS'],
+    ];
+    for (const [label, change, object, detail] of cases) {
+      const drift = mutate(change);
+      expect(drift.standard, label).to.equal(false);
+      expect(drift.modified.map((d) => d.object), label).to.deep.equal([object]);
+      expect(textOf(drift.modified[0].detail), label).to.contain(detail);
+    }
+    const dropped = mutate((c) => { c.objects = c.objects.filter((o) => o.type !== 'schema'); });
+    expect(dropped.missing.map((d) => d.object)).to.deep.equal(['schema E']);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitBatches } from '../../../src/database/batches';
 import { tokenize, type Token } from '../../../src/database/lexer';
-import { buildDatabasePackageFiles } from '../../../src/database/sandbox-fixtures';
+import { buildDatabasePackageFiles } from '../../../src/sandbox/database/fixtures';
 
 /** The rules spelled out on the lexer's tokens (slow, obvious): the fast normaliser must agree. */
 function referenceBody(text: string): string {

@@ -1,17 +1,17 @@
 import { expect } from 'chai';
-import { executeBatch, SimulatedSqlError } from '../../../src/database/sandbox-engine';
+import { executeBatch, SimulatedSqlError } from '../../../src/sandbox/database/engine';
 import type { Catalog } from '../../../src/database/catalog';
 import { splitBatches } from '../../../src/database/batches';
 import { validateManifest, MANIFEST_FILE } from '../../../src/core/package-manifest';
 import { computeDrift } from '../../../src/database/drift';
 import { parseBaseline } from '../../../src/database/catalog';
-import { buildDatabasePackageFiles, standardCatalog } from '../../../src/database/sandbox-fixtures';
+import { buildDatabasePackageFiles, standardCatalog } from '../../../src/sandbox/database/fixtures';
 import { splitScript } from '../../../src/database/batches';
 
 const run = (catalog: Catalog, sql: string) => { for (const b of splitBatches(sql)) for (let r = 0; r < b.repeat; r++) executeBatch(catalog, b.text, 'dbo'); return catalog; };
 const sqlError = (f: () => unknown) => { try { f(); } catch (e) { return e as SimulatedSqlError; } throw new Error('no error'); };
 
-describe('database/sandbox-engine', () => {
+describe('sandbox/database engine', () => {
   it('creates, alters and drops tables with their columns', () => {
     const c = run({ objects: [] }, `CREATE TABLE [E].[t] (id int IDENTITY(1,1) NOT NULL PRIMARY KEY, nom nvarchar(50) NULL, CONSTRAINT ck CHECK (id > 0), prix decimal(18, 2) NOT NULL DEFAULT (0))
 GO
@@ -26,10 +26,55 @@ DROP TABLE IF EXISTS E.tmp, E.absent
     expect(c.objects.map((o) => o.name)).to.deep.equal(['t']);
     expect(c.objects[0].columns).to.deep.equal([
       { name: 'id', type: 'int', nullable: false, identity: true },
-      { name: 'nom', type: 'nvarchar(100)', nullable: false, identity: false },
-      { name: 'prix', type: 'decimal(18,2)', nullable: false, identity: false },
-      { name: 'email', type: 'nvarchar(200)', nullable: true, identity: false },
+      { name: 'nom', type: 'nvarchar(100)', nullable: false },
+      { name: 'prix', type: 'decimal(18,2)', nullable: false, default: { definition: '(0)' } },
+      { name: 'email', type: 'nvarchar(200)', nullable: true },
     ]);
+    expect(c.objects[0].constraints).to.deep.equal([
+      { kind: 'primary key', columns: ['id'], clustered: true },
+      { kind: 'check', name: 'ck', definition: '(id > 0)' },
+    ]);
+  });
+
+  it('keeps keys, constraints, defaults, collations and indexes; synonyms, sequences, user types, schemas', () => {
+    const c = run({ objects: [] }, `EXEC(N'CREATE SCHEMA [E]')
+GO
+CREATE SCHEMA archive
+GO
+CREATE TYPE E.code FROM varchar(20) NOT NULL
+GO
+CREATE TABLE E.a (id int NOT NULL CONSTRAINT pk_a PRIMARY KEY NONCLUSTERED, nom nvarchar(50) COLLATE French_CI_AS NULL CONSTRAINT df_nom DEFAULT (N'x'), code E.code)
+CREATE TABLE E.b (id int NOT NULL, a_id int NOT NULL, CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES E.a (id) ON DELETE CASCADE, UNIQUE (a_id))
+GO
+CREATE UNIQUE CLUSTERED INDEX ix_b ON E.b (id DESC) INCLUDE (a_id) WHERE id > 0
+CREATE INDEX ix_b2 ON E.b (a_id)
+DROP INDEX ix_b2 ON E.b
+ALTER TABLE E.b ADD CONSTRAINT ck_b CHECK (id <> 0)
+ALTER TABLE E.a DROP CONSTRAINT df_nom
+GO
+CREATE SEQUENCE E.seq AS int START WITH 10 INCREMENT BY 5 NO CACHE
+CREATE SYNONYM E.syn FOR E.a
+GO
+ALTER SCHEMA archive TRANSFER E.syn
+`);
+    const byName = (n: string) => c.objects.find((o) => o.name === n)!;
+    expect(c.objects.filter((o) => o.type === 'schema').map((o) => o.name)).to.deep.equal(['E', 'archive']);
+    expect(byName('code')).to.deep.include({ type: 'type', baseType: 'varchar(20)', nullable: false });
+    expect(byName('a').columns).to.deep.equal([
+      { name: 'id', type: 'int', nullable: false },
+      { name: 'nom', type: 'nvarchar(50)', nullable: true, collation: 'French_CI_AS', default: null },
+      { name: 'code', type: 'E.code', nullable: true },
+    ]);
+    expect(byName('a').constraints).to.deep.equal([{ kind: 'primary key', name: 'pk_a', columns: ['id'], clustered: false }]);
+    expect(byName('b').constraints).to.deep.equal([
+      { kind: 'foreign key', name: 'fk_b_a', columns: ['a_id'], references: { table: 'E.a', columns: ['id'], onDelete: 'CASCADE' } },
+      { kind: 'unique', columns: ['a_id'], clustered: false },
+      { kind: 'check', name: 'ck_b', definition: '(id <> 0)' },
+    ]);
+    expect(byName('b').indexes).to.deep.equal([{ name: 'ix_b', unique: true, clustered: true, columns: [{ name: 'id', desc: true }], included: ['a_id'], filter: 'id > 0' }]);
+    expect(byName('seq')).to.deep.include({ type: 'sequence', sequence: { type: 'int', start: '10', increment: '5', cycle: false, cache: null, min: '-2147483648', max: '2147483647' } });
+    expect(byName('syn')).to.deep.include({ schema: 'archive', type: 'synonym', target: '[E].[a]' });
+    expect(sqlError(() => run(c, 'CREATE SCHEMA archive')).number).to.equal(2714);
   });
 
   it('stores module definitions and honours CREATE, ALTER and CREATE OR ALTER semantics', () => {
@@ -61,7 +106,7 @@ DROP TABLE IF EXISTS E.tmp, E.absent
   });
 });
 
-describe('database/sandbox-fixtures', () => {
+describe('sandbox/database fixtures', () => {
   it('builds valid packages whose scripts split cleanly and whose baselines match their schema', () => {
     const files = buildDatabasePackageFiles('25.10.1.2', { previousVersions: ['25.9.12.3'] });
     const manifest = validateManifest(JSON.parse(files[MANIFEST_FILE].toString()), 'fixture');
@@ -72,13 +117,13 @@ describe('database/sandbox-fixtures', () => {
     const newBaseline = parseBaseline(JSON.parse(files['baselines/25.10.1.2.json'].toString()), 'new');
     expect(computeDrift(standardCatalog('25.9.12.3'), oldBaseline).standard).to.equal(true);
     expect(computeDrift(standardCatalog('25.9.12.3'), newBaseline).standard).to.equal(false); // the release changes the schema
-    expect(oldBaseline.objects).to.have.length(8);
-    expect(newBaseline.objects).to.have.length(9);
+    expect(oldBaseline.objects).to.have.length(9); // schema E, 4 tables, a view, a procedure, a function, a trigger
+    expect(newBaseline.objects).to.have.length(12); // + E.fidelite, E.seq_fidelite, E.clients_fidelite
   });
 
   it('creates customised sandbox databases: altered objects are Modified, dropped ones Missing, unknown names refused', async () => {
-    const { createSandboxDatabase } = await import('../../../src/database/sandbox-fixtures');
-    const { SandboxStore } = await import('../../../src/database/sandbox-store');
+    const { createSandboxDatabase } = await import('../../../src/sandbox/database/fixtures');
+    const { SandboxStore } = await import('../../../src/sandbox/database/store');
     const { promises: fs } = await import('node:fs');
     const os = await import('node:os');
     const pathMod = await import('node:path');

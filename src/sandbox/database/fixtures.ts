@@ -5,17 +5,19 @@
 // Baselines are computed by running the scripts through the sandbox engine, so packages,
 // catalogs and drift always agree.
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AltazionError } from '../core/errors';
-import { MANIFEST_FILE, type DatabaseScriptEntry, type PackageManifest } from '../core/package-manifest';
-import { compareVersions } from '../core/version';
-import { splitBatches } from './batches';
-import { displayName, objectKey, type Catalog, type CatalogObject } from './catalog';
-import type { JournalRow } from './journal-sql';
-import { buildBaseline } from './normalize';
-import type { DatabaseSectionEx } from './package';
-import { executeBatch } from './sandbox-engine';
-import { SandboxStore } from './sandbox-store';
+import { AltazionError } from '../../core/errors';
+import { MANIFEST_FILE, type DatabaseScriptEntry, type PackageManifest } from '../../core/package-manifest';
+import { compareVersions } from '../../core/version';
+import { splitBatches } from '../../database/batches';
+import { displayName, objectKey, type Catalog, type CatalogObject } from '../../database/catalog';
+import type { JournalRow } from '../../database/journal-sql';
+import { buildBaseline, buildDefinitions } from '../../database/normalize';
+import type { DatabaseSectionEx } from '../../database/package';
+import { buildPackageZip } from '../../feed/publish';
+import { executeBatch } from './engine';
+import { SandboxStore } from './store';
 
 interface FixtureScript { number: number; name: string; transactional?: boolean; sql: string }
 interface FixtureRelease { label: string; id: string; scripts: FixtureScript[] }
@@ -114,6 +116,7 @@ GO
         name: 'E-mail des clients',
         sql: `-- 2025-10 / script n°0001 : e-mail des clients
 ALTER TABLE E.clients ADD cli_email nvarchar(200) NULL;
+PRINT N'Colonne cli_email ajoutée';
 GO
 UPDATE E.clients SET cli_email = N'' WHERE cli_email IS NULL AND cli_nom <> N'GO';
 GO
@@ -146,6 +149,10 @@ go
 )
 GO
 INSERT INTO E.parametres (par_nom, par_valeur) VALUES (N'fidelite_actif', N'0')
+GO
+CREATE SEQUENCE E.seq_fidelite AS int START WITH 1 INCREMENT BY 1
+GO
+CREATE SYNONYM E.clients_fidelite FOR E.fidelite
 GO
 CREATE OR ALTER VIEW E.vw_clients_actifs AS
   SELECT c.cli_id, c.cli_nom, c.cli_prenom, c.cli_email, ISNULL(f.fid_points, 0) AS fid_points
@@ -229,14 +236,17 @@ export function buildDatabasePackageFiles(version: string, options: DatabasePack
     }
   }
   const baselineFile = (v: string) => `baselines/${v}.json`;
-  files[baselineFile(version)] = Buffer.from(JSON.stringify(buildBaseline(version, standardCatalog(version)), null, 1) + '\n');
+  const definitionsFile = (v: string) => `baselines/${v}.definitions.json`;
   const baselines: Record<string, string> = {};
-  for (const previous of options.previousVersions ?? []) {
-    if (previous === version) continue;
-    files[baselineFile(previous)] = Buffer.from(JSON.stringify(buildBaseline(previous, standardCatalog(previous)), null, 1) + '\n');
-    baselines[previous] = baselineFile(previous);
+  const definitions: Record<string, string> = {};
+  for (const v of [version, ...(options.previousVersions ?? []).filter((p) => p !== version)]) {
+    const catalog = standardCatalog(v);
+    files[baselineFile(v)] = Buffer.from(JSON.stringify(buildBaseline(v, catalog), null, 1) + '\n');
+    files[definitionsFile(v)] = Buffer.from(JSON.stringify(buildDefinitions(v, catalog), null, 1) + '\n');
+    if (v !== version) baselines[v] = baselineFile(v);
+    definitions[v] = definitionsFile(v);
   }
-  const database: DatabaseSectionEx = { scripts, baseline: baselineFile(version), ...(Object.keys(baselines).length ? { baselines } : {}) };
+  const database: DatabaseSectionEx = { scripts, baseline: baselineFile(version), ...(Object.keys(baselines).length ? { baselines } : {}), definitions };
   const manifest: PackageManifest = { schemaVersion: 1, module: 'database', version, kind: 'database', database };
   files[MANIFEST_FILE] = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
   return files;
@@ -270,7 +280,7 @@ export interface SandboxDatabaseOptions {
 }
 
 export interface SandboxDatabaseInfo {
-  /** The database folder (catalog.json, journal.json). */
+  /** The database folder (catalog.ndjson, journal.json, marker.json). */
   folder: string;
   /** For cpointsoftware.config: `Data Source=sandbox;Initial Catalog=<folder>`. */
   connectionString: string;
@@ -313,10 +323,9 @@ export async function createSandboxDatabase(hostDir: string, options: SandboxDat
 }
 
 // ---------------------------------------------------------------------------------------------
-// The two calls `sandbox create` needs (src/sandbox/create.ts):
+// Packages and databases for tests and `sandbox create` (src/sandbox/create.ts):
 
 async function writeFiles(folder: string, files: Record<string, Buffer>): Promise<void> {
-  const { promises: fs } = await import('node:fs');
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(folder, ...name.split('/'));
     await fs.mkdir(path.dirname(file), { recursive: true });
@@ -329,7 +338,6 @@ async function writeFiles(folder: string, files: Record<string, Buffer>): Promis
  * other packages, before publishFeed), carrying the baseline of `oldVersion` for the drift.
  */
 export async function writeSandboxDatabasePackage(packagesDir: string, newVersion: string, oldVersion: string, workDir: string): Promise<string> {
-  const { buildPackageZip } = await import('../feed/publish');
   const folder = path.join(workDir, `database-${newVersion}`);
   await writeFiles(folder, buildDatabasePackageFiles(newVersion, { previousVersions: [oldVersion] }));
   const zip = path.join(packagesDir, `database-${newVersion}.zip`);

@@ -1,0 +1,155 @@
+// `get` on a sandbox whose database has 20,000 and 50,000 standard objects (issue 21): the first
+// `get` after a change analyses (whole catalog read, drift, every script tokenised); the next ones,
+// with the database unchanged, reuse the analysis. Each `get` run is paired with a `node -e 0` run
+// (alternated, whole processes), and the median of the paired ratios is printed with its min-max and
+// n; peak RSS (GNU time's maximum resident set size) of the analysing run and of a reusing run.
+// Targets: unchanged database <= 2.0 x `node -e 0`; peak <= 150 MB at 20,000 objects.
+//   node bench/database-scale.bench.mjs          (BENCH_RUNS=N, default 11; BENCH_SIZES=20000,50000)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register();
+const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = path.join(project, 'dist', 'altazion-update.cjs');
+const RUNS = Math.max(9, Number(process.env.BENCH_RUNS ?? 11));
+const SIZES = (process.env.BENCH_SIZES ?? '20000,50000').split(',').map(Number);
+const line = (label, value) => console.log(`database-scale: ${label.padEnd(58)} ${value}`);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+if (!existsSync(bundle)) {
+  console.log(`database-scale: ${bundle} is missing (node build.mjs --bundle-only), benchmark skipped`);
+  process.exit(0);
+}
+const { createSandbox } = await import('../src/sandbox/create.ts');
+const { SandboxStore } = await import('../src/sandbox/database/store.ts');
+const { buildDatabasePackageFiles, standardCatalog } = await import('../src/sandbox/database/fixtures.ts');
+const { buildBaseline, buildDefinitions } = await import('../src/database/normalize.ts');
+const { buildPackageZip } = await import('../src/feed/publish.ts');
+const { instanceLayout } = await import('../src/config/paths.ts');
+const { MANIFEST_FILE } = await import('../src/core/package-manifest.ts');
+
+/** A standard schema of `count` objects shaped like an ERP's: tables with keys and indexes, procedures, views, functions. */
+function bigCatalog(version, count) {
+  const catalog = standardCatalog(version);
+  const body = (i) => `  SET NOCOUNT ON;\n  -- règle de gestion n°${i}\n  SELECT t.id, t.code, t.libelle, t.montant, t.cree_le\n  FROM E.t_${i % 8000} AS t\n  WHERE t.id = @id AND t.code LIKE N'%' + @filtre + N'%'\n  ORDER BY t.cree_le DESC;\n`.repeat(4);
+  for (let i = 0; catalog.objects.length < count; i++) {
+    const kind = i % 10;
+    if (kind < 4) {
+      catalog.objects.push({
+        schema: 'E', name: `t_${i}`, type: 'table',
+        columns: [
+          { name: 'id', type: 'int', nullable: false, identity: true },
+          { name: 'code', type: 'varchar(30)', nullable: false },
+          { name: 'libelle', type: 'nvarchar(200)', nullable: true },
+          { name: 'montant', type: 'decimal(18,2)', nullable: false, default: { definition: '((0))' } },
+          { name: 'cree_le', type: 'datetime2(0)', nullable: false, default: { name: `DF_t_${i}_cree`, definition: '(sysutcdatetime())' } },
+        ],
+        constraints: [{ kind: 'primary key', name: `PK_t_${i}`, columns: ['id'], clustered: true }],
+        indexes: [{ name: `IX_t_${i}_code`, unique: false, clustered: false, columns: [{ name: 'code' }], included: ['libelle'] }],
+      });
+    } else if (kind < 7) {
+      catalog.objects.push({ schema: 'E', name: `ps_${i}`, type: 'procedure', definition: `CREATE PROCEDURE E.ps_${i}\n  @id int, @filtre nvarchar(50) = N''\nAS\nBEGIN\n${body(i)}END\n` });
+    } else if (kind < 9) {
+      catalog.objects.push({ schema: 'E', name: `vw_${i}`, type: 'view', definition: `CREATE VIEW E.vw_${i}\nAS\n  SELECT t.id, t.code, t.libelle FROM E.t_${i % 8000} AS t WHERE t.montant > 0 -- vue ${i}\n` });
+    } else {
+      catalog.objects.push({ schema: 'E', name: `fn_${i}`, type: 'function', definition: `CREATE FUNCTION E.fn_${i} (@id int) RETURNS decimal(18,2)\nAS\nBEGIN\n  RETURN (SELECT SUM(montant) FROM E.t_${i % 8000} WHERE id = @id);\nEND\n` });
+    }
+  }
+  return catalog;
+}
+
+/** Product run, then baseline run, alternated; ms of each whole process. */
+function pairedRuns(args) {
+  const ratios = [];
+  const product = [];
+  const baseline = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    let start = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (run.status !== 0) throw new Error(`get exited ${run.status}: ${run.stderr}`);
+    start = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const base = Number(process.hrtime.bigint() - start) / 1e6;
+    if (i < 2) continue; // warm-up pairs (page cache)
+    product.push(ms);
+    baseline.push(base);
+    ratios.push(ms / base);
+  }
+  return { ratios, product: median(product), baseline: median(baseline) };
+}
+
+/** Peak RSS (MB) of one run, from GNU time; undefined when /usr/bin/time is not there. */
+function peakMb(args) {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bundle, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const kb = Number(run.stderr.trim().split('\n').pop());
+  return kb / 1024;
+}
+
+const rows = [];
+for (const size of SIZES) {
+  const base = mkdtempSync(path.join(os.tmpdir(), `altazion-bench-db${size}-`));
+  const root = path.join(base, 'root');
+  try {
+    const sb = await createSandbox({ root, feed: path.join(base, 'feed'), modules: ['ecommerce', 'gestioncommerciale', 'database'] });
+    const layout = instanceLayout(root);
+    // The database at the old version with `size` standard objects, and a package whose baseline of it has them all.
+    const catalog = bigCatalog(sb.InstalledVersion, size);
+    const folder = path.join(base, 'host', 'database');
+    await fs.rm(folder, { recursive: true, force: true });
+    const small = buildDatabasePackageFiles(sb.AvailableVersion, { previousVersions: [sb.InstalledVersion] });
+    const manifest = JSON.parse(small[MANIFEST_FILE].toString());
+    const rows0 = [];
+    let n = 0;
+    for (const s of manifest.database.scripts.filter((x) => x.version === '25.9')) rows0.push({ guid: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, version: s.version, isRoot: false, scriptNumber: s.number, prepared: true, executed: true, validated: true });
+    rows0.push({ guid: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, version: sb.InstalledVersion, isRoot: true, scriptNumber: 0, prepared: true, executed: true, validated: true });
+    await SandboxStore.create(folder, catalog, rows0);
+    small[`baselines/${sb.InstalledVersion}.json`] = Buffer.from(JSON.stringify(buildBaseline(sb.InstalledVersion, catalog)));
+    small[`baselines/${sb.InstalledVersion}.definitions.json`] = Buffer.from(JSON.stringify(buildDefinitions(sb.InstalledVersion, catalog)));
+    const pkgDir = path.join(base, 'pkg');
+    for (const [name, content] of Object.entries(small)) {
+      await fs.mkdir(path.dirname(path.join(pkgDir, name)), { recursive: true });
+      await fs.writeFile(path.join(pkgDir, name), content);
+    }
+    // `check` first (status.xml, the feed's packages in the cache), then the big package in place of the small one.
+    const check = spawnSync(process.execPath, [bundle, 'check', '--root', root, '--json'], { encoding: 'utf8' });
+    if (check.status !== 0) throw new Error(`check exited ${check.status}: ${check.stderr}`);
+    await fs.mkdir(layout.cache, { recursive: true });
+    await buildPackageZip(pkgDir, path.join(layout.cache, `database-${sb.AvailableVersion}.zip`));
+    const catalogMb = (await fs.stat(path.join(folder, 'catalog.ndjson'))).size / 1048576;
+    const args = ['get', '--root', root, '--json'];
+
+    // The analysing run: the snapshot is removed before each, so every run reads and analyses everything.
+    const snapshot = path.join(layout.updates, 'database', 'analysis.json');
+    const cold = [];
+    for (let i = 0; i < 3; i++) {
+      await fs.rm(snapshot, { force: true });
+      const start = process.hrtime.bigint();
+      const run = spawnSync(process.execPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      if (run.status !== 0) throw new Error(`get exited ${run.status}: ${run.stderr}`);
+      cold.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    await fs.rm(snapshot, { force: true });
+    const coldPeak = peakMb(args);
+    const output = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' }).stdout;
+    const record = output.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.data?.Name === 'database')?.data;
+    const warm = pairedRuns(args);
+    const warmPeak = peakMb(args);
+    const ratio = median(warm.ratios);
+    line(`${size} objects: catalog.ndjson`, `${catalogMb.toFixed(1)} MB; database record: ${record?.Status} (${record?.InstalledVersion} -> ${record?.AvailableVersion}) ${record?.Detail ?? ''}`);
+    line(`${size} objects: get, analysing (median of 3)`, `${median(cold).toFixed(0)} ms, peak ${coldPeak?.toFixed(0) ?? '?'} MB`);
+    line(`${size} objects: get, database unchanged (median, n=${warm.ratios.length})`, `${warm.product.toFixed(0)} ms vs node -e 0 ${warm.baseline.toFixed(0)} ms`);
+    line(`${size} objects: paired ratio get / node -e 0`, `median ${ratio.toFixed(2)} (min ${Math.min(...warm.ratios).toFixed(2)}, max ${Math.max(...warm.ratios).toFixed(2)}), peak ${warmPeak?.toFixed(0) ?? '?'} MB`);
+    rows.push([`${size}: unchanged get <= 2.0 x node -e 0`, ratio <= 2, ratio.toFixed(2)]);
+    if (size === 20000) rows.push(['20000: peak RSS <= 150 MB (analysing run)', coldPeak !== undefined && coldPeak <= 150, `${coldPeak?.toFixed(0)} MB`]);
+    if (size === 20000) rows.push(['20000: peak RSS <= 150 MB (unchanged run)', warmPeak !== undefined && warmPeak <= 150, `${warmPeak?.toFixed(0)} MB`]);
+  } finally {
+    if (process.env.BENCH_KEEP) console.log(`database-scale: kept ${root}`); else rmSync(base, { recursive: true, force: true });
+  }
+}
+for (const [label, met, value] of rows) line(`target ${label}`, `${met ? 'met' : 'MISSED'} (${value})`);

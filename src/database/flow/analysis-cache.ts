@@ -1,0 +1,90 @@
+// Where analyses are kept (see analysis.ts): what a snapshot holds, the in-memory cache of a
+// long-running process (the portal) and the file a command leaves for the next one.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Message } from '../../core/messages';
+import type { DatabaseScriptEntry } from '../../core/package-manifest';
+import type { DriftReport } from '../drift';
+import type { ScriptImpact } from '../impact';
+import type { JournalRow } from '../journal-sql';
+
+/** Bumped when what a snapshot holds or how it is computed changes: older snapshots are ignored. */
+export const SNAPSHOT_FORMAT = 5;
+
+/** What an analysis found, without the store or the package (serialisable). */
+export interface AnalysisSnapshot {
+  format: number;
+  key: string;
+  server: string;
+  packageVersion?: string;
+  scripts: DatabaseScriptEntry[];
+  journal: JournalRow[];
+  installedVersion?: string;
+  drift?: Omit<DriftReport, 'customizedKeys' | 'extraKeys'>;
+  driftUnknownReason?: Message | string;
+  impacts: Record<string, ScriptImpact>;
+  /** Unified diffs standard -> current of the Modified and Missing objects (by object name). */
+  diffs: Record<string, string>;
+}
+
+/** Where snapshots are kept between commands and requests. */
+export interface AnalysisCache {
+  get(key: string): Promise<AnalysisSnapshot | undefined>;
+  set(snapshot: AnalysisSnapshot): Promise<void>;
+  /** Full analyses run through this cache (tests and benchmarks count them). */
+  analyses: number;
+}
+
+/** In one process (the portal): the latest snapshot, in front of another cache (the disk). */
+export function memoryAnalysisCache(next?: AnalysisCache): AnalysisCache {
+  let last: AnalysisSnapshot | undefined;
+  const cache: AnalysisCache = {
+    analyses: 0,
+    async get(key) {
+      if (last?.key === key) return last;
+      const found = await next?.get(key);
+      if (found) last = found;
+      return found;
+    },
+    async set(snapshot) {
+      last = snapshot;
+      cache.analyses++;
+      await next?.set(snapshot);
+    },
+  };
+  return cache;
+}
+
+/**
+ * Between commands: one JSON file under bin\updates\database. Reading it is best effort (a damaged
+ * or foreign file is ignored), and so is writing it (a non-administrator's `get` cannot write there).
+ */
+export function diskAnalysisCache(ctx: { layout: { updates: string } }): AnalysisCache {
+  const file = path.join(ctx.layout.updates, 'database', 'analysis.json');
+  const cache: AnalysisCache = {
+    analyses: 0,
+    async get(key) {
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (!text) return undefined;
+      try {
+        const snapshot = JSON.parse(text) as AnalysisSnapshot;
+        return snapshot.format === SNAPSHOT_FORMAT && snapshot.key === key ? snapshot : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(snapshot) {
+      cache.analyses++;
+      try {
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        const temp = `${file}.${process.pid}.tmp`;
+        await fs.writeFile(temp, JSON.stringify(snapshot));
+        await fs.rename(temp, file);
+      } catch {
+        // Only a cache: the next command analyses again.
+      }
+    },
+  };
+  return cache;
+}
+
