@@ -3,12 +3,15 @@
 // English by Accept-Language, the database manual flow; actions only for an administrator signed in
 // through `portal open`. Screenshots go to test-artifacts/.
 import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCheck } from '../../src/check/run-check';
 import { createContext } from '../../src/cli/context';
 import { installModules } from '../../src/install';
 import { silentOutput } from '../../src/output/output';
+import { READ_PATHS } from '../../src/service/portal/server';
 import { startService, type RunningService } from '../../src/service/run';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshotPath, type LaunchedBrowser } from '../helpers/browser';
 import { holdFile } from '../helpers/lock-holder';
@@ -120,6 +123,76 @@ describe('portal in Chromium (e2e)', function () {
     const checks = await page.locator('table.health tbody tr td:first-child').allTextContents();
     expect(checks).to.include('feed');
     await page.screenshot({ path: await screenshotPath('portal-health.png'), fullPage: true });
+  });
+
+  it('a page of another site on this machine (another localhost port) cannot make the signed-in browser act: forms, fetches, links refused, nothing changes', async () => {
+    const before = await snapshot(box);
+    const historyBefore = await (await page.request.get(url + 'api/history')).text();
+    // What an IIS application or any local web server could serve to the administrator's browser:
+    // the same site as the portal (localhost), so the SameSite=Strict cookie does go with its requests.
+    const hostile = http.createServer((_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end('<!doctype html><title>intranet</title><p>intranet</p>'); });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', () => resolve()));
+    const hostileUrl = `http://localhost:${(hostile.address() as AddressInfo).port}/`;
+    const tab = await page.context().newPage();
+    const answered: Array<[string, number]> = [];
+    tab.on('response', (r) => { if (r.url().startsWith(url)) answered.push([`${r.request().method()} ${new URL(r.url()).pathname}`, r.status()]); });
+    try {
+      for (const [action, body] of [...ACTIONS, ['/api/signout', {}] as [string, unknown]]) {
+        const target = url + action.slice(1);
+        await tab.goto(hostileUrl);
+        // A JSON fetch with the portal's headers needs a CORS preflight, which the portal never grants.
+        const fetched = await tab.evaluate(async ([t, b]) => {
+          const g = globalThis as unknown as { fetch: (u: string, o: unknown) => Promise<{ status: number }> };
+          const simple = await g.fetch(t as string, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(b) }).then(() => 'sent', () => 'blocked');
+          const json = await g.fetch(t as string, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': 'guessed' }, body: JSON.stringify(b) }).then((r) => String(r.status), () => 'blocked');
+          return [simple, json];
+        }, [target, body] as const);
+        expect(fetched[1], `${action}: JSON fetch from the other site`).to.equal('blocked');
+        // A form posting JSON as text/plain (the classic CSRF), which navigates the tab to the answer.
+        const [response] = await Promise.all([
+          tab.waitForResponse((r) => r.url() === target && r.request().method() === 'POST' && r.request().resourceType() === 'document'),
+          tab.waitForURL(target),
+          tab.evaluate(([t, b]) => {
+            type El = { setAttribute(n: string, v: string): void; appendChild(c: El): void; submit(): void };
+            const d = (globalThis as unknown as { document: { createElement(n: string): El; body: El } }).document;
+            const form = d.createElement('form');
+            form.setAttribute('method', 'POST');
+            form.setAttribute('action', t as string);
+            form.setAttribute('enctype', 'text/plain');
+            const input = d.createElement('input');
+            input.setAttribute('name', JSON.stringify(b).slice(0, -1) + (JSON.stringify(b) === '{}' ? '' : ',') + '"x":"');
+            input.setAttribute('value', '"}');
+            form.appendChild(input);
+            d.body.appendChild(form);
+            form.submit();
+          }, [target, body] as const),
+        ]);
+        expect(response.status(), `${action}: form post from the other site`).to.equal(403);
+        // A link to the action, followed: a GET, which never acts.
+        await tab.goto(hostileUrl);
+        await tab.evaluate((t) => {
+          type El = { setAttribute(n: string, v: string): void; appendChild(c: El): void; textContent: string };
+          const d = (globalThis as unknown as { document: { createElement(n: string): El; body: El } }).document;
+          const a = d.createElement('a');
+          a.setAttribute('id', 'go');
+          a.setAttribute('href', t);
+          a.textContent = 'go';
+          d.body.appendChild(a);
+        }, `${target}?${new URLSearchParams(body as Record<string, string>).toString()}`);
+        const [navigated] = await Promise.all([tab.waitForResponse((r) => r.url().startsWith(target + '?')), tab.waitForURL((u) => u.href.startsWith(target + '?')), tab.click('#go')]);
+        expect(navigated.status(), `${action}: link from the other site`).to.equal(READ_PATHS.has(action) ? 200 : 405);
+      }
+    } finally {
+      await tab.close();
+      await new Promise<void>((resolve) => { hostile.close(() => resolve()); hostile.closeAllConnections(); });
+    }
+    expect(answered.filter(([what, status]) => what.startsWith('POST') && status !== 403), 'every POST refused').to.deep.equal([]);
+    expect(answered.filter(([what]) => what.startsWith('POST')).length, 'the POSTs reached the portal').to.be.at.least(ACTIONS.length + 1);
+    expect(await (await page.request.get(url + 'api/history')).text(), 'no install').to.equal(historyBefore);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+    // The administrator's own tab is still signed in (the other site's sign-out was refused too).
+    await page.goto(url);
+    expect(await page.locator('#auth').textContent()).to.contain('Connecté en administrateur');
   });
 
   it('is in English when the browser prefers English', async () => {

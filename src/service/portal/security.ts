@@ -70,8 +70,10 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 
 export interface RequestFacts {
   method: string;
-  /** Whether the path is an action (state-changing) endpoint. */
+  /** Whether the path is an action (state-changing) endpoint: POST only, for administrators. */
   action: boolean;
+  /** Whether an action's path also answers GET with a read (GET /api/schedule lists, POST schedules). */
+  readable?: boolean;
   headers: Headers;
   listenPort: number;
   csrfToken: string;
@@ -95,7 +97,8 @@ export function admitRequest(facts: RequestFacts): Decision {
     if (method === 'GET' || method === 'HEAD') return { ok: true };
     return { ok: false, status: 405, reason: `${method} is not allowed here`, allow: 'GET, HEAD' };
   }
-  if (method !== 'POST') return { ok: false, status: 405, reason: `${method} on an action: use POST`, allow: 'POST' };
+  if ((method === 'GET' || method === 'HEAD') && facts.readable) return { ok: true };
+  if (method !== 'POST') return { ok: false, status: 405, reason: `${method} on an action: use POST`, allow: facts.readable ? 'GET, HEAD, POST' : 'POST' };
   const auth = facts.auth ?? { bearer: 'absent', session: 'absent' };
   const site = header(facts.headers, 'sec-fetch-site');
   const crossSite = site !== undefined && site !== 'same-origin';

@@ -27,6 +27,17 @@ const KEEPALIVE_MS = 15_000;
 
 export { ACTION_PATHS } from './actions';
 
+/**
+ * Every path a GET (or HEAD) answers, the switch of handle() below: none of them changes anything on
+ * the server (/signin only opens a session, in memory). A path not listed here answers 404, so a new
+ * page must be added here, where the read-only tests (portal.test.ts) find it.
+ */
+export const READ_PATHS: ReadonlySet<string> = new Set([
+  '/', '/fragment/modules', '/database', '/history', '/health', '/history/log', '/signin',
+  '/assets/app.js', '/assets/style.css', '/assets/favicon.svg', '/favicon.ico',
+  '/api/modules', '/api/history', '/api/health', '/api/database', '/api/job', '/api/schedule', '/api/events',
+]);
+
 export interface PortalOptions {
   backend: PortalBackend;
   /** 0 picks a free port. */
@@ -103,7 +114,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     const path = url.pathname;
     const session = auth.session(req.headers);
     const decision = admitRequest({
-      method: req.method ?? 'GET', action: ACTION_PATHS.has(path), headers: req.headers, listenPort, csrfToken,
+      method: req.method ?? 'GET', action: ACTION_PATHS.has(path), readable: READ_PATHS.has(path), headers: req.headers, listenPort, csrfToken,
       auth: auth.facts(req.headers), tokenOnly: TOKEN_ONLY_PATHS.has(path),
     });
     if (!decision.ok) {
@@ -131,6 +142,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
       return;
     }
 
+    if (!READ_PATHS.has(path)) { sendJson(res, 404, { error: `no such page: ${path}` }); return; }
     switch (path) {
       case '/signin': {
         // The one-time link of `portal open`: a session cookie, and the session key for the page's

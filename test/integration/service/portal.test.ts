@@ -13,6 +13,7 @@ import { installModules } from '../../../src/install';
 import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
 import { silentOutput } from '../../../src/output/output';
 import { ACTION_PATHS } from '../../../src/service/portal/actions';
+import { READ_PATHS } from '../../../src/service/portal/server';
 import { startService, type RunningService } from '../../../src/service/run';
 import { runCli } from '../../helpers/cli';
 import { holdFile } from '../../helpers/lock-holder';
@@ -23,11 +24,12 @@ interface Reply { status: number; headers: http.IncomingHttpHeaders; body: strin
 
 function request(port: number, method: string, urlPath: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+    // A fresh connection each time: a refused request's unread body may end a kept-alive one.
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (d: string) => { text += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
-    req.on('error', reject);
+    req.on('error', (error) => reject(new Error(`${method} ${urlPath}: ${error.message}`)));
     req.end(body);
   });
 }
@@ -155,6 +157,70 @@ describe('portal over HTTP (sandbox)', function () {
     expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
   });
 
+  it('every action, even from a signed-in administrator, needs the same-origin Origin and the CSRF token; no GET acts, whoever asks', async () => {
+    const before = await snapshot(box);
+    const scheduledBefore = (await request(port, 'GET', '/api/schedule')).body;
+    const { token: adminToken } = JSON.parse(await fs.readFile(instanceLayout(box.Root).portalToken, 'utf8')) as { token: string };
+    const bodies: Record<string, string> = {
+      '/api/install': installBody, '/api/check': '{}', '/api/signout': '{}', '/api/signin': JSON.stringify({ user: 'CONTOSO\\mallory' }),
+      '/api/database/run-script': JSON.stringify({ script: '2025-10/0001' }), '/api/database/mark-applied': JSON.stringify({ script: '2025-10/0001' }),
+      '/api/schedule': JSON.stringify({ name: 'logistique', instance: '' }), '/api/schedule/cancel': JSON.stringify({ id: 'any' }),
+    };
+    // Every action of the table (actions.ts), whichever issue added it: a new one needs a body here.
+    expect(Object.keys(bodies).sort()).to.deep.equal([...ACTION_PATHS].sort());
+    const without = (name: string) => (({ [name]: _drop, ...h }: Record<string, string>) => h)(goodHeaders());
+    for (const [action, body] of Object.entries(bodies)) {
+      const refusals: Array<[string, Record<string, string>, number]> = [
+        ['foreign Origin', { ...goodHeaders(), origin: 'http://evil.example' }, 403],
+        ['another localhost port (an IIS site)', { ...goodHeaders(), origin: 'http://localhost:80' }, 403],
+        ['no Origin', without('origin'), 403],
+        ['no CSRF token', without('x-csrf-token'), 403],
+        ['wrong CSRF token', { ...goodHeaders(), 'x-csrf-token': token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, 403],
+        ['same-site fetch', { ...goodHeaders(), 'sec-fetch-site': 'same-site' }, 403],
+        ['cross-site fetch', { ...goodHeaders(), 'sec-fetch-site': 'cross-site' }, 403],
+        // The admin token does not let a browser page act from elsewhere either.
+        ['the admin token from a foreign page', { host: `localhost:${port}`, 'content-type': 'application/json', origin: 'http://evil.example', authorization: `Bearer ${adminToken}` }, 403],
+      ];
+      if (action === '/api/signin') refusals.length = 0; // token-only: covered by the 401 below and the token tests
+      for (const [what, headers, status] of refusals) {
+        const reply = await request(port, 'POST', action, headers, body);
+        expect(reply.status, `${action}: ${what} (${reply.body})`).to.equal(status);
+      }
+      for (const method of ['PUT', 'DELETE', 'PATCH']) {
+        expect((await request(port, method, action, goodHeaders(), body)).status, `${method} ${action}`).to.equal(405);
+      }
+      // A GET with every credential a signed-in browser has reads at most (GET /api/schedule lists).
+      const get = await request(port, 'GET', `${action}?${new URLSearchParams(JSON.parse(body) as Record<string, string>).toString()}`, goodHeaders());
+      expect(get.status, `GET ${action}`).to.equal(READ_PATHS.has(action) ? 200 : 405);
+    }
+    // Every page and API a GET answers, anonymous and signed in: 200, nothing changes (/signin without a
+    // valid code is refused, /history/log without an id has no log; the event stream is read briefly).
+    const expected = (page: string) => (page === '/signin' ? 403 : page === '/history/log' ? 404 : 200);
+    for (const page of [...READ_PATHS].filter((p) => p !== '/api/events')) {
+      for (const [who, headers] of [['anonymous', {}], ['signed in', goodHeaders()]] as const) {
+        const reply = await request(port, 'GET', page, headers);
+        expect(reply.status, `GET ${page} (${who})`).to.equal(expected(page));
+        expect(reply.body, `GET ${page} (${who})`).not.to.contain('no such page');
+        // A HEAD never spends a sign-in link (204 without one either).
+        expect((await request(port, 'HEAD', page, headers)).status, `HEAD ${page} (${who})`).to.equal(page === '/signin' ? 204 : expected(page));
+      }
+    }
+    const stream = await new Promise<string>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: goodHeaders() }, (res) => {
+        res.setEncoding('utf8').once('data', (d: string) => { req.destroy(); resolve(d); });
+      });
+      req.on('error', reject);
+    });
+    expect(stream).to.contain('event: snapshot');
+    expect((await request(port, 'GET', '/no-such-page', goodHeaders())).status, 'unlisted path').to.equal(404);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(JSON.parse((await request(port, 'GET', '/api/job')).body), 'no job started').to.equal(null);
+    expect((await request(port, 'GET', '/api/schedule')).body, 'nothing scheduled').to.equal(scheduledBefore);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+    // And the administrator is still signed in (no refused sign-out went through).
+    expect((await request(port, 'POST', '/api/schedule/cancel', goodHeaders(), JSON.stringify({ id: 'none' }))).status).not.to.equal(401);
+  });
+
   it('the token file is readable by administrators only; a sign-in link works once', async () => {
     const layout = instanceLayout(box.Root);
     expect((await fs.stat(layout.portalPrivate)).mode & 0o777).to.equal(0o700);
@@ -244,6 +310,8 @@ describe('portal over HTTP (sandbox)', function () {
     expect(entry).to.include({ RequestedBy: 'portal', User: 'CONTOSO\\jdupont', State: 'Pending' });
     const listed = await runCli(['schedule', 'list', '--root', box.Root, '--json'], { kind: 'bundle' });
     expect(listed.objects('Altazion.ScheduledInstall').map((e) => [e.Id, e.User])).to.deep.equal([[entry.Id, 'CONTOSO\\jdupont']]);
+    const pending = JSON.parse((await request(port, 'GET', '/api/schedule')).body) as Array<Record<string, unknown>>;
+    expect(pending.map((e) => [e.Id, e.State, e.User]), 'GET /api/schedule lists it').to.deep.include([entry.Id, 'Pending', 'CONTOSO\\jdupont']);
     const cancel = await request(port, 'POST', '/api/schedule/cancel', goodHeaders(), JSON.stringify({ id: entry.Id }));
     expect(cancel.status, cancel.body).to.equal(200);
     const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');

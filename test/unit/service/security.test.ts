@@ -36,6 +36,17 @@ describe('portal request admission (pure)', () => {
     }
   });
 
+  it('lets GET and HEAD read an action\'s path only when it also lists something (GET /api/schedule), never acting', () => {
+    for (const method of ['GET', 'HEAD']) {
+      expect(admitRequest({ method, action: true, readable: true, headers: { host: 'localhost:8080' }, listenPort: PORT, csrfToken: TOKEN }), method).to.deep.equal({ ok: true });
+    }
+    expect(admitRequest({ method: 'PUT', action: true, readable: true, headers: good, listenPort: PORT, csrfToken: TOKEN, auth: SIGNED_IN })).to.deep.include({ ok: false, status: 405, allow: 'GET, HEAD, POST' });
+    // Its POST is still an action: the same checks as any other.
+    const { origin: _o, ...noOrigin } = good;
+    expect(admitRequest({ method: 'POST', action: true, readable: true, headers: noOrigin, listenPort: PORT, csrfToken: TOKEN, auth: SIGNED_IN })).to.deep.include({ ok: false, status: 403 });
+    expect(admitRequest({ method: 'POST', action: true, readable: true, headers: good, listenPort: PORT, csrfToken: TOKEN })).to.deep.include({ ok: false, status: 401 });
+  });
+
   it('accepts a same-origin POST with the right token from a signed-in administrator', () => {
     expect(post(good)).to.deep.equal({ ok: true, by: 'session' });
     const { 'sec-fetch-site': _drop, ...noFetchMeta } = good; // older browsers send no Sec-Fetch-Site
