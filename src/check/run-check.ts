@@ -10,7 +10,7 @@ import { RecordType } from '../core/records';
 import { compareVersions, isVersion, maxVersion } from '../core/version';
 import type { Context } from '../cli/context';
 import { discoverModules, type InstalledModule } from '../discovery/discover';
-import { collectUpdates, readStatus } from '../discovery/updates';
+import { collectUpdates, readStatus, warnPlatformUnavailable } from '../discovery/updates';
 import type { UpdateFound } from '../core/events';
 import { reportEvent } from '../events';
 import { openFeedSource } from '../feed/source';
@@ -130,7 +130,8 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
 
   const catalogKinds = new Map<string, ModuleKind>(Object.entries(index.modules).map(([k, m]) => [k, m.kind]));
-  const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
+  // Which packages to download needs only the modules and their versions: no bridge is no reason to stop.
+  const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds, onPlatformUnavailable: warnPlatformUnavailable(ctx) });
 
   const modules: ModuleStatus[] = [];
   const failures: string[] = [];

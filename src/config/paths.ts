@@ -41,6 +41,8 @@ export function instanceLayout(root: string, api: PathApi = pathApiFor(root)) {
     /** Readable by Administrators and SYSTEM only: the portal's sign-in secret. */
     portalPrivate: api.join(updates, 'portal'),
     portalToken: api.join(updates, 'portal', 'token.json'),
+    /** Where the running service's portal listens (config/portal-state.ts). */
+    portalState: api.join(updates, 'portal.json'),
   };
 }
 export type InstanceLayout = ReturnType<typeof instanceLayout>;

@@ -4,7 +4,8 @@
 //     <feed location="https://updates.altazion.com/onpremise/" />   (or D:\feed, or \\srv\share\feed)
 //     <trustedKey id="altazion-2026" publicKey="MCowBQYDK2VwAyEA..." />
 //     <check intervalMinutes="240" />
-//     <portal port="8080" />
+//     <portal port="8080" fallbackPort="8081" />       (fallbackPort: used when port is taken, e.g. by
+//                                                     the legacy EMainServer serving the old portal)
 //     <proxy url="http://proxy.local:3128" />
 //     <host kind="windows" />                        (sandbox: <host kind="sandbox" state="..\host\state.json" />)
 //     <install keepBackups="3" lockWaitSeconds="120" minFreeMegabytes="512">   (powershell="C:\...\pwsh.exe": another hook interpreter)
@@ -37,6 +38,8 @@ export interface UpdaterConfig {
   trustedKeys: TrustedKey[];
   checkIntervalMinutes: number;
   portalPort: number;
+  /** The port `service run` listens on when portalPort is taken (the legacy portal holds 8080). */
+  portalFallbackPort: number;
   proxy?: string;
   hostKind: 'windows' | 'sandbox';
   /** Sandbox only: the simulated host's state file. */
@@ -87,13 +90,17 @@ export interface NotificationsConfig {
 }
 
 export const DEFAULT_PRESERVE = ['e.config'];
+/** The port of the seed's portal (http://localhost:8080), and the one ours takes when it is in use. */
+export const DEFAULT_PORTAL_PORT = 8080;
+export const DEFAULT_PORTAL_FALLBACK_PORT = 8081;
 
 export function defaultUpdaterConfig(file: string): UpdaterConfig {
   return {
     file,
     trustedKeys: [],
     checkIntervalMinutes: 240,
-    portalPort: 8080,
+    portalPort: DEFAULT_PORTAL_PORT,
+    portalFallbackPort: DEFAULT_PORTAL_FALLBACK_PORT,
     hostKind: 'windows',
     install: { keepBackups: 3, lockWaitSeconds: 120, minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
     maintenance: { windows: [], modules: [] },
@@ -139,8 +146,13 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
 
   const portal = single(root, 'portal', file);
   if (portal) {
-    config.portalPort = parseIntegerAttr(attr(portal, 'port'), file, '<portal> @port', 8080, 0);
+    config.portalPort = parseIntegerAttr(attr(portal, 'port'), file, '<portal> @port', DEFAULT_PORTAL_PORT, 0);
     if (config.portalPort > 65535) throw configError(file, '<portal> @port', `${config.portalPort} is not a TCP port`);
+    config.portalFallbackPort = parseIntegerAttr(attr(portal, 'fallbackport'), file, '<portal> @fallbackPort', DEFAULT_PORTAL_FALLBACK_PORT, 1);
+    if (config.portalFallbackPort > 65535) throw configError(file, '<portal> @fallbackPort', `${config.portalFallbackPort} is not a TCP port`);
+    if (config.portalFallbackPort === config.portalPort) {
+      throw configError(file, '<portal> @fallbackPort', `${config.portalFallbackPort} is the same as @port: the fallback must be another port`);
+    }
   }
 
   const proxy = single(root, 'proxy', file);

@@ -14,6 +14,14 @@
 // | 1400 | Error       | feed refused (signature, unknown key, expired, rollback, ...)  |
 // | 1500 | Warning     | a scheduled install was not run (its window passed)            |
 // | 1600 | Warning     | a notification (e-mail, webhook) could not be sent             |
+// | 1700 | Warning     | the portal listens on the fallback port (its port was in use)  |
+// | 1701 | Error       | the portal cannot start (both ports in use): the service stops |
+// | 1800 | Information | service host: the updater was started                          |
+// | 1801 | Error       | service host: the updater exited; the SCM restarts the service |
+// | 1802 | Warning     | service host: the updater did not stop in time and was killed  |
+// 1800-1802 are written by the service host itself (src/service/host, C#: the Windows service
+// process, which runs no TypeScript), under the same source; everything else goes through
+// src/events (reportEvent) and Platform.events.
 import { msg, type Message } from './messages';
 
 export const EVENT_SOURCE = 'Altazion Update';
@@ -31,6 +39,15 @@ export const EVENT_IDS = {
   feedRefused: { id: 1400, level: 'Error' },
   scheduleMissed: { id: 1500, level: 'Warning' },
   notificationFailed: { id: 1600, level: 'Warning' },
+  portalFallback: { id: 1700, level: 'Warning' },
+  portalFailed: { id: 1701, level: 'Error' },
+} as const satisfies Record<string, { id: number; level: EventLevelName }>;
+
+/** What the service host (AltazionUpdateService.exe) writes itself; its C# carries the same numbers (a test compares). */
+export const SERVICE_HOST_EVENT_IDS = {
+  updaterStarted: { id: 1800, level: 'Information' },
+  updaterExited: { id: 1801, level: 'Error' },
+  updaterKilled: { id: 1802, level: 'Warning' },
 } as const satisfies Record<string, { id: number; level: EventLevelName }>;
 
 export type EventKind = keyof typeof EVENT_IDS;
@@ -46,7 +63,9 @@ export type OperationalEvent =
   | { kind: 'repairFixed'; fixes: Array<{ check: string; target: string; action: Message | string }> }
   | { kind: 'feedRefused'; feed: string; message: Message | string }
   | { kind: 'scheduleMissed'; modules: string; at: string; reason: Message | string }
-  | { kind: 'notificationFailed'; message: Message };
+  | { kind: 'notificationFailed'; message: Message }
+  | { kind: 'portalFallback'; notice: Message }
+  | { kind: 'portalFailed'; message: Message | string };
 
 /** The event's text (worded by the reader: English, or French for a French server). */
 export function eventMessage(event: OperationalEvent, computer: string): Message {
@@ -71,6 +90,10 @@ export function eventMessage(event: OperationalEvent, computer: string): Message
       return msg('event.scheduleMissed', { modules: event.modules, at: event.at, computer, reason: event.reason });
     case 'notificationFailed':
       return event.message;
+    case 'portalFallback':
+      return msg('event.portalFallback', { computer, notice: event.notice });
+    case 'portalFailed':
+      return msg('event.portalFailed', { computer, message: event.message });
   }
 }
 
@@ -87,12 +110,17 @@ export function eventTitle(event: OperationalEvent): Message {
     case 'feedRefused': return msg('notify.title.feedRefused');
     case 'scheduleMissed': return msg('notify.title.scheduleMissed');
     case 'notificationFailed': return event.message;
+    case 'portalFallback': return msg('notify.title.portalFallback');
+    case 'portalFailed': return msg('notify.title.portalFailed');
   }
 }
 
-/** The notification setting an event falls under (`on="installFailed"` covers a rollback too). */
+/**
+ * The notification setting an event falls under (`on="installFailed"` covers a rollback too).
+ * The portal's port events go to the Event Log only (the service log and its console say them too).
+ */
 export function notifiedAs(kind: EventKind): string | undefined {
   if (kind === 'installRolledBack') return 'installFailed';
-  if (kind === 'installStarted' || kind === 'notificationFailed') return undefined;
+  if (kind === 'installStarted' || kind === 'notificationFailed' || kind === 'portalFallback' || kind === 'portalFailed') return undefined;
   return kind;
 }

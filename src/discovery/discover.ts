@@ -7,6 +7,7 @@ import { isInside, samePath, type InstanceLayout, type PathApi } from '../config
 import { AltazionError } from '../core/errors';
 import { defaultKind, type ModuleKind } from '../core/modules';
 import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
+import { PlatformUnavailableError } from '../platform/errors';
 import type { IisApplication, Platform, ServiceInfo } from '../platform/types';
 import { readPeFileVersion } from './pe-version';
 
@@ -35,6 +36,13 @@ export interface DiscoveryInput {
   platform: Platform;
   /** Module kinds from the feed's catalog (authoritative when the config does not say). */
   catalogKinds?: ReadonlyMap<string, ModuleKind>;
+  /**
+   * Reads that need neither IIS nor the services (`get`, `check`): when the platform cannot answer at
+   * all (PlatformUnavailableError: on Windows, no host for the bridge), discover from the files alone
+   * (applicationspath.config, manifests, version resources; pools and services unknown) and tell
+   * this callback why. Without it, that error is thrown (an install must not go on blind).
+   */
+  onPlatformUnavailable?: (error: PlatformUnavailableError) => void;
 }
 
 export async function readApplications(layout: InstanceLayout): Promise<ApplicationEntry[]> {
@@ -128,10 +136,16 @@ export async function discoverModules(input: DiscoveryInput): Promise<InstalledM
   const { layout, pathApi, platform } = input;
   const entries = await readApplications(layout);
   // Ask IIS and the service manager once, however many modules there are.
-  const needsIis = entries.length > 0;
-  const [applications, services] = needsIis
-    ? await Promise.all([platform.iis.listApplications(), platform.services.list()])
-    : [[], []];
+  let applications: IisApplication[] = [];
+  let services: ServiceInfo[] = [];
+  if (entries.length > 0) {
+    try {
+      [applications, services] = await Promise.all([platform.iis.listApplications(), platform.services.list()]);
+    } catch (error) {
+      if (!(error instanceof PlatformUnavailableError) || !input.onPlatformUnavailable) throw error;
+      input.onPlatformUnavailable(error);
+    }
+  }
 
   const modules: InstalledModule[] = [];
   for (const entry of entries) {

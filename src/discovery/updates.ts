@@ -8,6 +8,7 @@ import { processAlive, readInstallLock } from '../install/lock';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
 import type { Context } from '../cli/context';
+import type { PlatformUnavailableError } from '../platform/errors';
 import { discoverModules, reportUnmatchedSelection, selectModules, type InstalledModule } from './discover';
 import { buildUpdateReport, type Availability } from './report';
 
@@ -28,11 +29,27 @@ export interface Selection {
   onUnknown?: (error: AltazionError) => void;
 }
 
+const warnedContexts = new WeakSet<object>();
+
+/**
+ * For reads that go on without the platform (DiscoveryInput.onPlatformUnavailable): one warning per
+ * command naming why IIS pools and services are unknown.
+ */
+export function warnPlatformUnavailable(ctx: Context): (error: PlatformUnavailableError) => void {
+  return (error) => {
+    if (warnedContexts.has(ctx.output)) return;
+    warnedContexts.add(ctx.output);
+    ctx.output.warn(error.hint
+      ? msg('platform.unknownServicesHint', { error: error.worded, hint: error.hintRef ?? error.hint })
+      : msg('platform.unknownServices', { error: error.worded }));
+  };
+}
+
 /** Installed modules matching the selection; an explicit name or instance that matches nothing is an error. */
 export async function discoverSelected(ctx: Context, selection: Selection, status?: StatusDocument): Promise<InstalledModule[]> {
   const catalogKinds = new Map<string, ModuleKind>();
   for (const m of status?.modules ?? []) if (m.kind) catalogKinds.set(m.name, m.kind as ModuleKind);
-  const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds });
+  const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds, onPlatformUnavailable: warnPlatformUnavailable(ctx) });
   const names = (selection.names ?? []).map(canonicalModuleName);
   const selected = selectModules(all, names, selection.instance);
   reportUnmatchedSelection(ctx.layout.applicationsConfig, all, selected, names, selection.instance, selection.onUnknown);

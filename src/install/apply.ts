@@ -169,7 +169,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     await runHook({
       phase, script: pathApi.join(layout.scripts, script), interpreter,
       modulePath: paths.modulePath, backupPath: paths.backupPath, pathApi, env: env.env, cwd: layout.scripts,
-      log: (line) => log.line(line),
+      log: (line) => log.line(line), decode: (bytes) => platform.decodeConsole(bytes),
       onOutput: (line) => env.hookOutput?.(phase, line),
     });
   };

@@ -2,7 +2,8 @@
 // alias), run as
 //   <interpreter> -NoProfile -NonInteractive -ExecutionPolicy Bypass -File <script>
 // with E_MODULE_PATH and E_BACKUP_PATH (both ending with the path separator). Output goes to the
-// install log; a non-zero exit fails the step.
+// install log, decoded line by line with the console's code page (Windows PowerShell 5.1 writes
+// redirected output in the OEM code page: 850 on French servers); a non-zero exit fails the step.
 // They run as SYSTEM under the service (SPEC §12): before an install changes anything, the scripts
 // it will run, their folder and the interpreter must be writable by Administrators and SYSTEM only
 // (checkHooksSafe); the interpreter is the system's Windows PowerShell by absolute path unless the
@@ -13,7 +14,7 @@ import { AltazionError } from '../core/errors';
 import { msg, textOf, type Message } from '../core/messages';
 import type { PathApi } from '../config/paths';
 import type { FolderRights, Principal } from '../platform/types';
-import { powershellExe } from '../platform/windows/locks';
+import { powershellExe } from '../platform/windows/bridge-hosts';
 import type { HookPhase } from './plan';
 
 /** Where a sandbox looks for PowerShell when updater.config names none. */
@@ -90,7 +91,9 @@ export interface HookRun {
   env: NodeJS.ProcessEnv;
   cwd: string;
   log: (line: string) => void;
-  /** Each line the script prints, as it prints it (stdout and stderr). */
+  /** Decodes what the interpreter printed (platform.decodeConsole); default UTF-8. */
+  decode?: (bytes: Buffer) => Promise<string>;
+  /** Each line the script prints, decoded, as it prints it (stdout and stderr). */
   onOutput?: (line: string) => void;
   timeoutMs?: number;
 }
@@ -102,6 +105,8 @@ export async function runHook(run: HookRun): Promise<void> {
     E_BACKUP_PATH: withTrailingSeparator(run.backupPath, run.pathApi),
   };
   run.log(`hook ${run.phase}: ${run.interpreter} ${hookArguments(run.script).join(' ')}`);
+  const decode = run.decode ?? (async (bytes: Buffer) => bytes.toString('utf8'));
+  let lines: Promise<void> = Promise.resolve();
   const code = await new Promise<number | Message>((resolve) => {
     let child;
     try {
@@ -111,22 +116,32 @@ export async function runHook(run: HookRun): Promise<void> {
       return;
     }
     const timer = setTimeout(() => { child.kill(); }, run.timeoutMs ?? 30 * 60_000);
+    // Lines are cut on the byte 0x0A (a line feed in every console code page and in UTF-8) and
+    // decoded whole, in arrival order.
     const forward = (stream: NodeJS.ReadableStream, label: string) => {
-      let pending = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split(/\r?\n/);
-        pending = lines.pop() ?? '';
-        for (const line of lines) { run.log(`  ${label} ${line}`); run.onOutput?.(line); }
+      let pending: Buffer = Buffer.alloc(0);
+      const emit = (bytes: Buffer) => {
+        lines = lines.then(async () => {
+          const text = (await decode(bytes).catch(() => bytes.toString('utf8'))).replace(/\r$/, '');
+          run.log(`  ${label} ${text}`);
+          run.onOutput?.(text);
+        });
+      };
+      stream.on('data', (chunk: Buffer) => {
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        for (let end = pending.indexOf(0x0a); end >= 0; end = pending.indexOf(0x0a)) {
+          emit(pending.subarray(0, end));
+          pending = pending.subarray(end + 1);
+        }
       });
-      stream.on('end', () => { if (pending) { run.log(`  ${label} ${pending}`); run.onOutput?.(pending); } });
+      stream.on('end', () => { if (pending.length) emit(pending); });
     };
     forward(child.stdout!, '|');
     forward(child.stderr!, '!');
     child.on('error', (error) => { clearTimeout(timer); resolve(msg('hook.cannotStart', { interpreter: run.interpreter, error: error.message })); });
     child.on('close', (exit, signal) => { clearTimeout(timer); resolve(signal ? msg('hook.killed', { signal }) : exit ?? -1); });
   });
+  await lines;
   if (code === 0) {
     run.log(`hook ${run.phase}: done`);
     return;

@@ -1,7 +1,8 @@
 // The Windows-specific operations the updater needs, as small interfaces (SPEC §10). Two
-// implementations: `windows` (IIS through edge-js + Microsoft.Web.Administration or appcmd.exe,
-// the service control manager, the Restart Manager, icacls) and `sandbox` (a state file inside
-// the sandbox; file holders are real processes). Everything above this layer is platform-neutral.
+// implementations: `windows` (one C# bridge: Microsoft.Web.Administration, the service control
+// manager, the Restart Manager, ACLs by SID, hosted by edge-js or Windows PowerShell 5.1) and
+// `sandbox` (a state file inside the sandbox; file holders are real processes). Everything above
+// this layer is platform-neutral.
 
 export type PoolState = 'Started' | 'Starting' | 'Stopped' | 'Stopping' | 'Unknown';
 
@@ -23,6 +24,8 @@ export interface IisApplication {
 }
 
 export interface IisControl {
+  /** Whether IIS is installed (the W3SVC service exists). Without it there are no applications nor pools. */
+  installed(): Promise<boolean>;
   listApplications(): Promise<IisApplication[]>;
   listPools(): Promise<AppPool[]>;
   getPool(name: string): Promise<AppPool | undefined>;
@@ -86,11 +89,34 @@ export interface OthersAccess {
   read: Principal[];
 }
 
+export interface AclEntry extends Principal {
+  allow: boolean;
+  /** The access mask (FileSystemRights). */
+  rights: number;
+  inherited: boolean;
+  containerInherit: boolean;
+  objectInherit: boolean;
+  /** Applies to children only, not to the folder itself. */
+  inheritOnly: boolean;
+}
+
+export interface AclInfo {
+  path: string;
+  owner?: Principal;
+  /** Inheritance from the parent is disabled. */
+  protected: boolean;
+  entries: AclEntry[];
+  /** Who can write the path itself: SIDs with an allow entry carrying a write right, not denied it. */
+  writers: Principal[];
+}
+
 export interface FolderRights {
   /** Whether the identity can create and modify files in the folder (or modify the file). */
   canWrite(identity: string, folder: string): Promise<boolean>;
   /** Grants Modify on a folder (inherited by files and subfolders) or on one file. */
   grantModify(identity: string, folder: string): Promise<void>;
+  /** Owner, entries and writers of a folder or file. */
+  readAcl(path: string): Promise<AclInfo>;
   /** Who else than Administrators and SYSTEM can change or read the file or folder (SPEC §12). */
   othersAccess(path: string): Promise<OthersAccess>;
   /**
@@ -115,25 +141,38 @@ export interface FileSystemOps {
 
 export type EventLevel = 'Information' | 'Warning' | 'Error';
 
-/** One entry of the Windows Application log, source "Altazion Update" (ids: src/core/events.ts). */
+/** One entry of the Windows Application log, source "Altazion Update" (ids and levels: src/core/events.ts). */
 export interface EventLogEntry {
   id: number;
   level: EventLevel;
   message: string;
 }
 
+/**
+ * The Event Log, one seam for every writer (install, check, repair, the service, `service install`):
+ * on Windows the bridge's `eventlog.write` (the source is registered by `service install`), in the
+ * sandbox one JSON line per entry in host/eventlog.jsonl. A failed write throws; callers report it
+ * and go on (src/events/index.ts).
+ */
 export interface EventLog {
   write(entry: EventLogEntry): Promise<void>;
 }
 
+export interface HostFacts {
+  /** The process runs with an administrator's rights (elevated, or SYSTEM). */
+  elevated: boolean;
+  /** The code page console programs started by the updater write in (850 on French servers; 65001 = UTF-8). */
+  oemCodePage: number;
+}
+
 export interface Platform {
   readonly kind: 'windows' | 'sandbox';
-  /**
-   * The Event Log: the sandbox writes a file the tests read; on Windows the bridge writes the
-   * Application log under the source registered by `service install`. Absent on a host that has
-   * no writer (events then go to the service log and the notifications only).
-   */
-  readonly events?: EventLog;
+  /** Facts about the host, asked once. */
+  host(): Promise<HostFacts>;
+  /** Decodes what a console program (a hook script's PowerShell) printed. */
+  decodeConsole(bytes: Buffer): Promise<string>;
+  /** The Event Log (see EventLog). */
+  readonly events: EventLog;
   readonly computerName: string;
   readonly iis: IisControl;
   readonly services: ServiceControl;

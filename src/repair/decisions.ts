@@ -50,7 +50,18 @@ export function portalServices(services: readonly ServiceInfo[]): ServiceInfo[] 
   return ours.length > 0 ? ours : updaters.filter((s) => s.startMode !== 'Disabled');
 }
 
-export function planService(service: ServiceInfo, facts: { servesPortal: boolean; portalAnswers: boolean }): ServicePlan {
+export interface ServiceFacts {
+  /** This service is the one that serves the portal (portalServices). */
+  servesPortal: boolean;
+  portalAnswers: boolean;
+  /**
+   * Set when our service's portal listens on `port`, the port the legacy main service serves the old
+   * portal on: starting a legacy service then would make the two fight over it.
+   */
+  portalConflict?: { port: number; fallbackPort: number };
+}
+
+export function planService(service: ServiceInfo, facts: ServiceFacts): ServicePlan {
   const plan: ServicePlan = { service, problems: [], problemMessages: [], steps: [] };
   const problem = (m: Message) => { plan.problemMessages.push(m); plan.problems.push(textOf(m)); };
   if (service.startMode === 'Disabled') {
@@ -76,7 +87,23 @@ export function planService(service: ServiceInfo, facts: { servesPortal: boolean
     problem(msg('repair.service.noPortal'));
     plan.steps.push('restart');
   }
+  if (facts.portalConflict && !isOurUpdaterService(service) && plan.steps.some((s) => s !== 'setStartMode')) {
+    // Never start the legacy service into a fight with ours over the old portal's port (issue 18).
+    const { port, fallbackPort } = facts.portalConflict;
+    plan.blockedMessage = msg(plan.steps.includes('restart') ? 'repair.service.legacyNotRestarted' : 'repair.service.legacyNotStarted', {
+      ours: UPDATER_SERVICE.name, legacy: service.name, port, fallbackPort,
+    });
+    plan.blocked = textOf(plan.blockedMessage);
+  }
   return plan;
+}
+
+/**
+ * Order in which the service check handles the updater services: legacy ones first, ours last, so
+ * that when both must start, the legacy one gets its old port back and ours takes the fallback.
+ */
+export function legacyFirst(services: readonly ServiceInfo[]): ServiceInfo[] {
+  return [...services.filter((s) => !isOurUpdaterService(s)), ...services.filter(isOurUpdaterService)];
 }
 
 export function describeSteps(steps: readonly ServiceStep[]): string {

@@ -6,6 +6,9 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { ApplicationEntry } from '../config/applications';
 import { samePath } from '../config/paths';
+import { readPortalState, type PortalState } from '../config/portal-state';
+import { LEGACY_PORTAL_PORT, PORTAL_MARKER_HEADER } from '../core/product';
+import { processAlive } from '../install/lock';
 import type { Context } from '../cli/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { MANIFEST_FILE } from '../core/package-manifest';
@@ -41,17 +44,34 @@ export interface RepairFacts {
   interruptedInstalls(): Promise<InterruptedInstall[]>;
   /** The interrupted install whose module folder is `folder`, if any (app-offline and pools leave it to check journal). */
   interruptedAt(folder: string): Promise<InterruptedInstall | undefined>;
+  /**
+   * Where the running service's portal listens (bin\updates\portal.json, written by `service run`
+   * when it binds: maybe the fallback port), when that process still runs. Not memoised: starting
+   * or restarting the service changes it.
+   */
+  portalState(): Promise<PortalState | undefined>;
+  /** The portal's port: portal.json's, else <portal port> of updater.config. */
+  portalPort(): Promise<number>;
   /** Probes the portal now (not memoised: the service check restarts it and probes again). */
   probePortal(timeoutMs?: number): Promise<PortalProbe>;
+  /** The URL an administrator opens: http://localhost:<portalPort>/. */
   portalUrl(): Promise<string>;
+  /** The port the legacy main service serves the old portal on (8080). */
+  readonly legacyPortalPort: number;
   /** The feed's index, fetched and verified (signature, trusted key, expiry, rollback). */
   feed(): Promise<VerifiedIndex>;
 }
 
-export interface PortalProbe { answers: boolean; detail: string; message: Message }
+export interface PortalProbe {
+  answers: boolean;
+  /** The answer carries our portal's header (not the legacy portal or another program on the port). */
+  ours: boolean;
+  detail: string;
+  message: Message;
+}
 
-function probe(answers: boolean, message: Message): PortalProbe {
-  return { answers, detail: textOf(message), message };
+function probe(answers: boolean, ours: boolean, message: Message): PortalProbe {
+  return { answers, ours, detail: textOf(message), message };
 }
 
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
@@ -62,25 +82,47 @@ export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> 
     const request = http.get(url, { timeout: timeoutMs, agent: false, headers: { Host: 'localhost' } }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
-      resolve(probe(status < 500, msg('repair.portal.answered', { url, status })));
+      const ours = typeof response.headers[PORTAL_MARKER_HEADER.toLowerCase()] === 'string';
+      resolve(probe(status < 500, ours, msg('repair.portal.answered', { url, status })));
     });
     request.on('timeout', () => {
       request.destroy();
-      resolve(probe(false, msg('repair.portal.timeout', { url, ms: timeoutMs })));
+      resolve(probe(false, false, msg('repair.portal.timeout', { url, ms: timeoutMs })));
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve(probe(false, msg('repair.portal.refused', { url, error: error.code ?? error.message })));
+      resolve(probe(false, false, msg('repair.portal.refused', { url, error: error.code ?? error.message })));
     });
   });
 }
 
-export function createRepairFacts(ctx: Context): RepairFacts {
+export interface RepairFactsOptions {
+  /** Default 8080 (LEGACY_PORTAL_PORT); tests give a free port. */
+  legacyPortalPort?: number;
+}
+
+/** Whether the portal is up: it answers, and as ours when our service is the one serving it. */
+export function portalIsUp(probe: PortalProbe, mustBeOurs: boolean): boolean {
+  return probe.answers && (probe.ours || !mustBeOurs);
+}
+
+/** The probe as a message, saying when what answered is not our portal. */
+export function describeProbe(probe: PortalProbe, mustBeOurs: boolean): Message {
+  return probe.answers && !probe.ours && mustBeOurs
+    ? msg('repair.portal.notOurs', { probe: probe.message, header: PORTAL_MARKER_HEADER })
+    : probe.message;
+}
+
+export function createRepairFacts(ctx: Context, options: RepairFactsOptions = {}): RepairFacts {
   const platform = memo(() => ctx.platform());
   const applications = memo(() => readApplications(ctx.layout));
   const iisApplications = memo(async () => (await platform()).iis.listApplications());
   const pools = memo(async () => (await platform()).iis.listPools());
   const services = memo(async () => (await platform()).services.list());
-  const portalUrl = memo(async () => `http://127.0.0.1:${(await ctx.config()).portalPort}/`);
+  const portalState = async () => {
+    const state = await readPortalState(ctx.layout.portalState);
+    return state && processAlive(state.pid) ? state : undefined;
+  };
+  const portalPort = async () => (await portalState())?.port ?? (await ctx.config()).portalPort;
 
   const inventory = memo(async (): Promise<Inventory> => {
     const declared = await applications();
@@ -109,8 +151,12 @@ export function createRepairFacts(ctx: Context): RepairFacts {
     runningInstall: memo(() => runningInstall(ctx.layout)),
     interruptedInstalls,
     interruptedAt: async (folder) => (await interruptedInstalls()).find((i) => i.journal && samePath(i.journal.modulePath, folder)),
-    probePortal: async (timeoutMs = 2000) => probeHttp(await portalUrl(), timeoutMs),
-    portalUrl,
+    portalState,
+    portalPort,
+    // Loopback by address: the portal listens on 127.0.0.1 only, and "localhost" may resolve to ::1 first.
+    probePortal: async (timeoutMs = 2000) => probeHttp(`http://127.0.0.1:${await portalPort()}/`, timeoutMs),
+    portalUrl: async () => `http://localhost:${await portalPort()}/`,
+    legacyPortalPort: options.legacyPortalPort ?? LEGACY_PORTAL_PORT,
     feed: memo(async () => (await loadFeed(ctx)).verified),
   };
 }

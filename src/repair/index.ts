@@ -54,6 +54,8 @@ export interface RepairOptions {
   dryRun: boolean;
   /** Called with each record as soon as it is known (the CLI streams them). */
   onRecord?: (record: RepairResultRecord) => void;
+  /** The port the legacy main service serves the old portal on (default 8080; tests give a free one). */
+  legacyPortalPort?: number;
 }
 
 export async function runRepair(ctx: Context, options: RepairOptions): Promise<RepairResultRecord[]> {
@@ -67,7 +69,7 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
   // reported once with the file and field, before anything is looked at or changed.
   await ctx.config();
   await ctx.platform();
-  const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx) };
+  const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx, options.legacyPortalPort === undefined ? {} : { legacyPortalPort: options.legacyPortalPort }) };
   const runOptions = { dryRun: options.dryRun, fix: !options.dryRun };
   const records: RepairResultRecord[] = [];
   for (const check of selected) {

@@ -6,6 +6,7 @@
 // it (the `acl` repair check, and service install to name what others could change before).
 import { promises as fs } from 'node:fs';
 import type { InstanceLayout, PathApi } from '../config/paths';
+import { SERVICE_HOST_EXE } from '../core/product';
 import { msg, type Message } from '../core/messages';
 import type { FolderRights, Principal } from '../platform/types';
 
@@ -59,6 +60,12 @@ export function trustedPaths(input: TrustedPathsInput): TrustedPath[] {
   ];
   for (const file of input.serviceBinaryPath ? serviceFiles(input.serviceBinaryPath) : []) {
     if (!pathApi.isAbsolute(file)) continue;
+    if (pathApi.basename(file).toLowerCase() === SERVICE_HOST_EXE.toLowerCase()) {
+      // Our service host: its folder (%ProgramFiles%\Altazion\Update) is ours, with node.exe, the
+      // bundle and the bridge the service runs; all of it is kept admin-only.
+      list.push({ path: pathApi.dirname(file), what: msg('acl.what.serviceFolder'), fix: 'restrict', tree: true });
+      continue;
+    }
     list.push({ path: file, what: msg('acl.what.serviceFile'), fix: 'check', tree: false, remedy: msg('acl.remedy.service') });
     list.push({ path: pathApi.dirname(file), what: msg('acl.what.serviceFolder'), fix: 'check', tree: false, remedy: msg('acl.remedy.service') });
   }
@@ -93,16 +100,25 @@ export async function entriesOf(entry: TrustedPath, join: (a: string, b: string)
   return out;
 }
 
+/** How many paths are asked about at once. */
+const READ_CHUNK = 200;
+
 /** A path someone else than Administrators and SYSTEM can change (or, for a private one, read). */
 export interface AccessFinding { path: string; who: Principal[]; reading: boolean }
 
 /** Who else can change the entry, or what lies below it (or read it, for a private one). */
 export async function findOthersAccess(entry: TrustedPath, rights: Pick<FolderRights, 'othersAccess'>, join: (a: string, b: string) => string): Promise<AccessFinding[]> {
   const found: AccessFinding[] = [];
-  for (const p of await entriesOf(entry, join)) {
-    const access = await rights.othersAccess(p);
-    if (access.write.length > 0) found.push({ path: p, who: access.write, reading: false });
-    else if (entry.fix === 'private' && access.read.length > 0) found.push({ path: p, who: access.read, reading: true });
+  const paths = await entriesOf(entry, join);
+  // Asked together, a chunk at a time: on Windows the calls of one turn are one bridge request.
+  for (let i = 0; i < paths.length; i += READ_CHUNK) {
+    const chunk = paths.slice(i, i + READ_CHUNK);
+    const answers = await Promise.all(chunk.map((p) => rights.othersAccess(p)));
+    chunk.forEach((p, j) => {
+      const access = answers[j]!;
+      if (access.write.length > 0) found.push({ path: p, who: access.write, reading: false });
+      else if (entry.fix === 'private' && access.read.length > 0) found.push({ path: p, who: access.read, reading: true });
+    });
   }
   return found;
 }

@@ -1,20 +1,26 @@
 // `service run`: the background service (SPEC §9). One process: the periodic check (jittered
 // interval, backoff while the feed is down, never two at once) and the portal, everything logged
 // to bin\updates\logs\service.log (rotated). Also used by `demo` (portal only, no periodic check).
+// The portal takes <portal port>, or <portal fallbackPort> when that one is in use (portal-port.ts),
+// says so (service log, console, Windows event log), and records where it listens in
+// bin\updates\portal.json for repair and the other tools.
 import path from 'node:path';
 import { runCheck } from '../check/run-check';
 import { createContext, type Context } from '../cli/context';
+import { removePortalState, writePortalState } from '../config/portal-state';
 import { PRODUCT_VERSION } from '../core/product';
 import { Output } from '../output/output';
 import { abortableSleep, CheckRunner } from './check-runner';
 import { RotatingLog } from './logger';
 import { createPortalBackend, type InstallFn } from './portal/backend';
+import { fallbackNotice, listenOnFirstFree, portalPorts, runningLegacyService } from './portal-port';
 import { startPortal, type RunningPortal } from './portal/server';
 import { removePortalToken, writePortalToken } from './portal/token-file';
 import { moveLegacySettings } from '../security/settings';
 import { DEFAULT_JITTER_FRACTION } from './schedule';
 import { MaintenanceScheduler } from './scheduler';
-import { msg, recordText, textOf } from '../core/messages';
+import { AltazionError } from '../core/errors';
+import { msg, recordText, textOf, type Message } from '../core/messages';
 import { reportEvent } from '../events';
 import { appendInstallHistory } from '../install/history';
 import { localText } from '../schedule/plan';
@@ -25,8 +31,10 @@ export const SERVICE_LOG_KEEP = 5;
 export const BACKOFF_BASE_MS = 60_000;
 
 export interface ServiceOptions {
-  /** Portal port (default: updater.config <portal port>); 0 = a free port. */
+  /** Portal port as given (`--port`; 0 = a free port), no fallback; default: <portal port>, else <portal fallbackPort>. */
   port?: number;
+  /** Told what an administrator must know (the fallback port taken): the command prints it. */
+  notice?: (message: Message) => void;
   /** Run the periodic check (the demo does not). */
   periodicChecks: boolean;
   /** Delay before the first check (default 10 s: let the machine finish booting). */
@@ -93,13 +101,18 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
       return result.ok ? { ok: true } : { ok: false, error: result.error };
     },
   });
-  const portal = await startPortal({
-    backend,
-    port: options.port ?? config.portalPort,
-    makeJobOutput: logOutput,
-    version: PRODUCT_VERSION,
-    log: write,
-  });
+  const ports = portalPorts(config, options.port);
+  // The Event Log is where an administrator looks when the service misbehaves (reportEvent: a failure
+  // to write there — source not registered, no bridge — is logged and changes nothing else).
+  let bound: { listening: RunningPortal; taken: number[] };
+  try {
+    bound = await listenOnFirstFree(ports, (port) => startPortal({ backend, port, makeJobOutput: logOutput, version: PRODUCT_VERSION, log: write }), config.file);
+  } catch (error) {
+    write('warning', `the portal cannot start: ${(error as Error).message}`);
+    if (options.periodicChecks) await reportEvent(contextFor(logOutput()), { kind: 'portalFailed', message: error instanceof AltazionError ? error.worded : (error as Error).message });
+    throw error;
+  }
+  const portal = bound.listening;
   listeningPort = portal.port;
   // A new administrator token at each start, readable by Administrators and SYSTEM only: reading it
   // is how `portal open` proves its user is one (portal/auth.ts).
@@ -110,6 +123,18 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     await portal.close();
     throw error;
   }
+  let reason: Message | undefined;
+  if (bound.taken.length > 0) {
+    const services = await ctx.platform().then((platform) => platform.services.list()).catch(() => []);
+    reason = fallbackNotice(bound.taken[0]!, portal.port, runningLegacyService(services));
+    write('warning', textOf(reason));
+    options.notice?.(reason);
+    await reportEvent(contextFor(logOutput()), { kind: 'portalFallback', notice: reason });
+  }
+  await writePortalState(ctx.layout.portalState, {
+    url: portal.url, port: portal.port, configuredPort: ports[0]!, fallback: bound.taken.length > 0, ...(reason ? { reason } : {}),
+    pid: process.pid, startedAt: new Date().toISOString(),
+  }).catch((error: Error) => write('warning', `could not record the portal's URL in ${ctx.layout.portalState}: ${error.message}`));
   const clock = options.clock ?? { now: () => new Date(), sleep: abortableSleep };
   scheduler = new MaintenanceScheduler({
     layout: ctx.layout,
@@ -151,6 +176,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         stopping.abort();
         await portal.close();
         await removePortalToken(ctx.layout, adminToken).catch(() => undefined);
+        await removePortalState(ctx.layout.portalState, process.pid).catch(() => undefined);
         // A running install is asked to stop (it rolls back cleanly) and awaited.
         await portal.jobs.settle(true);
         await loop;

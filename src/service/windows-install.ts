@@ -1,27 +1,17 @@
-// The edge of `service install` / `service uninstall` on Windows: writes and compiles the service
-// host, runs sc.exe (plans from windows-service.ts). Windows only; the command refuses elsewhere.
-import { execFile } from 'node:child_process';
+// The edge of `service install` / `service uninstall` on Windows (plans in windows-service.ts):
+// copies the shipped folder under %ProgramFiles%, sets its ACL, registers the event source and the
+// service, all through the bridge. Windows only; the commands refuse elsewhere.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
 import type { Context } from '../cli/context';
+import { readPortalState } from '../config/portal-state';
 import { secureInstance } from '../security/secure-instance';
-import {
-  cscCandidates, planServiceInstall, planServiceUninstall, SC_SERVICE_DOES_NOT_EXIST, SC_SERVICE_EXISTS,
-  SC_SERVICE_NOT_ACTIVE, SERVICE_HOST_SOURCE,
-} from './windows-service';
-
-interface RunResult { code: number; output: string }
-
-function run(file: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(file, args, { windowsHide: true, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? Number((error as { code?: unknown }).code) : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}`.trim() });
-    });
-  });
-}
+import { reportEvent } from '../events';
+import type { WindowsPlatform } from '../platform/windows';
+import { allPortsTaken, fallbackNotice, firstFreePort, isPortFree, portalPorts, portalUrl, runningLegacyService } from './portal-port';
+import { installFolder, planServiceInstall } from './windows-service';
 
 export function requireWindows(command: string, hostPlatform: NodeJS.Platform = process.platform): void {
   if (hostPlatform !== 'win32') {
@@ -31,49 +21,66 @@ export function requireWindows(command: string, hostPlatform: NodeJS.Platform = 
   }
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** How long `service install` waits for the started service to report its portal's URL. */
+const PORTAL_WAIT_MS = 30_000;
+
 export async function installWindowsService(ctx: Context): Promise<Record<string, unknown>> {
-  const updaterExe = process.execPath;
-  if (/^node(\.exe)?$/i.test(path.basename(updaterExe))) {
-    throw new AltazionError('E_USAGE', `service install must be run from altazion-update.exe (this process runs ${updaterExe})`, { target: updaterExe });
+  const platform = (await ctx.platform()) as WindowsPlatform;
+  const shippedFolder = path.win32.dirname(process.execPath);
+  if (!existsSync(path.win32.join(shippedFolder, 'AltazionUpdateService.exe'))) {
+    throw new AltazionError('E_CONFIG', `the service host AltazionUpdateService.exe is not beside ${process.execPath}: run service install from the shipped folder (the module's bin)`, { target: shippedFolder });
   }
-  const plan = planServiceInstall({ updaterExe, root: ctx.root, updatesDir: ctx.layout.updates, join: path.win32.join });
-  // What the SYSTEM service runs or trusts is made admin-only before it is registered (SPEC §12).
-  const { secured, wasWritableByOthers } = await secureInstance(ctx, `"${updaterExe}" service run --root "${ctx.root}"`);
-  const windir = ctx.env.WINDIR ?? ctx.env.windir ?? 'C:\\Windows';
-  const csc = cscCandidates(windir, path.win32.join).find((c) => existsSync(c));
-  if (!csc) {
-    throw new AltazionError('E_PLATFORM', `the .NET Framework 4 C# compiler was not found (${cscCandidates(windir, path.win32.join).join(', ')}): it builds the small service host`, {
-      hint: 'install the .NET Framework 4.8 feature (Install-WindowsFeature NET-Framework-45-Core), then run service install again',
-    });
+  const plan = planServiceInstall({ shippedFolder, folder: installFolder(ctx.env, path.win32.join), root: ctx.root, join: path.win32.join });
+  const [existing] = await platform.bridge.call<unknown[]>({ op: 'services.query', names: [UPDATER_SERVICE.name] });
+  if (existing) throw new AltazionError('E_USAGE', `the service ${UPDATER_SERVICE.name} already exists`, { hint: 'altazion-update service uninstall, then service install again' });
+  // The port the service will take (service run decides again at each start): both taken is bad
+  // configuration, refused before any change; the fallback is said now, here and in the event log.
+  const config = await ctx.config();
+  const ports = portalPorts(config);
+  const choice = await firstFreePort(ports, isPortFree);
+  if (choice.port === undefined) throw allPortsTaken(ports, config.file);
+  const notice = choice.taken.length > 0 ? fallbackNotice(choice.taken[0]!, choice.port, runningLegacyService(await platform.services.list())) : undefined;
+  if (notice) ctx.output.warn(notice);
+  // What the SYSTEM service runs or trusts is made admin-only before it is registered (SPEC §12):
+  // bin\updates (settings moved there first), the portal's secret; then the service's own folder,
+  // before the files land in it (they inherit its ACL; files already there are reset to inherit).
+  const { secured, wasWritableByOthers } = await secureInstance(ctx, plan.create.binaryPath);
+  await fs.mkdir(plan.folder, { recursive: true });
+  await platform.rights.restrictToAdministrators(plan.folder, { othersMayRead: true });
+  for (const { from, to } of plan.copy) {
+    if (existsSync(from)) await fs.cp(from, to, { recursive: true, force: true });
   }
-  await fs.mkdir(plan.hostDir, { recursive: true });
-  await fs.writeFile(plan.hostSource, SERVICE_HOST_SOURCE, 'utf8');
-  ctx.output.verbose(`compiling ${plan.hostExe} with ${csc}`);
-  const compiled = await run(csc, plan.compile);
-  if (compiled.code !== 0) throw new AltazionError('E_PLATFORM', `compiling the service host failed (csc.exe exit ${compiled.code}): ${compiled.output}`, { target: plan.hostSource });
-  for (const args of plan.sc) {
-    ctx.output.verbose(`sc.exe ${args.join(' ')}`);
-    const result = await run('sc.exe', args);
-    if (result.code === SC_SERVICE_EXISTS && args[0] === 'create') {
-      throw new AltazionError('E_USAGE', `the service ${UPDATER_SERVICE.name} already exists`, { hint: 'altazion-update service uninstall, then service install again' });
-    }
-    if (result.code !== 0) throw new AltazionError('E_PLATFORM', `sc.exe ${args[0]} ${UPDATER_SERVICE.name} failed (exit ${result.code}): ${result.output}`, { target: UPDATER_SERVICE.name });
+  await platform.bridge.call(plan.eventSource);
+  if (notice) await reportEvent(ctx, { kind: 'portalFallback', notice });
+  await platform.bridge.call(plan.create, UPDATER_SERVICE.name);
+  const started = Date.now();
+  await platform.services.start(UPDATER_SERVICE.name);
+  // The portal's URL as the service reports it once listening (bin\updates\portal.json), else the predicted one.
+  let url = portalUrl(choice.port);
+  for (let waited = 0; waited < PORTAL_WAIT_MS; waited += 500) {
+    const state = await readPortalState(ctx.layout.portalState);
+    if (state && Date.parse(state.startedAt) >= started - 1000) { url = state.url; break; }
+    await sleep(500);
   }
-  return { Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Host: plan.hostExe, Executable: updaterExe, Root: ctx.root, Status: 'Installed', AdminOnly: secured, WasWritableByOthers: wasWritableByOthers };
+  return {
+    Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Folder: plan.folder, Command: plan.create.binaryPath, Root: ctx.root,
+    PortalUrl: url, Status: 'Installed', AdminOnly: [...secured, plan.folder], WasWritableByOthers: wasWritableByOthers,
+  };
 }
 
 export async function uninstallWindowsService(ctx: Context): Promise<Record<string, unknown>> {
-  for (const args of planServiceUninstall()) {
-    const result = await run('sc.exe', args);
-    if (result.code === 0 || result.code === SC_SERVICE_NOT_ACTIVE) {
-      if (args[0] === 'stop' && result.code === 0) await new Promise((r) => setTimeout(r, 3000)); // let it stop before delete
-      continue;
-    }
-    if (result.code === SC_SERVICE_DOES_NOT_EXIST) {
-      return { Name: UPDATER_SERVICE.name, Status: 'NotInstalled' };
-    }
-    throw new AltazionError('E_PLATFORM', `sc.exe ${args[0]} ${UPDATER_SERVICE.name} failed (exit ${result.code}): ${result.output}`, { target: UPDATER_SERVICE.name });
+  const platform = (await ctx.platform()) as WindowsPlatform;
+  const service = await platform.services.get(UPDATER_SERVICE.name);
+  if (!service) return { Name: UPDATER_SERVICE.name, Status: 'NotInstalled' };
+  await platform.services.stop(UPDATER_SERVICE.name);
+  // The host lets a running install finish or roll back (up to 10 min) before it reports Stopped.
+  for (let waited = 0; (await platform.services.get(UPDATER_SERVICE.name))?.state !== 'Stopped'; waited += 2) {
+    if (waited >= 660) throw new AltazionError('E_PLATFORM', `${UPDATER_SERVICE.name} did not stop within 11 minutes`, { target: UPDATER_SERVICE.name });
+    await sleep(2000);
   }
-  await fs.rm(path.win32.join(ctx.layout.updates, 'service'), { recursive: true, force: true }).catch(() => undefined);
-  return { Name: UPDATER_SERVICE.name, Status: 'Removed' };
+  await platform.bridge.call({ op: 'services.delete', name: UPDATER_SERVICE.name }, UPDATER_SERVICE.name);
+  const folder = installFolder(ctx.env, path.win32.join);
+  await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  return { Name: UPDATER_SERVICE.name, Status: 'Removed', Folder: folder };
 }

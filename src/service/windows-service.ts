@@ -1,16 +1,14 @@
-// `service install` / `service uninstall` on Windows (SPEC §9). A Node single executable does not
-// speak the service control protocol (StartServiceCtrlDispatcher / SetServiceStatus): registered
-// directly with sc.exe, the SCM would wait for a status report that never comes and kill it after
-// ~30 s (error 1053). node-windows solves it with WinSW, a downloaded .NET wrapper; we need no
-// download: `service install` compiles a tiny service host (the C# source below, ~80 lines) with
-// the C# compiler that ships with the .NET Framework 4.x on every supported Windows Server
-// (%WINDIR%\Microsoft.NET\Framework64\v4.0.30319\csc.exe), next to the updater in bin\updates\service,
-// and registers that host. The host reports Running to the SCM, starts
-// `altazion-update.exe service run --root <root> --stop-on-stdin-close`, and on Stop closes the
-// child's stdin (our clean-stop signal), waits, then kills it if needed. If the child dies on its
-// own the host exits with an error, so the SCM's failure actions (restart) apply.
-// Command lines are built by pure functions (tested); running them is the edge.
-import { UPDATER_SERVICE } from '../core/product';
+// `service install` / `service uninstall` on Windows (SPEC §9), pure: what to copy, which ACL, which
+// service. A Node process does not speak the service control protocol, so the service is a small
+// ServiceBase host (src/service/host, built with the product, shipped beside node.exe) that runs the
+// updater. `service install` copies the shipped Windows folder to %ProgramFiles%\Altazion\Update,
+// writable by Administrators and SYSTEM only (a protected ACL: nothing inherited; local users read
+// and execute, as in the rest of %ProgramFiles%), and registers
+//   "<that folder>\AltazionUpdateService.exe" "<instance root>"
+// as AltazionUpdate: Automatic (Delayed Start), restart on failure. Nothing is compiled on the server.
+import { EVENT_SOURCE } from '../core/events';
+import { SERVICE_HOST_EXE, UPDATER_SERVICE } from '../core/product';
+import type { BridgeCall } from '../platform/windows/bridge-protocol';
 
 /** Quotes one argument the way CommandLineToArgvW / the MS C runtime parse it back. */
 export function quoteWindowsArg(arg: string): string {
@@ -26,156 +24,45 @@ export function quoteWindowsArg(arg: string): string {
   return out + '\\'.repeat(backslashes * 2) + '"';
 }
 
-export interface ServiceInstallPlan {
-  /** Where the host's source and exe go (bin\updates\service). */
-  hostDir: string;
-  hostSource: string;
-  hostExe: string;
-  /** csc.exe arguments (the compiler path is found at run time). */
-  compile: string[];
-  /** sc.exe invocations, in order; each is the argv after `sc.exe`. */
-  sc: string[][];
-}
-
-export interface ServiceInstallInput {
-  /** The updater executable (altazion-update.exe, process.execPath of the single executable). */
-  updaterExe: string;
-  root: string;
-  /** bin\updates of the instance. */
-  updatesDir: string;
-  join: (...parts: string[]) => string;
-}
-
-export const SERVICE_DESCRIPTION = 'Vérifie les mises à jour Altazion Office et sert le portail local http://localhost:8080 (altazion-update).';
+export { SERVICE_HOST_EXE };
+/** What `service install` copies from the shipped folder (the folder of node.exe). */
+export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'mssql.cjs', 'iconv-lite.cjs', 'nodemailer.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
+/**
+ * Not shipped, copied too when present: `node_modules`, where an administrator installs mssql's
+ * msnodesqlv8 driver beside node.exe for Integrated Security (docs/database.md). Without it the
+ * service's database runs (portal, maintenance windows) would not find the driver the command finds.
+ */
+export const INSTALLED_IF_PRESENT = ['node_modules'];
+export const SERVICE_DESCRIPTION = 'Vérifie les mises à jour Altazion Office et sert le portail local (altazion-update).';
 /** Restart after 1 min, 1 min, then 5 min; the failure count resets after a day. */
-export const FAILURE_ACTIONS = 'restart/60000/restart/60000/restart/300000';
+export const RESTART_DELAYS_MS = [60_000, 60_000, 300_000];
 
-/** The service command line the SCM starts: the host, then the updater and the instance root. */
-export function serviceBinPath(hostExe: string, updaterExe: string, root: string): string {
-  return [hostExe, updaterExe, root].map(quoteWindowsArg).join(' ');
+export function installFolder(env: NodeJS.ProcessEnv, join: (...parts: string[]) => string): string {
+  return join(env.ProgramFiles ?? env.PROGRAMFILES ?? 'C:\\Program Files', 'Altazion', 'Update');
 }
 
-export function planServiceInstall(input: ServiceInstallInput): ServiceInstallPlan {
-  const hostDir = input.join(input.updatesDir, 'service');
-  const hostSource = input.join(hostDir, 'AltazionUpdateService.cs');
-  const hostExe = input.join(hostDir, 'AltazionUpdateService.exe');
-  const name = UPDATER_SERVICE.name;
+/** The service command line: the host, then the instance root. */
+export function serviceBinPath(hostExe: string, root: string): string {
+  return [hostExe, root].map(quoteWindowsArg).join(' ');
+}
+
+export interface ServiceInstallPlan {
+  folder: string;
+  copy: Array<{ from: string; to: string }>;
+  /** Bridge calls, after the folder was made admin-only (rights.restrictToAdministrators, before the files land: they inherit it): the event source, the service. */
+  eventSource: BridgeCall;
+  create: BridgeCall & { binaryPath: string };
+}
+
+export function planServiceInstall(input: { shippedFolder: string; folder: string; root: string; join: (...parts: string[]) => string }): ServiceInstallPlan {
+  const hostExe = input.join(input.folder, SERVICE_HOST_EXE);
   return {
-    hostDir,
-    hostSource,
-    hostExe,
-    compile: ['/nologo', '/target:exe', '/optimize+', `/out:${hostExe}`, '/reference:System.ServiceProcess.dll', hostSource],
-    sc: [
-      ['create', name, 'binPath=', serviceBinPath(hostExe, input.updaterExe, input.root), 'start=', 'delayed-auto', 'DisplayName=', UPDATER_SERVICE.displayName],
-      ['description', name, SERVICE_DESCRIPTION],
-      ['failure', name, 'reset=', '86400', 'actions=', FAILURE_ACTIONS],
-      // Also restart when the host reports a stop with an error code (child crashed).
-      ['failureflag', name, '1'],
-      ['start', name],
-    ],
+    folder: input.folder,
+    copy: [...INSTALLED_FILES, ...INSTALLED_IF_PRESENT].map((file) => ({ from: input.join(input.shippedFolder, file), to: input.join(input.folder, file) })),
+    eventSource: { op: 'eventlog.register', source: EVENT_SOURCE },
+    create: {
+      op: 'services.create', name: UPDATER_SERVICE.name, displayName: UPDATER_SERVICE.displayName, description: SERVICE_DESCRIPTION,
+      binaryPath: serviceBinPath(hostExe, input.root), startMode: 'AutomaticDelayed', restartDelaysMs: RESTART_DELAYS_MS, resetSeconds: 86_400, failureFlag: true,
+    },
   };
 }
-
-export function planServiceUninstall(): string[][] {
-  return [['stop', UPDATER_SERVICE.name], ['delete', UPDATER_SERVICE.name]];
-}
-
-/** sc.exe exit codes that mean "already the state we want" (not an error for uninstall). */
-export const SC_SERVICE_NOT_ACTIVE = 1062;
-export const SC_SERVICE_DOES_NOT_EXIST = 1060;
-export const SC_SERVICE_EXISTS = 1073;
-
-/** Candidate csc.exe locations (.NET Framework 4.x, 64-bit first). */
-export function cscCandidates(windir: string, join: (...parts: string[]) => string): string[] {
-  return [
-    join(windir, 'Microsoft.NET', 'Framework64', 'v4.0.30319', 'csc.exe'),
-    join(windir, 'Microsoft.NET', 'Framework', 'v4.0.30319', 'csc.exe'),
-  ];
-}
-
-/** The service host (C# 5, .NET Framework 4). args: <updater exe> <instance root>. */
-export const SERVICE_HOST_SOURCE = String.raw`// Generated by altazion-update "service install": the Windows service host of AltazionUpdate.
-// It speaks the service control protocol for the updater (a Node executable cannot) and runs
-// "<updater> service run --root <root> --stop-on-stdin-close" as its child.
-using System;
-using System.Diagnostics;
-using System.ServiceProcess;
-using System.Text;
-
-public sealed class AltazionUpdateService : ServiceBase
-{
-    private readonly string updater;
-    private readonly string root;
-    private Process child;
-    private volatile bool stopping;
-
-    public AltazionUpdateService(string updater, string root)
-    {
-        this.updater = updater;
-        this.root = root;
-        ServiceName = "${UPDATER_SERVICE.name}";
-        CanStop = true;
-        CanShutdown = true;
-        AutoLog = true;
-    }
-
-    private static string Quote(string arg)
-    {
-        if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '\t', '"' }) < 0) return arg;
-        var sb = new StringBuilder("\"");
-        int backslashes = 0;
-        foreach (char c in arg)
-        {
-            if (c == '\\') { backslashes++; continue; }
-            if (c == '"') { sb.Append('\\', backslashes * 2 + 1).Append('"'); backslashes = 0; continue; }
-            sb.Append('\\', backslashes).Append(c);
-            backslashes = 0;
-        }
-        return sb.Append('\\', backslashes * 2).Append('"').ToString();
-    }
-
-    protected override void OnStart(string[] args)
-    {
-        var info = new ProcessStartInfo(updater, "service run --root " + Quote(root) + " --stop-on-stdin-close");
-        info.UseShellExecute = false;
-        info.RedirectStandardInput = true;
-        info.CreateNoWindow = true;
-        info.WorkingDirectory = System.IO.Path.GetDirectoryName(updater);
-        child = Process.Start(info);
-        child.EnableRaisingEvents = true;
-        child.Exited += (sender, e) =>
-        {
-            if (stopping) return;
-            // Died on its own: exit without reporting Stopped so the SCM failure actions restart us.
-            EventLog.WriteEntry("updater exited with code " + child.ExitCode, EventLogEntryType.Error);
-            Environment.Exit(1);
-        };
-    }
-
-    private void StopChild()
-    {
-        stopping = true;
-        if (child == null || child.HasExited) return;
-        RequestAdditionalTime(35000);
-        try { child.StandardInput.Close(); } catch (Exception) { }
-        if (!child.WaitForExit(30000))
-        {
-            try { child.Kill(); } catch (Exception) { }
-        }
-    }
-
-    protected override void OnStop() { StopChild(); }
-    protected override void OnShutdown() { StopChild(); }
-
-    public static int Main(string[] args)
-    {
-        if (args.Length != 2)
-        {
-            Console.Error.WriteLine("usage: AltazionUpdateService.exe <altazion-update.exe> <instance root> (started by the service control manager)");
-            return 2;
-        }
-        ServiceBase.Run(new AltazionUpdateService(args[0], args[1]));
-        return 0;
-    }
-}
-`;

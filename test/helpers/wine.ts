@@ -1,8 +1,9 @@
-// Runs the Windows executable (dist/altazion-update.exe) under Wine for the end-to-end tests and
+// Runs the Windows product (dist/windows: the launcher altazion-update.exe and node.exe) under Wine for the end-to-end tests and
 // the start-up benchmark. Wine's stdout must be a file, not a pipe (a pipe gives EBADF), so the
 // output is redirected to temporary files and read back.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -27,6 +28,8 @@ export function wineEnv(): NodeJS.ProcessEnv {
     WINEDLLOVERRIDES: 'mscoree,mshtml=', // no Mono/Gecko installer prompts on first run
   };
 }
+
+const repoRootForWine = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let prefixReady = false;
 
@@ -53,7 +56,7 @@ export function ensureWinePrefix(wine: string): void {
 export interface WineRun { status: number | null; stdout: string; stderr: string; ms: number }
 
 /** Runs a Windows program under Wine, stdout and stderr redirected to files. */
-export async function runUnderWine(wine: string, exe: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<WineRun> {
+export async function runUnderWine(wine: string, exe: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<WineRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'altazion-wine-run-'));
   const outFile = path.join(dir, 'stdout.txt');
   const errFile = path.join(dir, 'stderr.txt');
@@ -62,7 +65,7 @@ export async function runUnderWine(wine: string, exe: string, args: string[], op
   const started = process.hrtime.bigint();
   try {
     const status = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(wine, [exe, ...args], { env: { ...wineEnv(), ...options.env }, stdio: ['ignore', out, err] });
+      const child = spawn(wine, [exe, ...args], { env: { ...wineEnv(), ...options.env }, stdio: ['ignore', out, err], ...(options.cwd ? { cwd: options.cwd } : {}) });
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
       child.on('error', reject);
       child.on('close', (code) => { clearTimeout(timer); resolve(code); });
@@ -116,4 +119,48 @@ export function windowsifySandbox(base: string): void {
 /** NDJSON lines of a run, parsed. */
 export function parseNdjson(text: string): Record<string, unknown>[] {
   return text.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * Node 24 and 26 do not start under Debian 12's Wine 8.0: V8 aborts at start-up with "Fatal process
+ * out of memory: SegmentedTable::InitializeTable (subspace allocation)" (its address-space
+ * reservations need placeholder support Wine 8.0 lacks). Under such a Wine the tests run the shipped
+ * Windows folder with one file swapped, node.exe, for this Node 20 (and edge-js's native module
+ * for it): every other file is the one that ships.
+ */
+export const WINE_FALLBACK_NODE = '20.20.2';
+
+export interface WineLayout {
+  folder: string;
+  launcher: string;
+  node: string;
+  /** The Node version of node.exe in the folder. */
+  nodeVersion: string;
+  /** Why node.exe is not the shipped one (undefined when it is). */
+  swapped?: string;
+  /** The edge-js native module for that Node. */
+  edgeNative: string;
+}
+
+/** Whether this Wine can start a node.exe (and what it printed when it cannot). */
+export async function nodeStartsUnderWine(wine: string, nodeExe: string): Promise<{ starts: boolean; stderr: string }> {
+  const run = await runUnderWine(wine, nodeExe, ['-e', 'process.stdout.write("ok")'], { timeoutMs: 120_000 });
+  return { starts: run.status === 0 && run.stdout === 'ok', stderr: run.stderr };
+}
+
+/** A copy of dist/windows to run under Wine (see WINE_FALLBACK_NODE), in `target`. */
+export async function prepareWineLayout(wine: string, distWindows: string, target: string, fallbackNodeExe: () => string): Promise<WineLayout> {
+  cpSync(distWindows, target, { recursive: true });
+  const node = path.join(target, 'node.exe');
+  const shipped = await nodeStartsUnderWine(wine, node);
+  let nodeVersion = readdirSync(path.join(target, 'edge-js', 'lib', 'native', 'win32', 'x64')).find((d) => /^\d+$/.test(d))!;
+  let swapped: string | undefined;
+  if (!shipped.starts) {
+    swapped = `the shipped node.exe does not start under this Wine (${shipped.stderr.split('\n').find((l) => l.includes('Fatal')) ?? 'exit code ' + shipped.stderr.slice(0, 80)})`;
+    copyFileSync(fallbackNodeExe(), node);
+    nodeVersion = WINE_FALLBACK_NODE.split('.')[0]!;
+    const native = path.join(repoRootForWine, 'node_modules', 'edge-js', 'lib', 'native', 'win32', 'x64', nodeVersion);
+    cpSync(native, path.join(target, 'edge-js', 'lib', 'native', 'win32', 'x64', nodeVersion), { recursive: true });
+  }
+  return { folder: target, launcher: path.join(target, 'altazion-update.exe'), node, nodeVersion, ...(swapped ? { swapped } : {}), edgeNative: path.join(target, 'edge-js', 'lib', 'native', 'win32', 'x64', nodeVersion, 'edge_nativeclr.node') };
 }

@@ -1,6 +1,8 @@
 # The Windows package of the module (tools/module-package.mjs, made by build.mjs): a zip for
 # win_unzip and a .nupkg that PowerShellGet installs from an internal NuGet feed (a folder here),
-# both at package.json's version and without the Linux executable.
+# both at package.json's version and without the Linux executable. Their bin\ is the Windows folder
+# dist/windows exactly (docs/windows.md): the launcher altazion-update.exe, node.exe, the bundle and
+# its lazily loaded packages, the C# bridge, the service host and edge-js's Windows files.
 BeforeAll {
     Import-Module ([System.IO.Path]::Combine($PSScriptRoot, 'helpers', 'AltazionTest.psm1')) -Force
     $paths = Get-TestPath
@@ -9,6 +11,15 @@ BeforeAll {
     $zip = [System.IO.Path]::Combine($packages, "Altazion.Update-$version.zip")
     $nupkg = [System.IO.Path]::Combine($packages, "Altazion.Update.$version.nupkg")
     # What the packaged module must export: what the module in the repository declares.
+    # What bin\ must hold: every file of dist/windows, relative paths with '/'.
+    $windows = [System.IO.Path]::Combine($paths.Dist, 'windows')
+    $windowsFiles = @([System.IO.Directory]::GetFiles($windows, '*', [System.IO.SearchOption]::AllDirectories) |
+        ForEach-Object { [System.IO.Path]::GetRelativePath($windows, $_).Replace('\', '/') } | Sort-Object)
+    function Get-BinFile([string] $ModuleBase) {
+        $bin = [System.IO.Path]::Combine($ModuleBase, 'bin')
+        @([System.IO.Directory]::GetFiles($bin, '*', [System.IO.SearchOption]::AllDirectories) |
+            ForEach-Object { [System.IO.Path]::GetRelativePath($bin, $_).Replace('\', '/') } | Sort-Object)
+    }
     $exported = @((Import-PowerShellDataFile ([System.IO.Path]::Combine($paths.Repo, 'powershell', 'Altazion.Update', 'Altazion.Update.psd1'))).FunctionsToExport | Sort-Object)
     $work = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'altazion-package-' + [guid]::NewGuid().ToString('n').Substring(0, 8))
     [void][System.IO.Directory]::CreateDirectory($work)
@@ -39,8 +50,15 @@ Describe 'the zip (win_unzip, Expand-Archive)' {
         $module = [System.IO.Path]::Combine($work, 'unzipped', 'Altazion.Update', $version)
     }
 
-    It 'holds the module in a versioned folder (Altazion.Update/<version>) with the Windows executable only' {
-        [System.IO.File]::Exists([System.IO.Path]::Combine($module, 'bin', 'altazion-update.exe')) | Should -BeTrue
+    It 'holds the module in a versioned folder (Altazion.Update/<version>) with the Windows folder as bin\ and no Linux executable' {
+        $windowsFiles | Should -Contain 'altazion-update.exe'
+        $windowsFiles | Should -Contain 'node.exe'
+        $windowsFiles | Should -Contain 'altazion-update.cjs'
+        $windowsFiles | Should -Contain 'AltazionBridge.dll'
+        $windowsFiles | Should -Contain 'AltazionBridge.Iis.dll'
+        $windowsFiles | Should -Contain 'AltazionUpdateService.exe'
+        @($windowsFiles | Where-Object { $_ -like 'edge-js/lib/native/win32/x64/*/edge_nativeclr.node' }).Count | Should -Be 1
+        Get-BinFile $module | Should -Be $windowsFiles
         [System.IO.File]::Exists([System.IO.Path]::Combine($module, 'bin', 'altazion-update')) | Should -BeFalse
     }
 
@@ -79,7 +97,7 @@ Import-Module Altazion.Update
     It 'installs into a versioned folder (a new version never overwrites a running executable)' {
         $base = ([regex]::Match($installed.Output, 'BASE=(.+)')).Groups[1].Value.Trim()
         [System.IO.Path]::GetFileName($base) | Should -Be $version
-        [System.IO.File]::Exists([System.IO.Path]::Combine($base, 'bin', 'altazion-update.exe')) | Should -BeTrue
+        Get-BinFile $base | Should -Be $windowsFiles
         [System.IO.File]::Exists([System.IO.Path]::Combine($base, 'bin', 'altazion-update')) | Should -BeFalse
     }
 }

@@ -2,7 +2,7 @@
 // against a sandbox server made by the real executable: no ALTAZION_UPDATE_EXE, so the module
 // must find its own bin/altazion-update, as it does once copied into a PSModulePath folder.
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assertNoTerminatingError, builtModuleManifest, linuxExecutable, objectsOfType, psQuote, runExecutableJson, runPwsh, type PsResult } from '../helpers/pwsh';
@@ -30,8 +30,13 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
 
   before(() => {
     manifest = builtModuleManifest();
-    expect(existsSync(path.join(path.dirname(manifest), 'bin', 'altazion-update')), 'dist/Altazion.Update/bin/altazion-update').to.equal(true);
-    expect(existsSync(path.join(path.dirname(manifest), 'bin', 'altazion-update.exe')), 'dist/Altazion.Update/bin/altazion-update.exe').to.equal(true);
+    // bin/: the Linux executable the tests run, and the Windows folder (dist/windows) as it ships.
+    const bin = path.join(path.dirname(manifest), 'bin');
+    expect(existsSync(path.join(bin, 'altazion-update')), 'dist/Altazion.Update/bin/altazion-update').to.equal(true);
+    for (const file of ['altazion-update.exe', 'node.exe', 'altazion-update.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', 'AltazionUpdateService.exe', 'edge-js']) {
+      expect(existsSync(path.join(bin, file)), `dist/Altazion.Update/bin/${file}`).to.equal(true);
+    }
+    expect(readdirSync(bin).filter((f) => f !== 'altazion-update').sort()).to.deep.equal(readdirSync(path.join(path.dirname(path.dirname(manifest)), 'windows')).sort());
     importModule = `Import-Module ${psQuote(manifest)} -ErrorAction Stop\n`;
   });
 
@@ -42,7 +47,7 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
   it('installs by copying the folder into a PSModulePath folder: imported by name, runs its own executable', async () => {
     const sb = createSandbox();
     const modules = mkdtempSync(path.join(os.tmpdir(), 'altazion-psmodulepath-'));
-    scratch.push(modules); // ~180 MB with the two executables
+    scratch.push(modules); // ~190 MB: the Linux executable and the Windows folder
     cpSync(path.dirname(manifest), path.join(modules, 'Altazion.Update'), { recursive: true });
     const result = await runPwsh(`
       Import-Module Altazion.Update -ErrorAction Stop

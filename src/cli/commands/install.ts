@@ -112,6 +112,8 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
       ignoreDatabaseCustomization: Boolean(given.ignoreDatabaseCustomization),
       requestedBy: given.requestedBy ?? 'cli',
     };
+    // Scheduling writes under bin\updates too (administrators only): checked before it as well.
+    if (!requested.dryRun && !requested.exportScripts) await (await import('../elevation')).requireElevated(ctx, 'install');
     if (given.at !== undefined) return scheduleFor(ctx, requested, given.at, Boolean(given.dryRun));
     const stop = stopRequests(Boolean(given.stopOnStdinClose), (why) => ctx.output.warn(`stop requested (${why}): finishing or rolling back the module in progress; the next ones will not be started`));
     const options: InstallOptions = { ...requested, signal: stop.signal };

@@ -21,6 +21,7 @@ export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
       .epilogue(`Checks:\n${describeChecks().map((c) => `  ${c.id.padEnd(13)}${c.describe}`).join('\n')}`) as never;
   },
   handler: (argv) => runCommand(argv, async (ctx) => {
+    if (!argv.dryRun) await (await import('../elevation')).requireElevated(ctx, 'repair');
     const { runRepair } = await import('../../repair');
     const records = await runRepair(ctx, {
       checks: listArg(argv.check),

@@ -20,6 +20,8 @@ export const scheduleCommand: CommandModule<object, Args<ScheduleArgs>> = {
     const { cancelScheduledInstall, listScheduledInstalls, ScheduledInstallType } = await import('../../schedule');
     if (argv.action === 'cancel') {
       if (!argv.id) throw new AltazionError('E_USAGE', 'schedule cancel needs the id of a scheduled install', { hint: 'altazion-update schedule list' });
+      // bin\updates\schedule is writable by administrators only (SPEC §12): say so before trying.
+      await (await import('../elevation')).requireElevated(ctx, 'schedule cancel');
       ctx.output.record(ScheduledInstallType, await cancelScheduledInstall(ctx.layout, argv.id));
       return;
     }

@@ -11,12 +11,12 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
   command: 'run',
   describe: 'Run the update service in the foreground: periodic checks and the portal on 127.0.0.1',
   builder: (y) => y
-    .option('port', { type: 'number', describe: 'portal port (default: updater.config <portal port>, 8080)' })
+    .option('port', { type: 'number', describe: 'portal port, used as given (default: updater.config <portal port>, 8080, or <portal fallbackPort>, 8081, when that one is in use)' })
     .option('stop-on-stdin-close', { type: 'boolean', default: false, hidden: true, describe: 'stop when stdin closes (the Windows service host)' }) as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     keepYoungGenerationSmall();
     const [{ installModules }, { startService, waitForStopRequest }] = await Promise.all([import('../../install'), import('../../service/run')]);
-    const service = await startService(ctx, { port: argv.port, periodicChecks: true, install: installModules });
+    const service = await startService(ctx, { port: argv.port, periodicChecks: true, install: installModules, notice: (message) => ctx.output.warn(message) });
     ctx.output.info(`Portal: ${service.portal.url} (log: ${service.log.file})`);
     ctx.output.flush();
     const why = await waitForStopRequest(Boolean(argv['stop-on-stdin-close']));
@@ -45,6 +45,7 @@ const installSub: CommandModule<object, Args<object>> = {
     }
     const { installWindowsService, requireWindows } = await import('../../service/windows-install');
     requireWindows('install');
+    await (await import('../elevation')).requireElevated(ctx, 'service install');
     ctx.output.record('Altazion.Service', await installWindowsService(ctx));
   }),
 };
@@ -61,6 +62,7 @@ const uninstallSub: CommandModule<object, Args<object>> = {
     }
     const { requireWindows, uninstallWindowsService } = await import('../../service/windows-install');
     requireWindows('uninstall');
+    await (await import('../elevation')).requireElevated(ctx, 'service uninstall');
     ctx.output.record('Altazion.Service', await uninstallWindowsService(ctx));
   }),
 };

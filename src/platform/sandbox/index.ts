@@ -6,7 +6,8 @@ import { promises as fs } from 'node:fs';
 import { AltazionError } from '../../core/errors';
 import path from 'node:path';
 import { EVENT_SOURCE } from '../../core/events';
-import type { AppPool, EventLog, FileSystemOps, FolderRights, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import type { AppPool, EventLog, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
+import { consoleDecoder } from '../windows/console-text';
 import { findHolders } from './locks';
 import { SandboxRights } from './rights';
 import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
@@ -50,9 +51,11 @@ export class SandboxPlatform implements Platform {
   constructor(readonly stateFile: string, readonly computerName: string) {
     const file = stateFile;
     const notFound = (what: string, name: string) => new AltazionError('E_PLATFORM', `${what} "${name}" does not exist on ${computerName}`, { target: name });
+    const iisInstalled = async () => (await readSandboxState(file)).host?.iisInstalled !== false;
     this.iis = {
-      listApplications: async () => (await readSandboxState(file)).applications,
-      listPools: async () => (await readSandboxState(file)).pools.map(poolView),
+      installed: iisInstalled,
+      listApplications: async () => (await iisInstalled() ? (await readSandboxState(file)).applications : []),
+      listPools: async () => (await iisInstalled() ? (await readSandboxState(file)).pools.map(poolView) : []),
       getPool: async (name) => {
         const pool = (await readSandboxState(file)).pools.find((p) => p.name.toLowerCase() === name.toLowerCase());
         return pool && poolView(pool);
@@ -141,6 +144,15 @@ export class SandboxPlatform implements Platform {
         return Number(stats.bavail) * Number(stats.bsize);
       },
     };
+  }
+
+  async host(): Promise<HostFacts> {
+    const { host } = await readSandboxState(this.stateFile);
+    return { elevated: host?.elevated !== false, oemCodePage: host?.oemCodePage ?? 65001 };
+  }
+
+  async decodeConsole(bytes: Buffer): Promise<string> {
+    return (await consoleDecoder((await this.host()).oemCodePage))(bytes);
   }
 
   static async open(stateFile: string): Promise<SandboxPlatform> {

@@ -11,7 +11,8 @@ import { promises as fs, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isInside, normalizeForCompare, samePath } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
-import type { FolderRights, OthersAccess, Principal } from '../types';
+import { writersOf } from '../rights';
+import type { AclEntry, AclInfo, FolderRights, OthersAccess, Principal } from '../types';
 import { readSandboxState, updateSandboxState, type SandboxState } from './state';
 
 /** Simulated identities that are administrators themselves (their grants are not "others"). */
@@ -22,19 +23,25 @@ export function sandboxAdministrators(state: SandboxState): { uids: number[]; gi
   return { uids: [...new Set([0, ...admins.uids])], gids: [...new Set([0, ...admins.gids])] };
 }
 
+/** The grants that apply to `target`: made on it or above it, with no protected path in between. */
+function grantsApplying(state: SandboxState, target: string): Array<[granted: string, identities: string[]]> {
+  const protectedPaths = state.protectedPaths ?? [];
+  // A protected path between the grant and the target stops the inheritance.
+  return Object.entries(state.rights).filter(([granted]) => isInside(target, granted)
+    && !protectedPaths.some((p) => isInside(target, p) && isInside(p, granted) && !samePath(p, granted)));
+}
+
 /** Identities granted Modify on `target` (directly or inherited), module identities only. */
 export function simulatedGrants(state: SandboxState, target: string): string[] {
-  const protectedPaths = state.protectedPaths ?? [];
   const identities: string[] = [];
-  for (const [granted, list] of Object.entries(state.rights)) {
-    if (!isInside(target, granted)) continue;
-    // A protected path between the grant and the target stops the inheritance.
-    const cut = protectedPaths.some((p) => isInside(target, p) && isInside(p, granted) && !samePath(p, granted));
-    if (cut) continue;
+  for (const [, list] of grantsApplying(state, target)) {
     for (const identity of list) if (!identities.some((i) => i.toLowerCase() === identity.toLowerCase())) identities.push(identity);
   }
   return identities;
 }
+
+/** FileSystemRights.Modify, what grantModify gives. */
+const MODIFY = 0x301bf;
 
 function accountNames(file: string): Map<number, string> {
   const names = new Map<number, string>();
@@ -85,6 +92,15 @@ export class SandboxRights implements FolderRights {
   async canWrite(identity: string, target: string): Promise<boolean> {
     const state = await readSandboxState(this.stateFile);
     return simulatedGrants(state, target).some((i) => i.toLowerCase() === identity.toLowerCase() || i.toLowerCase() === 'everyone');
+  }
+
+  /** The simulated identities' grants as Windows lists them (identities stand for their SIDs): Modify, inherited below the grant. */
+  async readAcl(target: string): Promise<AclInfo> {
+    const state = await readSandboxState(this.stateFile);
+    const entries: AclEntry[] = grantsApplying(state, target).flatMap(([granted, identities]) => identities.map((identity) => ({
+      sid: identity, name: identity, allow: true, rights: MODIFY, inherited: !samePath(granted, target), containerInherit: true, objectInherit: true, inheritOnly: false,
+    })));
+    return { path: target, protected: (state.protectedPaths ?? []).some((p) => samePath(p, target)), entries, writers: writersOf(entries) };
   }
 
   async grantModify(identity: string, target: string): Promise<void> {

@@ -25,8 +25,19 @@ export interface SandboxFaults {
   freeBytes?: number;
 }
 
+/** The simulated host itself: a server as it may be (not elevated, no IIS, a French console). */
+export interface SandboxHost {
+  /** Default true. */
+  elevated?: boolean;
+  /** Default true; false: no W3SVC, no applications nor pools. */
+  iisInstalled?: boolean;
+  /** The code page hook scripts' output is decoded with; default 65001 (UTF-8). 850 on a French server. */
+  oemCodePage?: number;
+}
+
 export interface SandboxState {
   computerName: string;
+  host?: SandboxHost;
   pools: SandboxPool[];
   applications: IisApplication[];
   services: SandboxService[];

@@ -1,207 +1,174 @@
-// Folder rights on Windows through icacls.exe (Microsoft docs: "icacls", Windows Commands):
-//   icacls <folder>                                  displays the DACL, one ACE per line
-//   icacls <folder> /grant <sid>:(OI)(CI)M           adds an allow ACE: Modify, inherited by files (OI) and folders (CI)
-// Display format: the first line is `<folder> <principal>:<flags>`, the next ones are indented to
-// the width of the folder name; then a blank line and a localised summary ("Successfully processed
-// 1 files; ..."). Flags are parenthesised groups: inheritance (I) inherited, (OI) object inherit,
-// (CI) container inherit, (IO) inherit only, (NP) no propagate; (DENY) for deny ACEs; then either a
-// simple right (N, F, M, RX, R, W, D) or a comma list of specific rights (WD, AD, GW, GA, ...).
-// Commands run with execFile (no shell); nothing here is simulated: the sandbox has its own FolderRights.
-import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+// Folder rights on Windows through the bridge, by SID: acl.read gives the owner and the entries;
+// identities become SIDs by the well-known table or accounts.resolve. Names are never compared
+// (they are localised: "AUTORITE NT\Système" is S-1-5-18 on a French server).
+// Admin-only (SPEC §12): othersAccess reads who else than Administrators, SYSTEM and TrustedInstaller
+// can change or read a path; restrictToAdministrators gives the path a protected DACL (acl.setProtected)
+// and resets what lies below it to inherit that (acl.inherit), except subfolders already admin-only
+// and protected (the portal's secret stays private) and links (junctions, symbolic links: changing
+// their rights would change their target's). Calls of one turn travel in one bridge request.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { AltazionError } from '../../core/errors';
-import type { FolderRights, OthersAccess } from '../types';
+import { msg } from '../../core/messages';
+import { ADMIN_SIDS, canWriteFile, canWriteFolder, isAdminOnly, knownGroupSids, othersAccessFrom, wellKnownSid, WELL_KNOWN_SIDS, writersOf } from '../rights';
+import type { AclEntry, AclInfo, FolderRights, OthersAccess, Principal } from '../types';
+import type { BridgeClient } from './bridge-client';
+import { BridgeCallError } from './bridge-protocol';
 
-export interface IcaclsAce {
-  principal: string;
-  deny: boolean;
-  inherited: boolean;
-  /** Inheritance flags: OI, CI, IO, NP (without I and DENY). */
-  inheritance: string[];
-  /** Rights, upper-case: a simple right (F, M, RX, R, W, D, N) or the specific ones (WD, AD, ...). */
-  rights: string[];
+interface BridgeAcl { path: string; directory?: boolean; owner: { sid: string; name: string | null } | null; protected: boolean; entries: Array<AclEntry & { name: string | null }> }
+
+/** AclInfo with whether the path is a folder (how canWrite judges it). */
+export type WindowsAcl = AclInfo & { directory: boolean };
+
+function principal(p: { sid: string; name: string | null }): Principal {
+  return { sid: p.sid, ...(p.name ? { name: p.name } : {}) };
 }
 
-const INHERITANCE_FLAGS = new Set(['OI', 'CI', 'IO', 'NP']);
-/** Rights that let a principal create or change files. */
-const WRITE_RIGHTS = new Set(['F', 'M', 'W', 'WD', 'GW', 'GA', 'MA']);
-
-/** Parses `icacls <folder>` output into its ACEs (the folder name is stripped from the first line). */
-export function parseIcaclsOutput(stdout: string, folder: string): IcaclsAce[] {
-  const aces: IcaclsAce[] = [];
-  const lines = stdout.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let first = true;
-  for (const raw of lines) {
-    if (!raw.trim()) {
-      if (!first) break; // the blank line before the summary
-      continue;
-    }
-    let line = raw;
-    if (first) {
-      // icacls echoes the name as given; compare case-insensitively and tolerate a trailing separator.
-      const candidates = [folder, folder.replace(/[\\/]+$/, '')];
-      const prefix = candidates.find((c) => line.toLowerCase().startsWith(c.toLowerCase() + ' '));
-      if (!prefix) continue; // e.g. an error line before the listing
-      line = line.slice(prefix.length);
-      first = false;
-    }
-    const match = /^\s*(.+?):((?:\([^()]*\))+)\s*$/.exec(line);
-    if (!match) continue;
-    const groups = [...match[2].matchAll(/\(([^()]*)\)/g)].map((g) => g[1].toUpperCase());
-    const ace: IcaclsAce = { principal: match[1].trim(), deny: false, inherited: false, inheritance: [], rights: [] };
-    for (const group of groups) {
-      if (group === 'I') ace.inherited = true;
-      else if (group === 'DENY') ace.deny = true;
-      else if (INHERITANCE_FLAGS.has(group)) ace.inheritance.push(group);
-      else ace.rights.push(...group.split(',').map((r) => r.trim()).filter(Boolean));
-    }
-    aces.push(ace);
-  }
-  return aces;
+export function aclFrom(acl: BridgeAcl): WindowsAcl {
+  const entries = acl.entries.map((e) => ({ ...e, ...principal(e) }) as AclEntry);
+  for (const e of entries) if ((e as { name?: string | null }).name === null) delete (e as { name?: string | null }).name;
+  return { path: acl.path, directory: acl.directory !== false, ...(acl.owner ? { owner: principal(acl.owner) } : {}), protected: acl.protected, entries, writers: writersOf(entries) };
 }
 
-/** Well-known service accounts: SID for /grant (names are localised, SIDs are not) and the names icacls may show. */
-const WELL_KNOWN: Array<{ sid: string; names: string[] }> = [
-  { sid: 'S-1-5-18', names: ['nt authority\\system', 'localsystem', 'system', 'autorite nt\\système'] },
-  { sid: 'S-1-5-19', names: ['nt authority\\local service', 'nt authority\\localservice', 'localservice', 'autorite nt\\service local'] },
-  { sid: 'S-1-5-20', names: ['nt authority\\network service', 'nt authority\\networkservice', 'networkservice', 'autorite nt\\service réseau'] },
-];
-
-function wellKnown(identity: string) {
-  const lower = identity.trim().replace(/^\.\\/, '').toLowerCase();
-  return WELL_KNOWN.find((w) => w.names.includes(lower) || lower === `*${w.sid.toLowerCase()}` || lower === w.sid.toLowerCase());
+/** The protected DACL of an admin-only path: full control for SYSTEM and Administrators, read and execute for local users when they may read. */
+export function adminOnlyAcl(target: string, othersMayRead: boolean) {
+  return {
+    op: 'acl.setProtected', path: target, owner: WELL_KNOWN_SIDS.administrators,
+    grants: [
+      { sid: WELL_KNOWN_SIDS.system, rights: 'FullControl' },
+      { sid: WELL_KNOWN_SIDS.administrators, rights: 'FullControl' },
+      ...(othersMayRead ? [{ sid: WELL_KNOWN_SIDS.users, rights: 'ReadAndExecute' }] : []),
+    ],
+  };
 }
 
-/** Every name under which icacls may list this identity, lower-case. */
-export function identityNames(identity: string): string[] {
-  const known = wellKnown(identity);
-  const plain = identity.trim().replace(/^\.\\/, '').toLowerCase();
-  return known ? [...known.names, known.sid.toLowerCase(), `*${known.sid.toLowerCase()}`] : [plain];
-}
+/** What lies below a folder, parents first; links are listed, never entered. */
+export interface TreeEntry { path: string; link: boolean }
 
-/**
- * Groups we know the identity belongs to without asking the domain: Everyone always; IIS_IUSRS for
- * application pool identities (IIS injects the pool identity into IIS_IUSRS at run time). Any other
- * group (BUILTIN\Users, Authenticated Users, domain groups) is NOT counted: resolving membership
- * needs the account's token, and a wrong "yes" would hide the very problem this check is for. A
- * wrong "no" only leads to an explicit grant, which is harmless.
- */
-export function knownGroups(identity: string): string[] {
-  const groups = ['everyone', 'tout le monde', 's-1-1-0'];
-  if (/^iis apppool\\/i.test(identity.trim())) groups.push('builtin\\iis_iusrs', 'iis_iusrs');
-  return groups;
-}
-
-function grantsWrite(ace: IcaclsAce): boolean {
-  return ace.rights.some((r) => WRITE_RIGHTS.has(r));
-}
-
-/**
- * Whether the ACEs let the identity create files in the folder (an ACE that applies to the folder
- * itself, i.e. not inherit-only) and modify the files in it (an ACE inherited by files, OI), with
- * no deny ACE on write for the identity or a group we know it is in.
- */
-export function canWriteFromAces(aces: readonly IcaclsAce[], identity: string, target: 'folder' | 'file' = 'folder'): boolean {
-  const names = new Set([...identityNames(identity), ...knownGroups(identity)]);
-  const mine = aces.filter((a) => names.has(a.principal.toLowerCase()));
-  if (mine.some((a) => a.deny && grantsWrite(a) && !a.inheritance.includes('IO'))) return false;
-  const allow = mine.filter((a) => !a.deny && grantsWrite(a));
-  const onFolder = allow.some((a) => !a.inheritance.includes('IO'));
-  // A file's own ACEs carry no inheritance flags: one that applies to it is enough.
-  if (target === 'file') return onFolder;
-  const onFiles = allow.some((a) => a.inheritance.includes('OI'));
-  return onFolder && onFiles;
-}
-
-/** The principal to pass to /grant: well-known accounts by SID (`*S-1-5-20`), others by name. */
-export function grantPrincipal(identity: string): string {
-  const known = wellKnown(identity);
-  return known ? `*${known.sid}` : identity.trim().replace(/^\.\\/, '');
-}
-
-export function icaclsExe(env: NodeJS.ProcessEnv): string {
-  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows';
-  return `${systemRoot.replace(/[\\/]+$/, '')}\\System32\\icacls.exe`;
-}
-
-/**
- * Arguments of `icacls <folder> /grant "<identity>:(OI)(CI)M"`, or `<file> /grant "<identity>:M"`
- * for one file (execFile quotes them; no shell).
- */
-export function grantArgs(folder: string, identity: string, target: 'folder' | 'file' = 'folder'): string[] {
-  return [folder, '/grant', `${grantPrincipal(identity)}:${target === 'folder' ? '(OI)(CI)' : ''}M`];
-}
-
-/**
- * icacls output as text. Redirected, it is UTF-16LE on some Windows versions and the OEM code page
- * on others: UTF-16 is recognised by its BOM or its zero bytes; anything else is read as UTF-8, so
- * a localised name with accents may not match, which only makes canWrite conservative (a grant by
- * SID follows, harmless). The module identities we look for (IIS AppPool\..., DOMAIN\svc) are ASCII.
- */
-export function decodeOutput(bytes: Buffer): string {
-  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes.length >= 4 && bytes.subarray(0, 64).filter((b, i) => i % 2 === 1 && b === 0).length >= Math.min(32, bytes.length >> 1) / 2);
-  return utf16 ? bytes.toString('utf16le').replace(/^\uFEFF/, '') : bytes.toString('utf8');
-}
-
-function run(file: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { windowsHide: true, maxBuffer: 8 * 1024 * 1024, timeout: 60_000, encoding: 'buffer' }, (error, stdout, stderr) => {
-      if (error) {
-        const text = `${decodeOutput(stderr) || decodeOutput(stdout)}`.trim().split(/\r?\n/).slice(0, 3).join(' ');
-        reject(new AltazionError('E_PLATFORM', `${file} ${args.join(' ')} failed: ${text || error.message}`, { target: args[0], cause: error }));
-      } else resolve(decodeOutput(stdout));
+export async function walkBelow(root: string, join: (a: string, b: string) => string = path.join): Promise<TreeEntry[]> {
+  const out: TreeEntry[] = [];
+  const folders = [root];
+  for (let i = 0; i < folders.length; i++) {
+    // Node lists junctions and symbolic links as links: not followed.
+    const children = await fs.readdir(folders[i]!, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOTDIR' || error.code === 'ENOENT') return [];
+      throw error;
     });
-  });
+    for (const child of children) {
+      const p = join(folders[i]!, child.name);
+      out.push({ path: p, link: child.isSymbolicLink() });
+      if (child.isDirectory()) folders.push(p);
+    }
+  }
+  return out;
 }
 
-async function targetKind(p: string): Promise<'folder' | 'file'> {
-  return (await stat(p).then((s) => s.isDirectory(), () => true)) ? 'folder' : 'file';
+export interface ResetPlan {
+  /** To reset to inherit only (explicit entries removed, owner Administrators), parents first. */
+  reset: string[];
+  /** Protected subfolders already admin-only: left as they are, with what lies in them. */
+  kept: string[];
+  /** Links: never changed through. */
+  links: string[];
 }
 
 /**
- * The security descriptor restrictToAdministrators must leave, in SDDL (locale-independent): owner
- * Administrators (BA); a protected DACL (P: nothing inherited from ProgramData) whose entries are
- * inherited by everything below (OICI on folders): Full control for Administrators and SYSTEM (SY),
- * and, when others may read, Read & execute (0x1200a9) for Users (BU). Children are then reset to
- * inherit only.
+ * Pure: which paths below an admin-only folder must be reset. A path inheriting everything with an
+ * administrator as owner is fine as it is; a protected admin-only subfolder is kept with its content;
+ * anything else (explicit entries, another owner, a protected DACL with others in it) is reset.
+ * `below` is read before any reset, parents first.
  */
-export function adminOnlySddl(othersMayRead: boolean, target: 'folder' | 'file'): string {
-  const inherit = target === 'folder' ? 'OICI' : '';
-  const users = othersMayRead ? `(A;${inherit};0x1200a9;;;BU)` : '';
-  return `O:BAD:PAI(A;${inherit};FA;;;BA)(A;${inherit};FA;;;SY)${users}`;
+export function planReset(below: ReadonlyArray<TreeEntry & { acl?: AclInfo }>): ResetPlan {
+  const plan: ResetPlan = { reset: [], kept: [], links: [] };
+  for (const entry of below) {
+    if (plan.kept.some((k) => isBelow(entry.path, k))) continue;
+    if (entry.link) { plan.links.push(entry.path); continue; }
+    const acl = entry.acl;
+    if (!acl) continue; // gone meanwhile
+    if (acl.protected && isAdminOnly(acl)) { plan.kept.push(entry.path); continue; }
+    // What it inherits is fixed above it (the path itself, or a parent reset before it); a protected
+    // DACL's entries are all explicit.
+    const explicit = acl.entries.some((e) => !e.inherited);
+    const foreignOwner = acl.owner !== undefined && !ADMIN_SIDS.includes(acl.owner.sid);
+    if (explicit || foreignOwner) plan.reset.push(entry.path);
+  }
+  return plan;
 }
+
+/** Whether `child` lies below `parent` (paths made by the same join, as walkBelow's are). */
+export function isBelow(child: string, parent: string): boolean {
+  return child.length > parent.length && child.startsWith(parent) && /[\\/]/.test(child[parent.length]!);
+}
+
+/** How many calls go in one bridge request. */
+const CHUNK = 200;
+
+async function inChunks<T, R>(items: readonly T[], call: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(...await Promise.all(items.slice(i, i + CHUNK).map(call)));
+  return out;
+}
+
+const notFound = (error: unknown) => error instanceof BridgeCallError && error.info.code === 'NOT_FOUND';
 
 export class WindowsRights implements FolderRights {
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(private readonly bridge: BridgeClient, private readonly join: (a: string, b: string) => string = path.join) {}
 
-  async canWrite(identity: string, folder: string): Promise<boolean> {
-    const stdout = await run(icaclsExe(this.env), [folder]);
-    return canWriteFromAces(parseIcaclsOutput(stdout, folder), identity, await targetKind(folder));
+  /** The identity's SID: well-known accounts by table, others through the bridge (one call, batched with others). */
+  private async sidOf(identity: string): Promise<string> {
+    const known = wellKnownSid(identity);
+    if (known) return known;
+    const [resolved] = await this.bridge.call<Array<{ name: string; sid: string | null }>>({ op: 'accounts.resolve', names: [identity.trim().replace(/^\.\\/, '')] }, identity);
+    if (!resolved?.sid) throw new AltazionError('E_PLATFORM', msg('platform.accountUnknown', { identity }), { target: identity });
+    return resolved.sid;
   }
 
-  async grantModify(identity: string, folder: string): Promise<void> {
-    await run(icaclsExe(this.env), grantArgs(folder, identity, await targetKind(folder)));
+  async readAcl(target: string): Promise<WindowsAcl> {
+    return aclFrom(await this.bridge.call<BridgeAcl>({ op: 'acl.read', path: target }, target));
   }
 
-  // Reading an ACL (owner and entries by SID) and setting a whole security descriptor are done by
-  // the Windows bridge (C#: FileSystemSecurity by SID, never localised names). Until this build
-  // carries it, both refuse: a hook is then not run and `repair` reports the check as Failed,
-  // which is the safe side. Wiring (docs/security.md, "Windows"):
-  //   othersAccess(p)  = bridge "which SIDs can write / read p" (owner included), minus
-  //                      Administrators, SYSTEM and TrustedInstaller (docs/security.md)
-  //   restrict(p, o)   = bridge set security descriptor adminOnlySddl(o.othersMayRead, kind) on p,
-  //                      then every child reset to inherit only (no explicit entries)
+  async canWrite(identity: string, target: string): Promise<boolean> {
+    const [sid, acl] = await Promise.all([this.sidOf(identity), this.readAcl(target)]);
+    const sids = [sid, ...knownGroupSids(identity)];
+    return acl.directory ? canWriteFolder(acl.entries, sids) : canWriteFile(acl.entries, sids);
+  }
+
+  async grantModify(identity: string, target: string): Promise<void> {
+    const sid = await this.sidOf(identity);
+    await this.bridge.call({ op: 'acl.grant', path: target, sid, rights: 'Modify' }, target);
+  }
+
   async othersAccess(target: string): Promise<OthersAccess> {
-    throw bridgeMissing('read who can write', target);
+    try {
+      return othersAccessFrom(await this.readAcl(target));
+    } catch (error) {
+      if (notFound(error)) return { write: [], read: [] };
+      throw error;
+    }
   }
 
-  async restrictToAdministrators(target: string, _options: { othersMayRead: boolean }): Promise<void> {
-    throw bridgeMissing('make admin-only', target);
+  async restrictToAdministrators(target: string, options: { othersMayRead: boolean }): Promise<void> {
+    try {
+      await this.bridge.call(adminOnlyAcl(target, options.othersMayRead), target);
+    } catch (error) {
+      if (notFound(error)) return;
+      throw error;
+    }
+    const below = await walkBelow(target, this.join);
+    if (below.length === 0) return;
+    // The reads, then the resets, a chunk per bridge request (the calls of one turn travel together).
+    const acls = await inChunks(below, (entry) => (entry.link ? Promise.resolve(undefined) : this.readAcl(entry.path).catch((error) => {
+      if (notFound(error)) return undefined;
+      throw error;
+    })));
+    const plan = planReset(below.map((entry, i) => ({ ...entry, ...(acls[i] ? { acl: acls[i] } : {}) })));
+    const outcomes = await inChunks(plan.reset, (p) => this.bridge.call({ op: 'acl.inherit', path: p, owner: WELL_KNOWN_SIDS.administrators }, p).then(
+      () => ({ status: 'fulfilled' as const }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' && !notFound(o.reason) ? [`${plan.reset[i]}: ${(o.reason as Error).message}`] : []));
+    if (failed.length > 0) {
+      throw new AltazionError('E_PLATFORM', `cannot make everything below ${target} admin-only: ${failed.slice(0, 5).join('; ')}${failed.length > 5 ? ` (and ${failed.length - 5} more)` : ''}`, {
+        target, hint: 'run as an administrator; a file whose rights exclude Administrators needs its ownership taken first (takeown /a /r)',
+      });
+    }
   }
-}
-
-function bridgeMissing(what: string, target: string): AltazionError {
-  return new AltazionError('E_PLATFORM', `cannot ${what} ${target}: this build has no Windows ACL bridge`, {
-    target, hint: 'check the rights by hand: only Administrators (S-1-5-32-544) and SYSTEM (S-1-5-18) may write it',
-  });
 }

@@ -1,61 +1,46 @@
-// Windows services through the service control manager's command line, sc.exe (documented on
-// Microsoft Learn; output parsed in sc-parse.ts). Kept small: list, query, stop, start, start mode.
-import { AltazionError } from '../../core/errors';
-import type { ServiceControl, ServiceInfo, StartMode } from '../types';
-import { runTool, type ToolResult } from './exec';
-import { parseQc, parseQuery, scArgs, scPath, SC_ALREADY_RUNNING, SC_DOES_NOT_EXIST, SC_NOT_STARTED } from './sc-parse';
+// Windows services through the bridge (the service control manager's API): one call lists every
+// service with its state, start mode (delayed start included), binary path and account.
+import type { ServiceControl, ServiceInfo, ServiceState, StartMode } from '../types';
+import type { BridgeClient } from './bridge-client';
+
+interface BridgeService { name: string; displayName: string; state: string; startMode: string; binaryPath: string; account: string }
+
+const STATES: ServiceState[] = ['Running', 'Stopped', 'StartPending', 'StopPending', 'Paused'];
+const MODES: StartMode[] = ['Automatic', 'AutomaticDelayed', 'Manual', 'Disabled'];
+
+export function serviceFrom(s: BridgeService): ServiceInfo {
+  return {
+    name: s.name,
+    displayName: s.displayName || s.name,
+    state: STATES.find((x) => x === s.state) ?? 'Unknown',
+    // Boot and System start types are drivers' (never listed: Win32 services only): Manual otherwise.
+    startMode: MODES.find((x) => x === s.startMode) ?? 'Manual',
+    binaryPath: s.binaryPath ?? '',
+    account: s.account ?? '',
+  };
+}
 
 export class WindowsServices implements ServiceControl {
-  private readonly sc: string;
-
-  constructor(env: NodeJS.ProcessEnv, private readonly run: (file: string, args: readonly string[]) => Promise<ToolResult> = runTool) {
-    this.sc = scPath(env);
-  }
-
-  private async call(args: string[], okCodes: number[] = []): Promise<ToolResult> {
-    const result = await this.run(this.sc, args);
-    if (result.code !== 0 && !okCodes.includes(result.code)) {
-      const text = (result.stdout + result.stderr).replace(/\s+/g, ' ').trim();
-      throw new AltazionError('E_PLATFORM', `sc.exe ${args.join(' ')} failed (error ${result.code}): ${text}`, { target: args[1] });
-    }
-    return result;
-  }
-
-  private async info(name: string, state: ServiceInfo['state'], displayName?: string): Promise<ServiceInfo | undefined> {
-    const qc = await this.call(scArgs.config(name), [SC_DOES_NOT_EXIST]);
-    if (qc.code === SC_DOES_NOT_EXIST) return undefined;
-    const config = parseQc(qc.stdout);
-    if (!config) throw new AltazionError('E_PLATFORM', `sc.exe qc ${name}: unexpected output`, { target: name });
-    return { name: config.name || name, displayName: config.displayName || displayName || name, state, startMode: config.startMode, binaryPath: config.binaryPath, account: config.account };
-  }
+  constructor(private readonly bridge: BridgeClient) {}
 
   async list(): Promise<ServiceInfo[]> {
-    const entries = parseQuery((await this.call(scArgs.queryAll())).stdout);
-    const out: ServiceInfo[] = [];
-    // One `sc qc` per service; a few at a time.
-    for (let i = 0; i < entries.length; i += 8) {
-      const batch = await Promise.all(entries.slice(i, i + 8).map((e) => this.info(e.name, e.state, e.displayName)));
-      for (const s of batch) if (s) out.push(s);
-    }
-    return out;
+    return (await this.bridge.call<BridgeService[]>({ op: 'services.list' })).map(serviceFrom);
   }
 
   async get(name: string): Promise<ServiceInfo | undefined> {
-    const query = await this.call(scArgs.query(name), [SC_DOES_NOT_EXIST]);
-    if (query.code === SC_DOES_NOT_EXIST) return undefined;
-    const entry = parseQuery(query.stdout)[0];
-    return entry ? this.info(entry.name, entry.state, entry.displayName) : undefined;
+    const [found] = await this.bridge.call<Array<BridgeService | null>>({ op: 'services.query', names: [name] }, name);
+    return found ? serviceFrom({ ...found, name: found.name ?? name }) : undefined;
   }
 
   async stop(name: string): Promise<void> {
-    await this.call(scArgs.stop(name), [SC_NOT_STARTED]);
+    await this.bridge.call({ op: 'services.stop', name }, name);
   }
 
   async start(name: string): Promise<void> {
-    await this.call(scArgs.start(name), [SC_ALREADY_RUNNING]);
+    await this.bridge.call({ op: 'services.start', name }, name);
   }
 
   async setStartMode(name: string, mode: StartMode): Promise<void> {
-    await this.call(scArgs.setStartMode(name, mode));
+    await this.bridge.call({ op: 'services.setStartMode', name, mode }, name);
   }
 }

@@ -1,10 +1,12 @@
 // `service`: the updater service exists (ours, or the legacy main service), runs, and starts
 // Automatic (Delayed Start); when it runs but the portal does not answer, restart it (seed:
-// "Le site http://localhost:8080 n'est pas accessible").
+// "Le site http://localhost:8080 n'est pas accessible"). The legacy main service is checked as the
+// seed says, but never started while our portal holds the port it serves the old portal on.
 import { UPDATER_SERVICE, LEGACY_UPDATER_SERVICES } from '../../core/product';
 import type { ServiceControl, ServiceInfo } from '../../platform/types';
 import { msg, type Message } from '../../core/messages';
-import { describeStepsMessage, isUpdaterService, planService, portalServices, type ServicePlan } from '../decisions';
+import { describeStepsMessage, isOurUpdaterService, isUpdaterService, legacyFirst, planService, portalServices, type ServicePlan } from '../decisions';
+import { describeProbe, portalIsUp } from '../facts';
 import { errorParam, fixedOr, result, type RepairCheck, type RepairContext } from '../types';
 
 /** How long a started service gets to bring the portal up. */
@@ -21,10 +23,10 @@ async function waitForState(services: ServiceControl, name: string, wanted: Serv
   }
 }
 
-async function waitForPortal(ctx: RepairContext, timeoutMs: number): Promise<boolean> {
+async function waitForPortal(ctx: RepairContext, timeoutMs: number, mustBeOurs: boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await ctx.facts.probePortal(1000)).answers) return true;
+    if (portalIsUp(await ctx.facts.probePortal(1000), mustBeOurs)) return true;
     if (Date.now() >= deadline) return false;
     await sleep(300);
   }
@@ -65,12 +67,18 @@ export const serviceCheck: RepairCheck = {
         msg('repair.service.register'))];
     }
     const portal = portalServices(all).map((s) => s.name.toLowerCase());
-    // Probe only when a restart could follow from it.
+    const oursServesPortal = portalServices(all).some(isOurUpdaterService);
+    // Probe only when a restart could follow from it. Our service's portal must answer as ours: the
+    // legacy portal answering on the same port does not count.
     const probe = portal.length > 0 ? await ctx.facts.probePortal() : undefined;
+    const portalAnswers = probe ? portalIsUp(probe, oursServesPortal) : true;
+    const state = await ctx.facts.portalState();
+    const config = await ctx.config();
+    const portalConflict = state?.port === ctx.facts.legacyPortalPort ? { port: state.port, fallbackPort: config.portalFallbackPort } : undefined;
     const records = [];
-    for (const service of updaters) {
+    for (const service of legacyFirst(updaters)) {
       const target = `${service.name} (${service.displayName})`;
-      const plan = planService(service, { servesPortal: portal.includes(service.name.toLowerCase()), portalAnswers: probe?.answers ?? true });
+      const plan = planService(service, { servesPortal: portal.includes(service.name.toLowerCase()), portalAnswers, ...(portalConflict ? { portalConflict } : {}) });
       if (plan.blocked) {
         records.push(result('service', target, 'Warning', msg('list', { items: plan.problemMessages }), plan.blockedMessage!));
         continue;
@@ -80,7 +88,7 @@ export const serviceCheck: RepairCheck = {
         continue;
       }
       const listed = msg('list', { items: plan.problemMessages });
-      const problems: Message = plan.steps.includes('restart') && probe ? msg('repair.service.probe', { problems: listed, probe: probe.message }) : listed;
+      const problems: Message = plan.steps.includes('restart') && probe ? msg('repair.service.probe', { problems: listed, probe: describeProbe(probe, oursServesPortal) }) : listed;
       const steps = describeStepsMessage(plan.steps);
       if (!options.fix) {
         records.push(result('service', target, fixedOr(options), problems, steps));
@@ -91,7 +99,7 @@ export const serviceCheck: RepairCheck = {
         let detail: Message = problems;
         let status: 'Fixed' | 'Warning' = 'Fixed';
         if ((plan.steps.includes('restart') || plan.steps.includes('start')) && portal.includes(service.name.toLowerCase())) {
-          if (await waitForPortal(ctx, PORTAL_WAIT_MS)) {
+          if (await waitForPortal(ctx, PORTAL_WAIT_MS, oursServesPortal)) {
             detail = msg('repair.service.portalAnswers', { problems });
           } else {
             // Done what the seed says; the portal still being down is for support (check portal fails).

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AltazionError, toAltazionError } from '../../core/errors';
-import { renderMessage } from '../../core/messages';
+import { msg, renderMessage } from '../../core/messages';
+import { PORTAL_MARKER_HEADER } from '../../core/product';
 import type { Output } from '../../output/output';
 import { FAVICON_SVG, STYLE_CSS } from './assets/style';
 import { APP_JS } from './assets/app-js';
@@ -22,6 +23,15 @@ import { encodeSse, encodeSseComment } from './sse';
 import type { PortalBackend } from './types';
 
 export const PORTAL_HOST = '127.0.0.1';
+
+/** The port asked for is in use (EADDRINUSE): `service run` then tries the fallback port. */
+export class PortInUseError extends AltazionError {
+  constructor(readonly port: number) {
+    super('E_CONFIG', msg('portal.portInUse', { port, host: PORTAL_HOST }), {
+      target: String(port), hint: msg('portal.portInUseHint'),
+    });
+  }
+}
 const MAX_BODY_BYTES = 16 * 1024;
 const KEEPALIVE_MS = 15_000;
 
@@ -224,6 +234,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   }
 
   const server = http.createServer((req, res) => {
+    res.setHeader(PORTAL_MARKER_HEADER, options.version);
     handle(req, res).catch((error) => {
       const status = error instanceof HttpError ? error.status
         : error instanceof AltazionError && error.code === 'E_NOT_FOUND' ? 404
@@ -235,9 +246,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-      ? new AltazionError('E_CONFIG', `portal port ${options.port} on ${PORTAL_HOST} is already in use`, { target: String(options.port), hint: 'change <portal port="..."/> in updater.config, or stop the other program' })
-      : error));
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error));
     server.listen(options.port, PORTAL_HOST, () => resolve());
   });
   listenPort = (server.address() as AddressInfo).port;

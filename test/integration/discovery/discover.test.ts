@@ -3,10 +3,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error plain ESM helper shared with build.mjs
-import { nodeWindowsExe } from '../../../tools/node-win-x64.mjs';
+import { nodeWindowsExe } from '../../../tools/node-runtime.mjs';
 import { instanceLayout } from '../../../src/config/paths';
 import { discoverModules } from '../../../src/discovery/discover';
+import { PlatformUnavailableError } from '../../../src/platform/errors';
 import { SandboxPlatform } from '../../../src/platform/sandbox';
+import type { Platform } from '../../../src/platform/types';
 import { writeSandboxState, emptySandboxState } from '../../../src/platform/sandbox/state';
 
 describe('discovery on a sandbox host', () => {
@@ -67,5 +69,34 @@ describe('discovery on a sandbox host', () => {
       expect((error as Error).message).to.contain(layout.applicationsConfig);
       expect((error as { hint?: string }).hint).to.match(/--root/);
     }
+  });
+
+  it('without a platform that can answer (no Windows bridge): from the files alone for reads that ask, pools and services unknown; an error otherwise', async function () {
+    this.timeout(120000);
+    const web = path.join(base, 'apps', 'ecommerce');
+    const legacy = path.join(base, 'apps', 'logistique');
+    await fs.mkdir(web, { recursive: true });
+    await fs.mkdir(legacy, { recursive: true });
+    await fs.writeFile(path.join(web, 'altazion-package.json'), JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version: '25.9.1.1', kind: 'web' }));
+    await fs.symlink(nodeWindowsExe(), path.join(legacy, 'Altazion.Logistique.exe'));
+    const state = emptySandboxState();
+    state.pools.push({ name: 'ecommerce', state: 'Started', identity: 'IIS AppPool\\ecommerce' });
+    state.applications.push({ site: 'Default Web Site', virtualPath: '/ecommerce', physicalPath: web, appPool: 'ecommerce' });
+    const { layout, platform } = await setup(`<applications><application name="ecommerce" path="${web}" /><application name="logistique" path="${legacy}" /></applications>`, state);
+    const unavailable = new PlatformUnavailableError('the Windows bridge cannot run: the .NET Framework 4.x is not installed; powershell.exe exited with code 0 without an answer');
+    const broken = (error: Error): Platform => Object.assign(Object.create(platform) as Platform, { services: { ...platform.services, list: () => Promise.reject(error) } });
+
+    const told: Error[] = [];
+    const modules = await discoverModules({ layout, pathApi: path.posix, platform: broken(unavailable), onPlatformUnavailable: (e) => told.push(e) });
+    expect(told).to.deep.equal([unavailable]);
+    expect(modules.map((m) => [m.name, m.kind, m.installedVersion, m.versionSource, m.appPools, m.serviceName])).to.deep.equal([
+      ['ecommerce', 'web', '25.9.1.1', 'manifest', [], undefined],
+      ['logistique', 'service', `${process.versions.node}.0`, 'assembly', [], undefined],
+    ]);
+    // An install (no callback) must not go on blind; and any other failure is a failure.
+    const blind = await discoverModules({ layout, pathApi: path.posix, platform: broken(unavailable) }).catch((e: unknown) => e);
+    expect(blind).to.equal(unavailable);
+    const other = new Error('access denied');
+    expect(await discoverModules({ layout, pathApi: path.posix, platform: broken(other), onPlatformUnavailable: () => undefined }).catch((e: unknown) => e)).to.equal(other);
   });
 });

@@ -2,6 +2,7 @@
 // fixes it, a second run reports Ok; a dry run reports WouldFix and changes nothing (hash of the
 // whole sandbox tree, host state included, before and after).
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +110,66 @@ describe('repair on a broken sandbox', function () {
       const fixed = repairCli(sb, ['--check', 'service,portal']);
       expect(fixed.code, fixed.stderr).to.equal(0);
       expect(fixed.records.map((r) => r.Status)).to.deep.equal(['Fixed', 'Fixed', 'Ok']);
+    });
+  });
+
+  describe('the legacy main service and our portal (issue 18: never two services fighting over a port)', () => {
+    /** A process standing for our service's portal on `port` (our header), and the portal.json `service run` writes. */
+    async function ourPortalOn(port: number, configuredPort: number) {
+      const child = spawn(process.execPath, ['-e', `require('http').createServer((q, s) => { s.setHeader('X-Altazion-Portal', 'test'); s.end('portal'); }).listen(${port}, '127.0.0.1', () => process.stdout.write('ready'))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      sb.track(child.pid);
+      await new Promise<void>((resolve, reject) => { child.stdout!.once('data', () => resolve()); child.once('exit', (code) => reject(new Error(`portal exited (${code})`))); });
+      await fs.writeFile(path.join(sb.root, 'bin', 'updates', 'portal.json'), JSON.stringify({
+        v: 1, url: `http://localhost:${port}/`, port, configuredPort, fallback: port !== configuredPort, pid: child.pid, startedAt: new Date().toISOString(),
+        ...(port !== configuredPort ? { reason: `port ${configuredPort} on 127.0.0.1 is in use` } : {}),
+      }));
+      return child;
+    }
+
+    it('leaves the legacy service stopped while our portal holds the port it serves the old portal on, and starts it once ours is on the fallback port', async () => {
+      sb = await makeSandbox();
+      // legacyPort stands for 8080: the port of the old portal, and our configured port.
+      const [legacyPort, fallbackPort] = [await freePort(), await freePort()];
+      const file = path.join(sb.configDir, 'updater.config');
+      await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<portal [^>]*\/>/, `<portal port="${legacyPort}" fallbackPort="${fallbackPort}" />`));
+      await changeHost(sb, (s) => { s.services.find((x) => x.name === 'altazionkoostodes')!.state = 'Stopped'; });
+      const onLegacyPort = await ourPortalOn(legacyPort, legacyPort);
+
+      const held = await repair(sb, { checks: ['service', 'portal'], legacyPortalPort: legacyPort });
+      const legacy = byCheck(held, 'service').find((r) => r.Target.startsWith('altazionkoostodes'))!;
+      expect(legacy.Status).to.equal('Warning');
+      expect(legacy.Detail).to.equal('service is Stopped');
+      expect(legacy.Action).to.equal(`not started: the portal of AltazionUpdate listens on port ${legacyPort}, where altazionkoostodes serves the old portal, and the two would fight over it. `
+        + `To run both: stop AltazionUpdate, start altazionkoostodes, then start AltazionUpdate again: it takes the fallback port ${fallbackPort} (<portal fallbackPort> in updater.config)`);
+      expect((await readHost(sb)).services.find((x) => x.name === 'altazionkoostodes')!.state).to.equal('Stopped');
+      expect(byCheck(held, 'portal')[0]).to.include({ Target: `http://localhost:${legacyPort}/`, Status: 'Ok' });
+      // The legacy service is handled before ours (it would get its old port back first).
+      expect(byCheck(held, 'service').map((r) => r.Target.split(' ')[0])).to.deep.equal(['altazionkoostodes', 'AltazionUpdate']);
+
+      // Ours restarted on the fallback port (what service run does when the old port is taken).
+      onLegacyPort.kill('SIGKILL');
+      await ourPortalOn(fallbackPort, legacyPort);
+      const started = await repair(sb, { checks: ['service', 'portal'], legacyPortalPort: legacyPort });
+      expect(byCheck(started, 'service').find((r) => r.Target.startsWith('altazionkoostodes'))).to.include({ Status: 'Fixed', Action: 'started' });
+      expect((await readHost(sb)).services.find((x) => x.name === 'altazionkoostodes')!.state).to.equal('Running');
+      const portal = byCheck(started, 'portal')[0]!;
+      expect(portal).to.include({ Target: `http://localhost:${fallbackPort}/`, Status: 'Ok' });
+      expect(portal.Detail).to.equal(`http://127.0.0.1:${fallbackPort}/ answered HTTP 200; the fallback port: port ${legacyPort} on 127.0.0.1 is in use`);
+    });
+
+    it('the legacy portal answering on our port is not our portal: portal Failed, our service would be restarted', async () => {
+      sb = await makeSandbox();
+      const port = await freePort();
+      await setPortalPort(sb, port);
+      // The old portal (no header of ours) holds the port; our service "runs" and would bring its portal up on restart.
+      const old = spawn(process.execPath, ['-e', `require('http').createServer((q, s) => s.end('ancien portail')).listen(${port}, '127.0.0.1', () => process.stdout.write('ready'))`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      sb.track(old.pid);
+      await new Promise<void>((resolve) => old.stdout!.once('data', () => resolve()));
+      const records = await repair(sb, { checks: ['service', 'portal'], dryRun: true });
+      const ours = byCheck(records, 'service').find((r) => r.Target.startsWith('AltazionUpdate'))!;
+      expect(ours.Status).to.equal('WouldFix');
+      expect(ours.Detail).to.equal(`service runs but the portal does not answer (http://127.0.0.1:${port}/ answered HTTP 200, but not as this updater's portal (no X-Altazion-Portal header): another program listens on that port)`);
+      expect(byCheck(records, 'portal')[0]).to.include({ Status: 'Failed', Target: `http://localhost:${port}/` });
     });
   });
 

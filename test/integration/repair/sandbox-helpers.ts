@@ -58,12 +58,12 @@ export function changeHost(sb: TestSandbox, change: (state: SandboxState) => voi
 export const readHost = (sb: TestSandbox) => readSandboxState(sb.stateFile);
 
 /** Runs repair in-process, as the command does, with an optional clock. */
-export async function repair(sb: TestSandbox, options: { checks?: string[]; dryRun?: boolean; now?: Date } = {}): Promise<RepairResultRecord[]> {
+export async function repair(sb: TestSandbox, options: { checks?: string[]; dryRun?: boolean; now?: Date; legacyPortalPort?: number } = {}): Promise<RepairResultRecord[]> {
   const sink = { write: () => true };
   const output = new Output({ json: true, verbose: false, stdout: sink, stderr: sink });
   const base = createContext({ root: sb.root }, output, { ...process.env, ALTAZION_ROOT: sb.root });
   const ctx = options.now ? { ...base, now: () => options.now! } : base;
-  return runRepair(ctx, { checks: options.checks, dryRun: Boolean(options.dryRun) });
+  return runRepair(ctx, { checks: options.checks, dryRun: Boolean(options.dryRun), ...(options.legacyPortalPort ? { legacyPortalPort: options.legacyPortalPort } : {}) });
 }
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
@@ -110,9 +110,9 @@ export async function setPortalPort(sb: TestSandbox, port: number): Promise<void
   await fs.writeFile(file, text.replace(/<portal port="\d+"/, `<portal port="${port}"`));
 }
 
-/** argv of a tiny HTTP server standing for the portal of the update service. */
+/** argv of a tiny HTTP server standing for the portal of the update service (with our portal's header). */
 export function portalProcessArgv(port: number): string[] {
-  return [process.execPath, '-e', `require('http').createServer((q, s) => s.end('portal')).listen(${port}, '127.0.0.1')`, '--', '--image=altazion-update.exe'];
+  return [process.execPath, '-e', `require('http').createServer((q, s) => { s.setHeader('X-Altazion-Portal', 'test'); s.end('portal'); }).listen(${port}, '127.0.0.1')`, '--', '--image=altazion-update.exe'];
 }
 
 /** A real process keeping a file open in a folder, announcing a Windows image name. */

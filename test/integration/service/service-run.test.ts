@@ -8,6 +8,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { EVENT_IDS } from '../../../src/core/events';
+import { sandboxEventLogPath } from '../../../src/platform/sandbox';
 import { RotatingLog, rotatedNames } from '../../../src/service/logger';
 import { cliCommand, runCli } from '../../helpers/cli';
 import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
@@ -26,6 +28,15 @@ function get(port: number, urlPath: string): Promise<number> {
   return new Promise((resolve) => {
     http.get({ host: '127.0.0.1', port, path: urlPath, headers: { host: `localhost:${port}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); })
       .on('error', () => resolve(0));
+  });
+}
+
+function getText(port: number, urlPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { host: `localhost:${port}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve(body));
+    }).on('error', reject);
   });
 }
 
@@ -72,17 +83,105 @@ describe('service run (process)', function () {
     expect(code, service.stderr()).to.equal(0);
   });
 
-  it('refuses to start on a port already in use (exit 2, the port named)', async () => {
-    const busy = net.createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
-    const port = (busy.address() as net.AddressInfo).port;
-    try {
-      const run = await runCli(['service', 'run', '--root', box.Root, '--port', String(port), '--json'], { kind: 'bundle', timeoutMs: 30_000 });
+  describe('port taken: the configured fallback port (the legacy EMainServer holds 8080)', () => {
+    const busy: net.Server[] = [];
+    const sockets = new Set<net.Socket>();
+    const occupy = async (): Promise<number> => {
+      // A program holding the port: accepts connections, never answers (its sockets closed at the end).
+      const server = net.createServer((socket) => { sockets.add(socket); });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      busy.push(server);
+      return (server.address() as net.AddressInfo).port;
+    };
+    const setPorts = async (port: number, fallbackPort: number) => {
+      const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+      const text = await fs.readFile(file, 'utf8');
+      await fs.writeFile(file, text.replace(/<portal [^>]*\/>/, `<portal port="${port}" fallbackPort="${fallbackPort}" />`));
+    };
+    // The Event Log as the sandbox host keeps it (host/eventlog.jsonl, one entry a line).
+    const events = async () => (await fs.readFile(sandboxEventLogPath(box.HostState), 'utf8').catch(() => '')).split('\n').filter(Boolean)
+      .map((line) => JSON.parse(line) as { id: number; level: string; message: string });
+    const computer = async () => (JSON.parse(await fs.readFile(box.HostState, 'utf8')) as { computerName: string }).computerName;
+    afterEach(async () => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      for (const server of busy.splice(0)) await new Promise((r) => server.close(r));
+    });
+
+    it('service run takes the fallback port, says so (console, service log, event log), and records the URL for repair and the health page', async () => {
+      const taken = await occupy();
+      const fallback = await freePort();
+      await setPorts(taken, fallback);
+      const eventsBefore = (await events()).length;
+      const { file, prefix } = cliCommand('bundle');
+      const child = spawn(file, [...prefix, 'service', 'run', '--root', box.Root, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      let stdout = '';
+      // Ready when it prints the portal's URL (NDJSON log line).
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; if (stdout.includes('Portal: ')) resolve(); });
+        child.once('exit', (code) => reject(new Error(`service exited with ${code}: ${stdout}`)));
+      });
+      const url = `http://localhost:${fallback}/`;
+      try {
+        const logs = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; level?: string; message?: string });
+        const warning = logs.find((m) => m.type === 'log' && m.level === 'warning')!;
+        expect(warning.message).to.equal(`port ${taken} on 127.0.0.1 is in use (the legacy service altazionkoostodes ("Altazion - service principal") runs on this server and serves the old portal on port 8080): `
+          + `the portal listens on the fallback port ${fallback} instead, ${url} (<portal fallbackPort> in updater.config)`);
+        expect(logs.some((m) => m.message === `Portal: ${url} (log: ${path.join(box.Root, 'bin', 'updates', 'logs', 'service.log')})`)).to.equal(true);
+        expect(await get(fallback, '/api/modules')).to.equal(200);
+        const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+        expect(serviceLog).to.contain(JSON.stringify({ v: 1, type: 'log', level: 'warning', message: warning.message }));
+        // The Event Log (simulated by the sandbox host), through the platform: id 1700, worded in the
+        // language of <notifications language> (French by default).
+        expect((await events()).slice(eventsBefore).map((e) => [e.id, e.level, e.message])).to.deep.equal([[EVENT_IDS.portalFallback.id, 'Warning',
+          `Le portail de mise à jour de ${await computer()} écoute sur son port de secours : le port ${taken} de 127.0.0.1 est occupé `
+          + `(l’ancien service altazionkoostodes (« Altazion - service principal ») tourne sur ce serveur et sert l’ancien portail sur le port 8080) : `
+          + `le portail écoute à la place sur le port de secours ${fallback}, ${url} (<portal fallbackPort> de updater.config)`]]);
+        // Where it listens, for repair, the health page and the other tools (the reason with its message id, for the French portal).
+        const state = JSON.parse(await fs.readFile(path.join(box.Root, 'bin', 'updates', 'portal.json'), 'utf8'));
+        expect(state).to.deep.include({ v: 1, url, port: fallback, configuredPort: taken, fallback: true, reason: warning.message, reasonId: 'portal.fallback', pid: child.pid });
+        // repair's portal check shows the URL the portal really has (and says why).
+        const repair = await runCli(['repair', '--check', 'portal', '--dry-run', '--root', box.Root, '--json'], { kind: 'bundle' });
+        const portal = repair.objects('Altazion.RepairResult')[0]!;
+        expect(portal).to.include({ Check: 'portal', Target: url, Status: 'Ok' });
+        expect(String(portal.Detail)).to.equal(`http://127.0.0.1:${fallback}/ answered HTTP 200; the fallback port: ${warning.message}`);
+        expect(portal.DetailId).to.equal('repair.portal.fallback');
+        // The health page shows it too, in French.
+        const health = await getText(fallback, '/health');
+        expect(health).to.contain(`<code>${url}</code>`);
+        expect(health).to.contain('port de secours').and.contain('tourne sur ce serveur et sert l’ancien portail').and.not.contain('fallback port');
+      } finally {
+        child.stdin.end();
+        child.kill('SIGTERM');
+        expect(await exited).to.equal(0);
+      }
+      // Stopped: the record of where it listened goes with it.
+      expect(await fs.stat(path.join(box.Root, 'bin', 'updates', 'portal.json')).then(() => true, () => false)).to.equal(false);
+    });
+
+    it('both the port and the fallback taken: exit 2 naming both, said in the event log', async () => {
+      const taken = await occupy();
+      const fallback = await occupy();
+      await setPorts(taken, fallback);
+      const eventsBefore = (await events()).length;
+      const run = await runCli(['service', 'run', '--root', box.Root, '--json'], { kind: 'bundle', timeoutMs: 30_000 });
       expect(run.code, run.stderr).to.equal(2);
-      expect(run.errors()[0]!.message).to.contain(`port ${port}`);
-    } finally {
-      busy.close();
-    }
+      const [error] = run.errors();
+      expect(error).to.include({ code: 'E_CONFIG', message: `portal ports ${taken} and ${fallback} on 127.0.0.1 are both in use: the portal cannot start` });
+      expect(error!.hint).to.contain('fallbackPort');
+      const logged = (await events()).slice(eventsBefore);
+      expect(logged.map((e) => [e.id, e.level, e.message])).to.deep.equal([[EVENT_IDS.portalFailed.id, 'Error',
+        `Le portail de mise à jour de ${await computer()} ne peut pas démarrer, le service de mise à jour s’arrête : `
+        + `les ports ${taken} et ${fallback} du portail sur 127.0.0.1 sont tous deux occupés : le portail ne peut pas démarrer`]]);
+    });
+
+    it('an explicit --port is used as given: taken, it is exit 2 naming that port', async () => {
+      const taken = await occupy();
+      const run = await runCli(['service', 'run', '--root', box.Root, '--port', String(taken), '--json'], { kind: 'bundle', timeoutMs: 30_000 });
+      expect(run.code, run.stderr).to.equal(2);
+      expect(run.errors()[0]!.message).to.equal(`portal port ${taken} on 127.0.0.1 is already in use`);
+    });
   });
 
   it('service install / uninstall refuse clearly outside Windows (exit 2), except on a sandbox (its simulated service manager)', async function () {

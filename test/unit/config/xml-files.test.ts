@@ -76,7 +76,7 @@ describe('updater.config', () => {
   it('reads every setting and resolves relative paths against the config folder', () => {
     const config = parse(`<updater>
       <feed location="../../feed" /><trustedKey id="k1" publicKey="AAAA" />
-      <check intervalMinutes="30" /><portal port="9090" /><proxy url="http://proxy:3128" />
+      <check intervalMinutes="30" /><portal port="9090" fallbackPort="9091" /><proxy url="http://proxy:3128" />
       <host kind="sandbox" state="../../host/state.json" />
       <install keepBackups="5" lockWaitSeconds="10"><preserve pattern="custom/*.xml" /></install>
     </updater>`);
@@ -84,11 +84,16 @@ describe('updater.config', () => {
     expect(config.trustedKeys).to.deep.equal([{ id: 'k1', publicKey: 'AAAA' }]);
     expect(config.checkIntervalMinutes).to.equal(30);
     expect(config.portalPort).to.equal(9090);
+    expect(config.portalFallbackPort).to.equal(9091);
     expect(config.proxy).to.equal('http://proxy:3128');
     expect(config.hostKind).to.equal('sandbox');
     expect(config.hostState).to.equal('/srv/root/host/state.json');
     expect(config.install.keepBackups).to.equal(5);
     expect(config.install.preserve).to.deep.equal(['e.config', 'custom/*.xml']);
+  });
+  it('defaults: the portal on 8080 (the seed\'s URL), falling back to 8081 when 8080 is taken', () => {
+    expect(parse('<updater />')).to.include({ portalPort: 8080, portalFallbackPort: 8081 });
+    expect(parse('<updater><portal port="9000" /></updater>')).to.include({ portalPort: 9000, portalFallbackPort: 8081 });
   });
   it('keeps URLs and UNC paths as they are', () => {
     expect(parse('<updater><feed location="https://updates.example/feed/"/></updater>').feedLocation).to.equal('https://updates.example/feed/');
@@ -98,6 +103,9 @@ describe('updater.config', () => {
   it('rejects bad values naming the field', () => {
     expect(() => parse('<updater><portal port="http"/></updater>')).to.throw(/updater.config: <portal> @port: "http" is not a whole number/);
     expect(() => parse('<updater><portal port="70000"/></updater>')).to.throw(/<portal> @port: 70000 is not a TCP port/);
+    expect(() => parse('<updater><portal fallbackPort="70000"/></updater>')).to.throw(/updater.config: <portal> @fallbackPort: 70000 is not a TCP port/);
+    expect(() => parse('<updater><portal fallbackPort="0"/></updater>')).to.throw(/<portal> @fallbackPort: 0 is below the minimum 1/);
+    expect(() => parse('<updater><portal port="8080" fallbackPort="8080"/></updater>')).to.throw(/<portal> @fallbackPort: 8080 is the same as @port/);
     expect(() => parse('<updater><feed location="ftp://x/"/></updater>')).to.throw(/<feed> @location: "ftp:\/\/x\/": only http\(s\)/);
     expect(() => parse('<updater><host kind="linux"/></updater>')).to.throw(/<host> @kind: "linux" is not windows or sandbox/);
     expect(() => parse('<updater><trustedKey id="a"/></updater>')).to.throw(/<trustedKey> #1 \(a\) @publicKey/);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { closeSync, openSync, readSync } from 'node:fs';
 // @ts-expect-error plain ESM helper shared with build.mjs
-import { nodeWindowsExe } from '../../../tools/node-win-x64.mjs';
+import { NODE_RUNTIME_VERSION, nodeWindowsExe } from '../../../tools/node-runtime.mjs';
 import { readPeFileVersion, type ByteReader } from '../../../src/discovery/pe-version';
 
 function fileReader(file: string): { read: ByteReader; close: () => void } {
@@ -18,7 +18,7 @@ describe('PE version resource', () => {
     const exe: string = nodeWindowsExe();
     const { read, close } = fileReader(exe);
     try {
-      expect(readPeFileVersion(read)).to.equal(`${process.versions.node}.0`);
+      expect(readPeFileVersion(read)).to.equal(`${NODE_RUNTIME_VERSION}.0`);
     } finally {
       close();
     }

@@ -1,10 +1,11 @@
 // The pure decisions of the repair checks (src/repair/decisions.ts).
 import { expect } from 'chai';
 import {
-  canonicalAccount, guessModule, iisModule, isUpdaterService, judgeDisk, judgeFreshness, judgeHolders, moduleNeed,
+  canonicalAccount, guessModule, iisModule, isUpdaterService, judgeDisk, judgeFreshness, judgeHolders, legacyFirst, moduleNeed,
   planAppOffline, planService, poolIdentity, portalServices, serviceModule, undeclaredModules, updatesNeed,
 } from '../../../src/repair/decisions';
 import type { ServiceInfo } from '../../../src/platform/types';
+import { renderMessage } from '../../../src/core/messages';
 
 const svc = (over: Partial<ServiceInfo>): ServiceInfo => ({
   name: 'AltazionUpdate', displayName: 'Altazion - service de mise à jour', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: '"C:\\x\\altazion-update.exe" service run', account: 'LocalSystem', ...over,
@@ -39,6 +40,32 @@ describe('repair decisions', () => {
       const plan = planService(svc({ startMode: 'Disabled', state: 'Stopped' }), { servesPortal: true, portalAnswers: false });
       expect(plan.steps).to.deep.equal([]);
       expect(plan.blocked).to.match(/disabled/);
+    });
+
+    it('never starts the legacy service while our portal holds the port it serves the old portal on (8080)', () => {
+      const conflict = { port: 8080, fallbackPort: 8081 };
+      const stopped = svc({ name: 'EMainServer', displayName: '[e] - Serveur principal', state: 'Stopped', startMode: 'Manual' });
+      const blocked = planService(stopped, { servesPortal: false, portalAnswers: true, portalConflict: conflict });
+      expect(blocked.blocked).to.equal('not started: the portal of AltazionUpdate listens on port 8080, where EMainServer serves the old portal, and the two would fight over it. '
+        + 'To run both: stop AltazionUpdate, start EMainServer, then start AltazionUpdate again: it takes the fallback port 8081 (<portal fallbackPort> in updater.config)');
+      // Worded in French on the portal's health page (a message id with its parameters).
+      expect(blocked.blockedMessage?.id).to.equal('repair.service.legacyNotStarted');
+      expect(renderMessage(blocked.blockedMessage!, 'fr')).to.equal('non démarré : le portail de AltazionUpdate écoute sur le port 8080, où EMainServer sert l’ancien portail, et les deux se disputeraient ce port. '
+        + 'Pour faire tourner les deux : arrêter AltazionUpdate, démarrer EMainServer, puis redémarrer AltazionUpdate : il prendra le port de secours 8081 (<portal fallbackPort> de updater.config)');
+      expect(blocked.problems).to.deep.equal(['start mode is Manual, expected Automatic (Delayed Start)', 'service is Stopped']);
+      expect(planService(svc({ name: 'EMainServer', state: 'Paused' }), { servesPortal: false, portalAnswers: true, portalConflict: conflict }).blocked).to.match(/^not restarted: /);
+      // Only the start mode to fix: no fight, done.
+      const steps = (plan: ReturnType<typeof planService>) => ({ steps: plan.steps, blocked: plan.blocked });
+      expect(steps(planService(svc({ name: 'EMainServer', startMode: 'Manual' }), { servesPortal: false, portalAnswers: true, portalConflict: conflict }))).to.deep.equal({ steps: ['setStartMode'], blocked: undefined });
+      // Our portal on the fallback port (no conflict): the legacy service is started as the seed says.
+      expect(steps(planService(stopped, { servesPortal: false, portalAnswers: true }))).to.deep.equal({ steps: ['setStartMode', 'start'], blocked: undefined });
+      // Our own service is never held back by it.
+      expect(steps(planService(svc({ state: 'Stopped' }), { servesPortal: true, portalAnswers: false, portalConflict: conflict }))).to.deep.equal({ steps: ['start'], blocked: undefined });
+    });
+
+    it('handles the legacy services first, ours last (a legacy one started gets its old port back; ours takes the fallback)', () => {
+      const list = [svc({}), svc({ name: 'EMainServer' }), svc({ name: 'altazionkoostodes' })];
+      expect(legacyFirst(list).map((s) => s.name)).to.deep.equal(['EMainServer', 'altazionkoostodes', 'AltazionUpdate']);
     });
 
     it('the portal is served by our service when it is there, else by the legacy one', () => {

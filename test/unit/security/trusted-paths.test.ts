@@ -5,7 +5,7 @@ import path from 'node:path';
 import { instanceLayout } from '../../../src/config/paths';
 import { parseUpdaterConfig } from '../../../src/config/updater-config';
 import { hookInterpreter, SANDBOX_POWERSHELL } from '../../../src/install/hooks';
-import { adminOnlySddl, grantArgs } from '../../../src/platform/windows/rights';
+import { adminOnlyAcl } from '../../../src/platform/windows/rights';
 import { serviceFiles, trustedPaths } from '../../../src/security/trusted-paths';
 
 describe('trusted paths and the hook interpreter', () => {
@@ -41,10 +41,11 @@ describe('trusted paths and the hook interpreter', () => {
     expect(() => parse('pwsh.exe')).to.throw(/C:\\u\\updater\.config: <install> @powershell: "pwsh\.exe" must be an absolute path/);
   });
 
-  it('Windows: admin-only security descriptor by SID, and grants on one file without inheritance flags', () => {
-    expect(adminOnlySddl(true, 'folder')).to.equal('O:BAD:PAI(A;OICI;FA;;;BA)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)');
-    expect(adminOnlySddl(false, 'file')).to.equal('O:BAD:PAI(A;;FA;;;BA)(A;;FA;;;SY)');
-    expect(grantArgs('C:\\x\\applicationspath.config', 'IIS AppPool\\gestcom', 'file')).to.deep.equal(['C:\\x\\applicationspath.config', '/grant', 'IIS AppPool\\gestcom:M']);
-    expect(grantArgs('C:\\x', 'NT AUTHORITY\\NetworkService')).to.deep.equal(['C:\\x', '/grant', '*S-1-5-20:(OI)(CI)M']);
+  it('Windows: the admin-only DACL by SID (owner Administrators; SYSTEM and Administrators full control; local users read when they may)', () => {
+    expect(adminOnlyAcl('C:\\x', true)).to.deep.equal({
+      op: 'acl.setProtected', path: 'C:\\x', owner: 'S-1-5-32-544',
+      grants: [{ sid: 'S-1-5-18', rights: 'FullControl' }, { sid: 'S-1-5-32-544', rights: 'FullControl' }, { sid: 'S-1-5-32-545', rights: 'ReadAndExecute' }],
+    });
+    expect(adminOnlyAcl('C:\\x\\portal', false).grants.map((g) => g.sid)).to.deep.equal(['S-1-5-18', 'S-1-5-32-544']);
   });
 });

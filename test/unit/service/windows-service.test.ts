@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cscCandidates, FAILURE_ACTIONS, planServiceInstall, planServiceUninstall, quoteWindowsArg, serviceBinPath, SERVICE_HOST_SOURCE } from '../../../src/service/windows-service';
-import { compileCSharp5, dotnetSdk } from '../../helpers/csharp';
+import { EVENT_IDS, EVENT_SOURCE, SERVICE_HOST_EVENT_IDS } from '../../../src/core/events';
+import { distDir, repoRoot } from '../../helpers/pwsh';
+import { installFolder, INSTALLED_FILES, INSTALLED_IF_PRESENT, planServiceInstall, quoteWindowsArg, RESTART_DELAYS_MS, serviceBinPath } from '../../../src/service/windows-service';
 
 /** CommandLineToArgvW rules (the documented algorithm), to check our quoting round-trips. */
 function splitWindowsCommandLine(line: string): string[] {
@@ -29,84 +31,56 @@ function splitWindowsCommandLine(line: string): string[] {
   return args;
 }
 
-describe('Windows service registration (pure command lines)', () => {
+describe('Windows service registration (pure plan)', () => {
   it('quotes arguments so that Windows parses them back exactly', () => {
-    for (const arg of ['C:\\Program Files\\Altazion\\altazion-update.exe', 'C:\\ProgramData\\CPoint\\[e]', 'C:\\ProgramData\\CPoint\\[e] - preprod\\', 'plain', '', 'say "hi"', 'trailing\\\\', 'a\\"b']) {
+    for (const arg of ['C:\\Program Files\\Altazion\\Update\\node.exe', 'C:\\ProgramData\\CPoint\\[e]', 'C:\\ProgramData\\CPoint\\[e] - preprod\\', 'plain', '', 'say "hi"', 'trailing\\\\', 'a\\"b']) {
       expect(splitWindowsCommandLine(quoteWindowsArg(arg)), arg).to.deep.equal([arg]);
     }
     expect(quoteWindowsArg('plain')).to.equal('plain');
     expect(quoteWindowsArg('C:\\ProgramData\\CPoint\\[e] - preprod\\')).to.equal('"C:\\ProgramData\\CPoint\\[e] - preprod\\\\"');
   });
 
-  it('registers the host with the updater and the root as its two arguments', () => {
-    const bin = serviceBinPath('C:\\ProgramData\\CPoint\\[e]\\bin\\updates\\service\\AltazionUpdateService.exe', 'C:\\Program Files\\Altazion\\altazion-update.exe', 'C:\\ProgramData\\CPoint\\[e] - preprod');
-    expect(splitWindowsCommandLine(bin)).to.deep.equal([
-      'C:\\ProgramData\\CPoint\\[e]\\bin\\updates\\service\\AltazionUpdateService.exe',
-      'C:\\Program Files\\Altazion\\altazion-update.exe',
-      'C:\\ProgramData\\CPoint\\[e] - preprod',
-    ]);
+  it('installs under %ProgramFiles%\\Altazion\\Update (made admin-only first: rights.restrictToAdministrators), then the files, the event source, the service', () => {
+    const folder = installFolder({ ProgramFiles: 'C:\\Program Files' }, path.win32.join);
+    expect(folder).to.equal('C:\\Program Files\\Altazion\\Update');
+    const plan = planServiceInstall({ shippedFolder: 'C:\\Program Files\\WindowsPowerShell\\Modules\\Altazion.Update\\bin', folder, root: 'C:\\ProgramData\\CPoint\\[e] - preprod', join: path.win32.join });
+    expect(plan.eventSource).to.deep.equal({ op: 'eventlog.register', source: 'Altazion Update' });
+    expect(plan.copy.map((c) => path.win32.basename(c.to))).to.deep.equal([...INSTALLED_FILES, ...INSTALLED_IF_PRESENT]);
+    // The Integrated Security driver an administrator installed beside node.exe reaches the service too.
+    expect(INSTALLED_IF_PRESENT).to.deep.equal(['node_modules']);
+    expect(plan.copy.every((c) => c.to.startsWith(folder + '\\') && c.from.startsWith('C:\\Program Files\\WindowsPowerShell\\'))).to.equal(true);
+    expect(INSTALLED_FILES).to.include.members(['node.exe', 'altazion-update.cjs', 'AltazionBridge.dll', 'AltazionUpdateService.exe', 'edge-js']);
+    expect(plan.create).to.include({ op: 'services.create', name: 'AltazionUpdate', displayName: 'Altazion - service de mise à jour', startMode: 'AutomaticDelayed', resetSeconds: 86400, failureFlag: true });
+    expect(plan.create.restartDelaysMs).to.deep.equal([60000, 60000, 300000]);
+    expect(RESTART_DELAYS_MS).to.have.length(3);
+    expect(splitWindowsCommandLine(plan.create.binaryPath)).to.deep.equal([`${folder}\\AltazionUpdateService.exe`, 'C:\\ProgramData\\CPoint\\[e] - preprod']);
+    expect(serviceBinPath('C:\\x y\\h.exe', 'C:\\r')).to.equal('"C:\\x y\\h.exe" C:\\r');
   });
 
-  it('plans sc.exe create (delayed-auto), description, failure actions, failure flag and start', () => {
-    const plan = planServiceInstall({ updaterExe: 'C:\\Tools\\altazion-update.exe', root: 'C:\\ProgramData\\CPoint\\[e]', updatesDir: 'C:\\ProgramData\\CPoint\\[e]\\bin\\updates', join: path.win32.join });
-    expect(plan.hostExe).to.equal('C:\\ProgramData\\CPoint\\[e]\\bin\\updates\\service\\AltazionUpdateService.exe');
-    const [create, description, failure, flag, start] = plan.sc;
-    expect(create!.slice(0, 3)).to.deep.equal(['create', 'AltazionUpdate', 'binPath=']);
-    expect(splitWindowsCommandLine(create![3]!)).to.deep.equal([plan.hostExe, 'C:\\Tools\\altazion-update.exe', 'C:\\ProgramData\\CPoint\\[e]']);
-    expect(create!.slice(4)).to.deep.equal(['start=', 'delayed-auto', 'DisplayName=', 'Altazion - service de mise à jour']);
-    expect(description!.slice(0, 2)).to.deep.equal(['description', 'AltazionUpdate']);
-    expect(failure).to.deep.equal(['failure', 'AltazionUpdate', 'reset=', '86400', 'actions=', 'restart/60000/restart/60000/restart/300000']);
-    expect(FAILURE_ACTIONS.split('/').filter((_, i) => i % 2 === 0)).to.deep.equal(['restart', 'restart', 'restart']);
-    expect(flag).to.deep.equal(['failureflag', 'AltazionUpdate', '1']);
-    expect(start).to.deep.equal(['start', 'AltazionUpdate']);
-    expect(plan.compile).to.include('/reference:System.ServiceProcess.dll');
-    expect(plan.compile).to.include(`/out:${plan.hostExe}`);
-    expect(plan.compile[plan.compile.length - 1]).to.equal(plan.hostSource);
+  it('the host runs node.exe with the bundle from its own folder and stops the updater through stdin, waiting for it', () => {
+    const source = readFileSync(path.join(repoRoot, 'src', 'service', 'host', 'AltazionUpdateService.cs'), 'utf8');
+    expect(source).to.contain('public const string Name = "AltazionUpdate"');
+    expect(source).to.contain('Path.Combine(folder, "node.exe")').and.contain('"altazion-update.cjs"').and.contain('--stop-on-stdin-close');
+    expect(source).to.contain('StandardInput.Close()').and.contain('RequestAdditionalTime').and.contain('Environment.Exit(1)');
+    expect(source).to.not.match(/csc\.exe|CSharpCodeProvider|CompileAssembly/);
   });
 
-  it('plans stop then delete for uninstall, and looks for the .NET 4 compiler (64-bit first)', () => {
-    expect(planServiceUninstall()).to.deep.equal([['stop', 'AltazionUpdate'], ['delete', 'AltazionUpdate']]);
-    expect(cscCandidates('C:\\Windows', path.win32.join)).to.deep.equal([
-      'C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe',
-      'C:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\csc.exe',
-    ]);
+  it('service install copies every file of the shipped Windows folder (dist/windows: a lazily loaded package forgotten here is missing in the service)', function () {
+    const shipped = path.join(distDir, 'windows');
+    if (!existsSync(shipped)) this.skip();
+    expect([...INSTALLED_FILES].sort()).to.deep.equal(readdirSync(shipped).sort());
   });
 
-  it('the host source names our service and stops the updater through stdin', () => {
-    expect(SERVICE_HOST_SOURCE).to.contain('ServiceName = "AltazionUpdate"');
-    expect(SERVICE_HOST_SOURCE).to.contain('--stop-on-stdin-close');
-    expect(SERVICE_HOST_SOURCE).to.contain('StandardInput.Close()');
-    expect(SERVICE_HOST_SOURCE).to.contain('ServiceBase.Run');
-  });
-});
-
-// The members of System.ServiceProcess.ServiceBase and EventLog (.NET Framework 4) the host uses,
-// with the .NET Framework's signatures: the real assemblies are Windows-only.
-const SERVICE_BASE_STUB = `namespace System.ServiceProcess {
-  public class ServiceBase {
-    public string ServiceName { get; set; }
-    public bool CanStop { get; set; }
-    public bool CanShutdown { get; set; }
-    public bool AutoLog { get; set; }
-    public System.Diagnostics.EventLog EventLog { get { return null; } }
-    protected virtual void OnStart(string[] args) { }
-    protected virtual void OnStop() { }
-    protected virtual void OnShutdown() { }
-    public void RequestAdditionalTime(int milliseconds) { }
-    public static void Run(ServiceBase service) { }
-  }
-}
-namespace System.Diagnostics {
-  public enum EventLogEntryType { Error = 1, Warning = 2, Information = 4 }
-  public class EventLog { public void WriteEntry(string message, EventLogEntryType type) { } }
-}`;
-
-describe('Windows service host source', () => {
-  it('compiles as C# 5 (the .NET Framework 4 csc.exe) against the ServiceBase members it uses', function () {
-    this.timeout(120_000);
-    const sdk = dotnetSdk();
-    if (!sdk) this.skip();
-    const run = compileCSharp5(sdk!, 'exe', { 'host.cs': SERVICE_HOST_SOURCE, 'stub.cs': SERVICE_BASE_STUB });
-    expect(run.status, run.output).to.equal(0);
+  it('the host writes the Event Log under the source and with the ids of src/core/events.ts', () => {
+    const source = readFileSync(path.join(repoRoot, 'src', 'service', 'host', 'AltazionUpdateService.cs'), 'utf8');
+    expect(source).to.contain(`public const string EventSource = "${EVENT_SOURCE}"`);
+    const constant = (name: string) => Number(new RegExp(`const int ${name} = (\\d+);`).exec(source)?.[1]);
+    expect([constant('UpdaterStartedEventId'), constant('UpdaterExitedEventId'), constant('UpdaterKilledEventId')])
+      .to.deep.equal([SERVICE_HOST_EVENT_IDS.updaterStarted.id, SERVICE_HOST_EVENT_IDS.updaterExited.id, SERVICE_HOST_EVENT_IDS.updaterKilled.id]);
+    expect((source.match(/EventLog\.WriteEntry\(EventSource, message, type, eventId\)/g) ?? []).length).to.equal(1);
+    expect((source.match(/\bLog\(/g) ?? []).length, 'every Log call passes an id').to.equal((source.match(/EventId\);/g) ?? []).length + 1);
+    // The host's ids never collide with those the updater writes.
+    const ours = new Set<number>(Object.values(EVENT_IDS).map((e) => e.id));
+    expect(Object.values(SERVICE_HOST_EVENT_IDS).filter((e) => ours.has(e.id))).to.deep.equal([]);
   });
 });
