@@ -61,6 +61,11 @@ export class FakeNtfs {
     this.nodes.set(p, { owner: node.owner ?? this.node(p).owner, protected: node.protected ?? this.node(p).protected, explicit: node.explicit ?? this.node(p).explicit });
   }
 
+  /** Who owns a path (Administrators unless set). */
+  ownerOf(p: string): string {
+    return this.node(p).owner;
+  }
+
   private node(p: string): Node {
     return this.nodes.get(p) ?? { owner: SID.administrators, protected: false, explicit: [] };
   }

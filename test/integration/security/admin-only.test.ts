@@ -10,6 +10,7 @@
 // must agree with it.
 import { expect } from 'chai';
 import { promises as fs, type Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createContext } from '../../../src/cli/context';
 import { silentOutput } from '../../../src/output/output';
@@ -17,7 +18,13 @@ import { readSandboxState } from '../../../src/platform/sandbox/state';
 import { runRepair } from '../../../src/repair';
 import { startService } from '../../../src/service/run';
 import { installModules } from '../../../src/install';
+import { instanceLayout } from '../../../src/config/paths';
+import { textOf } from '../../../src/core/messages';
+import { checkHooksSafe } from '../../../src/install/hooks';
+import { secureInstance } from '../../../src/security/secure-instance';
+import { writePortalToken } from '../../../src/service/portal/token-file';
 import { runCli } from '../../helpers/cli';
+import { ace, FakeNtfs, PROGRAMDATA_ACL, PROGRAMFILES_ACL, RIGHTS, SID } from '../../helpers/fake-ntfs-bridge';
 import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 interface Finding { path: string; why: string }
@@ -166,6 +173,105 @@ describe('what the SYSTEM service runs or trusts is writable by administrators o
     expect(acl[0]!.Detail).to.contain(planted);
   });
 
-  // Needs issue 18's bridge (ACLs read by SID): WindowsRights.othersAccess refuses until it is wired.
-  it('on Windows, through the bridge\'s ACL reading');
+});
+
+// The Windows counterpart: the real WindowsRights, bridge client and protocol, and the product's own
+// steps (service install's secureInstance, the hooks' check, repair --check acl, the portal's secret),
+// against NTFS rights simulated in the test (fake-ntfs-bridge.ts) over a real folder tree: ProgramData
+// and Program Files as Windows sets them up. The judge reads those rights itself, by SID.
+describe('what the SYSTEM service runs or trusts is writable by administrators only (Windows, through the bridge)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  afterEach(() => fs.rm(tmp, { recursive: true, force: true }));
+
+  const ADMINS = new Set<string>([SID.administrators, SID.system, SID.trustedInstaller]);
+  const WRITE = 0x2 | 0x4 | 0x10 | 0x40 | 0x100 | 0x10000 | 0x40000 | 0x80000 | 0x10000000 | 0x40000000;
+  const READ = 0x1 | 0x80000000 | 0x10000000;
+
+  /** Who besides the administrators can change (or, under the private folder, read) each path: from the simulated NTFS, not from the product. */
+  async function judge(ntfs: FakeNtfs, trees: string[], files: string[], privateTree: string): Promise<Finding[]> {
+    const subjects = [...files];
+    for (const tree of trees) subjects.push(...(await walk(tree)));
+    const findings: Finding[] = [];
+    for (const p of new Set(subjects)) {
+      if (!(await fs.lstat(p).catch(() => undefined))) continue;
+      if (!ADMINS.has(ntfs.ownerOf(p))) findings.push({ path: p, why: `owned by ${ntfs.ownerOf(p)}` });
+      const secret = p === privateTree || p.startsWith(privateTree + path.sep);
+      for (const e of ntfs.effective(p)) {
+        if (!e.allow || e.inheritOnly || ADMINS.has(e.sid)) continue;
+        if (e.rights & WRITE) findings.push({ path: p, why: `${e.sid} can write` });
+        else if (secret && e.rights & READ) findings.push({ path: p, why: `${e.sid} can read the secret` });
+      }
+    }
+    return findings;
+  }
+
+  it('before: what the review found; after service install\'s securing: nothing, hooks allowed, repair Ok; a planted entry is found and fixed', async () => {
+    tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-win-acl-'));
+    const programData = path.join(tmp, 'ProgramData');
+    const programFiles = path.join(tmp, 'Program Files');
+    const root = path.join(programData, 'CPoint', '[e]');
+    const config = path.join(root, 'bin', 'config');
+    const updates = path.join(root, 'bin', 'updates');
+    const scripts = path.join(updates, 'scripts');
+    const script = path.join(scripts, 'PREINSTALL_ecommerce.ps1');
+    const serviceFolder = path.join(programFiles, 'Altazion', 'Update');
+    const interpreter = path.join(programFiles, 'PowerShell', '7', 'pwsh.exe');
+    for (const dir of [config, scripts, path.join(updates, 'cache'), serviceFolder, path.dirname(interpreter)]) await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(config, 'applicationspath.config'), '<applications />');
+    const settings = `<updater><feed location="${path.join(tmp, 'feed')}" /><install powershell="${interpreter}" /></updater>\n`;
+    await fs.writeFile(path.join(config, 'updater.config'), settings);
+    for (const file of [script, interpreter, path.join(serviceFolder, 'AltazionUpdateService.exe'), path.join(serviceFolder, 'node.exe'), path.join(updates, 'cache', 'a.zip')]) await fs.writeFile(file, '');
+
+    const ntfs = new FakeNtfs({ [programData]: PROGRAMDATA_ACL, [programFiles]: PROGRAMFILES_ACL });
+    // The seed's advice followed: module identities may write bin\config (the settings were there).
+    ntfs.set(config, { explicit: [ace(SID.pool, RIGHTS.Modify)] });
+    // ProgramData lets users create files: one did, and owns it (CREATOR OWNER: full control).
+    ntfs.set(script, { owner: SID.user });
+    ntfs.set(path.join(updates, 'cache'), { owner: SID.user });
+    // A careless copy of the service's files, writable by every user.
+    ntfs.set(path.join(serviceFolder, 'node.exe'), { explicit: [ace(SID.users, RIGHTS.Modify, { containerInherit: false, objectInherit: false })] });
+    ntfs.set(interpreter, { owner: SID.trustedInstaller });
+    const binaryPath = `"${path.join(serviceFolder, 'AltazionUpdateService.exe')}" "${root}"`;
+    ntfs.services = [{ name: 'AltazionUpdate', displayName: 'Altazion - service de mise à jour', state: 'Running', startMode: 'AutomaticDelayed', binaryPath, account: 'LocalSystem' }];
+    const platform = ntfs.platform();
+    const ctx = { ...createContext({ root }, silentOutput(), process.env), platform: async () => platform };
+    const trees = [updates, serviceFolder];
+    const files = [path.join(config, 'updater.config'), path.join(updates, 'updater.config'), interpreter, path.dirname(interpreter)];
+    const privateTree = path.join(updates, 'portal');
+
+    const before = await judge(ntfs, trees, files, privateTree);
+    expect(before).to.deep.include.members([
+      { path: updates, why: `${SID.users} can write` }, { path: script, why: `owned by ${SID.user}` },
+      { path: path.join(config, 'updater.config'), why: `${SID.pool} can write` }, { path: path.join(serviceFolder, 'node.exe'), why: `${SID.users} can write` },
+    ]);
+    // The product sees it too: the hook would not run, repair would fix bin\updates and the service's folder.
+    const refused = await checkHooksSafe({ scripts: [script], folder: scripts, interpreter, rights: platform.rights }).then(() => undefined, (e: Error & { code: string }) => e);
+    expect(refused?.code).to.equal('E_HOOK_UNSAFE');
+    expect(refused?.message).to.contain(script).and.contain(SID.user);
+    const dry = (await runRepair(ctx, { checks: ['acl'], dryRun: true })).map((r) => [r.Target, r.Status]);
+    expect(dry).to.deep.include.members([[updates, 'WouldFix'], [serviceFolder, 'WouldFix'], [interpreter, 'Ok']]);
+
+    // What `service install` does first on Windows, then the service's start (the portal's secret).
+    const { wasWritableByOthers } = await secureInstance(ctx, binaryPath);
+    expect(wasWritableByOthers).to.include.members([updates, scripts, script, path.join(updates, 'cache'), path.join(serviceFolder, 'node.exe')]);
+    await writePortalToken(instanceLayout(root), platform.rights, { url: 'http://localhost:8080/', token: 'secret', pid: 1, startedAt: new Date().toISOString() });
+    expect((await fs.readFile(path.join(updates, 'updater.config'), 'utf8')), 'the settings moved intact').to.equal(settings);
+    expect(await fs.stat(path.join(config, 'updater.config')).catch((e: NodeJS.ErrnoException) => e.code)).to.equal('ENOENT');
+
+    expect(await judge(ntfs, trees, files, privateTree)).to.deep.equal([]);
+    await checkHooksSafe({ scripts: [script], folder: scripts, interpreter, rights: platform.rights });
+    expect((await runRepair(ctx, { checks: ['acl'], dryRun: true })).filter((r) => r.Status !== 'Ok').map((r) => [r.Target, r.Status, r.Detail])).to.deep.equal([]);
+
+    // The judge is not blind, and repair agrees: one file any user may change again.
+    const planted = path.join(updates, 'feed-state.json');
+    await fs.writeFile(planted, '{}');
+    ntfs.set(planted, { explicit: [ace(SID.users, RIGHTS.Modify, { containerInherit: false, objectInherit: false })] });
+    expect(await judge(ntfs, trees, files, privateTree)).to.deep.equal([{ path: planted, why: `${SID.users} can write` }]);
+    const found = (await runRepair(ctx, { checks: ['acl'], dryRun: true })).filter((r) => r.Status !== 'Ok');
+    expect(found.map((r) => [r.Target, r.Status])).to.deep.equal([[updates, 'WouldFix']]);
+    expect(textOf(found[0]!.Detail as never)).to.contain(planted);
+    expect((await runRepair(ctx, { checks: ['acl'], dryRun: false })).filter((r) => r.Status !== 'Ok').map((r) => [r.Target, r.Status])).to.deep.equal([[updates, 'Fixed']]);
+    expect(await judge(ntfs, trees, files, privateTree)).to.deep.equal([]);
+  });
 });

@@ -24,6 +24,12 @@ describe('trusted paths and the hook interpreter', () => {
       ['C:\\Program Files\\Altazion\\Update\\AltazionUpdate.Service.exe', 'check', false],
       ['C:\\Program Files\\Altazion\\Update', 'check', false],
     ]);
+    // Our own service host (issue 18's `service install`): its whole folder is ours, kept admin-only.
+    const ours = trustedPaths({
+      layout, pathApi: path.win32, interpreter: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      serviceBinaryPath: '"C:\\Program Files\\Altazion\\Update\\AltazionUpdateService.exe" "C:\\ProgramData\\CPoint\\[e]"',
+    });
+    expect(ours.slice(3).map((e) => [e.path, e.fix, e.tree])).to.deep.equal([['C:\\Program Files\\Altazion\\Update', 'restrict', true]]);
   });
 
   it('finds the files a service command line runs (node and its script too)', () => {

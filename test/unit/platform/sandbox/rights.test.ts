@@ -39,6 +39,24 @@ describe('sandbox folder rights', () => {
     expect(simulatedGrants(state, '/r/bin/logs/x.log')).to.deep.equal(['Everyone']);
   });
 
+  it('reads the simulated grants as an ACL by SID (Modify, inherited below the grant, not past a protected path)', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-rights-acl-'));
+    try {
+      const state: SandboxState = { ...emptySandboxState('SRV'), rights: { '/srv/bin/config': ['IIS AppPool\\gestcom'] }, protectedPaths: ['/srv/bin/config/private'] };
+      const stateFile = path.join(dir, 'state.json');
+      await writeSandboxState(stateFile, state);
+      const rights = new SandboxRights(stateFile);
+      const here = await rights.readAcl('/srv/bin/config');
+      expect(here.entries).to.deep.equal([{ sid: 'IIS AppPool\\gestcom', name: 'IIS AppPool\\gestcom', allow: true, rights: 0x301bf, inherited: false, containerInherit: true, objectInherit: true, inheritOnly: false }]);
+      expect(here.writers).to.deep.equal([{ sid: 'IIS AppPool\\gestcom', name: 'IIS AppPool\\gestcom' }]);
+      expect((await rights.readAcl('/srv/bin/config/applicationspath.config')).entries[0]).to.include({ inherited: true });
+      expect(await rights.readAcl('/srv/bin/config/private/x')).to.deep.include({ entries: [], writers: [] });
+      expect((await rights.readAcl('/srv/bin/config/private')).protected).to.equal(true);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('restrictToAdministrators chowns and chmods the whole tree, drops grants below and stops inheritance', async function () {
     if (process.getuid?.() !== 0) this.skip(); // giving files to another account takes root (CI runs as root)
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-rights-'));
