@@ -65,7 +65,7 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
   }
   return {
     Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Folder: plan.folder, Command: plan.create.binaryPath, Root: ctx.root,
-    PortalUrl: url, Status: 'Installed', AdminOnly: [...secured, plan.folder], WasWritableByOthers: wasWritableByOthers,
+    PortalUrl: url, Status: 'Installed', AdminOnly: [...new Set([...secured, plan.folder])], WasWritableByOthers: wasWritableByOthers,
   };
 }
 

@@ -130,7 +130,7 @@ describe('repair on a broken sandbox', function () {
       sb = await makeSandbox();
       // legacyPort stands for 8080: the port of the old portal, and our configured port.
       const [legacyPort, fallbackPort] = [await freePort(), await freePort()];
-      const file = path.join(sb.configDir, 'updater.config');
+      const file = path.join(sb.root, 'bin', 'updates', 'updater.config');
       await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<portal [^>]*\/>/, `<portal port="${legacyPort}" fallbackPort="${fallbackPort}" />`));
       await changeHost(sb, (s) => { s.services.find((x) => x.name === 'altazionkoostodes')!.state = 'Stopped'; });
       const onLegacyPort = await ourPortalOn(legacyPort, legacyPort);

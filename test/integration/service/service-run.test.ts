@@ -94,7 +94,7 @@ describe('service run (process)', function () {
       return (server.address() as net.AddressInfo).port;
     };
     const setPorts = async (port: number, fallbackPort: number) => {
-      const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+      const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
       const text = await fs.readFile(file, 'utf8');
       await fs.writeFile(file, text.replace(/<portal [^>]*\/>/, `<portal port="${port}" fallbackPort="${fallbackPort}" />`));
     };
