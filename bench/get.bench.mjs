@@ -1,46 +1,59 @@
-// `get --json` on a sandbox: median wall time over repeated runs of the single executable (and of
-// the bundle under node), beside `node -e 0` measured in the same run. Target: ratio <= 2.0.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// `get --json` (the executable, else the bundle under node) beside `node -e 0`, whole processes in
+// alternated pairs, on two shapes: the demo sandbox (4 web/service modules and a small database),
+// and the same server whose database holds 20,000 objects (10,000 tables and 10,000 procedures of
+// the customer: `get` reads the catalog and compares it with the standard baseline).
+// Target: median of the paired ratios <= 2.0 x node -e 0 on each shape; peak RSS printed.
+//   npm run bench -- get               (BENCH_PAIRS=n; node build.mjs first)
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fmtMs, load, median, note, pairs, ratioText, row, run, sh } from './lib.mjs';
 
+const B = 'get';
 const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(project, 'dist', 'altazion-update.cjs');
 const exe = path.join(project, 'dist', 'altazion-update');
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function time(file, args) {
-  const samples = [];
-  for (let i = 0; i < RUNS + 2; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    if (i >= 2) samples.push(ms); // two warm-up runs (page cache)
-  }
-  return median(samples);
-}
+if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`node build.mjs\``);
+const [command, prefix, what] = existsSync(exe) ? [exe, [], 'dist/altazion-update'] : [process.execPath, [bundle], 'node dist/altazion-update.cjs'];
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'altazion-bench-get-'));
 try {
   const root = path.join(base, 'root');
-  execFileSync(process.execPath, [bundle, 'sandbox', 'create', '--root', root, '--feed', path.join(base, 'feed'), '--json'], { stdio: 'ignore' });
-  execFileSync(process.execPath, [bundle, 'check', '--root', root, '--json'], { stdio: 'ignore' });
-  const baseline = time(process.execPath, ['-e', '0']);
-  const rows = [['node -e 0 (baseline)', baseline]];
-  rows.push(['node dist/altazion-update.cjs get --json', time(process.execPath, [bundle, 'get', '--root', root, '--json'])]);
-  if (existsSync(exe)) rows.push(['dist/altazion-update get --json', time(exe, ['get', '--root', root, '--json'])]);
-  console.log(`get on a 4-module sandbox, median of ${RUNS} runs`);
-  for (const [label, ms] of rows) console.log(`  ${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms   ratio ${(ms / baseline).toFixed(2)}`);
-  const product = rows[rows.length - 1][1] / baseline;
-  console.log(`  target: ratio <= 2.0 -> ${product <= 2 ? 'met' : 'NOT met'} (${product.toFixed(2)})`);
+  sh(process.execPath, [bundle, 'sandbox', 'create', '--root', root, '--feed', path.join(base, 'feed'), '--json']);
+  sh(process.execPath, [bundle, 'check', '--root', root, '--json']);
+  note(B, 'machine', load());
+
+  const measure = async (shape) => {
+    // Warm the page cache and the code cache first (not measured).
+    for (let i = 0; i < 2; i++) { await run(command, [...prefix, 'get', '--root', root, '--json']); await run(process.execPath, ['-e', '0']); }
+    const rss = [];
+    const result = await pairs({
+      label: `get ${shape}`,
+      product: async () => { const r = await run(command, [...prefix, 'get', '--root', root, '--json'], { node: command === process.execPath }); if (r.rssMb) rss.push(r.rssMb); return r.ms; },
+      baseline: async () => (await run(process.execPath, ['-e', '0'])).ms,
+    });
+    row(B, `${what} get --json / node -e 0, ${shape}`, ratioText(result.ratios), '<= 2.0 x', median(result.ratios) <= 2.0);
+    note(B, `  medians (${shape})`, `get ${fmtMs(median(result.product))}, node -e 0 ${fmtMs(median(result.baseline))}${rss.length ? `, peak RSS of get ${Math.max(...rss).toFixed(0)} MB` : ''}`);
+  };
+
+  await measure('demo sandbox');
+
+  // The same server with a database of 20,000 objects of the customer's.
+  const hostDir = path.join(base, 'host', 'database');
+  const catalogFile = path.join(hostDir, readdirSync(hostDir).find((n) => n === 'catalog.json'));
+  const catalog = JSON.parse(readFileSync(catalogFile, 'utf8'));
+  for (let i = 0; i < 10_000; i++) {
+    catalog.objects.push({ schema: 'dbo', name: `client_table_${i}`, type: 'table', columns: [
+      { name: 'id', type: 'int', nullable: false, identity: true }, { name: 'code', type: 'nvarchar(20)', nullable: false },
+      { name: 'libelle', type: 'nvarchar(200)', nullable: true }, { name: 'montant', type: 'decimal(18,2)', nullable: true },
+      { name: 'cree_le', type: 'datetime2', nullable: false }, { name: 'actif', type: 'bit', nullable: false },
+    ] });
+    catalog.objects.push({ schema: 'dbo', name: `ps_client_${i}`, type: 'procedure', definition: `CREATE PROCEDURE dbo.ps_client_${i} @id int AS\nBEGIN\n  -- lecture ${i}\n  SELECT id, code, libelle, montant FROM dbo.client_table_${i} WHERE id = @id AND actif = 1;\nEND` });
+  }
+  writeFileSync(catalogFile, JSON.stringify(catalog));
+  await measure('database of 20,000 objects');
+  note(B, 'machine', load());
 } finally {
   rmSync(base, { recursive: true, force: true });
 }

@@ -1,37 +1,60 @@
-// Install of a big web module in the sandbox: 20,000 files / 1 GB (BENCH_INSTALL_FILES,
-// BENCH_INSTALL_MB to change). Measures, in the same run:
-//   - the downtime of the install (app_offline.htm written -> pool started and app_offline.htm gone),
-//   - `cp -r` of the same tree (what an in-place file copy would cost at least),
-//   - the part of the downtime beyond stopping and starting the pool (read from the install log),
-//   - the peak RSS of the install process (process.resourceUsage().maxRSS, printed at exit).
-// Targets: downtime <= 2% of the copy, <= 1 s beyond the pool stop/start, peak RSS <= 150 MB.
-// Runs the bundle (dist/altazion-update.cjs, built by `npm run bench`); fixtures under /tmp.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Install of a big web module in the sandbox, at three shapes (files x size):
+//   2,000 x 512 KiB, 20,000 x 50 KiB, 100,000 x 10 KiB (about 1 GiB each; BENCH_INSTALL_SHAPES,
+//   e.g. "20000x50", to choose). The package is deflated, its content half compressible like
+//   binaries. For each shape, in alternated rounds of whole processes:
+//   - staging: the extraction the install does (src/install/staging.ts in a process started like
+//     the executable) beside `unzip -q` of the same package;
+//   - the whole install (`altazion-update install`, package already verified in the cache as after
+//     `check`) beside `unzip -q` of the same package, and `cp -r` of the installed tree: the
+//     downtime beyond the pool's stop and start (from the install log) as a share of that copy;
+//   - peak RSS of the install process; and what the backup cost before the install reported: the
+//     previous folder is renamed aside, nothing is copied or compressed.
+// Targets (issue 17): staging <= 1.25 x unzip; install <= 1.5 x unzip; downtime beyond the pool
+// stop/start <= 2 % of cp -r; peak RSS <= 150 MB; no backup copy or compression before the result.
+//   npm run bench -- install            (node build.mjs --bundle-only first; needs unzip)
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { fmtMs, has, load, median, note, ratiosOf, ratioText, rounds, row, run, sh } from './lib.mjs';
 
+const B = 'install';
 const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(project, 'dist', 'altazion-update.cjs');
-const FILES = Number(process.env.BENCH_INSTALL_FILES ?? 20_000);
-const MB = Number(process.env.BENCH_INSTALL_MB ?? 1024);
+const SHAPES = (process.env.BENCH_INSTALL_SHAPES ?? '2000x512,20000x50,100000x10').split(',').map((s) => {
+  const [files, kb] = s.split('x').map(Number);
+  return { files, kb };
+});
 if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`node build.mjs --bundle-only\` (npm run bench does)`);
+if (!has('unzip')) { note(B, 'skipped', 'unzip is not installed (apt-get install unzip): it is the baseline'); process.exit(0); }
 
-const cli = (args, options = {}) => execFileSync(process.execPath, [bundle, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+const WORK = process.env.ALTAZION_BENCH_DIR ? path.join(process.env.ALTAZION_BENCH_DIR, 'install') : path.join(os.tmpdir(), 'altazion-bench-install');
+rmSync(WORK, { recursive: true, force: true });
+mkdirSync(WORK, { recursive: true });
 
-/** Writes FILES files totalling MB megabytes under `dir` (incompressible bytes, 100 per folder). */
-function writeTree(dir, version) {
-  const size = Math.floor((MB * 1024 * 1024) / FILES);
-  const block = createHash('sha512').update(version).digest();
+// The staging process: the install's own extraction, started like the executable (its thread-pool
+// setting first, when the source has one).
+const stageChild = path.join(WORK, 'stage.cjs');
+const threadPool = path.join(project, 'src', 'cli', 'thread-pool.ts');
+await build({
+  stdin: {
+    contents: `${existsSync(threadPool) ? "import './src/cli/thread-pool';\n" : ''}import { extractPackage } from './src/install/staging';
+extractPackage(process.argv[2], process.argv[3]).then((n) => process.stdout.write(String(n)), (e) => { console.error(e); process.exitCode = 1; });`,
+    resolveDir: project, loader: 'ts',
+  },
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: stageChild, logLevel: 'error',
+});
+
+/** `files` files of `kb` KiB under `dir`/bin, 100 per folder: half random, half a repeated pattern. */
+function writeTree(dir, files, kb, seed) {
+  const size = kb * 1024;
+  const random = createHash('sha512').update(seed).digest();
   const chunk = Buffer.alloc(size);
-  for (let i = 0; i < size; i += block.length) block.copy(chunk, i);
-  // Cheap per-file variation so files differ; content stays deterministic.
-  const seed = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) seed[i] = (i * 2654435761) >>> 24;
-  for (let i = 0; i < size; i++) chunk[i] ^= seed[i];
-  for (let i = 0; i < FILES; i++) {
+  for (let i = 0; i < size / 2; i++) chunk[i] = random[i % 64] ^ ((i * 2654435761) >>> 24);
+  for (let i = Math.floor(size / 2); i < size; i++) chunk[i] = (i % 61) + 32;
+  for (let i = 0; i < files; i++) {
     const folder = path.join(dir, 'bin', `d${Math.floor(i / 100)}`);
     if (i % 100 === 0) mkdirSync(folder, { recursive: true });
     chunk.writeUInt32LE(i, 0);
@@ -48,63 +71,106 @@ function secondsBetween(log, from, to) {
   return (at(to) - at(from)) / 1000;
 }
 
-const base = mkdtempSync(path.join(os.tmpdir(), 'altazion-bench-install-'));
-try {
+const cli = (args) => sh(process.execPath, [bundle, ...args]);
+/** CPU seconds (user + system) of two sides, medians: the machine's load weighs less on them than on wall time. */
+const cpuText = (a, b) => {
+  const x = a.map((r) => r.cpuS).filter((v) => v !== undefined);
+  const y = b.map((r) => r.cpuS).filter((v) => v !== undefined);
+  return x.length && y.length ? `${median(x).toFixed(2)} s / ${median(y).toFixed(2)} s = ${(median(x) / median(y)).toFixed(2)} x` : 'not measured (GNU time missing)';
+};
+const { register } = await import('tsx/esm/api');
+register();
+const { buildPackageZip } = await import(path.join(project, 'src', 'feed', 'publish.ts'));
+
+note(B, 'machine', load());
+for (const shape of SHAPES) {
+  const base = path.join(WORK, `${shape.files}x${shape.kb}`);
+  mkdirSync(base, { recursive: true });
   const root = path.join(base, 'sb', 'root');
-  const feed = path.join(base, 'sb', 'feed');
-  const info = JSON.parse(cli(['sandbox', 'create', '--root', root, '--feed', feed, '--modules', 'ecommerce', '--json']).trim().split('\n')[0]).data;
+  const info = JSON.parse(cli(['sandbox', 'create', '--root', root, '--feed', path.join(base, 'sb', 'feed'), '--modules', 'ecommerce', '--json']).trim().split('\n')[0]).data;
   const app = path.join(info.Apps, 'ecommerce');
   const newVersion = '26.1.1.1';
-  process.stdout.write(`fixture: ${FILES} files, ${MB} MB, under ${base}\n`);
   let t = Date.now();
-  writeTree(app, info.InstalledVersion);
-  // The new version: same shape, other bytes, as a stored (not deflated) signed package.
-  const build = path.join(base, 'build');
-  writeTree(build, newVersion);
-  for (const file of ['web.config', 'default.htm']) writeFileSync(path.join(build, file), `${file} ${newVersion}\n`);
-  writeFileSync(path.join(build, 'altazion-package.json'), JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version: newVersion, kind: 'web' }));
+  writeTree(app, shape.files, shape.kb, info.InstalledVersion);
+  const buildDir = path.join(base, 'build');
+  writeTree(buildDir, shape.files, shape.kb, newVersion);
+  for (const file of ['web.config', 'default.htm']) writeFileSync(path.join(buildDir, file), `${file} ${newVersion}\n`);
+  writeFileSync(path.join(buildDir, 'altazion-package.json'), JSON.stringify({ schemaVersion: 1, module: 'ecommerce', version: newVersion, kind: 'web' }));
   const packages = path.join(base, 'packages');
   mkdirSync(packages);
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { buildPackageZip } = await import(path.join(project, 'src', 'feed', 'publish.ts'));
-  await buildPackageZip(build, path.join(packages, `ecommerce-${newVersion}.zip`), { compress: false });
-  rmSync(build, { recursive: true, force: true });
-  cli(['publish', '--packages', packages, '--key', info.SigningKey, '--out', feed, '--json']);
+  await buildPackageZip(buildDir, path.join(packages, `ecommerce-${newVersion}.zip`), { compress: true });
+  rmSync(buildDir, { recursive: true, force: true });
+  cli(['publish', '--packages', packages, '--key', info.SigningKey, '--out', info.Feed, '--json']);
   rmSync(packages, { recursive: true, force: true });
-  process.stdout.write(`fixture ready in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  cli(['check', '--root', root, '--json']); // the download is not the install: the package is cached first
+  const cache = path.join(root, 'bin', 'updates', 'cache');
+  const pkg = path.join(cache, readdirSync(cache).find((n) => n.startsWith(`ecommerce-${newVersion}`)));
+  const mb = statSync(pkg).size / 1048576;
+  note(B, `${shape.files} files x ${shape.kb} KiB`, `package ${mb.toFixed(0)} MiB (deflated), fixture ready in ${((Date.now() - t) / 1000).toFixed(0)} s, under ${base}`);
 
-  // Baseline in the same run: copying the tree in place.
-  execFileSync('sync');
-  t = process.hrtime.bigint();
-  execFileSync('cp', ['-r', app, path.join(base, 'copy')]);
-  const copySeconds = Number(process.hrtime.bigint() - t) / 1e9;
-  rmSync(path.join(base, 'copy'), { recursive: true, force: true });
+  const out = path.join(base, 'out');
+  const clear = () => { rmSync(out, { recursive: true, force: true }); sh('sync', []); };
 
-  // The download happens before anything goes offline; do it first so the install run is the install.
-  cli(['check', '--root', root, '--json']);
-  execFileSync('sync');
-  const preload = path.join(base, 'maxrss.cjs');
-  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, `MAXRSS_KB ${process.resourceUsage().maxRSS}\\n`));\n");
-  t = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--require', preload, bundle, 'install', '--root', root, '--name', 'ecommerce', '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const installSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-  if (run.status !== 0) throw new Error(`install exited ${run.status}: ${run.stderr}\n${run.stdout}`);
-  const record = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.typeName === 'Altazion.InstallResult').data;
-  if (record.Result !== 'Installed') throw new Error(`install: ${record.Result}: ${record.Message}`);
-  const maxRssMb = Number(/MAXRSS_KB (\d+)/.exec(run.stderr)[1]) / 1024;
-  const log = readFileSync(record.LogPath, 'utf8');
-  const poolStop = secondsBetween(log, 'step stop-pools', 'step stop-service');
-  const poolStart = secondsBetween(log, 'step start-pools', 'step app-online');
-  const downtime = record.DowntimeSeconds;
-  const beyond = downtime - poolStop - poolStart;
-  const ratio = downtime / copySeconds;
-  const verdict = (ok) => (ok ? 'ok' : 'MISSED');
-  console.log(`install ${info.InstalledVersion} -> ${newVersion} of a ${FILES}-file / ${MB} MB web module (whole install ${installSeconds.toFixed(1)} s)`);
-  console.log(`  cp -r of the same tree (baseline) ${copySeconds.toFixed(2)} s`);
-  console.log(`  downtime (offline -> online)      ${downtime.toFixed(3)} s   ratio ${(ratio * 100).toFixed(2)} % of the copy   target <= 2 %   ${verdict(ratio <= 0.02)}`);
-  console.log(`  pool stop ${poolStop.toFixed(3)} s + pool start ${poolStart.toFixed(3)} s; beyond them ${beyond.toFixed(3)} s   target <= 1 s   ${verdict(beyond <= 1)}`);
-  console.log(`  peak RSS of the install process   ${maxRssMb.toFixed(0)} MB   target <= 150 MB   ${verdict(maxRssMb <= 150)}`);
-} finally {
+  // --- staging ----------------------------------------------------------------------------------
+  const staging = await rounds({
+    label: `staging ${shape.files}`,
+    prepare: clear,
+    sides: {
+      product: () => run(process.execPath, [stageChild, pkg, out], { node: true }).then((r) => ({ value: r.ms, rssMb: r.rssMb, cpuS: r.cpuS })),
+      unzip: () => run('unzip', ['-q', pkg, '-d', out]).then((r) => ({ value: r.ms, cpuS: r.cpuS })),
+    },
+  });
+  const stagingRatios = ratiosOf(staging.product, staging.unzip);
+  row(B, `${shape.files} files: staging / unzip -q`, `${ratioText(stagingRatios)}`, '<= 1.25 x', median(stagingRatios) <= 1.25);
+  note(B, `${shape.files} files: staging, unzip -q (medians)`, `${fmtMs(median(staging.product.values))}, ${fmtMs(median(staging.unzip.values))}; staging peak RSS ${Math.max(...staging.product.results.map((r) => r.rssMb)).toFixed(0)} MB`);
+  note(B, `${shape.files} files: CPU time, staging / unzip -q (medians)`, cpuText(staging.product.results, staging.unzip.results));
+  clear();
+
+  // --- the whole install, beside unzip and cp -r -------------------------------------------------
+  const copy = path.join(base, 'copy');
+  const restore = () => {
+    // Back to the old version for the next install: the backup folder is the old folder.
+    const backup = readdirSync(info.Apps).find((n) => n.startsWith('ecommerce.altazion-backup-'));
+    if (backup) {
+      rmSync(app, { recursive: true, force: true });
+      renameSync(path.join(info.Apps, backup), app);
+    }
+    rmSync(copy, { recursive: true, force: true });
+    clear();
+  };
+  const whole = await rounds({
+    label: `install ${shape.files}`,
+    prepare: restore,
+    sides: {
+      install: async () => {
+        const r = await run(process.execPath, [bundle, 'install', '--root', root, '--name', 'ecommerce', '--json'], { node: true });
+        const record = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.typeName === 'Altazion.InstallResult').data;
+        if (record.Result !== 'Installed') throw new Error(`install: ${record.Result}: ${record.Message}`);
+        const log = readFileSync(record.LogPath, 'utf8');
+        const poolStop = secondsBetween(log, 'step stop-pools', 'step stop-service');
+        const poolStart = secondsBetween(log, 'step start-pools', 'step app-online');
+        const backupIsFolder = record.BackupPath !== null && statSync(record.BackupPath).isDirectory();
+        return { value: r.ms, rssMb: r.rssMb, cpuS: r.cpuS, downtime: record.DowntimeSeconds, beyond: record.DowntimeSeconds - poolStop - poolStart, backupIsFolder };
+      },
+      unzip: () => run('unzip', ['-q', pkg, '-d', out]).then((r) => ({ value: r.ms, cpuS: r.cpuS })),
+      'cp -r': () => run('cp', ['-r', app, copy]).then((r) => r.ms),
+    },
+  });
+  const installRatios = ratiosOf(whole.install, whole.unzip);
+  row(B, `${shape.files} files: whole install / unzip -q`, ratioText(installRatios), '<= 1.5 x', median(installRatios) <= 1.5);
+  const beyondShare = whole.install.results.map((r, i) => (r.beyond * 1000) / whole['cp -r'].values[i]);
+  row(B, `${shape.files} files: downtime beyond pool stop+start / cp -r`, `${(median(beyondShare) * 100).toFixed(2)} % [${(Math.min(...beyondShare) * 100).toFixed(2)}-${(Math.max(...beyondShare) * 100).toFixed(2)}] (n=${beyondShare.length})`, '<= 2 %', median(beyondShare) <= 0.02);
+  const peak = Math.max(...whole.install.results.map((r) => r.rssMb));
+  row(B, `${shape.files} files: peak RSS of the install process (max of n)`, `${peak.toFixed(0)} MB`, '<= 150 MB', peak <= 150);
+  const folders = whole.install.results.every((r) => r.backupIsFolder);
+  row(B, `${shape.files} files: backup work before the result`, folders ? 'none: previous folder renamed aside' : 'a copy or an archive', 'none', folders);
+  note(B, `${shape.files} files: CPU time, install / unzip -q (medians)`, cpuText(whole.install.results, whole.unzip.results));
+  note(B, `${shape.files} files: install, unzip -q, cp -r (medians)`, `${fmtMs(median(whole.install.values))}, ${fmtMs(median(whole.unzip.values))}, ${fmtMs(median(whole['cp -r'].values))}; downtime ${median(whole.install.results.map((r) => r.downtime)).toFixed(3)} s`);
+  // What the backup costs later, out of the install (the service or `check` compresses it).
+  t = Date.now();
+  const later = await run(process.execPath, [bundle, 'check', '--root', root, '--json'], { node: true });
+  note(B, `${shape.files} files: compressing the backup later (check)`, `${fmtMs(Date.now() - t)} (whole check process), peak RSS ${later.rssMb.toFixed(0)} MB`);
   rmSync(base, { recursive: true, force: true });
 }
+rmSync(WORK, { recursive: true, force: true });
+note(B, 'machine', load());

@@ -7,14 +7,17 @@ import { readJournals } from '../install/journal';
 
 export type CommandHandler = (ctx: Context) => Promise<ExitCode | void>;
 
-/** Work run before every command (e.g. finishing an interrupted install); registered by features. */
+/** Work run before every command (e.g. reporting an interrupted install); registered by features. */
 const beforeEveryCommand: Array<(ctx: Context) => Promise<void>> = [];
 export function runBeforeEveryCommand(step: (ctx: Context) => Promise<void>): void {
   beforeEveryCommand.push(step);
 }
 
 export interface RunOptions {
-  /** Skip the before-every-command steps (commands that must work on a broken or absent root). */
+  /**
+   * Skip the before-every-command steps: commands that must work on a broken or absent root, and
+   * those that finish interrupted installs themselves (install, repair, service run).
+   */
   standalone?: boolean;
 }
 
@@ -33,11 +36,12 @@ export async function runCommand(argv: GlobalOptions, handler: CommandHandler, o
   process.exitCode = exitCode;
 }
 
-// Interrupted installs are finished (rolled back or forward) before any command runs (SPEC §6).
-// The recovery code is loaded only when a journal is there (nearly every run finds none).
+// An interrupted install is reported by every other command, which changes nothing (SPEC §8: reads
+// change nothing); install, repair and the service finish it. The recovery code is loaded only
+// when a journal is there (nearly every run finds none).
 runBeforeEveryCommand(async (ctx) => {
   const journals = await readJournals(ctx.layout).catch(() => []);
   if (journals.length === 0) return;
-  const { recoverBeforeCommand } = await import('../install/recovery');
-  await recoverBeforeCommand(ctx);
+  const { reportInterruptedInstalls } = await import('../install/recovery');
+  await reportInterruptedInstalls(ctx);
 });

@@ -8,7 +8,7 @@
 //                                                     the legacy EMainServer serving the old portal)
 //     <proxy url="http://proxy.local:3128" />
 //     <host kind="windows" />                        (sandbox: <host kind="sandbox" state="..\host\state.json" />)
-//     <install keepBackups="3" lockWaitSeconds="120" minFreeMegabytes="512">   (powershell="C:\...\pwsh.exe": another hook interpreter)
+//     <install keepBackups="3" backups="zip" lockWaitSeconds="120" minFreeMegabytes="512">   (powershell="C:\...\pwsh.exe": another hook interpreter)
 //       <preserve pattern="e.config" />
 //     </install>
 //     <database backup="copy-only" backupFolder="D:\SQLBackups" />   (a COPY_ONLY backup before database scripts;
@@ -46,6 +46,12 @@ export interface UpdaterConfig {
   hostState?: string;
   install: {
     keepBackups: number;
+    /**
+     * What becomes of the previous folder (renamed aside by the swap, it is the backup at no cost):
+     * 'zip' compresses it into bin\updates\backups later (the service, `check`), never before the
+     * install reports; 'folder' keeps it as a folder beside the module.
+     */
+    backups: 'zip' | 'folder';
     lockWaitSeconds: number;
     /** Absolute path of the hook interpreter; undefined: the system's Windows PowerShell (src/install/hooks.ts). */
     powershell?: string;
@@ -102,7 +108,7 @@ export function defaultUpdaterConfig(file: string): UpdaterConfig {
     portalPort: DEFAULT_PORTAL_PORT,
     portalFallbackPort: DEFAULT_PORTAL_FALLBACK_PORT,
     hostKind: 'windows',
-    install: { keepBackups: 3, lockWaitSeconds: 120, minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
+    install: { keepBackups: 3, backups: 'zip', lockWaitSeconds: 120, minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
     maintenance: { windows: [], modules: [] },
     notifications: { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] },
   };
@@ -178,6 +184,9 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
   if (install) {
     const i = config.install;
     i.keepBackups = parseIntegerAttr(attr(install, 'keepbackups'), file, '<install> @keepBackups', i.keepBackups, 0);
+    const backups = (attr(install, 'backups') ?? i.backups).trim().toLowerCase();
+    if (backups !== 'zip' && backups !== 'folder') throw configError(file, '<install> @backups', `"${backups}" is not zip or folder`);
+    i.backups = backups;
     i.lockWaitSeconds = parseIntegerAttr(attr(install, 'lockwaitseconds'), file, '<install> @lockWaitSeconds', i.lockWaitSeconds, 0);
     i.minFreeMegabytes = parseIntegerAttr(attr(install, 'minfreemegabytes'), file, '<install> @minFreeMegabytes', i.minFreeMegabytes, 0);
     // A bare `powershell.exe` (what earlier versions wrote) means the system's one, by absolute

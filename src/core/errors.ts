@@ -27,6 +27,7 @@ const BAD_INPUT_CODES = [
   'E_PACKAGE_INVALID', // zip-slip, bad manifest, truncated archive...
   'E_NOT_FOUND', // unknown module / instance / version / script
   'E_HOOK_UNSAFE', // a hook script, its folder or the interpreter can be changed by a non-administrator
+  'E_JOURNAL_INVALID', // an install journal that names paths, pools or services not of its module
 ] as const;
 const MANUAL_CODES = ['E_MANUAL_ACTION', 'E_DB_CUSTOMIZED', 'E_REQUIREMENT'] as const;
 const BUSY_CODES = ['E_BUSY'] as const;
@@ -37,7 +38,7 @@ const FAILED_CODES = [
   'E_LOCKED', // files held by another process
   'E_HOOK', // admin hook script failed
   'E_PLATFORM', // IIS / service control failure
-  'E_DISK_SPACE',
+  'E_DISK_SPACE', // volume full, over quota or read-only (names the volume and the bytes needed)
   'E_DATABASE',
   'E_ROLLED_BACK',
   'E_STOPPED', // asked to stop (Ctrl+C, the cmdlet's pipeline stopped): a module was not started

@@ -17,7 +17,9 @@ export const EN = {
   'update.notDownloaded': 'not downloaded yet',
   'update.databaseUnreadable': 'the database cannot be read: {error}',
   'update.installing': 'an install is in progress: {from} -> {to} (step {step})',
-  'update.interrupted': 'the install {id} ({from} -> {to}) was interrupted at step {step}: run `altazion-update repair` (or any install) to finish it',
+  'update.interruptedBack': 'it will be rolled back to {version}',
+  'update.interruptedForward': 'it will be finished ({version} is in place)',
+  'update.interrupted': 'the install of {module} {from} -> {to} ({id}) was interrupted at step {step}: {outcome} by `altazion-update repair --check journal` (Repair-AltazionUpdater) or the next install',
 
   // install progress (src/install)
   'progress.installing': 'Installing {module} {version}',
@@ -416,6 +418,29 @@ export const EN = {
   'repair.acl.madePrivate': 'made {path} and everything below it writable by Administrators and SYSTEM only (and readable by them only); check what changed there meanwhile (hook scripts, updater.config)',
   'repair.acl.still': 'still: {found}',
   'repair.acl.fixFailed': '{problem}; fixing failed: {error}',
+  // the install lock, interrupted installs, full disks (src/install/lock.ts, recovery.ts, src/io/disk.ts)
+  'lock.busy': 'another install is running: {who}',
+  'lock.busyWaited': 'another install is running: {who} (waited {seconds} s)',
+  'lock.busyHint': 'wait for it to finish (or pass --wait <seconds>); a lock left by a process that is gone is taken over by the next command',
+  'lock.waiting': 'waiting up to {seconds} s for another install to finish: {who}',
+  'journal.refused': '{file}: {field}: {problem}; recovery does not act on it and changed nothing',
+  'journal.refusedHint': 'this journal was not written by an install of a declared module: check the module folders by hand, then delete the journal file',
+  'repair.journal.refusedAction': 'check the module folders by hand, then delete this journal file',
+  'repair.journal.tempFiles': 'temporary files left by an interrupted write: {files}',
+  'repair.journal.tempRemove': 'remove them',
+  'repair.journal.tempRemoved': 'removed',
+  'install.historyNotWritten': 'the install history could not be written: {error}',
+  'install.statusNotWritten': 'status.xml could not be written: {error}',
+  'disk.refused': 'the volume {volume} {problem} ({code} writing {path}): {need}{has}',
+  'disk.full': 'is full',
+  'disk.overQuota': 'is over your disk quota',
+  'disk.readOnly': 'is read-only',
+  'disk.needs': '{what} needs {bytes} bytes ({size}) there',
+  'disk.couldNotWrite': '{what} could not write there',
+  'disk.free': ', {bytes} bytes ({size}) are free',
+  'disk.hintReadOnly': 'make {volume} writable, then run the command again',
+  'disk.hintFree': 'free at least {size} on {volume}, then run the command again',
+  'disk.hintFreeSome': 'free some space on {volume}, then run the command again',
 } as const;
 
 export type MessageId = keyof typeof EN;

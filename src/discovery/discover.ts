@@ -190,7 +190,7 @@ export async function discoverModules(input: DiscoveryInput): Promise<InstalledM
 }
 
 /** Filters by --name (names or aliases, canonicalised by the caller) and --instance. */
-export function selectModules(modules: readonly InstalledModule[], names: readonly string[], instance?: string): InstalledModule[] {
+export function selectModules<M extends Pick<InstalledModule, 'name' | 'instance'>>(modules: readonly M[], names: readonly string[], instance?: string): M[] {
   return modules.filter((m) =>
     (names.length === 0 || names.includes(m.name)) &&
     (instance === undefined || m.instance.toLowerCase() === instance.toLowerCase()));
@@ -202,19 +202,26 @@ export function selectModules(modules: readonly InstalledModule[], names: readon
  * `report` is given, which lets the caller go on with the modules that did match.
  */
 export function reportUnmatchedSelection(
-  applicationsConfig: string, all: readonly InstalledModule[], selected: readonly InstalledModule[],
+  applicationsConfig: string, all: readonly Pick<InstalledModule, 'name' | 'instance'>[], selected: readonly Pick<InstalledModule, 'name' | 'instance'>[],
   names: readonly string[], instance: string | undefined, report?: (error: AltazionError) => void,
 ): void {
-  const declared = `declared: ${all.map((m) => m.name + (m.instance ? `[${m.instance}]` : '')).join(', ') || 'none'}`;
-  const unmatched = names.filter((n) => !selected.some((m) => m.name === n));
-  const errors = unmatched.map((n) => new AltazionError('E_NOT_FOUND', `module ${n} is not declared in ${applicationsConfig}`, { target: n, hint: declared }));
-  if (unmatched.length === 0 && instance !== undefined && selected.length === 0) {
-    errors.push(new AltazionError('E_NOT_FOUND', `instance "${instance}" is not declared in ${applicationsConfig}`, { target: instance, hint: declared }));
+  const declared = `declared: ${all.map((m) => m.name + (m.instance ? ` [${m.instance}]` : '')).join(', ') || 'none'}`;
+  // A name not declared at all is an unknown module; a declared one that the --instance filtered out is an unknown instance.
+  const unknown = names.filter((n) => !all.some((m) => m.name === n));
+  const errors = unknown.map((n) => new AltazionError('E_NOT_FOUND', `module ${n} is not declared in ${applicationsConfig}`, { target: n, hint: declared }));
+  if (instance !== undefined) {
+    const declaredNames = names.filter((n) => !unknown.includes(n));
+    const missed = names.length ? declaredNames.filter((n) => !selected.some((m) => m.name === n)) : selected.length === 0 ? [''] : [];
+    for (const n of missed) {
+      const candidates = n ? all.filter((m) => m.name === n) : all;
+      const instances = [...new Set(candidates.map((m) => (m.instance ? `"${m.instance}"` : '"" (the main instance)')))];
+      errors.push(new AltazionError('E_NOT_FOUND', `--instance: "${instance}" is not declared${n ? ` for ${n}` : ''} in ${applicationsConfig}; declared instances: ${instances.join(', ') || 'none'}`, { target: instance, hint: declared }));
+    }
   }
   if (errors.length === 0) return;
   if (!report) {
     // One error naming every unknown module, as before (the CLI stops on bad input).
-    if (unmatched.length > 1) throw new AltazionError('E_NOT_FOUND', `module ${unmatched.join(', ')} is not declared in ${applicationsConfig}`, { target: unmatched[0], hint: declared });
+    if (unknown.length > 1) throw new AltazionError('E_NOT_FOUND', `module ${unknown.join(', ')} is not declared in ${applicationsConfig}`, { target: unknown[0], hint: declared });
     throw errors[0];
   }
   for (const error of errors) report(error);

@@ -3,8 +3,9 @@ import { promises as fs } from 'node:fs';
 import { parseStatusXml, type StatusDocument } from '../config/status';
 import { AltazionError } from '../core/errors';
 import { msg, recordMessage, recordText, type Message, type MessageId } from '../core/messages';
-import { readJournals, type InstallJournal } from '../install/journal';
-import { processAlive, readInstallLock } from '../install/lock';
+import { pastPointOfNoReturn, readJournals, type InstallJournal } from '../install/journal';
+import { identityOf, tokenDirOf } from '../install/lock';
+import { processRuns } from '../io/process-identity';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
 import type { Context } from '../cli/context';
@@ -99,10 +100,11 @@ async function installsInProgress(ctx: Context): Promise<Map<string, { journal: 
   const found = new Map<string, { journal: InstallJournal; running: boolean }>();
   const journals = await readJournals(ctx.layout).catch(() => []);
   if (journals.length === 0) return found;
-  const lock = await readInstallLock(ctx.layout);
   for (const { journal } of journals) {
     if (!journal) continue;
-    const running = lock !== undefined && lock.pid === journal.pid && lock.host.toLowerCase() === journal.host.toLowerCase() && processAlive(journal.pid);
+    // The same rule as the lock and recovery (lock.ts, recovery.ts): the journal's process is
+    // running exactly when its identity (pid, start time or token) still answers; a reused pid does not.
+    const running = (await processRuns(identityOf(journal), tokenDirOf(ctx.layout))) !== false;
     found.set(`${journal.module}|${journal.instance.toLowerCase()}`, { journal, running });
   }
   return found;
@@ -150,8 +152,11 @@ export async function collectUpdates(ctx: Context, selection: Selection): Promis
       record.UpdateAvailable = true;
       setDetail(record, msg('update.installing', { from: journal.fromVersion, to: journal.toVersion, step }));
     } else {
-      record.Status = 'Unknown';
-      setDetail(record, msg('update.interrupted', { id: journal.id, from: journal.fromVersion, to: journal.toVersion, step }));
+      // In no state to trust until it is finished; reads only say so, and name what finishes it.
+      record.Status = 'ManualActionRequired';
+      const outcome = journal.direction === 'rollback' || !pastPointOfNoReturn(journal)
+        ? msg('update.interruptedBack', { version: journal.fromVersion }) : msg('update.interruptedForward', { version: journal.toVersion });
+      setDetail(record, msg('update.interrupted', { id: journal.id, module: journal.module, from: journal.fromVersion, to: journal.toVersion, step, outcome }));
     }
   }
   return records;

@@ -11,14 +11,17 @@ import { msg, recordText, textOf, type Message, type MessageId } from '../core/m
 import { MANIFEST_FILE, validateManifest } from '../core/package-manifest';
 import type { InstallResultRecord } from '../core/records';
 import { compareVersions } from '../core/version';
-import { writeFileAtomic, sleep } from '../io/files';
+import { diskErrorOr, volumeOf } from '../io/disk';
+import { sleep } from '../io/files';
+import { selfIdentity } from '../io/process-identity';
 import type { Platform } from '../platform/types';
-import { archiveBackup } from './backup';
 import { checkHooksSafe, hookInterpreter, runHook } from './hooks';
 import { writeJournal, removeJournal, type InstallJournal, type InstallStep, POINT_OF_NO_RETURN, stepIndex, INSTALL_STEPS } from './journal';
+import { siblingPaths } from './journal-rules';
+import { tokenDirOf } from './lock';
 import { InstallLog } from './log';
 import type { HookPhase, ModulePlan } from './plan';
-import { describeHolders, holdersOf, renameFolder, rollBack, siblingPaths, waitForPool, waitForService, type RestoreEnv } from './restore';
+import { describeHolders, holdersOf, removeOwnAppOffline, renameFolder, rollBack, waitForPool, waitForService, type RestoreEnv } from './restore';
 import { carryPreserved, extractPackage, inspectPackage } from './staging';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-rules';
 
@@ -100,7 +103,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   const paths = siblingPaths(plan.path, pathApi, plan.fromVersion, id);
   const stateTimeoutMs = env.stateTimeoutMs ?? 120_000;
   const interpreter = hookInterpreter(env.install.powershell, platform.kind, env.env);
-  const restoreEnv: RestoreEnv = { layout, platform, log, keepBackups: env.install.keepBackups, stateTimeoutMs };
+  const restoreEnv: RestoreEnv = { layout, platform, log, stateTimeoutMs };
   let offlineAt: number | undefined;
   let healthWarning: Message | string | undefined;
   let onlineAt: number | undefined;
@@ -122,9 +125,12 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     if (compareVersions(m.version, plan.toVersion) !== 0) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package holds version ${m.version}, the index says ${plan.toVersion}`, { target: input.packageFile });
     if (m.kind !== kind) throw new AltazionError('E_PACKAGE_INVALID', `${input.packageFile}: the package is a ${m.kind} module, ${plan.name} is ${kind}`, { target: input.packageFile });
     const free = await platform.fs.freeBytes(pathApi.dirname(paths.modulePath));
-    const needed = summary.totalBytes + env.install.minFreeMegabytes * 1024 * 1024;
+    const needed = summary.diskBytes + env.install.minFreeMegabytes * 1024 * 1024;
     if (free < needed) {
-      throw new AltazionError('E_DISK_SPACE', `not enough free space beside ${paths.modulePath}: ${Math.round(free / 1048576)} MB free, ${Math.round(needed / 1048576)} MB needed (package ${Math.round(summary.totalBytes / 1048576)} MB + ${env.install.minFreeMegabytes} MB margin)`, { target: paths.modulePath });
+      const volume = volumeOf(paths.modulePath);
+      throw new AltazionError('E_DISK_SPACE', `not enough free space on the volume ${volume} beside ${paths.modulePath}: ${free} bytes (${Math.round(free / 1048576)} MB) free, ${needed} bytes (${Math.round(needed / 1048576)} MB) needed (the package takes ${Math.round(summary.diskBytes / 1048576)} MB on disk, + ${env.install.minFreeMegabytes} MB margin)`, {
+        target: volume, hint: `free at least ${Math.round((needed - free) / 1048576) + 1} MB on ${volume}, then run the install again`,
+      });
     }
     // Hooks run as SYSTEM: only when nobody but administrators can change them (SPEC §12).
     await checkHooksSafe({ scripts: Object.values(plan.hooks).map((f) => pathApi.join(layout.scripts, f)), folder: layout.scripts, interpreter, rights: platform.rights });
@@ -143,12 +149,14 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     appOfflineExisted: false,
     pools: [], service: null,
     step: 'stage', direction: 'forward',
-    pid: process.pid, host: env.host, requestedBy: env.requestedBy, startedAt, logPath: input.logPath,
+    pid: process.pid, host: env.host, process: await processOf(tokenDirOf(layout)), requestedBy: env.requestedBy, startedAt, logPath: input.logPath,
   };
   // `write: false` for steps a journal entry written just before already covers (the pools and the
   // service are recorded with the first offline step; starting them and removing app_offline.htm
-  // are all past the point of no return) or that only read (wait-handles, verify): each entry is
-  // an fsync, and inside the offline window they add up.
+  // are all past the point of no return), that only read (wait-handles, verify), or whose effect
+  // the recovery reads from the disk itself (the two renames of the swap: rollBack finds the old
+  // folder aside or not, and puts it back): each entry is an fsync, and inside the offline window
+  // they add up. Only the point of no return must be on disk before the module comes back.
   const step = async (name: InstallStep, write = true) => {
     journal.step = name;
     if (write) await writeJournal(layout, journal);
@@ -199,7 +207,9 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
       journal.appOfflineExisted = await exists(journal.appOfflinePath!);
       await step('app-offline');
       offlineAt = Date.now();
-      if (!journal.appOfflineExisted) await writeFileAtomic(journal.appOfflinePath!, APP_OFFLINE_HTML);
+      // Written in place, not through a temporary file: the journal already names it, so a crash
+      // mid-write leaves nothing in the module folder that recovery does not remove.
+      if (!journal.appOfflineExisted) await fs.writeFile(journal.appOfflinePath!, APP_OFFLINE_HTML, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
     }
     await step('stop-pools', kind !== 'web');
     for (const { name, prior } of journal.pools) {
@@ -219,26 +229,45 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
 
     await step('wait-handles', false);
     const deadline = Date.now() + env.install.lockWaitSeconds * 1000;
-    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
-      const holders = await holdersOf(platform, paths.modulePath, log);
-      if (holders.length === 0) break;
-      log.line(`files still held: ${describeHolders(holders)}`);
-      if (Date.now() + delay > deadline) {
-        throw new AltazionError('E_LOCKED', `files of ${plan.name} are still held after ${env.install.lockWaitSeconds} s: ${describeHolders(holders)}`, {
-          target: paths.modulePath, hint: 'close that program (explorer windows, consoles in the folder, ...) and run the install again',
-        });
+    // Waits until nothing holds a file of the module (a worker of the stopped pool may take a
+    // moment to exit), naming the holders; past lockWaitSeconds, E_LOCKED naming them.
+    const waitForRelease = async (): Promise<void> => {
+      env.progress?.('wait-handles', (stepIndex('wait-handles') / INSTALL_STEPS.length) * 100);
+      for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+        const holders = await holdersOf(platform, paths.modulePath, log);
+        if (holders.length === 0) return;
+        log.line(`files still held: ${describeHolders(holders)}`);
+        if (Date.now() + delay > deadline) {
+          throw new AltazionError('E_LOCKED', `files of ${plan.name} are still held after ${env.install.lockWaitSeconds} s: ${describeHolders(holders)}`, {
+            target: paths.modulePath, hint: 'close that program (explorer windows, consoles in the folder, ...) and run the install again',
+          });
+        }
+        env.warn?.(msg('install.waitingFor', { holders: describeHolders(holders) }));
+        await sleep(delay);
       }
-      env.warn?.(msg('install.waitingFor', { holders: describeHolders(holders) }));
-      await sleep(delay);
-    }
+    };
+    // A PREBACKUP hook may read the module's files: they are released first. Without one, the
+    // rename below is the test (it fails while anything inside is open) and the holders are only
+    // asked for when it fails: asking costs a Restart Manager pass over every file of the module,
+    // inside the offline window.
+    if (plan.hooks.PREBACKUP) await waitForRelease();
 
     // 4. Swap.
     await hook('PREBACKUP');
-    await step('swap-out');
-    await renameFolder(platform, paths.modulePath, paths.backupPath, log);
+    await step('swap-out', false);
+    for (;;) {
+      try {
+        await renameFolder(platform, paths.modulePath, paths.backupPath, log);
+        break;
+      } catch (error) {
+        if (!(error instanceof AltazionError && error.code === 'E_LOCKED')) throw error;
+        await waitForRelease(); // names the holders; E_LOCKED once past the deadline
+        if (Date.now() > deadline) throw error; // nothing is held, yet the rename is refused
+      }
+    }
     await hook('POSTBACKUP');
     await hook('PREINSTALL');
-    await step('swap-in');
+    await step('swap-in', false);
     await renameFolder(platform, paths.stagingPath, paths.modulePath, log);
     await step('verify', false);
     const manifestFile = pathApi.join(paths.modulePath, MANIFEST_FILE);
@@ -271,7 +300,9 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
       if (unchecked) { healthWarning = unchecked; log.line(textOf(unchecked)); env.warn?.(unchecked); }
     }
   } catch (error) {
-    const err = toAltazionError(error);
+    // A write the volume refused is the volume's problem (E_DISK_SPACE), whatever step it hit.
+    const err = toAltazionError(await diskErrorOr(error, `installing ${plan.name} ${plan.toVersion} (step ${journal.step})`, paths.stagingPath,
+      { under: paths.stagingPath, bytes: summary.diskBytes + env.install.minFreeMegabytes * 1024 * 1024 }));
     log.line(`FAILED at step ${journal.step}: ${err.message}`);
     env.warn?.(msg('install.rollingBack', { module: plan.name, error: err.worded }));
     try {
@@ -290,12 +321,12 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     } catch (rollbackError) {
       const rb = toAltazionError(rollbackError);
       log.line(`ROLLBACK FAILED: ${rb.message}`);
-      const message = `${err.message}; the rollback failed too: ${rb.message}. The journal is kept: run "altazion-update repair" (or any command) to finish it`;
+      const message = `${err.message}; the rollback failed too: ${rb.message}. The journal is kept: run "altazion-update repair" (or the next install) to finish it`;
       return { record: record('Failed', message), error: new AltazionError('E_FAILED', message, { target: plan.path, cause: err }) };
     }
   }
 
-  // 5. After the module is back: hook ENDUPDATE (warns only), archive the backup.
+  // 5. After the module is back: hook ENDUPDATE (warns only); the journal goes.
   const warnings: Array<Message | string> = healthWarning ? [healthWarning] : [];
   try {
     await hook('ENDUPDATE');
@@ -304,22 +335,22 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     warnings.push(message);
     env.warn?.(message);
   }
-  let backup: string | null;
-  try {
-    await step('archive-backup');
-    backup = await archiveBackup({ folder: paths.backupPath, backupsDir: layout.backups, module: plan.name, instance: plan.instance, version: plan.fromVersion, id, keep: env.install.keepBackups });
-  } catch (error) {
-    backup = paths.backupPath;
-    const message = msg('install.backupUncompressed', { path: paths.backupPath, error: (error as Error).message });
-    warnings.push(message);
-    env.warn?.(message);
-  }
+  // The previous folder, renamed aside by the swap, is the backup: compressing it (or pruning old
+  // ones) is done later, out of the install (backup.ts). Our app_offline.htm went aside with it and
+  // must not come back with a restore.
+  await removeOwnAppOffline(journal);
   await removeJournal(layout, id);
-  log.line(`installed ${plan.toVersion}; backup ${backup ?? '(none kept)'}; downtime ${downtime()} s`);
+  const backup = await exists(paths.backupPath) ? paths.backupPath : null;
+  log.line(`installed ${plan.toVersion}; backup ${backup ?? '(none)'}; downtime ${downtime()} s`);
   const message = warnings.length
     ? msg('install.installedWith', { from: plan.fromVersion, to: plan.toVersion, warnings })
     : msg('install.installed', { from: plan.fromVersion, to: plan.toVersion });
   return { record: record('Installed', message, backup) };
+}
+
+async function processOf(tokenDir: string): Promise<InstallJournal['process']> {
+  const me = await selfIdentity(tokenDir);
+  return { ...(me.start ? { start: me.start } : {}), ...(me.token ? { token: me.token } : {}) };
 }
 
 export { POINT_OF_NO_RETURN };

@@ -1,12 +1,25 @@
-// Backups (SPEC §6 step 6): once the module is back online, the previous folder (renamed beside
-// the module by the swap) is compressed into bin/updates/backups and removed; only the newest
-// `keep` archives of each module instance are kept.
+// Backups (SPEC §6 step 6). The swap renames the previous folder beside the module: that folder is
+// the backup, at no cost, when the install reports success. Compressing it (into
+// bin/updates/backups/<module>[instance]-<version>-<id>.zip, then removing it) costs a read of every
+// file and minutes for a big module, so it is done later, out of the install: by the service after
+// each job and each periodic check, and by `check` (compressPendingBackups), at low priority.
+// `<install backups="folder">` keeps the folders instead. Either way only the newest `keep`
+// backups of each module instance stay.
+// A folder is compressed only once the history records its install as Installed: a backup folder
+// of an install still running or interrupted (its rollback needs it) is never touched.
 import { createReadStream, createWriteStream, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { APP_OFFLINE_NAMES } from './staging';
 import { compareText } from '../core/text-order';
+import type { InstanceLayout } from '../config/paths';
+import type { ApplicationEntry } from '../config/applications';
+import { listInstallHistory } from './history';
+import { acquireLockFile, currentOwner } from './lock';
+import os from 'node:os';
+import type { Context } from '../cli/context';
+import { readApplications } from '../discovery/discover';
 
 /** Files (relative, forward slashes) and folders of a tree; app_offline.htm at the root left out. */
 async function listTree(root: string): Promise<{ files: string[]; dirs: string[] }> {
@@ -33,10 +46,11 @@ async function listTree(root: string): Promise<{ files: string[]; dirs: string[]
  * Feeds the zip one file at a time: the next file is added when yazl starts reading the previous
  * one, so a module of 20,000 files never has 20,000 pending stats and streams at once (memory).
  */
-function addFilesOneByOne(zip: yazl.ZipFile, root: string, files: readonly string[]): void {
+function addFilesOneByOne(zip: yazl.ZipFile, root: string, files: readonly string[], signal?: AbortSignal): void {
   let next = 0;
   const addNext = (): void => {
-    if (next >= files.length) { zip.end(); return; }
+    // Cut short, the archive ends here; the caller throws it away.
+    if (next >= files.length || signal?.aborted) { zip.end(); return; }
     const rel = files[next++];
     const full = path.join(root, ...rel.split('/'));
     const stats = statSync(full);
@@ -81,6 +95,7 @@ export async function archiveBackup(options: {
   version: string;
   id: string;
   keep: number;
+  signal?: AbortSignal;
 }): Promise<string | null> {
   const { folder, backupsDir, keep } = options;
   const target = path.join(backupsDir, `${backupPrefix(options.module, options.instance)}${options.version}-${options.id}.zip`);
@@ -99,8 +114,12 @@ export async function archiveBackup(options: {
       const { files, dirs } = await listTree(folder);
       for (const dir of dirs) zip.addEmptyDirectory(dir);
       const written = pipeline(zip.outputStream, createWriteStream(temp));
-      addFilesOneByOne(zip, folder, files);
+      addFilesOneByOne(zip, folder, files, options.signal);
       await written;
+      if (options.signal?.aborted) {
+        await fs.rm(temp, { force: true });
+        throw new Error('stopped before the backup was compressed');
+      }
       await fs.rename(temp, archive);
     }
   }
@@ -116,4 +135,87 @@ export async function pruneBackups(backupsDir: string, module: string, instance:
   const removed = withTimes.sort((a, b) => b.t - a.t || compareText(b.n, a.n)).slice(keep).map((x) => x.n);
   for (const n of removed) await fs.rm(path.join(backupsDir, n), { force: true });
   return removed;
+}
+
+/** The backup folders of finished installs beside each declared module, oldest first. */
+async function finishedBackupFolders(layout: InstanceLayout, entries: readonly ApplicationEntry[]) {
+  const installed = new Map<string, { module: string; instance: string; version: string }>();
+  for (const h of await listInstallHistory(layout)) {
+    if (h.Result === 'Installed' && h.BackupPath) installed.set(path.resolve(h.BackupPath).toLowerCase(), { module: h.Name, instance: h.Instance, version: h.FromVersion });
+  }
+  const out: Array<{ folder: string; module: string; instance: string; version: string; id: string }> = [];
+  for (const entry of entries) {
+    const modulePath = entry.path.replace(/[\\/]+$/, '');
+    const parent = path.dirname(modulePath);
+    const prefix = `${path.basename(modulePath)}.altazion-backup-`;
+    for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+      if (!name.startsWith(prefix)) continue;
+      const folder = path.join(parent, name);
+      const done = installed.get(path.resolve(folder).toLowerCase());
+      if (!done || done.module !== entry.name || done.instance.toLowerCase() !== entry.instance.toLowerCase()) continue;
+      const id = /-(\d{8}T\d{6}-[0-9a-f]{6})$/.exec(name)?.[1];
+      if (id) out.push({ folder, module: entry.name, instance: entry.instance, version: done.version, id });
+    }
+  }
+  return out.sort((a, b) => compareText(a.id, b.id));
+}
+
+export interface BackupWork { folder: string; archive: string | null; removed?: boolean }
+
+/**
+ * Compresses (backups="zip") or prunes (backups="folder") the backup folders of finished installs.
+ * One compressor at a time (bin/updates/backups.lock); a busy one means another does it now.
+ */
+export async function compressPendingBackups(layout: InstanceLayout, entries: readonly ApplicationEntry[], options: { format: 'zip' | 'folder'; keep: number; log?: (line: string) => void; signal?: AbortSignal }): Promise<BackupWork[]> {
+  const folders = await finishedBackupFolders(layout, entries);
+  if (folders.length === 0) return [];
+  let lock;
+  try {
+    lock = await acquireLockFile(path.join(layout.updates, 'backups.lock'), currentOwner('service', 'compressing backups'));
+  } catch {
+    return [];
+  }
+  const done: BackupWork[] = [];
+  try {
+    if (options.format === 'folder') {
+      // Newest `keep` folders of each module instance stay.
+      const byModule = new Map<string, typeof folders>();
+      for (const f of folders) byModule.set(`${f.module}[${f.instance}]`, [...(byModule.get(`${f.module}[${f.instance}]`) ?? []), f]);
+      for (const list of byModule.values()) {
+        for (const f of list.slice(0, Math.max(0, list.length - options.keep))) {
+          await removeTree(f.folder);
+          options.log?.(`removed the old backup ${f.folder}`);
+          done.push({ folder: f.folder, archive: null, removed: true });
+        }
+      }
+      return done;
+    }
+    for (const f of folders) {
+      if (options.signal?.aborted) break;
+      try {
+        const archive = await archiveBackup({ folder: f.folder, backupsDir: layout.backups, module: f.module, instance: f.instance, version: f.version, id: f.id, keep: options.keep, signal: options.signal });
+        options.log?.(archive ? `compressed the backup ${f.folder} into ${archive}` : `removed the backup ${f.folder} (keepBackups="0")`);
+        done.push({ folder: f.folder, archive });
+      } catch (error) {
+        options.log?.(`the backup ${f.folder} could not be compressed (it stays as a folder): ${(error as Error).message}`);
+      }
+    }
+    return done;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** compressPendingBackups with the instance's settings (the service and `check` call it). */
+export async function tidyBackups(ctx: Pick<Context, 'layout' | 'config'>, log?: (line: string) => void, signal?: AbortSignal): Promise<BackupWork[]> {
+  const config = await ctx.config();
+  const entries = await readApplications(ctx.layout);
+  // Background work: below normal priority, so an install or the portal comes first.
+  let before: number | undefined;
+  try { before = os.getPriority(); os.setPriority(Math.max(before, os.constants.priority.PRIORITY_BELOW_NORMAL)); } catch { before = undefined; }
+  try {
+    return await compressPendingBackups(ctx.layout, entries, { format: config.install.backups, keep: config.install.keepBackups, log, signal });
+  } finally {
+    if (before !== undefined) try { os.setPriority(before); } catch { /* lowering is one-way for some accounts */ }
+  }
 }

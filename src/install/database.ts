@@ -4,7 +4,7 @@
 // --dry-run. Every run that is not a dry run leaves an install log (each batch's PRINT output, row
 // counts, duration) and a history entry saying who asked, from where, what ran and what was saved.
 import os from 'node:os';
-import { toAltazionError, type ErrorCode } from '../core/errors';
+import { toAltazionError, type AltazionError, type ErrorCode } from '../core/errors';
 import { recordText } from '../core/messages';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
@@ -48,7 +48,7 @@ export function originOf(env: NodeJS.ProcessEnv, requestedBy: string, computerNa
   return `${requestedBy} on ${computerName}${via ? ` (${via})` : ''}`;
 }
 
-export async function installDatabaseModule(ctx: Context, plan: ModulePlan, source: FeedSource, options: DatabaseRunOptions): Promise<{ record: InstallResultRecord; code?: ErrorCode }> {
+export async function installDatabaseModule(ctx: Context, plan: ModulePlan, source: FeedSource, options: DatabaseRunOptions): Promise<{ record: InstallResultRecord; code?: ErrorCode; error?: AltazionError }> {
   const started = ctx.now();
   const platform = await ctx.platform();
   const logPath = installLogPath(ctx.layout.updaterLogs, options.id);
@@ -58,6 +58,7 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
   log?.line(`database install ${options.id} requested by ${who.User} (${who.From})`);
   let record: InstallResultRecord;
   let code: ErrorCode | undefined;
+  let failure: AltazionError | undefined;
   // What was asked (the flow refines it: forced, refused...), also when it fails before deciding.
   const asked = options.dryRun ? 'dry-run' : options.exportScripts !== undefined ? 'export' : options.script !== undefined ? 'script' : options.markApplied !== undefined ? 'mark-applied' : 'automatic';
   let details = { action: asked, scripts: [] as string[], backups: [] as string[] };
@@ -90,11 +91,13 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
       StartedAt: started.toISOString(), DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', err.worded), PendingScripts: [],
     };
     code = err.code;
+    // Its error record (the cmdlets raise it as an ErrorRecord naming the file and field).
+    failure = err;
   }
   if (log) {
     record.LogPath = logPath;
     log.line(`result: ${record.Result} - ${record.Message}`);
     await appendInstallHistory(ctx.layout, { ...record, Id: options.id, ...who, Action: details.action, Scripts: details.scripts, Backups: details.backups });
   }
-  return { record, code };
+  return { record, code, ...(failure ? { error: failure } : {}) };
 }

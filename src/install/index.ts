@@ -3,22 +3,25 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode } from '../core/errors';
-import { msg, recordText, type Message, type MessageId } from '../core/messages';
+import { msg, recordMessage, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../cli/context';
 import { loadFeed, writeStatusFromIndex } from '../check/run-check';
-import { discoverModules, reportUnmatchedSelection, selectModules } from '../discovery/discover';
+import { discoverModules, readApplications, reportUnmatchedSelection, selectModules } from '../discovery/discover';
+import { isVersion } from '../core/version';
+import { diskErrorOr } from '../io/disk';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { ReleaseEntry } from '../feed/types';
 import { applyModuleInstall, type StepObserver } from './apply';
 import { appendInstallHistory } from './history';
 import { listHookFiles } from './hooks';
-import { acquireInstallLock, currentOwner } from './lock';
+import { moveLegacySettingsAndReport } from '../security/settings';
+import { acquireInstallLock, currentOwner, describeOwner } from './lock';
+import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOfInstalls } from './recovery';
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
-import { moveLegacySettingsAndReport } from '../security/settings';
 import type { OperationalEvent } from '../core/events';
 import { reportEvent } from '../events';
 
@@ -48,6 +51,8 @@ export interface InstallOptions {
    * process's user.
    */
   user?: string;
+  /** Wait this long for a running install to finish instead of failing at once with E_BUSY (exit 4). */
+  waitSeconds?: number;
   signal?: AbortSignal;
   /** Test seam (fault injection, simulated crashes): called before each journaled step. */
   onStep?: StepObserver;
@@ -91,6 +96,22 @@ function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
   };
 }
 
+/**
+ * The arguments, checked before anything is touched (exit 2, nothing changed): a --version that is
+ * not a version, a module or an instance that applicationspath.config does not declare.
+ */
+async function checkArguments(ctx: Context, options: InstallOptions, names: string[]): Promise<void> {
+  if (options.version !== undefined && !isVersion(options.version)) {
+    throw new AltazionError('E_USAGE', `--version: "${options.version}" is not a version (numbers separated by dots: a release like 25.10 or a build like 25.10.1.2)`, {
+      target: options.version, hint: 'altazion-update get lists the installed and available versions',
+    });
+  }
+  // The cmdlets (onUnknownSelection) report an unknown name and go on with the others: checked when planning.
+  if (options.onUnknownSelection) return;
+  const declared = await readApplications(ctx.layout);
+  reportUnmatchedSelection(ctx.layout.applicationsConfig, declared, selectModules(declared, names, options.instance), names, options.instance);
+}
+
 export async function runInstall(ctx: Context, options: InstallOptions): Promise<InstallRun> {
   const { output, layout } = ctx;
   // --dry-run changes nothing: the settings stay where they are.
@@ -100,28 +121,18 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   if (dbOnlyAction !== undefined && names.some((n) => n !== 'database')) {
     throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts apply to the database only: use them with --name database', { target: names.join(',') });
   }
+  await checkArguments(ctx, options, dbOnlyAction !== undefined ? ['database'] : names);
 
-  const { verified, source } = await loadFeed(ctx, { reportRefusal: !options.dryRun });
-  const catalogKinds = new Map<string, ModuleKind>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.kind]));
-  const releases = new Map<string, ReleaseEntry[]>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.releases]));
-  const platform = await ctx.platform();
-  const installed = await discoverModules({ layout, pathApi: ctx.pathApi, platform, catalogKinds });
-  const selected = selectModules(installed, dbOnlyAction !== undefined ? ['database'] : names, options.instance);
-  reportUnmatchedSelection(layout.applicationsConfig, installed, selected, names, options.instance, options.onUnknownSelection);
-  const plans = planInstall({
-    installed, selected, releases, catalogKinds, version: options.version, force: options.force,
-    reinstall: options.reinstall, allowDowngrade: options.allowDowngrade,
-    hookFiles: await listHookFiles(layout.scripts), moduleAliases: moduleNames,
-  });
-  const startedAt = ctx.now().toISOString();
-  if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
-  const isDatabaseRun = (plan: ModulePlan) => plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release !== undefined);
+  // A dry run only reads: an interrupted install is reported, not finished (SPEC §8); no lock.
   if (options.dryRun) {
+    await reportInterruptedInstalls(ctx);
+    const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
+    const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
     const records: InstallResultRecord[] = [];
     const codes: (ErrorCode | undefined)[] = [];
     for (const plan of plans) {
-      if (!isDatabaseRun(plan)) { records.push(whatIf(plan, startedAt)); continue; }
+      if (!isDatabaseRun(plan, dbOnlyAction)) { records.push(whatIf(plan, startedAt)); continue; }
       const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
       records.push(result.record);
       codes.push(result.code);
@@ -129,18 +140,68 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     return { records, errors: [], exitCode: exitCodeOf(codes) };
   }
 
+  const what = dbOnlyAction !== undefined ? 'database' : names.join(', ') || 'every module with an update';
+  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${what}`, ctx.now(), options.user ?? userName()), {
+    waitSeconds: options.waitSeconds, signal: options.signal,
+    onWait: (holder) => output.warn(msg('lock.waiting', { seconds: options.waitSeconds ?? 0, who: describeOwner(holder) })),
+  });
+  // Event Log and notifications: sent while the install goes on, awaited once the lock is released
+  // (a slow mail server never holds the install lock; a failing one never fails the install).
+  const reports: Promise<void>[] = [];
+  try {
+    // Under this very lock, first finish what a crash left (or refuse a journal we cannot trust):
+    // web, service and database installs alike.
+    const recovered = await recoverInterruptedInstalls(ctx, { dryRun: false, lock, strict: true });
+    for (const o of recovered) {
+      if (o.status === 'done') output.info(o.detail);
+      else output.warn(`interrupted install ${o.id}: ${o.detail}`);
+    }
+    // What a write killed before its rename left (module folders, journals): ours to remove now.
+    for (const { folder, files } of await sweepTempFilesOfInstalls(ctx, false)) output.verbose(`removed temporary files left in ${folder}: ${files.join(', ')}`);
+    const unfinished = recovered.find((o) => o.status === 'failed');
+    if (unfinished) {
+      throw new AltazionError('E_FAILED', `an interrupted install could not be finished, so nothing is installed: ${unfinished.detail}`, {
+        target: unfinished.file, hint: 'see its install log; then run altazion-update repair --check journal',
+      });
+    }
+    return await installPlanned(ctx, options, names, dbOnlyAction, (event) => { reports.push(reportEvent(ctx, event)); });
+  } finally {
+    await lock.release();
+    await Promise.all(reports);
+  }
+}
+
+function isDatabaseRun(plan: ModulePlan, dbOnlyAction: string | undefined): boolean {
+  return plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release !== undefined);
+}
+
+async function planRun(ctx: Context, options: InstallOptions, names: string[], dbOnlyAction: string | undefined) {
+  const { verified, source } = await loadFeed(ctx, { reportRefusal: !options.dryRun });
+  const catalogKinds = new Map<string, ModuleKind>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.kind]));
+  const releases = new Map<string, ReleaseEntry[]>(Object.entries(verified.index.modules).map(([k, m]) => [k, m.releases]));
+  const platform = await ctx.platform();
+  const installed = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform, catalogKinds });
+  const selected = selectModules(installed, dbOnlyAction !== undefined ? ['database'] : names, options.instance);
+  reportUnmatchedSelection(ctx.layout.applicationsConfig, installed, selected, names, options.instance, options.onUnknownSelection);
+  const plans = planInstall({
+    installed, selected, releases, catalogKinds, version: options.version, force: options.force,
+    reinstall: options.reinstall, allowDowngrade: options.allowDowngrade,
+    hookFiles: await listHookFiles(ctx.layout.scripts), moduleAliases: moduleNames,
+  });
+  return { plans, verified, source, platform };
+}
+
+async function installPlanned(ctx: Context, options: InstallOptions, names: string[], dbOnlyAction: string | undefined, report: (event: OperationalEvent) => void): Promise<InstallRun> {
+  const { output, layout } = ctx;
+  const { plans, verified, source, platform } = await planRun(ctx, options, names, dbOnlyAction);
+  if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
   const config = await ctx.config();
   const user = options.user ?? userName();
   // Who acted, worded in the Event Log and the notifications ("requested by the portal (CONTOSO\\jdupont)").
   const whoActed = msg(`who.${options.requestedBy ?? 'cli'}`, { user });
-  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${plans.filter((p) => p.action === 'install' || p.action === 'database').map((p) => `${p.name} ${p.toVersion}`).join(', ') || '(nothing)'}`, ctx.now(), user));
   const records: InstallResultRecord[] = [];
   const errors: AltazionError[] = [];
   const codes: (ErrorCode | undefined)[] = [];
-  // Event Log and notifications: sent while the install goes on, awaited once the lock is released
-  // (a slow mail server never holds the install lock; a failing one never fails the install).
-  const reports: Promise<void>[] = [];
-  const report = (event: OperationalEvent) => { reports.push(reportEvent(ctx, event)); };
   const reportResult = (record: InstallResultRecord) => {
     const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
     const message = record.MessageId ? { id: record.MessageId, ...(record.MessageParams ? { params: record.MessageParams } : {}) } as Message : record.Message;
@@ -154,78 +215,87 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result, StartedAt: ctx.now().toISOString(),
     DurationSeconds: 0, DowntimeSeconds: 0, BackupPath: null, LogPath: null, ...recordText('Message', message), PendingScripts: [],
   });
-  try {
-    for (const [index, plan] of plans.entries()) {
-      if (options.signal?.aborted) {
-        // Asked to stop (Ctrl+C, the cmdlet's pipeline stopped): the module in progress was finished
-        // or rolled back; the next ones are not started, each reported.
-        for (const skipped of plans.slice(index)) {
-          const error = new AltazionError('E_STOPPED', `${skipped.name}${skipped.instance ? ` [${skipped.instance}]` : ''} was not started: the install was stopped`, { target: skipped.name, hint: 'run the install again to install it' });
-          errors.push(error);
-          codes.push(error.code);
-        }
-        break;
-      }
-      if (isDatabaseRun(plan)) {
-        if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
-        // The database flow writes its own history entry (who, from where, what ran), for `user` too.
-        const result = await installDatabaseModule(ctx, plan, source, { ...options, user, id: newInstallId(ctx.now()) });
-        records.push(result.record);
-        if (!options.exportScripts) reportResult(result.record);
-        codes.push(result.code);
-        continue;
-      }
-      if (plan.action === 'up-to-date') { records.push(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }
-      if (plan.action === 'held') { records.push(simple(plan, 'ManualActionRequired', plan.reason)); codes.push('E_REQUIREMENT'); continue; }
-      if (plan.action === 'unavailable') {
-        records.push(simple(plan, 'Failed', plan.reason));
-        codes.push(options.version ? 'E_NOT_FOUND' : 'E_FAILED');
-        errors.push(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
-        continue;
-      }
-      const id = newInstallId(ctx.now());
-      const logPath = installLogPath(layout.updaterLogs, id);
-      report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
-      const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
-      let packageFile: string;
-      try {
-        const release = plan.release!;
-        packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
-          source, release, cacheDir: layout.cache, signal: options.signal,
-          onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
-        })).path;
-      } catch (error) {
-        const err = toAltazionError(error);
-        progress(msg('progress.failed'), 100, true);
-        const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
-        records.push(record);
-        reportResult(record);
-        codes.push(err.code);
-        errors.push(err);
-        await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
-        continue;
-      }
-      const outcome = await applyModuleInstall({
-        layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
-        requestedBy: `${options.requestedBy ?? 'cli'} (${user})`, host: os.hostname(),
-        progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
-        warn: (message) => output.warn(message),
-        // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).
-        hookOutput: (phase, line) => output.info(msg('hook.output', { phase, line })),
-        onStep: options.onStep,
-      }, { id, plan, packageFile, logPath });
-      progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
-      records.push(outcome.record);
-      reportResult(outcome.record);
-      codes.push(outcome.error?.code);
-      if (outcome.error) errors.push(outcome.error);
-      await appendInstallHistory(layout, { ...outcome.record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
+  // The history is a record, not the install: a full disk there must not turn a result into a crash.
+  const remember = async (record: InstallResultRecord, id: string) => {
+    try {
+      await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
+    } catch (error) {
+      output.warn(msg('install.historyNotWritten', { error: toAltazionError(await diskErrorOr(error, 'recording the install', layout.updates)).worded }));
     }
-    // What `get` shows next: the versions of the index this install verified.
-    if (records.some((r) => r.Result === 'Installed')) await writeStatusFromIndex(ctx, verified);
-  } finally {
-    await lock.release();
-    await Promise.all(reports);
+  };
+  for (const [index, plan] of plans.entries()) {
+    if (options.signal?.aborted) {
+      // Asked to stop (Ctrl+C, the cmdlet's pipeline stopped): the module in progress was finished
+      // or rolled back; the next ones are not started, each reported.
+      for (const skipped of plans.slice(index)) {
+        const error = new AltazionError('E_STOPPED', `${skipped.name}${skipped.instance ? ` [${skipped.instance}]` : ''} was not started: the install was stopped`, { target: skipped.name, hint: 'run the install again to install it' });
+        errors.push(error);
+        codes.push(error.code);
+      }
+      break;
+    }
+    if (isDatabaseRun(plan, dbOnlyAction)) {
+      if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
+      // The database flow writes its own history entry (who, from where, what ran), for `user` too.
+      const result = await installDatabaseModule(ctx, plan, source, { ...options, user, id: newInstallId(ctx.now()) });
+      records.push(result.record);
+      if (!options.exportScripts) reportResult(result.record);
+      codes.push(result.code);
+      // Each failed module has its error record (the cmdlets raise it as an ErrorRecord).
+      if (result.code && (result.record.Result === 'Failed' || result.record.Result === 'RolledBack')) {
+        errors.push(result.error ?? new AltazionError(result.code, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name }));
+      }
+      continue;
+    }
+    if (plan.action === 'up-to-date') { records.push(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }
+    if (plan.action === 'held') { records.push(simple(plan, 'ManualActionRequired', plan.reason)); codes.push('E_REQUIREMENT'); continue; }
+    if (plan.action === 'unavailable') {
+      records.push(simple(plan, 'Failed', plan.reason));
+      codes.push(options.version ? 'E_NOT_FOUND' : 'E_FAILED');
+      errors.push(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
+      continue;
+    }
+    const id = newInstallId(ctx.now());
+    const logPath = installLogPath(layout.updaterLogs, id);
+    report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
+    const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
+    let packageFile: string;
+    try {
+      const release = plan.release!;
+      packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
+        source, release, cacheDir: layout.cache, signal: options.signal,
+        onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
+      })).path;
+    } catch (error) {
+      const err = toAltazionError(await diskErrorOr(error, `downloading ${plan.name} ${plan.toVersion}`, layout.cache, { under: layout.cache, bytes: plan.release!.size }));
+      progress(msg('progress.failed'), 100, true);
+      const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
+      records.push(record);
+      reportResult(record);
+      codes.push(err.code);
+      errors.push(err);
+      await remember(record, id);
+      continue;
+    }
+    const outcome = await applyModuleInstall({
+      layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
+      requestedBy: `${options.requestedBy ?? 'cli'} (${user})`, host: os.hostname(),
+      progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
+      warn: (message) => output.warn(message),
+      // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).
+      hookOutput: (phase, line) => output.info(msg('hook.output', { phase, line })),
+      onStep: options.onStep,
+    }, { id, plan, packageFile, logPath });
+    progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
+    records.push(outcome.record);
+    reportResult(outcome.record);
+    codes.push(outcome.error?.code);
+    if (outcome.error) errors.push(outcome.error);
+    await remember(outcome.record, id);
+  }
+  // What `get` shows next: the versions of the index this install verified.
+  if (records.some((r) => r.Result === 'Installed')) {
+    await writeStatusFromIndex(ctx, verified).catch(async (error) => output.warn(msg('install.statusNotWritten', { error: toAltazionError(await diskErrorOr(error, 'writing status.xml', layout.statusXml)).worded })));
   }
   return { records, errors, exitCode: exitCodeOf(codes) };
 }
@@ -235,6 +305,7 @@ export async function installModules(ctx: Context, options: InstallOptions): Pro
   return (await runInstall(ctx, options)).records;
 }
 
-export { acquireInstallLock, readInstallLock, type LockOwner } from './lock';
+export { acquireInstallLock, readInstallLock, runningInstall, type LockOwner } from './lock';
 export { listInstallHistory, type InstallHistoryEntry } from './history';
-export { findInterruptedInstalls, recoverInterruptedInstalls, type RecoveryOutcome } from './recovery';
+export { findInterruptedInstalls, recoverInterruptedInstalls, reportInterruptedInstalls, type RecoveryOutcome } from './recovery';
+export { compressPendingBackups } from './backup';

@@ -1,8 +1,10 @@
 // The install journal (SPEC §6 step 5): bin/updates/journal/<id>.json, rewritten atomically BEFORE
 // each step that changes something, with the step about to run, the paths involved and the prior
 // state of every pool and service (recorded with the first offline step). Steps that only read, or
-// that an earlier entry already covers, are not rewritten (apply.ts says which). After a crash it is all the next run needs to put the module back (before the point of
-// no return) or to finish the install (after it). Removed when the install is over.
+// that an earlier entry already covers, are not rewritten (apply.ts says which). After a crash it
+// is all the next run needs to put the module back (before the point of no return) or to finish
+// the install (after it); journal-rules.ts says which journals recovery may obey. Removed when the
+// install is over.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { InstanceLayout } from '../config/paths';
@@ -30,7 +32,6 @@ export const INSTALL_STEPS = [
   'app-online',
   'health',
   'hook:ENDUPDATE',
-  'archive-backup',
 ] as const;
 export type InstallStep = (typeof INSTALL_STEPS)[number];
 export const POINT_OF_NO_RETURN: InstallStep = 'hook:POSTINSTALL';
@@ -63,6 +64,8 @@ export interface InstallJournal {
   direction: 'forward' | 'rollback';
   pid: number;
   host: string;
+  /** What tells the installing process from a later one with the same pid (src/io/process-identity.ts). */
+  process?: { start?: string; token?: string };
   requestedBy: string;
   startedAt: string;
   /** When the module went offline (for the downtime of an install finished by recovery). */
@@ -89,7 +92,10 @@ export async function removeJournal(layout: InstanceLayout, id: string): Promise
 
 export interface JournalFile { file: string; journal?: InstallJournal; problem?: string }
 
-/** Every journal on disk (unreadable ones reported with their problem, never deleted silently). */
+/**
+ * Every journal on disk (unreadable ones reported with their problem, never deleted silently).
+ * `journal` is only the parsed JSON: journalProblem (journal-rules.ts) says whether to obey it.
+ */
 export async function readJournals(layout: InstanceLayout): Promise<JournalFile[]> {
   const names = await fs.readdir(layout.journal).catch(() => [] as string[]);
   const out: JournalFile[] = [];
@@ -97,7 +103,7 @@ export async function readJournals(layout: InstanceLayout): Promise<JournalFile[
     const file = path.join(layout.journal, name);
     try {
       const journal = JSON.parse(await fs.readFile(file, 'utf8')) as InstallJournal;
-      if (journal.schemaVersion !== 1 || !INSTALL_STEPS.includes(journal.step)) out.push({ file, problem: 'unknown journal format' });
+      if (!journal || typeof journal !== 'object' || journal.schemaVersion !== 1 || !INSTALL_STEPS.includes(journal.step)) out.push({ file, problem: 'unknown journal format (schemaVersion, step)' });
       else out.push({ file, journal });
     } catch (error) {
       out.push({ file, problem: (error as Error).message });

@@ -7,15 +7,13 @@ import { AltazionError } from '../core/errors';
 import type { InstanceLayout } from '../config/paths';
 import { renameWithRetry, sleep } from '../io/files';
 import type { LockHolder, Platform, PoolState, ServiceState } from '../platform/types';
-import { archiveBackup } from './backup';
-import { removeJournal, writeJournal, type InstallJournal } from './journal';
+import { pastPointOfNoReturn, removeJournal, writeJournal, type InstallJournal } from './journal';
 import type { InstallLog } from './log';
 
 export interface RestoreEnv {
   layout: InstanceLayout;
   platform: Platform;
   log: InstallLog;
-  keepBackups: number;
   /** How long a pool or service may take to reach the wanted state. */
   stateTimeoutMs?: number;
 }
@@ -79,6 +77,12 @@ async function removeAppOffline(journal: InstallJournal, log: InstallLog): Promi
     await fs.rm(journal.appOfflinePath, { force: true });
     log.line(`removed ${journal.appOfflinePath}`);
   }
+}
+
+/** The app_offline.htm the install wrote, which the swap moved into the backup folder. */
+export async function removeOwnAppOffline(journal: InstallJournal): Promise<void> {
+  if (!journal.appOfflinePath || journal.appOfflineExisted) return;
+  await fs.rm(path.join(journal.backupPath, path.basename(journal.appOfflinePath)), { force: true });
 }
 
 /** Pools and service back to the state they had before the install; returns what could not be restored. */
@@ -151,10 +155,16 @@ async function quiesce(env: RestoreEnv, journal: InstallJournal): Promise<void> 
  */
 export async function rollBack(env: RestoreEnv, journal: InstallJournal): Promise<string[]> {
   const { platform, log, layout } = env;
-  if (journal.direction !== 'rollback') {
+  // Before the point of no return a journal already means "roll back": rewriting it would be a
+  // write that a full disk can refuse, and the rollback must work on a full disk. Past it, the
+  // direction must be recorded or a crash now would be finished forward.
+  if (journal.direction !== 'rollback' && pastPointOfNoReturn(journal)) {
     journal.direction = 'rollback';
     await writeJournal(layout, journal);
   }
+  journal.direction = 'rollback';
+  // The staged copy first: on a full disk, it is what frees the space.
+  await fs.rm(journal.stagingPath, { recursive: true, force: true });
   log.line(`rolling back ${journal.module}${journal.instance ? `[${journal.instance}]` : ''} (step ${journal.step})`);
   const [moduleThere, backupThere] = await Promise.all([exists(journal.modulePath), exists(journal.backupPath)]);
   if (backupThere) {
@@ -176,7 +186,10 @@ export async function rollBack(env: RestoreEnv, journal: InstallJournal): Promis
   return problems;
 }
 
-/** Finishes an install past its point of no return: back online, backup archived. Returns the archive. */
+/**
+ * Finishes an install past its point of no return: back online; the previous folder stays beside
+ * the module as the backup (compressed later, see backup.ts). Returns the backup folder.
+ */
 export async function rollForward(env: RestoreEnv, journal: InstallJournal): Promise<string | null> {
   const { log, layout } = env;
   log.line(`finishing ${journal.module}${journal.instance ? `[${journal.instance}]` : ''} forward (step ${journal.step})`);
@@ -184,26 +197,10 @@ export async function rollForward(env: RestoreEnv, journal: InstallJournal): Pro
   const problems = await restoreStates(env, journal);
   if (problems.length) throw new AltazionError('E_PLATFORM', `the new version is in place but ${problems.join('; ')}`, { target: journal.modulePath });
   await removeAppOffline(journal, log);
-  let archive: string | null = null;
-  try {
-    archive = await archiveBackup({ folder: journal.backupPath, backupsDir: layout.backups, module: journal.module, instance: journal.instance, version: journal.fromVersion, id: journal.id, keep: env.keepBackups });
-  } catch (error) {
-    log.line(`the backup ${journal.backupPath} could not be archived: ${(error as Error).message}`);
-    archive = journal.backupPath;
-  }
+  await removeOwnAppOffline(journal);
   await removeJournal(layout, journal.id);
   log.line('install finished');
-  return archive;
+  return (await exists(journal.backupPath)) ? journal.backupPath : null;
 }
 
-export function siblingPaths(modulePath: string, api: typeof path.posix | typeof path.win32, fromVersion: string, id: string) {
-  const folder = modulePath.replace(/[\\/]+$/, '');
-  const parent = api.dirname(folder);
-  const base = api.basename(folder);
-  return {
-    modulePath: folder,
-    stagingPath: api.join(parent, `${base}.altazion-staging-${id}`),
-    backupPath: api.join(parent, `${base}.altazion-backup-${fromVersion.replace(/[^0-9A-Za-z.]/g, '_')}-${id}`),
-    failedPath: api.join(parent, `${base}.altazion-failed-${id}`),
-  };
-}
+export { siblingPaths } from './journal-rules';

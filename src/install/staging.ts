@@ -5,13 +5,23 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import { inflateRawSync } from 'node:zlib';
+import type yauzl from 'yauzl';
+import { NewFileWriter } from '../io/file-writer';
+import { openZipWith, WindowedZipReader } from './zip-reader';
 import { AltazionError } from '../core/errors';
+import { isDiskError } from '../io/disk';
 import { MANIFEST_FILE, validateManifest, type PackageManifest } from '../core/package-manifest';
 import { DEFAULT_ZIP_LIMITS, duplicateName, entryProblem, globToRegExp, type EntryInfo, type ZipLimits } from './zip-rules';
 
 /** Files that take a site offline; never carried into a staged folder. */
 export const APP_OFFLINE_NAMES = ['app_offline.htm', 'app_offline.html'];
+
+/** An error of the disk we write to (open, write, mkdir...), not of the archive we read. */
+function isWriteError(error: unknown): boolean {
+  const syscall = (error as NodeJS.ErrnoException | undefined)?.syscall;
+  return typeof syscall === 'string' && ['open', 'write', 'mkdir', 'close', 'fsync', 'copyfile', 'futime', 'utime'].includes(syscall);
+}
 
 function invalid(zipPath: string, problem: string, cause?: unknown): AltazionError {
   return new AltazionError('E_PACKAGE_INVALID', `${zipPath}: ${problem}; nothing was changed`, {
@@ -19,30 +29,40 @@ function invalid(zipPath: string, problem: string, cause?: unknown): AltazionErr
   });
 }
 
-function openZip(zipPath: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: true, strictFileNames: true, validateEntrySizes: true }, (error, zip) => {
-      if (error || !zip) reject(invalid(zipPath, `not a readable zip archive (${error?.message ?? 'no archive'})`, error));
-      else resolve(zip);
-    });
-  });
-}
+const ZIP_OPTIONS: yauzl.Options = { lazyEntries: true, autoClose: false, strictFileNames: true, validateEntrySizes: true };
 
 /** Visits every entry in order; `visit` may return a promise (the next entry is read after it). */
-async function forEachEntry(zipPath: string, visit: (entry: yauzl.Entry, zip: yauzl.ZipFile) => Promise<void> | void): Promise<void> {
-  const zip = await openZip(zipPath);
-  await new Promise<void>((resolve, reject) => {
+async function forEachEntry(zipPath: string, visit: (entry: yauzl.Entry, zip: yauzl.ZipFile, reader: WindowedZipReader) => Promise<void> | void): Promise<void> {
+  const reader = await WindowedZipReader.open(zipPath).catch((error: NodeJS.ErrnoException) => {
+    throw invalid(zipPath, `cannot be read (${error.code ?? error.message})`, error);
+  });
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZipWith(reader, ZIP_OPTIONS);
+  } catch (error) {
+    reader.unref(); // the reference fromRandomAccessReader took: the file is closed
+    throw invalid(zipPath, `not a readable zip archive (${(error as Error).message})`, error);
+  }
+  try {
+    await visitEntries(zipPath, zip, reader, visit);
+  } finally {
+    zip.close();
+  }
+}
+
+function visitEntries(zipPath: string, zip: yauzl.ZipFile, reader: WindowedZipReader, visit: (entry: yauzl.Entry, zip: yauzl.ZipFile, reader: WindowedZipReader) => Promise<void> | void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
-      zip.close();
-      reject(error instanceof AltazionError ? error : invalid(zipPath, (error as Error).message, error));
+      // The disk refusing a write is not the package's fault: passed on as is (see extractPackage).
+      reject(error instanceof AltazionError || isWriteError(error) ? error : invalid(zipPath, (error as Error).message, error));
     };
     zip.on('error', fail);
     zip.on('end', () => { if (!failed) resolve(); });
     zip.on('entry', (entry: yauzl.Entry) => {
-      Promise.resolve(visit(entry, zip)).then(() => { if (!failed) zip.readEntry(); }, fail);
+      Promise.resolve(visit(entry, zip, reader)).then(() => { if (!failed) zip.readEntry(); }, fail);
     });
     zip.readEntry();
   });
@@ -57,9 +77,14 @@ function infoOf(entry: yauzl.Entry): EntryInfo {
   };
 }
 
+/** Allocation unit assumed on the target volume (NTFS's default cluster): what small files really take. */
+export const CLUSTER_BYTES = 4096;
+
 export interface PackageSummary {
   files: number;
   totalBytes: number;
+  /** What the extracted files take on disk: each file and folder rounded up to a cluster. */
+  diskBytes: number;
   manifest: PackageManifest;
 }
 
@@ -67,6 +92,7 @@ export interface PackageSummary {
 export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<PackageSummary> {
   const names: string[] = [];
   let totalBytes = 0;
+  let diskBytes = 0;
   let manifestText: string | undefined;
   await forEachEntry(zipPath, async (entry, zip) => {
     const info = infoOf(entry);
@@ -75,6 +101,7 @@ export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAUL
     names.push(entry.fileName);
     if (names.length > limits.maxEntries) throw invalid(zipPath, `more than ${limits.maxEntries} entries`);
     totalBytes += info.uncompressedSize;
+    diskBytes += Math.max(1, Math.ceil(info.uncompressedSize / CLUSTER_BYTES)) * CLUSTER_BYTES;
     if (totalBytes > limits.maxTotalBytes) throw invalid(zipPath, `more than ${limits.maxTotalBytes} bytes once extracted`);
     if (entry.fileName === MANIFEST_FILE) manifestText = (await readEntry(zip, entry, 1024 * 1024)).toString('utf8');
   });
@@ -87,7 +114,7 @@ export async function inspectPackage(zipPath: string, limits: ZipLimits = DEFAUL
   } catch (error) {
     throw invalid(zipPath, `${MANIFEST_FILE} is not valid JSON (${(error as Error).message})`);
   }
-  return { files: names.filter((n) => !n.endsWith('/')).length, totalBytes, manifest: validateManifest(value, zipPath) };
+  return { files: names.filter((n) => !n.endsWith('/')).length, totalBytes, diskBytes, manifest: validateManifest(value, zipPath) };
 }
 
 function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
@@ -105,31 +132,77 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): P
 /**
  * Extracts the package into `dest` (created; must not exist). Entries are checked again as they
  * come (the archive could have changed since it was inspected). app_offline.htm(l) is skipped.
+ * A write the disk refuses is thrown as its errno error when the volume is full, over quota or
+ * read-only (the caller names the volume and the bytes needed), else as E_FAILED naming the file.
  */
 export async function extractPackage(zipPath: string, dest: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, signal?: AbortSignal): Promise<number> {
+  try {
+    return await extractEntries(zipPath, dest, limits, signal);
+  } catch (error) {
+    if (!isWriteError(error) || isDiskError(error)) throw error;
+    const e = error as NodeJS.ErrnoException;
+    throw new AltazionError('E_FAILED', `cannot write ${e.path ?? dest} while staging (${e.code ?? e.message})`, { target: e.path ?? dest, cause: error });
+  }
+}
+
+/**
+ * Entries up to this size are read whole from the reader's window, inflated in one call and handed
+ * to the writer, which overlaps their writes; larger ones stream to their file one at a time.
+ */
+const SMALL_ENTRY_BYTES = 1024 * 1024;
+
+async function extractEntries(zipPath: string, dest: string, limits: ZipLimits, signal?: AbortSignal): Promise<number> {
   await fs.mkdir(dest, { recursive: false });
   const root = path.resolve(dest);
   const made = new Set<string>([root]);
+  const writer = new NewFileWriter();
   let files = 0;
-  await forEachEntry(zipPath, async (entry, zip) => {
-    if (signal?.aborted) throw new AltazionError('E_FAILED', 'install cancelled while staging');
-    const problem = entryProblem(infoOf(entry), limits);
-    if (problem) throw invalid(zipPath, `entry "${entry.fileName}": ${problem}`);
-    const target = path.resolve(root, ...entry.fileName.replace(/\/$/, '').split('/'));
-    if (!target.startsWith(root + path.sep)) throw invalid(zipPath, `entry "${entry.fileName}" escapes the module folder`);
-    if (entry.fileName.endsWith('/')) {
-      if (!made.has(target)) { await fs.mkdir(target, { recursive: true }); made.add(target); }
-      return;
-    }
-    if (!entry.fileName.includes('/') && APP_OFFLINE_NAMES.includes(entry.fileName.toLowerCase())) return;
-    const dir = path.dirname(target);
-    if (!made.has(dir)) { await fs.mkdir(dir, { recursive: true }); made.add(dir); }
-    const stream = await openEntryStream(zip, entry);
-    // 'wx': a second entry for the same file (case variants on a case-sensitive disk aside) fails.
-    await pipeline(stream, createWriteStream(target, { flags: 'wx' }));
-    files++;
-  });
+  try {
+    await forEachEntry(zipPath, async (entry, zip, reader) => {
+      if (signal?.aborted) throw new AltazionError('E_FAILED', 'install cancelled while staging');
+      const problem = entryProblem(infoOf(entry), limits);
+      if (problem) throw invalid(zipPath, `entry "${entry.fileName}": ${problem}`);
+      const target = path.resolve(root, ...entry.fileName.replace(/\/$/, '').split('/'));
+      if (!target.startsWith(root + path.sep)) throw invalid(zipPath, `entry "${entry.fileName}" escapes the module folder`);
+      if (entry.fileName.endsWith('/')) {
+        if (!made.has(target)) { await fs.mkdir(target, { recursive: true }); made.add(target); }
+        return;
+      }
+      if (!entry.fileName.includes('/') && APP_OFFLINE_NAMES.includes(entry.fileName.toLowerCase())) return;
+      const dir = path.dirname(target);
+      if (!made.has(dir)) { await fs.mkdir(dir, { recursive: true }); made.add(dir); }
+      files++;
+      // 'wx' both ways: a second entry for the same file (case variants on a case-sensitive disk aside) fails.
+      if (entry.uncompressedSize <= SMALL_ENTRY_BYTES && entry.compressedSize <= SMALL_ENTRY_BYTES && !entry.isEncrypted() && (entry.compressionMethod === 0 || entry.compressionMethod === 8)) {
+        await writer.write(target, await readSmallEntry(zipPath, zip, reader, entry));
+        return;
+      }
+      await writer.drain();
+      const stream = await openEntryStream(zip, entry);
+      await pipeline(stream, createWriteStream(target, { flags: 'wx' }));
+    });
+    await writer.drain();
+  } catch (error) {
+    await writer.settle();
+    throw error;
+  }
   return files;
+}
+
+/** A small entry's bytes, inflated and checked against the size the central directory declares. */
+async function readSmallEntry(zipPath: string, zip: yauzl.ZipFile, reader: WindowedZipReader, entry: yauzl.Entry): Promise<Buffer> {
+  const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+  if (fileDataStart + entry.compressedSize > reader.size) throw invalid(zipPath, `entry "${entry.fileName}" overflows the archive`);
+  const raw = await reader.bytes(fileDataStart, entry.compressedSize);
+  let data: Buffer;
+  try {
+    // The view into the reader's window is copied (stored) or inflated (deflated) before it moves on.
+    data = entry.compressionMethod === 0 ? Buffer.from(raw) : inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+  } catch (error) {
+    throw invalid(zipPath, `entry "${entry.fileName}" cannot be inflated (${(error as Error).message})`, error);
+  }
+  if (data.length !== entry.uncompressedSize) throw invalid(zipPath, `entry "${entry.fileName}" holds ${data.length} bytes, the archive says ${entry.uncompressedSize}`);
+  return data;
 }
 
 /** Relative paths (forward slashes) of the files in `folder` matching any pattern. */

@@ -1,5 +1,8 @@
 // File operations with the care Windows needs: writes land atomically (temp file + rename) and
-// renames retry on the transient EPERM/EBUSY/EACCES that antivirus and indexers cause.
+// renames retry on the transient EPERM/EBUSY/EACCES that antivirus and indexers cause. Temporary
+// files carry one recognisable name (`.<file>.altazion-tmp-<pid>-<random>`), are removed on any
+// failure, and what a killed process left behind can be swept: only names of that shape.
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -21,23 +24,60 @@ export async function renameWithRetry(from: string, to: string, rename: (a: stri
   }
 }
 
-/** Writes a file so that readers see either the old or the new content, never a torn one. */
-export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await fs.open(temp, 'w');
+const TEMP_MARK = '.altazion-tmp-';
+/** `.<name>.altazion-tmp-<pid>-<hex>`, and the `.<name>.<pid>.<ms>.tmp` of earlier versions. */
+const OUR_TEMP = /^\..+\.altazion-tmp-\d+-[0-9a-f]{8,}$|^\..+\.\d+\.\d{13}\.tmp$/;
+
+/** A temporary name beside `file`, in our naming (see sweepTempFiles). */
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/** Whether a file name is one of our temporary files (never anything else). */
+export function isOurTempFile(name: string): boolean {
+  return OUR_TEMP.test(name);
+}
+
+/** Creates `file` (which must not exist) with `content`, flushed to the disk. */
+export async function writeNewFileSynced(file: string, content: string | Uint8Array): Promise<void> {
+  const handle = await fs.open(file, 'wx');
   try {
     await handle.writeFile(content);
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Writes a file so that readers see either the old or the new content, never a torn one. On any
+ * failure (disk full, rename refused) the temporary file is removed before the error is thrown.
+ */
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = tempPathFor(file);
   try {
+    await writeNewFileSynced(temp, content);
     await renameWithRetry(temp, file);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
+}
+
+/** Removes our temporary files (by name only) directly inside `dir`; returns their names. */
+export async function sweepTempFiles(dir: string): Promise<string[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter(isOurTempFile)) {
+    try {
+      const st = await fs.lstat(path.join(dir, name));
+      if (!st.isFile()) continue;
+      await fs.rm(path.join(dir, name), { force: true });
+      removed.push(name);
+    } catch { /* gone meanwhile, or not ours to remove: left alone */ }
+  }
+  return removed;
 }
 
 export async function pathExists(p: string): Promise<boolean> {

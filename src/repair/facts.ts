@@ -8,7 +8,7 @@ import type { ApplicationEntry } from '../config/applications';
 import { samePath } from '../config/paths';
 import { readPortalState, type PortalState } from '../config/portal-state';
 import { LEGACY_PORTAL_PORT, PORTAL_MARKER_HEADER } from '../core/product';
-import { processAlive } from '../install/lock';
+import { pidRuns } from '../io/process-identity';
 import type { Context } from '../cli/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { MANIFEST_FILE } from '../core/package-manifest';
@@ -120,7 +120,7 @@ export function createRepairFacts(ctx: Context, options: RepairFactsOptions = {}
   const services = memo(async () => (await platform()).services.list());
   const portalState = async () => {
     const state = await readPortalState(ctx.layout.portalState);
-    return state && processAlive(state.pid) ? state : undefined;
+    return state && pidRuns(state.pid) ? state : undefined;
   };
   const portalPort = async () => (await portalState())?.port ?? (await ctx.config()).portalPort;
 

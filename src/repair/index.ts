@@ -54,6 +54,8 @@ export interface RepairOptions {
   dryRun: boolean;
   /** Called with each record as soon as it is known (the CLI streams them). */
   onRecord?: (record: RepairResultRecord) => void;
+  /** Called with the errors behind some Failed records (a refused journal), for their error records and exit code. */
+  onError?: (error: AltazionError) => void;
   /** The port the legacy main service serves the old portal on (default 8080; tests give a free one). */
   legacyPortalPort?: number;
 }
@@ -70,7 +72,7 @@ export async function runRepair(ctx: Context, options: RepairOptions): Promise<R
   await ctx.config();
   await ctx.platform();
   const rctx: RepairContext = { ...ctx, facts: createRepairFacts(ctx, options.legacyPortalPort === undefined ? {} : { legacyPortalPort: options.legacyPortalPort }) };
-  const runOptions = { dryRun: options.dryRun, fix: !options.dryRun };
+  const runOptions = { dryRun: options.dryRun, fix: !options.dryRun, ...(options.onError ? { report: options.onError } : {}) };
   const records: RepairResultRecord[] = [];
   for (const check of selected) {
     let produced: RepairResultRecord[];

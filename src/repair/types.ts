@@ -12,6 +12,8 @@ export interface RepairRunOptions {
   dryRun: boolean;
   /** Apply the fixes (false with --dry-run). */
   fix: boolean;
+  /** An error that decides the exit code beyond Failed (e.g. a refused journal: bad input, exit 2). */
+  report?: (error: AltazionError) => void;
 }
 
 /** The command context plus the facts gathered once per repair run and shared by the checks. */

@@ -6,6 +6,8 @@
 // bin\updates\portal.json for repair and the other tools.
 import path from 'node:path';
 import { runCheck } from '../check/run-check';
+import { tidyBackups } from '../install/backup';
+import { recoverInterruptedInstalls } from '../install/recovery';
 import { createContext, type Context } from '../cli/context';
 import { removePortalState, writePortalState } from '../config/portal-state';
 import { PRODUCT_VERSION } from '../core/product';
@@ -66,11 +68,31 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const stopping = new AbortController();
   let intervalMinutes = config.checkIntervalMinutes;
 
+  // The service finishes what a crash interrupted (under the install lock; a running install
+  // skips it) and compresses the backups of finished installs, at start and with every check.
+  let tidying: Promise<void> = Promise.resolve();
+  const recoverAndTidy = () => (tidying = tidying.then(recoverAndTidyNow));
+  const recoverAndTidyNow = async () => {
+    const jobCtx = contextFor(logOutput());
+    try {
+      for (const o of await recoverInterruptedInstalls(jobCtx, { dryRun: false })) write(o.status === 'done' ? 'info' : 'warning', `interrupted install ${o.id}: ${o.detail}`);
+    } catch (error) {
+      write('warning', `recovery of an interrupted install failed: ${(error as Error).message}`);
+    }
+    try {
+      await tidyBackups(jobCtx, (line) => write('info', line), stopping.signal);
+    } catch (error) {
+      write('warning', `backups: ${(error as Error).message}`);
+    }
+  };
+  await recoverAndTidy();
+
   const runner = new CheckRunner({
     check: async (signal) => {
       write('info', 'checking the feed');
       await runCheck(contextFor(logOutput()), { report: false, signal });
       write('info', 'check finished');
+      await recoverAndTidy();
     },
     // updater.config is read again before each wait: a changed interval applies without a restart;
     // a config broken meanwhile keeps the last good interval (the check itself reports the error).
@@ -95,7 +117,12 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     ctx: contextFor(logOutput()),
     readContext: () => contextFor(logOutput()),
     contextFor,
-    install: options.install,
+    // After each portal install, its backup is compressed (or pruned) in the background.
+    install: async (jobCtx, installOptions) => {
+      const records = await options.install(jobCtx, installOptions);
+      if (records.some((r) => r.Result === 'Installed')) void recoverAndTidy();
+      return records;
+    },
     checkNow: async () => {
       const result = await runner.trigger(stopping.signal);
       return result.ok ? { ok: true } : { ok: false, error: result.error };
@@ -181,6 +208,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         await portal.jobs.settle(true);
         await loop;
         await scheduleLoop;
+        // A compression in flight stops at its next file (the partial archive is removed; the
+        // folder stays and is compressed next time).
+        await tidying;
         write('info', 'service stopped');
       })();
       return stopped;

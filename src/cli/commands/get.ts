@@ -19,6 +19,7 @@ export const getCommand: CommandModule<object, Args<GetArgs>> = {
       const { runCheck } = await import('../../check/run-check');
       await runCheck(ctx, { report: false });
     }
+    // An interrupted install is reported on its module's record (collectUpdates); `get` never finishes it.
     const { collectUpdates } = await import('../../discovery/updates');
     const onUnknown = argv['skip-unknown-names'] ? (error: AltazionError) => { ctx.output.error(error); } : undefined;
     const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance, ...(onUnknown ? { onUnknown } : {}) });

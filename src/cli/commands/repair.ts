@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ExitCode } from '../../core/errors';
+import { ExitCode, exitCodeFor, type AltazionError } from '../../core/errors';
 import { RecordType } from '../../core/records';
 import { listArg, withRoot, type Args } from '../options';
 import { runCommand } from '../run';
@@ -23,13 +23,18 @@ export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
   handler: (argv) => runCommand(argv, async (ctx) => {
     if (!argv.dryRun) await (await import('../elevation')).requireElevated(ctx, 'repair');
     const { runRepair } = await import('../../repair');
+    const refused: AltazionError[] = [];
     const records = await runRepair(ctx, {
       checks: listArg(argv.check),
       dryRun: Boolean(argv.dryRun),
       onRecord: (record) => ctx.output.record(RecordType.RepairResult, withRoot(ctx, record)),
+      onError: (error) => refused.push(error),
     });
-    return records.some((r) => r.Status === 'Failed') ? ExitCode.Failed : ExitCode.Ok;
-    // Standalone: the recovery every other command runs first is repair's own `journal` check,
-    // which must only report with --dry-run.
+    for (const error of refused) ctx.output.error(error);
+    // Failed checks exit 1; when the only failures are refused input (a journal not of its module), 2.
+    const failed = records.filter((r) => r.Status === 'Failed').length;
+    if (failed > refused.length) return ExitCode.Failed;
+    return refused.length ? exitCodeFor(refused[0].code) : ExitCode.Ok;
+    // Standalone: repair's own `journal` check finishes (or, with --dry-run, reports) an interrupted install.
   }, { standalone: true }),
 };

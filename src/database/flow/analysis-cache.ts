@@ -2,6 +2,7 @@
 // long-running process (the portal) and the file a command leaves for the next one.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../io/files';
 import type { Message } from '../../core/messages';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
 import type { DriftReport } from '../drift';
@@ -76,10 +77,8 @@ export function diskAnalysisCache(ctx: { layout: { updates: string } }): Analysi
     async set(snapshot) {
       cache.analyses++;
       try {
-        await fs.mkdir(path.dirname(file), { recursive: true });
-        const temp = `${file}.${process.pid}.tmp`;
-        await fs.writeFile(temp, JSON.stringify(snapshot));
-        await fs.rename(temp, file);
+        // Removes its temporary file on any failure (a full disk must not leave one behind).
+        await writeFileAtomic(file, JSON.stringify(snapshot));
       } catch {
         // Only a cache: the next command analyses again.
       }

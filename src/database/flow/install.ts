@@ -7,6 +7,7 @@
 // changes nothing.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../io/files';
 import { AltazionError } from '../../core/errors';
 import { msg, recordText, textOf, type Message } from '../../core/messages';
 import { MANIFEST_FILE, type DatabaseScriptEntry } from '../../core/package-manifest';
@@ -312,11 +313,10 @@ async function finish(run: RunContext, message: Message): Promise<DatabaseInstal
     if (!recorded) await a.store.recordRelease(target);
     const pkg = await run.pkg();
     const file = savedBaselinePath(ctx, target);
-    await fs.mkdir(path.dirname(file), { recursive: true });
     const baseline = await baselineFor(pkg, target);
-    await fs.writeFile(file, JSON.stringify(baseline, null, 1) + '\n');
+    await writeFileAtomic(file, JSON.stringify(baseline, null, 1) + '\n');
     const definitions = await definitionsFor(pkg, target);
-    if (definitions) await fs.writeFile(savedDefinitionsPath(ctx, target), JSON.stringify({ schemaVersion: 1, version: target, definitions }) + '\n');
+    if (definitions) await writeFileAtomic(savedDefinitionsPath(ctx, target), JSON.stringify({ schemaVersion: 1, version: target, definitions }) + '\n');
     if (moduleFolder) await leaveManifest(pkg, moduleFolder);
     if (!recorded) log(`release ${target} recorded in E.sysparams_databaseversion`);
     return result(recorded && a.plan!.pending.length === 0 ? 'UpToDate' : 'Installed', message, []);
@@ -331,11 +331,8 @@ async function leaveManifest(pkg: DatabasePackage, folder: string): Promise<void
   for (const file of files) {
     const bytes = await pkg.read(file);
     if (!bytes) continue;
-    const target = path.join(folder, ...file.split('/'));
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    await fs.writeFile(temp, bytes);
-    await fs.rename(temp, target);
+    // Our temporary naming: removed on any failure, swept by recovery and repair after a kill.
+    await writeFileAtomic(path.join(folder, ...file.split('/')), bytes);
   }
 }
 

@@ -10,7 +10,7 @@ import { diskAnalysisCache, memoryAnalysisCache, type AnalysisCache } from '../.
 import { databaseOverview } from '../../database/flow/queries';
 import { collectUpdates, readStatus } from '../../discovery/updates';
 import { listInstallHistory } from '../../install/history';
-import { readInstallLock } from '../../install/lock';
+import { runningInstall } from '../../install/lock';
 import type { Output } from '../../output/output';
 import { runRepair } from '../../repair';
 import { cancelScheduledInstall, listScheduledInstalls, scheduleInstall } from '../../schedule';
@@ -50,13 +50,15 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
   // One database analysis per change of the database, whatever the number of pages and requests.
   const analysisCache = deps.analysisCache ?? memoryAnalysisCache(diskAnalysisCache(ctx));
   const fresh = (): Context => { const read: Context & { analysisCache: AnalysisCache } = { ...(deps.readContext ?? (() => ctx))(), analysisCache }; return read; };
+  // An interrupted install shows on its module (collectUpdates reads the journals; the service, not a page view, finishes it).
   const modules = coalesce(() => collectUpdates(fresh(), {}), MODULES_TTL_MS);
   return {
     applicationsConfig: ctx.layout.applicationsConfig,
     computerName: async () => (await ctx.platform()).computerName,
     modules: () => modules.get(),
     lastCheckedAt: async () => (await readStatus(ctx.layout.statusXml))?.checkedAt,
-    lockOwner: () => readInstallLock(ctx.layout),
+    // The same stale-holder check as the CLI: a lock left by a dead process is no running install.
+    lockOwner: () => runningInstall(ctx.layout),
     checkNow: async () => {
       try { return await deps.checkNow(); } finally { modules.invalidate(); }
     },

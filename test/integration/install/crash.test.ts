@@ -1,14 +1,15 @@
 // SIGKILL of a real install process at every step (journaled or not) (ALTAZION_TEST_CRASH_AT, read at the
-// CLI edge), then any command (`get`) finishes it: each module is exactly old or exactly new
-// (every file hashed), no app_offline.htm, no staged/backup folder beside it, pools and services
-// as before, no journal, no lock left.
+// CLI edge). `get` then reports it on the module's record, naming the command that finishes it, and
+// changes nothing; `repair` finishes it: each module is exactly old or exactly new (every file
+// hashed), no app_offline.htm, no staged/failed folder beside it (past the point of no return the
+// previous folder stays as the backup), pools and services as before, no journal, no lock left.
 import { expect } from 'chai';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { runInstall } from '../../../src/install';
 import { INSTALL_STEPS, POINT_OF_NO_RETURN, stepIndex, type InstallStep } from '../../../src/install/journal';
 import { listInstallHistory } from '../../../src/install/history';
-import { hashTree, journals, makeBox, runCli, siblingsOf, type Box } from './fixtures';
+import { fingerprint, hashTree, journals, makeBox, runCli, siblingsOf, type Box } from './fixtures';
 
 const MODULES = [
   { name: 'ecommerce', folder: 'ecommerce', steps: INSTALL_STEPS.filter(() => true) },
@@ -41,18 +42,34 @@ describe('install killed at every step, then recovered by the next command', fun
         expect(killed.signal, `install should die at ${step}: ${killed.stderr}`).to.equal('SIGKILL');
         expect(await journals(box), `journal left at ${step}`).to.have.length(1);
 
+        const forward = stepIndex(step) >= stepIndex(POINT_OF_NO_RETURN);
+        const before = await fingerprint(box);
         const get = await runCli(['get', '--root', box.Root, '--json']);
         expect(get.code, get.stderr).to.equal(0);
+        expect(await fingerprint(box), `get after a crash at ${step} changed something`).to.equal(before);
+        const reported = get.records.find((r) => r.Name === m.name)!;
+        expect(reported.Status).to.equal('ManualActionRequired');
+        expect(reported.Detail).to.match(/was interrupted at step [\w:-]+/).and.include('repair --check journal');
+
+        const repair = await runCli(['repair', '--check', 'journal', '--root', box.Root, '--json']);
+        expect(repair.code, repair.stderr + repair.stdout).to.equal(0);
         const files = await hashTree(box.appPath(m.folder));
-        const forward = stepIndex(step) >= stepIndex(POINT_OF_NO_RETURN);
         expect(files, `${m.name} after a crash at ${step} must be exactly ${forward ? 'new' : 'old'}`).to.deep.equal(forward ? newHashes[m.name] : oldHashes[m.name]);
         expect(Object.keys(files)).to.not.include('app_offline.htm');
-        expect(await siblingsOf(box), `leftovers after ${step}`).to.deep.equal([]);
+        const siblings = await siblingsOf(box);
+        if (forward) {
+          // The previous folder is the backup, as after an install that was not interrupted.
+          expect(siblings.map((n) => n.replace(/-\d{8}T.*$/, '')), `leftovers after ${step}`).to.deep.equal([`${m.folder}.altazion-backup-${box.InstalledVersion}`]);
+          expect(await hashTree(path.join(box.Apps, siblings[0]))).to.deep.equal(oldHashes[m.name]);
+        } else {
+          expect(siblings, `leftovers after ${step}`).to.deep.equal([]);
+        }
         expect(await journals(box)).to.deep.equal([]);
         expect(await fs.access(path.join(box.Root, 'bin', 'updates', 'install.lock')).then(() => true, () => false)).to.equal(false);
         const host = JSON.parse(await fs.readFile(box.HostState, 'utf8'));
         expect(host, `host state after ${step}`).to.deep.equal(JSON.parse(hostBefore));
-        const record = get.records.find((r) => r.Name === m.name)!;
+        const after = await runCli(['get', '--root', box.Root, '--json']);
+        const record = after.records.find((r) => r.Name === m.name)!;
         expect(record.InstalledVersion).to.equal(forward ? box.AvailableVersion : box.InstalledVersion);
         const history = await listInstallHistory(box.ctx().layout);
         expect(history[0].Result).to.equal(forward ? 'Installed' : 'RolledBack');

@@ -70,6 +70,18 @@ export async function fingerprint(box: Box): Promise<string> {
 
 export { setInstallConfig } from '../../helpers/sandbox';
 
+/** sha256 of every file of a zip (as hashTree gives them), through the staging code. */
+export async function hashZip(zip: string): Promise<Record<string, string>> {
+  const { extractPackage } = await import('../../../src/install/staging');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-unzip-'));
+  try {
+    await extractPackage(zip, path.join(dir, 'x'));
+    return await hashTree(path.join(dir, 'x'));
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function siblingsOf(box: Box): Promise<string[]> {
   return (await fs.readdir(box.Apps)).filter((n) => n.includes('.altazion-'));
 }

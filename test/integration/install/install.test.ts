@@ -16,7 +16,8 @@ import { readSandboxState, updateSandboxState } from '../../../src/platform/sand
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { holdFile } from '../../helpers/lock-holder';
-import { fingerprint, hashTree, journals, makeBox, runCli, setInstallConfig, siblingsOf, type Box } from './fixtures';
+import { tidyBackups } from '../../../src/install/backup';
+import { fingerprint, hashTree, hashZip, journals, makeBox, runCli, setInstallConfig, siblingsOf, type Box } from './fixtures';
 
 const rolledBackSteps = (seen: readonly InstallStep[]) => seen.filter((s) => stepIndex(s) <= stepIndex('health'));
 
@@ -41,7 +42,7 @@ describe('install (sandbox)', function () {
   after(() => box.remove());
   afterEach(() => box.reset());
 
-  it('installs web and service modules: new files, e.config preserved, states restored, backup archived, history and log', async () => {
+  it('installs web and service modules: new files, e.config preserved, states restored, backup kept then compressed later, history and log', async () => {
     // `before` recorded the new trees; install again here (every test starts from a reset sandbox).
     const run = await runInstall(box.ctx(), { names: ['ecommerce', 'logistique'] });
     expect(run.records.map((r) => r.Result)).to.deep.equal(['Installed', 'Installed']);
@@ -56,18 +57,42 @@ describe('install (sandbox)', function () {
     const state = await box.state();
     expect(state.pools.find((p) => p.name === 'ecommerce')!.state).to.equal('Started');
     expect(state.services.find((s) => s.name === 'AltazionLogistique')!.state).to.equal('Running');
-    expect(await siblingsOf(box)).to.deep.equal([]);
     expect(await journals(box)).to.deep.equal([]);
+    // The backup is the previous folder, renamed aside by the swap: nothing was copied or compressed.
     const history = await listInstallHistory(box.ctx().layout);
     expect(history.map((h) => h.Name)).to.deep.equal(['ecommerce', 'logistique']); // newest first
+    expect((await siblingsOf(box)).sort()).to.deep.equal(history.map((h) => path.basename(h.BackupPath!)).sort());
     for (const h of history) {
       expect(h.Result).to.equal('Installed');
-      expect(h.BackupPath).to.match(/backups\/.*25\.9\.12\.3-.*\.zip$/);
-      await fs.access(h.BackupPath!);
+      expect(h.BackupPath).to.match(/\.altazion-backup-25\.9\.12\.3-\d{8}T\d{6}-[0-9a-f]{6}$/);
+      expect(await hashTree(h.BackupPath!)).to.deep.equal(oldHashes[h.Name]);
       const log = await fs.readFile(h.LogPath!, 'utf8');
-      expect(log).to.include('step swap-in').and.include('step archive-backup');
+      expect(log).to.include('step swap-in').and.include(`backup ${h.BackupPath}`);
       expect(h.DowntimeSeconds).to.be.greaterThan(0);
     }
+    // Later (the service after the job, or `check`): compressed into bin/updates/backups, folder gone.
+    const work = await tidyBackups(box.ctx());
+    expect(work.map((w) => w.folder).sort()).to.deep.equal(history.map((h) => h.BackupPath).sort());
+    expect(await siblingsOf(box)).to.deep.equal([]);
+    for (const w of work) {
+      const h = history.find((x) => x.BackupPath === w.folder)!;
+      expect(path.basename(w.archive!)).to.match(new RegExp(`^${h.Name}-25\\.9\\.12\\.3-\\d{8}T\\d{6}-[0-9a-f]{6}\\.zip$`));
+      expect(await hashZip(w.archive!)).to.deep.equal(oldHashes[h.Name]);
+    }
+    expect(await tidyBackups(box.ctx())).to.deep.equal([]);
+  });
+
+  it('backups="folder" keeps the previous folders beside the module, the newest keepBackups of them', async () => {
+    await setInstallConfig(box, { backups: 'folder', keepBackups: '1' });
+    const first = await runInstall(box.ctx(), { names: ['ecommerce'] });
+    expect(first.records[0].Result).to.equal('Installed');
+    const second = await runInstall(box.ctx(), { names: ['ecommerce'], force: true });
+    expect(second.records[0].Result).to.equal('Installed');
+    expect((await siblingsOf(box)).sort()).to.have.length(2);
+    const work = await tidyBackups(box.ctx());
+    expect(work.map((w) => [w.folder, w.removed])).to.deep.equal([[first.records[0].BackupPath, true]]);
+    expect(await siblingsOf(box)).to.deep.equal([path.basename(second.records[0].BackupPath!)]);
+    expect(await hashTree(second.records[0].BackupPath!)).to.deep.equal(newHashes.ecommerce);
   });
 
   it('--dry-run emits WhatIf records and changes nothing (whole sandbox and host state hashed)', async () => {
@@ -103,6 +128,16 @@ describe('install (sandbox)', function () {
       }
     });
   }
+
+  it('the offline window asks for file holders only when the rename is refused (or a PREBACKUP hook needs the files)', async () => {
+    const ctx = box.ctx();
+    const platform = await ctx.platform();
+    let asked = 0;
+    const counting = { ...platform, locks: { holders: (paths: readonly string[]) => { asked++; return platform.locks.holders(paths); } } };
+    const run = await runInstall({ ...ctx, platform: async () => counting }, { names: ['ecommerce'] });
+    expect(run.records[0].Result).to.equal('Installed');
+    expect(asked, 'a Restart Manager pass over the module inside the offline window').to.equal(0);
+  });
 
   it('a failing ENDUPDATE step only warns: the install stands', async () => {
     const run = await runInstall(box.ctx(), { names: ['ecommerce'], onStep: (s) => { if (s === 'hook:ENDUPDATE') throw new Error('late fault'); } });

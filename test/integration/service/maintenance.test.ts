@@ -11,6 +11,7 @@ import { installModules, listInstallHistory } from '../../../src/install';
 import { sandboxEventLogPath } from '../../../src/platform/sandbox';
 import { startService, type RunningService } from '../../../src/service/run';
 import { FakeClock } from '../../helpers/fake-clock';
+import { startWorker } from '../../helpers/workers';
 import { makeBox, runCli, type Box } from '../install/fixtures';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi);
@@ -113,6 +114,31 @@ describe('maintenance windows in the service (sandbox, test clock)', function ()
     expect(last).to.include({ Name: 'gestioncommerciale', Result: 'Failed', RequestedBy: 'service', MessageId: 'schedule.missed' });
     const events = (await fs.readFile(sandboxEventLogPath(box.HostState), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: number });
     expect(events.some((e) => e.id === EVENT_IDS.scheduleMissed.id)).to.equal(true);
+  });
+
+  it('a scheduled install waits while a live install holds the lock, and runs once its holder is gone (its stale lock taken over)', async () => {
+    const add = await runCli(['install', '--root', box.Root, '--name', 'gestioncommerciale', '--at', '2099-01-04 02:00', '--json']);
+    expect(add.code, add.stderr).to.equal(0);
+    const id = add.records[0]!.Id as string;
+    const installs = async (module: string) => (await listInstallHistory(box.ctx().layout))
+      .filter((h) => h.Name === module && h.Result === 'Installed').map((h) => ({ ToVersion: h.ToVersion, RequestedBy: h.RequestedBy }));
+    const holder = await startWorker('test/helpers/lock-worker.ts');
+    try {
+      expect((await holder.ask({ op: 'acquire', root: box.Root })).op).to.equal('won');
+      const clock = new FakeClock(local(2099, 1, 4, 1, 59));
+      await start(clock);
+      await clock.set(local(2099, 1, 4, 2, 0));
+      // A live holder: nothing installed, the entry stays for the next look.
+      expect(await installs('gestioncommerciale')).to.deep.equal([]);
+      expect((await scheduled()).map((e) => [e.Id, e.State])).to.deep.equal([[id, 'Pending']]);
+      // Killed: its lock is stale, and the service's next look takes it over like the command line would.
+      await holder.kill('SIGKILL');
+      await clock.set(local(2099, 1, 4, 2, 1));
+      expect(await scheduled()).to.deep.equal([]);
+      expect(await installs('gestioncommerciale')).to.deep.equal([{ ToVersion: '25.10.1.2', RequestedBy: 'service' }]);
+    } finally {
+      await holder.kill();
+    }
   });
 
   it('the weekly window installs the chosen modules by itself, once, and never the customised database', async () => {

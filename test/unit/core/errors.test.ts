@@ -10,6 +10,8 @@ describe('error codes and exit codes (one mapping)', () => {
     expect(exitCodeFor('E_DB_CUSTOMIZED')).to.equal(3);
     expect(exitCodeFor('E_BUSY')).to.equal(4);
     expect(exitCodeFor('E_LOCKED')).to.equal(1);
+    expect(exitCodeFor('E_JOURNAL_INVALID')).to.equal(2);
+    expect(exitCodeFor('E_DISK_SPACE')).to.equal(1);
     expect(exitCodeFor('E_SOMETHING_NEW')).to.equal(1);
   });
   it('wraps unknown errors as E_INTERNAL keeping the message', () => {

@@ -40,6 +40,7 @@ describe('package staging', () => {
     ]);
     const summary = await inspectPackage(zip);
     expect(summary.files).to.equal(5);
+    expect(summary.diskBytes, 'each small file takes a 4 KiB cluster').to.equal(5 * 4096);
     expect(summary.manifest.version).to.equal('25.10.1.2');
     const current = path.join(dir, 'current');
     await fs.mkdir(path.join(current, 'App_Data'), { recursive: true });
@@ -74,6 +75,45 @@ describe('package staging', () => {
       expect(await fs.readdir(dir)).to.not.include('evil.dll');
     });
   }
+
+  it('extracts exactly what the archive holds: stored and deflated, small and large, across read windows', async () => {
+    // Sizes straddle the reader's 4 MiB windows and the 1 MiB small-entry limit; content varies per file.
+    const { randomBytes } = await import('node:crypto');
+    const zip = new yazl.ZipFile();
+    const expected = new Map<string, Buffer>();
+    const sizes = [0, 1, 4095, 4096, 70_000, 300_000, 1024 * 1024 - 1, 1024 * 1024 + 1];
+    for (let i = 0; i < 400; i++) {
+      // Mostly small entries (they fill several windows), a few large ones streamed in between.
+      const size = i % 100 === 50 ? 5 * 1024 * 1024 + 3 : i % 10 === 7 ? sizes[i % sizes.length] : sizes[i % 5] + (i % 3);
+      const half = randomBytes(Math.ceil(size / 2));
+      const content = Buffer.concat([half, Buffer.alloc(size - half.length, i % 251)]).subarray(0, size);
+      const name = `bin/d${i % 7}/f${i}.dll`;
+      expected.set(name, content);
+      zip.addBuffer(content, name, { compress: i % 2 === 0 });
+    }
+    zip.addBuffer(Buffer.from(manifest), 'altazion-package.json');
+    zip.end();
+    const file = path.join(dir, 'many.zip');
+    await pipeline(zip.outputStream, createWriteStream(file));
+    const staged = path.join(dir, 'staged');
+    expect(await extractPackage(file, staged)).to.equal(401);
+    // The archive is closed when extraction returns (looked at at once, before a GC could close it).
+    const open = (await fs.readdir('/proc/self/fd').catch(() => [] as string[])).map((fd) => fs.readlink(`/proc/self/fd/${fd}`).catch(() => ''));
+    expect((await Promise.all(open)).filter((target) => target === file)).to.deep.equal([]);
+    for (const [name, content] of expected) expect((await fs.readFile(path.join(staged, name))).equals(content), name).to.equal(true);
+  });
+
+  it('an entry whose data lies about its size, or does not inflate, is refused', async () => {
+    const good = await zipOf(path.join(dir, 'good.zip'), [['altazion-package.json', manifest], ['a.txt', 'a'.repeat(5000)]]);
+    const bytes = await fs.readFile(good);
+    // Corrupt the deflated data of a.txt (its local header is after the manifest's).
+    const at = bytes.indexOf('a.txt') + 'a.txt'.length;
+    for (let i = at; i < at + 8; i++) bytes[i] ^= 0x5a;
+    await fs.writeFile(path.join(dir, 'corrupt.zip'), bytes);
+    const error = await extractPackage(path.join(dir, 'corrupt.zip'), path.join(dir, 'staged')).then(() => undefined, (e) => e);
+    expect(error?.code).to.equal('E_PACKAGE_INVALID');
+    expect(error.message).to.match(/a\.txt/);
+  });
 
   it('refuses a truncated zip, a symlink entry, a duplicate, a package without manifest', async () => {
     const good = await zipOf(path.join(dir, 'good.zip'), [['altazion-package.json', manifest], ['a.txt', 'a'.repeat(5000)]]);
