@@ -114,14 +114,14 @@ async function checkArguments(ctx: Context, options: InstallOptions, names: stri
 
 export async function runInstall(ctx: Context, options: InstallOptions): Promise<InstallRun> {
   const { output, layout } = ctx;
-  // --dry-run changes nothing: the settings stay where they are.
-  if (!options.dryRun) await moveLegacySettingsAndReport(ctx);
   const names = (options.names ?? []).map(canonicalModuleName);
   const dbOnlyAction = options.script ?? options.markApplied ?? options.exportScripts;
   if (dbOnlyAction !== undefined && names.some((n) => n !== 'database')) {
     throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts apply to the database only: use them with --name database', { target: names.join(',') });
   }
   await checkArguments(ctx, options, dbOnlyAction !== undefined ? ['database'] : names);
+  // Bad arguments changed nothing; --dry-run changes nothing either: the settings stay where they are.
+  if (!options.dryRun) await moveLegacySettingsAndReport(ctx);
 
   // A dry run only reads: an interrupted install is reported, not finished (SPEC §8); no lock.
   if (options.dryRun) {
