@@ -29,21 +29,11 @@ const log = (message) => process.stderr.write(`build: ${message}\n`);
 const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 // Large dependencies used by few commands are bundled apart and loaded on first use, so that every
-// start does not compile them (the SQL Server driver alone is 3 MB of the 4 MB). In the single
-// executable they are SEA assets; beside the bundle they are files in dist/. iconv-lite (console
-// code pages, 470 KiB) is only needed to read what a console program printed on Windows; nodemailer
-// (270 KB) only sends notifications.
-const LAZY_PACKAGES = { mssql: 'mssql.cjs', 'iconv-lite': 'iconv-lite.cjs', nodemailer: 'nodemailer.cjs' };
-
-// string-width evaluates costly constants when it loads: its importers get src/cli/lazy-string-width.ts,
-// which loads the real one on first need.
-const lazyStringWidth = {
-  name: 'lazy-string-width',
-  setup(b) {
-    const wrapper = path.join(here, 'src/cli/lazy-string-width.ts');
-    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === wrapper ? undefined : { path: wrapper }));
-  },
-};
+// start does not read and compile them: the SQL Server driver (3 MB), the HTTP client (0.5 MB),
+// iconv-lite (console code pages, 470 KiB: only to read what a console program printed on
+// Windows), nodemailer (270 KB, only sends notifications). In the single executable they are SEA
+// assets; beside the bundle, files in dist/.
+const LAZY_PACKAGES = { mssql: 'mssql.cjs', undici: 'undici.cjs', 'iconv-lite': 'iconv-lite.cjs', nodemailer: 'nodemailer.cjs' };
 
 const lazyPackages = {
   name: 'lazy-packages',
@@ -78,8 +68,8 @@ const common = {
   keepNames: true,
   sourcemap: false,
   legalComments: 'none',
-  // ESM dependencies (yargs) use import.meta.url, which a CommonJS bundle lacks: give them the
-  // bundle's own URL (in a single executable, __filename is the executable).
+  // ESM code (yargs' ESM build, mssql-store.ts) uses import.meta.url, which a CommonJS bundle lacks:
+  // give it the bundle's own URL (in a single executable, __filename is the executable).
   define: { __ALTAZION_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
   banner: { js: 'const __import_meta_url = require("url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
@@ -93,7 +83,7 @@ async function bundle() {
   }
   await build({
     ...common,
-    plugins: [lazyPackages, lazyStringWidth],
+    plugins: [lazyPackages],
     entryPoints: [path.join(here, 'src/cli/main.ts')],
     outfile,
     // Native or Windows-only modules are loaded at run time from beside the executable.
@@ -102,37 +92,15 @@ async function bundle() {
   return outfile;
 }
 
-/**
- * V8 code cache of the bundle after a representative run: `get --json` on a fresh sandbox (the
- * command sysadmins and their scripts run most). Measured on `get`: SEA without cache 288 ms,
- * Node's SEA code cache (compile only) 243 ms, this one ~210 ms (median of 21, same machine).
- */
-function trainCodeCache(bundleFile) {
-  const out = path.join(cache, 'altazion-update.cache');
-  const work = path.join(cache, 'train');
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const run = (args) => execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ALTAZION_ROOT: '' } });
-  const root = path.join(work, 'root');
-  run([bundleFile, 'sandbox', 'create', '--root', root, '--feed', path.join(work, 'feed'), '--json']);
-  run([bundleFile, 'check', '--root', root, '--json']);
-  run([path.join(here, 'tools', 'train-code-cache.cjs'), bundleFile, out, '--', 'get', '--root', root, '--json']);
-  rmSync(work, { recursive: true, force: true });
-  return out;
-}
-
-/** The SEA preparation blob: tools/sea-main.cjs runs the bundle and its code cache, both assets. */
-function seaBlob(bundleFile, codeCacheFile) {
+/** The SEA preparation blob: the bundle as main script, the lazy packages as assets. */
+function seaBlob(bundleFile) {
   const blob = path.join(cache, 'sea-prep.blob');
   const config = path.join(cache, 'sea-config.json');
   mkdirSync(cache, { recursive: true });
-  const assets = {
-    ...Object.fromEntries(Object.values(LAZY_PACKAGES).map((file) => [file, path.join(dist, file)])),
-    'altazion-update.cjs': bundleFile,
-    'altazion-update.cache': codeCacheFile,
-  };
-  // useCodeCache would only cover the small main script: the bundle's cache is the asset.
-  writeFileSync(config, JSON.stringify({ main: path.join(here, 'tools', 'sea-main.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false, assets }));
+  const assets = Object.fromEntries(Object.values(LAZY_PACKAGES).map((file) => [file, path.join(dist, file)]));
+  // Node's code cache of the bundle: it starts faster (bench/README.md). No snapshot: it would
+  // run the bundle's start-up at build time. (On Windows, node.exe runs the bundle: dist/windows.)
+  writeFileSync(config, JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false, assets }));
   execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   return blob;
 }
@@ -153,9 +121,9 @@ function executables(bundleFile) {
   const linuxExe = path.join(dist, 'altazion-update');
   copyFileSync(process.execPath, linuxExe);
   chmodSync(linuxExe, 0o755);
-  // One blob for both: the bytecode in the cache does not depend on the platform, and V8 checks
-  // its version and flags when it loads it (measured: accepted by the Windows build under Wine).
-  const blob = seaBlob(bundleFile, trainCodeCache(bundleFile));
+  // V8 checks the code cache's version and flags when it loads it: a rejected cache only means
+  // compiling as usual.
+  const blob = seaBlob(bundleFile);
   inject(linuxExe, blob);
   return { linuxExe };
 }

@@ -8,12 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2);
-// Start-up latencies first, the benchmarks that move gigabytes last: in the wake of the download
-// benchmark (several GiB written and deleted), `get` ran 2.14 x `node -e 0`, 30 s later 1.82, and
-// 1.75-1.80 on a quiet machine (2 CPUs, 2026-12-02), though the guest showed its CPUs idle
-// meanwhile: most likely the host reclaiming the freed guest memory (`kdamond` was seen doing so),
-// which makes the fresh memory each short process touches cost more for a while. Each figure
-// should be its own, not the one before's after-effect.
+// Start-up latencies first, the benchmarks that move gigabytes last: right after the download
+// benchmark the short processes of `get` start measurably slower for a while (bench/README.md),
+// and each figure should be its own, not the one before's after-effect.
 const ORDER = ['startup', 'get', 'portal', 'database', 'download', 'install'];
 const rank = (file) => { const i = ORDER.findIndex((name) => file.startsWith(`${name}.`)); return i < 0 ? ORDER.length : i; };
 const benches = readdirSync(here).filter((f) => f.endsWith('.bench.mjs'))

@@ -4,18 +4,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { renderStatusXml, type ModuleStatus, type StatusDocument } from '../config/status';
-import { AltazionError, configError } from '../core/errors';
+import { AltazionError } from '../core/errors';
 import type { ModuleKind } from '../core/modules';
 import { RecordType } from '../core/records';
 import { compareVersions, isVersion, maxVersion } from '../core/version';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
+import type { UpdateFound } from '../core/events';
 import { discoverModules, type InstalledModule } from '../discovery/discover';
 import { collectUpdates, readStatus, warnPlatformUnavailable } from '../discovery/updates';
-import type { UpdateFound } from '../core/events';
+import { recordAcceptedIndex } from '../feed/index-loader';
 import { reportEvent } from '../events';
-import { openFeedSource } from '../feed/source';
-import { loadVerifiedIndex, readFeedState, recordAcceptedIndex } from '../feed/index-loader';
-import { readKeyState, recordAcceptedKeys } from '../feed/key-list';
+import { recordAcceptedKeys } from '../feed/key-list';
+import { loadFeed, reportRefusal } from '../feed/load';
 import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
@@ -32,47 +32,6 @@ export interface CheckOutcome {
   index: VerifiedIndex;
   status: StatusDocument;
   failures: string[];
-}
-
-/**
- * The verified index of the configured feed. With `reportRefusal` (the check, a real install) a
- * refused feed is also an operational event (Event Log, notification); reads (repair's diagnosis,
- * --dry-run) only throw.
- */
-export async function loadFeed(ctx: Context, options: { reportRefusal?: boolean } = {}): Promise<{ verified: VerifiedIndex; source: ReturnType<typeof openFeedSource> }> {
-  const config = await ctx.config();
-  if (!config.feedLocation) throw configError(config.file, '<feed> @location', 'no feed is configured', 'add <feed location="https://..." /> or a folder path to updater.config');
-  if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
-  const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
-  const state = await readFeedState(ctx.layout.feedState);
-  const keyState = await readKeyState(ctx.layout.keyState);
-  try {
-    const verified = await loadVerifiedIndex({
-      source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file,
-      keyState, keyStateFile: ctx.layout.keyState,
-    });
-    lastRefusal.delete(ctx.root);
-    return { verified, source };
-  } catch (error) {
-    if (options.reportRefusal && error instanceof AltazionError && FEED_REFUSALS.includes(error.code)) await reportRefusal(ctx, config.feedLocation, error);
-    throw error;
-  }
-}
-
-/** A feed that fails verification: security matters, the Event Log and the admins are told. */
-const FEED_REFUSALS: readonly string[] = ['E_FEED_SIGNATURE', 'E_FEED_UNKNOWN_KEY', 'E_FEED_REVOKED_KEY', 'E_FEED_EXPIRED', 'E_FEED_ROLLBACK', 'E_FEED_INVALID', 'E_PACKAGE_INTEGRITY'];
-
-/** The last refusal reported, per instance root, in this process (bad input changes nothing on disk). */
-const lastRefusal = new Map<string, string>();
-
-/**
- * Once per distinct refusal in a process: the service retries a refused feed every few minutes, the
- * admins hear of it once (a command run by hand reports its own refusal).
- */
-async function reportRefusal(ctx: Context, feed: string, error: AltazionError): Promise<void> {
-  if (lastRefusal.get(ctx.root) === error.message) return;
-  lastRefusal.set(ctx.root, error.message);
-  await reportEvent(ctx, { kind: 'feedRefused', feed, message: error.worded });
 }
 
 /** Modules of this server whose latest version changed since the last check (for "updates found"). */

@@ -1,108 +1,13 @@
-// Everything a command needs, built once per run at the edge: the instance root and its layout,
-// the output writer, the configuration and the platform. Commands receive it; nothing below the
-// CLI reads process.env or argv directly.
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import { AltazionError, configError } from '../core/errors';
-import { instanceLayout, pathApiFor, type InstanceLayout, type PathApi } from '../config/paths';
-import { defaultUpdaterConfig, parseUpdaterConfig, type UpdaterConfig } from '../config/updater-config';
+// The run's context as the program composes it: src/context's, plus what only the top layer may
+// give it — the sandbox's simulated database, which lives in src/sandbox above the context.
+import { createContext as createRunContext, type Context, type ContextOptions } from '../context/context';
 import type { Output } from '../output/output';
-import type { Platform } from '../platform/types';
-import type { DatabaseStore } from '../database/store';
-import { SandboxPlatform } from '../platform/sandbox';
 
-export interface GlobalOptions {
-  root?: string;
-  json?: boolean;
-  verbose?: boolean;
-}
+export type { Context } from '../context/context';
 
-export interface Context {
-  readonly root: string;
-  readonly layout: InstanceLayout;
-  readonly pathApi: PathApi;
-  readonly output: Output;
-  readonly env: NodeJS.ProcessEnv;
-  readonly now: () => Date;
-  /**
-   * updater.config (defaults when the file does not exist): bin\updates\updater.config, else the
-   * one earlier versions kept in bin\config until it is moved (src/security/settings.ts).
-   */
-  config(): Promise<UpdaterConfig>;
-  /** Reads updater.config again at the next config() (after it was moved or rewritten). */
-  forgetConfig(): void;
-  platform(): Promise<Platform>;
-  /** Whether updater.config exists (a feed can only be used when it does). */
-  hasUpdaterConfig(): Promise<boolean>;
-  /** A sandbox host's simulated database (the database layer cannot import the sandbox, which sits above it). */
-  openSandboxDatabase(folder: string): Promise<DatabaseStore>;
-}
+const openSandboxDatabase: NonNullable<ContextOptions['openSandboxDatabase']> = async (folder) =>
+  new (await import('../sandbox/database/store')).SandboxStore(folder);
 
-export function defaultRoot(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
-  if (env.ALTAZION_ROOT) return env.ALTAZION_ROOT;
-  const programData = env.ProgramData ?? env.PROGRAMDATA ?? (platform === 'win32' ? 'C:\\ProgramData' : '/var/lib');
-  return pathApiFor(programData === '/var/lib' ? '/' : programData).join(programData, 'CPoint', '[e]');
-}
-
-export async function readOptionalFile(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw configError(file, '(file)', `cannot be read: ${(error as Error).message}`);
-  }
-}
-
-export function createContext(options: GlobalOptions, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
-  const root = options.root ?? defaultRoot(env, hostPlatform);
-  // On Windows every path is win32; elsewhere (sandbox, tests) paths are posix unless they look like Windows.
-  const pathApi = hostPlatform === 'win32' ? pathApiFor('C:\\') : pathApiFor(root);
-  const layout = instanceLayout(root, pathApi);
-  let configPromise: Promise<UpdaterConfig> | undefined;
-  let platformPromise: Promise<Platform> | undefined;
-
-  const config = () => {
-    configPromise ??= (async () => {
-      // Relative paths inside stay relative to bin\config, where the file used to live: moving it
-      // must not change what they point to.
-      const bytes = await readOptionalFile(layout.updaterConfig);
-      if (bytes) return parseUpdaterConfig(bytes, layout.updaterConfig, layout.config, pathApi);
-      const legacy = await readOptionalFile(layout.legacyUpdaterConfig);
-      if (!legacy) return defaultUpdaterConfig(layout.updaterConfig);
-      // Not moved yet (reads change nothing): `repair` reports it, the next install, check,
-      // repair or service start moves it.
-      return parseUpdaterConfig(legacy, layout.legacyUpdaterConfig, layout.config, pathApi);
-    })();
-    return configPromise;
-  };
-
-  const platform = () => {
-    platformPromise ??= (async (): Promise<Platform> => {
-      const cfg = await config();
-      if (!(await fs.stat(root).then((st) => st.isDirectory(), () => false))) {
-        throw new AltazionError('E_CONFIG', `the instance root ${root} does not exist`, { target: root, hint: 'pass --root <folder> or set ALTAZION_ROOT to the instance root (the folder holding bin\\config)' });
-      }
-      if (cfg.hostKind === 'sandbox') return SandboxPlatform.open(cfg.hostState!);
-      if (hostPlatform !== 'win32') {
-        throw new AltazionError('E_CONFIG', `${layout.updaterConfig}: <host kind="windows"> but this machine runs ${hostPlatform}; use a sandbox (altazion-update sandbox create) to try the tool here`, { target: layout.updaterConfig });
-      }
-      const { WindowsPlatform } = await import('../platform/windows');
-      return new WindowsPlatform(env, os.hostname());
-    })();
-    return platformPromise;
-  };
-
-  return {
-    root,
-    layout,
-    pathApi,
-    output,
-    env,
-    now: () => new Date(),
-    config,
-    forgetConfig: () => { configPromise = undefined; },
-    platform,
-    hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined || (await readOptionalFile(layout.legacyUpdaterConfig)) !== undefined,
-    openSandboxDatabase: async (folder) => new (await import('../sandbox/database/store')).SandboxStore(folder),
-  };
+export function createContext(options: { root?: string }, output: Output, env: NodeJS.ProcessEnv, hostPlatform?: NodeJS.Platform): Context {
+  return createRunContext({ root: options.root, openSandboxDatabase }, output, env, hostPlatform);
 }

@@ -1,8 +1,15 @@
 // Helpers shared by command modules: the global options and argument normalisation.
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import type { Context } from '../context/context';
 import type { RootedRecord } from '../core/records';
-import type { Context, GlobalOptions } from './context';
+
+/** The options every command takes (SPEC §3). */
+export interface GlobalOptions {
+  root?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
 
 export type Args<T> = GlobalOptions & T;
 

@@ -2,7 +2,9 @@
 // record and an exit code (the only place that decides exit codes), flushes the output.
 import { ExitCode, toAltazionError } from '../core/errors';
 import { colorWanted, Output } from '../output/output';
-import { createContext, type Context, type GlobalOptions } from './context';
+import type { Context } from '../context/context';
+import { createContext } from './context';
+import type { GlobalOptions } from './options';
 import { readJournals } from '../install/journal';
 
 export type CommandHandler = (ctx: Context) => Promise<ExitCode | void>;

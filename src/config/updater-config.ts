@@ -26,7 +26,7 @@
 import { configError } from '../core/errors';
 import { attr, attrOrChild, children, parseIntegerAttr, parseXml, rootElement, type XmlElement } from './xml';
 import { canonicalModuleName, KNOWN_MODULES } from '../core/modules';
-import { parseDays, parseTimeOfDay, type AutoInstallPolicy } from '../schedule/plan';
+import { parseDays, parseTimeOfDay, type AutoInstallPolicy } from './maintenance';
 import type { PathApi } from './paths';
 
 export interface TrustedKey { id: string; publicKey: string }

@@ -8,7 +8,7 @@ import { identityOf, tokenDirOf } from '../install/lock';
 import { processRuns } from '../io/process-identity';
 import { canonicalModuleName, type ModuleKind } from '../core/modules';
 import type { UpdateRecord } from '../core/records';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import type { PlatformUnavailableError } from '../platform/errors';
 import { discoverModules, reportUnmatchedSelection, selectModules, type InstalledModule } from './discover';
 import { buildUpdateReport, type Availability } from './report';

@@ -3,7 +3,7 @@
 // in updater.config. Called by install, check, repair and the service's scheduler, on the command
 // line as in the service. Never throws: a broken Event Log or mail server must not fail an install;
 // what could not be reported is said as a warning on the command's output.
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { EVENT_IDS, eventMessage, eventTitle, notifiedAs, type OperationalEvent } from '../core/events';
 import { msg, renderMessage } from '../core/messages';
 import { DEFAULT_NOTIFIED, type NotificationsConfig } from '../config/updater-config';

@@ -1,22 +1,24 @@
 // Verified package downloads into the cache (bin/updates/cache):
-//  - stream to `<cache>/<name>.partial`, never holding the file in memory; its sha256 is taken
-//    from the bytes as they land on disk (read-back-hasher.ts), so what is verified is what was
-//    written;
-//  - resume after an interruption with a Range request from the partial's length (the bytes
-//    already there are hashed too, so the digest covers the whole file); a 200 answer to a range
+//  - one plain pipe: the source's body through a sha256 transform into `<cache>/<name>.partial`,
+//    never holding the file in memory;
+//  - resume after an interruption with a Range request from the partial's length: the bytes
+//    already there are hashed first, so the digest covers the whole file; a 200 answer to a range
 //    restarts at 0;
 //  - capped at the signed size: a server announcing another size, or sending one byte too many,
 //    is rejected at once;
 //  - renamed to `<cache>/<name>` only once size and sha256 match the signed index; a bad partial
 //    is deleted; a cached file is re-hashed before being trusted again.
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
+import { createHash, type Hash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
-import { PartialFile, PartialFileSink } from './partial-file';
-import { sha256OfFilePrefix, startReadBackHasher, WORKER_HASH_MIN_BYTES } from './read-back-hasher';
+import { discardStream } from '../net/http';
 import { unsafePackagePathReason } from './index-schema';
 import { isRetryable } from './source';
 import type { DownloadProgress, FeedSource, ReleaseEntry } from './types';
@@ -35,8 +37,6 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** A connection that delivers nothing for this long is dropped and retried (default 60 s). */
   idleTimeoutMs?: number;
-  /** Packages of at least this size are hashed on a worker thread as they download (default 32 MiB). */
-  hashInWorkerFrom?: number;
 }
 
 export interface DownloadResult {
@@ -53,6 +53,8 @@ export interface DownloadResult {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+/** Bytes the partial file's stream takes in before the pipe waits: they go to disk in one writev. */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /** Where a release lands in the cache: the package's file name. */
 export function cachePathFor(cacheDir: string, release: ReleaseEntry): string {
@@ -72,11 +74,26 @@ async function sizeOf(file: string): Promise<number | undefined> {
   }
 }
 
+/** Adds bytes [0, length) of a file to `hash`; fails when the file is shorter. */
+async function hashFilePrefix(hash: Hash, file: string, length: number): Promise<Hash> {
+  let hashed = 0;
+  if (length > 0) {
+    // Node's default 64 KiB reads: each read is a fresh buffer that V8 frees in batches, so larger
+    // reads raise the peak memory (bench/README.md).
+    for await (const chunk of createReadStream(file, { start: 0, end: length - 1 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      hashed += chunk.length;
+    }
+  }
+  if (hashed !== length) throw new Error(`${file} ends at ${hashed} bytes, ${length} were expected`);
+  return hash;
+}
+
 /** Whether a file has exactly the signed size and sha256. */
 export async function isVerifiedFile(file: string, release: ReleaseEntry): Promise<boolean> {
   const size = await sizeOf(file);
   if (size !== release.size) return false;
-  return (await sha256OfFilePrefix(file, size)) === release.sha256.toLowerCase();
+  return (await hashFilePrefix(createHash('sha256'), file, size)).digest('hex') === release.sha256.toLowerCase();
 }
 
 /** The verified cached file for a release, or undefined when it is not (correctly) in the cache. */
@@ -216,151 +233,156 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
   // An empty package needs no request, but still a (verified) file in the cache.
   if (release.size === 0) await writeFile(partialPath, '');
 
-  const inWorker = release.size >= (options.hashInWorkerFrom ?? WORKER_HASH_MIN_BYTES);
-  // The digest covers the bytes of an earlier run too: they are on disk already.
-  let hasher = startReadBackHasher(partialPath, { inWorker });
-  hasher.landed(offset);
-  const restartHash = async () => {
-    await hasher.dispose();
-    hasher = startReadBackHasher(partialPath, { inWorker });
-  };
+  // The digest covers the bytes of an earlier run too: they are hashed from the disk first.
+  let hash: Hash;
   try {
-    let requests = 0;
-    let lastError: unknown;
-    let attempt = 0;
-    // Two passes at most: when a file resumed from an earlier partial does not verify, the earlier
-    // bytes may be the bad ones, so it is discarded and downloaded once more from scratch.
-    for (let pass = 0; ; pass++) {
-      for (; offset < release.size; attempt++) {
-        if (attempt > 0) {
-          if (attempt > retries) break;
-          const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), 30_000);
-          try {
-            await sleep(delay, undefined, { signal });
-          } catch {
-            break;
+    hash = await hashFilePrefix(createHash('sha256'), partialPath, offset);
+  } catch (error) {
+    throw new AltazionError('E_DOWNLOAD', `${partialPath}: cannot read the partial download back (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      target: partialPath, cause: error, hint: 'check the cache folder: another program may have changed or removed the file',
+    });
+  }
+  let requests = 0;
+  let lastError: unknown;
+  let attempt = 0;
+  // Two passes at most: when a file resumed from an earlier partial does not verify, the earlier
+  // bytes may be the bad ones, so it is discarded and downloaded once more from scratch.
+  for (let pass = 0; ; pass++) {
+    for (; offset < release.size; attempt++) {
+      if (attempt > 0) {
+        if (attempt > retries) break;
+        const delay = Math.min(retryDelayMs * 2 ** (attempt - 1), 30_000);
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          break;
+        }
+      }
+      if (signal?.aborted) break;
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Stall detection: a timestamp per chunk, checked a few times per timeout period (cheaper
+      // than re-arming a timer for every chunk).
+      let stalled = false;
+      let lastActivity = Date.now();
+      const idle = setInterval(() => {
+        if (Date.now() - lastActivity >= idleTimeoutMs) { stalled = true; controller.abort(); }
+      }, Math.max(10, Math.min(1000, idleTimeoutMs / 4)));
+      let handle: FileHandle | undefined;
+      try {
+        requests++;
+        const opened = await source.openStream(release.package, offset, controller.signal);
+        if (opened.start !== offset) {
+          if (opened.start !== 0) {
+            discardStream(opened.stream);
+            throw new AltazionError('E_DOWNLOAD', `${what}: asked for bytes from ${offset}, got a stream starting at ${opened.start}`, { target: what });
           }
+          // The server ignored the range: start over, hashing from scratch.
+          hash = createHash('sha256');
+          offset = 0;
+        }
+        if (opened.totalSize !== undefined && opened.totalSize !== release.size) {
+          discardStream(opened.stream);
+          throw integrity(`the feed serves ${opened.totalSize} bytes, the signed index says ${release.size}`);
+        }
+        try {
+          handle = await open(partialPath, offset === 0 ? 'w' : 'r+');
+        } catch (error) {
+          discardStream(opened.stream);
+          throw diskError(error as Error);
+        }
+        // source -> sha256 -> partial file, as one pipe. Each chunk is checked against the signed
+        // size and hashed as it passes; the file stream gathers chunks into large writes.
+        let received = offset;
+        // Errors from upstream (the network, an abort, too many bytes) reach the file stream too,
+        // when the pipe tears it down; an error the file raises first is the disk's.
+        const upstream = new Set<unknown>();
+        opened.stream.once('error', (error) => upstream.add(error));
+        const hashing = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            received += chunk.length;
+            if (received > release.size) {
+              const tooMany = integrity(`more bytes than the ${release.size} signed (at least ${received})`);
+              upstream.add(tooMany);
+              callback(tooMany);
+              return;
+            }
+            hash.update(chunk);
+            lastActivity = Date.now();
+            report(received);
+            callback(null, chunk);
+          },
+        });
+        // The stream writes through the handle opened above and closes it at its end.
+        const file = createWriteStream(partialPath, { fd: handle, start: offset, highWaterMark: WRITE_BUFFER_BYTES });
+        let diskFailure: Error | undefined;
+        file.once('error', (error) => { if (!upstream.has(error)) diskFailure = error; });
+        let dropped: unknown;
+        try {
+          await pipeline(opened.stream, hashing, file);
+        } catch (error) {
+          dropped = error;
+        }
+        // The write in progress lands (or fails) before the file is closed or written again.
+        if (!file.closed) await once(file, 'close').catch(() => undefined);
+        // What landed is the file's length: it is written in order from `offset`, which was its
+        // length. (The stream's bytesWritten leaves out a write that finished after the pipe broke.)
+        const landed = (await sizeOf(partialPath)) ?? 0;
+        offset = landed;
+        // Bytes hashed but not written (the pipe broke with some still in the file stream's
+        // buffer): the digest is made again from the disk, which is what the next request extends.
+        if (landed !== received) hash = await hashFilePrefix(createHash('sha256'), partialPath, landed);
+        // A disk error is not the network's: no retry in this run. The bytes that landed stay in
+        // the partial for the next run to resume from.
+        if (diskFailure) throw diskError(diskFailure);
+        if (dropped !== undefined) throw dropped;
+        if (offset < release.size) {
+          lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
+        }
+      } catch (error) {
+        if (error instanceof IntegrityError) {
+          controller.abort();
+          await handle?.close();
+          handle = undefined;
+          await rm(partialPath, { force: true });
+          throw error;
         }
         if (signal?.aborted) break;
-        const controller = new AbortController();
-        const onAbort = () => controller.abort(signal?.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        // Stall detection: a cheap timestamp per chunk, checked a few times per timeout period
-        // (re-arming a timer for every socket read costs measurable CPU on big packages).
-        let stalled = false;
-        let lastActivity = Date.now();
-        const armIdle = () => { lastActivity = Date.now(); };
-        const idle = setInterval(() => {
-          if (Date.now() - lastActivity >= idleTimeoutMs) { stalled = true; controller.abort(); }
-        }, Math.max(10, Math.min(1000, idleTimeoutMs / 4)));
-        let handle: FileHandle | undefined;
-        try {
-          requests++;
-          armIdle();
-          const opened = await source.openStream(release.package, offset, controller.signal);
-          const discard = () => { opened.stream?.destroy(); opened.body?.cancel(); };
-          if (opened.start !== offset) {
-            if (opened.start !== 0) {
-              discard();
-              throw new AltazionError('E_DOWNLOAD', `${what}: asked for bytes from ${offset}, got a stream starting at ${opened.start}`, { target: what });
-            }
-            // The server ignored the range: start over, hashing from scratch.
-            await restartHash();
-            offset = 0;
-          }
-          if (opened.totalSize !== undefined && opened.totalSize !== release.size) {
-            discard();
-            throw integrity(`the feed serves ${opened.totalSize} bytes, the signed index says ${release.size}`);
-          }
-          try {
-            handle = await open(partialPath, offset === 0 ? 'w' : 'r+');
-          } catch (error) {
-            discard();
-            throw diskError(error as Error);
-          }
-          const hashing = hasher;
-          const file = new PartialFile(handle.fd, offset, release.size, (end) => hashing.landed(end),
-            (received) => integrity(`more bytes than the ${release.size} signed (at least ${received})`), diskError);
-          const onReceived = (received: number) => { armIdle(); report(received); };
-          let dropped: unknown;
-          try {
-            if (opened.body) {
-              await opened.body.pump((chunk) => {
-                const written = file.append([chunk], chunk.length);
-                onReceived(file.position);
-                return written;
-              });
-            } else {
-              await pipeline(opened.stream!, new PartialFileSink(file, onReceived));
-            }
-          } catch (error) {
-            dropped = error;
-          }
-          // Every write has landed (or the file was cut back) before the handle is closed.
-          await file.settled();
-          offset = file.position;
-          // A disk error is not the network's: no retry in this run. The partial, cut back to the
-          // bytes on disk, is kept for the next run to resume from.
-          if (file.failed) throw file.diskFailure!;
-          if (dropped !== undefined) throw dropped;
-          if (offset < release.size) {
-            lastError = new AltazionError('E_DOWNLOAD', `${what}: the connection ended after ${offset} of ${release.size} bytes`, { target: what });
-          }
-        } catch (error) {
-          if (error instanceof IntegrityError) {
-            controller.abort();
-            await handle?.close();
-            handle = undefined;
-            await hasher.dispose();
-            await rm(partialPath, { force: true });
-            throw error;
-          }
-          if (signal?.aborted) break;
-          // Plain errors come from the network (reset, premature close, abort by the idle timer).
-          const networkDrop = !(error instanceof AltazionError) || stalled;
-          if (!networkDrop && !isRetryable(error)) throw error;
-          lastError = stalled
-            ? new AltazionError('E_DOWNLOAD', `${what}: no data for ${Math.round(idleTimeoutMs / 1000)} s after ${offset} of ${release.size} bytes`, { target: what })
-            : error;
-        } finally {
-          clearInterval(idle);
-          signal?.removeEventListener('abort', onAbort);
-          await handle?.close();
-        }
+        // Plain errors come from the network (reset, premature close, abort by the idle timer).
+        const networkDrop = !(error instanceof AltazionError) || stalled;
+        if (!networkDrop && !isRetryable(error)) throw error;
+        lastError = stalled
+          ? new AltazionError('E_DOWNLOAD', `${what}: no data for ${Math.round(idleTimeoutMs / 1000)} s after ${offset} of ${release.size} bytes`, { target: what })
+          : error;
+      } finally {
+        clearInterval(idle);
+        signal?.removeEventListener('abort', onAbort);
+        await handle?.close();
       }
-
-      if (offset < release.size) {
-        if (signal?.aborted) {
-          throw new AltazionError('E_DOWNLOAD', `${what}: download cancelled after ${offset} of ${release.size} bytes (kept to resume later)`, { target: what, cause: signal.reason });
-        }
-        const cause = lastError instanceof AltazionError ? lastError : undefined;
-        const detail = cause ? cause.message : `${what}: ${describe(lastError)}`;
-        throw new AltazionError(cause?.code === 'E_FEED_UNREACHABLE' ? 'E_FEED_UNREACHABLE' : 'E_DOWNLOAD',
-          `${detail} (gave up after ${requests} request${requests > 1 ? 's' : ''}; ${offset} of ${release.size} bytes kept to resume)`,
-          { target: what, cause: lastError, hint: cause?.hint ?? 'check the network; the next run resumes where this one stopped' });
-      }
-
-      let digest: string;
-      try {
-        digest = await hasher.digest(release.size);
-      } catch (error) {
-        throw new AltazionError('E_DOWNLOAD', (error as Error).message, {
-          target: partialPath, cause: error, hint: 'check the cache folder: another program may have changed or removed the file; the next run downloads it again',
-        });
-      }
-      if (digest === expectedSha) {
-        await rename(partialPath, finalPath);
-        report(release.size, true);
-        return { path: finalPath, size: release.size, sha256: digest, fromCache: false, resumedFrom, requests };
-      }
-      // The hasher released the file before answering.
-      await rm(partialPath, { force: true });
-      if (pass > 0 || resumedFrom === 0) throw integrity(`sha256 is ${digest}, the signed index says ${expectedSha}`);
-      await restartHash();
-      offset = 0;
     }
-  } finally {
-    await hasher.dispose();
+
+    if (offset < release.size) {
+      if (signal?.aborted) {
+        throw new AltazionError('E_DOWNLOAD', `${what}: download cancelled after ${offset} of ${release.size} bytes (kept to resume later)`, { target: what, cause: signal.reason });
+      }
+      const cause = lastError instanceof AltazionError ? lastError : undefined;
+      const detail = cause ? cause.message : `${what}: ${describe(lastError)}`;
+      throw new AltazionError(cause?.code === 'E_FEED_UNREACHABLE' ? 'E_FEED_UNREACHABLE' : 'E_DOWNLOAD',
+        `${detail} (gave up after ${requests} request${requests > 1 ? 's' : ''}; ${offset} of ${release.size} bytes kept to resume)`,
+        { target: what, cause: lastError, hint: cause?.hint ?? 'check the network; the next run resumes where this one stopped' });
+    }
+
+    const digest = hash.digest('hex');
+    if (digest === expectedSha) {
+      await rename(partialPath, finalPath);
+      report(release.size, true);
+      return { path: finalPath, size: release.size, sha256: digest, fromCache: false, resumedFrom, requests };
+    }
+    await rm(partialPath, { force: true });
+    if (pass > 0 || resumedFrom === 0) throw integrity(`sha256 is ${digest}, the signed index says ${expectedSha}`);
+    hash = createHash('sha256');
+    offset = 0;
   }
 }
 

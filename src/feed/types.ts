@@ -52,35 +52,16 @@ export interface VerifiedIndex {
   keys?: import('./key-list').KeyState;
 }
 
-/**
- * A response body read straight from the socket into a small pool of reused buffers (no allocation
- * or copy per read). `pump` hands each piece to onChunk; the piece is valid during the call, or,
- * when onChunk returns a promise, until that promise settles: its buffer is not read into again
- * before (the downloader writes it to disk on the thread pool meanwhile, while the next reads are
- * hashed). Reading pauses while every buffer is held.
- */
-export interface FeedBody {
-  /**
-   * Resolves at the end of the body once every promise onChunk returned has settled; rejects on a
-   * dropped connection, when onChunk throws or when one of its promises rejects (also only once
-   * all of them have settled, so the caller may close its file right after).
-   */
-  pump(onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void>;
-  /** Closes the connection (body not wanted). */
-  cancel(): void;
-}
-
 export interface FeedStream {
-  /** The body: exactly one of `stream` and `body` (the fast path of http(s) sources) is set. */
-  stream?: Readable;
-  body?: FeedBody;
+  /** The file's bytes from `start` on. */
+  stream: Readable;
   /** Offset the stream starts at (0 unless a range request was honoured). */
   start: number;
   /** Total size of the file when the source knows it. */
   totalSize?: number;
 }
 
-/** Where feed files come from: http(s) (node-fetch, proxy honoured) or a folder / UNC path. */
+/** Where feed files come from: http(s) (proxy honoured) or a folder / UNC path. */
 export interface FeedSource {
   readonly location: string;
   /** Reads a small file whole (the index and its signature), bounded by maxBytes. */

@@ -12,8 +12,9 @@ import { MANIFEST_FILE, validateManifest } from '../core/package-manifest';
 import type { InstallResultRecord } from '../core/records';
 import { compareVersions } from '../core/version';
 import { diskErrorOr, volumeOf } from '../io/disk';
-import { sleep } from '../io/files';
+import { sleep, writeFileAtomic } from '../io/files';
 import { selfIdentity } from '../io/process-identity';
+import { describeNetworkError, HttpClient } from '../net/http';
 import type { Platform } from '../platform/types';
 import { checkHooksSafe, hookInterpreter, runHook } from './hooks';
 import { writeJournal, removeJournal, type InstallJournal, type InstallStep, POINT_OF_NO_RETURN, stepIndex, INSTALL_STEPS } from './journal';
@@ -78,16 +79,22 @@ export async function defaultHttpCheck(url: string, budgetMs = 60_000): Promise<
   const deadline = Date.now() + budgetMs;
   let lastAnswer: number | undefined;
   let lastError = '';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(30_000), redirect: 'manual' });
-      await response.body?.cancel();
-      if (response.status < 500) return undefined;
-      lastAnswer = response.status;
-    } catch (error) {
-      lastError = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+  // The site is on this server: no proxy; a redirect is an answer.
+  const client = new HttpClient({ timeoutMs: 30_000, maxRedirections: 0 });
+  try {
+    while (Date.now() < deadline) {
+      try {
+        const response = await client.get(new URL(url));
+        response.discard();
+        if (response.status < 500) return undefined;
+        lastAnswer = response.status;
+      } catch (error) {
+        lastError = describeNetworkError(error);
+      }
+      await sleep(1000);
     }
-    await sleep(1000);
+  } finally {
+    await client.close();
   }
   if (lastAnswer !== undefined) throw new AltazionError('E_FAILED', `${url} answers HTTP ${lastAnswer} after the update`, { target: url });
   return msg('install.httpUnchecked', { url, error: lastError });

@@ -18,7 +18,7 @@ import type { ApplicationEntry } from '../config/applications';
 import { listInstallHistory } from './history';
 import { acquireLockFile, currentOwner } from './lock';
 import os from 'node:os';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { readApplications } from '../discovery/discover';
 
 /** Files (relative, forward slashes) and folders of a tree; app_offline.htm at the root left out. */

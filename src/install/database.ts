@@ -3,11 +3,11 @@
 // ManualActionRequired with the drift report, --script / --mark-applied / --export-scripts, --force,
 // --dry-run. Every run that is not a dry run leaves an install log (each batch's PRINT output, row
 // counts, duration) and a history entry saying who asked, from where, what ran and what was saved.
-import os from 'node:os';
+import { operatorName } from '../io/operator';
 import { toAltazionError, type AltazionError, type ErrorCode } from '../core/errors';
 import { recordText } from '../core/messages';
 import type { InstallResultRecord } from '../core/records';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { installDatabase } from '../database/flow/install';
 import { downloadPackage, findCachedPackage } from '../feed/download';
 import type { FeedSource } from '../feed/types';
@@ -33,13 +33,6 @@ export interface DatabaseRunOptions {
   id: string;
 }
 
-/** Who runs this, as Windows names them (DOMAIN\user). */
-export function userName(env: NodeJS.ProcessEnv): string {
-  let name = 'unknown';
-  try { name = os.userInfo().username; } catch { /* no passwd entry */ }
-  return env.USERDOMAIN && !name.includes('\\') ? `${env.USERDOMAIN}\\${name}` : name;
-}
-
 /** From where: the requesting surface, and the remote session it came through when the environment says so. */
 export function originOf(env: NodeJS.ProcessEnv, requestedBy: string, computerName: string): string {
   const ssh = env.SSH_CLIENT?.split(' ')[0] ?? env.SSH_CONNECTION?.split(' ')[0];
@@ -54,7 +47,7 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
   const logPath = installLogPath(ctx.layout.updaterLogs, options.id);
   const log = options.dryRun ? undefined : new InstallLog(logPath, ctx.now);
   const requestedBy = options.requestedBy ?? 'cli';
-  const who = { User: options.user ?? userName(ctx.env), ComputerName: platform.computerName, RequestedBy: requestedBy, From: originOf(ctx.env, requestedBy, platform.computerName) };
+  const who = { User: options.user ?? operatorName(ctx.env), ComputerName: platform.computerName, RequestedBy: requestedBy, From: originOf(ctx.env, requestedBy, platform.computerName) };
   log?.line(`database install ${options.id} requested by ${who.User} (${who.From})`);
   let record: InstallResultRecord;
   let code: ErrorCode | undefined;

@@ -2,12 +2,14 @@
 // the one install lock. Returns one Altazion.InstallResult per selected module.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { operatorName } from '../io/operator';
 import { AltazionError, ExitCode, exitCodeFor, toAltazionError, type ErrorCode } from '../core/errors';
 import { msg, recordMessage, recordText, type Message, type MessageId } from '../core/messages';
 import { canonicalModuleName, moduleNames, type ModuleKind } from '../core/modules';
 import type { InstallResultRecord } from '../core/records';
-import type { Context } from '../cli/context';
-import { loadFeed, writeStatusFromIndex } from '../check/run-check';
+import type { Context } from '../context/context';
+import { writeStatusFromIndex } from '../check/run-check';
+import { loadFeed } from '../feed/load';
 import { discoverModules, readApplications, reportUnmatchedSelection, selectModules } from '../discovery/discover';
 import { isVersion } from '../core/version';
 import { diskErrorOr } from '../io/disk';
@@ -56,6 +58,12 @@ export interface InstallOptions {
   signal?: AbortSignal;
   /** Test seam (fault injection, simulated crashes): called before each journaled step. */
   onStep?: StepObserver;
+  /**
+   * Each module's result, and each error, as soon as that module ends (the command line prints it
+   * at once, so a cmdlet or a remote session passes it on while the next module installs).
+   */
+  onRecord?: (record: InstallResultRecord) => void;
+  onError?: (error: AltazionError) => void;
 }
 
 export interface InstallRun {
@@ -63,10 +71,6 @@ export interface InstallRun {
   /** Why modules failed or rolled back (the database flow reports its own). */
   errors: AltazionError[];
   exitCode: ExitCode;
-}
-
-function userName(): string {
-  try { return os.userInfo().username; } catch { return 'unknown'; }
 }
 
 /** Megabytes with one decimal, for progress lines. */
@@ -129,19 +133,18 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
-    const records: InstallResultRecord[] = [];
-    const codes: (ErrorCode | undefined)[] = [];
+    const { records, errors, codes, record } = collectResults(options);
     for (const plan of plans) {
-      if (!isDatabaseRun(plan, dbOnlyAction)) { records.push(whatIf(plan, startedAt)); continue; }
+      if (!isDatabaseRun(plan, dbOnlyAction)) { record(whatIf(plan, startedAt)); continue; }
       const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
-      records.push(result.record);
+      record(result.record);
       codes.push(result.code);
     }
-    return { records, errors: [], exitCode: exitCodeOf(codes) };
+    return { records, errors, exitCode: exitCodeOf(codes) };
   }
 
   const what = dbOnlyAction !== undefined ? 'database' : names.join(', ') || 'every module with an update';
-  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${what}`, ctx.now(), options.user ?? userName()), {
+  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${what}`, ctx.now(), options.user ?? operatorName(ctx.env)), {
     waitSeconds: options.waitSeconds, signal: options.signal,
     onWait: (holder) => output.warn(msg('lock.waiting', { seconds: options.waitSeconds ?? 0, who: describeOwner(holder) })),
   });
@@ -171,6 +174,18 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   }
 }
 
+/** The results of a run, each passed on to the caller as it is known (see InstallOptions.onRecord). */
+function collectResults(options: InstallOptions) {
+  const records: InstallResultRecord[] = [];
+  const errors: AltazionError[] = [];
+  const codes: (ErrorCode | undefined)[] = [];
+  return {
+    records, errors, codes,
+    record: (record: InstallResultRecord) => { records.push(record); options.onRecord?.(record); },
+    error: (error: AltazionError) => { errors.push(error); options.onError?.(error); },
+  };
+}
+
 function isDatabaseRun(plan: ModulePlan, dbOnlyAction: string | undefined): boolean {
   return plan.action === 'database' || (dbOnlyAction !== undefined && plan.kind === 'database' && plan.release !== undefined);
 }
@@ -196,12 +211,10 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
   const { plans, verified, source, platform } = await planRun(ctx, options, names, dbOnlyAction);
   if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
   const config = await ctx.config();
-  const user = options.user ?? userName();
+  const user = options.user ?? operatorName(ctx.env);
   // Who acted, worded in the Event Log and the notifications ("requested by the portal (CONTOSO\\jdupont)").
   const whoActed = msg(`who.${options.requestedBy ?? 'cli'}`, { user });
-  const records: InstallResultRecord[] = [];
-  const errors: AltazionError[] = [];
-  const codes: (ErrorCode | undefined)[] = [];
+  const { records, errors, codes, record: settle, error: fail } = collectResults(options);
   const reportResult = (record: InstallResultRecord) => {
     const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
     const message = record.MessageId ? { id: record.MessageId, ...(record.MessageParams ? { params: record.MessageParams } : {}) } as Message : record.Message;
@@ -229,7 +242,7 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       // or rolled back; the next ones are not started, each reported.
       for (const skipped of plans.slice(index)) {
         const error = new AltazionError('E_STOPPED', `${skipped.name}${skipped.instance ? ` [${skipped.instance}]` : ''} was not started: the install was stopped`, { target: skipped.name, hint: 'run the install again to install it' });
-        errors.push(error);
+        fail(error);
         codes.push(error.code);
       }
       break;
@@ -238,21 +251,21 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
       // The database flow writes its own history entry (who, from where, what ran), for `user` too.
       const result = await installDatabaseModule(ctx, plan, source, { ...options, user, id: newInstallId(ctx.now()) });
-      records.push(result.record);
+      settle(result.record);
       if (!options.exportScripts) reportResult(result.record);
       codes.push(result.code);
       // Each failed module has its error record (the cmdlets raise it as an ErrorRecord).
       if (result.code && (result.record.Result === 'Failed' || result.record.Result === 'RolledBack')) {
-        errors.push(result.error ?? new AltazionError(result.code, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name }));
+        fail(result.error ?? new AltazionError(result.code, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name }));
       }
       continue;
     }
-    if (plan.action === 'up-to-date') { records.push(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }
-    if (plan.action === 'held') { records.push(simple(plan, 'ManualActionRequired', plan.reason)); codes.push('E_REQUIREMENT'); continue; }
+    if (plan.action === 'up-to-date') { settle(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }
+    if (plan.action === 'held') { settle(simple(plan, 'ManualActionRequired', plan.reason)); codes.push('E_REQUIREMENT'); continue; }
     if (plan.action === 'unavailable') {
-      records.push(simple(plan, 'Failed', plan.reason));
+      settle(simple(plan, 'Failed', plan.reason));
       codes.push(options.version ? 'E_NOT_FOUND' : 'E_FAILED');
-      errors.push(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
+      fail(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
       continue;
     }
     const id = newInstallId(ctx.now());
@@ -270,10 +283,10 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       const err = toAltazionError(await diskErrorOr(error, `downloading ${plan.name} ${plan.toVersion}`, layout.cache, { under: layout.cache, bytes: plan.release!.size }));
       progress(msg('progress.failed'), 100, true);
       const record = simple(plan, 'Failed', msg('install.nothingChanged', { error: err.worded }));
-      records.push(record);
+      settle(record);
       reportResult(record);
       codes.push(err.code);
-      errors.push(err);
+      fail(err);
       await remember(record, id);
       continue;
     }
@@ -287,10 +300,10 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       onStep: options.onStep,
     }, { id, plan, packageFile, logPath });
     progress({ id: `result.${outcome.record.Result}` as MessageId }, 100, true);
-    records.push(outcome.record);
+    settle(outcome.record);
     reportResult(outcome.record);
     codes.push(outcome.error?.code);
-    if (outcome.error) errors.push(outcome.error);
+    if (outcome.error) fail(outcome.error);
     await remember(outcome.record, id);
   }
   // What `get` shows next: the versions of the index this install verified.

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { AltazionError, toAltazionError } from '../core/errors';
 import { msg } from '../core/messages';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { isInside, samePath } from '../config/paths';
 import { isOurTempFile, sweepTempFiles } from '../io/files';

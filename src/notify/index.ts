@@ -4,6 +4,7 @@
 // install it tells about. Secrets (the SMTP password, the webhook URLs, which are credentials) never
 // appear in what is reported: errors name the SMTP host or the webhook's host only.
 import type { EmailConfig, NotificationsConfig, WebhookConfig } from '../config/updater-config';
+import { HttpClient } from '../net/http';
 
 export interface Note {
   subject: string;
@@ -78,15 +79,18 @@ export function webhookBody(note: Note): string {
 }
 
 async function sendWebhook(hook: WebhookConfig, note: Note, timeoutMs: number): Promise<void> {
-  const response = await fetch(hook.url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-    body: webhookBody(note),
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'error',
-  });
-  await response.body?.cancel().catch(() => undefined);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  // No redirect is followed: a webhook that moved answers 3xx, which is a failure to report.
+  const client = new HttpClient({ timeoutMs, maxRedirections: 0 });
+  try {
+    const response = await client.post(new URL(hook.url), webhookBody(note), {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    response.discard();
+    if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
+  } finally {
+    await client.close();
+  }
 }
 
 function describe(error: unknown): string {

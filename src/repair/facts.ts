@@ -3,16 +3,16 @@
 // report the same failure in its own words.
 import { msg, textOf, type Message } from '../core/messages';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
 import type { ApplicationEntry } from '../config/applications';
 import { samePath } from '../config/paths';
 import { readPortalState, type PortalState } from '../config/portal-state';
 import { LEGACY_PORTAL_PORT, PORTAL_MARKER_HEADER } from '../core/product';
 import { pidRuns } from '../io/process-identity';
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { readApplications, serviceExecutable } from '../discovery/discover';
 import { MANIFEST_FILE } from '../core/package-manifest';
-import { loadFeed } from '../check/run-check';
+import { HttpClient, isTimeout } from '../net/http';
+import { loadFeed } from '../feed/load';
 import type { VerifiedIndex } from '../feed/types';
 import type { IisApplication, Platform, ServiceInfo, AppPool } from '../platform/types';
 import { iisModule, serviceModule, undeclaredModules, type RunningModule } from './decisions';
@@ -75,24 +75,22 @@ function probe(answers: boolean, ours: boolean, message: Message): PortalProbe {
 }
 
 /** GET on the portal's root; any HTTP answer below 500 means it is up. */
-export function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
-  return new Promise((resolve) => {
-    // A fresh connection each time (no keep-alive pool): a pooled socket from before a restart would
-    // fail with ECONNRESET and say nothing about the portal now.
-    const request = http.get(url, { timeout: timeoutMs, agent: false, headers: { Host: 'localhost' } }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      const ours = typeof response.headers[PORTAL_MARKER_HEADER.toLowerCase()] === 'string';
-      resolve(probe(status < 500, ours, msg('repair.portal.answered', { url, status })));
-    });
-    request.on('timeout', () => {
-      request.destroy();
-      resolve(probe(false, false, msg('repair.portal.timeout', { url, ms: timeoutMs })));
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      resolve(probe(false, false, msg('repair.portal.refused', { url, error: error.code ?? error.message })));
-    });
-  });
+export async function probeHttp(url: string, timeoutMs: number): Promise<PortalProbe> {
+  // A fresh connection each time (no keep-alive pool): a pooled socket from before a restart would
+  // fail with ECONNRESET and say nothing about the portal now. The portal accepts loopback names only.
+  const client = new HttpClient({ timeoutMs, maxRedirections: 0 });
+  try {
+    const response = await client.get(new URL(url), { headers: { host: 'localhost' }, fresh: true });
+    response.discard();
+    const ours = response.header(PORTAL_MARKER_HEADER) !== undefined;
+    return probe(response.status < 500, ours, msg('repair.portal.answered', { url, status: response.status }));
+  } catch (error) {
+    if (isTimeout(error)) return probe(false, false, msg('repair.portal.timeout', { url, ms: timeoutMs }));
+    const e = error as NodeJS.ErrnoException;
+    return probe(false, false, msg('repair.portal.refused', { url, error: e.code ?? e.message }));
+  } finally {
+    await client.close();
+  }
 }
 
 export interface RepairFactsOptions {

@@ -1,7 +1,7 @@
 // Repair (SPEC §8, issue 6): every check of the seed's "Que faire si ?" section, in order. Each
 // check reports Altazion.RepairResult records and fixes what it safely can; with dryRun nothing
 // changes and fixable problems are reported as WouldFix.
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { AltazionError } from '../core/errors';
 import type { Message } from '../core/messages';
 import { reportEvent } from '../events';

@@ -1,7 +1,7 @@
 // Shapes shared by the repair checks (SPEC §8). A check is a small object: an id and a run()
 // that returns Altazion.RepairResult records. Decisions live in decisions.ts (pure); checks do the
 // effects through the platform and the file system.
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { AltazionError } from '../core/errors';
 import { recordText, type Message } from '../core/messages';
 import type { RepairResultRecord, RepairStatus } from '../core/records';

@@ -1,6 +1,6 @@
 // Starts the portal for the demo: the real service (src/service) on the sandbox root, without the
 // periodic check (the demo checked once already; "Vérifier maintenant" checks on demand).
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { installModules } from '../install';
 import { startService } from '../service/run';
 

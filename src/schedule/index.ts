@@ -1,8 +1,8 @@
 // Scheduling an install for a maintenance window (the command line's `install --at`, the cmdlet's
 // `-At`, the portal's "Installer cette nuit à 02:00"): the modules are checked now (an unknown
 // name is refused at once), the install runs later in the update service (src/service/scheduler.ts).
-import os from 'node:os';
-import type { Context } from '../cli/context';
+import { operatorName } from '../io/operator';
+import type { Context } from '../context/context';
 import { canonicalModuleName } from '../core/modules';
 import { discoverSelected } from '../discovery/updates';
 import { DEFAULT_WINDOW_MINUTES, type ScheduledInstall } from './plan';
@@ -21,10 +21,6 @@ export interface ScheduleRequest {
   windowMinutes?: number;
 }
 
-function userName(): string {
-  try { return os.userInfo().username; } catch { return 'unknown'; }
-}
-
 export async function scheduleInstall(ctx: Context, request: ScheduleRequest): Promise<ScheduledInstall> {
   const names = request.names.map(canonicalModuleName);
   // Refuses unknown modules and instances now, naming applicationspath.config.
@@ -39,7 +35,7 @@ export async function scheduleInstall(ctx: Context, request: ScheduleRequest): P
     At: request.at.toISOString(),
     NotAfter: new Date(request.at.getTime() + (request.windowMinutes ?? DEFAULT_WINDOW_MINUTES) * 60_000).toISOString(),
     RequestedBy: request.requestedBy,
-    User: request.user ?? userName(),
+    User: request.user ?? operatorName(ctx.env),
     CreatedAt: now.toISOString(),
   });
 }

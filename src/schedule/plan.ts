@@ -4,6 +4,9 @@
 // `now` is always passed in.
 import { AltazionError } from '../core/errors';
 import type { ScheduledInstallRecord } from '../core/records';
+import type { AutoInstallPolicy, WeeklyWindow } from '../config/maintenance';
+
+export { parseDays, parseTimeOfDay, type AutoInstallPolicy, type WeeklyWindow } from '../config/maintenance';
 
 /** How long after its time a scheduled install may still start (the service was restarting, another install ran). */
 export const DEFAULT_WINDOW_MINUTES = 120;
@@ -82,51 +85,7 @@ export function decideSchedule(entries: readonly ScheduledInstall[], now: Date):
 }
 
 // ---------------------------------------------------------------------------------------------
-// The weekly window of updater.config:
-//   <maintenance>
-//     <window days="saturday,sunday" start="02:00" end="05:00" />
-//     <autoInstall module="ecommerce" />  <autoInstall module="database" />
-//   </maintenance>
-
-export interface WeeklyWindow {
-  /** 0 = Sunday ... 6 = Saturday (Date.getDay). */
-  days: number[];
-  /** Minutes after midnight; `end` may be lower than `start` (a window over midnight). */
-  start: number;
-  end: number;
-}
-
-export interface AutoInstallPolicy {
-  windows: WeeklyWindow[];
-  modules: string[];
-}
-
-const DAY_NAMES: Record<string, number> = {
-  sunday: 0, sun: 0, dimanche: 0, dim: 0,
-  monday: 1, mon: 1, lundi: 1, lun: 1,
-  tuesday: 2, tue: 2, mardi: 2, mar: 2,
-  wednesday: 3, wed: 3, mercredi: 3, mer: 3,
-  thursday: 4, thu: 4, jeudi: 4, jeu: 4,
-  friday: 5, fri: 5, vendredi: 5, ven: 5,
-  saturday: 6, sat: 6, samedi: 6, sam: 6,
-};
-
-/** `saturday,sunday` (English or French, full or 3 letters) or `*` for every day; undefined when a name is unknown. */
-export function parseDays(text: string): number[] | { unknown: string } {
-  if (text.trim() === '*') return [0, 1, 2, 3, 4, 5, 6];
-  const days: number[] = [];
-  for (const raw of text.split(/[,;\s]+/).filter(Boolean)) {
-    const day = DAY_NAMES[raw.toLowerCase()];
-    if (day === undefined) return { unknown: raw };
-    if (!days.includes(day)) days.push(day);
-  }
-  return days;
-}
-
-export function parseTimeOfDay(text: string): number | undefined {
-  const m = HHMM.exec(text.trim());
-  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
-}
+// The weekly window of updater.config (read by src/config/maintenance.ts).
 
 /** The occurrence of a window that contains `now` (its start and end), if any. */
 export function windowContaining(windows: readonly WeeklyWindow[], now: Date): { start: Date; end: Date } | undefined {

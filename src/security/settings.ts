@@ -10,8 +10,8 @@
 // remove the old one. A crash between the last two leaves both with the same content: the next run
 // removes the old one. A different file appearing in bin\config later is ignored, with a warning.
 import { promises as fs } from 'node:fs';
-import type { Context } from '../cli/context';
-import { readOptionalFile } from '../cli/context';
+import type { Context } from '../context/context';
+import { readOptionalFile } from '../context/context';
 import { parseUpdaterConfig } from '../config/updater-config';
 import { msg, type Message } from '../core/messages';
 import { writeFileAtomic } from '../io/files';

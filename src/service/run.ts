@@ -8,7 +8,7 @@ import path from 'node:path';
 import { runCheck } from '../check/run-check';
 import { tidyBackups } from '../install/backup';
 import { recoverInterruptedInstalls } from '../install/recovery';
-import { createContext, type Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { removePortalState, writePortalState } from '../config/portal-state';
 import { PRODUCT_VERSION } from '../core/product';
 import { Output } from '../output/output';
@@ -64,7 +64,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   if (settings.state === 'moved' || settings.state === 'finished') write('info', textOf(settings.detail));
   else if (settings.state === 'not-moved' || settings.state === 'legacy-ignored') write('warning', textOf(settings.detail));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
-  const contextFor = (output: Output) => createContext({ root: ctx.root }, output, ctx.env);
+  const contextFor = (output: Output) => ctx.withOutput(output);
   const stopping = new AbortController();
   let intervalMinutes = config.checkIntervalMinutes;
 

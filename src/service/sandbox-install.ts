@@ -1,12 +1,12 @@
 // `service install` / `service uninstall` on a sandbox: the update service is registered in the
 // simulated service control manager (it then really runs `service run` when started), and, as on
 // Windows, what it runs or trusts is made admin-only first (SPEC §12).
-import type { Context } from '../cli/context';
+import type { Context } from '../context/context';
 import { selfCommand } from '../cli/self';
 import { UPDATER_SERVICE } from '../core/product';
 import { updateSandboxState } from '../platform/sandbox/state';
 import type { SandboxPlatform } from '../platform/sandbox';
-import { secureInstance } from '../security/secure-instance';
+import { secureInstance } from './secure-instance';
 
 const quote = (part: string) => (/[\s"]/.test(part) ? `"${part}"` : part);
 

@@ -21,13 +21,6 @@ describe('altazion-update executable on a sandbox', function () {
     expect(result.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
   });
 
-  it('starts from the V8 code cache trained at build time (V8 accepts it)', async function () {
-    if (cliCommand().prefix.length > 0) this.skip(); // the plain bundle runs without the executable's loader
-    const result = await runCli(['--version'], { env: { ALTAZION_CODE_CACHE_REPORT: '1' } });
-    expect(result.code).to.equal(0);
-    expect(result.stderr).to.contain('code cache: accepted');
-  });
-
   it('get reports every module instance; check verifies the feed, downloads and writes status.xml', async () => {
     const before = await runCli(['get', '--root', sb.Root, '--json']);
     expect(before.code).to.equal(0);
@@ -57,7 +50,7 @@ describe('altazion-update executable on a sandbox', function () {
     expect(table.stdout).to.match(/ecommerce\s+web\s+25\.9\.12\.3\s+25\.10\.1\.2\s+UpdateAvailable/);
   });
 
-  it('check verifies a package large enough to be hashed on a worker thread, and refuses it with one byte changed', async () => {
+  it('check verifies a large package (40 MiB) from the executable, and refuses it with one byte changed', async () => {
     const release = await publishLargeRelease(sb, { module: 'ecommerce', kind: 'web', version: '25.10.1.3', payloadBytes: 40 * 1024 * 1024 });
     const check = await runCli(['check', '--root', sb.Root, '--json']);
     expect(check.code, check.stdout + check.stderr).to.equal(0);
@@ -194,17 +187,17 @@ describe('altazion-update executable on a sandbox', function () {
     expect(byName.gestioncommerciale).to.deep.include({ Status: 'UpdateAvailable', AvailableVersion: '25.10.1.2' });
   });
 
-  it('hooks get the environment the executable was given (not its own thread-pool setting)', async function () {
-    if (process.platform === 'win32') this.skip(); // the stand-in interpreter is a shell script
-    // A stand-in for PowerShell that notes what a hook would see of UV_THREADPOOL_SIZE.
-    const interpreter = path.join(sb.base, 'env-hook.sh');
-    const seen = path.join(sb.base, 'hook-env.txt');
-    await fs.writeFile(interpreter, '#!/bin/sh\necho "${UV_THREADPOOL_SIZE-unset}" >> "$HOOK_ENV"\n', { mode: 0o755 });
-    await setInstallConfig(sb, { powershell: interpreter });
-    await fs.writeFile(path.join(sb.Root, 'bin', 'updates', 'scripts', 'STARTUPDATE_ecommerce.ps1'), '# runs through env-hook.sh\n');
-    const install = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce', '--json'], { env: { HOOK_ENV: seen, UV_THREADPOOL_SIZE: undefined } });
+  it('install prints each module\'s result as that module ends, before the next module starts', async () => {
+    const install = await runCli(['install', '--root', sb.Root, '--name', 'ecommerce,logistique', '--json']);
     expect(install.code, install.stdout + install.stderr).to.equal(0);
-    expect((await fs.readFile(seen, 'utf8')).trim()).to.equal('unset');
+    const results = install.objects('Altazion.InstallResult');
+    expect(results.map((r) => [r.Name, r.Result])).to.have.deep.members([['ecommerce', 'Installed'], ['logistique', 'Installed']]);
+    const [first, second] = results.map((r) => r.Name as string);
+    const resultOfFirst = install.messages.findIndex((m) => m.type === 'object' && m.data.Name === first);
+    const secondStarts = install.messages.findIndex((m) => m.type === 'progress' && m.activity.includes(second));
+    expect(resultOfFirst, 'the first result line').to.be.greaterThan(-1);
+    expect(secondStarts, 'the second module\'s progress').to.be.greaterThan(-1);
+    expect(resultOfFirst).to.be.lessThan(secondStarts);
   });
 
   it('holds a release that needs a newer database (exit 3, the version named) until the database is there', async () => {
@@ -266,40 +259,6 @@ describe('altazion-update executable on a sandbox', function () {
     expect(code).to.equal(0);
     // The check ran to its end all the same.
     expect(await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'status.xml'), 'utf8')).to.contain('latestVersion="25.10.1.2"');
-  });
-
-  it('runs its file I/O on one libuv pool thread unless UV_THREADPOOL_SIZE says otherwise (src/cli/thread-pool.ts)', async function () {
-    if (process.platform !== 'linux') this.skip(); // counts the threads in /proc
-    const { spawn } = await import('node:child_process');
-    const { file, prefix } = cliCommand();
-    /** Threads of a running `demo` (its pool has started: it wrote a sandbox), then stops it. */
-    const threadsOfDemo = async (poolSize: string | undefined): Promise<number> => {
-      const env = { ...process.env };
-      delete env.UV_THREADPOOL_SIZE;
-      if (poolSize) env.UV_THREADPOOL_SIZE = poolSize;
-      const child = spawn(file, [...prefix, 'demo', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      let root: string | undefined;
-      try {
-        let out = '';
-        root = await new Promise<string>((resolve, reject) => {
-          child.stdout.setEncoding('utf8').on('data', (d: string) => {
-            out += d;
-            const match = /"typeName":"Altazion\.Demo".*?"Root":"([^"]+)"/.exec(out);
-            if (match) resolve(JSON.parse(`"${match[1]}"`));
-          });
-          child.once('exit', (code) => reject(new Error(`demo exited (${code}) before it was ready: ${out}`)));
-        });
-        return (await fs.readdir(`/proc/${child.pid}/task`)).length;
-      } finally {
-        child.kill();
-        await exited;
-        if (root) await fs.rm(path.dirname(path.dirname(root)), { recursive: true, force: true });
-      }
-    };
-    const ours = await threadsOfDemo(undefined);
-    const nodeDefault = await threadsOfDemo('4');
-    expect(nodeDefault - ours).to.equal(3);
   });
 
   it('demo removes its temporary folder when stopped with Ctrl+C (SIGINT) or SIGTERM', async () => {

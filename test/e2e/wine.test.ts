@@ -118,7 +118,7 @@ describe('Windows executable under Wine', function () {
     expect(update).to.include({ InstalledVersion: result.ToVersion, Status: 'UpToDate' });
   });
 
-  it('check verifies a package large enough to be hashed on a worker thread, inside the Windows executable', async () => {
+  it('check verifies a large package (40 MiB) inside the Windows executable', async () => {
     const release = await publishLargeRelease({ Feed: path.join(base, 'feed'), SigningKey: signingKey },
       { module: 'logistique', kind: 'service', version: '25.10.1.3', payloadBytes: 40 * 1024 * 1024 });
     const run = await runUnderWine(wine, exe, ['check', '--json', '--root', winRoot]);

@@ -70,8 +70,8 @@ export async function setInstallConfig(box: { Root: string }, attrs: Record<stri
 
 /**
  * Publishes one more release of a web or service module into a sandbox feed, with `payloadBytes`
- * of incompressible data: at 32 MiB and more its download is hashed on a worker thread
- * (src/feed/read-back-hasher.ts), which only a run of the executable shows working in the bundle.
+ * of incompressible data: a download long enough to stream through many chunks and writes, run
+ * by the executable itself (the HTTP client and the download as bundled).
  */
 export async function publishLargeRelease(box: { Feed: string; SigningKey: string }, release: { module: string; kind: 'web' | 'service'; version: string; payloadBytes: number }): Promise<PublishedRelease> {
   const packagesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'altazion-large-'));

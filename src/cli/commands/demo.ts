@@ -54,7 +54,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
       const configFile = info.UpdaterConfig;
       const config = await fs.readFile(configFile, 'utf8');
       await fs.writeFile(configFile, config.replace(/location="[^"]*"/, `location="${feedServer.url}"`));
-      const demoCtx = createContext({ root, json: ctx.output.json }, ctx.output, ctx.env);
+      const demoCtx = createContext({ root }, ctx.output, ctx.env);
       await runCheck(demoCtx, { report: false });
       portal = await startDemoPortal(demoCtx, argv.port ?? 0);
       if (portal) {

@@ -124,11 +124,13 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     if (given.skipUnknownNames) options.onUnknownSelection = (error) => { ctx.output.error(error); };
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;
+    // Each result as its module ends, each failure also as an error record (the cmdlets turn them
+    // into ErrorRecords with their code): a pipeline or a remote session gets them while the next
+    // module installs.
+    options.onRecord = (record) => ctx.output.record(RecordType.InstallResult, withRoot(ctx, record));
+    options.onError = (error) => ctx.output.error(error);
     const { runInstall } = await import('../../install');
     const run = await runInstall(ctx, options).finally(() => stop.dispose());
-    for (const record of run.records) ctx.output.record(RecordType.InstallResult, withRoot(ctx, record));
-    // Each failure also as an error record: the cmdlets turn them into ErrorRecords with their code.
-    for (const error of run.errors) ctx.output.error(error);
     return run.exitCode;
     // runInstall finishes an interrupted install under its own lock, or with --dry-run reports it.
   }, { standalone: true }),

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { RecordType, type PortalSignInRecord } from '../../core/records';
 import type { Args } from '../options';
 import { runCommand } from '../run';
+import { operatorName } from '../../io/operator';
 
 interface OpenArgs { browser?: boolean }
 
@@ -14,8 +15,8 @@ const openSub: CommandModule<object, Args<OpenArgs>> = {
     .example('$0 portal open', 'from an elevated prompt on the server')
     .example('$0 portal open --no-browser --json', 'the link as an Altazion.PortalSignIn record (valid 2 minutes, once)') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
-    const { currentUser, openInBrowser, requestSignInLink } = await import('../../service/portal/open');
-    const link = await requestSignInLink(ctx.layout, currentUser(ctx.env));
+    const { openInBrowser, requestSignInLink } = await import('../../service/portal/open');
+    const link = await requestSignInLink(ctx.layout, operatorName(ctx.env));
     if (argv.browser !== false) await openInBrowser(link.Url, process.platform, ctx.env);
     const record: PortalSignInRecord = { ...link, Opened: argv.browser !== false };
     ctx.output.record(RecordType.PortalSignIn, record);

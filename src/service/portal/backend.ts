@@ -2,7 +2,7 @@
 // installModules, listInstallHistory, runRepair dry-run, the database flows), so the page and
 // `altazion-update get/install/repair/db` always agree.
 import { promises as fs } from 'node:fs';
-import type { Context } from '../../cli/context';
+import type { Context } from '../../context/context';
 import { isInside } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
 import type { InstallResultRecord } from '../../core/records';

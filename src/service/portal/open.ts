@@ -3,37 +3,31 @@
 // sign-in link (auth.ts) on behalf of the current Windows user, and opens it in the default
 // browser. The token never reaches the browser, the link works once and for 2 minutes.
 import { spawn } from 'node:child_process';
-import os from 'node:os';
+import { text } from 'node:stream/consumers';
 import type { InstanceLayout } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
+import { HttpClient, describeNetworkError } from '../../net/http';
 import type { PortalSignInRecord } from '../../core/records';
 import { readPortalToken } from './token-file';
 
 export type SignInLink = Omit<PortalSignInRecord, 'Opened'>;
 
-/** DOMAIN\user on Windows (recorded with the actions), the login name elsewhere. */
-export function currentUser(env: NodeJS.ProcessEnv): string {
-  let name = env.USERNAME ?? '';
-  try { name = os.userInfo().username || name; } catch { /* no passwd entry */ }
-  return env.USERDOMAIN && process.platform === 'win32' ? `${env.USERDOMAIN}\\${name}` : name || 'unknown';
-}
-
 export async function requestSignInLink(layout: InstanceLayout, user: string): Promise<SignInLink> {
   const { url, token } = await readPortalToken(layout);
-  let response: Response;
+  // This server's own portal: no proxy, no redirect (the token goes to that address only).
+  const client = new HttpClient({ timeoutMs: 15_000, maxRedirections: 0 });
+  let response: Awaited<ReturnType<HttpClient['post']>>;
+  let body: { url?: string; expiresAt?: string; user?: string; error?: string } = {};
   try {
-    response = await fetch(new URL('api/signin', url), {
-      method: 'POST',
+    response = await client.post(new URL('api/signin', url), JSON.stringify({ user }), {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user }),
-      signal: AbortSignal.timeout(15_000),
-      redirect: 'error',
     });
+    try { body = JSON.parse(await text(response.body)) as typeof body; } catch { /* not JSON: the status says enough */ }
   } catch (error) {
-    const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    throw new AltazionError('E_FAILED', `the portal at ${url} does not answer (${cause}): is the update service running?`, { target: url, hint: 'start the service, or run `altazion-update repair --check service`' });
+    throw new AltazionError('E_FAILED', `the portal at ${url} does not answer (${describeNetworkError(error)}): is the update service running?`, { target: url, hint: 'start the service, or run `altazion-update repair --check service`' });
+  } finally {
+    await client.close();
   }
-  const body = (await response.json().catch(() => ({}))) as { url?: string; expiresAt?: string; user?: string; error?: string };
   if (response.status !== 200 || typeof body.url !== 'string') {
     throw new AltazionError('E_FAILED', `the portal at ${url} refused the sign-in (HTTP ${response.status}${body.error ? `: ${body.error}` : ''})`, { target: url, hint: 'the service may have restarted meanwhile: try again' });
   }

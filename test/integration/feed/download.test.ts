@@ -19,12 +19,7 @@ async function sha256(file: string): Promise<string> {
 
 // The download benchmark runs against the test feed server serving from memory; every case runs
 // against both, so the benchmark's server gives the same bytes, ranges and faults as the file one.
-// And with both ways of hashing: on a worker as bytes land (big packages), here once complete.
-const HASHING = [
-  { name: 'hashing on a worker thread', hashInWorkerFrom: 0 },
-  { name: 'hashing once complete', hashInWorkerFrom: Number.POSITIVE_INFINITY },
-];
-for (const fromMemory of [false, true]) for (const hashing of HASHING) describe(`feed/download over a real HTTP feed server${fromMemory ? ' serving from memory (the benchmark setup)' : ''}, ${hashing.name}`, function () {
+for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP feed server${fromMemory ? ' serving from memory (the benchmark setup)' : ''}`, function () {
   let feed: Feed;
   let server: FeedServer;
   let cacheDir: string;
@@ -48,7 +43,6 @@ for (const fromMemory of [false, true]) for (const hashing of HASHING) describe(
     cacheDir,
     retries: 3,
     retryDelayMs: 5,
-    hashInWorkerFrom: hashing.hashInWorkerFrom,
     ...extra,
   });
   const zipRequests = () => server.requests.filter((r) => r.path.endsWith('.zip'));
@@ -149,7 +143,8 @@ for (const fromMemory of [false, true]) for (const hashing of HASHING) describe(
     server.requests.length = 0;
     const result = await downloadPackage(options());
     expect(result.resumedFrom).to.equal(kept);
-    expect(zipRequests()[0].range).to.equal(`bytes=${kept}-`);
+    // One request: the bytes kept were hashed first, so the resumed file verified at once.
+    expect(zipRequests().map((r) => r.range)).to.deep.equal([`bytes=${kept}-`]);
     expect(await sha256(result.path)).to.equal(feed.release('ecommerce').sha256);
     expect(await listing(cacheDir)).to.deep.equal([`ecommerce-25.10.1.2.zip:${feed.release('ecommerce').size}`]);
   });
@@ -168,7 +163,7 @@ for (const fromMemory of [false, true]) for (const hashing of HASHING) describe(
   it('restarting from 0 also restarts the hash: bad bytes of the earlier partial, overwritten, do not count', async () => {
     const release = feed.release('ecommerce');
     await writeFile(partialPathFor(cacheDir, release), Buffer.alloc(5000, 7));
-    // Late enough an answer that the worker has hashed the earlier bytes before they are replaced.
+    // The earlier bytes are hashed before the request; the answer comes late, after that.
     server.faults = { ignoreRange: true, answerAfterMs: 300 };
     const result = await downloadPackage(options());
     // One request: the digest of the first pass matched, no second pass from scratch was needed.
@@ -290,7 +285,7 @@ for (const fromMemory of [false, true]) for (const hashing of HASHING) describe(
   });
 });
 
-for (const hashing of HASHING) describe(`feed/download from a folder feed, ${hashing.name}`, () => {
+describe('feed/download from a folder feed', () => {
   let feed: Feed;
   let cacheDir: string;
   let n = 0;
@@ -302,7 +297,7 @@ for (const hashing of HASHING) describe(`feed/download from a folder feed, ${has
     cacheDir = path.join(feed.root, `fcache-${++n}`);
   });
   const download = (source: DownloadOptions['source'], release: DownloadOptions['release']) =>
-    downloadPackage({ source, release, cacheDir, hashInWorkerFrom: hashing.hashInWorkerFrom });
+    downloadPackage({ source, release, cacheDir });
 
   it('copies and verifies from the folder, resuming from a partial with a start offset', async () => {
     const release = feed.release('logistique');
@@ -311,6 +306,7 @@ for (const hashing of HASHING) describe(`feed/download from a folder feed, ${has
     await writeFile(partialPathFor(cacheDir, release), source.subarray(0, 100_000));
     const result = await download(openFeedSource(feed.feedDir), release);
     expect(result.resumedFrom).to.equal(100_000);
+    expect(result.requests, 'verified at the first pass').to.equal(1);
     expect(await sha256(result.path)).to.equal(release.sha256);
   });
 

@@ -2,33 +2,21 @@ import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import { loadVerifiedIndex } from '../../../src/feed/index-loader';
-import { bypassesProxy, openFeedSource, proxyFor, FolderFeedSource, HttpFeedSource } from '../../../src/feed/source';
+import { openFeedSource, FolderFeedSource, HttpFeedSource } from '../../../src/feed/source';
+import { proxySettings } from '../../../src/net/http';
 import { startFeedServer } from '../../helpers/feed-server';
 import { makeFeed } from './fixtures';
 
-describe('feed/source proxy selection (pure)', () => {
-  const https = new URL('https://updates.altazion.com/onpremise/');
-  const http = new URL('http://feed.local:8080/');
-
-  it('prefers the updater.config proxy over the environment', () => {
-    expect(proxyFor(https, { proxy: 'http://cfg:3128', env: { HTTPS_PROXY: 'http://env:3128' } })).to.equal('http://cfg:3128');
+describe('feed/source proxy settings (pure)', () => {
+  it('prefers the updater.config proxy over the environment, for both schemes', () => {
+    expect(proxySettings('http://cfg:3128', { HTTPS_PROXY: 'http://env:3128', NO_PROXY: '.altazion.com' }))
+      .to.deep.equal({ http: 'http://cfg:3128', https: 'http://cfg:3128', noProxy: '.altazion.com' });
   });
 
-  it('uses HTTPS_PROXY for https and HTTP_PROXY for http (lower-case variants too)', () => {
-    const env = { HTTPS_PROXY: 'http://s:1', http_proxy: 'http://p:2' };
-    expect(proxyFor(https, { env })).to.equal('http://s:1');
-    expect(proxyFor(http, { env })).to.equal('http://p:2');
-    expect(proxyFor(http, { env: {} })).to.equal(undefined);
-  });
-
-  it('honours NO_PROXY (also against the configured proxy)', () => {
-    expect(bypassesProxy(https, 'localhost,.altazion.com')).to.equal(true);
-    expect(bypassesProxy(https, 'altazion.com')).to.equal(true);
-    expect(bypassesProxy(https, 'other.com,*.nope')).to.equal(false);
-    expect(bypassesProxy(http, 'feed.local:8080')).to.equal(true);
-    expect(bypassesProxy(http, 'feed.local:9090')).to.equal(false);
-    expect(bypassesProxy(http, '*')).to.equal(true);
-    expect(proxyFor(https, { proxy: 'http://cfg:3128', env: { NO_PROXY: '.altazion.com' } })).to.equal(undefined);
+  it('uses HTTPS_PROXY for https and HTTP_PROXY for http (lower-case variants too), ALL_PROXY as a fallback', () => {
+    expect(proxySettings(undefined, { HTTPS_PROXY: 'http://s:1', http_proxy: 'http://p:2' })).to.deep.equal({ http: 'http://p:2', https: 'http://s:1', noProxy: undefined });
+    expect(proxySettings(undefined, { all_proxy: 'http://a:3' })).to.deep.equal({ http: 'http://a:3', https: 'http://a:3', noProxy: undefined });
+    expect(proxySettings(undefined, { HTTP_PROXY: '  ' })).to.deep.equal({ http: undefined, https: undefined, noProxy: undefined });
   });
 });
 
@@ -73,6 +61,35 @@ describe('feed/source factory and proxies', () => {
       expect(err.code).to.equal('E_FEED_UNREACHABLE');
       expect(err.message).to.contain('through proxy').and.contain('feed.invalid');
     } finally {
+      await proxy.close();
+      await rm(feed.root, { recursive: true, force: true });
+    }
+  });
+
+  it('honours NO_PROXY, also against the configured proxy: an exempt host is reached directly', async () => {
+    const feed = await makeFeed([{ module: 'ecommerce', version: '25.10', kind: 'web' }]);
+    const origin = await startFeedServer(feed.feedDir);
+    const proxy = await startFeedServer(feed.feedDir);
+    try {
+      const host = new URL(origin.url).host; // 127.0.0.1:port
+      for (const [label, options] of [
+        ['HTTP_PROXY', { env: { HTTP_PROXY: proxy.url, NO_PROXY: 'example.invalid, 127.0.0.1' } }],
+        ['updater.config proxy', { proxy: proxy.url, env: { no_proxy: host } }],
+        ['a wildcard', { proxy: proxy.url, env: { NO_PROXY: '*' } }],
+      ] as const) {
+        origin.requests.length = 0;
+        const verified = await loadVerifiedIndex({ source: openFeedSource(origin.url, options), trustedKeys: feed.trusted, now: new Date() });
+        expect(verified.index.indexVersion, label).to.equal(1);
+        expect(origin.requests.map((r) => r.absoluteTarget), label).to.deep.equal([undefined, undefined]);
+      }
+      expect(proxy.requests).to.deep.equal([]);
+
+      // Another port of the same host is not exempt.
+      const other = openFeedSource(origin.url, { proxy: proxy.url, env: { NO_PROXY: '127.0.0.1:1' } });
+      await loadVerifiedIndex({ source: other, trustedKeys: feed.trusted, now: new Date() });
+      expect(proxy.requests.map((r) => r.absoluteTarget)).to.include(`${origin.url}release-index.json`);
+    } finally {
+      await origin.close();
       await proxy.close();
       await rm(feed.root, { recursive: true, force: true });
     }

@@ -21,7 +21,7 @@ import { installModules } from '../../../src/install';
 import { instanceLayout } from '../../../src/config/paths';
 import { textOf } from '../../../src/core/messages';
 import { checkHooksSafe } from '../../../src/install/hooks';
-import { secureInstance } from '../../../src/security/secure-instance';
+import { secureInstance } from '../../../src/service/secure-instance';
 import { writePortalToken } from '../../../src/service/portal/token-file';
 import { runCli } from '../../helpers/cli';
 import { ace, FakeNtfs, PROGRAMDATA_ACL, PROGRAMFILES_ACL, RIGHTS, SID } from '../../helpers/fake-ntfs-bridge';
