@@ -19,9 +19,10 @@ import { writeFileAtomic } from '../io/files';
 import { readStateFile } from './state-file';
 import { isValidKeyId, normalizePublicKey, parsePublicKey } from './keys';
 import { verifySignatures } from './signature';
-import { KEYS_FILE, KEYS_SIGNATURE_FILE } from './types';
+import { KEYS_FILE, KEYS_SIGNATURE_FILE, type KeyState, type RevokedKey } from './types';
 
-export interface RevokedKey { id: string; publicKey: string; revokedAt?: string }
+export type { KeyState, RevokedKey } from './types';
+
 
 export interface KeyList {
   schemaVersion: 1;
@@ -32,19 +33,6 @@ export interface KeyList {
   revoked: RevokedKey[];
 }
 
-/** What a server accepted (bin\updates\trusted-keys.json). */
-export interface KeyState {
-  keyListVersion: number;
-  /** sha256 of the accepted release-keys.json bytes: the same version must be the same list. */
-  sha256: string;
-  acceptedAt: string;
-  location: string;
-  /** The trusted key that signed it. */
-  signedBy: string;
-  keys: TrustedKey[];
-  /** Every key revoked by any accepted list (never shrinks). */
-  revoked: RevokedKey[];
-}
 
 /** The keys a server trusts now, and those it never will again. */
 export interface Trust { keys: TrustedKey[]; revoked: RevokedKey[] }

@@ -9,8 +9,7 @@ import { AltazionError, configError } from '../core/errors';
 import { msg, type Message } from '../core/messages';
 import type { TrustedKey } from '../config/updater-config';
 import { normalizePublicKey, parsePublicKey, type SigningKey } from './keys';
-import { INDEX_FILE, type SignatureEntry, type SignatureFile } from './types';
-import type { RevokedKey } from './key-list';
+import { INDEX_FILE, type RevokedKey, type SignatureEntry, type SignatureFile } from './types';
 
 export const MAX_SIGNATURE_FILE_BYTES = 64 * 1024;
 

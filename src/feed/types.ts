@@ -6,6 +6,7 @@
 //   packages/<module>-<version>.zip
 import type { ModuleKind } from '../core/modules';
 import type { Readable } from 'node:stream';
+import type { TrustedKey } from '../config/updater-config';
 
 export const INDEX_FILE = 'release-index.json';
 export const SIGNATURE_FILE = 'release-index.json.sig';
@@ -49,7 +50,7 @@ export interface VerifiedIndex {
   /** Human description of the feed location (URL or folder). */
   location: string;
   /** The key list accepted on the way (key-list.ts KeyState), to keep once everything verified. */
-  keys?: import('./key-list').KeyState;
+  keys?: KeyState;
 }
 
 export interface FeedStream {
@@ -71,3 +72,20 @@ export interface FeedSource {
 }
 
 export interface DownloadProgress { received: number; total: number }
+
+/** A key the publisher revoked (key-list.ts): its signatures never count again. */
+export interface RevokedKey { id: string; publicKey: string; revokedAt?: string }
+
+/** What a server accepted (bin\updates\trusted-keys.json). */
+export interface KeyState {
+  keyListVersion: number;
+  /** sha256 of the accepted release-keys.json bytes: the same version must be the same list. */
+  sha256: string;
+  acceptedAt: string;
+  location: string;
+  /** The trusted key that signed it. */
+  signedBy: string;
+  keys: TrustedKey[];
+  /** Every key revoked by any accepted list (never shrinks). */
+  revoked: RevokedKey[];
+}

@@ -2,7 +2,6 @@
 // simulated service control manager (it then really runs `service run` when started), and, as on
 // Windows, what it runs or trusts is made admin-only first (SPEC §12).
 import type { Context } from '../context/context';
-import { selfCommand } from '../cli/self';
 import { UPDATER_SERVICE } from '../core/product';
 import { updateSandboxState } from '../platform/sandbox/state';
 import type { SandboxPlatform } from '../platform/sandbox';
@@ -10,7 +9,7 @@ import { secureInstance } from './secure-instance';
 
 const quote = (part: string) => (/[\s"]/.test(part) ? `"${part}"` : part);
 
-export async function installSandboxService(ctx: Context, platform: SandboxPlatform, command: readonly string[] = selfCommand()): Promise<Record<string, unknown>> {
+export async function installSandboxService(ctx: Context, platform: SandboxPlatform, command: readonly string[]): Promise<Record<string, unknown>> {
   const run = [...command, 'service', 'run', '--root', ctx.root];
   const binaryPath = run.map((part, i) => (i < command.length ? `"${part}"` : quote(part))).join(' ');
   const { secured, wasWritableByOthers } = await secureInstance(ctx, binaryPath);

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import type { Context } from '../context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
+import { selfCommand } from '../self';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 interface RunArgs { port?: number; 'stop-on-stdin-close'?: boolean }
@@ -40,7 +41,7 @@ const installSub: CommandModule<object, Args<object>> = {
     const sandbox = await sandboxHost(ctx);
     if (sandbox) {
       const { installSandboxService } = await import('../../service/sandbox-install');
-      ctx.output.record('Altazion.Service', await installSandboxService(ctx, sandbox));
+      ctx.output.record('Altazion.Service', await installSandboxService(ctx, sandbox, selfCommand()));
       return;
     }
     const { installWindowsService, requireWindows } = await import('../../service/windows-install');

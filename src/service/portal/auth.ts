@@ -15,7 +15,9 @@
 // CSRF checks), or the token itself (scripts).
 // Pure apart from the random source and the clock, both injectable.
 import { randomBytes } from 'node:crypto';
-import { tokenMatches } from './security';
+import { tokenMatches, type AuthFacts } from './security';
+
+export type { AuthFacts } from './security';
 
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 export const SIGNIN_CODE_TTL_MS = 2 * 60 * 1000;
@@ -25,12 +27,6 @@ const MAX_ENTRIES = 200;
 export interface Session { id: string; key: string; user: string; createdAt: number; expiresAt: number }
 
 /** What the admission check needs to know about a request's credentials (security.ts). */
-export interface AuthFacts {
-  bearer: 'absent' | 'valid' | 'invalid';
-  /** A live session cookie with its key in X-Session-Key (`no-key`: the cookie alone). */
-  session: 'absent' | 'valid' | 'no-key';
-}
-
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;

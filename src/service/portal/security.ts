@@ -9,7 +9,6 @@
 //    (cookie + session key), or the admin token as `Authorization: Bearer` (scripts; a browser
 //    cannot be made to send it, so the Origin and CSRF checks do not apply to it). Refused: 401.
 import { timingSafeEqual } from 'node:crypto';
-import type { AuthFacts } from './auth';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -135,3 +134,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
+
+/** What a request proves about who sends it (auth.ts reads it from the headers). */
+export interface AuthFacts {
+  bearer: 'absent' | 'valid' | 'invalid';
+  /** A live session cookie with its key in X-Session-Key (`no-key`: the cookie alone). */
+  session: 'absent' | 'valid' | 'no-key';
+}
