@@ -68,7 +68,7 @@ try {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/`;
 
-  const config = path.join(root, 'bin', 'config', 'updater.config');
+  const config = path.join(root, 'bin', 'updates', 'updater.config');
   const original = readFileSync(config, 'utf8');
   const useFeed = (location) => writeFileSync(config, original.replace(/<feed location="[^"]*"/, `<feed location="${location}"`));
   const out = path.join(base, 'out');

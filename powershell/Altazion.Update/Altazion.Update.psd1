@@ -9,7 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('Altazion.Update.Format.ps1xml')
-    FunctionsToExport    = @('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall')
+    FunctionsToExport    = @('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall', 'Open-AltazionPortal')
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

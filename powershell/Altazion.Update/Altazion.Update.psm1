@@ -14,4 +14,4 @@ foreach ($folder in @('Private', 'Public')) {
     }
 }
 
-Export-ModuleMember -Function @('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall')
+Export-ModuleMember -Function @('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall', 'Open-AltazionPortal')

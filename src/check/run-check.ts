@@ -14,11 +14,13 @@ import { discoverModules, type InstalledModule } from '../discovery/discover';
 import { collectUpdates, readStatus, warnPlatformUnavailable } from '../discovery/updates';
 import { recordAcceptedIndex } from '../feed/index-loader';
 import { reportEvent } from '../events';
+import { recordAcceptedKeys } from '../feed/key-list';
 import { loadFeed, reportRefusal } from '../feed/load';
 import { cachePathFor, downloadPackage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
 import { compareText } from '../core/text-order';
+import { moveLegacySettingsAndReport } from '../security/settings';
 
 export interface CheckOptions {
   /** Emit the Altazion.Update records after the check (the `check` command does; get --refresh reports itself). */
@@ -76,10 +78,12 @@ export async function writeStatusFromIndex(ctx: Context, verified: VerifiedIndex
   const document: StatusDocument = { checkedAt: ctx.now().toISOString(), feed: verified.location, indexVersion: verified.index.indexVersion, modules };
   await writeFileAtomic(ctx.layout.statusXml, renderStatusXml(document));
   await recordAcceptedIndex(ctx.layout.feedState, verified, ctx.now());
+  if (verified.keys) await recordAcceptedKeys(ctx.layout.keyState, verified.keys);
 }
 
 export async function runCheck(ctx: Context, options: CheckOptions): Promise<CheckOutcome> {
   const { output, layout } = ctx;
+  await moveLegacySettingsAndReport(ctx);
   const { verified, source } = await loadFeed(ctx, { reportRefusal: true });
   const { index } = verified;
   output.verbose(`feed ${verified.location}: index version ${index.indexVersion}, signed by ${verified.keyId}, expires ${index.expiresAt}`);
@@ -136,6 +140,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
   const previous = await readStatus(layout.statusXml).catch(() => undefined);
   await writeFileAtomic(layout.statusXml, renderStatusXml(document));
   await recordAcceptedIndex(layout.feedState, verified, ctx.now());
+  if (verified.keys) await recordAcceptedKeys(layout.keyState, verified.keys);
   output.verbose(`${layout.statusXml} written`);
   const updates = newUpdates(previous, modules, installed);
   if (updates.length > 0) await reportEvent(ctx, { kind: 'updatesFound', updates });

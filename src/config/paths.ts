@@ -18,7 +18,13 @@ export function instanceLayout(root: string, api: PathApi = pathApiFor(root)) {
     config,
     applicationsConfig: api.join(config, 'applicationspath.config'),
     connectionsConfig: api.join(config, 'cpointsoftware.config'),
-    updaterConfig: api.join(config, 'updater.config'),
+    /**
+     * Our settings and trusted keys: in bin\updates, which only Administrators and SYSTEM can write
+     * (module identities may write bin\config, SPEC §12). Earlier versions kept them in
+     * bin\config (legacyUpdaterConfig): they are moved from there (src/security/settings.ts).
+     */
+    updaterConfig: api.join(updates, 'updater.config'),
+    legacyUpdaterConfig: api.join(config, 'updater.config'),
     logs: api.join(bin, 'logs'),
     updates,
     statusXml: api.join(updates, 'status.xml'),
@@ -30,6 +36,11 @@ export function instanceLayout(root: string, api: PathApi = pathApiFor(root)) {
     updaterLogs: api.join(updates, 'logs'),
     installLock: api.join(updates, 'install.lock'),
     feedState: api.join(updates, 'feed-state.json'),
+    /** The publisher key list last accepted from the feed (key rotation and revocation). */
+    keyState: api.join(updates, 'trusted-keys.json'),
+    /** Readable by Administrators and SYSTEM only: the portal's sign-in secret. */
+    portalPrivate: api.join(updates, 'portal'),
+    portalToken: api.join(updates, 'portal', 'token.json'),
     /** Where the running service's portal listens (config/portal-state.ts). */
     portalState: api.join(updates, 'portal.json'),
   };

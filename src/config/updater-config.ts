@@ -1,4 +1,5 @@
-// bin\config\updater.config: our own settings (SPEC §4). Example:
+// bin\updates\updater.config: our own settings (SPEC §4, §12; earlier in bin\config). Admin-only: it
+// holds the trusted keys, the hook interpreter and the notification secrets. Example:
 //   <updater>
 //     <feed location="https://updates.altazion.com/onpremise/" />   (or D:\feed, or \\srv\share\feed)
 //     <trustedKey id="altazion-2026" publicKey="MCowBQYDK2VwAyEA..." />
@@ -7,7 +8,7 @@
 //                                                     the legacy EMainServer serving the old portal)
 //     <proxy url="http://proxy.local:3128" />
 //     <host kind="windows" />                        (sandbox: <host kind="sandbox" state="..\host\state.json" />)
-//     <install keepBackups="3" backups="zip" lockWaitSeconds="120" powershell="powershell.exe" minFreeMegabytes="512">
+//     <install keepBackups="3" backups="zip" lockWaitSeconds="120" minFreeMegabytes="512">   (powershell="C:\...\pwsh.exe": another hook interpreter)
 //       <preserve pattern="e.config" />
 //     </install>
 //     <database backup="copy-only" backupFolder="D:\SQLBackups" />   (a COPY_ONLY backup before database scripts;
@@ -52,7 +53,8 @@ export interface UpdaterConfig {
      */
     backups: 'zip' | 'folder';
     lockWaitSeconds: number;
-    powershell: string;
+    /** Absolute path of the hook interpreter; undefined: the system's Windows PowerShell (src/install/hooks.ts). */
+    powershell?: string;
     minFreeMegabytes: number;
     /** File names or simple globs (relative to the module folder) carried into each new version. */
     preserve: string[];
@@ -106,7 +108,7 @@ export function defaultUpdaterConfig(file: string): UpdaterConfig {
     portalPort: DEFAULT_PORTAL_PORT,
     portalFallbackPort: DEFAULT_PORTAL_FALLBACK_PORT,
     hostKind: 'windows',
-    install: { keepBackups: 3, backups: 'zip', lockWaitSeconds: 120, powershell: 'powershell.exe', minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
+    install: { keepBackups: 3, backups: 'zip', lockWaitSeconds: 120, minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
     maintenance: { windows: [], modules: [] },
     notifications: { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] },
   };
@@ -187,7 +189,13 @@ export function parseUpdaterConfig(input: Uint8Array | string, file: string, con
     i.backups = backups;
     i.lockWaitSeconds = parseIntegerAttr(attr(install, 'lockwaitseconds'), file, '<install> @lockWaitSeconds', i.lockWaitSeconds, 0);
     i.minFreeMegabytes = parseIntegerAttr(attr(install, 'minfreemegabytes'), file, '<install> @minFreeMegabytes', i.minFreeMegabytes, 0);
-    i.powershell = attr(install, 'powershell')?.trim() || i.powershell;
+    // A bare `powershell.exe` (what earlier versions wrote) means the system's one, by absolute
+    // path; anything else must be absolute: a name would be looked up in PATH by the SYSTEM service.
+    const powershell = attr(install, 'powershell')?.trim();
+    if (powershell && !/^powershell(\.exe)?$/i.test(powershell)) {
+      if (!api.isAbsolute(powershell)) throw configError(file, '<install> @powershell', `"${powershell}" must be an absolute path (or be left out: the system's Windows PowerShell)`);
+      i.powershell = powershell;
+    }
     const preserve = children(install, 'preserve').map((p, index) => {
       const pattern = attr(p, 'pattern')?.trim();
       if (!pattern) throw configError(file, `<preserve> #${index + 1} @pattern`, 'required attribute is missing or empty');

@@ -19,8 +19,13 @@ export interface Context {
   readonly output: Output;
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => Date;
-  /** updater.config (defaults when the file does not exist). */
+  /**
+   * updater.config (defaults when the file does not exist): bin\updates\updater.config, else the
+   * one earlier versions kept in bin\config until it is moved (src/security/settings.ts).
+   */
   config(): Promise<UpdaterConfig>;
+  /** Reads updater.config again at the next config() (after it was moved or rewritten). */
+  forgetConfig(): void;
   platform(): Promise<Platform>;
   /** Whether updater.config exists (a feed can only be used when it does). */
   hasUpdaterConfig(): Promise<boolean>;
@@ -64,9 +69,15 @@ export function createContext(options: ContextOptions, output: Output, env: Node
 
   const config = () => {
     configPromise ??= (async () => {
+      // Relative paths inside stay relative to bin\config, where the file used to live: moving it
+      // must not change what they point to.
       const bytes = await readOptionalFile(layout.updaterConfig);
-      if (!bytes) return defaultUpdaterConfig(layout.updaterConfig);
-      return parseUpdaterConfig(bytes, layout.updaterConfig, layout.config, pathApi);
+      if (bytes) return parseUpdaterConfig(bytes, layout.updaterConfig, layout.config, pathApi);
+      const legacy = await readOptionalFile(layout.legacyUpdaterConfig);
+      if (!legacy) return defaultUpdaterConfig(layout.updaterConfig);
+      // Not moved yet (reads change nothing): `repair` reports it, the next install, check,
+      // repair or service start moves it.
+      return parseUpdaterConfig(legacy, layout.legacyUpdaterConfig, layout.config, pathApi);
     })();
     return configPromise;
   };
@@ -95,8 +106,9 @@ export function createContext(options: ContextOptions, output: Output, env: Node
     env,
     now: () => new Date(),
     config,
+    forgetConfig: () => { configPromise = undefined; },
     platform,
-    hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined,
+    hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined || (await readOptionalFile(layout.legacyUpdaterConfig)) !== undefined,
     withOutput: (other) => createContext({ root, openSandboxDatabase }, other, env, hostPlatform),
     openSandboxDatabase,
   };

@@ -19,12 +19,14 @@ const BAD_INPUT_CODES = [
   'E_CONFIG', // malformed or missing configuration file / field
   'E_FEED_SIGNATURE', // missing or bad signature
   'E_FEED_UNKNOWN_KEY', // signed by a key we do not trust
+  'E_FEED_REVOKED_KEY', // signed only by keys the publisher revoked
   'E_FEED_EXPIRED', // index past its expiry date
   'E_FEED_ROLLBACK', // index version lower than the last accepted one
   'E_FEED_INVALID', // index does not follow the schema
   'E_PACKAGE_INTEGRITY', // size or sha256 differs from the signed index
   'E_PACKAGE_INVALID', // zip-slip, bad manifest, truncated archive...
   'E_NOT_FOUND', // unknown module / instance / version / script
+  'E_HOOK_UNSAFE', // a hook script, its folder or the interpreter can be changed by a non-administrator
   'E_JOURNAL_INVALID', // an install journal that names paths, pools or services not of its module
 ] as const;
 const MANUAL_CODES = ['E_MANUAL_ACTION', 'E_DB_CUSTOMIZED', 'E_REQUIREMENT'] as const;

@@ -56,7 +56,7 @@ export interface UpdateFound { module: string; from: string; to: string }
 
 export type OperationalEvent =
   | { kind: 'updatesFound'; updates: UpdateFound[] }
-  | { kind: 'installStarted'; module: string; from: string; to: string; requestedBy: string }
+  | { kind: 'installStarted'; module: string; from: string; to: string; requestedBy: Message | string }
   | { kind: 'installSucceeded'; module: string; from: string; to: string; downtimeSeconds: number }
   | { kind: 'installFailed' | 'installRolledBack'; module: string; from: string; to: string; message: Message | string }
   | { kind: 'manualAction'; module: string; to: string; message: Message | string }

@@ -69,6 +69,15 @@ export interface DatabaseScriptRecord {
   Sha256: string;
 }
 
+/** `portal open`: a one-time link that signs a browser in to the portal as an administrator. */
+export interface PortalSignInRecord {
+  Url: string;
+  ExpiresAt: string;
+  User: string;
+  Portal: string;
+  Opened: boolean;
+}
+
 /**
  * The instance root a record belongs to, added where records leave the CLI (`get`, `install`,
  * `repair`): piped from one cmdlet to the next, it keeps the pipeline on the same instance.
@@ -100,5 +109,6 @@ export const RecordType = {
   RepairResult: 'Altazion.RepairResult',
   DatabaseScript: 'Altazion.DatabaseScript',
   ScheduledInstall: 'Altazion.ScheduledInstall',
+  PortalSignIn: 'Altazion.PortalSignIn',
 } as const;
 export type RecordTypeName = (typeof RecordType)[keyof typeof RecordType] | `Altazion.${string}`;

@@ -1,18 +1,21 @@
 // Loads the feed's index and accepts it only when it is signed by a trusted key, follows the
 // schema, has not expired and is not older than the last index accepted (rollback). The last
 // accepted version lives in bin/updates/feed-state.json, written (temp file + rename) only after
-// an index passed every check.
-import { readFile } from 'node:fs/promises';
+// an index passed every check. The trusted keys are updater.config's, changed by the publisher's
+// key list when the feed carries one (key-list.ts), read and verified first.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError, configError } from '../core/errors';
+import { readStateFile } from './state-file';
 import { writeFileAtomic } from '../io/files';
 import type { TrustedKey } from '../config/updater-config';
 import { checkNoRollback, checkNotExpired, parseReleaseIndex } from './index-schema';
-import { MAX_SIGNATURE_FILE_BYTES, verifyIndexSignature } from './signature';
+import { MAX_SIGNATURE_FILE_BYTES, verifySignatures } from './signature';
 import { isNotFound, isRetryable } from './source';
-import { INDEX_FILE, SIGNATURE_FILE, type FeedSource, type VerifiedIndex } from './types';
+import { acceptKeyList, effectiveTrust, type KeyState } from './key-list';
+import { INDEX_FILE, KEYS_FILE, KEYS_SIGNATURE_FILE, SIGNATURE_FILE, type FeedSource, type VerifiedIndex } from './types';
 
 export const MAX_INDEX_BYTES = 16 * 1024 * 1024;
+export const MAX_KEYS_BYTES = 1024 * 1024;
 
 export interface LoadIndexOptions {
   source: FeedSource;
@@ -22,6 +25,10 @@ export interface LoadIndexOptions {
   lastAcceptedVersion?: number;
   /** Names updater.config in messages about a malformed trusted key. */
   configFile?: string;
+  /** The key list accepted before (bin/updates/trusted-keys.json), if any. */
+  keyState?: KeyState;
+  /** Names trusted-keys.json in messages. */
+  keyStateFile?: string;
   /** Extra attempts after a transient failure (connection lost, 5xx) reading a file (default 2). */
   retries?: number;
   /** First backoff delay, doubled each time (default 500 ms). */
@@ -55,18 +62,30 @@ export async function loadVerifiedIndex(options: LoadIndexOptions): Promise<Veri
     }
     throw error;
   }
-  let signatureBytes: Buffer | undefined;
-  try {
-    signatureBytes = await readWithRetry(source, SIGNATURE_FILE, MAX_SIGNATURE_FILE_BYTES, retries, delayMs);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
+  const optional = async (file: string, maxBytes: number) => {
+    try {
+      return await readWithRetry(source, file, maxBytes, retries, delayMs);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      return undefined;
+    }
+  };
+  const signatureBytes = await optional(SIGNATURE_FILE, MAX_SIGNATURE_FILE_BYTES);
+  // The publisher's key list, when there is one, decides which keys are trusted (and revoked).
+  let keys = options.keyState;
+  const keysBytes = await optional(KEYS_FILE, MAX_KEYS_BYTES);
+  if (keysBytes) {
+    keys = acceptKeyList({
+      bytes: keysBytes, signature: await optional(KEYS_SIGNATURE_FILE, MAX_SIGNATURE_FILE_BYTES), configKeys: trustedKeys, state: options.keyState,
+      location, now, configFile: options.configFile, stateFile: options.keyStateFile,
+    });
   }
   // Signature first: nothing in an unsigned or tampered index is looked at.
-  const { keyId } = verifyIndexSignature(indexBytes, signatureBytes, trustedKeys, location, options.configFile);
+  const { keyId } = verifySignatures(indexBytes, signatureBytes, effectiveTrust(trustedKeys, keys), location, INDEX_FILE, options.configFile);
   const index = parseReleaseIndex(indexBytes, location);
   checkNotExpired(index, now, location);
   checkNoRollback(index, options.lastAcceptedVersion, location);
-  return { index, keyId, location };
+  return { index, keyId, location, ...(keys ? { keys } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -82,20 +101,9 @@ export interface FeedState {
 
 /** Reads the feed state; undefined when the file does not exist. A corrupt file is reported, not ignored (ignoring it would re-open rollbacks). */
 export async function readFeedState(file: string): Promise<FeedState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw configError(file, '(file)', `cannot read (${(error as Error).message})`);
-  }
   const hint = 'delete the file to accept the feed\'s current index version again';
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
-  } catch (error) {
-    throw configError(file, '(document)', `not valid JSON (${(error as Error).message})`, hint);
-  }
+  const doc = await readStateFile(file, hint);
+  if (!doc) return undefined;
   const v = doc?.lastAcceptedIndexVersion;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw configError(file, 'lastAcceptedIndexVersion', `must be a positive integer, got ${JSON.stringify(v)}`, hint);
   return {

@@ -106,6 +106,38 @@ export function parseSigningKey(text: string, source: string): SigningKey {
   return { keyId: declaredId ?? keyIdFor(publicKeyObject), privateKey, publicKey };
 }
 
+/** One spelling per key (base64 of the SPKI DER), to compare keys written as PEM or base64; the text itself when unreadable. */
+export function normalizePublicKey(text: string): string {
+  const key = parsePublicKey(text);
+  return key ? publicKeyToBase64(key) : text.trim();
+}
+
+export const PUBLIC_KEY_FILE_TYPE = 'altazion-update-public-key';
+
+/** Text of the public key file `keygen` writes beside the private one (safe to hand over: `publish --introduce`). */
+export function publicKeyFileText(key: { keyId: string; publicKey: string }): string {
+  return JSON.stringify({ type: PUBLIC_KEY_FILE_TYPE, algorithm: 'ed25519', keyId: key.keyId, publicKey: key.publicKey }, null, 2) + '\n';
+}
+
+/**
+ * A public key and its id from a public key file (`keygen`'s .pub), a private key file (its public
+ * half) or a bare PEM private key; `source` names it in messages.
+ */
+export function parseKeyReference(text: string, source: string): { keyId: string; publicKey: string } {
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (trimmed.startsWith('{')) {
+    let doc: Record<string, unknown> | undefined;
+    try { doc = JSON.parse(trimmed) as Record<string, unknown>; } catch { doc = undefined; }
+    if (doc?.type === PUBLIC_KEY_FILE_TYPE) {
+      if (typeof doc.keyId !== 'string' || !isValidKeyId(doc.keyId)) throw new AltazionError('E_USAGE', `${source}: keyId: invalid key id ${JSON.stringify(doc.keyId)}`, { target: source });
+      if (typeof doc.publicKey !== 'string' || !parsePublicKey(doc.publicKey)) throw new AltazionError('E_USAGE', `${source}: publicKey: not an Ed25519 public key`, { target: source });
+      return { keyId: doc.keyId, publicKey: normalizePublicKey(doc.publicKey) };
+    }
+  }
+  const key = parseSigningKey(text, source);
+  return { keyId: key.keyId, publicKey: key.publicKey };
+}
+
 /**
  * Reads a trusted public key: base64 of the SPKI DER, or a PEM `PUBLIC KEY` block. Returns
  * undefined when it is not an Ed25519 public key (the caller names the config field).

@@ -5,6 +5,7 @@ import { AltazionError, configError } from '../core/errors';
 import type { Context } from '../context/context';
 import { reportEvent } from '../events';
 import { loadVerifiedIndex, readFeedState } from './index-loader';
+import { readKeyState } from './key-list';
 import { openFeedSource } from './source';
 import type { FeedSource, VerifiedIndex } from './types';
 
@@ -22,8 +23,12 @@ export async function loadFeed(ctx: FeedContext, options: { reportRefusal?: bool
   if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
   const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });
   const state = await readFeedState(ctx.layout.feedState);
+  const keyState = await readKeyState(ctx.layout.keyState);
   try {
-    const verified = await loadVerifiedIndex({ source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file });
+    const verified = await loadVerifiedIndex({
+      source, trustedKeys: config.trustedKeys, now: ctx.now(), lastAcceptedVersion: state?.lastAcceptedIndexVersion, configFile: config.file,
+      keyState, keyStateFile: ctx.layout.keyState,
+    });
     lastRefusal.delete(ctx.root);
     return { verified, source };
   } catch (error) {
@@ -33,7 +38,7 @@ export async function loadFeed(ctx: FeedContext, options: { reportRefusal?: bool
 }
 
 /** A feed that fails verification: security matters, the Event Log and the admins are told. */
-const FEED_REFUSALS: readonly string[] = ['E_FEED_SIGNATURE', 'E_FEED_UNKNOWN_KEY', 'E_FEED_EXPIRED', 'E_FEED_ROLLBACK', 'E_FEED_INVALID', 'E_PACKAGE_INTEGRITY'];
+const FEED_REFUSALS: readonly string[] = ['E_FEED_SIGNATURE', 'E_FEED_UNKNOWN_KEY', 'E_FEED_REVOKED_KEY', 'E_FEED_EXPIRED', 'E_FEED_ROLLBACK', 'E_FEED_INVALID', 'E_PACKAGE_INTEGRITY'];
 
 /** The last refusal reported, per instance root, in this process (bad input changes nothing on disk). */
 const lastRefusal = new Map<string, string>();

@@ -2,7 +2,9 @@
 //   publishFeed   reads each package's altazion-package.json, copies packages to
 //                 <out>/packages/<module>-<version>.zip, computes size and sha256 itself, merges
 //                 with the index already in <out> (older releases kept), bumps indexVersion, and
-//                 writes release-index.json then its .sig.
+//                 writes release-index.json then its .sig. With keys to introduce or revoke, it
+//                 also writes the publisher's key list (release-keys.json, key-list.ts) first,
+//                 signed by the signing keys servers trust already.
 //   buildPackageZip  zips a module folder (its manifest at the root) into a package.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -18,16 +20,26 @@ import { compareVersions } from '../core/version';
 import { parseReleaseIndex } from './index-schema';
 import { checkDatabasePackage } from '../database/package';
 import { writeFileAtomic } from '../io/files';
-import type { SigningKey } from './keys';
+import { normalizePublicKey, type SigningKey } from './keys';
+import { isRevoked, parseKeyList, type KeyList, type RevokedKey } from './key-list';
 import { encodeSignatureFile, signIndex } from './signature';
-import { INDEX_FILE, SIGNATURE_FILE, type ReleaseEntry, type ReleaseIndex } from './types';
+import { INDEX_FILE, KEYS_FILE, KEYS_SIGNATURE_FILE, SIGNATURE_FILE, type ReleaseEntry, type ReleaseIndex } from './types';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
+/** A public key named in a key list (introduced or revoked). */
+export interface PublicKeyRef { keyId: string; publicKey: string }
+
 export interface PublishOptions {
-  /** Folder holding the package zips to publish (not recursive). */
-  packagesDir: string;
+  /** Folder holding the package zips to publish (not recursive); without it, the index already in `outDir` is signed again (new version and expiry: after a key change, or to extend the expiry). */
+  packagesDir?: string;
   key: SigningKey;
+  /** More keys to sign with (during a rotation: the old and the new one). */
+  moreKeys?: readonly SigningKey[];
+  /** Keys to add to the feed's key list (servers then trust them). */
+  introduce?: readonly PublicKeyRef[];
+  /** Keys to revoke in the key list: by id (a key of the list or a signing key) or with their public key. */
+  revoke?: ReadonlyArray<string | PublicKeyRef>;
   /** Feed folder; an existing release-index.json there is merged. */
   outDir: string;
   /** Defaults to the existing index's version + 1 (1 for a new feed); must be higher than it. */
@@ -44,6 +56,10 @@ export interface PublishResult {
   signaturePath: string;
   expiresAt: string;
   keyId: string;
+  /** Every key that signed the index. */
+  keyIds: string[];
+  /** The key list, when the feed has one. */
+  keyList?: { version: number; path: string; keys: string[]; revoked: string[]; changed: boolean };
   /** Every release in the new index (added = from this run). */
   releases: PublishedRelease[];
 }
@@ -110,6 +126,60 @@ async function hashFile(file: string): Promise<{ size: number; sha256: string }>
   return { size, sha256: hash.digest('hex') };
 }
 
+async function readExistingKeyList(outDir: string): Promise<KeyList | undefined> {
+  const bytes = await readFile(path.join(outDir, KEYS_FILE)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  return bytes && parseKeyList(bytes, outDir);
+}
+
+/**
+ * The key list to publish (undefined: none, or unchanged) and the keys to sign with. Refuses what
+ * servers would refuse: a list none of whose signers they trust yet, an index signed only by
+ * revoked keys or by keys the list does not name.
+ */
+function planKeys(options: PublishOptions, previous: KeyList | undefined, now: Date): { list?: KeyList; indexSigners: SigningKey[]; listSigners: SigningKey[] } {
+  const signers = [options.key, ...(options.moreKeys ?? [])].filter((k, i, all) => all.findIndex((o) => o.keyId === k.keyId) === i);
+  const changing = (options.introduce?.length ?? 0) + (options.revoke?.length ?? 0) > 0;
+  let list = previous;
+  if (changing) {
+    // A first list names the keys that sign now, so servers keep trusting them through the list.
+    const keys = previous ? [...previous.keys] : signers.map((k) => ({ id: k.keyId, publicKey: k.publicKey }));
+    const revoked: RevokedKey[] = [...(previous?.revoked ?? [])];
+    for (const ref of options.introduce ?? []) {
+      const same = keys.find((k) => k.id === ref.keyId);
+      if (same && normalizePublicKey(same.publicKey) !== normalizePublicKey(ref.publicKey)) throw usage(`--introduce: key id "${ref.keyId}" is already in the key list with another public key`, ref.keyId);
+      if (isRevoked({ id: ref.keyId, publicKey: ref.publicKey }, revoked)) throw usage(`--introduce: key "${ref.keyId}" was revoked: a revoked key is never trusted again`, ref.keyId);
+      if (!same) keys.push({ id: ref.keyId, publicKey: normalizePublicKey(ref.publicKey) });
+    }
+    for (const ref of options.revoke ?? []) {
+      const found = typeof ref === 'string'
+        ? keys.find((k) => k.id === ref) ?? signers.map((k) => ({ id: k.keyId, publicKey: k.publicKey })).find((k) => k.id === ref)
+        : { id: ref.keyId, publicKey: normalizePublicKey(ref.publicKey) };
+      if (!found) throw usage(`--revoke: "${String(ref)}" is neither in the key list of ${options.outDir} nor a signing key: give its public key file instead`, String(ref));
+      if (!isRevoked(found, revoked)) revoked.push({ id: found.id, publicKey: found.publicKey, revokedAt: now.toISOString() });
+      const at = keys.findIndex((k) => k.id === found.id);
+      if (at >= 0) keys.splice(at, 1);
+    }
+    list = { schemaVersion: 1, keyListVersion: (previous?.keyListVersion ?? 0) + 1, generatedAt: now.toISOString(), keys, revoked };
+  }
+  // Servers check a new list against the keys they trusted before it: the last list's keys (and
+  // updater.config's, which a first list names).
+  const listSigners = !changing ? [] : previous
+    ? signers.filter((k) => previous.keys.some((p) => p.id === k.keyId) && !isRevoked({ id: k.keyId, publicKey: k.publicKey }, previous.revoked))
+    : signers;
+  if (changing && listSigners.length === 0) {
+    throw usage(`--key: none of the signing keys (${signers.map((k) => k.keyId).join(', ')}) is in the current key list of ${options.outDir} (${previous!.keys.map((k) => k.id).join(', ')}): servers would refuse the new list`);
+  }
+  const indexSigners = list ? signers.filter((k) => !isRevoked({ id: k.keyId, publicKey: k.publicKey }, list!.revoked)) : signers;
+  if (indexSigners.length === 0) throw usage(`--key: every signing key is revoked by the key list: sign with the new key (--key <new key file>)`);
+  if (list && !indexSigners.some((k) => list!.keys.some((l) => l.id === k.keyId))) {
+    throw usage(`--key: none of the signing keys (${indexSigners.map((k) => k.keyId).join(', ')}) is in the key list (${list.keys.map((k) => k.id).join(', ')}): introduce it (--introduce) first`);
+  }
+  return { list: changing ? list : undefined, indexSigners, listSigners };
+}
+
 async function readExistingIndex(outDir: string): Promise<ReleaseIndex | undefined> {
   const file = path.join(outDir, INDEX_FILE);
   let bytes: Buffer;
@@ -124,17 +194,22 @@ async function readExistingIndex(outDir: string): Promise<ReleaseIndex | undefin
 
 /** Builds, merges and signs the feed in `outDir`. Fails before writing anything when an input is wrong. */
 export async function publishFeed(options: PublishOptions): Promise<PublishResult> {
-  const { packagesDir, key, outDir, now } = options;
+  const { packagesDir, outDir, now } = options;
   if (!Number.isFinite(options.expiresInDays) || options.expiresInDays <= 0) throw usage(`--expires-days: must be a positive number of days, got ${options.expiresInDays}`);
-  let names: string[];
-  try {
-    names = (await readdir(packagesDir)).filter((n) => n.toLowerCase().endsWith('.zip')).sort();
-  } catch (error) {
-    throw usage(`--packages: cannot read folder ${packagesDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, packagesDir);
+  let names: string[] = [];
+  if (packagesDir !== undefined) {
+    try {
+      names = (await readdir(packagesDir)).filter((n) => n.toLowerCase().endsWith('.zip')).sort();
+    } catch (error) {
+      throw usage(`--packages: cannot read folder ${packagesDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, packagesDir);
+    }
+    if (names.length === 0) throw usage(`--packages: no .zip package in ${packagesDir}`, packagesDir);
   }
-  if (names.length === 0) throw usage(`--packages: no .zip package in ${packagesDir}`, packagesDir);
 
   const previous = await readExistingIndex(outDir);
+  if (packagesDir === undefined && !previous) throw usage(`--packages: required: ${outDir} holds no index to sign again`, outDir);
+  const previousKeys = await readExistingKeyList(outDir);
+  const keyPlan = planKeys(options, previousKeys, now);
   const indexVersion = options.indexVersion ?? (previous ? previous.indexVersion + 1 : 1);
   if (!Number.isSafeInteger(indexVersion) || indexVersion < 1) throw usage(`--index-version: must be a positive integer, got ${indexVersion}`);
   if (previous && indexVersion <= previous.indexVersion) {
@@ -144,7 +219,7 @@ export async function publishFeed(options: PublishOptions): Promise<PublishResul
   // Read and check every manifest before touching the feed.
   const incoming = [] as { file: string; manifest: PackageManifest }[];
   for (const name of names) {
-    const file = path.join(packagesDir, name);
+    const file = path.join(packagesDir!, name);
     const manifest = await readPackageManifest(file);
     // A database package must be usable as is: scripts present with their hashes, batches that
     // split cleanly, baselines readable. Clients would refuse it later; refuse it now.
@@ -198,14 +273,25 @@ export async function publishFeed(options: PublishOptions): Promise<PublishResul
   const indexBytes = Buffer.from(indexText, 'utf8');
   const indexPath = path.join(outDir, INDEX_FILE);
   const signaturePath = path.join(outDir, SIGNATURE_FILE);
-  // Index then signature: a client reading in between sees a signature mismatch and retries later,
-  // never an unsigned change.
+  // The key list first (signed by keys servers trust already), so that an index signed by a new
+  // key finds it. Then index then signature: a client reading in between sees a signature mismatch
+  // and retries later, never an unsigned change.
+  const keysPath = path.join(outDir, KEYS_FILE);
+  if (keyPlan.list) {
+    const keysBytes = Buffer.from(JSON.stringify(keyPlan.list, null, 2) + '\n', 'utf8');
+    await writeFileAtomic(keysPath, keysBytes);
+    await writeFileAtomic(path.join(outDir, KEYS_SIGNATURE_FILE), encodeSignatureFile(signIndex(keysBytes, keyPlan.listSigners)));
+  }
   await writeFileAtomic(indexPath, indexBytes);
-  await writeFileAtomic(signaturePath, encodeSignatureFile(signIndex(indexBytes, [key])));
+  await writeFileAtomic(signaturePath, encodeSignatureFile(signIndex(indexBytes, keyPlan.indexSigners)));
 
   const releases: PublishedRelease[] = Object.entries(modules).flatMap(([module, m]) =>
     m.releases.map((r) => ({ ...r, module, added: added.has(`${module} ${r.version}`) })));
-  return { indexVersion, indexPath, signaturePath, expiresAt, keyId: key.keyId, releases };
+  const list = keyPlan.list ?? previousKeys;
+  return {
+    indexVersion, indexPath, signaturePath, expiresAt, keyId: keyPlan.indexSigners[0]!.keyId, keyIds: keyPlan.indexSigners.map((k) => k.keyId), releases,
+    ...(list ? { keyList: { version: list.keyListVersion, path: keysPath, keys: list.keys.map((k) => k.id), revoked: list.revoked.map((k) => k.id), changed: Boolean(keyPlan.list) } } : {}),
+  };
 }
 
 export interface BuildZipOptions {

@@ -2,12 +2,17 @@
 // directly from a folder / UNC share:
 //   release-index.json        the signed payload (ReleaseIndex below), exact bytes are signed
 //   release-index.json.sig    { "signatures": [ { "keyId": "...", "algorithm": "ed25519", "signature": "<base64>" } ] }
+//   release-keys.json(.sig)   optional: the publisher's key list, signed the same way (key-list.ts)
 //   packages/<module>-<version>.zip
 import type { ModuleKind } from '../core/modules';
 import type { Readable } from 'node:stream';
+import type { TrustedKey } from '../config/updater-config';
 
 export const INDEX_FILE = 'release-index.json';
 export const SIGNATURE_FILE = 'release-index.json.sig';
+/** The publisher's key list (rotation, revocation: key-list.ts) and its signatures, same format. */
+export const KEYS_FILE = 'release-keys.json';
+export const KEYS_SIGNATURE_FILE = 'release-keys.json.sig';
 
 export interface ReleaseEntry {
   version: string;
@@ -44,6 +49,8 @@ export interface VerifiedIndex {
   keyId: string;
   /** Human description of the feed location (URL or folder). */
   location: string;
+  /** The key list accepted on the way (key-list.ts KeyState), to keep once everything verified. */
+  keys?: KeyState;
 }
 
 export interface FeedStream {
@@ -65,3 +72,20 @@ export interface FeedSource {
 }
 
 export interface DownloadProgress { received: number; total: number }
+
+/** A key the publisher revoked (key-list.ts): its signatures never count again. */
+export interface RevokedKey { id: string; publicKey: string; revokedAt?: string }
+
+/** What a server accepted (bin\updates\trusted-keys.json). */
+export interface KeyState {
+  keyListVersion: number;
+  /** sha256 of the accepted release-keys.json bytes: the same version must be the same list. */
+  sha256: string;
+  acceptedAt: string;
+  location: string;
+  /** The trusted key that signed it. */
+  signedBy: string;
+  keys: TrustedKey[];
+  /** Every key revoked by any accepted list (never shrinks). */
+  revoked: RevokedKey[];
+}

@@ -16,7 +16,7 @@ import { sleep, writeFileAtomic } from '../io/files';
 import { selfIdentity } from '../io/process-identity';
 import { describeNetworkError, HttpClient } from '../net/http';
 import type { Platform } from '../platform/types';
-import { runHook } from './hooks';
+import { checkHooksSafe, hookInterpreter, runHook } from './hooks';
 import { writeJournal, removeJournal, type InstallJournal, type InstallStep, POINT_OF_NO_RETURN, stepIndex, INSTALL_STEPS } from './journal';
 import { siblingPaths } from './journal-rules';
 import { tokenDirOf } from './lock';
@@ -109,6 +109,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
   const kind = plan.kind as 'web' | 'service';
   const paths = siblingPaths(plan.path, pathApi, plan.fromVersion, id);
   const stateTimeoutMs = env.stateTimeoutMs ?? 120_000;
+  const interpreter = hookInterpreter(env.install.powershell, platform.kind, env.env);
   const restoreEnv: RestoreEnv = { layout, platform, log, stateTimeoutMs };
   let offlineAt: number | undefined;
   let healthWarning: Message | string | undefined;
@@ -138,6 +139,8 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
         target: volume, hint: `free at least ${Math.round((needed - free) / 1048576) + 1} MB on ${volume}, then run the install again`,
       });
     }
+    // Hooks run as SYSTEM: only when nobody but administrators can change them (SPEC §12).
+    await checkHooksSafe({ scripts: Object.values(plan.hooks).map((f) => pathApi.join(layout.scripts, f)), folder: layout.scripts, interpreter, rights: platform.rights });
   } catch (error) {
     const err = toAltazionError(error);
     log.line(`refused before any change: ${err.message}`);
@@ -179,7 +182,7 @@ export async function applyModuleInstall(env: ApplyEnv, input: ApplyInput): Prom
     await step(`hook:${phase}` as InstallStep);
     if (!script) return;
     await runHook({
-      phase, script: pathApi.join(layout.scripts, script), interpreter: env.install.powershell,
+      phase, script: pathApi.join(layout.scripts, script), interpreter,
       modulePath: paths.modulePath, backupPath: paths.backupPath, pathApi, env: env.env, cwd: layout.scripts,
       log: (line) => log.line(line), decode: (bytes) => platform.decodeConsole(bytes),
       onOutput: (line) => env.hookOutput?.(phase, line),

@@ -27,6 +27,8 @@ export interface DatabaseRunOptions {
   exportScripts?: string;
   signal?: AbortSignal;
   requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
+  /** Who acted: the portal's signed-in administrator, or who scheduled the install; default: this process's user. */
+  user?: string;
   /** The install id (names the log and the backup folder). */
   id: string;
 }
@@ -45,7 +47,7 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
   const logPath = installLogPath(ctx.layout.updaterLogs, options.id);
   const log = options.dryRun ? undefined : new InstallLog(logPath, ctx.now);
   const requestedBy = options.requestedBy ?? 'cli';
-  const who = { User: operatorName(ctx.env), ComputerName: platform.computerName, RequestedBy: requestedBy, From: originOf(ctx.env, requestedBy, platform.computerName) };
+  const who = { User: options.user ?? operatorName(ctx.env), ComputerName: platform.computerName, RequestedBy: requestedBy, From: originOf(ctx.env, requestedBy, platform.computerName) };
   log?.line(`database install ${options.id} requested by ${who.User} (${who.From})`);
   let record: InstallResultRecord;
   let code: ErrorCode | undefined;

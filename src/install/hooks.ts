@@ -1,15 +1,70 @@
 // Admin hook scripts (SPEC §2): bin/updates/scripts/<PHASE>_<module>.ps1 (or `-`, any case, any
-// alias), run with the configured PowerShell as
+// alias), run as
 //   <interpreter> -NoProfile -NonInteractive -ExecutionPolicy Bypass -File <script>
 // with E_MODULE_PATH and E_BACKUP_PATH (both ending with the path separator). Output goes to the
 // install log, decoded line by line with the console's code page (Windows PowerShell 5.1 writes
 // redirected output in the OEM code page: 850 on French servers); a non-zero exit fails the step.
+// They run as SYSTEM under the service (SPEC §12): before an install changes anything, the scripts
+// it will run, their folder and the interpreter must be writable by Administrators and SYSTEM only
+// (checkHooksSafe); the interpreter is the system's Windows PowerShell by absolute path unless the
+// admin-only updater.config names another.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { AltazionError } from '../core/errors';
 import { msg, textOf, type Message } from '../core/messages';
 import type { PathApi } from '../config/paths';
+import type { FolderRights, Principal } from '../platform/types';
+import { powershellExe } from '../platform/windows/bridge-hosts';
 import type { HookPhase } from './plan';
+
+/** Where a sandbox looks for PowerShell when updater.config names none. */
+export const SANDBOX_POWERSHELL = '/usr/bin/pwsh';
+
+/**
+ * The interpreter hooks run with: the configured one (absolute, checked by the config reader), else
+ * the system's Windows PowerShell 5.1 by absolute path (never looked up in PATH or the current folder).
+ */
+export function hookInterpreter(configured: string | undefined, hostKind: 'windows' | 'sandbox', env: NodeJS.ProcessEnv): string {
+  if (configured) return configured;
+  return hostKind === 'windows' ? powershellExe(env) : SANDBOX_POWERSHELL;
+}
+
+export interface HookSafetyInput {
+  /** Full paths of the scripts the install will run. */
+  scripts: readonly string[];
+  /** Their folder (bin\updates\scripts). */
+  folder: string;
+  interpreter: string;
+  rights: Pick<FolderRights, 'othersAccess'>;
+}
+
+/** Who else can write, as data (account names and SIDs are the same in every language). */
+const names = (principals: readonly Principal[]) => principals.map((p) => (p.name ? `${p.name} [${p.sid}]` : p.sid)).join(', ');
+
+/**
+ * Refuses (E_HOOK_UNSAFE, naming the file and who else can write it) when someone besides
+ * Administrators and SYSTEM can change a script, the scripts folder or the interpreter: what they
+ * wrote would run as SYSTEM. When the rights cannot be read, the answer is also no.
+ */
+export async function checkHooksSafe(input: HookSafetyInput): Promise<void> {
+  if (input.scripts.length === 0) return;
+  const subjects: Array<{ path: string; what: Message; hint: Message }> = [
+    ...input.scripts.map((script) => ({ path: script, what: msg('hook.what.script'), hint: msg('hook.unsafe.scriptHint') })),
+    { path: input.folder, what: msg('hook.what.folder'), hint: msg('hook.unsafe.folderHint') },
+    { path: input.interpreter, what: msg('hook.what.interpreter'), hint: msg('hook.unsafe.interpreterHint') },
+  ];
+  for (const subject of subjects) {
+    let writers: Principal[];
+    try {
+      writers = (await input.rights.othersAccess(subject.path)).write;
+    } catch (error) {
+      throw new AltazionError('E_HOOK_UNSAFE', msg('hook.unsafeUnchecked', { what: subject.what, path: subject.path, error: (error as Error).message }), { target: subject.path, hint: subject.hint, cause: error });
+    }
+    if (writers.length > 0) {
+      throw new AltazionError('E_HOOK_UNSAFE', msg('hook.unsafe', { what: subject.what, path: subject.path, who: names(writers) }), { target: subject.path, hint: subject.hint });
+    }
+  }
+}
 
 export function hookArguments(script: string): string[] {
   return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script];

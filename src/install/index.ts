@@ -18,6 +18,7 @@ import type { ReleaseEntry } from '../feed/types';
 import { applyModuleInstall, type StepObserver } from './apply';
 import { appendInstallHistory } from './history';
 import { listHookFiles } from './hooks';
+import { moveLegacySettingsAndReport } from '../security/settings';
 import { acquireInstallLock, currentOwner, describeOwner } from './lock';
 import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOfInstalls } from './recovery';
 import { installLogPath } from './log';
@@ -46,6 +47,12 @@ export interface InstallOptions {
   exportScripts?: string;
   /** Who asks: 'service' is the update service running a scheduled install or its weekly window. */
   requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service';
+  /**
+   * Who acted (recorded in the history, the lock, the install log and the Event Log): the portal's
+   * signed-in administrator, or for the service the one who scheduled the install; default: this
+   * process's user.
+   */
+  user?: string;
   /** Wait this long for a running install to finish instead of failing at once with E_BUSY (exit 4). */
   waitSeconds?: number;
   signal?: AbortSignal;
@@ -117,6 +124,8 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     throw new AltazionError('E_USAGE', '--script, --mark-applied and --export-scripts apply to the database only: use them with --name database', { target: names.join(',') });
   }
   await checkArguments(ctx, options, dbOnlyAction !== undefined ? ['database'] : names);
+  // Bad arguments changed nothing; --dry-run changes nothing either: the settings stay where they are.
+  if (!options.dryRun) await moveLegacySettingsAndReport(ctx);
 
   // A dry run only reads: an interrupted install is reported, not finished (SPEC §8); no lock.
   if (options.dryRun) {
@@ -135,7 +144,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   }
 
   const what = dbOnlyAction !== undefined ? 'database' : names.join(', ') || 'every module with an update';
-  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${what}`, ctx.now()), {
+  const lock = await acquireInstallLock(layout, currentOwner(options.requestedBy ?? 'cli', `install ${what}`, ctx.now(), options.user ?? operatorName(ctx.env)), {
     waitSeconds: options.waitSeconds, signal: options.signal,
     onWait: (holder) => output.warn(msg('lock.waiting', { seconds: options.waitSeconds ?? 0, who: describeOwner(holder) })),
   });
@@ -202,6 +211,9 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
   const { plans, verified, source, platform } = await planRun(ctx, options, names, dbOnlyAction);
   if (plans.length === 0) return { records: [], errors: [], exitCode: ExitCode.Ok };
   const config = await ctx.config();
+  const user = options.user ?? operatorName(ctx.env);
+  // Who acted, worded in the Event Log and the notifications ("requested by the portal (CONTOSO\\jdupont)").
+  const whoActed = msg(`who.${options.requestedBy ?? 'cli'}`, { user });
   const { records, errors, codes, record: settle, error: fail } = collectResults(options);
   const reportResult = (record: InstallResultRecord) => {
     const module = `${record.Name}${record.Instance ? ` [${record.Instance}]` : ''}`;
@@ -219,7 +231,7 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
   // The history is a record, not the install: a full disk there must not turn a result into a crash.
   const remember = async (record: InstallResultRecord, id: string) => {
     try {
-      await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: operatorName(ctx.env), ComputerName: platform.computerName });
+      await appendInstallHistory(layout, { ...record, Id: id, RequestedBy: options.requestedBy ?? 'cli', User: user, ComputerName: platform.computerName });
     } catch (error) {
       output.warn(msg('install.historyNotWritten', { error: toAltazionError(await diskErrorOr(error, 'recording the install', layout.updates)).worded }));
     }
@@ -236,8 +248,9 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       break;
     }
     if (isDatabaseRun(plan, dbOnlyAction)) {
-      if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
-      const result = await installDatabaseModule(ctx, plan, source, { ...options, id: newInstallId(ctx.now()) });
+      if (plan.action === 'database' && !options.exportScripts) report({ kind: 'installStarted', module: plan.name, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
+      // The database flow writes its own history entry (who, from where, what ran), for `user` too.
+      const result = await installDatabaseModule(ctx, plan, source, { ...options, user, id: newInstallId(ctx.now()) });
       settle(result.record);
       if (!options.exportScripts) reportResult(result.record);
       codes.push(result.code);
@@ -257,7 +270,7 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
     }
     const id = newInstallId(ctx.now());
     const logPath = installLogPath(layout.updaterLogs, id);
-    report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: options.requestedBy ?? 'cli' });
+    report({ kind: 'installStarted', module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, from: plan.fromVersion, to: plan.toVersion, requestedBy: whoActed });
     const progress = output.startProgress(msg('progress.installing', { module: `${plan.name}${plan.instance ? ` [${plan.instance}]` : ''}`, version: plan.toVersion }));
     let packageFile: string;
     try {
@@ -279,7 +292,7 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
     }
     const outcome = await applyModuleInstall({
       layout, pathApi: ctx.pathApi, platform, install: config.install, env: ctx.env, now: ctx.now,
-      requestedBy: options.requestedBy ?? 'cli', host: os.hostname(),
+      requestedBy: `${options.requestedBy ?? 'cli'} (${user})`, host: os.hostname(),
       progress: (step, percent) => progress({ id: `step.${step}` as MessageId }, 10 + percent * 0.9),
       warn: (message) => output.warn(message),
       // Hook scripts' output, line by line, as it comes (the portal shows it in the install box).

@@ -67,9 +67,9 @@ export function describeOwner(owner: LockOwner): string {
   return `${owner.description || 'install'} (pid ${owner.pid}, user ${owner.user}, host ${owner.host}, requested by ${owner.requestedBy}, since ${owner.startedAt})`;
 }
 
-export function currentOwner(requestedBy: LockOwner['requestedBy'], description: string, now = new Date()): LockOwner {
-  let user = 'unknown';
-  try { user = os.userInfo().username; } catch { /* no passwd entry */ }
+export function currentOwner(requestedBy: LockOwner['requestedBy'], description: string, now = new Date(), onBehalfOf?: string): LockOwner {
+  let user = onBehalfOf ?? 'unknown';
+  if (onBehalfOf === undefined) try { user = os.userInfo().username; } catch { /* no passwd entry */ }
   return { pid: process.pid, user, host: os.hostname(), requestedBy, startedAt: now.toISOString(), description };
 }
 

@@ -1,6 +1,6 @@
 // Pure decisions on access control lists (AclInfo from the platform): who can write a path, and
 // whether an identity can. Only SIDs are compared: account names are localised.
-import type { AclEntry, Principal } from './types';
+import type { AclEntry, AclInfo, OthersAccess, Principal } from './types';
 
 /** Rights that let a principal create, change or delete files, or take control of the ACL. */
 export const WRITE_RIGHTS_MASK =
@@ -18,18 +18,54 @@ export const WELL_KNOWN_SIDS = {
   administrators: 'S-1-5-32-544',
   users: 'S-1-5-32-545',
   iisUsers: 'S-1-5-32-568',
+  /** NT SERVICE\TrustedInstaller, owner of the system's own files (powershell.exe). */
+  trustedInstaller: 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464',
 } as const;
 
-/** Writers of the path itself (entries that apply to it: not inherit-only), each SID once, unless a deny entry takes all its write rights. */
-export function writersOf(entries: readonly AclEntry[]): Principal[] {
+/** Who may change what the SYSTEM service runs or trusts (SPEC §12): anyone else is "others". */
+export const ADMIN_SIDS: readonly string[] = [WELL_KNOWN_SIDS.administrators, WELL_KNOWN_SIDS.system, WELL_KNOWN_SIDS.trustedInstaller];
+
+/** Rights that let a principal read a file's data or list a folder. */
+export const READ_RIGHTS_MASK = 0x0001 /* ReadData / ListDirectory */ | 0x80000000 /* GENERIC_READ */ | 0x10000000 /* GENERIC_ALL */;
+
+/** SIDs holding some of `mask` on the path itself (entries that apply to it: not inherit-only), each once, unless a deny entry takes all of it. */
+function holdersOf(entries: readonly AclEntry[], mask: number): Principal[] {
   const out = new Map<string, Principal>();
   for (const entry of entries) {
-    if (!entry.allow || entry.inheritOnly || (entry.rights & WRITE_RIGHTS_MASK) === 0) continue;
-    const denied = entries.filter((d) => !d.allow && !d.inheritOnly && d.sid === entry.sid).reduce((mask, d) => mask | d.rights, 0);
-    if ((entry.rights & WRITE_RIGHTS_MASK & ~denied) === 0) continue;
+    if (!entry.allow || entry.inheritOnly || (entry.rights & mask) === 0) continue;
+    const denied = entries.filter((d) => !d.allow && !d.inheritOnly && d.sid === entry.sid).reduce((all, d) => all | d.rights, 0);
+    if ((entry.rights & mask & ~denied) === 0) continue;
     if (!out.has(entry.sid)) out.set(entry.sid, { sid: entry.sid, ...(entry.name ? { name: entry.name } : {}) });
   }
   return [...out.values()];
+}
+
+/** Writers of the path itself, each SID once, unless a deny entry takes all its write rights. */
+export function writersOf(entries: readonly AclEntry[]): Principal[] {
+  return holdersOf(entries, WRITE_RIGHTS_MASK);
+}
+
+/**
+ * Who besides Administrators, SYSTEM and TrustedInstaller can change the path (a write right, or
+ * being its owner: an owner can always rewrite the ACL) or read it (for the private ones).
+ */
+export function othersAccessFrom(acl: Pick<AclInfo, 'owner' | 'entries'>): OthersAccess {
+  const others = (list: Principal[]) => list.filter((p) => !ADMIN_SIDS.includes(p.sid));
+  const owner = acl.owner && !ADMIN_SIDS.includes(acl.owner.sid) ? [acl.owner] : [];
+  const withOwner = (list: Principal[]) => [...owner, ...list.filter((p) => !owner.some((o) => o.sid === p.sid))];
+  return { write: withOwner(others(writersOf(acl.entries))), read: withOwner(others(holdersOf(acl.entries, READ_RIGHTS_MASK))) };
+}
+
+/** Whether nobody else than the administrators can change the path and it inherits nothing (what restrictToAdministrators leaves). */
+export function isAdminOnly(acl: Pick<AclInfo, 'owner' | 'entries' | 'protected'>): boolean {
+  return acl.protected && othersAccessFrom(acl).write.length === 0;
+}
+
+/** Whether one of `sids` can write the file (an entry on the file itself, no deny on write). */
+export function canWriteFile(entries: readonly AclEntry[], sids: readonly string[]): boolean {
+  const mine = entries.filter((e) => sids.includes(e.sid) && !e.inheritOnly);
+  if (mine.some((e) => !e.allow && (e.rights & WRITE_RIGHTS_MASK) !== 0)) return false;
+  return mine.some((e) => e.allow && (e.rights & (0x0002 | 0x0004 | 0x10000000 | 0x40000000)) !== 0);
 }
 
 /**

@@ -72,10 +72,21 @@ export interface LockInspector {
 }
 
 export interface Principal {
-  /** The security identifier, e.g. `S-1-5-18` (what every decision is made on). */
+  /** The security identifier, e.g. `S-1-5-18` (what every decision is made on). The sandbox's are `uid:1000`, `gid:100`, `other` and the simulated identities' names. */
   sid: string;
-  /** The account name as Windows shows it (localised: `AUTORITE NT\Système`), when it resolves. */
+  /** The account name as Windows shows it (localised: `AUTORITE NT\Système`), when it resolves. For messages only, never compared. */
   name?: string;
+}
+
+/** Who, besides Administrators and SYSTEM, can change or read a path. */
+export interface OthersAccess {
+  /**
+   * Can change it: write or delete the file, create or remove entries in the folder, change its
+   * ACL or owner. An owner who is not an administrator counts (an owner can always rewrite the ACL).
+   */
+  write: Principal[];
+  /** Can read the file or list the folder. */
+  read: Principal[];
 }
 
 export interface AclEntry extends Principal {
@@ -100,12 +111,22 @@ export interface AclInfo {
 }
 
 export interface FolderRights {
-  /** Whether the identity can create and modify files in the folder. */
+  /** Whether the identity can create and modify files in the folder (or modify the file). */
   canWrite(identity: string, folder: string): Promise<boolean>;
-  /** Grants Modify (inherited by files and subfolders). */
+  /** Grants Modify on a folder (inherited by files and subfolders) or on one file. */
   grantModify(identity: string, folder: string): Promise<void>;
   /** Owner, entries and writers of a folder or file. */
   readAcl(path: string): Promise<AclInfo>;
+  /** Who else than Administrators and SYSTEM can change or read the file or folder (SPEC §12). */
+  othersAccess(path: string): Promise<OthersAccess>;
+  /**
+   * Makes a file or folder, and everything below it, writable by Administrators and SYSTEM only:
+   * owner Administrators, explicit entries for both, nothing inherited from the parent. With
+   * `othersMayRead`, local users keep read (and, for folders, list) access; without, nobody else
+   * can read it either (the portal's sign-in secret). Never grants read to anyone: what was
+   * private below the path stays private.
+   */
+  restrictToAdministrators(path: string, options: { othersMayRead: boolean }): Promise<void>;
 }
 
 export interface FileSystemOps {

@@ -6,6 +6,7 @@ import { AltazionError } from '../core/errors';
 import type { Message } from '../core/messages';
 import { reportEvent } from '../events';
 import type { RepairResultRecord } from '../core/records';
+import { aclCheck } from './checks/acl';
 import { appOfflineCheck } from './checks/app-offline';
 import { applicationsCheck } from './checks/applications';
 import { diskCheck } from './checks/disk';
@@ -17,6 +18,7 @@ import { poolsCheck } from './checks/pools';
 import { portalCheck } from './checks/portal';
 import { rightsCheck } from './checks/rights';
 import { serviceCheck } from './checks/service';
+import { settingsCheck } from './checks/settings';
 import { createRepairFacts } from './facts';
 import { errorParam, result, type RepairCheck, type RepairContext } from './types';
 
@@ -24,6 +26,7 @@ export type { RepairCheck, RepairContext, RepairRunOptions } from './types';
 
 /** The checks in the order they run: the updater itself, then what it sees, then the modules. */
 const CHECKS: readonly RepairCheck[] = [
+  settingsCheck,
   serviceCheck,
   portalCheck,
   feedCheck,
@@ -35,9 +38,10 @@ const CHECKS: readonly RepairCheck[] = [
   poolsCheck,
   journalCheck,
   diskCheck,
+  aclCheck,
 ];
 
-/** Stable ids, in order: service, portal, feed, freshness, applications, rights, locks, app-offline, pools, journal, disk. */
+/** Stable ids, in order: settings, service, portal, feed, freshness, applications, rights, locks, app-offline, pools, journal, disk, acl. */
 export const REPAIR_CHECKS: readonly string[] = CHECKS.map((c) => c.id);
 
 export function describeChecks(): Array<{ id: string; describe: string }> {

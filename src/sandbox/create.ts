@@ -1,6 +1,7 @@
 // `sandbox create`: a complete fake server (SPEC §3, §10) that every test, the README and the
 // demo use. Layout, all under one folder:
-//   <root>/bin/config/{applicationspath,cpointsoftware,updater}.config    the instance root
+//   <root>/bin/config/{applicationspath,cpointsoftware}.config             the instance root (module identities may write applicationspath.config)
+//   <root>/bin/updates/updater.config                                      our settings (Administrators and SYSTEM only)
 //   <root>/../apps/<module>/                                               installed modules (old version)
 //   <root>/../host/state.json                                              the simulated Windows host
 //   <root>/../publisher/signing-key.json                                   the publisher's private key
@@ -17,7 +18,10 @@ import { MANIFEST_FILE, type PackageManifest } from '../core/package-manifest';
 import { buildDatabasePackageFiles, createSandboxDatabase } from './database/fixtures';
 import { generateSigningKey } from '../feed/keys';
 import { buildPackageZip, publishFeed } from '../feed/publish';
+import { SANDBOX_POWERSHELL } from '../install/hooks';
+import { SandboxRights } from '../platform/sandbox/rights';
 import { emptySandboxState, writeSandboxState, type SandboxState } from '../platform/sandbox/state';
+import { secureUpdaterFiles, trustedPaths } from '../security/trusted-paths';
 import { customerConfig, DEFAULT_SANDBOX_MODULES, moduleFiles, SANDBOX_MODULES, SANDBOX_NEW_VERSION, SANDBOX_OLD_VERSION, type SandboxModuleSpec } from './modules';
 
 export interface SandboxOptions {
@@ -40,6 +44,8 @@ export interface SandboxInfo {
   HostState: string;
   SigningKey: string;
   PublicKeyId: string;
+  /** bin/updates/updater.config: the settings (feed, trusted keys, host). */
+  UpdaterConfig: string;
   Modules: string[];
   InstalledVersion: string;
   AvailableVersion: string;
@@ -145,11 +151,15 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
   state.services.push({ name: 'altazionkoostodes', displayName: 'Altazion - service principal', state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'altazion', 'Altazion.Koostodes.exe')}"`, account: 'LocalSystem' });
   state.services.push({ name: UPDATER_SERVICE.name, displayName: UPDATER_SERVICE.displayName, state: 'Running', startMode: 'AutomaticDelayed', binaryPath: `"${path.join(base, 'updater', 'altazion-update.exe')}" service run --root "${root}"`, account: 'LocalSystem',
     ...(options.updaterCommand?.length ? { run: [...options.updaterCommand, 'service', 'run', '--root', root] } : {}) });
-  state.rights[layout.config] = [...identities, 'BUILTIN\\Administrators'];
+  // Module identities may write what they write themselves: their entries in applicationspath.config.
+  state.rights[layout.applicationsConfig] = [...identities, 'BUILTIN\\Administrators'];
+  // The real accounts this host counts as administrators: root (SYSTEM) and whoever made it.
+  state.administrators = { uids: [...new Set([0, process.getuid?.() ?? 0])], gids: [...new Set([0, process.getgid?.() ?? 0])] };
   await writeSandboxState(hostState, state);
 
   await fs.mkdir(layout.config, { recursive: true });
   await fs.mkdir(layout.scripts, { recursive: true });
+  await fs.mkdir(layout.portalPrivate, { recursive: true });
   await fs.writeFile(layout.applicationsConfig, buildXml({
     applications: { application: specs.map((spec) => ({ '@_name': spec.key, '@_path': path.join(apps, spec.folder) + path.sep })) },
   }));
@@ -168,6 +178,8 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
       install: { '@_keepBackups': '3', '@_lockWaitSeconds': '20', preserve: { '@_pattern': 'e.config' } },
     },
   }));
+  // As `service install` leaves a server: what the SYSTEM service runs or trusts is admin-only.
+  await secureUpdaterFiles(trustedPaths({ layout, pathApi: path, interpreter: SANDBOX_POWERSHELL }), new SandboxRights(hostState));
 
   const cli = options.updaterCommand?.length ? options.updaterCommand.map((p) => (/\s/.test(p) ? `"${p}"` : p)).join(' ') : 'altazion-update';
   return {
@@ -177,6 +189,7 @@ export async function createSandbox(options: SandboxOptions): Promise<SandboxInf
     HostState: hostState,
     SigningKey: keyFile,
     PublicKeyId: key.keyId,
+    UpdaterConfig: layout.updaterConfig,
     Modules: specs.map((s) => s.key),
     InstalledVersion: oldVersion,
     AvailableVersion: newVersion,

@@ -15,6 +15,8 @@ export interface ScheduleRequest {
   force?: boolean;
   at: Date;
   requestedBy: string;
+  /** Who schedules it (the portal's signed-in administrator); default: this process's user. */
+  user?: string;
   /** Minutes after `at` during which it may still start (default 120). */
   windowMinutes?: number;
 }
@@ -33,7 +35,7 @@ export async function scheduleInstall(ctx: Context, request: ScheduleRequest): P
     At: request.at.toISOString(),
     NotAfter: new Date(request.at.getTime() + (request.windowMinutes ?? DEFAULT_WINDOW_MINUTES) * 60_000).toISOString(),
     RequestedBy: request.requestedBy,
-    User: operatorName(ctx.env),
+    User: request.user ?? operatorName(ctx.env),
     CreatedAt: now.toISOString(),
   });
 }

@@ -17,6 +17,8 @@ import { RotatingLog } from './logger';
 import { createPortalBackend, type InstallFn } from './portal/backend';
 import { fallbackNotice, listenOnFirstFree, portalPorts, runningLegacyService } from './portal-port';
 import { startPortal, type RunningPortal } from './portal/server';
+import { removePortalToken, writePortalToken } from './portal/token-file';
+import { moveLegacySettings } from '../security/settings';
 import { DEFAULT_JITTER_FRACTION } from './schedule';
 import { MaintenanceScheduler } from './scheduler';
 import { AltazionError } from '../core/errors';
@@ -53,10 +55,14 @@ export interface RunningService {
 }
 
 export async function startService(ctx: Context, options: ServiceOptions): Promise<RunningService> {
+  // Settings still in bin\config (earlier versions) move to bin\updates before anything trusts them.
+  const settings = await moveLegacySettings(ctx);
   const config = await ctx.config();
   const log = new RotatingLog({ file: path.join(ctx.layout.updaterLogs, 'service.log'), maxBytes: SERVICE_LOG_MAX_BYTES, keep: SERVICE_LOG_KEEP });
   const logOutput = () => new Output({ json: true, verbose: true, stdout: log.stream(), stderr: log.stream() });
   const write = (level: 'info' | 'warning', message: string) => log.write(JSON.stringify({ v: 1, type: 'log', level, message }));
+  if (settings.state === 'moved' || settings.state === 'finished') write('info', textOf(settings.detail));
+  else if (settings.state === 'not-moved' || settings.state === 'legacy-ignored') write('warning', textOf(settings.detail));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
   const contextFor = (output: Output) => ctx.withOutput(output);
   const stopping = new AbortController();
@@ -135,6 +141,15 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   }
   const portal = bound.listening;
   listeningPort = portal.port;
+  // A new administrator token at each start, readable by Administrators and SYSTEM only: reading it
+  // is how `portal open` proves its user is one (portal/auth.ts).
+  const adminToken = portal.auth.adminToken;
+  try {
+    await writePortalToken(ctx.layout, (await ctx.platform()).rights, { url: portal.url, token: adminToken, pid: process.pid, startedAt: new Date().toISOString() });
+  } catch (error) {
+    await portal.close();
+    throw error;
+  }
   let reason: Message | undefined;
   if (bound.taken.length > 0) {
     const services = await ctx.platform().then((platform) => platform.services.list()).catch(() => []);
@@ -187,6 +202,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         write('info', 'stopping');
         stopping.abort();
         await portal.close();
+        await removePortalToken(ctx.layout, adminToken).catch(() => undefined);
         await removePortalState(ctx.layout.portalState, process.pid).catch(() => undefined);
         // A running install is asked to stop (it rolls back cleanly) and awaited.
         await portal.jobs.settle(true);

@@ -67,6 +67,8 @@ export class MaintenanceScheduler {
       if (!(await claimScheduledInstall(layout, entry.Id))) continue; // cancelled meanwhile
       const outcome = await this.deps.start({
         kind: 'install', name: entry.Names.join(', '), names: entry.Names, instance: entry.Instance ?? undefined, requestedBy: 'service',
+        // The service runs it; who scheduled it is who acted (the history's User, the lock, the log).
+        user: entry.User,
         ...(entry.Version ? { version: entry.Version } : {}), ...(entry.Force ? { force: true } : {}),
       });
       if (!outcome.started) {

@@ -7,6 +7,7 @@ import { AltazionError } from '../core/errors';
 import { UPDATER_SERVICE } from '../core/product';
 import type { Context } from '../context/context';
 import { readPortalState } from '../config/portal-state';
+import { secureInstance } from './secure-instance';
 import { reportEvent } from '../events';
 import type { WindowsPlatform } from '../platform/windows';
 import { allPortsTaken, fallbackNotice, firstFreePort, isPortFree, portalPorts, portalUrl, runningLegacyService } from './portal-port';
@@ -41,8 +42,12 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
   if (choice.port === undefined) throw allPortsTaken(ports, config.file);
   const notice = choice.taken.length > 0 ? fallbackNotice(choice.taken[0]!, choice.port, runningLegacyService(await platform.services.list())) : undefined;
   if (notice) ctx.output.warn(notice);
+  // What the SYSTEM service runs or trusts is made admin-only before it is registered (SPEC §12):
+  // bin\updates (settings moved there first), the portal's secret; then the service's own folder,
+  // before the files land in it (they inherit its ACL; files already there are reset to inherit).
+  const { secured, wasWritableByOthers } = await secureInstance(ctx, plan.create.binaryPath);
   await fs.mkdir(plan.folder, { recursive: true });
-  await platform.bridge.call(plan.acl, plan.folder);
+  await platform.rights.restrictToAdministrators(plan.folder, { othersMayRead: true });
   for (const { from, to } of plan.copy) {
     if (existsSync(from)) await fs.cp(from, to, { recursive: true, force: true });
   }
@@ -60,7 +65,7 @@ export async function installWindowsService(ctx: Context): Promise<Record<string
   }
   return {
     Name: UPDATER_SERVICE.name, DisplayName: UPDATER_SERVICE.displayName, StartMode: 'AutomaticDelayed', Folder: plan.folder, Command: plan.create.binaryPath, Root: ctx.root,
-    PortalUrl: url, Status: 'Installed',
+    PortalUrl: url, Status: 'Installed', AdminOnly: [...new Set([...secured, plan.folder])], WasWritableByOthers: wasWritableByOthers,
   };
 }
 

@@ -2,12 +2,12 @@
 // service. A Node process does not speak the service control protocol, so the service is a small
 // ServiceBase host (src/service/host, built with the product, shipped beside node.exe) that runs the
 // updater. `service install` copies the shipped Windows folder to %ProgramFiles%\Altazion\Update,
-// writable by Administrators and SYSTEM only (a protected ACL: nothing inherited), and registers
+// writable by Administrators and SYSTEM only (a protected ACL: nothing inherited; local users read
+// and execute, as in the rest of %ProgramFiles%), and registers
 //   "<that folder>\AltazionUpdateService.exe" "<instance root>"
 // as AltazionUpdate: Automatic (Delayed Start), restart on failure. Nothing is compiled on the server.
 import { EVENT_SOURCE } from '../core/events';
-import { UPDATER_SERVICE } from '../core/product';
-import { WELL_KNOWN_SIDS } from '../platform/rights';
+import { SERVICE_HOST_EXE, UPDATER_SERVICE } from '../core/product';
 import type { BridgeCall } from '../platform/windows/bridge-protocol';
 
 /** Quotes one argument the way CommandLineToArgvW / the MS C runtime parse it back. */
@@ -24,7 +24,7 @@ export function quoteWindowsArg(arg: string): string {
   return out + '\\'.repeat(backslashes * 2) + '"';
 }
 
-export const SERVICE_HOST_EXE = 'AltazionUpdateService.exe';
+export { SERVICE_HOST_EXE };
 /** What `service install` copies from the shipped folder (the folder of node.exe). */
 export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'mssql.cjs', 'undici.cjs', 'iconv-lite.cjs', 'nodemailer.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
 /**
@@ -49,8 +49,7 @@ export function serviceBinPath(hostExe: string, root: string): string {
 export interface ServiceInstallPlan {
   folder: string;
   copy: Array<{ from: string; to: string }>;
-  /** Bridge calls, in order: the folder's ACL (before the files land, so they inherit it), the event source, the service. */
-  acl: BridgeCall;
+  /** Bridge calls, after the folder was made admin-only (rights.restrictToAdministrators, before the files land: they inherit it): the event source, the service. */
   eventSource: BridgeCall;
   create: BridgeCall & { binaryPath: string };
 }
@@ -60,10 +59,6 @@ export function planServiceInstall(input: { shippedFolder: string; folder: strin
   return {
     folder: input.folder,
     copy: [...INSTALLED_FILES, ...INSTALLED_IF_PRESENT].map((file) => ({ from: input.join(input.shippedFolder, file), to: input.join(input.folder, file) })),
-    acl: {
-      op: 'acl.setProtected', path: input.folder, owner: WELL_KNOWN_SIDS.administrators,
-      grants: [{ sid: WELL_KNOWN_SIDS.system, rights: 'FullControl' }, { sid: WELL_KNOWN_SIDS.administrators, rights: 'FullControl' }],
-    },
     eventSource: { op: 'eventlog.register', source: EVENT_SOURCE },
     create: {
       op: 'services.create', name: UPDATER_SERVICE.name, displayName: UPDATER_SERVICE.displayName, description: SERVICE_DESCRIPTION,

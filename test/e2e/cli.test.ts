@@ -93,7 +93,7 @@ describe('altazion-update executable on a sandbox', function () {
       {
         name: 'updater.config with a bad port',
         setup: async (s) => {
-          const file = path.join(s.Root, 'bin', 'config', 'updater.config');
+          const file = path.join(s.Root, 'bin', 'updates', 'updater.config');
           await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('port="8080"', 'port="eighty"'));
         },
         args: (s) => ['check', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /updater\.config: <portal> @port: "eighty" is not a whole number/,
@@ -109,7 +109,7 @@ describe('altazion-update executable on a sandbox', function () {
       {
         name: 'an index signed by an unknown key',
         setup: async (s) => {
-          const file = path.join(s.Root, 'bin', 'config', 'updater.config');
+          const file = path.join(s.Root, 'bin', 'updates', 'updater.config');
           const other = generateSigningKey('someone-else');
           await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<trustedKey[^>]*\/>/, `<trustedKey id="someone-else" publicKey="${other.publicKey}"/>`));
         },

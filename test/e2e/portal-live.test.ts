@@ -14,6 +14,7 @@ import { installModules } from '../../src/install';
 import { silentOutput } from '../../src/output/output';
 import { startService, type RunningService } from '../../src/service/run';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshotPath, type LaunchedBrowser } from '../helpers/browser';
+import { signInLink } from '../helpers/portal-auth';
 import { makeSandbox, setInstallConfig, type TestSandbox } from '../helpers/sandbox';
 
 /** English words that no French sentence of the portal contains. */
@@ -93,7 +94,9 @@ describe('portal in Chromium: ten tabs, everything in French, hook output, maint
     for (let i = 0; i < 10; i++) {
       const page = await browser.context.newPage();
       page.on('dialog', (dialog) => { void dialog.accept(); });
-      await page.goto(url);
+      // The first tab opens the sign-in link of `portal open` (actions are for administrators): the
+      // browser, every tab of it, is then signed in.
+      await page.goto(i === 0 ? await signInLink(box.Root) : url);
       await page.locator('table.modules').waitFor({ timeout: 30_000 });
       pages.push(page);
     }

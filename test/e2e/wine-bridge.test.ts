@@ -93,7 +93,7 @@ describe('edge-js and the Windows layout under Wine', function () {
     const made = path.join(base, 'instance');
     runExecutableJson(linuxExecutable(), ['sandbox', 'create', '--root', path.join(made, 'root'), '--feed', path.join(made, 'feed')]);
     windowsifySandbox(made);
-    const config = path.join(made, 'root', 'bin', 'config', 'updater.config');
+    const config = path.join(made, 'root', 'bin', 'updates', 'updater.config');
     writeFileSync(config, readFileSync(config, 'utf8').replace(/<host [^>]*\/>/, '<host kind="windows" />'));
     expect(readFileSync(config, 'utf8')).to.contain('<host kind="windows" />').and.match(/location="Z:\\/);
     // logistique as the legacy updater left it: no manifest, a main assembly with a version resource.

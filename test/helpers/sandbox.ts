@@ -34,16 +34,20 @@ export async function treeHashes(dir: string): Promise<Map<string, string>> {
   return result;
 }
 
-/** One digest for the whole tree (for "nothing changed" assertions). */
+/**
+ * Not changes of the server for "nothing changed" assertions: the sandbox's Event Log stands for the
+ * Windows one; the database analysis cache (bin/updates/database/analysis.json, src/database/flow/
+ * analysis-cache.ts) is what a read leaves for the next one, analysed again whenever it is missing.
+ */
+const NOT_SERVER_FILES = /(^|\/)eventlog\.jsonl$|(^|\/)bin\/updates\/database\/(analysis\.json)?$/;
+
+/** One digest for the whole tree (for "nothing changed" assertions; see NOT_SERVER_FILES). */
 export async function treeDigest(dir: string): Promise<string> {
-  const hashes = await treeHashes(dir);
-  return createHash('sha256').update(JSON.stringify([...hashes])).digest('hex');
+  const hashes = [...(await treeHashes(dir))].filter(([file]) => !NOT_SERVER_FILES.test(file));
+  return createHash('sha256').update(JSON.stringify(hashes)).digest('hex');
 }
 
-/** The sandbox's Event Log stands for the Windows one: an entry there is not a change of the server's files. */
-const NOT_SERVER_FILES = /(^|\/)eventlog\.jsonl$/;
-
-/** Lists what differs between two snapshots (for readable failures); the simulated Event Log is not compared. */
+/** Lists what differs between two snapshots (for readable failures); NOT_SERVER_FILES are not compared. */
 export function diffTrees(before: Map<string, string>, after: Map<string, string>): string[] {
   before = new Map([...before].filter(([file]) => !NOT_SERVER_FILES.test(file)));
   after = new Map([...after].filter(([file]) => !NOT_SERVER_FILES.test(file)));
@@ -55,7 +59,7 @@ export function diffTrees(before: Map<string, string>, after: Map<string, string
 
 /** Rewrites attributes of <install> in updater.config (e.g. { lockWaitSeconds: '2', powershell: '/x' }). */
 export async function setInstallConfig(box: { Root: string }, attrs: Record<string, string>): Promise<void> {
-  const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+  const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
   let text = await fs.readFile(file, 'utf8');
   for (const [name, value] of Object.entries(attrs)) {
     const re = new RegExp(`(<install\\b[^>]*?)\\s${name}="[^"]*"`);

@@ -91,12 +91,12 @@ export function toWinePath(linuxPath: string, drive = 'Z:'): string {
  */
 export function windowsifySandbox(base: string): void {
   const prefix = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^"'\\s\\\\<>]*`, 'g');
-  const config = path.join(base, 'root', 'bin', 'config');
-  for (const name of ['applicationspath.config', 'updater.config', 'cpointsoftware.config']) {
-    const file = path.join(config, name);
+  const bin = path.join(base, 'root', 'bin');
+  for (const name of ['config/applicationspath.config', 'updates/updater.config', 'config/cpointsoftware.config']) {
+    const file = path.join(bin, ...name.split('/'));
     if (!existsSync(file)) continue;
     let text = readFileSync(file, 'utf8').replace(prefix, (p) => toWinePath(p));
-    if (name === 'applicationspath.config') {
+    if (name.endsWith('applicationspath.config')) {
       text = text
         .replace(/path="Z:/g, 'path="z:')
         .replace(/name="ecommerce"/, 'name="ECommerce"')

@@ -23,12 +23,14 @@ const RECORDS: Record<string, string> = {
   'Altazion.RepairResult': 'RepairResultRecord',
   'Altazion.DatabaseScript': 'DatabaseScriptRecord',
   'Altazion.ScheduledInstall': 'ScheduledInstallRecord',
+  'Altazion.PortalSignIn': 'PortalSignInRecord',
 };
 // In Get-Command's order (by name).
 const CMDLET_OUTPUT: Record<string, string> = {
   'Get-AltazionScheduledInstall': 'Altazion.ScheduledInstall',
   'Get-AltazionUpdate': 'Altazion.Update',
   'Install-AltazionUpdate': 'Altazion.InstallResult',
+  'Open-AltazionPortal': 'Altazion.PortalSignIn',
   'Repair-AltazionUpdater': 'Altazion.RepairResult',
   'Unregister-AltazionScheduledInstall': 'Altazion.ScheduledInstall',
 };
@@ -83,12 +85,19 @@ const EXPECTED_PARAMETERS: Record<string, Record<string, [string, number, boolea
     WhatIf: ['SwitchParameter', -2147483648, false, false],
     Confirm: ['SwitchParameter', -2147483648, false, false],
   },
+  'Open-AltazionPortal': {
+    Root: ['String', -2147483648, false, false],
+    NoBrowser: ['SwitchParameter', -2147483648, false, false],
+    PassThru: ['SwitchParameter', -2147483648, false, false],
+  },
 };
+/** Cmdlets that read nothing from the pipeline (their help says None). */
+const NO_PIPELINE_INPUT = new Set(['Open-AltazionPortal']);
 
 describe('PowerShell module: public surface (real engine)', function () {
   this.timeout(120_000);
 
-  it('has a 5.1/Core manifest exporting exactly the five cmdlets, with its format file', async () => {
+  it('has a 5.1/Core manifest exporting exactly the six cmdlets, with its format file', async () => {
     const result = await runPwsh(`
       $m = Test-ModuleManifest -Path ${psQuote(sourceModuleManifest)} -ErrorAction Stop
       'version:' + $m.PowerShellVersion
@@ -105,12 +114,12 @@ describe('PowerShell module: public surface (real engine)', function () {
     expect(output).to.include('version:5.1');
     expect(output).to.include('editions:Desktop,Core');
     expect(output).to.include('formats:Altazion.Update.Format.ps1xml');
-    expect(output).to.include('commands:Get-AltazionScheduledInstall,Get-AltazionUpdate,Install-AltazionUpdate,Repair-AltazionUpdater,Unregister-AltazionScheduledInstall');
-    expect(output, JSON.stringify(output)).to.include('confirm-impact:Get-AltazionScheduledInstall=None,Get-AltazionUpdate=None,Install-AltazionUpdate=High,Repair-AltazionUpdater=Medium,Unregister-AltazionScheduledInstall=Medium');
-    expect(output).to.include('should-process:Get-AltazionScheduledInstall=False,Get-AltazionUpdate=False,Install-AltazionUpdate=True,Repair-AltazionUpdater=True,Unregister-AltazionScheduledInstall=True');
+    expect(output).to.include('commands:Get-AltazionScheduledInstall,Get-AltazionUpdate,Install-AltazionUpdate,Open-AltazionPortal,Repair-AltazionUpdater,Unregister-AltazionScheduledInstall');
+    expect(output, JSON.stringify(output)).to.include('confirm-impact:Get-AltazionScheduledInstall=None,Get-AltazionUpdate=None,Install-AltazionUpdate=High,Open-AltazionPortal=None,Repair-AltazionUpdater=Medium,Unregister-AltazionScheduledInstall=Medium');
+    expect(output).to.include('should-process:Get-AltazionScheduledInstall=False,Get-AltazionUpdate=False,Install-AltazionUpdate=True,Open-AltazionPortal=False,Repair-AltazionUpdater=True,Unregister-AltazionScheduledInstall=True');
     const manifest = readFileSync(sourceModuleManifest, 'utf8');
     expect(manifest).to.match(/CompatiblePSEditions\s*=\s*@\('Desktop',\s*'Core'\)/);
-    expect(manifest).to.match(/FunctionsToExport\s*=\s*@\('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall'\)/);
+    expect(manifest).to.match(/FunctionsToExport\s*=\s*@\('Get-AltazionUpdate', 'Install-AltazionUpdate', 'Repair-AltazionUpdater', 'Get-AltazionScheduledInstall', 'Unregister-AltazionScheduledInstall', 'Open-AltazionPortal'\)/);
   });
 
   it('each cmdlet has exactly the expected parameters, types, positions and pipeline bindings', async () => {
@@ -159,7 +168,7 @@ describe('PowerShell module: public surface (real engine)', function () {
     `);
     assertNoTerminatingError(result);
     const helps = (result.output as { properties: Record<string, string | number> }[]).map((o) => o.properties);
-    expect(helps.map((h) => h.Command)).to.deep.equal(Object.keys(CMDLET_OUTPUT));
+    expect(helps.map((h) => h.Command).sort()).to.deep.equal(Object.keys(CMDLET_OUTPUT).sort());
     for (const help of helps) {
       const name = help.Command as string;
       expect(String(help.Synopsis).length, `${name} synopsis`).to.be.greaterThan(20);
@@ -167,7 +176,7 @@ describe('PowerShell module: public surface (real engine)', function () {
       expect(String(help.Description).length, `${name} description`).to.be.greaterThan(200);
       expect(help.MissingParameterHelp, `${name}: parameters without help`).to.equal('');
       expect(help.Examples as number, `${name} examples`).to.be.at.least(4);
-      expect(String(help.Inputs), `${name} inputs`).to.contain('System.String');
+      expect(String(help.Inputs), `${name} inputs`).to.contain(NO_PIPELINE_INPUT.has(name) ? 'None' : 'System.String');
       const outputs = String(help.Outputs);
       const typeName = CMDLET_OUTPUT[name];
       expect(outputs, `${name} outputs`).to.contain(typeName);
@@ -195,7 +204,7 @@ describe('PowerShell module: public surface (real engine)', function () {
     `);
     assertNoTerminatingError(result);
     const files = (result.output as { properties: Record<string, unknown> }[]).map((o) => o.properties);
-    expect(files.map((f) => f.File).sort()).to.deep.equal(Object.keys(CMDLET_OUTPUT));
+    expect(files.map((f) => f.File).sort()).to.deep.equal(Object.keys(CMDLET_OUTPUT).sort());
     for (const file of files) {
       expect(file.Functions, `${file.File}: one function per file`).to.equal(1);
       expect(file.Function).to.equal(file.File);

@@ -5,13 +5,16 @@ function Repair-AltazionUpdater {
 
     .DESCRIPTION
         Repair-AltazionUpdater runs the checks of the Altazion troubleshooting procedure and returns
-        one Altazion.RepairResult per check and target: the update service is present, running and
-        set to Automatic (Delayed Start); the local portal answers; the feed is reachable and
+        one Altazion.RepairResult per check and target: the updater's settings live in
+        bin\updates, out of the module identities' reach; the update service is present, running
+        and set to Automatic (Delayed Start); the local portal answers; the feed is reachable and
         valid; the detected versions are current; every running module is declared in
-        applicationspath.config and, when not, its identity can write to bin\config; no process
-        holds files of a module folder; no stale app_offline.htm keeps a site in maintenance; no
-        IIS pool or service was left stopped by a failed install; no install was interrupted;
-        there is enough free disk space.
+        applicationspath.config and, when not, its identity can write that file (and only it); no
+        process holds files of a module folder; no stale app_offline.htm keeps a site in
+        maintenance; no IIS pool or service was left stopped by a failed install; no install was
+        interrupted; there is enough free disk space; what the SYSTEM service runs or trusts
+        (bin\updates, the hook interpreter, the service's files) can be changed by Administrators
+        and SYSTEM only.
 
         Each problem it can fix safely is fixed (Status Fixed); with -WhatIf nothing changes and
         such problems are reported as WouldFix. Problems it must not fix alone are reported with
@@ -25,8 +28,9 @@ function Repair-AltazionUpdater {
         the others go on.
 
     .PARAMETER Check
-        Id(s) of the checks to run (the Check property of the results): service, portal, feed,
-        freshness, applications, rights, locks, app-offline, pools, journal, disk.
+        Id(s) of the checks to run (the Check property of the results): settings, service,
+        portal, feed, freshness, applications, rights, locks, app-offline, pools, journal, disk,
+        acl.
         Accepts pipeline input by value and by property name, so results can be piped back to
         run those checks again. Default: every check.
 

@@ -51,7 +51,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
       const info = await createSandbox({ root, feed: path.join(base, 'feed'), updaterCommand: selfCommand() });
       feedServer = await serveFolder(info.Feed);
       // The demo feed is reached over HTTP, like a publisher's server.
-      const configFile = path.join(root, 'bin', 'config', 'updater.config');
+      const configFile = info.UpdaterConfig;
       const config = await fs.readFile(configFile, 'utf8');
       await fs.writeFile(configFile, config.replace(/location="[^"]*"/, `location="${feedServer.url}"`));
       const demoCtx = createContext({ root }, ctx.output, ctx.env);
@@ -67,6 +67,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
         ...info,
         FeedUrl: feedServer.url,
         PortalUrl: portal?.url ?? null,
+        SignInUrl: portal?.signInUrl ?? null,
         Next: [
           `${cli} get --root "${root}"`,
           `${cli} install --root "${root}" --name ecommerce`,
@@ -78,7 +79,7 @@ export const demoCommand: CommandModule<object, Args<DemoArgs>> = {
       if (!ctx.output.json) {
         ctx.output.info(`Demo server ready in ${base}`);
         ctx.output.info(`Feed:   ${feedServer.url}`);
-        if (portal) ctx.output.info(`Portal: ${portal.url}`);
+        if (portal) ctx.output.info(`Portal: ${portal.url} (signed in as an administrator: ${portal.signInUrl} , once, within the hour)`);
       }
       ctx.output.flush();
       if (argv.exit) {

@@ -10,6 +10,7 @@ import { keygenCommand } from './keygen';
 import { publishCommand } from './publish';
 import { serviceCommand } from './service';
 import { dbCommand } from './db';
+import { portalCommand } from './portal';
 import { scheduleCommand } from './schedule';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,5 +25,6 @@ export const commands: CommandModule<any, any>[] = [
   publishCommand,
   serviceCommand,
   dbCommand,
+  portalCommand,
   scheduleCommand,
 ];

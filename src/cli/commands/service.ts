@@ -1,8 +1,10 @@
 // `service run` / `service install` / `service uninstall` (SPEC §3, §9).
 import type { CommandModule } from 'yargs';
+import type { Context } from '../context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 import { keepBufferPoolSmall } from '../buffer-pool';
+import { selfCommand } from '../self';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 interface RunArgs { port?: number; 'stop-on-stdin-close'?: boolean }
@@ -26,10 +28,24 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
   }),
 };
 
+/** The sandbox's simulated host, when the instance root is a sandbox (its service manager is simulated too). */
+async function sandboxHost(ctx: Context) {
+  if ((await ctx.config()).hostKind !== 'sandbox') return undefined;
+  const { SandboxPlatform } = await import('../../platform/sandbox');
+  const platform = await ctx.platform();
+  return platform instanceof SandboxPlatform ? platform : undefined;
+}
+
 const installSub: CommandModule<object, Args<object>> = {
   command: 'install',
-  describe: 'Register the Windows service AltazionUpdate (Automatic, Delayed Start; restart on failure)',
+  describe: 'Register the Windows service AltazionUpdate (Automatic, Delayed Start; restart on failure); first make what it runs or trusts admin-only',
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const sandbox = await sandboxHost(ctx);
+    if (sandbox) {
+      const { installSandboxService } = await import('../../service/sandbox-install');
+      ctx.output.record('Altazion.Service', await installSandboxService(ctx, sandbox, selfCommand()));
+      return;
+    }
     const { installWindowsService, requireWindows } = await import('../../service/windows-install');
     requireWindows('install');
     await (await import('../elevation')).requireElevated(ctx, 'service install');
@@ -41,6 +57,12 @@ const uninstallSub: CommandModule<object, Args<object>> = {
   command: 'uninstall',
   describe: 'Stop and remove the Windows service AltazionUpdate',
   handler: (argv) => runCommand(argv, async (ctx) => {
+    const sandbox = await sandboxHost(ctx);
+    if (sandbox) {
+      const { uninstallSandboxService } = await import('../../service/sandbox-install');
+      ctx.output.record('Altazion.Service', await uninstallSandboxService(sandbox));
+      return;
+    }
     const { requireWindows, uninstallWindowsService } = await import('../../service/windows-install');
     requireWindows('uninstall');
     await (await import('../elevation')).requireElevated(ctx, 'service uninstall');

@@ -3,14 +3,13 @@
 // something open inside, as they do on Windows.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { isInside, normalizeForCompare } from '../../config/paths';
 import { AltazionError } from '../../core/errors';
 import path from 'node:path';
 import { EVENT_SOURCE } from '../../core/events';
 import type { AppPool, EventLog, FileSystemOps, FolderRights, HostFacts, IisControl, LockInspector, Platform, ServiceControl, ServiceInfo, StartMode } from '../types';
-import { writersOf } from '../rights';
 import { consoleDecoder } from '../windows/console-text';
 import { findHolders } from './locks';
+import { SandboxRights } from './rights';
 import { readSandboxState, updateSandboxState, type SandboxPool, type SandboxService } from './state';
 
 /** The sandbox's Event Log: one JSON line per entry, beside the host state file. */
@@ -126,28 +125,7 @@ export class SandboxPlatform implements Platform {
         await fs.appendFile(eventLog, JSON.stringify({ time: new Date().toISOString(), log: 'Application', source: EVENT_SOURCE, ...entry }) + '\n');
       },
     };
-    this.rights = {
-      canWrite: async (identity, folder) => {
-        const { rights } = await readSandboxState(file);
-        return Object.entries(rights).some(([granted, identities]) =>
-          isInside(folder, granted) && identities.some((i) => i.toLowerCase() === identity.toLowerCase() || i.toLowerCase() === 'everyone'));
-      },
-      // Identities stand for their SIDs in the sandbox; grants are Modify (0x301bf), inherited.
-      readAcl: async (target) => {
-        const { rights } = await readSandboxState(file);
-        const entries = Object.entries(rights).filter(([granted]) => isInside(target, granted)).flatMap(([granted, identities]) =>
-          identities.map((identity) => ({ sid: identity, name: identity, allow: true, rights: 0x301bf, inherited: normalizeForCompare(granted) !== normalizeForCompare(target), containerInherit: true, objectInherit: true, inheritOnly: false })));
-        return { path: target, protected: false, entries, writers: writersOf(entries) };
-      },
-      grantModify: async (identity, folder) => {
-        await updateSandboxState(file, (state) => {
-          const key = Object.keys(state.rights).find((k) => normalizeForCompare(k) === normalizeForCompare(folder)) ?? folder;
-          const list = state.rights[key] ?? [];
-          if (!list.some((i) => i.toLowerCase() === identity.toLowerCase())) list.push(identity);
-          state.rights[key] = list;
-        });
-      },
-    };
+    this.rights = new SandboxRights(file);
     this.fs = {
       rename: async (from, to) => {
         const holders = await findHolders([from]);

@@ -41,8 +41,16 @@ export interface SandboxState {
   pools: SandboxPool[];
   applications: IisApplication[];
   services: SandboxService[];
-  /** Folder -> identities granted Modify on it (inherited below it). */
+  /** Folder (or file) -> identities granted Modify on it (inherited below it). Simulated: module identities. */
   rights: Record<string, string[]>;
+  /**
+   * Real POSIX accounts the simulated host counts as Administrators/SYSTEM. uid 0 stands for SYSTEM
+   * and is always one; `sandbox create` adds whoever created the sandbox. Files owned by anyone
+   * else, or writable by another group or by others, are "writable by a non-administrator".
+   */
+  administrators?: { uids: number[]; gids: number[] };
+  /** Paths whose rights no longer inherit from their parent (restrictToAdministrators). */
+  protectedPaths?: string[];
   faults?: SandboxFaults;
 }
 

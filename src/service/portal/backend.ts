@@ -21,7 +21,7 @@ import type { DatabaseScriptView, DatabaseView, HistoryEntryView, JobRequest, Po
 /** installModules of src/install (InstallOptions of the team contract). */
 export type InstallFn = (ctx: Context, options: {
   names?: string[]; instance?: string; script?: string; markApplied?: string;
-  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service'; signal?: AbortSignal; version?: string; force?: boolean;
+  requestedBy?: 'cli' | 'portal' | 'cmdlet' | 'service'; signal?: AbortSignal; version?: string; force?: boolean; user?: string;
 }) => Promise<InstallResultRecord[]>;
 
 export interface BackendDeps {
@@ -114,11 +114,11 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
     },
 
     scheduled: () => listScheduledInstalls(ctx.layout),
-    schedule: async ({ name, instance, at }) => {
+    schedule: async ({ name, instance, at, user }) => {
       const now = ctx.now();
       const when = parseAt(at ?? DEFAULT_NIGHT_TIME, now, 'at');
       try {
-        return await scheduleInstall(ctx, { names: [name], instance, at: when, requestedBy: 'portal' });
+        return await scheduleInstall(ctx, { names: [name], instance, at: when, requestedBy: 'portal', ...(user ? { user } : {}) });
       } finally {
         deps.onScheduleChanged?.();
       }
@@ -131,7 +131,7 @@ export function createPortalBackend(deps: BackendDeps): PortalBackend {
       const jobCtx = deps.contextFor(output);
       const base = {
         names: job.names ?? (job.name ? [job.name] : []), instance: job.instance ?? '', requestedBy: job.requestedBy ?? 'portal' as const, signal,
-        ...(job.version ? { version: job.version } : {}), ...(job.force ? { force: true } : {}),
+        ...(job.version ? { version: job.version } : {}), ...(job.force ? { force: true } : {}), ...(job.user ? { user: job.user } : {}),
       };
       try {
         switch (job.kind) {

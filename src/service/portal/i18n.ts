@@ -103,6 +103,11 @@ const fr = {
   'health.unavailable': 'Les vérifications ne sont pas disponibles dans cette version.',
   'health.failed': 'Les vérifications ont échoué : {message}',
   'error.generic': 'Erreur : {message}',
+  'auth.signedIn': 'Connecté en administrateur : {user}',
+  'auth.signOut': 'Se déconnecter',
+  'auth.readOnly': 'Consultation seule. Pour installer, planifier, vérifier ou exécuter un script, ouvrez le portail en administrateur sur ce serveur : altazion-update portal open (ou Open-AltazionPortal).',
+  'auth.required': 'Action réservée aux administrateurs : ouvrez le portail avec altazion-update portal open (ou Open-AltazionPortal) sur ce serveur.',
+  'auth.linkInvalid': 'Ce lien de connexion a expiré ou a déjà servi. Ouvrez le portail à nouveau avec altazion-update portal open (ou Open-AltazionPortal).',
   'footer.version': 'altazion-update {version}',
   'seconds': '{n} s',
 } as const;
@@ -208,6 +213,11 @@ const en: Record<MessageKey, string> = {
   'health.unavailable': 'Checks are not available in this build.',
   'health.failed': 'The checks failed: {message}',
   'error.generic': 'Error: {message}',
+  'auth.signedIn': 'Signed in as administrator: {user}',
+  'auth.signOut': 'Sign out',
+  'auth.readOnly': 'Read only. To install, schedule, check or run a script, open the portal as an administrator on this server: altazion-update portal open (or Open-AltazionPortal).',
+  'auth.required': 'Administrators only: open the portal with altazion-update portal open (or Open-AltazionPortal) on this server.',
+  'auth.linkInvalid': 'This sign-in link has expired or was already used. Open the portal again with altazion-update portal open (or Open-AltazionPortal).',
   'footer.version': 'altazion-update {version}',
   'seconds': '{n} s',
 };

@@ -18,6 +18,8 @@ export interface JobSnapshot {
   name: string;
   instance: string;
   script?: string;
+  /** Who asked (the signed-in administrator). */
+  user?: string;
   state: 'running' | 'done' | 'failed';
   startedAt: string;
   finishedAt?: string;
@@ -82,6 +84,7 @@ export class JobManager {
         name: request.name,
         instance: request.instance ?? '',
         ...(request.script ? { script: request.script } : {}),
+        ...(request.user ? { user: request.user } : {}),
         ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
         state: 'running',
         startedAt: this.now().toISOString(),

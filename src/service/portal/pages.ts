@@ -47,6 +47,15 @@ export interface LayoutInput {
   computerName: string;
   version: string;
   body: string;
+  /** The administrator whose session cookie came with the request (undefined: read only). */
+  signedInAs?: string;
+}
+
+/** Who is signed in, with a sign-out button; or how to sign in (actions are for administrators). */
+function renderAuthBar(t: Translator, signedInAs: string | undefined): string {
+  return signedInAs !== undefined
+    ? `<div id="auth" class="auth signed-in"><span>${escapeHtml(t('auth.signedIn', { user: signedInAs }))}</span> <button type="button" id="sign-out">${escapeHtml(t('auth.signOut'))}</button></div>`
+    : `<div id="auth" class="auth read-only"><span>${escapeHtml(t('auth.readOnly'))}</span></div>`;
 }
 
 export function renderLayout(input: LayoutInput): string {
@@ -64,12 +73,13 @@ export function renderLayout(input: LayoutInput): string {
 <script type="application/json" id="i18n">${jsonForHtml({ ui: MESSAGES[input.lang], core: CATALOGUES[input.lang], list: input.lang === 'fr' ? ' ; ' : '; ' })}</script>
 <script src="/assets/app.js" defer></script>
 </head>
-<body data-page="${input.page}">
+<body data-page="${input.page}" data-signed-in="${input.signedInAs !== undefined}">
 <header class="top">
 <div class="brand"><span class="logo" aria-hidden="true">[e]</span><div><h1>${escapeHtml(t('app.title'))}</h1><p class="sub">${escapeHtml(t('app.subtitle', { computer: input.computerName }))}</p></div></div>
 <nav>${nav}</nav>
 </header>
 <main>
+${renderAuthBar(t, input.signedInAs)}
 <section id="job" class="job" hidden aria-live="polite"></section>
 ${input.body}
 </main>

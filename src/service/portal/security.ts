@@ -5,11 +5,19 @@
 //  - CSRF: a foreign page POSTs to http://localhost:8080. Actions need a same-origin `Origin`
 //    (mandatory, browsers always send it on POST), no cross-site `Sec-Fetch-Site`, and the
 //    per-process token from the page's <meta name="csrf-token"> in `X-CSRF-Token`.
+//  - Any local user or process: actions also need an administrator (auth.ts): a signed-in session
+//    (cookie + session key), or the admin token as `Authorization: Bearer` (scripts; a browser
+//    cannot be made to send it, so the Origin and CSRF checks do not apply to it). Refused: 401.
 import { timingSafeEqual } from 'node:crypto';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
-export type Decision = { ok: true } | { ok: false; status: 403 | 405; reason: string; allow?: string };
+export type Decision =
+  | { ok: true; by?: 'token' | 'session' }
+  | { ok: false; status: 401 | 403 | 405; reason: string; allow?: string };
+
+/** What an anonymous caller is told (the 401 reason). */
+export const SIGN_IN_HINT = 'actions need an administrator: sign in with `altazion-update portal open` (or Open-AltazionPortal) on this server';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -61,14 +69,23 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 
 export interface RequestFacts {
   method: string;
-  /** Whether the path is an action (state-changing) endpoint. */
+  /** Whether the path is an action (state-changing) endpoint: POST only, for administrators. */
   action: boolean;
+  /** Whether an action's path also answers GET with a read (GET /api/schedule lists, POST schedules). */
+  readable?: boolean;
   headers: Headers;
   listenPort: number;
   csrfToken: string;
+  /** The request's credentials (absent: anonymous). */
+  auth?: AuthFacts;
+  /** An action only the admin token may do (minting a sign-in link). */
+  tokenOnly?: boolean;
 }
 
-/** Admission of one request: host first (every request), then method, then the action checks. */
+/**
+ * Admission of one request: host first (every request), then method, then, for actions: the admin
+ * token when one is presented; else the CSRF checks (403), then a signed-in session (401).
+ */
 export function admitRequest(facts: RequestFacts): Decision {
   const host = header(facts.headers, 'host');
   if (!isLoopbackHost(host, facts.listenPort)) {
@@ -79,19 +96,32 @@ export function admitRequest(facts: RequestFacts): Decision {
     if (method === 'GET' || method === 'HEAD') return { ok: true };
     return { ok: false, status: 405, reason: `${method} is not allowed here`, allow: 'GET, HEAD' };
   }
-  if (method !== 'POST') return { ok: false, status: 405, reason: `${method} on an action: use POST`, allow: 'POST' };
+  if ((method === 'GET' || method === 'HEAD') && facts.readable) return { ok: true };
+  if (method !== 'POST') return { ok: false, status: 405, reason: `${method} on an action: use POST`, allow: facts.readable ? 'GET, HEAD, POST' : 'POST' };
+  const auth = facts.auth ?? { bearer: 'absent', session: 'absent' };
   const site = header(facts.headers, 'sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin') {
+  const crossSite = site !== undefined && site !== 'same-origin';
+  const origin = header(facts.headers, 'origin');
+  if (auth.bearer !== 'absent') {
+    if (auth.bearer === 'invalid') return { ok: false, status: 401, reason: 'wrong administrator token' };
+    // Scripts send no Origin; a browser that does must still be on this very portal.
+    if (crossSite || (origin !== undefined && !isSameOrigin(origin, host, facts.listenPort))) {
+      return { ok: false, status: 403, reason: 'cross-site request refused' };
+    }
+    return { ok: true, by: 'token' };
+  }
+  if (facts.tokenOnly) return { ok: false, status: 401, reason: 'this action needs the administrator token (Authorization: Bearer)' };
+  if (crossSite) {
     return { ok: false, status: 403, reason: `Sec-Fetch-Site "${site}": cross-site request refused` };
   }
-  const origin = header(facts.headers, 'origin');
   if (!isSameOrigin(origin, host, facts.listenPort)) {
     return { ok: false, status: 403, reason: origin ? `Origin "${origin}" is not this portal` : 'Origin header missing' };
   }
   if (!tokenMatches(header(facts.headers, 'x-csrf-token'), facts.csrfToken)) {
     return { ok: false, status: 403, reason: 'missing or wrong X-CSRF-Token' };
   }
-  return { ok: true };
+  if (auth.session === 'valid') return { ok: true, by: 'session' };
+  return { ok: false, status: 401, reason: auth.session === 'no-key' ? `the session key is missing: ${SIGN_IN_HINT}` : SIGN_IN_HINT };
 }
 
 /** Headers on every response: no framing, no sniffing, no referrer, only our own scripts and styles. */
@@ -104,3 +134,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
+
+/** What a request proves about who sends it (auth.ts reads it from the headers). */
+export interface AuthFacts {
+  bearer: 'absent' | 'valid' | 'invalid';
+  /** A live session cookie with its key in X-Session-Key (`no-key`: the cookie alone). */
+  session: 'absent' | 'valid' | 'no-key';
+}

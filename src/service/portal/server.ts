@@ -1,7 +1,9 @@
 // The portal's HTTP server (node:http, no framework): pages, assets, the JSON API of SPEC §9 and
 // the event stream. Listens on 127.0.0.1 only; every request goes through admitRequest first
-// (Host, then method, then Origin / Sec-Fetch-Site / CSRF token for actions). GET never changes
-// anything: every state change is one of the POST actions below.
+// (Host, then method, then for actions: the administrator token, or Origin / Sec-Fetch-Site / CSRF
+// token and a signed-in administrator, auth.ts). GET never changes anything on the server (only
+// /signin opens a session): every state change is one of the POST actions of actions.ts, and each
+// is logged with who asked.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,13 +13,14 @@ import { PORTAL_MARKER_HEADER } from '../../core/product';
 import type { Output } from '../../output/output';
 import { FAVICON_SVG, STYLE_CSS } from './assets/style';
 import { APP_JS } from './assets/app-js';
-import { ACTION_PATHS, ACTIONS, HttpError } from './actions';
+import { ACTION_PATHS, ACTIONS, field, HttpError, TOKEN_ONLY_PATHS, USER_PATTERN } from './actions';
 import { negotiateLanguage, translator, type Lang } from './i18n';
-import { JobManager, type JobSnapshot } from './jobs';
-import { renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
-import { admitRequest, SECURITY_HEADERS } from './security';
+import { JobManager } from './jobs';
+import { escapeHtml, renderDatabasePage, renderHealthPage, renderHistoryPage, renderLayout, renderModulesPage, renderModulesTable, type PageId } from './pages';
+import { PortalAuth, type Session } from './auth';
+import { admitRequest, SECURITY_HEADERS, SIGN_IN_HINT } from './security';
 import { encodeSse, encodeSseComment } from './sse';
-import type { JobRequest, PortalBackend } from './types';
+import type { PortalBackend } from './types';
 
 export const PORTAL_HOST = '127.0.0.1';
 
@@ -34,6 +37,17 @@ const KEEPALIVE_MS = 15_000;
 
 export { ACTION_PATHS } from './actions';
 
+/**
+ * Every path a GET (or HEAD) answers, the switch of handle() below: none of them changes anything on
+ * the server (/signin only opens a session, in memory). A path not listed here answers 404, so a new
+ * page must be added here, where the read-only tests (portal.test.ts) find it.
+ */
+export const READ_PATHS: ReadonlySet<string> = new Set([
+  '/', '/fragment/modules', '/database', '/history', '/health', '/history/log', '/signin',
+  '/assets/app.js', '/assets/style.css', '/assets/favicon.svg', '/favicon.ico',
+  '/api/modules', '/api/history', '/api/health', '/api/database', '/api/job', '/api/schedule', '/api/events',
+]);
+
 export interface PortalOptions {
   backend: PortalBackend;
   /** 0 picks a free port. */
@@ -42,12 +56,16 @@ export interface PortalOptions {
   makeJobOutput: () => Output;
   version: string;
   log?: (level: 'info' | 'warning', message: string) => void;
+  /** The administrator token (default: a new random one); the service writes it to token.json. */
+  adminToken?: string;
 }
 
 export interface RunningPortal {
   url: string;
   port: number;
   csrfToken: string;
+  /** Sessions and the administrator token. */
+  auth: PortalAuth;
   jobs: JobManager;
   /** How many event streams are open (one per browser with the shared stream, whatever its tabs). */
   eventClients(): number;
@@ -78,10 +96,12 @@ async function readJsonBody(req: http.IncomingMessage): Promise<Record<string, u
 export async function startPortal(options: PortalOptions): Promise<RunningPortal> {
   const { backend } = options;
   const csrfToken = randomBytes(32).toString('base64url');
+  const auth = new PortalAuth(options.adminToken ?? randomBytes(32).toString('base64url'), () => listenPort);
   const log = options.log ?? (() => undefined);
   const clients = new Set<http.ServerResponse>();
   let listenPort = options.port;
 
+  const portalUrl = () => `http://localhost:${listenPort}/`;
   const broadcast = (event: string, data: unknown) => {
     const frame = encodeSse({ event, data });
     for (const res of clients) res.write(frame);
@@ -94,19 +114,25 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   };
   const sendJson = (res: http.ServerResponse, status: number, value: unknown, extra: http.OutgoingHttpHeaders = {}) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), extra);
 
-  const page = async (lang: Lang, id: PageId, body: string) => renderLayout({
+  const page = async (lang: Lang, id: PageId, body: string, session: Session | undefined) => renderLayout({
     lang, t: translator(lang), page: id, csrfToken, computerName: await backend.computerName(), version: options.version, body,
+    signedInAs: session?.user,
   });
-
-  const jobView = (job: JobSnapshot) => job;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const decision = admitRequest({ method: req.method ?? 'GET', action: ACTION_PATHS.has(path), headers: req.headers, listenPort, csrfToken });
+    const session = auth.session(req.headers);
+    const decision = admitRequest({
+      method: req.method ?? 'GET', action: ACTION_PATHS.has(path), readable: READ_PATHS.has(path), headers: req.headers, listenPort, csrfToken,
+      auth: auth.facts(req.headers), tokenOnly: TOKEN_ONLY_PATHS.has(path),
+    });
     if (!decision.ok) {
       log('warning', `refused ${req.method} ${path}: ${decision.reason}`);
-      sendJson(res, decision.status, { error: decision.reason }, decision.allow ? { Allow: decision.allow } : {});
+      sendJson(res, decision.status, { error: decision.reason }, {
+        ...(decision.allow ? { Allow: decision.allow } : {}),
+        ...(decision.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="altazion-update"' } : {}),
+      });
       return;
     }
     const lang = negotiateLanguage(req.headers['accept-language']);
@@ -115,15 +141,38 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
 
     const action = req.method === 'POST' ? ACTIONS[path] : undefined;
     if (action) {
-      const answer = await action({ body: await readJsonBody(req), backend, jobs, log });
-      sendJson(res, answer.status, answer.body);
+      // admitRequest lets an action through only for an administrator: a session or the token.
+      // Who acted: the signed-in administrator, or the token holder (a script may say who it runs for).
+      const user = decision.by === 'session' ? session?.user
+        : decision.by === 'token' ? (field({ user: req.headers['x-altazion-user'] }, 'user', false, USER_PATTERN) ?? 'administrator (token)')
+        : undefined;
+      if (user === undefined) throw new HttpError(401, SIGN_IN_HINT);
+      const answer = await action({ body: await readJsonBody(req), backend, jobs, log, user, session, auth, portalUrl: portalUrl() });
+      sendJson(res, answer.status, answer.body, answer.headers);
       return;
     }
 
+    if (!READ_PATHS.has(path)) { sendJson(res, 404, { error: `no such page: ${path}` }); return; }
     switch (path) {
+      case '/signin': {
+        // The one-time link of `portal open`: a session cookie, and the session key for the page's
+        // script in the fragment (never sent to a server), then the module list. Only a GET uses
+        // the code (a HEAD, e.g. a link preview, must not spend it).
+        if (req.method !== 'GET') { send(res, 204, 'text/plain', ''); return; }
+        const opened = auth.redeem(url.searchParams.get('code'));
+        if (!opened) {
+          log('warning', 'refused a sign-in link (expired, already used or unknown)');
+          send(res, 403, 'text/html; charset=utf-8', await page(lang, 'modules', `<p class="empty">${escapeHtml(t('auth.linkInvalid'))}</p>`, session), { Vary: 'Accept-Language' });
+          return;
+        }
+        log('info', `${opened.user} signed in (session until ${new Date(opened.expiresAt).toISOString()})`);
+        res.writeHead(303, { ...SECURITY_HEADERS, Location: `/#signin=${opened.key}`, 'Set-Cookie': auth.setCookie(opened), 'Content-Length': 0 });
+        res.end();
+        return;
+      }
       case '/': {
         const [records, checked, scheduled] = await Promise.all([backend.modules(), backend.lastCheckedAt(), backend.scheduled()]);
-        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang, scheduled)));
+        html(await page(lang, 'modules', renderModulesPage(t, records, checked, backend.applicationsConfig, lang, scheduled), session));
         return;
       }
       case '/fragment/modules':
@@ -138,16 +187,16 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
           const reason = toAltazionError(error).worded;
           body = renderDatabasePage(t, undefined, typeof reason === 'string' ? reason : renderMessage(reason, lang), lang);
         }
-        html(await page(lang, 'database', body));
+        html(await page(lang, 'database', body, session));
         return;
       }
       case '/history':
-        html(await page(lang, 'history', renderHistoryPage(t, await backend.history(), lang)));
+        html(await page(lang, 'history', renderHistoryPage(t, await backend.history(), lang), session));
         return;
       case '/health': {
         let body: string;
         try { body = renderHealthPage(t, await backend.health(), undefined, lang); } catch (error) { body = renderHealthPage(t, undefined, toAltazionError(error).message, lang); }
-        html(await page(lang, 'health', body));
+        html(await page(lang, 'health', body, session));
         return;
       }
       case '/history/log': {
@@ -201,13 +250,14 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     server.listen(options.port, PORTAL_HOST, () => resolve());
   });
   listenPort = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${listenPort}/`;
+  const url = portalUrl();
   log('info', `portal listening on http://${PORTAL_HOST}:${listenPort}/`);
 
   return {
     url,
     port: listenPort,
     csrfToken,
+    auth,
     jobs,
     eventClients: () => clients.size,
     close: async () => {

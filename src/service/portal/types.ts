@@ -60,6 +60,11 @@ export interface JobRequest {
   names?: string[];
   /** Who asks (default: the portal): 'service' for scheduled installs and the weekly window. */
   requestedBy?: 'portal' | 'service';
+  /**
+   * Who acted (recorded in the history, the lock and the logs): the signed-in administrator; for the
+   * service, the one who scheduled the install.
+   */
+  user?: string;
   /** Install options of a scheduled install. */
   version?: string;
   force?: boolean;
@@ -86,8 +91,8 @@ export interface PortalBackend {
   checkNow(): Promise<{ ok: boolean; error?: string }>;
   /** Scheduled installs (maintenance windows), soonest first. */
   scheduled(): Promise<ScheduledInstall[]>;
-  /** Schedules the install of one module: at `at` (ISO or HH:MM), default tonight at 02:00. */
-  schedule(request: { name: string; instance: string; at?: string }): Promise<ScheduledInstall>;
+  /** Schedules the install of one module: at `at` (ISO or HH:MM), default tonight at 02:00; `user`: who scheduled it. */
+  schedule(request: { name: string; instance: string; at?: string; user?: string }): Promise<ScheduledInstall>;
   cancelSchedule(id: string): Promise<ScheduledInstall>;
   /** The instance layout's applicationspath.config (named in the "no module" message). */
   readonly applicationsConfig: string;

@@ -26,7 +26,7 @@ async function eventLog(box: Box): Promise<LoggedEvent[]> {
 }
 
 async function configureNotifications(box: Box, smtp: { port: number; user?: string; password?: string }, webhook: string, extra = ''): Promise<void> {
-  const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+  const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
   const text = (await fs.readFile(file, 'utf8')).replace(/\s*<notifications[\s\S]*<\/notifications>/, '');
   const auth = smtp.user ? ` user="${smtp.user}" password="${smtp.password}"` : '';
   const section = `<notifications language="fr" on="updatesFound,installSucceeded,installFailed,manualAction,repairFixed,feedRefused">
@@ -157,7 +157,7 @@ describe('Event Log and notifications (sandbox, local SMTP and HTTP receivers)',
   });
 
   it('updater.config notification errors name the field and never echo a secret', async () => {
-    const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+    const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(file, text.replace(/<webhook url="[^"]*"/, `<webhook url="ftp://hooks.example.test/${HOOK_TOKEN}"`));
     const result = await runCli(['install', '--root', box.Root, '--name', 'ecommerce', '--dry-run']);

@@ -16,6 +16,7 @@ import { startService, type RunningService } from '../../../src/service/run';
 import { diffTrees, treeHashes } from '../../helpers/sandbox';
 import { startWorker } from '../../helpers/workers';
 import { hashTree, journals, makeBox, runCli, type Box } from './fixtures';
+import { signIn } from '../../helpers/portal-auth';
 
 /** Every file under the sandbox (content and path), the host state included; the service's own log aside. */
 async function snapshot(box: Box): Promise<Map<string, string>> {
@@ -110,7 +111,11 @@ describe('reads change nothing while an install is interrupted', function () {
     expect(run.code, run.stderr).to.equal(0);
     expect(run.records.find((r) => r.Check === 'journal')).to.include({ Status: 'Fixed' });
     expect(await hashTree(box.appPath('ecommerce'))).to.deep.equal(oldEcommerce);
-    expect(JSON.parse(await fs.readFile(box.HostState, 'utf8'))).to.deep.equal(JSON.parse(hostBefore));
+    // Pools and services as before. The rights part of the state is left out: the service the portal
+    // test started made its sign-in secret admin-only (issue 20), which no read did.
+    const { protectedPaths: _now, ...now } = JSON.parse(await fs.readFile(box.HostState, 'utf8')) as Record<string, unknown>;
+    const { protectedPaths: _then, ...then } = JSON.parse(hostBefore) as Record<string, unknown>;
+    expect(now).to.deep.equal(then);
     expect(await journals(box)).to.deep.equal([]);
   });
 });
@@ -157,7 +162,9 @@ describe('install finishes an interrupted install under its own lock, then insta
     const port = service.portal.port;
     const origin = `http://127.0.0.1:${port}`;
     const token = /<meta name="csrf-token" content="([^"]+)">/.exec((await get(port, '/')).body)![1]!;
-    const post = (name: string) => request(port, 'POST', '/api/install', { origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, JSON.stringify({ name, instance: '' }));
+    // Actions are for a signed-in administrator (issue 20).
+    const admin = await signIn(box.Root);
+    const post = (name: string) => request(port, 'POST', '/api/install', { origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', cookie: admin.cookie, 'x-session-key': admin.key }, JSON.stringify({ name, instance: '' }));
     const holder = await startWorker('test/helpers/lock-worker.ts');
     try {
       expect((await holder.ask({ op: 'acquire', root: box.Root })).op).to.equal('won');

@@ -31,7 +31,7 @@ describe('repair on a broken sandbox', function () {
   }
 
   it('lists the checks in their stable order', () => {
-    expect(REPAIR_CHECKS).to.deep.equal(['service', 'portal', 'feed', 'freshness', 'applications', 'rights', 'locks', 'app-offline', 'pools', 'journal', 'disk']);
+    expect(REPAIR_CHECKS).to.deep.equal(['settings', 'service', 'portal', 'feed', 'freshness', 'applications', 'rights', 'locks', 'app-offline', 'pools', 'journal', 'disk', 'acl']);
   });
 
   describe('service and portal', () => {
@@ -130,7 +130,7 @@ describe('repair on a broken sandbox', function () {
       sb = await makeSandbox();
       // legacyPort stands for 8080: the port of the old portal, and our configured port.
       const [legacyPort, fallbackPort] = [await freePort(), await freePort()];
-      const file = path.join(sb.configDir, 'updater.config');
+      const file = path.join(sb.root, 'bin', 'updates', 'updater.config');
       await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<portal [^>]*\/>/, `<portal port="${legacyPort}" fallbackPort="${fallbackPort}" />`));
       await changeHost(sb, (s) => { s.services.find((x) => x.name === 'altazionkoostodes')!.state = 'Stopped'; });
       const onLegacyPort = await ourPortalOn(legacyPort, legacyPort);
@@ -198,7 +198,7 @@ describe('repair on a broken sandbox', function () {
       sb = await makeSandbox();
       const proxy = await startFeedServer(sb.info.Feed); // answers proxy-style requests from the feed folder
       try {
-        const file = path.join(sb.configDir, 'updater.config');
+        const file = sb.info.UpdaterConfig;
         const text = await fs.readFile(file, 'utf8');
         await fs.writeFile(file, text
           .replace(/<feed location="[^"]+"/, '<feed location="http://updates.altazion.invalid/"')
@@ -217,7 +217,7 @@ describe('repair on a broken sandbox', function () {
 
     it('a feed signed by an unknown key is Failed with E_FEED_UNKNOWN_KEY and the hint to trust it', async () => {
       sb = await makeSandbox();
-      const file = path.join(sb.configDir, 'updater.config');
+      const file = sb.info.UpdaterConfig;
       const other = generateSigningKey('someone-else');
       const text = await fs.readFile(file, 'utf8');
       await fs.writeFile(file, text.replace(/<trustedKey id="[^"]+" publicKey="[^"]+"/, `<trustedKey id="${other.keyId}" publicKey="${other.publicKey}"`));
@@ -256,11 +256,11 @@ describe('repair on a broken sandbox', function () {
   describe('applications and rights', () => {
     beforeEach(async () => {
       sb = await makeSandbox();
-      // ecommerce's pool identity lost its write access to bin\config, so ecommerce could not declare itself.
+      // ecommerce's pool identity lost its write access to applicationspath.config, so ecommerce could not declare itself.
       const file = path.join(sb.configDir, 'applicationspath.config');
       const text = await fs.readFile(file, 'utf8');
       await fs.writeFile(file, text.replace(/\s*<application name="ecommerce"[^>]*\/>/, ''));
-      await changeHost(sb, (s) => { s.rights[sb.configDir] = s.rights[sb.configDir].filter((i) => i !== 'IIS AppPool\\ecommerce'); });
+      await changeHost(sb, (s) => { s.rights[file] = s.rights[file].filter((i) => i !== 'IIS AppPool\\ecommerce'); });
     });
 
     it('dry run: the undeclared module is named, the grant is WouldFix, nothing changed', async () => {
@@ -274,12 +274,19 @@ describe('repair on a broken sandbox', function () {
       expect(rights.filter((r) => r.Status === 'Ok').map((r) => r.Target.split(' -> ')[0])).to.have.members(['IIS AppPool\\gestcom', 'NT AUTHORITY\\NetworkService']);
     });
 
-    it('grants Modify to the identity; a second run finds the rights Ok; once the module declares itself, applications is Ok', async () => {
+    it('grants Modify on applicationspath.config only (never bin\\config or the settings); a second run finds the rights Ok; once the module declares itself, applications is Ok', async () => {
+      const appsConfig = path.join(sb.configDir, 'applicationspath.config');
       const first = await repair(sb, { checks: ['applications', 'rights'] });
       const grant = byCheck(first, 'rights').find((r) => r.Target.startsWith('IIS AppPool\\ecommerce'))!;
       expect(grant.Status).to.equal('Fixed');
-      expect(grant.Action).to.match(/granted Modify to IIS AppPool\\ecommerce; restart pool ecommerce/);
-      expect((await readHost(sb)).rights[sb.configDir]).to.include('IIS AppPool\\ecommerce');
+      expect(grant.Target).to.equal(`IIS AppPool\\ecommerce -> ${appsConfig}`);
+      expect(grant.Action).to.match(/granted Modify on .*applicationspath\.config \(that file only\) to IIS AppPool\\ecommerce; restart pool ecommerce/);
+      const host = await readHost(sb);
+      expect(host.rights[appsConfig]).to.include('IIS AppPool\\ecommerce');
+      expect(host.rights[sb.configDir], 'nothing granted on the folder').to.equal(undefined);
+      const { SandboxRights } = await import('../../../src/platform/sandbox/rights');
+      const access = await new SandboxRights(sb.stateFile).othersAccess(sb.info.UpdaterConfig);
+      expect(access.write.map((w) => w.sid), 'the identity cannot write the settings').to.deep.equal([]);
       const second = await repair(sb, { checks: ['applications', 'rights'] });
       expect(statuses(second, 'rights')).to.deep.equal(['Ok', 'Ok', 'Ok']);
       expect(statuses(second, 'applications')).to.deep.equal(['Warning']); // declaring is the module's job
@@ -475,7 +482,7 @@ describe('repair on a broken sandbox', function () {
 
     it('a malformed updater.config is bad input: exit 2 naming the file and field, nothing changed', async () => {
       sb = await makeSandbox();
-      const file = path.join(sb.configDir, 'updater.config');
+      const file = sb.info.UpdaterConfig;
       await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace(/<portal port="\d+"/, '<portal port="99999"'));
       await fs.writeFile(path.join(sb.apps, 'ecommerce', 'app_offline.htm'), 'maintenance');
       const before = await hashTree(sb.base);
@@ -492,7 +499,7 @@ describe('repair on a broken sandbox', function () {
       expect(run.code).to.equal(2);
       const error = run.messages.find((m) => m.type === 'error')!;
       expect(error.code).to.equal('E_USAGE');
-      expect(error.message).to.match(/"bogus" is not a repair check \(service, portal, feed/);
+      expect(error.message).to.match(/"bogus" is not a repair check \(settings, service, portal, feed/);
     });
   });
 });

@@ -105,7 +105,7 @@ export function freePort(): Promise<number> {
 }
 
 export async function setPortalPort(sb: TestSandbox, port: number): Promise<void> {
-  const file = path.join(sb.configDir, 'updater.config');
+  const file = sb.info.UpdaterConfig;
   const text = await fs.readFile(file, 'utf8');
   await fs.writeFile(file, text.replace(/<portal port="\d+"/, `<portal port="${port}"`));
 }

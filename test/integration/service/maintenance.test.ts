@@ -59,6 +59,11 @@ describe('maintenance windows in the service (sandbox, test clock)', function ()
     expect(entry!.Names).to.deep.equal(['ecommerce']);
     expect(new Date(entry!.At as string).getTime()).to.equal(local(2099, 1, 1, 2).getTime());
     expect((await scheduled()).map((e) => e.Id)).to.deep.equal([entry!.Id]);
+    expect(entry!.User).to.be.a('string').and.not.equal('');
+    // Scheduled by someone else than the service's account (as the portal records its signed-in
+    // administrator): the service acts for them.
+    const stored = path.join(box.Root, 'bin', 'updates', 'schedule', `${String(entry!.Id)}.json`);
+    await fs.writeFile(stored, JSON.stringify({ ...JSON.parse(await fs.readFile(stored, 'utf8')), User: 'CONTOSO\\planner' }));
 
     // A first service sees it, is stopped before its time (a reboot) and changes nothing.
     const clock1 = new FakeClock(local(2098, 12, 31, 23));
@@ -79,7 +84,8 @@ describe('maintenance windows in the service (sandbox, test clock)', function ()
     expect(await installedVersion('ecommerce')).to.equal('25.10.1.2');
     expect(await scheduled()).to.deep.equal([]);
     const [last] = await listInstallHistory(box.ctx().layout);
-    expect(last).to.include({ Name: 'ecommerce', Result: 'Installed', RequestedBy: 'service' });
+    // Run by the service, for whoever scheduled it.
+    expect(last).to.include({ Name: 'ecommerce', Result: 'Installed', RequestedBy: 'service', User: 'CONTOSO\\planner' });
   });
 
   it('a cancelled install never runs', async () => {
@@ -136,7 +142,7 @@ describe('maintenance windows in the service (sandbox, test clock)', function ()
   });
 
   it('the weekly window installs the chosen modules by itself, once, and never the customised database', async () => {
-    const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+    const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
     await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('</updater>', `  <maintenance>
     <window days="saturday,sunday" start="02:00" end="05:00" />
     <autoInstall module="logistique" />

@@ -1,6 +1,7 @@
 // The portal on a real sandbox, over real HTTP on 127.0.0.1: crafted hostile requests are refused
-// and change nothing; a real install runs from the API with live events; the install lock is
-// shared with the command line (exit 4 naming the portal).
+// and change nothing; actions without an administrator's sign-in are refused and change nothing; a
+// real install runs from the API with live events and is recorded with who asked; the install lock
+// is shared with the command line (exit 4 naming the portal).
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -11,20 +12,24 @@ import { instanceLayout } from '../../../src/config/paths';
 import { installModules } from '../../../src/install';
 import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
 import { silentOutput } from '../../../src/output/output';
+import { ACTION_PATHS } from '../../../src/service/portal/actions';
+import { READ_PATHS } from '../../../src/service/portal/server';
 import { startService, type RunningService } from '../../../src/service/run';
 import { runCli } from '../../helpers/cli';
 import { holdFile } from '../../helpers/lock-holder';
 import { diffTrees, makeSandbox, treeHashes, type TestSandbox } from '../../helpers/sandbox';
+import { signIn, signInLink, type PortalSession } from '../../helpers/portal-auth';
 
 interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
 
 function request(port: number, method: string, urlPath: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+    // A fresh connection each time: a refused request's unread body may end a kept-alive one.
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (d: string) => { text += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
-    req.on('error', reject);
+    req.on('error', (error) => reject(new Error(`${method} ${urlPath}: ${error.message}`)));
     req.end(body);
   });
 }
@@ -53,6 +58,7 @@ describe('portal over HTTP (sandbox)', function () {
   let port: number;
   let token: string;
   let origin: string;
+  let admin: PortalSession;
 
   before(async () => {
     box = await makeSandbox();
@@ -62,13 +68,17 @@ describe('portal over HTTP (sandbox)', function () {
     origin = `http://127.0.0.1:${port}`;
     const page = await request(port, 'GET', '/');
     token = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)![1]!;
+    admin = await signIn(box.Root, 'CONTOSO\\jdupont');
   });
   after(async () => {
     await service?.stop();
     await box?.remove();
   });
 
-  const goodHeaders = () => ({ origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' });
+  /** What a signed-in browser on the portal sends with an action. */
+  const goodHeaders = () => ({ origin, 'x-csrf-token': token, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', cookie: admin.cookie, 'x-session-key': admin.key });
+  /** The same browser, not signed in (any local user). */
+  const anonymousHeaders = () => (({ cookie: _c, 'x-session-key': _k, ...h }) => h)(goodHeaders());
   const installBody = JSON.stringify({ name: 'ecommerce', instance: '' });
 
   it('serves the module list in French with security headers, English on request', async () => {
@@ -120,6 +130,123 @@ describe('portal over HTTP (sandbox)', function () {
     expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
   });
 
+  it('refuses every action to anyone not signed in as an administrator (401) and changes nothing', async () => {
+    const before = await snapshot(box);
+    const bodies: Record<string, string> = {
+      '/api/install': installBody, '/api/check': '{}', '/api/signout': '{}',
+      '/api/database/run-script': JSON.stringify({ script: '2025-10/0001' }), '/api/database/mark-applied': JSON.stringify({ script: '2025-10/0001' }),
+      '/api/schedule': JSON.stringify({ name: 'ecommerce', instance: '' }), '/api/schedule/cancel': JSON.stringify({ id: 'any' }),
+    };
+    // Every action of the table (actions.ts), whichever issue added it: a new one needs a body here.
+    expect(Object.keys(bodies).sort()).to.deep.equal([...ACTION_PATHS].filter((p) => p !== '/api/signin').sort());
+    for (const [action, body] of Object.entries(bodies)) {
+      const anonymous = await request(port, 'POST', action, anonymousHeaders(), body);
+      expect(anonymous.status, `${action} anonymous`).to.equal(401);
+      expect(anonymous.headers['www-authenticate']).to.equal('Bearer realm="altazion-update"');
+      expect(JSON.parse(anonymous.body).error).to.contain('altazion-update portal open');
+      // The cookie alone, as an IIS application browsed on http://localhost/ would receive it.
+      const cookieOnly = await request(port, 'POST', action, { ...anonymousHeaders(), cookie: admin.cookie }, body);
+      expect(cookieOnly.status, `${action} cookie without its key`).to.equal(401);
+      const wrongToken = await request(port, 'POST', action, { host: `localhost:${port}`, 'content-type': 'application/json', authorization: 'Bearer not-the-token-not-the-token-not-the-token' }, body);
+      expect(wrongToken.status, `${action} wrong bearer`).to.equal(401);
+    }
+    // A session cannot mint sign-in links: that takes the token file.
+    expect((await request(port, 'POST', '/api/signin', goodHeaders(), '{}')).status).to.equal(401);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(JSON.parse((await request(port, 'GET', '/api/job')).body), 'no job started').to.equal(null);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+  });
+
+  it('every action, even from a signed-in administrator, needs the same-origin Origin and the CSRF token; no GET acts, whoever asks', async () => {
+    const before = await snapshot(box);
+    const scheduledBefore = (await request(port, 'GET', '/api/schedule')).body;
+    const { token: adminToken } = JSON.parse(await fs.readFile(instanceLayout(box.Root).portalToken, 'utf8')) as { token: string };
+    const bodies: Record<string, string> = {
+      '/api/install': installBody, '/api/check': '{}', '/api/signout': '{}', '/api/signin': JSON.stringify({ user: 'CONTOSO\\mallory' }),
+      '/api/database/run-script': JSON.stringify({ script: '2025-10/0001' }), '/api/database/mark-applied': JSON.stringify({ script: '2025-10/0001' }),
+      '/api/schedule': JSON.stringify({ name: 'logistique', instance: '' }), '/api/schedule/cancel': JSON.stringify({ id: 'any' }),
+    };
+    // Every action of the table (actions.ts), whichever issue added it: a new one needs a body here.
+    expect(Object.keys(bodies).sort()).to.deep.equal([...ACTION_PATHS].sort());
+    const without = (name: string) => (({ [name]: _drop, ...h }: Record<string, string>) => h)(goodHeaders());
+    for (const [action, body] of Object.entries(bodies)) {
+      const refusals: Array<[string, Record<string, string>, number]> = [
+        ['foreign Origin', { ...goodHeaders(), origin: 'http://evil.example' }, 403],
+        ['another localhost port (an IIS site)', { ...goodHeaders(), origin: 'http://localhost:80' }, 403],
+        ['no Origin', without('origin'), 403],
+        ['no CSRF token', without('x-csrf-token'), 403],
+        ['wrong CSRF token', { ...goodHeaders(), 'x-csrf-token': token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, 403],
+        ['same-site fetch', { ...goodHeaders(), 'sec-fetch-site': 'same-site' }, 403],
+        ['cross-site fetch', { ...goodHeaders(), 'sec-fetch-site': 'cross-site' }, 403],
+        // The admin token does not let a browser page act from elsewhere either.
+        ['the admin token from a foreign page', { host: `localhost:${port}`, 'content-type': 'application/json', origin: 'http://evil.example', authorization: `Bearer ${adminToken}` }, 403],
+      ];
+      if (action === '/api/signin') refusals.length = 0; // token-only: covered by the 401 below and the token tests
+      for (const [what, headers, status] of refusals) {
+        const reply = await request(port, 'POST', action, headers, body);
+        expect(reply.status, `${action}: ${what} (${reply.body})`).to.equal(status);
+      }
+      for (const method of ['PUT', 'DELETE', 'PATCH']) {
+        expect((await request(port, method, action, goodHeaders(), body)).status, `${method} ${action}`).to.equal(405);
+      }
+      // A GET with every credential a signed-in browser has reads at most (GET /api/schedule lists).
+      const get = await request(port, 'GET', `${action}?${new URLSearchParams(JSON.parse(body) as Record<string, string>).toString()}`, goodHeaders());
+      expect(get.status, `GET ${action}`).to.equal(READ_PATHS.has(action) ? 200 : 405);
+    }
+    // Every page and API a GET answers, anonymous and signed in: 200, nothing changes (/signin without a
+    // valid code is refused, /history/log without an id has no log; the event stream is read briefly).
+    const expected = (page: string) => (page === '/signin' ? 403 : page === '/history/log' ? 404 : 200);
+    for (const page of [...READ_PATHS].filter((p) => p !== '/api/events')) {
+      for (const [who, headers] of [['anonymous', {}], ['signed in', goodHeaders()]] as const) {
+        const reply = await request(port, 'GET', page, headers);
+        expect(reply.status, `GET ${page} (${who})`).to.equal(expected(page));
+        expect(reply.body, `GET ${page} (${who})`).not.to.contain('no such page');
+        // A HEAD never spends a sign-in link (204 without one either).
+        expect((await request(port, 'HEAD', page, headers)).status, `HEAD ${page} (${who})`).to.equal(page === '/signin' ? 204 : expected(page));
+      }
+    }
+    const stream = await new Promise<string>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: goodHeaders() }, (res) => {
+        res.setEncoding('utf8').once('data', (d: string) => { req.destroy(); resolve(d); });
+      });
+      req.on('error', reject);
+    });
+    expect(stream).to.contain('event: snapshot');
+    expect((await request(port, 'GET', '/no-such-page', goodHeaders())).status, 'unlisted path').to.equal(404);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(JSON.parse((await request(port, 'GET', '/api/job')).body), 'no job started').to.equal(null);
+    expect((await request(port, 'GET', '/api/schedule')).body, 'nothing scheduled').to.equal(scheduledBefore);
+    expect(diffTrees(before, await snapshot(box))).to.deep.equal([]);
+    // And the administrator is still signed in (no refused sign-out went through).
+    expect((await request(port, 'POST', '/api/schedule/cancel', goodHeaders(), JSON.stringify({ id: 'none' }))).status).not.to.equal(401);
+  });
+
+  it('the token file is readable by administrators only; a sign-in link works once', async () => {
+    const layout = instanceLayout(box.Root);
+    expect((await fs.stat(layout.portalPrivate)).mode & 0o777).to.equal(0o700);
+    expect((await fs.stat(layout.portalToken)).mode & 0o077).to.equal(0);
+    const link = new URL(await signInLink(box.Root));
+    expect((await request(port, 'HEAD', link.pathname + link.search)).status, 'a HEAD does not spend the link').to.equal(204);
+    const first = await request(port, 'GET', link.pathname + link.search);
+    expect(first.status).to.equal(303);
+    expect(first.headers['set-cookie']![0]).to.match(new RegExp(`^altazion_session_${port}=[^;]+; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800$`));
+    expect(first.headers.location).to.match(/^\/#signin=.+/);
+    const again = await request(port, 'GET', link.pathname + link.search);
+    expect(again.status).to.equal(403);
+    expect(again.body).to.contain('a expiré ou a déjà servi');
+    // The page shows who is signed in (cookie) or how to sign in.
+    expect((await request(port, 'GET', '/', { cookie: admin.cookie })).body).to.contain('Connecté en administrateur : CONTOSO\\jdupont').and.contain('data-signed-in="true"');
+    expect((await request(port, 'GET', '/')).body).to.contain('altazion-update portal open').and.contain('data-signed-in="false"');
+  });
+
+  it('scripts may act with the token itself (Authorization: Bearer), recorded as who they say', async () => {
+    const { token: adminToken } = JSON.parse(await fs.readFile(instanceLayout(box.Root).portalToken, 'utf8')) as { token: string };
+    const reply = await request(port, 'POST', '/api/check', { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, 'x-altazion-user': 'CONTOSO\\deploy' }, '{}');
+    expect(reply.status, reply.body).to.equal(200);
+    const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(text).to.contain('check requested from the portal by CONTOSO\\\\deploy');
+  });
+
   it('installs from the API with live events, refuses a second install (409) and a CLI install (exit 4) meanwhile', async () => {
     // A process holding a file in the module folder keeps the install waiting for handles.
     const holder = await holdFile(path.join(box.Apps, 'ecommerce', 'default.htm'), 'explorer.exe');
@@ -137,7 +264,7 @@ describe('portal over HTTP (sandbox)', function () {
         const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'install.lock'), 'utf8').catch(() => undefined);
         return text ? (JSON.parse(text) as { pid: number; requestedBy: string; user: string }) : undefined;
       });
-      expect(lock).to.include({ pid: process.pid, requestedBy: 'portal' });
+      expect(lock).to.include({ pid: process.pid, requestedBy: 'portal', user: 'CONTOSO\\jdupont' });
 
       const second = await request(port, 'POST', '/api/install', goodHeaders(), JSON.stringify({ name: 'gestioncommerciale' }));
       expect(second.status).to.equal(409);
@@ -164,14 +291,32 @@ describe('portal over HTTP (sandbox)', function () {
       expect(stream).to.match(/"state":"done"/);
 
       const history = JSON.parse((await request(port, 'GET', '/api/history')).body) as Array<Record<string, unknown>>;
-      expect(history[0]).to.include({ Name: 'ecommerce', Result: 'Installed' });
+      expect(history[0]).to.include({ Name: 'ecommerce', Result: 'Installed', RequestedBy: 'portal', User: 'CONTOSO\\jdupont' });
       const log = await request(port, 'GET', `/history/log?id=${encodeURIComponent(String(history[0]!.Id))}`);
       expect(log.status).to.equal(200);
-      expect(log.body).to.contain('ecommerce');
+      expect(log.body).to.contain('ecommerce').and.contain('requested by portal (CONTOSO\\jdupont)');
+      const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+      expect(serviceLog).to.contain('install of ecommerce requested from the portal by CONTOSO\\\\jdupont');
     } finally {
       sse.destroy();
       await holder.stop();
     }
+  });
+
+  it('schedules and cancels an install for the signed-in administrator, recorded as who scheduled it', async () => {
+    const reply = await request(port, 'POST', '/api/schedule', goodHeaders(), JSON.stringify({ name: 'logistique', instance: '', at: '2099-01-01T02:00:00Z' }));
+    expect(reply.status, reply.body).to.equal(201);
+    const entry = JSON.parse(reply.body) as Record<string, unknown>;
+    expect(entry).to.include({ RequestedBy: 'portal', User: 'CONTOSO\\jdupont', State: 'Pending' });
+    const listed = await runCli(['schedule', 'list', '--root', box.Root, '--json'], { kind: 'bundle' });
+    expect(listed.objects('Altazion.ScheduledInstall').map((e) => [e.Id, e.User])).to.deep.equal([[entry.Id, 'CONTOSO\\jdupont']]);
+    const pending = JSON.parse((await request(port, 'GET', '/api/schedule')).body) as Array<Record<string, unknown>>;
+    expect(pending.map((e) => [e.Id, e.State, e.User]), 'GET /api/schedule lists it').to.deep.include([entry.Id, 'Pending', 'CONTOSO\\jdupont']);
+    const cancel = await request(port, 'POST', '/api/schedule/cancel', goodHeaders(), JSON.stringify({ id: entry.Id }));
+    expect(cancel.status, cancel.body).to.equal(200);
+    const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(serviceLog).to.contain('install of logistique scheduled from the portal by CONTOSO\\\\jdupont')
+      .and.contain(`scheduled install ${String(entry.Id)} cancelled from the portal by CONTOSO\\\\jdupont`);
   });
 
   it('answers 409 naming the command line when the CLI holds the install lock', async () => {

@@ -94,7 +94,7 @@ describe('service run (process)', function () {
       return (server.address() as net.AddressInfo).port;
     };
     const setPorts = async (port: number, fallbackPort: number) => {
-      const file = path.join(box.Root, 'bin', 'config', 'updater.config');
+      const file = path.join(box.Root, 'bin', 'updates', 'updater.config');
       const text = await fs.readFile(file, 'utf8');
       await fs.writeFile(file, text.replace(/<portal [^>]*\/>/, `<portal port="${port}" fallbackPort="${fallbackPort}" />`));
     };
@@ -184,14 +184,21 @@ describe('service run (process)', function () {
     });
   });
 
-  it('service install / uninstall refuse clearly outside Windows (exit 2)', async function () {
+  it('service install / uninstall refuse clearly outside Windows (exit 2), except on a sandbox (its simulated service manager)', async function () {
     if (process.platform === 'win32') this.skip();
+    const server = path.join(box.base, 'not-a-sandbox', 'root'); // no updater.config: a Windows host
     for (const action of ['install', 'uninstall']) {
-      const run = await runCli(['service', action, '--root', box.Root, '--json'], { kind: 'bundle' });
+      const run = await runCli(['service', action, '--root', server, '--json'], { kind: 'bundle' });
       expect(run.code, action).to.equal(2);
       expect(run.errors()[0]).to.include({ code: 'E_USAGE' });
       expect(run.errors()[0]!.message).to.contain('only works on Windows');
     }
+    const removed = await runCli(['service', 'uninstall', '--root', box.Root, '--json'], { kind: 'bundle' });
+    expect(removed.objects('Altazion.Service')[0]).to.include({ Name: 'AltazionUpdate', Status: 'Removed' });
+    expect(JSON.parse(await fs.readFile(box.HostState, 'utf8')).services.map((s: { name: string }) => s.name)).to.not.include('AltazionUpdate');
+    const installed = await runCli(['service', 'install', '--root', box.Root, '--json'], { kind: 'bundle' });
+    expect(installed.code, installed.stdout).to.equal(0);
+    expect(installed.objects('Altazion.Service')[0]).to.include({ Name: 'AltazionUpdate', Status: 'Installed', StartMode: 'AutomaticDelayed' });
   });
 
   it('checks the feed after start (status.xml written, the check logged)', async () => {

@@ -46,7 +46,7 @@ function Remove-TestSandbox {
 function Set-TestHookInterpreter {
     <# Hook scripts of a sandbox run with this pwsh (updater.config <install powershell="...">). #>
     param([Parameter(Mandatory = $true)] [string] $Root)
-    $file = [System.IO.Path]::Combine($Root, 'bin', 'config', 'updater.config')
+    $file = [System.IO.Path]::Combine($Root, 'bin', 'updates', 'updater.config')
     $xml = [xml][System.IO.File]::ReadAllText($file)
     $install = $xml.SelectSingleNode('/updater/install')
     if ($null -eq $install) { $install = $xml.DocumentElement.AppendChild($xml.CreateElement('install')) }

@@ -21,7 +21,7 @@ const LAYERS: string[][] = [
   // The database flows take a narrow context of their own, so the run's context can sit above them.
   ['database'],
   ['context'],
-  ['events'],
+  ['events', 'security'],
   ['feed', 'discovery'],
   ['check'],
   ['install'],

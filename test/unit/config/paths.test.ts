@@ -17,7 +17,9 @@ describe('Windows paths: drive letters and UNC shares', () => {
     const layout = instanceLayout('\\\\srv01\\partage\\CPoint\\[e] - preprod');
     expect(layout.applicationsConfig).to.equal('\\\\srv01\\partage\\CPoint\\[e] - preprod\\bin\\config\\applicationspath.config');
     expect(layout.portalState).to.equal('\\\\srv01\\partage\\CPoint\\[e] - preprod\\bin\\updates\\portal.json');
-    expect(instanceLayout('C:\\ProgramData\\CPoint\\[e]').updaterConfig).to.equal('C:\\ProgramData\\CPoint\\[e]\\bin\\config\\updater.config');
+    // The settings live in the admin-only bin\updates (issue 20); bin\config is where earlier versions kept them.
+    expect(instanceLayout('C:\\ProgramData\\CPoint\\[e]').updaterConfig).to.equal('C:\\ProgramData\\CPoint\\[e]\\bin\\updates\\updater.config');
+    expect(instanceLayout('C:\\ProgramData\\CPoint\\[e]').legacyUpdaterConfig).to.equal('C:\\ProgramData\\CPoint\\[e]\\bin\\config\\updater.config');
   });
 
   it('compares folders case- and separator-insensitively, drive letters and UNC servers included', () => {

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import type { AuthFacts } from '../../../src/service/portal/auth';
 import { admitRequest, isLoopbackHost, isSameOrigin, parseHostHeader, tokenMatches } from '../../../src/service/portal/security';
 
 const PORT = 8080;
 const TOKEN = 'tok-123456';
-const post = (headers: Record<string, string>) => admitRequest({ method: 'POST', action: true, headers, listenPort: PORT, csrfToken: TOKEN });
+const SIGNED_IN = { bearer: 'absent', session: 'valid' } as const;
+const post = (headers: Record<string, string>, auth: AuthFacts = SIGNED_IN) => admitRequest({ method: 'POST', action: true, headers, listenPort: PORT, csrfToken: TOKEN, auth });
 const good = { host: 'localhost:8080', origin: 'http://localhost:8080', 'x-csrf-token': TOKEN, 'sec-fetch-site': 'same-origin' };
 
 describe('portal request admission (pure)', () => {
@@ -34,8 +36,19 @@ describe('portal request admission (pure)', () => {
     }
   });
 
-  it('accepts a same-origin POST with the right token', () => {
-    expect(post(good).ok).to.equal(true);
+  it('lets GET and HEAD read an action\'s path only when it also lists something (GET /api/schedule), never acting', () => {
+    for (const method of ['GET', 'HEAD']) {
+      expect(admitRequest({ method, action: true, readable: true, headers: { host: 'localhost:8080' }, listenPort: PORT, csrfToken: TOKEN }), method).to.deep.equal({ ok: true });
+    }
+    expect(admitRequest({ method: 'PUT', action: true, readable: true, headers: good, listenPort: PORT, csrfToken: TOKEN, auth: SIGNED_IN })).to.deep.include({ ok: false, status: 405, allow: 'GET, HEAD, POST' });
+    // Its POST is still an action: the same checks as any other.
+    const { origin: _o, ...noOrigin } = good;
+    expect(admitRequest({ method: 'POST', action: true, readable: true, headers: noOrigin, listenPort: PORT, csrfToken: TOKEN, auth: SIGNED_IN })).to.deep.include({ ok: false, status: 403 });
+    expect(admitRequest({ method: 'POST', action: true, readable: true, headers: good, listenPort: PORT, csrfToken: TOKEN })).to.deep.include({ ok: false, status: 401 });
+  });
+
+  it('accepts a same-origin POST with the right token from a signed-in administrator', () => {
+    expect(post(good)).to.deep.equal({ ok: true, by: 'session' });
     const { 'sec-fetch-site': _drop, ...noFetchMeta } = good; // older browsers send no Sec-Fetch-Site
     expect(post(noFetchMeta).ok).to.equal(true);
   });
@@ -64,5 +77,37 @@ describe('portal request admission (pure)', () => {
     expect(isSameOrigin('http://127.0.0.1:8080', '127.0.0.1:8080', PORT)).to.equal(true);
     expect(isSameOrigin('http://[::1]:8080', '[::1]:8080', PORT)).to.equal(true);
     expect(isSameOrigin('http://localhost:8080', '127.0.0.1:8080', PORT)).to.equal(false);
+  });
+
+  it('refuses an action to anyone not signed in (401), even with every CSRF check passed', () => {
+    for (const auth of [undefined, { bearer: 'absent', session: 'absent' }, { bearer: 'absent', session: 'no-key' }] as const) {
+      const decision = admitRequest({ method: 'POST', action: true, headers: good, listenPort: PORT, csrfToken: TOKEN, ...(auth ? { auth } : {}) });
+      expect(decision, JSON.stringify(auth)).to.deep.include({ ok: false, status: 401 });
+      expect((decision as { reason: string }).reason).to.contain('altazion-update portal open');
+    }
+    // The cookie alone (as another application on localhost may have received it) is not enough.
+    expect((post(good, { bearer: 'absent', session: 'no-key' }) as { reason: string }).reason).to.match(/session key is missing/);
+  });
+
+  it('checks CSRF before the session: a forged cross-site POST is 403 even for a signed-in browser', () => {
+    expect(post({ ...good, origin: 'http://evil.example' })).to.deep.include({ ok: false, status: 403 });
+    expect(post({ ...good, 'x-csrf-token': 'nope' })).to.deep.include({ ok: false, status: 403 });
+  });
+
+  it('accepts the administrator token (scripts: no Origin, no CSRF token needed), refuses a wrong one', () => {
+    const script = { host: 'localhost:8080' };
+    expect(post(script, { bearer: 'valid', session: 'absent' })).to.deep.equal({ ok: true, by: 'token' });
+    expect(post(script, { bearer: 'invalid', session: 'valid' })).to.deep.include({ ok: false, status: 401 });
+    // A browser page of another origin cannot use it either.
+    expect(post({ ...script, origin: 'http://evil.example' }, { bearer: 'valid', session: 'absent' })).to.deep.include({ ok: false, status: 403 });
+    expect(post({ ...script, 'sec-fetch-site': 'cross-site' }, { bearer: 'valid', session: 'absent' })).to.deep.include({ ok: false, status: 403 });
+    // A foreign Host is refused before any credential is looked at.
+    expect(post({ host: 'evil.example:8080' }, { bearer: 'valid', session: 'absent' })).to.deep.include({ ok: false, status: 403 });
+  });
+
+  it('token-only actions (minting a sign-in link) refuse a session', () => {
+    const decision = admitRequest({ method: 'POST', action: true, headers: good, listenPort: PORT, csrfToken: TOKEN, auth: SIGNED_IN, tokenOnly: true });
+    expect(decision).to.deep.include({ ok: false, status: 401 });
+    expect(admitRequest({ method: 'POST', action: true, headers: { host: 'localhost:8080' }, listenPort: PORT, csrfToken: TOKEN, auth: { bearer: 'valid', session: 'absent' }, tokenOnly: true })).to.deep.equal({ ok: true, by: 'token' });
   });
 });

@@ -40,11 +40,10 @@ describe('Windows service registration (pure plan)', () => {
     expect(quoteWindowsArg('C:\\ProgramData\\CPoint\\[e] - preprod\\')).to.equal('"C:\\ProgramData\\CPoint\\[e] - preprod\\\\"');
   });
 
-  it('installs under %ProgramFiles%\\Altazion\\Update: protected ACL for Administrators and SYSTEM first, then the files, the event source, the service', () => {
+  it('installs under %ProgramFiles%\\Altazion\\Update (made admin-only first: rights.restrictToAdministrators), then the files, the event source, the service', () => {
     const folder = installFolder({ ProgramFiles: 'C:\\Program Files' }, path.win32.join);
     expect(folder).to.equal('C:\\Program Files\\Altazion\\Update');
     const plan = planServiceInstall({ shippedFolder: 'C:\\Program Files\\WindowsPowerShell\\Modules\\Altazion.Update\\bin', folder, root: 'C:\\ProgramData\\CPoint\\[e] - preprod', join: path.win32.join });
-    expect(plan.acl).to.deep.equal({ op: 'acl.setProtected', path: folder, owner: 'S-1-5-32-544', grants: [{ sid: 'S-1-5-18', rights: 'FullControl' }, { sid: 'S-1-5-32-544', rights: 'FullControl' }] });
     expect(plan.eventSource).to.deep.equal({ op: 'eventlog.register', source: 'Altazion Update' });
     expect(plan.copy.map((c) => path.win32.basename(c.to))).to.deep.equal([...INSTALLED_FILES, ...INSTALLED_IF_PRESENT]);
     // The Integrated Security driver an administrator installed beside node.exe reaches the service too.

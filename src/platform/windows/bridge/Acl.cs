@@ -1,6 +1,7 @@
 // Folder and file rights by SID (System.Security.AccessControl): read the owner and the DACL, grant
-// Modify, replace the DACL with a protected one. Names are only for people (they are localised:
-// "AUTORITE NT\Système"); every decision is made on SIDs. accounts.resolve turns account names into SIDs.
+// Modify, replace the DACL with a protected one, make a path inherit its parent's again. Names are
+// only for people (they are localised: "AUTORITE NT\Système"); every decision is made on SIDs.
+// accounts.resolve turns account names into SIDs.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -111,6 +112,28 @@ namespace Altazion.Bridge
                 security.AddAccessRule(new FileSystemAccessRule(sid, Rights(new Args(grant).OptionalString("rights") ?? "FullControl"), inheritance, PropagationFlags.None, AccessControlType.Allow));
             }
             string owner = args.OptionalString("owner");
+            if (owner != null) security.SetOwner(new SecurityIdentifier(owner));
+            Write(path, security);
+            return true;
+        }
+
+        /// <summary>
+        /// Makes a file or folder inherit everything from its parent: protection off, its explicit
+        /// entries removed, and the owner set when given (restrictToAdministrators resets what lies
+        /// below an admin-only folder this way). A link (junction, symbolic link) is refused: its
+        /// target's rights would change through it.
+        /// </summary>
+        [Operation("acl.inherit")]
+        public static object Inherit(Args args)
+        {
+            string path = args.String("path");
+            string owner = args.OptionalString("owner");
+            FileSystemSecurity security = Read(path, AccessControlSections.Access);
+            if ((File.GetAttributes(path) & FileAttributes.ReparsePoint) != 0)
+                throw new BridgeException("REPARSE_POINT", path + " is a link (junction or symbolic link): its target's rights are not changed through it");
+            security.SetAccessRuleProtection(false, false);
+            foreach (FileSystemAccessRule rule in security.GetAccessRules(true, false, typeof(SecurityIdentifier)))
+                security.RemoveAccessRuleSpecific(rule);
             if (owner != null) security.SetOwner(new SecurityIdentifier(owner));
             Write(path, security);
             return true;

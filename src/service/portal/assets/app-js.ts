@@ -1,15 +1,27 @@
 // The portal's only script, served as /assets/app.js (CSP: no inline script). Plain ES2017, no
-// framework: buttons post JSON with the CSRF token; the event stream (/api/events) shows the running
-// job live (progress bar, log lines, hook output, result) and refreshes the module list when it ends.
-// Messages of the core arrive as ids with parameters and are worded here in the page's language.
+// framework: buttons post JSON with the CSRF token and the session key; the event stream
+// (/api/events) shows the running job live (progress bar, log lines, hook output, result) and
+// refreshes the module list when it ends. Messages of the core arrive as ids with parameters and are
+// worded here in the page's language.
 // One stream for all the tabs of a browser (a browser opens at most 6 connections per host, and each
 // stream holds one): the tab holding the Web Lock "altazion-events" opens it and passes every event
 // to the other tabs on a BroadcastChannel; when it closes, another tab takes the lock. Without those
 // APIs each tab has its own stream, closed while the tab is hidden.
+// Signing in (auth.ts): the sign-in link lands on /#signin=<key>; the key goes to localStorage (kept
+// per origin, port included) and leaves the address bar at once.
 export const APP_JS = `(function () {
   'use strict';
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var token = tokenMeta ? tokenMeta.getAttribute('content') : '';
+  var KEY_NAME = 'altazion-session-key';
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (/^#signin=/.test(location.hash)) {
+    if (store) store.setItem(KEY_NAME, location.hash.slice('#signin='.length));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  var sessionKey = store ? store.getItem(KEY_NAME) : null;
+  var signedIn = document.body.getAttribute('data-signed-in') === 'true' && !!sessionKey;
   var i18n = { ui: {}, core: {}, list: '; ' };
   try { i18n = JSON.parse(document.getElementById('i18n').textContent); } catch (e) { /* keys shown as is */ }
   var page = document.body.getAttribute('data-page');
@@ -64,15 +76,22 @@ export const APP_JS = `(function () {
   function post(url, body) {
     return fetch(url, {
       method: 'POST', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token, 'X-Session-Key': sessionKey || '' },
       body: JSON.stringify(body || {})
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
     });
   }
+  // Every action button: for a signed-in administrator only. Those that start a job also wait while
+  // one runs; checking and (un)scheduling do not.
   function setBusy(busy) {
-    var buttons = document.querySelectorAll('button[data-install], button[data-run-script], button[data-mark-applied]');
-    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = busy;
+    var buttons = document.querySelectorAll('button[data-install], button[data-run-script], button[data-mark-applied], button#check-now, button[data-schedule], button[data-cancel-schedule]');
+    for (var i = 0; i < buttons.length; i++) {
+      var startsJob = buttons[i].hasAttribute('data-install') || buttons[i].hasAttribute('data-run-script') || buttons[i].hasAttribute('data-mark-applied');
+      if (!startsJob && busy) continue;
+      buttons[i].disabled = (busy && startsJob) || !signedIn;
+      if (!signedIn) buttons[i].title = t('auth.required');
+    }
   }
   function jobTitle(job) {
     var name = job.name + (job.instance ? ' [' + job.instance + ']' : '');
@@ -233,11 +252,20 @@ export const APP_JS = `(function () {
     });
   }
 
+  var authBar = document.getElementById('auth');
+  if (!signedIn && authBar && authBar.className.indexOf('signed-in') >= 0) {
+    // A session cookie without its key (another browser profile, cleared storage): read only here.
+    authBar.className = 'auth read-only';
+    authBar.textContent = '';
+    authBar.appendChild(el('span', '', t('auth.readOnly')));
+  }
+  setBusy(false);
+
   // Installs from the command line or PowerShell show up too: refresh the list while idle.
   if (page === 'modules') setInterval(function () { if (!tracked && !document.hidden) refreshModules(); }, 30000);
 
   function reportError(status, data) {
-    var text = status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
+    var text = status === 401 ? t('auth.required') : status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
       : t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
     box.hidden = false;
     box.removeAttribute('data-job');
@@ -265,6 +293,11 @@ export const APP_JS = `(function () {
     } else if (target.hasAttribute('data-mark-applied')) {
       var id2 = target.getAttribute('data-mark-applied');
       if (confirm(t('database.confirmMark', { id: id2 }))) startJob('/api/database/mark-applied', { script: id2 });
+    } else if (target.id === 'sign-out') {
+      post('/api/signout', {}).then(function () {
+        if (store) store.removeItem(KEY_NAME);
+        location.reload();
+      });
     } else if (target.hasAttribute('data-schedule')) {
       target.disabled = true;
       post('/api/schedule', { name: target.getAttribute('data-schedule'), instance: target.getAttribute('data-instance') || '' }).then(function (res) {
@@ -282,7 +315,7 @@ export const APP_JS = `(function () {
       target.disabled = true;
       label.textContent = t('check.running');
       post('/api/check', {}).then(function (res) {
-        label.textContent = res.data && res.data.ok ? t('check.done') : t('check.failed', { message: (res.data && res.data.error) || ('HTTP ' + res.status) });
+        label.textContent = res.status === 401 ? t('auth.required') : res.data && res.data.ok ? t('check.done') : t('check.failed', { message: (res.data && res.data.error) || ('HTTP ' + res.status) });
         target.disabled = false;
         return refreshModules();
       });

@@ -38,6 +38,7 @@ button:hover { background: var(--blue-dark); }
 button:disabled { background: #9aa5b4; cursor: default; }
 button.secondary { background: #fff; color: var(--blue); border: 1px solid var(--blue); }
 button.secondary:hover { background: #eef3fb; }
+button.secondary:disabled { background: #fff; color: #9aa5b4; border-color: #c7cfda; }
 .badge { display: inline-block; border-radius: 10px; padding: 2px 9px; font-size: 12px; font-weight: 600; background: #e7ebf0; color: var(--muted); }
 .s-UpToDate, .r-Installed, .r-UpToDate, .h-Ok, .h-Fixed, .c-Applied, .c-AppliedManually { background: #e3f4e8; color: var(--ok); }
 .s-UpdateAvailable, .h-WouldFix, .c-Pending { background: #e4edfa; color: var(--blue); }
@@ -47,6 +48,8 @@ button.secondary:hover { background: #eef3fb; }
 .ok-note { background: #e3f4e8; color: var(--ok); border-radius: 8px; padding: 10px 14px; }
 .empty { color: var(--muted); background: #fff; border: 1px dashed var(--line); border-radius: 8px; padding: 16px; }
 .error { color: var(--err); background: #fde7e5; border-radius: 8px; padding: 10px 14px; }
+.auth { display: flex; align-items: center; justify-content: space-between; gap: 12px; font-size: 13px; padding: 8px 12px; margin-bottom: 16px; border-radius: 8px; border: 1px solid var(--line); background: #fff; }
+.auth.read-only { color: var(--muted); border-style: dashed; }
 .job { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--blue); border-radius: 8px; padding: 12px 16px; margin-bottom: 16px; }
 .job.done { border-left-color: var(--ok); }
 .job.failed { border-left-color: var(--err); }

@@ -54,6 +54,7 @@ describe('the C# bridge, built as it ships', function () {
       { op: 'acl.read' },
       { op: 'locks.holders', paths: 'D:\\app' },
       { op: 'host.info' },
+      { op: 'acl.inherit', owner: 'S-1-5-32-544' },
     ]);
     const run = await runPwsh(`[void][Reflection.Assembly]::LoadFrom(${psQuote(path.join(out, 'AltazionBridge.dll'))})
 [Altazion.Bridge.Bridge]::HandleJson(${psQuote(request)})
@@ -61,16 +62,18 @@ describe('the C# bridge, built as it ships', function () {
 [Altazion.Bridge.Bridge]::HandleJson('not json')`);
     expect(run.error.map((e) => e.message)).to.deep.equal([]);
     const [answer, notArray, notJson] = run.output.map(String);
-    const results = decodeAnswer(answer!, 5, 'test');
+    const results = decodeAnswer(answer!, 6, 'test');
     expect(results[0]).to.deep.include({ ok: true });
     expect((results[0] as { value: string[] }).value).to.include.members(['services.list', 'services.query', 'services.start', 'services.stop', 'services.setStartMode', 'services.create', 'services.delete',
-      'locks.holders', 'acl.read', 'acl.grant', 'acl.setProtected', 'accounts.resolve', 'host.info', 'eventlog.register', 'eventlog.write']);
+      'locks.holders', 'acl.read', 'acl.grant', 'acl.setProtected', 'acl.inherit', 'accounts.resolve', 'host.info', 'eventlog.register', 'eventlog.write']);
     expect(results[1]).to.deep.equal({ ok: false, error: { code: 'UNKNOWN_OPERATION', message: "unknown bridge operation 'nope'", type: 'Altazion.Bridge.BridgeException' } });
     expect(results[2]).to.deep.equal({ ok: false, error: { code: 'BAD_REQUEST', message: "argument 'path' is missing", type: 'Altazion.Bridge.BridgeException' } });
     expect(results[3]).to.deep.equal({ ok: false, error: { code: 'BAD_REQUEST', message: "argument 'paths' must be an array of strings", type: 'Altazion.Bridge.BridgeException' } });
     // Windows APIs do not exist here: the call fails alone, with a code.
     expect(results[4]).to.deep.include({ ok: false });
     expect((results[4] as { error: { code: string } }).error.code).to.equal('NOT_SUPPORTED');
+    // restrictToAdministrators' reset below an admin-only folder (issue 20): its arguments are checked first.
+    expect(results[5]).to.deep.equal({ ok: false, error: { code: 'BAD_REQUEST', message: "argument 'path' is missing", type: 'Altazion.Bridge.BridgeException' } });
     expect(() => decodeAnswer(notArray!, 1, 'test')).to.throw(/refused the request: the request must be an object with a "calls" array/);
     expect(() => decodeAnswer(notJson!, 1, 'test')).to.throw(/refused the request: unexpected character at offset 0/);
   });
