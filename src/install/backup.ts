@@ -160,13 +160,16 @@ export async function pruneBackups(backupsDir: string, module: string, instance:
   return removed;
 }
 
-/** The backup folders of finished installs beside each declared module, oldest first. */
+/**
+ * The backup folders of finished installs beside each declared module, oldest first: in the order
+ * the history recorded the installs (two installs within one second have ids that do not sort).
+ */
 async function finishedBackupFolders(layout: InstanceLayout, entries: readonly ApplicationEntry[]) {
-  const installed = new Map<string, { module: string; instance: string; version: string }>();
-  for (const h of await listInstallHistory(layout)) {
-    if (h.Result === 'Installed' && h.BackupPath) installed.set(path.resolve(h.BackupPath).toLowerCase(), { module: h.Name, instance: h.Instance, version: h.FromVersion });
+  const installed = new Map<string, { module: string; instance: string; version: string; order: number }>();
+  for (const [order, h] of (await listInstallHistory(layout)).entries()) {
+    if (h.Result === 'Installed' && h.BackupPath) installed.set(path.resolve(h.BackupPath).toLowerCase(), { module: h.Name, instance: h.Instance, version: h.FromVersion, order });
   }
-  const out: Array<{ folder: string; module: string; instance: string; version: string; id: string }> = [];
+  const out: Array<{ folder: string; module: string; instance: string; version: string; id: string; order: number }> = [];
   for (const entry of entries) {
     const modulePath = entry.path.replace(/[\\/]+$/, '');
     const parent = path.dirname(modulePath);
@@ -177,10 +180,10 @@ async function finishedBackupFolders(layout: InstanceLayout, entries: readonly A
       const done = installed.get(path.resolve(folder).toLowerCase());
       if (!done || done.module !== entry.name || done.instance.toLowerCase() !== entry.instance.toLowerCase()) continue;
       const id = /-(\d{8}T\d{6}-[0-9a-f]{6})$/.exec(name)?.[1];
-      if (id) out.push({ folder, module: entry.name, instance: entry.instance, version: done.version, id });
+      if (id) out.push({ folder, module: entry.name, instance: entry.instance, version: done.version, id, order: done.order });
     }
   }
-  return out.sort((a, b) => compareText(a.id, b.id));
+  return out.sort((a, b) => b.order - a.order);
 }
 
 export interface BackupWork { folder: string; archive: string | null; removed?: boolean }
