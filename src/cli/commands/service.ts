@@ -19,10 +19,13 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
     keepYoungGenerationSmall();
     keepBufferPoolSmall();
     const [{ installModules }, { startService, waitForStopRequest }] = await Promise.all([import('../../install'), import('../../service/run')]);
+    // Listening for a stop before starting: a stop asked while the service starts (the portal already
+    // answers, its token is being written) lets it finish starting, then stops it cleanly.
+    const stopRequested = waitForStopRequest(Boolean(argv['stop-on-stdin-close']));
     const service = await startService(ctx, { port: argv.port, periodicChecks: true, install: installModules, notice: (message) => ctx.output.warn(message) });
     ctx.output.info(`Portal: ${service.portal.url} (log: ${service.log.file})`);
     ctx.output.flush();
-    const why = await waitForStopRequest(Boolean(argv['stop-on-stdin-close']));
+    const why = await stopRequested;
     ctx.output.info(`stopping (${why})`);
     await service.stop();
   }),
