@@ -4,7 +4,7 @@
 // the customer: `get` reads the catalog and compares it with the standard baseline).
 // Target: median of the paired ratios <= 2.0 x node -e 0 on each shape; peak RSS printed.
 //   npm run bench -- get               (BENCH_PAIRS=n; node build.mjs first)
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

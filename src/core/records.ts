@@ -44,16 +44,20 @@ export interface InstallResultRecord {
 
 export type RepairStatus = 'Ok' | 'Fixed' | 'WouldFix' | 'Warning' | 'Failed' | 'Skipped';
 
-export interface RepairResultRecord {
-  Check: string;
-  Target: string;
-  Status: RepairStatus;
+/** A record's Detail and Action in English, each beside its message id and parameters (the portal words them). */
+export interface WordedDetailAndAction {
   Detail: string;
   DetailId?: string;
   DetailParams?: MessageParams;
   Action: string;
   ActionId?: string;
   ActionParams?: MessageParams;
+}
+
+export interface RepairResultRecord extends WordedDetailAndAction {
+  Check: string;
+  Target: string;
+  Status: RepairStatus;
 }
 
 export type ScriptStatus = 'Pending' | 'Applied' | 'AppliedManually' | 'Failed';

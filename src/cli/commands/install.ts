@@ -131,9 +131,9 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     // module installs.
     options.onRecord = (record) => ctx.output.record(RecordType.InstallResult, withRoot(ctx, record));
     options.onError = (error) => ctx.output.error(error);
+    // runInstall finishes an interrupted install under its own lock, or with --dry-run reports it.
     const { runInstall } = await import('../../install');
     const run = await runInstall(ctx, options).finally(() => stop.dispose());
     return run.exitCode;
-    // runInstall finishes an interrupted install under its own lock, or with --dry-run reports it.
   }, { standalone: true }),
 };
