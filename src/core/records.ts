@@ -44,20 +44,16 @@ export interface InstallResultRecord {
 
 export type RepairStatus = 'Ok' | 'Fixed' | 'WouldFix' | 'Warning' | 'Failed' | 'Skipped';
 
-/** A record's Detail and Action in English, each beside its message id and parameters (the portal words them). */
-export interface WordedDetailAndAction {
+export interface RepairResultRecord {
+  Check: string;
+  Target: string;
+  Status: RepairStatus;
   Detail: string;
   DetailId?: string;
   DetailParams?: MessageParams;
   Action: string;
   ActionId?: string;
   ActionParams?: MessageParams;
-}
-
-export interface RepairResultRecord extends WordedDetailAndAction {
-  Check: string;
-  Target: string;
-  Status: RepairStatus;
 }
 
 export type ScriptStatus = 'Pending' | 'Applied' | 'AppliedManually' | 'Failed';

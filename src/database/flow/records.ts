@@ -3,7 +3,7 @@
 // scripts pending is ManualActionRequired, with the reason and what to do.
 import { ExitCode } from '../../core/errors';
 import { messageList, msg, recordText, type Message, type MessageParams } from '../../core/messages';
-import type { InstallResultKind, WordedDetailAndAction } from '../../core/records';
+import type { InstallResultKind } from '../../core/records';
 import type { DatabaseScriptRecordEx } from '../plan';
 import type { DatabaseAnalysis } from './analysis';
 
@@ -47,7 +47,7 @@ export function verdictOf(a: DatabaseAnalysis): DatabaseVerdict {
   return { Status: 'Unknown', Detail: a.driftUnknownReason ?? msg('db.cannotAnalyse'), Action: msg('db.action.check') };
 }
 
-export interface DatabaseStatusRecord extends WordedDetailAndAction {
+export interface DatabaseStatusRecord {
   Server: string;
   InstalledVersion: string | null;
   PackageVersion: string | null;
@@ -60,6 +60,12 @@ export interface DatabaseStatusRecord extends WordedDetailAndAction {
   Extra: string[];
   PendingScripts: string[];
   Status: DatabaseStatusKind;
+  Detail: string;
+  DetailId?: string;
+  DetailParams?: MessageParams;
+  Action: string;
+  ActionId?: string;
+  ActionParams?: MessageParams;
 }
 
 export function statusRecord(a: DatabaseAnalysis): DatabaseStatusRecord {
