@@ -5,7 +5,7 @@ import { colorWanted, Output } from '../output/output';
 import type { Context } from '../context/context';
 import { createContext } from './context';
 import type { GlobalOptions } from './options';
-import { readJournals } from '../install/journal';
+import { readJournals } from '../install-state/journal';
 
 export type CommandHandler = (ctx: Context) => Promise<ExitCode | void>;
 

@@ -418,7 +418,7 @@ export const EN = {
   'repair.acl.madePrivate': 'made {path} and everything below it writable by Administrators and SYSTEM only (and readable by them only); check what changed there meanwhile (hook scripts, updater.config)',
   'repair.acl.still': 'still: {found}',
   'repair.acl.fixFailed': '{problem}; fixing failed: {error}',
-  // the install lock, interrupted installs, full disks (src/install/lock.ts, recovery.ts, src/io/disk.ts)
+  // the install lock, interrupted installs, full disks (src/install-state/lock.ts, src/install/recovery.ts, src/io/disk.ts)
   'lock.busy': 'another install is running: {who}',
   'lock.busyWaited': 'another install is running: {who} (waited {seconds} s)',
   'lock.busyHint': 'wait for it to finish (or pass --wait <seconds>); a lock left by a process that is gone is taken over by the next command',

@@ -19,7 +19,7 @@ import { applyModuleInstall, type StepObserver } from './apply';
 import { appendInstallHistory } from './history';
 import { listHookFiles } from './hooks';
 import { moveLegacySettingsAndReport } from '../security/settings';
-import { acquireInstallLock, currentOwner, describeOwner } from './lock';
+import { acquireInstallLock, currentOwner, describeOwner } from '../install-state/lock';
 import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOfInstalls } from './recovery';
 import { installLogPath } from './log';
 import { planInstall, type ModulePlan } from './plan';
@@ -318,7 +318,7 @@ export async function installModules(ctx: Context, options: InstallOptions): Pro
   return (await runInstall(ctx, options)).records;
 }
 
-export { acquireInstallLock, readInstallLock, runningInstall, type LockOwner } from './lock';
+export { acquireInstallLock, readInstallLock, runningInstall, type LockOwner } from '../install-state/lock';
 export { listInstallHistory, type InstallHistoryEntry } from './history';
 export { findInterruptedInstalls, recoverInterruptedInstalls, reportInterruptedInstalls, type RecoveryOutcome } from './recovery';
 export { compressPendingBackups } from './backup';

@@ -5,7 +5,7 @@
 // else is refused (E_JOURNAL_INVALID, exit 2) naming the file and the field.
 import { isInside, samePath, type PathApi } from '../config/paths';
 import type { ApplicationEntry } from '../config/applications';
-import { INSTALL_STEPS, type InstallJournal } from './journal';
+import { INSTALL_STEPS, type InstallJournal } from '../install-state/journal';
 
 /** Install ids: `20260102T030405-a1b2c3` (newInstallId). */
 export const INSTALL_ID = /^\d{8}T\d{6}-[0-9a-f]{6}$/;

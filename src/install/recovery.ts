@@ -13,9 +13,9 @@ import { isInside, samePath } from '../config/paths';
 import { isOurTempFile, sweepTempFiles } from '../io/files';
 import { processRuns } from '../io/process-identity';
 import { appendInstallHistory } from './history';
-import { pastPointOfNoReturn, readJournals, type InstallJournal } from './journal';
+import { pastPointOfNoReturn, readJournals, type InstallJournal } from '../install-state/journal';
 import { journalProblem, type JournalFacts } from './journal-rules';
-import { acquireInstallLock, currentOwner, identityOf, tokenDirOf, type InstallLock } from './lock';
+import { acquireInstallLock, currentOwner, identityOf, tokenDirOf, type InstallLock } from '../install-state/lock';
 import { InstallLog } from './log';
 import { rollBack, rollForward, type RestoreEnv } from './restore';
 

@@ -7,7 +7,7 @@ import { AltazionError } from '../core/errors';
 import type { InstanceLayout } from '../config/paths';
 import { renameWithRetry, sleep } from '../io/files';
 import type { LockHolder, Platform, PoolState, ServiceState } from '../platform/types';
-import { pastPointOfNoReturn, removeJournal, writeJournal, type InstallJournal } from './journal';
+import { pastPointOfNoReturn, removeJournal, writeJournal, type InstallJournal } from '../install-state/journal';
 import type { InstallLog } from './log';
 
 export interface RestoreEnv {

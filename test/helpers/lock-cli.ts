@@ -2,7 +2,7 @@
 // Wine): `hold <root>` takes the lock, prints `held <pid>` and waits to be killed; `try <root>`
 // tries once and prints `won` or `busy <message>` (then releases and exits).
 import { instanceLayout, pathApiFor } from '../../src/config/paths';
-import { acquireInstallLock, currentOwner } from '../../src/install/lock';
+import { acquireInstallLock, currentOwner } from '../../src/install-state/lock';
 
 const [mode, root] = process.argv.slice(2);
 const layout = instanceLayout(root, pathApiFor(root));

@@ -3,7 +3,7 @@
 //   { op: 'release' } -> { op: 'released' }
 // After 'won' the lock is held until 'release' (or until the process is killed: a stale lock).
 import { instanceLayout } from '../../src/config/paths';
-import { acquireInstallLock, currentOwner, type InstallLock } from '../../src/install/lock';
+import { acquireInstallLock, currentOwner, type InstallLock } from '../../src/install-state/lock';
 
 let held: InstallLock | undefined;
 

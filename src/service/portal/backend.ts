@@ -10,7 +10,7 @@ import { diskAnalysisCache, memoryAnalysisCache, type AnalysisCache } from '../.
 import { databaseOverview } from '../../database/flow/queries';
 import { collectUpdates, readStatus } from '../../discovery/updates';
 import { listInstallHistory } from '../../install/history';
-import { runningInstall } from '../../install/lock';
+import { runningInstall } from '../../install-state/lock';
 import type { Output } from '../../output/output';
 import { runRepair } from '../../repair';
 import { cancelScheduledInstall, listScheduledInstalls, scheduleInstall } from '../../schedule';

@@ -1,6 +1,6 @@
 // The one job (install, database script, mark applied) the portal runs at a time. Its Output's
 // messages are broadcast to the pages (SSE) and kept (tail) so a page opened mid-install catches up.
-// The install lock (src/install/lock.ts) is what really excludes the CLI and the cmdlets; the
+// The install lock (src/install-state/lock.ts) is what really excludes the CLI and the cmdlets; the
 // check here only answers 409 early and names who holds it.
 import { randomUUID } from 'node:crypto';
 import { toAltazionError } from '../../core/errors';

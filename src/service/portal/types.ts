@@ -6,7 +6,7 @@ import type { DatabaseScriptRecord, InstallResultRecord, RepairResultRecord, Upd
 import type { Output } from '../../output/output';
 import type { ScheduledInstall } from '../../schedule/plan';
 
-/** Who holds the install lock (same shape as src/install/lock.ts LockOwner). */
+/** Who holds the install lock (same shape as src/install-state/lock.ts LockOwner). */
 export interface LockOwnerView {
   pid: number;
   user: string;

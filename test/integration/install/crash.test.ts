@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { runInstall } from '../../../src/install';
-import { INSTALL_STEPS, POINT_OF_NO_RETURN, stepIndex, type InstallStep } from '../../../src/install/journal';
+import { INSTALL_STEPS, POINT_OF_NO_RETURN, stepIndex, type InstallStep } from '../../../src/install-state/journal';
 import { listInstallHistory } from '../../../src/install/history';
 import { fingerprint, hashTree, journals, makeBox, runCli, siblingsOf, type Box } from './fixtures';
 

@@ -11,7 +11,7 @@ import { instanceLayout } from '../../../src/config/paths';
 import { linuxStartOf } from '../../../src/io/process-identity';
 import {
   acquireInstallLock, currentOwner, inspectInstallLock, readInstallLock, runningInstall, UNREADABLE_LOCK_GRACE_MS, type LockOwner,
-} from '../../../src/install/lock';
+} from '../../../src/install-state/lock';
 import { startWorker, type Worker } from '../../helpers/workers';
 
 const WORKER = 'test/helpers/lock-worker.ts';

@@ -10,7 +10,7 @@ import { runCheck } from '../../../src/check/run-check';
 import { createContext } from '../../../src/cli/context';
 import { instanceLayout } from '../../../src/config/paths';
 import { installModules } from '../../../src/install';
-import { acquireInstallLock, currentOwner } from '../../../src/install/lock';
+import { acquireInstallLock, currentOwner } from '../../../src/install-state/lock';
 import { silentOutput } from '../../../src/output/output';
 import { ACTION_PATHS } from '../../../src/service/portal/actions';
 import { READ_PATHS } from '../../../src/service/portal/server';

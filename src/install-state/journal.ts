@@ -1,10 +1,10 @@
 // The install journal (SPEC §6 step 5): bin/updates/journal/<id>.json, rewritten atomically BEFORE
 // each step that changes something, with the step about to run, the paths involved and the prior
 // state of every pool and service (recorded with the first offline step). Steps that only read, or
-// that an earlier entry already covers, are not rewritten (apply.ts says which). After a crash it
-// is all the next run needs to put the module back (before the point of no return) or to finish
-// the install (after it); journal-rules.ts says which journals recovery may obey. Removed when the
-// install is over.
+// that an earlier entry already covers, are not rewritten (src/install/apply.ts says which). After
+// a crash it is all the next run needs to put the module back (before the point of no return) or
+// to finish the install (after it); src/install/journal-rules.ts says which journals recovery may
+// obey. Removed when the install is over. It sits below discovery because `get` reads it too.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { InstanceLayout } from '../config/paths';
@@ -94,7 +94,7 @@ export interface JournalFile { file: string; journal?: InstallJournal; problem?:
 
 /**
  * Every journal on disk (unreadable ones reported with their problem, never deleted silently).
- * `journal` is only the parsed JSON: journalProblem (journal-rules.ts) says whether to obey it.
+ * `journal` is only the parsed JSON: journalProblem (src/install/journal-rules.ts) says whether to obey it.
  */
 export async function readJournals(layout: InstanceLayout): Promise<JournalFile[]> {
   const names = await fs.readdir(layout.journal).catch(() => [] as string[]);
