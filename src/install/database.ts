@@ -62,9 +62,10 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
     const config = await ctx.config();
     const outcome = await installDatabase(ctx, file, {
       instance: plan.instance, dryRun: options.dryRun, runId: options.id,
-      // The database flow has one `force`: re-running a recorded script (--script) or running over
-      // a customised schema; each is asked for by its own switch.
-      force: Boolean(options.force || (options.script !== undefined ? options.reinstall : options.ignoreDatabaseCustomization)),
+      // --force lifts every refusal; --ignore-database-customization only runs over a customised
+      // schema; --reinstall only runs a recorded script again (never before earlier pending ones).
+      force: Boolean(options.force || (options.script === undefined && options.ignoreDatabaseCustomization)),
+      rerun: Boolean(options.script !== undefined && options.reinstall),
       ...(log ? { log: (line: string) => log.line(line) } : {}),
       ...(config.database?.backupFolder ? { databaseBackupFolder: config.database.backupFolder } : {}),
       ...(options.script !== undefined ? { script: options.script } : {}),

@@ -30,6 +30,8 @@ export interface DatabaseInstallOptions {
   dryRun?: boolean;
   /** Run only this script (the admin reviewed it); earlier pending scripts must run first unless --force. */
   script?: string;
+  /** --reinstall with `script`: run it again although it is recorded; the script order still holds. */
+  rerun?: boolean;
   /** Record this script as run by hand. */
   markApplied?: string;
   /** Write the pending scripts (and the report) into this folder; nothing else is done. */
@@ -173,7 +175,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
     if (options.script !== undefined) {
       details.action = 'script';
       const planned = requirePlanned(a, options.script);
-      if ((planned.status === 'Applied' || planned.status === 'AppliedManually') && !options.force) {
+      if ((planned.status === 'Applied' || planned.status === 'AppliedManually') && !options.force && !options.rerun) {
         throw new AltazionError('E_USAGE', alreadyRecorded(planned), { target: planned.entry.id, hint: msg('db.runAgainHint') });
       }
       const earlier = earlierPending(a, planned);

@@ -117,10 +117,20 @@ describe('db and install --name database from the command line (sandbox)', funct
     const outOfOrder = await cli('install', '--name', 'database', '--script', '2025-10/0002');
     expect(outOfOrder.code).to.equal(2);
     expect(outOfOrder.objects('Altazion.InstallResult')[0].Message).to.contain('comes after pending script(s) 2025-10/0001');
+    // --reinstall runs a recorded script again; it does not lift the order.
+    const reinstallOutOfOrder = await cli('install', '--name', 'database', '--script', '2025-10/0002', '--reinstall');
+    expect(reinstallOutOfOrder.code).to.equal(2);
+    expect(reinstallOutOfOrder.objects('Altazion.InstallResult')[0].Message).to.contain('comes after pending script(s) 2025-10/0001');
     const marked = await cli('install', '--name', 'database', '--mark-applied', '2025-10/0001');
     expect(marked.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0002', '2025-10/0003', '2025-10/0004']);
     const one = await cli('install', '--name', 'database', '--script', '2025-10/0002');
     expect(one.objects('Altazion.InstallResult')[0].PendingScripts).to.deep.equal(['2025-10/0003', '2025-10/0004']);
+    // A recorded script runs again only when asked (--reinstall), which the history says.
+    const recorded = await cli('install', '--name', 'database', '--script', '2025-10/0002');
+    expect(recorded.code).to.equal(2);
+    expect(JSON.stringify(recorded.errors())).to.contain('--reinstall');
+    const rerun = await cli('install', '--name', 'database', '--script', '2025-10/0002', '--reinstall');
+    expect(rerun.objects('Altazion.InstallResult')[0]).to.deep.include({ PendingScripts: ['2025-10/0003', '2025-10/0004'] });
 
     const forced = await cli('install', '--name', 'database', '--force');
     expect(forced.code, forced.stderr).to.equal(0);
@@ -135,8 +145,9 @@ describe('db and install --name database from the command line (sandbox)', funct
     const history = (await fs.readFile(path.join(sb.Root, 'bin', 'updates', 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     const database = history.filter((h) => h.Name === 'database');
     expect(database.map((h) => [h.Action, h.Result])).to.deep.equal([
-      ['refused', 'ManualActionRequired'], ['export', 'ManualActionRequired'], ['script', 'Failed'], ['mark-applied', 'ManualActionRequired'],
-      ['script', 'ManualActionRequired'], ['forced', 'Installed'],
+      ['refused', 'ManualActionRequired'], ['export', 'ManualActionRequired'], ['script', 'Failed'], ['script', 'Failed'],
+      ['mark-applied', 'ManualActionRequired'], ['script', 'ManualActionRequired'], ['script', 'Failed'], ['script', 'ManualActionRequired'],
+      ['forced', 'Installed'],
     ]);
     const last = database[database.length - 1];
     expect(last).to.deep.include({ RequestedBy: 'cli', Scripts: ['2025-10/0003', '2025-10/0004'] });
@@ -145,7 +156,8 @@ describe('db and install --name database from the command line (sandbox)', funct
     expect(last.Backups[0]).to.contain(path.join('bin', 'updates', 'backups', 'database-'));
     const log = await fs.readFile(last.LogPath, 'utf8');
     expect(log).to.match(/database install .* requested by /).and.match(/batch 1: \d+ ms/).and.contain('result: Installed');
-    expect(await fs.readFile(database[4].LogPath, 'utf8')).to.contain('script 2025-10/0002 applied');
+    expect(await fs.readFile(database[5].LogPath, 'utf8')).to.contain('script 2025-10/0002 applied');
+    expect(database[7]).to.deep.include({ Scripts: ['2025-10/0002'] });
 
     // What differed from the standard before the update (the installed baseline is now the new one: nothing).
     const diff = await cli('db', 'drift', '--show', 'E.clients');
