@@ -3,11 +3,11 @@
 // collation), string literals exactly. `CREATE OR ALTER` / `ALTER` become `CREATE` and the object's
 // own name in the header is dropped (sys.objects already names the object; sp_rename leaves the old
 // name in sys.sql_modules). Tables are fingerprinted by their columns.
-import { createHash } from 'node:crypto';
 import { displayName, type Baseline, type Catalog, type CatalogColumn, type CatalogConstraint, type CatalogIndex, type CatalogObject } from './catalog';
 import { scriptObject } from './script-object';
 import { isKeyword, readName, tokenize } from './lexer';
 import { compareTextIgnoringCase } from '../core/text-order';
+import { nodeCrypto } from '../io/node-crypto';
 
 const SIMPLE_IDENT = /^[A-Za-z_][A-Za-z0-9_@#$]*$/;
 const MODULE_KINDS = new Set(['view', 'procedure', 'proc', 'function', 'trigger']);
@@ -215,7 +215,7 @@ export function rawTableText(o: CatalogObject): string {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function fingerprintObject(o: CatalogObject): string {

@@ -3,12 +3,11 @@
 // its baselines. The database section may carry, besides `baseline` (the schema after this
 // release), `baselines`: { "<version>": "<path>" } for earlier releases, so that the drift of a
 // database installed at any of them can be measured with the new package alone.
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import { AltazionError } from '../core/errors';
+import { nodeCrypto } from '../io/node-crypto';
 import { MANIFEST_FILE, validateManifest, type DatabaseScriptEntry, type DatabaseSection, type PackageManifest } from '../core/package-manifest';
 import { splitScript, type Batch } from './batches';
 import { tokenize } from './lexer';
@@ -47,17 +46,19 @@ function invalid(source: string, message: string): AltazionError {
  * a 9-file package).
  */
 async function openZip(zipPath: string): Promise<(file: string) => Promise<Buffer | undefined>> {
+  // Loaded here, not with the module: a `get` that reuses the analysis never opens the package.
+  const [{ default: yauzl }, { inflateRawSync }] = await Promise.all([import('yauzl'), import('node:zlib')]);
   let bytes: Buffer;
-  let zip: yauzl.ZipFile;
+  let zip: ZipFile;
   try {
     bytes = await fs.readFile(zipPath);
-    zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    zip = await new Promise<ZipFile>((resolve, reject) => {
       yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, opened) => (error ? reject(error) : resolve(opened)));
     });
   } catch (error) {
     throw invalid(zipPath, `not a readable zip (${(error as Error).message})`);
   }
-  const entries = new Map<string, yauzl.Entry>();
+  const entries = new Map<string, Entry>();
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName.endsWith('/')) continue;
@@ -161,7 +162,7 @@ export interface LoadedScript {
 export async function loadScript(pkg: DatabasePackage, entry: DatabaseScriptEntry): Promise<LoadedScript> {
   const bytes = await pkg.read(entry.file);
   if (!bytes) throw invalid(pkg.source, `${entry.file} (script ${entry.id}) is missing from the package`);
-  const sha = createHash('sha256').update(bytes).digest('hex');
+  const sha = nodeCrypto().createHash('sha256').update(bytes).digest('hex');
   if (sha !== entry.sha256.toLowerCase()) {
     throw new AltazionError('E_PACKAGE_INTEGRITY', `${pkg.source}: ${entry.file} (script ${entry.id}): sha256 ${sha} differs from the manifest (${entry.sha256})`, { target: entry.file });
   }

@@ -13,7 +13,6 @@
 //   Since a stale lock never comes back to life, a live lock taken meanwhile is never removed.
 //   Then everyone competes again for the exclusive create.
 // - A live holder makes the caller fail with E_BUSY (exit 4) naming it, or wait when asked to.
-import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { msg } from '../core/messages';
 import type { InstanceLayout } from '../config/paths';
 import { createExclusive } from '../io/exclusive-file';
 import { sleep } from '../io/files';
+import { nodeCrypto } from '../io/node-crypto';
 import { pidRuns, processRuns, selfIdentity, sweepDeadTokens, type ProcessIdentity } from '../io/process-identity';
 
 export interface LockOwner {
@@ -103,7 +103,7 @@ async function readLockFile(file: string): Promise<SeenFile | undefined> {
     const st = await handle.stat();
     const text = (await handle.readFile()).toString('utf8');
     const owner = parseOwner(text);
-    const id = owner?.nonce ?? `f${createHash('sha256').update(`${st.ino}/${st.mtimeMs}/${text}`).digest('hex').slice(0, 24)}`;
+    const id = owner?.nonce ?? `f${nodeCrypto().createHash('sha256').update(`${st.ino}/${st.mtimeMs}/${text}`).digest('hex').slice(0, 24)}`;
     return { id, mtimeMs: st.mtimeMs, ...(owner ? { owner } : {}) };
   } catch {
     return undefined;
@@ -206,7 +206,7 @@ export async function acquireLockFile(file: string, owner: LockOwner, options: A
   await fs.mkdir(tokenDir, { recursive: true });
   const me = await selfIdentity(tokenDir);
   const mine: LockOwner = {
-    ...owner, pid: me.pid, host: me.host, nonce: randomBytes(12).toString('hex'),
+    ...owner, pid: me.pid, host: me.host, nonce: nodeCrypto().randomBytes(12).toString('hex'),
     process: { ...(me.start ? { start: me.start } : {}), ...(me.token ? { token: me.token } : {}) },
   };
   const text = JSON.stringify(mine, null, 2);

@@ -2,9 +2,9 @@
 // renames retry on the transient EPERM/EBUSY/EACCES that antivirus and indexers cause. Temporary
 // files carry one recognisable name (`.<file>.altazion-tmp-<pid>-<random>`), are removed on any
 // failure, and what a killed process left behind can be swept: only names of that shape.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { nodeCrypto } from './node-crypto';
 
 const TRANSIENT = new Set(['EPERM', 'EBUSY', 'EACCES', 'ENOTEMPTY']);
 
@@ -30,7 +30,7 @@ const OUR_TEMP = /^\..+\.altazion-tmp-\d+-[0-9a-f]{8,}$|^\..+\.\d+\.\d{13}\.tmp$
 
 /** A temporary name beside `file`, in our naming (see sweepTempFiles). */
 export function tempPathFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`);
+  return path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}`);
 }
 
 /** Whether a file name is one of our temporary files (never anything else). */

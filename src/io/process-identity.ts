@@ -7,10 +7,10 @@
 //     file fails with EBUSY (a sharing violation); when it dies, Windows closes the handle. No
 //     pid or clock is trusted, so a reused pid cannot pass for the holder.
 //   Elsewhere: the pid, checked with signal 0 (best effort).
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, readFileSync, unlinkSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { nodeCrypto } from './node-crypto';
 
 export interface ProcessIdentity {
   pid: number;
@@ -62,7 +62,7 @@ export async function selfIdentity(tokenDir: string, platform: NodeJS.Platform =
   if (platform === 'win32') {
     if (!heldToken || heldToken.dir !== tokenDir) {
       await fs.mkdir(tokenDir, { recursive: true });
-      const name = `${TOKEN_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`;
+      const name = `${TOKEN_PREFIX}${process.pid}-${nodeCrypto().randomBytes(8).toString('hex')}`;
       const fd = openSync(path.join(tokenDir, name), constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | UV_FS_O_EXLOCK);
       const previous = heldToken;
       heldToken = { dir: tokenDir, name, fd };

@@ -10,7 +10,7 @@ import type { ScriptImpact } from '../impact';
 import type { JournalRow } from '../journal-sql';
 
 /** Bumped when what a snapshot holds or how it is computed changes: older snapshots are ignored. */
-export const SNAPSHOT_FORMAT = 5;
+export const SNAPSHOT_FORMAT = 6;
 
 /** What an analysis found, without the store or the package (serialisable). */
 export interface AnalysisSnapshot {

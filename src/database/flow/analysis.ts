@@ -4,10 +4,10 @@
 // (catalog shape + journal), the package file and the baselines we kept. The snapshot is small
 // (no definitions, no script text); script text is read from the package when it is shown, run or
 // exported.
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
+import { nodeCrypto } from '../../io/node-crypto';
 import { msg, type Message } from '../../core/messages';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
 import { displayName, type Baseline, type Catalog } from '../catalog';
@@ -56,7 +56,7 @@ interface PackageRef {
 }
 
 async function packageRef(ctx: DatabaseContext, choice: PackageChoice, required: boolean): Promise<PackageRef | undefined> {
-  if (choice && typeof choice !== 'string') return { opened: choice, identity: `opened:${choice.source}:${choice.manifest.version}:${createHash('sha256').update(JSON.stringify(choice.manifest)).digest('hex')}` };
+  if (choice && typeof choice !== 'string') return { opened: choice, identity: `opened:${choice.source}:${choice.manifest.version}:${nodeCrypto().createHash('sha256').update(JSON.stringify(choice.manifest)).digest('hex')}` };
   const location = choice ?? (await findCachedDatabasePackage(ctx));
   if (!location) {
     if (!required) return undefined;
@@ -68,8 +68,9 @@ async function packageRef(ctx: DatabaseContext, choice: PackageChoice, required:
   return { location, identity: `${path.resolve(location)}:${probe.size}:${probe.mtimeMs}` };
 }
 
+/** What the snapshot was computed from, compared as is: a few hundred bytes, not worth hashing. */
 function snapshotKey(server: string, marker: string, pkg: PackageRef | undefined, kept: string[]): string {
-  return createHash('sha256').update(JSON.stringify([SNAPSHOT_FORMAT, server, marker, pkg?.identity ?? null, kept])).digest('hex');
+  return JSON.stringify([SNAPSHOT_FORMAT, server, marker, pkg?.identity ?? null, kept]);
 }
 
 function reviveDrift(d: AnalysisSnapshot['drift']): DriftReport | undefined {

@@ -10,12 +10,12 @@
 // (or `AttachDbFilename=<folder>`). Scripts "execute" through engine.ts, which applies their
 // schema effects to the catalog. A transactional script is applied to a copy and committed with its
 // journal row only when every batch succeeded; a non-transactional one persists batch by batch.
-import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AltazionError } from '../../core/errors';
+import { nodeCrypto } from '../../io/node-crypto';
 import type { DatabaseScriptEntry } from '../../core/package-manifest';
 import type { Batch } from '../../database/batches';
 import type { Catalog, CatalogObject } from '../../database/catalog';
@@ -158,7 +158,7 @@ export class SandboxStore implements DatabaseStore {
     if (index >= 0) {
       rows[index] = { ...rows[index], ...flags, at };
     } else {
-      rows.push({ guid: randomUUID(), version, isRoot, scriptNumber: number, ...flags, at });
+      rows.push({ guid: nodeCrypto().randomUUID(), version, isRoot, scriptNumber: number, ...flags, at });
     }
     return rows;
   }
