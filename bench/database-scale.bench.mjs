@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
+import { median, pairs, run } from './lib.mjs';
 
 register();
 const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,7 +22,6 @@ const exe = path.join(project, 'dist', 'altazion-update');
 const RUNS = Math.max(9, Number(process.env.BENCH_RUNS ?? 11));
 const SIZES = (process.env.BENCH_SIZES ?? '20000,50000').split(',').map(Number);
 const line = (label, value) => console.log(`database-scale: ${label.padEnd(58)} ${value}`);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 if (!existsSync(bundle)) {
   console.log(`database-scale: ${bundle} is missing (node build.mjs --bundle-only), benchmark skipped`);
@@ -65,25 +65,18 @@ function bigCatalog(version, count) {
   return catalog;
 }
 
-/** Product run, then baseline run, alternated; ms of each whole process. `command`: [file, ...args] of the product. */
-function pairedRuns(args, command = [process.execPath, bundle]) {
-  const ratios = [];
-  const product = [];
-  const baseline = [];
-  for (let i = 0; i < RUNS + 2; i++) {
-    let start = process.hrtime.bigint();
-    const run = spawnSync(command[0], [...command.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (run.status !== 0) throw new Error(`get exited ${run.status}: ${run.stderr}`);
-    start = process.hrtime.bigint();
-    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    const base = Number(process.hrtime.bigint() - start) / 1e6;
-    if (i < 2) continue; // warm-up pairs (page cache)
-    product.push(ms);
-    baseline.push(base);
-    ratios.push(ms / base);
-  }
-  return { ratios, product: median(product), baseline: median(baseline) };
+/**
+ * The product's get and `node -e 0`, whole processes through bench/lib.mjs (like the get bench):
+ * the order turns every round, two warm-up pairs first. `command`: [file, ...args] of the product.
+ */
+async function pairedRuns(args, command = [process.execPath, bundle]) {
+  for (let i = 0; i < 2; i++) { await run(command[0], [...command.slice(1), ...args]); await run(process.execPath, ['-e', '0']); }
+  const result = await pairs({
+    n: RUNS,
+    product: async () => (await run(command[0], [...command.slice(1), ...args])).ms,
+    baseline: async () => (await run(process.execPath, ['-e', '0'])).ms,
+  });
+  return { ratios: result.ratios, product: median(result.product), baseline: median(result.baseline) };
 }
 
 /** Peak RSS (MB) of one run, from GNU time; undefined when /usr/bin/time is not there. */
@@ -143,7 +136,7 @@ for (const size of SIZES) {
     const coldPeak = peakMb(args);
     const output = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' }).stdout;
     const record = output.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.data?.Name === 'database')?.data;
-    const warm = pairedRuns(args);
+    const warm = await pairedRuns(args);
     const warmPeak = peakMb(args);
     const ratio = median(warm.ratios);
     line(`${size} objects: catalog.ndjson`, `${catalogMb.toFixed(1)} MB; database record: ${record?.Status} (${record?.InstalledVersion} -> ${record?.AvailableVersion}) ${record?.Detail ?? ''}`);
@@ -151,7 +144,7 @@ for (const size of SIZES) {
     line(`${size} objects: get, database unchanged (median, n=${warm.ratios.length})`, `${warm.product.toFixed(0)} ms vs node -e 0 ${warm.baseline.toFixed(0)} ms`);
     line(`${size} objects: paired ratio get / node -e 0`, `median ${ratio.toFixed(2)} (min ${Math.min(...warm.ratios).toFixed(2)}, max ${Math.max(...warm.ratios).toFixed(2)}), peak ${warmPeak?.toFixed(0) ?? '?'} MB`);
     if (existsSync(exe)) {
-      const sea = pairedRuns(args, [exe]);
+      const sea = await pairedRuns(args, [exe]);
       line(`${size} objects: dist/altazion-update get, unchanged (median)`, `${sea.product.toFixed(0)} ms vs node -e 0 ${sea.baseline.toFixed(0)} ms: median ${median(sea.ratios).toFixed(2)} (min ${Math.min(...sea.ratios).toFixed(2)}, max ${Math.max(...sea.ratios).toFixed(2)})`);
       rows.push([`${size}: unchanged get <= 2.0 x node -e 0 (dist/altazion-update)`, median(sea.ratios) <= 2, median(sea.ratios).toFixed(2)]);
     }
