@@ -35,7 +35,8 @@ rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
 // The staging process: the install's own extraction, started like the executable (its thread-pool
-// setting first, when the source has one) and with the install command's memory settings.
+// setting first, when the source has one; the small-buffer pool every command gets at start-up,
+// src/cli/main.ts) and with the install command's memory setting (young generation).
 const stageChild = path.join(WORK, 'stage.cjs');
 const threadPool = path.join(project, 'src', 'cli', 'thread-pool.ts');
 const memorySettings = [['buffer-pool', 'keepBufferPoolSmall'], ['young-generation', 'keepYoungGenerationSmall']]
