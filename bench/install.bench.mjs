@@ -12,7 +12,7 @@
 // Targets (issue 17): staging <= 1.25 x unzip; install <= 1.5 x unzip; downtime beyond the pool
 // stop/start <= 2 % of cp -r; peak RSS <= 150 MB; no backup copy or compression before the result.
 //   npm run bench -- install            (node build.mjs --bundle-only first; needs unzip)
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,9 +30,11 @@ const SHAPES = (process.env.BENCH_INSTALL_SHAPES ?? '2000x512,20000x50,100000x10
 if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`node build.mjs --bundle-only\` (npm run bench does)`);
 if (!has('unzip')) { note(B, 'skipped', 'unzip is not installed (apt-get install unzip): it is the baseline'); process.exit(0); }
 
-const WORK = process.env.ALTAZION_BENCH_DIR ? path.join(process.env.ALTAZION_BENCH_DIR, 'install') : path.join(os.tmpdir(), 'altazion-bench-install');
-rmSync(WORK, { recursive: true, force: true });
-mkdirSync(WORK, { recursive: true });
+// A folder of its own each run: a second bench started on the same ALTAZION_BENCH_DIR used to
+// delete the first one's fixtures (its package vanished mid-run: unzip exit 9 at 100,000 files).
+const WORK_PARENT = process.env.ALTAZION_BENCH_DIR ?? os.tmpdir();
+mkdirSync(WORK_PARENT, { recursive: true });
+const WORK = mkdtempSync(path.join(WORK_PARENT, 'altazion-bench-install-'));
 
 // The staging process: the install's own extraction, started like the executable (its thread-pool
 // setting first, when the source has one; the small-buffer pool every command gets at start-up,
