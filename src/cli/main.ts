@@ -5,7 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { AltazionError } from '../core/errors';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product';
 import { Output } from '../output/output';
+import { keepBufferPoolSmall } from './buffer-pool';
 import { commands } from './commands';
+
+// Before any command: every pool of small buffers made from here on is 8 KiB (buffer-pool.ts).
+keepBufferPoolSmall();
 
 export async function main(argv: string[]): Promise<void> {
   const wantsJson = argv.includes('--json');

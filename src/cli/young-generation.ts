@@ -1,7 +1,9 @@
 // Keeps V8's young generation at its initial size for the rest of the run. Called by the commands
-// that run long and touch many files (install, service run), not at start: a short command gains
-// nothing, and a flag changed before the executable compiles its bundle would make V8 refuse the
-// SEA code cache, which is only valid under the flags it was made with.
+// that run long and touch many files (install, check and service run, which compress backups), not
+// at start: a short command gains nothing, and a flag changed before the executable compiles its
+// bundle would make V8 refuse the SEA code cache, which is only valid under the flags it was made
+// with. Measured on the shipped Node 26 (bench/README.md, install): staging 100,000 files 158 ->
+// 105 MB peak RSS, compressing a 100,000-file backup 159 -> 115 MB; no change at 2,000 files.
 //
 // V8 doubles the semi-spaces, up to 16 MB each, whenever the objects surviving a scavenge fill
 // them; an install survives many small objects (zip entries, files archived), so the young

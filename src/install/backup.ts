@@ -45,41 +45,104 @@ async function* walkTree(root: string): AsyncGenerator<{ rel: string; full: stri
 }
 
 /**
- * Feeds the zip one file at a time, as the walk finds them: the next file is added when yazl
- * starts reading the previous one, so a module of 100,000 files never has 100,000 pending stats
- * and streams at once. yazl keeps an entry per file until it writes the central directory (its
- * memory grows with the file count anyway); what is ours per file is freed as soon as the file is
- * read: one shared open function, no closure or path kept per entry. A failure (a file vanished,
- * a folder unreadable) ends the output stream with it, which the caller's pipeline throws.
+ * Entries per archive: a bigger backup is written as several archives (`<name>.zip`, then
+ * `<name>.part2.zip`, ...), one after the other. yazl keeps ~500 bytes per entry until it writes
+ * the archive's central directory, and rescans its entries on every step (quadratic, upstream
+ * thejoshwolfe/yazl#91): a module of 100,000 files in one archive peaked at 164 MB. Bounded parts
+ * keep the peak and the rescans those of 20,000 entries, whatever the module's size.
  */
-function feedZip(zip: yazl.ZipFile, root: string, signal?: AbortSignal): void {
-  const walk = walkTree(root);
-  let pending = { full: '', size: 0 };
-  // A zip stores whole seconds (DOS time, extended timestamp): files of the same second share one
-  // Date, which yazl keeps per entry (100,000 Date objects were ~10 MB of heap).
-  let second = { at: Number.NaN, date: new Date(0) };
-  const fail = (error: unknown) => (zip.outputStream as Readable).destroy(error as Error);
-  const open = (callback: (error: Error | null, stream: NodeJS.ReadableStream) => void): void => {
-    const { full, size } = pending;
+export const BACKUP_ENTRIES_PER_ARCHIVE = 20_000;
+
+/** The file of part `part` (1-based) of the backup `archive`: part 1 is the archive itself. */
+export function backupPartPath(archive: string, part: number): string {
+  return part === 1 ? archive : archive.replace(/\.zip$/i, `.part${part}.zip`);
+}
+
+/** The archive comment of each part: whether another part follows (what a restore reads). */
+export const backupPartComment = (part: number, last: boolean) =>
+  last ? `altazion-update backup: part ${part}, the last one` : `altazion-update backup: part ${part}, part ${part + 1} follows`;
+
+type TreeItem = { rel: string; full: string; dir: boolean };
+
+/**
+ * Feeds one archive from the walk, one file at a time: the next file is added when yazl starts
+ * reading the previous one, so a module of 100,000 files never has 100,000 pending stats and
+ * streams at once. What is ours per file is freed as soon as the file is read: one shared open
+ * function, no closure or path kept per entry. Ends the archive after `limit` entries, or when the
+ * walk is over; resolves with the first entry left for the next part (undefined: none). A failure
+ * (a file vanished, a folder unreadable) destroys the output stream with it and rejects.
+ */
+function feedPart(zip: yazl.ZipFile, next: () => Promise<TreeItem | undefined>, part: number, limit: number, signal?: AbortSignal): Promise<TreeItem | undefined> {
+  return new Promise((resolve, reject) => {
+    let count = 0;
+    let pending = { full: '', size: 0 };
+    // A zip stores whole seconds (DOS time, extended timestamp): files of the same second share one
+    // Date, which yazl keeps per entry (100,000 Date objects were ~10 MB of heap).
+    let second = { at: Number.NaN, date: new Date(0) };
+    const fail = (error: unknown) => { (zip.outputStream as Readable).destroy(error as Error); reject(error); };
+    const open = (callback: (error: Error | null, stream: NodeJS.ReadableStream) => void): void => {
+      const { full, size } = pending;
+      addNext().catch(fail);
+      // Reads sized to the file: the default 64 KiB buffer per read was mostly garbage for small files.
+      callback(null, createReadStream(full, { highWaterMark: Math.min(64 * 1024, Math.max(1024, size)) }));
+    };
+    const addNext = async (): Promise<void> => {
+      for (;;) {
+        // Cut short, the archive ends here; the caller throws it away.
+        const item = signal?.aborted ? undefined : await next();
+        if (!item || count >= limit) {
+          zip.end({ forceZip64Format: false, comment: backupPartComment(part, !item) });
+          resolve(item);
+          return;
+        }
+        count++;
+        if (item.dir) { zip.addEmptyDirectory(item.rel); continue; }
+        const stats = await fs.stat(item.full);
+        const at = Math.floor(stats.mtimeMs / 1000);
+        if (at !== second.at) second = { at, date: new Date(at * 1000) };
+        pending = { full: item.full, size: stats.size };
+        zip.addReadStreamLazy(item.rel, { mtime: second.date, mode: stats.mode, size: stats.size }, open);
+        return;
+      }
+    };
     addNext().catch(fail);
-    // Reads sized to the file: the default 64 KiB buffer per read was mostly garbage for small files.
-    callback(null, createReadStream(full, { highWaterMark: Math.min(64 * 1024, Math.max(1024, size)) }));
+  });
+}
+
+/**
+ * Writes the tree as `<archive>.partial` (and `<part>.partial` for each further part), one part
+ * after the other, and returns the final names of the parts, in order. A failure removes every
+ * partial file written and throws.
+ */
+async function writeBackupParts(root: string, archive: string, limit: number, signal?: AbortSignal): Promise<string[]> {
+  const walk = walkTree(root);
+  let carried: TreeItem | undefined;
+  const next = async (): Promise<TreeItem | undefined> => {
+    if (carried) { const item = carried; carried = undefined; return item; }
+    return (await walk.next()).value ?? undefined;
   };
-  const addNext = async (): Promise<void> => {
-    for (;;) {
-      // Cut short, the archive ends here; the caller throws it away.
-      const next = signal?.aborted ? undefined : (await walk.next()).value;
-      if (!next) { zip.end(); return; }
-      if (next.dir) { zip.addEmptyDirectory(next.rel); continue; }
-      const stats = await fs.stat(next.full);
-      const at = Math.floor(stats.mtimeMs / 1000);
-      if (at !== second.at) second = { at, date: new Date(at * 1000) };
-      pending = { full: next.full, size: stats.size };
-      zip.addReadStreamLazy(next.rel, { mtime: second.date, mode: stats.mode, size: stats.size }, open);
-      return;
+  const parts: string[] = [];
+  try {
+    for (let part = 1; ; part++) {
+      parts.push(backupPartPath(archive, part));
+      const zip = new yazl.ZipFile();
+      const written = pipeline(zip.outputStream, createWriteStream(`${parts[part - 1]}.partial`));
+      const [left] = await Promise.all([feedPart(zip, next, part, limit, signal), written]);
+      if (!left) return parts;
+      carried = left;
     }
-  };
-  addNext().catch(fail);
+  } catch (error) {
+    for (const file of parts) await fs.rm(`${file}.partial`, { force: true });
+    throw error;
+  }
+}
+
+/** The parts of the backup `archive` on disk, and the partial files a cut-short compression left. */
+async function leftoverParts(archive: string): Promise<string[]> {
+  const base = path.basename(archive).replace(/\.zip$/i, '');
+  const names = await fs.readdir(path.dirname(archive)).catch(() => [] as string[]);
+  return names.filter((n) => n.startsWith(base) && /^(\.zip\.partial|\.part\d+\.zip(\.partial)?)$/i.test(n.slice(base.length)))
+    .map((n) => path.join(path.dirname(archive), n));
 }
 
 /**
@@ -106,7 +169,10 @@ export function backupPrefix(module: string, instance: string): string {
   return `${module}${instance ? `[${instance.replace(/[^a-zA-Z0-9_.-]/g, '_')}]` : ''}-`;
 }
 
-/** Compresses `folder` into `<backupsDir>/<module>[instance]-<version>-<id>.zip`, removes the folder, prunes. */
+/**
+ * Compresses `folder` into `<backupsDir>/<module>[instance]-<version>-<id>.zip` (and `.part2.zip`,
+ * ... beyond BACKUP_ENTRIES_PER_ARCHIVE entries), removes the folder, prunes. Returns the first part.
+ */
 export async function archiveBackup(options: {
   folder: string;
   backupsDir: string;
@@ -116,6 +182,8 @@ export async function archiveBackup(options: {
   id: string;
   keep: number;
   signal?: AbortSignal;
+  /** Entries per archive (tests); BACKUP_ENTRIES_PER_ARCHIVE by default. */
+  entriesPerArchive?: number;
 }): Promise<string | null> {
   const { folder, backupsDir, keep } = options;
   const target = path.join(backupsDir, `${backupPrefix(options.module, options.instance)}${options.version}-${options.id}.zip`);
@@ -129,21 +197,16 @@ export async function archiveBackup(options: {
     // now, the archive is not; never overwrite it.
     const done = await fs.stat(archive).then((st) => st.isFile(), () => false);
     if (!done) {
-      const temp = `${archive}.partial`;
-      const zip = new yazl.ZipFile();
-      const written = pipeline(zip.outputStream, createWriteStream(temp));
-      feedZip(zip, folder, options.signal);
-      try {
-        await written;
-      } catch (error) {
-        await fs.rm(temp, { force: true });
-        throw error;
-      }
+      // What an earlier compression, cut short, left: parts without their first one are no backup.
+      for (const file of await leftoverParts(archive)) await fs.rm(file, { force: true });
+      const parts = await writeBackupParts(folder, archive, options.entriesPerArchive ?? BACKUP_ENTRIES_PER_ARCHIVE, options.signal);
       if (options.signal?.aborted) {
-        await fs.rm(temp, { force: true });
+        for (const file of parts) await fs.rm(`${file}.partial`, { force: true });
         throw new Error('stopped before the backup was compressed');
       }
-      await fs.rename(temp, archive);
+      // The first part last: once it is there, every part is (the check above).
+      for (const file of parts.slice(1)) await fs.rename(`${file}.partial`, file);
+      await fs.rename(`${archive}.partial`, archive);
     }
   }
   await removeTree(folder);
@@ -151,14 +214,22 @@ export async function archiveBackup(options: {
   return archive;
 }
 
+/** Keeps the newest `keep` backups of a module instance (a backup: its first archive and its further parts). */
 export async function pruneBackups(backupsDir: string, module: string, instance: string, keep: number): Promise<string[]> {
   const prefix = backupPrefix(module, instance);
-  const names = (await fs.readdir(backupsDir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && n.endsWith('.zip'));
+  const all = (await fs.readdir(backupsDir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && n.endsWith('.zip'));
+  const names = all.filter((n) => !PART_NAME.test(n));
   const withTimes = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(backupsDir, n))).mtimeMs })));
   const removed = withTimes.sort((a, b) => b.t - a.t || compareText(b.n, a.n)).slice(keep).map((x) => x.n);
-  for (const n of removed) await fs.rm(path.join(backupsDir, n), { force: true });
+  for (const n of removed) {
+    await fs.rm(path.join(backupsDir, n), { force: true });
+    const base = n.replace(/\.zip$/i, '');
+    for (const p of all.filter((x) => x.startsWith(`${base}.part`) && PART_NAME.test(x))) await fs.rm(path.join(backupsDir, p), { force: true });
+  }
   return removed;
 }
+
+const PART_NAME = /\.part\d+\.zip$/i;
 
 /**
  * The backup folders of finished installs beside each declared module, oldest first: in the order

@@ -1,12 +1,13 @@
 // The single executable, end to end on a sandbox: what a newcomer and a sysadmin see.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey } from '../../src/feed/keys';
 import { publishFeed } from '../../src/feed/publish';
 import { readFeedState } from '../../src/feed/index-loader';
-import { cliCommand, runCli } from '../helpers/cli';
+import { BUNDLE, cliCommand, runCli } from '../helpers/cli';
 import { diffTrees, makeSandbox, publishLargeRelease, setInstallConfig, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
 describe('altazion-update executable on a sandbox', function () {
@@ -19,6 +20,17 @@ describe('altazion-update executable on a sandbox', function () {
     const result = await runCli(['--version']);
     expect(result.code).to.equal(0);
     expect(result.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
+  });
+
+  it('every command starts with Node\'s small-buffer pool at 8 KiB (Node 26 made it 64 KiB)', async () => {
+    // The bundle with a preload that prints Buffer.poolSize as the process ends (the executable takes no --require).
+    const preload = path.join(sb.base, 'pool-size.cjs');
+    await fs.writeFile(preload, "process.on('exit', () => require('fs').writeSync(2, `\\nPOOL_SIZE ${Buffer.poolSize}\\n`));\n");
+    for (const args of [['--version'], ['get', '--root', sb.Root, '--json']]) {
+      const result = spawnSync(process.execPath, ['--require', preload, BUNDLE, ...args], { encoding: 'utf8' });
+      expect(result.status, result.stderr).to.equal(0);
+      expect(/POOL_SIZE (\d+)/.exec(result.stderr)?.[1], args[0]).to.equal(String(8 * 1024));
+    }
   });
 
   it('get reports every module instance; check verifies the feed, downloads and writes status.xml', async () => {

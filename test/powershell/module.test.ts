@@ -62,6 +62,7 @@ const EXPECTED_PARAMETERS: Record<string, Record<string, [string, number, boolea
     MarkApplied: ['String', -2147483648, false, false],
     ExportScripts: ['String', -2147483648, false, false],
     At: ['DateTime', -2147483648, false, false],
+    WaitSeconds: ['Int32', -2147483648, false, false],
     Force: ['SwitchParameter', -2147483648, false, false],
     Root: ['String', -2147483648, false, true],
     ...REMOTING,

@@ -349,6 +349,26 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     expect(result.output.some((o) => typeof o === 'string' && o.startsWith('refused:'))).to.equal(true);
   });
 
+  it('-WaitSeconds waits for a running install (--wait); a negative or over-a-day value is refused before anything runs', async () => {
+    const fake = new FakeExe({ install: [] });
+    const result = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Name ecommerce -WaitSeconds 600 -Force
+      Install-AltazionUpdate -Name database -Script '2025-10/0030' -WaitSeconds 0 -Confirm:$false
+      foreach ($bad in -1, 86401) {
+        try { Install-AltazionUpdate -Name ecommerce -WaitSeconds $bad -Force -ErrorAction Stop } catch { 'refused:' + $_.FullyQualifiedErrorId }
+      }
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(fake.calls()).to.deep.equal([
+      ['install', '--name', 'ecommerce', '--requested-by', 'cmdlet', '--skip-unknown-names', '--wait', '600', '--json', '--stop-on-stdin-close'],
+      ['install', '--name', 'database', '--requested-by', 'cmdlet', '--skip-unknown-names', '--wait', '0', '--script', '2025-10/0030', '--json', '--stop-on-stdin-close'],
+    ]);
+    expect(result.output.filter((o) => typeof o === 'string' && o.startsWith('refused:'))).to.deep.equal([
+      'refused:ParameterArgumentValidationError,Install-AltazionUpdate',
+      'refused:ParameterArgumentValidationError,Install-AltazionUpdate',
+    ]);
+  });
+
   it('maps -Script, -MarkApplied and -ExportScripts to their options', async () => {
     const fake = new FakeExe({ install: [] });
     const result = await runPwsh(`${importModule}

@@ -30,6 +30,7 @@ function Install-AltazionUpdateRemotely {
     foreach ($name in @('Version', 'Script', 'MarkApplied')) {
         if ($Bound.ContainsKey($name)) { $parameters[$name] = [string]$Bound[$name] }
     }
+    if ($Bound.ContainsKey('WaitSeconds')) { $parameters['WaitSeconds'] = [int]$Bound['WaitSeconds'] }
     if ($Bound.ContainsKey('ExportScripts')) { $parameters['ExportScripts'] = $ExportFolder }
     # A [datetime] travels as is: the server schedules it at the same instant.
     if ($Bound.ContainsKey('At')) { $parameters['At'] = [datetime]$Bound['At'] }

@@ -86,6 +86,12 @@ function Install-AltazionUpdate {
         meanwhile. Returns Altazion.ScheduledInstall objects; `altazion-update schedule list` and
         `altazion-update schedule cancel <Id>` list and cancel them.
 
+    .PARAMETER WaitSeconds
+        When another install is running on the server (the portal, the update service, a scheduled
+        task or another administrator), waits up to this many seconds for it to end, then installs;
+        past that, fails with E_BUSY naming who holds the install lock. Without it, fails at once.
+        0 to 86400 (a day).
+
     .PARAMETER Root
         Root folder of the Altazion instance, relative to the current location or absolute. Default:
         the ALTAZION_ROOT environment variable, else %ProgramData%\CPoint\[e]. Accepts pipeline
@@ -172,6 +178,12 @@ function Install-AltazionUpdate {
         Schedules the e-commerce update for 02:00 tonight; the update service installs it then.
 
     .EXAMPLE
+        PS C:\> Install-AltazionUpdate -Name ecommerce -WaitSeconds 600 -Force
+
+        From a scheduled task: if the update service or someone else is installing right now, waits
+        up to 10 minutes for it to finish instead of failing at once.
+
+    .EXAMPLE
         PS C:\> foreach ($server in 'web1', 'web2', 'web3') { Install-AltazionUpdate -ComputerName $server -Force -ErrorAction Stop }
 
         Updates a farm one server at a time, stopping the rollout at the first server that fails
@@ -184,7 +196,7 @@ function Install-AltazionUpdate {
 
     .NOTES
         Only one install runs at a time on a server (shared with the portal and the service); a
-        second one fails with E_BUSY naming who holds the lock.
+        second one fails with E_BUSY naming who holds the lock, or waits for it with -WaitSeconds.
 
     .LINK
         Get-AltazionUpdate
@@ -232,6 +244,12 @@ function Install-AltazionUpdate {
 
         [Parameter(ParameterSetName = 'Install')]
         [datetime] $At,
+
+        [Parameter(ParameterSetName = 'Install')]
+        [Parameter(ParameterSetName = 'Script')]
+        [Parameter(ParameterSetName = 'MarkApplied')]
+        [ValidateRange(0, 86400)]
+        [int] $WaitSeconds,
 
         [switch] $Force,
 
@@ -316,6 +334,7 @@ function Install-AltazionUpdate {
             $options.Add('--requested-by'); $options.Add('cmdlet')
             if (-not $group.AllModules) { $options.Add('--skip-unknown-names') }
             if ($PSBoundParameters.ContainsKey('Version')) { $options.Add('--version'); $options.Add($Version) }
+            if ($PSBoundParameters.ContainsKey('WaitSeconds')) { $options.Add('--wait'); $options.Add([string]$WaitSeconds) }
             if ($Reinstall) { $options.Add('--reinstall') }
             if ($AllowDowngrade) { $options.Add('--allow-downgrade') }
             if ($IgnoreDatabaseCustomization) { $options.Add('--ignore-database-customization') }

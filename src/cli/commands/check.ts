@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { Args } from '../options';
 import { runCommand } from '../run';
-import { keepBufferPoolSmall } from '../buffer-pool';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 export const checkCommand: CommandModule<object, Args<object>> = {
@@ -14,7 +13,6 @@ export const checkCommand: CommandModule<object, Args<object>> = {
     // As the service does after each check: compress (or prune) the backups of finished installs.
     // Their archive walks every file of a module: the young generation stays small, as in install.
     keepYoungGenerationSmall();
-    keepBufferPoolSmall();
     for (const work of await tidyBackups(ctx, (line) => ctx.output.verbose(line))) {
       ctx.output.info(work.archive ? `backup ${work.folder} compressed into ${work.archive}` : `old backup ${work.folder} removed`);
     }

@@ -7,7 +7,6 @@ import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
 import { definedFields, listArg, withRoot, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
-import { keepBufferPoolSmall } from '../buffer-pool';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 /** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
@@ -103,7 +102,6 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .example('$0 install --name database --export-scripts D:\\review', 'export the pending database scripts for review') as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     keepYoungGenerationSmall();
-    keepBufferPoolSmall();
     const { name, ...given } = argv;
     const requested: InstallOptions = {
       names: listArg(name),

@@ -3,7 +3,6 @@ import type { CommandModule } from 'yargs';
 import type { Context } from '../context';
 import type { Args } from '../options';
 import { runCommand } from '../run';
-import { keepBufferPoolSmall } from '../buffer-pool';
 import { selfCommand } from '../self';
 import { keepYoungGenerationSmall } from '../young-generation';
 
@@ -17,7 +16,6 @@ const runSub: CommandModule<object, Args<RunArgs>> = {
     .option('stop-on-stdin-close', { type: 'boolean', default: false, hidden: true, describe: 'stop when stdin closes (the Windows service host)' }) as never,
   handler: (argv) => runCommand(argv, async (ctx) => {
     keepYoungGenerationSmall();
-    keepBufferPoolSmall();
     const [{ installModules }, { startService, waitForStopRequest }] = await Promise.all([import('../../install'), import('../../service/run')]);
     // Listening for a stop before starting: a stop asked while the service starts (the portal already
     // answers, its token is being written) lets it finish starting, then stops it cleanly.

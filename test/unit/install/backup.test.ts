@@ -1,15 +1,18 @@
 // The backup archive written from a folder tree as the walk goes (archiveBackup): every file and
 // folder in it, a root app_offline.htm left out, and a folder it cannot read fails the archive
-// with nothing left behind (no archive, no partial file, the folder kept).
+// with nothing left behind (no archive, no partial file, the folder kept). Beyond a number of
+// entries the backup is several archives: together they restore the whole tree, each says whether
+// another follows, pruning and a compression cut short treat them as one backup.
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
-import { archiveBackup } from '../../../src/install/backup';
+import { archiveBackup, backupPartComment, backupPartPath } from '../../../src/install/backup';
 
-async function entriesOf(zipFile: string): Promise<Map<string, string>> {
+async function entriesOf(zipFile: string, comment?: (text: string) => void): Promise<Map<string, string>> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true }, (e, z) => (e || !z ? reject(e) : resolve(z))));
+  comment?.(zip.comment);
   const out = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject);
@@ -81,5 +84,99 @@ describe('backup archive (archiveBackup)', () => {
     }
     expect(await fs.readdir(path.join(dir, 'backups'))).to.deep.equal([]);
     expect((await fs.stat(path.join(dir, 'old', 'bin', 'locked', 'b.dll'))).isFile()).to.equal(true);
+  });
+
+  /** A tree of 250 files in 3 folders (+ nested, empty folders): what it holds, by relative path. */
+  const bigTree = async (root = path.join(dir, 'old')) => {
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 250; i++) {
+      const rel = `bin/d${i % 3}/f${i}.dll`;
+      await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+      await fs.writeFile(path.join(root, rel), `file ${i}`);
+      expected.set(rel, `file ${i}`);
+    }
+    await fs.mkdir(path.join(root, 'logs', 'empty'), { recursive: true });
+    return expected;
+  };
+
+  /** What a restore does: every part, in the order their comments give, extracted into one tree. */
+  async function restoreParts(first: string): Promise<{ files: Map<string, string>; folders: string[]; parts: string[] }> {
+    const files = new Map<string, string>();
+    const folders: string[] = [];
+    const parts: string[] = [];
+    for (let part = 1, more = true; more; part++) {
+      const file = backupPartPath(first, part);
+      parts.push(path.basename(file));
+      let comment = '';
+      const entries = await entriesOf(file, (c) => { comment = c; });
+      expect(entries.size, file).to.be.at.most(40);
+      expect([backupPartComment(part, true), backupPartComment(part, false)]).to.include(comment);
+      more = comment === backupPartComment(part, false);
+      for (const [name, content] of entries) {
+        if (name.endsWith('/')) folders.push(name);
+        else { expect(files.has(name), `${name} in two parts`).to.equal(false); files.set(name, content); }
+      }
+    }
+    return { files, folders, parts };
+  }
+
+  it('beyond its entries per archive, writes parts that together restore the whole tree, each naming whether another follows', async () => {
+    const expected = await bigTree();
+    const first = await archiveBackup({ folder: path.join(dir, 'old'), backupsDir: path.join(dir, 'backups'), module: 'ecommerce', instance: '', version: '25.9.12.3', id: '20261205T010203-abcdef', keep: 3, entriesPerArchive: 40 });
+    expect(first).to.equal(path.join(dir, 'backups', 'ecommerce-25.9.12.3-20261205T010203-abcdef.zip'));
+    const restored = await restoreParts(first!);
+    // 250 files + 6 folders = 256 entries: 7 parts of at most 40.
+    expect(restored.parts).to.deep.equal(['ecommerce-25.9.12.3-20261205T010203-abcdef.zip', ...[2, 3, 4, 5, 6, 7].map((n) => `ecommerce-25.9.12.3-20261205T010203-abcdef.part${n}.zip`)]);
+    expect(restored.files).to.deep.equal(expected);
+    expect(restored.folders.sort()).to.deep.equal(['bin/', 'bin/d0/', 'bin/d1/', 'bin/d2/', 'logs/', 'logs/empty/']);
+    expect((await fs.readdir(path.join(dir, 'backups'))).sort()).to.deep.equal(restored.parts.slice().sort());
+  });
+
+  it('a compression cut short before its first part is in place leaves no backup: the next one removes its parts and starts again', async () => {
+    const expected = await bigTree();
+    const backups = path.join(dir, 'backups');
+    await fs.mkdir(backups, { recursive: true });
+    // A crash between the renames of the parts (of a bigger tree then): later parts renamed, the first still partial.
+    const base = 'ecommerce-25.9.12.3-20261205T010203-abcdef';
+    for (const name of [`${base}.part2.zip`, `${base}.part3.zip.partial`, `${base}.part9.zip`, `${base}.zip.partial`]) await fs.writeFile(path.join(backups, name), 'stale');
+    await fs.writeFile(path.join(backups, 'ecommerce-25.9.12.3-20261205T010203-abcdee.part2.zip'), 'another backup');
+    const first = await archiveBackup({ folder: path.join(dir, 'old'), backupsDir: backups, module: 'ecommerce', instance: '', version: '25.9.12.3', id: '20261205T010203-abcdef', keep: 3, entriesPerArchive: 40 });
+    const restored = await restoreParts(first!);
+    expect(restored.files).to.deep.equal(expected);
+    expect((await fs.readdir(backups)).filter((n) => n.startsWith(base)).sort()).to.deep.equal(restored.parts.slice().sort());
+    expect(await fs.readFile(path.join(backups, 'ecommerce-25.9.12.3-20261205T010203-abcdee.part2.zip'), 'utf8')).to.equal('another backup');
+  });
+
+  it('a failure in a later part removes every part written (the first one too) and keeps the folder', async () => {
+    await bigTree();
+    // The last folder walked refuses to be listed, after several parts were written.
+    const readdir = fs.readdir;
+    (fs as { readdir: unknown }).readdir = (async (folder: string, options: never) => {
+      if (path.basename(folder) === 'd2') throw Object.assign(new Error(`EACCES: permission denied, scandir '${folder}'`), { code: 'EACCES', syscall: 'scandir', path: folder });
+      return readdir(folder, options);
+    }) as never;
+    let result: string;
+    try {
+      result = await archiveBackup({ folder: path.join(dir, 'old'), backupsDir: path.join(dir, 'backups'), module: 'ecommerce', instance: '', version: '25.9.12.3', id: '20261205T010203-abcdef', keep: 3, entriesPerArchive: 40 })
+        .then(() => 'archived', (e: NodeJS.ErrnoException) => e.code ?? e.message);
+    } finally {
+      (fs as { readdir: unknown }).readdir = readdir;
+    }
+    expect(result).to.equal('EACCES');
+    expect(await fs.readdir(path.join(dir, 'backups'))).to.deep.equal([]);
+    expect((await fs.stat(path.join(dir, 'old', 'bin', 'd0', 'f0.dll'))).isFile()).to.equal(true);
+  });
+
+  it('pruning keeps the newest backups whole: an older backup goes with all its parts', async () => {
+    const backups = path.join(dir, 'backups');
+    const ids = ['20261205T010203-aaaaaa', '20261205T020203-bbbbbb'];
+    for (const id of ids) {
+      await bigTree();
+      await archiveBackup({ folder: path.join(dir, 'old'), backupsDir: backups, module: 'ecommerce', instance: '', version: '25.9.12.3', id, keep: 1, entriesPerArchive: 40 });
+    }
+    const left = (await fs.readdir(backups)).sort();
+    expect(left.length).to.equal(7);
+    expect(left.every((n) => n.includes(ids[1]))).to.equal(true);
+    expect((await restoreParts(path.join(backups, `ecommerce-25.9.12.3-${ids[1]}.zip`))).files.size).to.equal(250);
   });
 });
