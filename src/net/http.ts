@@ -158,12 +158,15 @@ export class HttpClient {
         return;
       }
       let timeoutMs = this.timeoutMs;
-      request.on('timeout', () => request.destroy(new HttpTimeoutError(url, timeoutMs)));
+      // Before the answer the request fails; after it, the body (which also closes the connection).
+      let failOnTimeout: { destroy(error: Error): void } = request;
+      request.on('timeout', () => failOnTimeout.destroy(new HttpTimeoutError(url, timeoutMs)));
       request.once('error', reject);
       request.once('response', (response: http.IncomingMessage) => {
         request.off('error', reject);
         // Errors after this point reach the body (a cut connection, an abort, the body timeout).
         request.on('error', () => undefined);
+        failOnTimeout = response;
         timeoutMs = options.bodyTimeoutMs ?? this.timeoutMs;
         request.setTimeout(timeoutMs);
         const status = response.statusCode ?? 0;
