@@ -60,10 +60,10 @@ const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Every read of a socket or a file is a fresh buffer, garbage once hashed and written. V8 frees
- * such buffers only at a GC, and on Node 26 it waits until 64 MB of them have piled up: the
- * downloader then peaks at ~135 MB where it holds ~10 MB. A young-generation GC every few MiB
- * (well under a millisecond: the live heap is small) frees them as they go and keeps it near
- * 90 MB (bench/README.md). `gc` is V8's own, exposed to a fresh context at the first call.
+ * such buffers only at a GC, and Node 26's waits until 64 MB of them have piled up, which alone
+ * would take the downloader past its 100 MB budget. A young-generation GC every few MiB (cheap:
+ * the live heap is small) frees them as it goes (bench/README.md). `gc` is V8's own, exposed to a
+ * fresh context at the first call.
  */
 const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 let minorGc: (() => void) | undefined;
