@@ -1,8 +1,8 @@
 // The updater's one HTTP client, for feeds, packages, key lists, health checks, webhooks and
 // `portal open`: Node's own node:http / node:https. Its agents apply HTTP(S)_PROXY and NO_PROXY
-// (`proxyEnv`, Node >= 24.5; we ship and test on 26) and its body is a plain node stream. Measured
-// against undici on the download (bench/README.md): ~40% less CPU per GiB and ~20 MB less memory,
-// since its parser reads socket buffers where undici's wasm parser copies them.
+// (`proxyEnv`, Node >= 24.5; we ship and test on 26) and its body is a plain node stream. On the
+// download it needs less CPU and memory than undici, whose wasm parser copies every socket read
+// into WebAssembly memory (bench/README.md).
 // The proxy settings are passed in (never read from process.env here): the edge decides.
 import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
@@ -78,6 +78,15 @@ class HttpTimeoutError extends Error {
   }
 }
 
+/**
+ * Whether this Node's agents take `proxyEnv` (added in 24.5; older ones ignore it silently, and a
+ * proxy ignored would send requests straight to the internet).
+ */
+export function agentsTakeProxies(nodeVersion: string): boolean {
+  const [major, minor] = nodeVersion.replace(/^v/, '').split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 5);
+}
+
 /** curl's reading of a proxy without a scheme (`proxy:3128`): http. Node would ignore it. */
 function withScheme(proxy: string | undefined): string | undefined {
   if (!proxy) return undefined;
@@ -98,10 +107,13 @@ export class HttpClient {
     let agent = this.agents.get(key);
     if (!agent) {
       const proxy = this.options.proxy;
-      // Node reads these names only from the object given, never from process.env. A plain http
-      // request goes to the proxy as `GET http://...`, which every proxy accepts; https is tunnelled
-      // with CONNECT.
-      const proxyEnv = proxy ? { HTTP_PROXY: withScheme(proxy.http), HTTPS_PROXY: withScheme(proxy.https), NO_PROXY: proxy.noProxy } : undefined;
+      if ((proxy?.http || proxy?.https) && !agentsTakeProxies(process.versions.node)) {
+        throw new Error(`Node ${process.versions.node} cannot send requests through a proxy: run the updater on the Node it ships with`);
+      }
+      // Node reads these names only from the object given, never from process.env (an empty one
+      // says "no proxy" even where NODE_USE_ENV_PROXY is set). A plain http request goes to the
+      // proxy as `GET http://...`, which every proxy accepts; https is tunnelled with CONNECT.
+      const proxyEnv = proxy ? { HTTP_PROXY: withScheme(proxy.http), HTTPS_PROXY: withScheme(proxy.https), NO_PROXY: proxy.noProxy } : {};
       const options: http.AgentOptions & { proxyEnv?: Record<string, string | undefined> } = { keepAlive: !fresh, proxyEnv };
       agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
       this.agents.set(key, agent);

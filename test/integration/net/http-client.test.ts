@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpClient, isTimeout } from '../../../src/net/http';
+import { agentsTakeProxies, HttpClient, isTimeout } from '../../../src/net/http';
 
 interface Seen { url: string; headers: http.IncomingHttpHeaders }
 
@@ -89,5 +89,10 @@ describe('net/http: the one HTTP client', () => {
       expect(proxy.seen[1].headers.connection).to.equal('close');
       await direct.close();
     } finally { await proxy.close(); }
+  });
+
+  it('knows which Node versions take proxies (older ones would ignore them without a word)', () => {
+    expect(['v26.10.0', 'v24.5.0', '25.0.1'].map(agentsTakeProxies)).to.deep.equal([true, true, true]);
+    expect(['v24.4.1', 'v22.21.0', 'v20.20.2'].map(agentsTakeProxies)).to.deep.equal([false, false, false]);
   });
 });
