@@ -65,7 +65,7 @@ const WRITE_BUFFER_BYTES = 1024 * 1024;
  * the live heap is small) frees them as it goes (bench/README.md). `gc` is V8's own, exposed to a
  * fresh context at the first call.
  */
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 let minorGc: (() => void) | undefined;
 function collectSpentBuffers(): void {
   if (!minorGc) {

@@ -1,4 +1,4 @@
-// A package of several times the 8 MiB after which the downloader asks V8 for a young-generation
+// A package of several times the 4 MiB after which the downloader asks V8 for a young-generation
 // GC (src/feed/download.ts): downloaded from an http and a folder feed, then re-verified from the
 // cache, byte for byte. Its memory is the download benchmark's to measure, not this test's.
 import { expect } from 'chai';
