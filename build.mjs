@@ -29,11 +29,11 @@ const log = (message) => process.stderr.write(`build: ${message}\n`);
 const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 // Large dependencies used by few commands are bundled apart and loaded on first use, so that every
-// start does not read and compile them: the SQL Server driver (3 MB), the HTTP client (0.5 MB),
-// iconv-lite (console code pages, 470 KiB: only to read what a console program printed on
-// Windows), nodemailer (270 KB, only sends notifications). In the single executable they are SEA
-// assets; beside the bundle, files in dist/.
-const LAZY_PACKAGES = { mssql: 'mssql.cjs', undici: 'undici.cjs', 'iconv-lite': 'iconv-lite.cjs', nodemailer: 'nodemailer.cjs' };
+// start does not read and compile them: the SQL Server driver (3 MB), iconv-lite (console code
+// pages, 470 KiB: only to read what a console program printed on Windows), nodemailer (270 KB,
+// only sends notifications). In the single executable they are SEA assets; beside the bundle,
+// files in dist/.
+const LAZY_PACKAGES = { mssql: 'mssql.cjs', 'iconv-lite': 'iconv-lite.cjs', nodemailer: 'nodemailer.cjs' };
 
 const lazyPackages = {
   name: 'lazy-packages',

@@ -3,7 +3,8 @@
 // src/net/http.ts was measured (bench/README.md). Not part of `npm run bench`: it informs a choice.
 //   node bench/http-clients.mjs                       (ALTAZION_BENCH_MB=256, ALTAZION_BENCH_RUNS=4)
 //   ALTAZION_BENCH_NODE=/path/to/node node bench/http-clients.mjs   (the clients on another Node)
-// node-fetch is measured when it resolves from here (`npm install --no-save node-fetch@3`).
+// undici and node-fetch are measured when they resolve from here (`npm install --no-save undici
+// node-fetch@3`); the product uses node:http only.
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';

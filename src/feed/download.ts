@@ -17,6 +17,8 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { AltazionError } from '../core/errors';
 import { discardStream } from '../net/http';
 import { unsafePackagePathReason } from './index-schema';
@@ -56,6 +58,35 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Bytes the partial file's stream takes in before the pipe waits: they go to disk in one writev. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
+/**
+ * Every read of a socket or a file is a fresh buffer, garbage once hashed and written. V8 frees
+ * such buffers only at a GC, and Node 26's waits until 64 MB of them have piled up, which alone
+ * would take the downloader past its 100 MB budget. A young-generation GC every few MiB (cheap:
+ * the live heap is small) frees them as it goes (bench/README.md). `gc` is V8's own, exposed to a
+ * fresh context at the first call.
+ */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
+let minorGc: (() => void) | undefined;
+function collectSpentBuffers(): void {
+  if (!minorGc) {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
+    minorGc = () => gc({ type: 'minor' });
+  }
+  minorGc();
+}
+
+/** Calls collectSpentBuffers() each time another COLLECT_EVERY_BYTES have gone through. */
+function spentBufferCollector(): (bytes: number) => void {
+  let since = 0;
+  return (bytes) => {
+    since += bytes;
+    if (since < COLLECT_EVERY_BYTES) return;
+    since = 0;
+    collectSpentBuffers();
+  };
+}
+
 /** Where a release lands in the cache: the package's file name. */
 export function cachePathFor(cacheDir: string, release: ReleaseEntry): string {
   return path.join(cacheDir, path.posix.basename(release.package));
@@ -77,12 +108,14 @@ async function sizeOf(file: string): Promise<number | undefined> {
 /** Adds bytes [0, length) of a file to `hash`; fails when the file is shorter. */
 async function hashFilePrefix(hash: Hash, file: string, length: number): Promise<Hash> {
   let hashed = 0;
+  const spent = spentBufferCollector();
   if (length > 0) {
     // Node's default 64 KiB reads: each read is a fresh buffer that V8 frees in batches, so larger
     // reads raise the peak memory (bench/README.md).
     for await (const chunk of createReadStream(file, { start: 0, end: length - 1 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       hashed += chunk.length;
+      spent(chunk.length);
     }
   }
   if (hashed !== length) throw new Error(`${file} ends at ${hashed} bytes, ${length} were expected`);
@@ -299,6 +332,7 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
         // when the pipe tears it down; an error the file raises first is the disk's.
         const upstream = new Set<unknown>();
         opened.stream.once('error', (error) => upstream.add(error));
+        const spent = spentBufferCollector();
         const hashing = new Transform({
           transform(chunk: Buffer, _encoding, callback) {
             received += chunk.length;
@@ -312,6 +346,7 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
             lastActivity = Date.now();
             report(received);
             callback(null, chunk);
+            spent(chunk.length);
           },
         });
         // The stream writes through the handle opened above and closes it at its end.

@@ -1,11 +1,12 @@
-// The updater's one HTTP client, for feeds, packages, health checks and webhooks: undici, the engine of
-// Node's own fetch. Its `request` API hands the body over as a plain node stream, and its
-// EnvHttpProxyAgent applies HTTP(S)_PROXY and NO_PROXY the way curl does, so none of that is ours
-// to maintain. It is loaded on first use: commands that never touch the network do not pay for it.
+// The updater's one HTTP client, for feeds, packages, key lists, health checks, webhooks and
+// `portal open`: Node's own node:http / node:https. Its agents apply HTTP(S)_PROXY and NO_PROXY
+// (`proxyEnv`, Node >= 24.5; we ship and test on 26) and its body is a plain node stream. On the
+// download it needs less CPU and memory than undici, whose wasm parser copies every socket read
+// into WebAssembly memory (bench/README.md).
 // The proxy settings are passed in (never read from process.env here): the edge decides.
-import { STATUS_CODES } from 'node:http';
+import http, { STATUS_CODES } from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -37,9 +38,9 @@ export function proxySettings(configured: string | undefined, env: Env): ProxySe
 export interface HttpClientOptions {
   /** No proxy when absent (health checks of this server's own sites). */
   proxy?: ProxySettings;
-  /** Time allowed to connect, and then to receive the response headers (default 30 s). */
+  /** Time allowed to connect, and then for the response headers to start coming (default 30 s). */
   timeoutMs?: number;
-  /** Redirects followed (default 5; 0 hands 3xx answers to the caller). */
+  /** Redirects of a GET followed (default 5; 0 hands 3xx answers to the caller). POSTs never follow. */
   maxRedirections?: number;
 }
 
@@ -65,37 +66,64 @@ export interface HttpResponse {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-type Undici = typeof import('undici');
-let undici: Promise<Undici> | undefined;
-const loadUndici = () => (undici ??= import('undici'));
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Request headers that must not follow a redirect to another origin. */
+const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
+
+/** The client's own timeout: no byte came for `ms` while connecting, waiting or reading. */
+class HttpTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(url: URL, ms: number) {
+    super(`${url.href}: nothing received for ${ms} ms`);
+  }
+}
+
+/**
+ * Whether this Node's agents take `proxyEnv` (added in 24.5; older ones ignore it silently, and a
+ * proxy ignored would send requests straight to the internet).
+ */
+export function agentsTakeProxies(nodeVersion: string): boolean {
+  const [major, minor] = nodeVersion.replace(/^v/, '').split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 5);
+}
+
+/** curl's reading of a proxy without a scheme (`proxy:3128`): http. Node would ignore it. */
+function withScheme(proxy: string | undefined): string | undefined {
+  if (!proxy) return undefined;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
+}
 
 export class HttpClient {
-  private dispatcher: Promise<Dispatcher> | undefined;
+  /** One agent per scheme, and per connection policy (kept alive, or closed after each request). */
+  private readonly agents = new Map<string, http.Agent>();
   readonly timeoutMs: number;
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  private async dispatcherFor(): Promise<Dispatcher> {
-    this.dispatcher ??= loadUndici().then(({ Agent, EnvHttpProxyAgent, interceptors }) => {
+  private agentFor(url: URL, fresh: boolean): http.Agent {
+    const key = `${url.protocol}${fresh ? ' fresh' : ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
       const proxy = this.options.proxy;
-      const connect = { timeout: this.timeoutMs };
-      // Empty strings, not undefined: undefined would make undici read process.env itself.
-      // proxyTunnel false: plain http goes to the proxy as `GET http://...`, which every proxy
-      // accepts; many refuse CONNECT to port 80. https is tunnelled either way.
-      const base: Dispatcher = proxy
-        ? new EnvHttpProxyAgent({ httpProxy: proxy.http ?? '', httpsProxy: proxy.https ?? '', noProxy: proxy.noProxy ?? '', proxyTunnel: false, connect })
-        : new Agent({ connect });
-      const redirects = this.options.maxRedirections ?? 5;
-      return redirects > 0 ? base.compose(interceptors.redirect({ maxRedirections: redirects })) : base;
-    });
-    return this.dispatcher;
+      if ((proxy?.http || proxy?.https) && !agentsTakeProxies(process.versions.node)) {
+        throw new Error(`Node ${process.versions.node} cannot send requests through a proxy: run the updater on the Node it ships with`);
+      }
+      // Node reads these names only from the object given, never from process.env (an empty one
+      // says "no proxy" even where NODE_USE_ENV_PROXY is set). A plain http request goes to the
+      // proxy as `GET http://...`, which every proxy accepts; https is tunnelled with CONNECT.
+      const proxyEnv = proxy ? { HTTP_PROXY: withScheme(proxy.http), HTTPS_PROXY: withScheme(proxy.https), NO_PROXY: proxy.noProxy } : {};
+      const options: http.AgentOptions & { proxyEnv?: Record<string, string | undefined> } = { keepAlive: !fresh, proxyEnv };
+      agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+      this.agents.set(key, agent);
+    }
+    return agent;
   }
 
   /**
    * Words for error messages: the proxy a URL goes through, as configured. NO_PROXY is matched
-   * by undici, so when it is set the message says that it may exempt the host.
+   * by Node, so when it is set the message says that it may exempt the host.
    */
   describeProxy(url: URL): string {
     const proxy = this.options.proxy;
@@ -105,55 +133,74 @@ export class HttpClient {
     return `through proxy ${redactProxy(used)}${exempt}`;
   }
 
+  /** One GET, following redirects (credentials and Host stay with their origin). */
   async get(url: URL, options: GetOptions = {}): Promise<HttpResponse> {
-    const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.dispatcherFor()]);
-    const response = await request(url, {
-      method: 'GET',
-      dispatcher,
-      // Compression would make byte offsets (Range) and sizes meaningless.
-      headers: { 'user-agent': 'altazion-update', 'accept-encoding': 'identity', ...options.headers },
-      signal: options.signal,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: options.bodyTimeoutMs ?? this.timeoutMs,
-      reset: options.fresh,
-    });
-    return this.answer(response);
+    // Compression would make byte offsets (Range) and sizes meaningless.
+    let headers: Record<string, string> = { 'user-agent': 'altazion-update', 'accept-encoding': 'identity', ...options.headers };
+    const maxRedirections = this.options.maxRedirections ?? 5;
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.send('GET', url, headers, options);
+      const location = response.header('location');
+      if (!REDIRECT_STATUSES.has(response.status) || !location || redirects >= maxRedirections) return response;
+      const next = new URL(location, url);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') return response;
+      response.discard();
+      if (next.origin !== url.origin) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !ORIGIN_BOUND_HEADERS.includes(name.toLowerCase())));
+      }
+      url = next;
+    }
   }
 
   /** One POST of a small body (a webhook); the answer's body is for the caller to read or discard(). */
   async post(url: URL, body: string, options: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<HttpResponse> {
-    const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.dispatcherFor()]);
-    const response = await request(url, {
-      method: 'POST',
-      dispatcher,
-      headers: { 'user-agent': 'altazion-update', ...options.headers },
-      body,
-      signal: options.signal,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
-    return this.answer(response);
+    return this.send('POST', url, { 'user-agent': 'altazion-update', ...options.headers }, { signal: options.signal }, body);
   }
 
-  private answer(response: Dispatcher.ResponseData): HttpResponse {
-    const { headers } = response;
-    return {
-      status: response.statusCode,
-      statusText: STATUS_CODES[response.statusCode] ?? '',
-      header: (name) => {
-        const value = headers[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(', ') : value;
-      },
-      body: response.body,
-      discard: () => discardStream(response.body),
-    };
+  private send(method: string, url: URL, headers: Record<string, string>, options: GetOptions, body?: string): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => {
+      const transport = url.protocol === 'https:' ? https : http;
+      let request: http.ClientRequest;
+      try {
+        // `timeout` is the socket's idle timeout, armed before it connects: it bounds the connection
+        // and the wait for the answer.
+        request = transport.request(url, { method, headers, agent: this.agentFor(url, options.fresh === true), signal: options.signal, timeout: this.timeoutMs });
+      } catch (error) {
+        reject(error); // an invalid proxy URL, a header with a line break
+        return;
+      }
+      let timeoutMs = this.timeoutMs;
+      // Before the answer the request fails; after it, the body (which also closes the connection).
+      let failOnTimeout: { destroy(error: Error): void } = request;
+      request.on('timeout', () => failOnTimeout.destroy(new HttpTimeoutError(url, timeoutMs)));
+      request.once('error', reject);
+      request.once('response', (response: http.IncomingMessage) => {
+        request.off('error', reject);
+        // Errors after this point reach the body (a cut connection, an abort, the body timeout).
+        request.on('error', () => undefined);
+        failOnTimeout = response;
+        timeoutMs = options.bodyTimeoutMs ?? this.timeoutMs;
+        request.setTimeout(timeoutMs);
+        const status = response.statusCode ?? 0;
+        resolve({
+          status,
+          statusText: STATUS_CODES[status] ?? '',
+          header: (name) => {
+            const value = response.headers[name.toLowerCase()];
+            return Array.isArray(value) ? value.join(', ') : value;
+          },
+          body: response,
+          discard: () => discardStream(response),
+        });
+      });
+      request.end(body);
+    });
   }
 
   /** Closes idle connections (they never keep the process alive anyway). */
   async close(): Promise<void> {
-    const dispatcher = this.dispatcher;
-    this.dispatcher = undefined;
-    if (dispatcher) await (await dispatcher).close();
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
   }
 }
 
@@ -163,10 +210,10 @@ export function discardStream(stream: Readable): void {
   stream.destroy();
 }
 
-/** Whether a request failed because the server did not connect or answer in time. */
+/** Whether a request failed because the server (or the proxy) did not connect or answer in time. */
 export function isTimeout(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+  const e = error as { code?: string; proxyTunnelTimeout?: number };
+  return e?.code === 'ETIMEDOUT' || (e?.code === 'ERR_PROXY_TUNNEL' && e.proxyTunnelTimeout !== undefined);
 }
 
 /** A network error in words, with its code (ECONNREFUSED, ERR_TLS_CERT_ALTNAME_INVALID, ...). */
@@ -174,8 +221,8 @@ export function describeNetworkError(error: unknown): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   const message = String(e?.message ?? error);
-  // Something answered, but not in HTTP.
-  if (e?.name === 'HTTPParserError') return `not an HTTP/1.x answer (${message})`;
+  // Something answered, but not in HTTP (llhttp's codes: HPE_INVALID_CONSTANT, ...).
+  if (code?.startsWith('HPE_')) return `not an HTTP/1.x answer (${code}: ${message})`;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
