@@ -17,9 +17,8 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { AltazionError } from '../core/errors';
+import { GarbagePacer } from '../io/garbage';
 import { discardStream } from '../net/http';
 import { unsafePackagePathReason } from './index-schema';
 import { isRetryable } from './source';
@@ -58,34 +57,9 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Bytes the partial file's stream takes in before the pipe waits: they go to disk in one writev. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
-/**
- * Every read of a socket or a file is a fresh buffer, garbage once hashed and written. V8 frees
- * such buffers only at a GC, and Node 26's waits until 64 MB of them have piled up, which alone
- * would take the downloader past its 100 MB budget. A young-generation GC every few MiB (cheap:
- * the live heap is small) frees them as it goes (bench/README.md). `gc` is V8's own, exposed to a
- * fresh context at the first call.
- */
+/** A minor collection every 4 MiB hashed frees the spent read buffers as it goes (src/io/garbage.ts). */
 const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
-let minorGc: (() => void) | undefined;
-function collectSpentBuffers(): void {
-  if (!minorGc) {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
-    minorGc = () => gc({ type: 'minor' });
-  }
-  minorGc();
-}
-
-/** Calls collectSpentBuffers() each time another COLLECT_EVERY_BYTES have gone through. */
-function spentBufferCollector(): (bytes: number) => void {
-  let since = 0;
-  return (bytes) => {
-    since += bytes;
-    if (since < COLLECT_EVERY_BYTES) return;
-    since = 0;
-    collectSpentBuffers();
-  };
-}
+const spentBufferCollector = () => new GarbagePacer(COLLECT_EVERY_BYTES, 'minor');
 
 /** Where a release lands in the cache: the package's file name. */
 export function cachePathFor(cacheDir: string, release: ReleaseEntry): string {
@@ -115,7 +89,7 @@ async function hashFilePrefix(hash: Hash, file: string, length: number): Promise
     for await (const chunk of createReadStream(file, { start: 0, end: length - 1 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       hashed += chunk.length;
-      spent(chunk.length);
+      spent.add(chunk.length);
     }
   }
   if (hashed !== length) throw new Error(`${file} ends at ${hashed} bytes, ${length} were expected`);
@@ -346,7 +320,7 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
             lastActivity = Date.now();
             report(received);
             callback(null, chunk);
-            spent(chunk.length);
+            spent.add(chunk.length);
           },
         });
         // The stream writes through the handle opened above and closes it at its end.
