@@ -7,10 +7,11 @@ import type { Context } from '../context/context';
 import { EVENT_IDS, eventMessage, eventTitle, notifiedAs, type OperationalEvent } from '../core/events';
 import { msg, renderMessage } from '../core/messages';
 import { DEFAULT_NOTIFIED, type NotificationsConfig } from '../config/updater-config';
+import { proxySettings, type ProxySettings } from '../net/http';
 import { sendNotifications } from '../notify';
 import type { Platform } from '../platform/types';
 
-export type EventContext = Pick<Context, 'config' | 'platform' | 'output'>;
+export type EventContext = Pick<Context, 'config' | 'platform' | 'output' | 'env'>;
 
 async function writeEventLog(platform: Platform | undefined, event: OperationalEvent, text: string, ctx: EventContext): Promise<void> {
   if (!platform?.events) return;
@@ -25,7 +26,13 @@ async function writeEventLog(platform: Platform | undefined, event: OperationalE
 export async function reportEvent(ctx: EventContext, event: OperationalEvent): Promise<void> {
   let notifications: NotificationsConfig = { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] };
   let platform: Platform | undefined;
-  try { notifications = (await ctx.config()).notifications; } catch { /* a broken config is reported by the command itself */ }
+  let proxy: ProxySettings | undefined;
+  try {
+    const config = await ctx.config();
+    notifications = config.notifications;
+    // Webhooks go out through the feed's proxy (updater.config, else HTTP(S)_PROXY / NO_PROXY).
+    proxy = proxySettings(config.proxy, ctx.env);
+  } catch { /* a broken config is reported by the command itself */ }
   try { platform = await ctx.platform(); } catch { /* idem */ }
   const computer = platform?.computerName ?? 'unknown';
   const lang = notifications.language;
@@ -41,7 +48,7 @@ export async function reportEvent(ctx: EventContext, event: OperationalEvent): P
   };
   let failures;
   try {
-    failures = await sendNotifications(notifications, note);
+    failures = await sendNotifications(notifications, note, proxy ? { proxy } : {});
   } catch (error) {
     failures = [{ channel: 'notifications', error: 'internal error' }];
     ctx.output.verbose(`notifications: ${(error as Error).name}`);

@@ -4,7 +4,7 @@
 // install it tells about. Secrets (the SMTP password, the webhook URLs, which are credentials) never
 // appear in what is reported: errors name the SMTP host or the webhook's host only.
 import type { EmailConfig, NotificationsConfig, WebhookConfig } from '../config/updater-config';
-import { HttpClient } from '../net/http';
+import { HttpClient, type ProxySettings } from '../net/http';
 
 export interface Note {
   subject: string;
@@ -20,6 +20,8 @@ export interface NotificationFailure {
 export interface SendOptions {
   /** Per channel (connection, greeting, answer). */
   timeoutMs?: number;
+  /** The proxy webhooks go through (Teams and Slack are on the internet, like the feed). */
+  proxy?: ProxySettings;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -78,9 +80,9 @@ export function webhookBody(note: Note): string {
   return JSON.stringify({ text: `**${note.subject}**\n\n${note.text}` });
 }
 
-async function sendWebhook(hook: WebhookConfig, note: Note, timeoutMs: number): Promise<void> {
+async function sendWebhook(hook: WebhookConfig, note: Note, timeoutMs: number, proxy: ProxySettings | undefined): Promise<void> {
   // No redirect is followed: a webhook that moved answers 3xx, which is a failure to report.
-  const client = new HttpClient({ timeoutMs, maxRedirections: 0 });
+  const client = new HttpClient({ timeoutMs, maxRedirections: 0, ...(proxy ? { proxy } : {}) });
   try {
     const response = await client.post(new URL(hook.url), webhookBody(note), {
       headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -106,7 +108,7 @@ export async function sendNotifications(config: NotificationsConfig, note: Note,
   const secrets = secretsOf(config);
   const attempts: Array<{ channel: string; send: () => Promise<void> }> = [];
   if (config.email) attempts.push({ channel: `e-mail (${config.email.host})`, send: () => sendEmail(config.email!, note, timeoutMs) });
-  for (const hook of config.webhooks) attempts.push({ channel: `webhook (${webhookHost(hook)})`, send: () => sendWebhook(hook, note, timeoutMs) });
+  for (const hook of config.webhooks) attempts.push({ channel: `webhook (${webhookHost(hook)})`, send: () => sendWebhook(hook, note, timeoutMs, options.proxy) });
   const results = await Promise.allSettled(attempts.map((a) => a.send()));
   const failures: NotificationFailure[] = [];
   results.forEach((result, i) => {

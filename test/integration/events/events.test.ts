@@ -82,6 +82,14 @@ describe('Event Log and notifications (sandbox, local SMTP and HTTP receivers)',
     expect(smtp.mails).to.have.length(1);
   });
 
+  it('webhooks go out through the proxy of updater.config, like the feed', async () => {
+    // The receiver plays the proxy: a proxied plain-http request names the whole URL.
+    await configureNotifications(box, { port: smtp.port, user: 'altazion', password: PASSWORD }, `http://hooks.invalid/${HOOK_TOKEN}`, `\n  <proxy url="${hook.url}" />`);
+    await runCheck(box.ctx(), { report: false });
+    expect(hook.bodies.map((b) => b.path)).to.deep.equal([`http://hooks.invalid/${HOOK_TOKEN}`]);
+    expect(JSON.parse(hook.bodies[0]!.body)).to.have.property('text');
+  });
+
   it('an install writes started and succeeded (1100, 1101) and notifies the success', async () => {
     const run = await runInstall(box.ctx(), { names: ['ecommerce'] });
     expect(run.exitCode).to.equal(0);
