@@ -31,7 +31,8 @@ try {
     const result = await pairs({
       label: `get ${shape}`,
       product: async () => { const r = await run(command, [...prefix, 'get', '--root', root, '--json'], { node: command === process.execPath }); if (r.rssMb) rss.push(r.rssMb); return r.ms; },
-      baseline: async () => (await run(process.execPath, ['-e', '0'])).ms,
+      // The baseline is timed through the same wrapper as the product (the RSS preload, or GNU time).
+      baseline: async () => (await run(process.execPath, ['-e', '0'], { node: command === process.execPath })).ms,
     });
     row(B, `${what} get --json / node -e 0, ${shape}`, ratioText(result.ratios), '<= 2.0 x', median(result.ratios) <= 2.0);
     note(B, `  medians (${shape})`, `get ${fmtMs(median(result.product))}, node -e 0 ${fmtMs(median(result.baseline))}${rss.length ? `, peak RSS of get ${Math.max(...rss).toFixed(0)} MB` : ''}`);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { GarbagePacer } from '../io/garbage';
 import { APP_OFFLINE_NAMES } from './staging';
 import { compareText } from '../core/text-order';
 import type { InstanceLayout } from '../config/paths';
@@ -72,7 +73,7 @@ type TreeItem = { rel: string; full: string; dir: boolean };
  * walk is over; resolves with the first entry left for the next part (undefined: none). A failure
  * (a file vanished, a folder unreadable) destroys the output stream with it and rejects.
  */
-function feedPart(zip: yazl.ZipFile, next: () => Promise<TreeItem | undefined>, part: number, limit: number, signal?: AbortSignal): Promise<TreeItem | undefined> {
+function feedPart(zip: yazl.ZipFile, next: () => Promise<TreeItem | undefined>, part: number, limit: number, pacer: GarbagePacer, signal?: AbortSignal): Promise<TreeItem | undefined> {
   return new Promise((resolve, reject) => {
     let count = 0;
     let pending = { full: '', size: 0 };
@@ -82,6 +83,7 @@ function feedPart(zip: yazl.ZipFile, next: () => Promise<TreeItem | undefined>, 
     const fail = (error: unknown) => { (zip.outputStream as Readable).destroy(error as Error); reject(error); };
     const open = (callback: (error: Error | null, stream: NodeJS.ReadableStream) => void): void => {
       const { full, size } = pending;
+      pacer.add(size);
       addNext().catch(fail);
       // Reads sized to the file: the default 64 KiB buffer per read was mostly garbage for small files.
       callback(null, createReadStream(full, { highWaterMark: Math.min(64 * 1024, Math.max(1024, size)) }));
@@ -122,12 +124,14 @@ async function writeBackupParts(root: string, archive: string, limit: number, si
     return (await walk.next()).value ?? undefined;
   };
   const parts: string[] = [];
+  // Each file read and deflated leaves buffers V8 frees late, as in staging (src/io/garbage.ts).
+  const pacer = new GarbagePacer(32 * 1024 * 1024);
   try {
     for (let part = 1; ; part++) {
       parts.push(backupPartPath(archive, part));
       const zip = new yazl.ZipFile();
       const written = pipeline(zip.outputStream, createWriteStream(`${parts[part - 1]}.partial`));
-      const [left] = await Promise.all([feedPart(zip, next, part, limit, signal), written]);
+      const [left] = await Promise.all([feedPart(zip, next, part, limit, pacer, signal), written]);
       if (!left) return parts;
       carried = left;
     }
