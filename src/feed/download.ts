@@ -297,9 +297,9 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
         }
         // source -> (size cap, sha256, partial file), as one pipe. Each chunk is checked against the
         // signed size, hashed and written at once, while its bytes are still in the CPU's cache: a
-        // write handed to the thread pool copies them later, from memory, on another core, and costs
-        // a hand-off each time (Windows' libuv writes files on its pool too). The write takes the
-        // event loop about as long as the hash of the same chunk (bench/README.md, download).
+        // write handed to the thread pool (on Windows too) copies them later, from memory, on another
+        // core, after a hand-off. Writing 64 KiB into the file cache holds the event loop less long
+        // than hashing them (bench/README.md, download).
         let received = offset;
         let position = offset;
         const fd = handle.fd;
