@@ -340,12 +340,10 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           dropped = error;
         }
         // What landed is the file's length: it is written in order from `offset`, which was its
-        // length (a write that failed may have landed part of its chunk).
-        const landed = (await sizeOf(partialPath)) ?? 0;
-        offset = landed;
-        // Bytes hashed but not written (a write failed): the digest is made again from the disk,
-        // which is what the next request extends.
-        if (landed !== received) hash = await hashFilePrefix(createHash('sha256'), partialPath, landed);
+        // length. Every chunk hashed was written in the same step, so the digest covers exactly
+        // these bytes, unless a write failed (part of its chunk may have landed): that ends the run
+        // below, and the next one hashes the partial from the disk.
+        offset = (await sizeOf(partialPath)) ?? 0;
         // A disk error is not the network's: no retry in this run. The bytes that landed stay in
         // the partial for the next run to resume from.
         if (diskFailure) throw diskError(diskFailure);
