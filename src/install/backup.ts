@@ -18,7 +18,7 @@ import { compareText } from '../core/text-order';
 import type { InstanceLayout } from '../config/paths';
 import type { ApplicationEntry } from '../config/applications';
 import { listInstallHistory } from './history';
-import { acquireLockFile, currentOwner } from '../install-state/lock';
+import { acquireLockFile, currentOwner } from '../io/lock-file';
 import os from 'node:os';
 import type { Context } from '../context/context';
 import { readApplications } from '../discovery/discover';
