@@ -117,12 +117,15 @@ class IntegrityError extends AltazionError {}
 /** Downloads in progress in this process, by cache file (the service checks while the portal installs). */
 const inFlight = new Map<string, Promise<unknown>>();
 
+export const downloadLockPathFor = (cacheDir: string, release: ReleaseEntry) => `${cachePathFor(cacheDir, release)}.lock`;
+
 /**
  * Takes `<cache>/<name>.lock` (src/io/lock-file.ts: created complete and exclusively, naming this
  * process in a way that survives pid reuse) so two processes never write the same partial; waits
  * while a live process holds it (until `signal`), takes over one left by a process that is gone.
+ * Exported for the lock's race tests; downloadPackage is the one caller.
  */
-async function acquireDownloadLock(lockPath: string, what: string, options: DownloadOptions): Promise<HeldLock> {
+export async function acquireDownloadLock(lockPath: string, what: string, options: Pick<DownloadOptions, 'signal' | 'onWait'>): Promise<HeldLock> {
   try {
     return await acquireLockFile(lockPath, currentOwner('download', `download of ${what}`), {
       waitSeconds: Infinity,
@@ -154,7 +157,7 @@ export async function downloadPackage(options: DownloadOptions): Promise<Downloa
   }
   // No await between the check above and this: the slot is ours.
   const task = (async () => {
-    const lock = await acquireDownloadLock(`${finalPath}.lock`, what, options);
+    const lock = await acquireDownloadLock(downloadLockPathFor(cacheDir, release), what, options);
     try {
       return await downloadUnlocked(options, what);
     } finally {
