@@ -31,31 +31,45 @@ describe('install lock on Windows (node.exe under Wine)', function () {
   });
   after(() => { if (base) rmSync(base, { recursive: true, force: true }); });
 
+  /** A holder under Wine (`lock-cli.ts <args>`), its output in a file (Wine and pipes), and what it printed. */
+  function startHolder(name: string, args: string[]) {
+    const out = path.join(base, `${name}.txt`);
+    const fd = openSync(out, 'w');
+    const holder = spawn(wine, [nodeExe, script, ...args], { env: wineEnv(), stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    /** Waits until the holder prints `pattern` (or exits, or two minutes pass). */
+    const printed = async (pattern: RegExp) => {
+      const deadline = Date.now() + 120_000;
+      let found: RegExpExecArray | null = null;
+      while (!(found = pattern.exec(readFileSync(out, 'utf8'))) && Date.now() < deadline && holder.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      expect(found, readFileSync(out, 'utf8')).to.not.equal(null);
+      return found!;
+    };
+    return { holder, printed };
+  }
+
+  /** Kills the holder; the next taker of the install lock takes it over. */
+  async function killedThenTakenOver(holder: ReturnType<typeof spawn>, root: string): Promise<void> {
+    holder.kill('SIGKILL');
+    if (holder.exitCode === null && holder.signalCode === null) await new Promise((r) => holder.once('exit', r));
+    const won = await runUnderWine(wine, nodeExe, [script, 'try', root]);
+    expect(won.stdout.trim(), won.stderr).to.equal('won');
+  }
+
+  const tokens = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('.altazion-live-'));
+
   it('a live holder is named (its token is held open), a killed one is taken over', async () => {
     const root = toWinePath(path.join(base, 'root'));
-    const out = path.join(base, 'holder.txt');
-    const fd = openSync(out, 'w');
-    const holder = spawn(wine, [nodeExe, script, 'hold', root], { env: wineEnv(), stdio: ['ignore', fd, fd] });
-    closeSync(fd);
+    const { holder, printed } = startHolder('holder', ['hold', root]);
     try {
-      // The holder says when it holds the lock (its output goes to a file: Wine and pipes).
-      const deadline = Date.now() + 120_000;
-      let held = '';
-      while (!(held = /held (\d+)/.exec(readFileSync(out, 'utf8'))?.[1] ?? '') && Date.now() < deadline && holder.exitCode === null) {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(held, readFileSync(out, 'utf8')).to.match(/^\d+$/);
-      const tokens = (await import('node:fs')).readdirSync(path.join(base, 'root', 'bin', 'updates')).filter((n) => n.startsWith('.altazion-live-'));
-      expect(tokens, 'the holder keeps a token file').to.have.length(1);
+      const held = (await printed(/held (\d+)/))[1];
+      expect(tokens(path.join(base, 'root', 'bin', 'updates')), 'the holder keeps a token file').to.have.length(1);
 
       const busy = await runUnderWine(wine, nodeExe, [script, 'try', root]);
       expect(busy.stdout, busy.stderr).to.match(/^busy another install is running: holder \(pid \d+/);
       expect(busy.stdout).to.include(`pid ${held}`);
 
-      holder.kill('SIGKILL');
-      await new Promise((r) => holder.once('exit', r));
-      const won = await runUnderWine(wine, nodeExe, [script, 'try', root]);
-      expect(won.stdout.trim(), won.stderr).to.equal('won');
+      await killedThenTakenOver(holder, root);
     } finally {
       holder.kill('SIGKILL');
     }
@@ -68,18 +82,7 @@ describe('install lock on Windows (node.exe under Wine)', function () {
     const cache = path.join(updates, 'cache');
     const downloadLock = path.join(cache, 'ecommerce-25.10.1.2.zip.lock');
     const marker = path.join(base, 'release-download');
-    const out = path.join(base, 'holder-both.txt');
-    const fd = openSync(out, 'w');
-    const holder = spawn(wine, [nodeExe, script, 'hold-both', root, toWinePath(downloadLock), toWinePath(marker)], { env: wineEnv(), stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    const tokens = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('.altazion-live-'));
-    const printed = async (pattern: RegExp) => {
-      const deadline = Date.now() + 120_000;
-      let found: RegExpExecArray | null = null;
-      while (!(found = pattern.exec(readFileSync(out, 'utf8'))) && Date.now() < deadline && holder.exitCode === null) await new Promise((r) => setTimeout(r, 200));
-      expect(found, readFileSync(out, 'utf8')).to.not.equal(null);
-      return found!;
-    };
+    const { holder, printed } = startHolder('holder-both', ['hold-both', root, toWinePath(downloadLock), toWinePath(marker)]);
     try {
       const held = (await printed(/held (\d+)/))[1];
       expect(tokens(updates), 'a token beside the install lock').to.have.length(1);
@@ -98,10 +101,7 @@ describe('install lock on Windows (node.exe under Wine)', function () {
       const installStill = await runUnderWine(wine, nodeExe, [script, 'try', root]);
       expect(installStill.stdout, 'the install lock is still held: its token was not switched or closed').to.include(`pid ${held}`);
 
-      holder.kill('SIGKILL');
-      await new Promise((r) => holder.once('exit', r));
-      const won = await runUnderWine(wine, nodeExe, [script, 'try', root]);
-      expect(won.stdout.trim(), won.stderr).to.equal('won');
+      await killedThenTakenOver(holder, root);
     } finally {
       holder.kill('SIGKILL');
     }

@@ -15,7 +15,7 @@ import { currentOwner, inspectLockFile, readLockOwner, UNREADABLE_LOCK_GRACE_MS,
 import { linuxStartOf, selfIdentity } from '../../../src/io/process-identity';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
 import { startWorker, type Worker } from '../../helpers/workers';
-import { listing, makeFeed, rejection, type Feed } from './fixtures';
+import { freshCache, listing, makeFeed, rejection, type Feed } from './fixtures';
 
 const WORKER = 'test/helpers/download-worker.ts';
 
@@ -45,7 +45,6 @@ describe('feed/download: the download lock between processes', function () {
   let server: FeedServer;
   let cacheDir: string;
   let lockPath: string;
-  let n = 0;
   const workers: Worker[] = [];
   const worker = async () => { const w = await startWorker(WORKER); workers.push(w); return w; };
 
@@ -55,10 +54,7 @@ describe('feed/download: the download lock between processes', function () {
   });
   after(async () => { await server.close(); await rm(feed.root, { recursive: true, force: true }); });
   beforeEach(async () => {
-    server.faults = {};
-    server.requests.length = 0;
-    cacheDir = path.join(feed.root, `cache-${++n}`);
-    await mkdir(cacheDir);
+    cacheDir = await freshCache(feed, server);
     lockPath = downloadLockPathFor(cacheDir, feed.release('ecommerce'));
   });
   afterEach(async () => { await Promise.all(workers.splice(0).map((w) => w.kill())); });

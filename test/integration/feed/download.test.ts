@@ -8,7 +8,7 @@ import { openFeedSource } from '../../../src/feed/source';
 import { UNREADABLE_LOCK_GRACE_MS } from '../../../src/io/lock-file';
 import type { DownloadProgress } from '../../../src/feed/types';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
-import { listing, makeFeed, type Feed, rejection } from './fixtures';
+import { freshCache, listing, makeFeed, type Feed, rejection } from './fixtures';
 
 const SIZE = 2 * 1024 * 1024;
 
@@ -23,19 +23,13 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
   let feed: Feed;
   let server: FeedServer;
   let cacheDir: string;
-  let n = 0;
 
   before(async () => {
     feed = await makeFeed([{ module: 'ecommerce', version: '25.10.1.2', kind: 'web', payloadBytes: SIZE }]);
     server = await startFeedServer(feed.feedDir, {}, { fromMemory });
   });
   after(async () => { await server.close(); await rm(feed.root, { recursive: true, force: true }); });
-  beforeEach(async () => {
-    server.faults = {};
-    server.requests.length = 0;
-    cacheDir = path.join(feed.root, `cache-${++n}`);
-    await mkdir(cacheDir);
-  });
+  beforeEach(async () => { cacheDir = await freshCache(feed, server); });
 
   const options = (extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
     source: openFeedSource(server.url, { env: {} }),
@@ -194,7 +188,7 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
     expect(zipRequests().map((r) => r.status)).to.deep.equal([500, 500, 200]);
     expect(await sha256(ok.path)).to.equal(feed.release('ecommerce').sha256);
 
-    cacheDir = path.join(feed.root, `cache-${++n}`);
+    cacheDir = path.join(feed.root, 'cache-after-500s'); // not created: the download creates it
     server.faults = { status500: 100 };
     const err = await rejection(downloadPackage(options({ retries: 2 })));
     expect(err.code).to.equal('E_FEED_UNREACHABLE');
