@@ -126,15 +126,19 @@ function placeholderOwner(file: string, mtimeMs: number): LockOwner {
 /** Nonces of the takings this process holds or is attempting: a lock of ours with another nonce is a leftover. */
 const ownNonces = new Set<string>();
 
-async function viewOf(file: string, seen: SeenFile | undefined, now: number): Promise<LockView> {
+/**
+ * `taking`: the view of a caller about to take the lock, which may also count a lock of this very
+ * process that none of its takings holds (a release whose removal failed) as stale, so that a
+ * long-running process (the service) never waits for itself. Plain readers (repair, the portal)
+ * keep the rule every other process has: a lock whose process runs is held.
+ */
+async function viewOf(file: string, seen: SeenFile | undefined, now: number, taking = false): Promise<LockView> {
   if (!seen) return { state: 'free' };
   if (!seen.owner) {
     return now - seen.mtimeMs < UNREADABLE_LOCK_GRACE_MS ? { state: 'held', owner: placeholderOwner(file, seen.mtimeMs) } : { state: 'stale', id: seen.id };
   }
   const runs = await processRuns(identityOf(seen.owner), tokenDirOfLock(file));
-  // This very process, but none of its takings now (a release whose removal failed): a leftover
-  // that would otherwise make this long-running process wait for itself.
-  const ownLeftover = runs === true && seen.owner.pid === process.pid && !(seen.owner.nonce && ownNonces.has(seen.owner.nonce));
+  const ownLeftover = taking && runs === true && seen.owner.pid === process.pid && !(seen.owner.nonce && ownNonces.has(seen.owner.nonce));
   return runs === false || ownLeftover ? { state: 'stale', owner: seen.owner, id: seen.id } : { state: 'held', owner: seen.owner };
 }
 
@@ -235,7 +239,7 @@ export async function acquireLockFile(file: string, owner: LockOwner, options: A
     let takeoverWaits = 0;
     for (;;) {
       if (await createExclusive(file, text)) return holding(file, mine, held.release);
-      const view = await viewOf(file, await readLockFile(file), Date.now());
+      const view = await viewOf(file, await readLockFile(file), Date.now(), true);
       if (view.state === 'free') continue; // released between our create and our read
       if (view.state === 'stale') {
         if ((await takeOver(file, view.id, me)) === 'done') continue;
