@@ -94,9 +94,13 @@ const common = {
   logLevel: 'warning',
 };
 
+/** What node runs: src/cli/start.ts (Node's compile cache on), which loads the program, MAIN_BUNDLE. */
+const ENTRY = 'altazion-update.cjs';
+const MAIN_BUNDLE = 'altazion-update-main.cjs';
+
 async function bundle() {
   mkdirSync(dist, { recursive: true });
-  const outfile = path.join(dist, 'altazion-update.cjs');
+  const outfile = path.join(dist, MAIN_BUNDLE);
   for (const [pkgName, file] of Object.entries(LAZY_PACKAGES)) {
     await build({
       ...common, stdin: { contents: `module.exports = require(${JSON.stringify(pkgName)});`, resolveDir: here, loader: 'js' }, outfile: path.join(dist, file),
@@ -111,6 +115,7 @@ async function bundle() {
     // Native or Windows-only modules are loaded at run time from beside the executable.
     external: ['edge-js', 'msnodesqlv8'],
   });
+  await build({ ...common, banner: {}, define: {}, entryPoints: [path.join(here, 'src/cli/start.ts')], outfile: path.join(dist, ENTRY), external: [`./${MAIN_BUNDLE}`] });
   return outfile;
 }
 
@@ -160,7 +165,7 @@ function windowsLayout() {
   mkdirSync(target, { recursive: true });
   buildLauncher(path.join(target, 'altazion-update.exe'));
   copyFileSync(nodeWindowsExe(NODE_RUNTIME_VERSION, log), path.join(target, 'node.exe'));
-  for (const file of ['altazion-update.cjs', ...Object.values(LAZY_PACKAGES)]) copyFileSync(path.join(dist, file), path.join(target, file));
+  for (const file of [ENTRY, MAIN_BUNDLE, ...Object.values(LAZY_PACKAGES)]) copyFileSync(path.join(dist, file), path.join(target, file));
   buildCSharp(target);
   // edge-js: its JS, and the win32 x64 native files for the shipped Node major only. The bridge is a
   // built assembly (assemblyFile), so edge-cs, edge's C# compiler, is not needed.

@@ -1,7 +1,8 @@
-// `get --json` (the executable, else the bundle under node) beside `node -e 0`, whole processes in
-// alternated pairs, on two shapes: the demo sandbox (4 web/service modules and a small database),
-// and the same server whose database holds 20,000 objects (10,000 tables and 10,000 procedures of
-// the customer: `get` reads the catalog and compares it with the standard baseline).
+// `get --json` beside `node -e 0`, whole processes in alternated pairs, on the demo sandbox (4
+// web/service modules and a small database), as Linux runs it (the single executable, when built)
+// and as Windows runs it (node with dist/altazion-update.cjs: the launcher and the service host
+// start node.exe with it; the warm-up runs write its compile cache, as a server's first run does).
+// A database of 20,000 and 50,000 objects: bench/database-scale.bench.mjs.
 // Target: median of the paired ratios <= 2.0 x node -e 0 on each shape; peak RSS printed.
 //   npm run bench -- get               (BENCH_PAIRS=n; node build.mjs first)
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,10 @@ const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bundle = path.join(project, 'dist', 'altazion-update.cjs');
 const exe = path.join(project, 'dist', 'altazion-update');
 if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`node build.mjs\``);
-const [command, prefix, what] = existsSync(exe) ? [exe, [], 'dist/altazion-update'] : [process.execPath, [bundle], 'node dist/altazion-update.cjs'];
+const variants = [
+  ...(existsSync(exe) ? [{ command: exe, prefix: [], what: 'dist/altazion-update' }] : []),
+  { command: process.execPath, prefix: [bundle], what: 'node dist/altazion-update.cjs' },
+];
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'altazion-bench-get-'));
 try {
@@ -24,23 +28,23 @@ try {
   sh(process.execPath, [bundle, 'check', '--root', root, '--json']);
   note(B, 'machine', load());
 
-  const measure = async (shape) => {
-    // Warm the page cache and the code cache first (not measured).
+  const measure = async (shape, { command, prefix, what }) => {
+    // Warm the page cache and the code caches first (not measured).
     for (let i = 0; i < 2; i++) { await run(command, [...prefix, 'get', '--root', root, '--json']); await run(process.execPath, ['-e', '0']); }
     const rss = [];
+    const node = command === process.execPath;
     const result = await pairs({
-      label: `get ${shape}`,
-      product: async () => { const r = await run(command, [...prefix, 'get', '--root', root, '--json'], { node: command === process.execPath }); if (r.rssMb) rss.push(r.rssMb); return r.ms; },
+      label: `get ${shape}, ${what}`,
+      product: async () => { const r = await run(command, [...prefix, 'get', '--root', root, '--json'], { node }); if (r.rssMb) rss.push(r.rssMb); return r.ms; },
       // The baseline is timed through the same wrapper as the product (the RSS preload, or GNU time).
-      baseline: async () => (await run(process.execPath, ['-e', '0'], { node: command === process.execPath })).ms,
+      baseline: async () => (await run(process.execPath, ['-e', '0'], { node })).ms,
     });
     row(B, `${what} get --json / node -e 0, ${shape}`, ratioText(result.ratios), '<= 2.0 x', median(result.ratios) <= 2.0);
     note(B, `  medians (${shape})`, `get ${fmtMs(median(result.product))}, node -e 0 ${fmtMs(median(result.baseline))}${rss.length ? `, peak RSS of get ${Math.max(...rss).toFixed(0)} MB` : ''}`);
   };
 
-  await measure('demo sandbox');
+  for (const variant of variants) await measure('demo sandbox', variant);
 
-  // A database of 20,000 and 50,000 objects: bench/database-scale.bench.mjs (the sandbox's catalog format is its own).
   note(B, 'machine', load());
 } finally {
   rmSync(base, { recursive: true, force: true });

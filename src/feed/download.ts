@@ -11,13 +11,14 @@
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, writeSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
 import { GarbagePacer } from '../io/garbage';
+import { acquireLockFile, currentOwner, describeOwner, type HeldLock, type LockOwner } from '../io/lock-file';
 import { discardStream } from '../net/http';
 import { unsafePackagePathReason } from './index-schema';
 import { isRetryable } from './source';
@@ -37,6 +38,8 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** A connection that delivers nothing for this long is dropped and retried (default 60 s). */
   idleTimeoutMs?: number;
+  /** Called once when another process is downloading the same package and this call waits for it. */
+  onWait?: (holder: LockOwner) => void;
 }
 
 export interface DownloadResult {
@@ -109,54 +112,27 @@ class IntegrityError extends AltazionError {}
 
 /** Downloads in progress in this process, by cache file (the service checks while the portal installs). */
 const inFlight = new Map<string, Promise<unknown>>();
-const LOCK_POLL_MS = 250;
 
-/** Whether a download lock file was left by a process that is gone. */
-async function isStaleLock(lockPath: string): Promise<boolean> {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    text = await readFile(lockPath, 'utf8');
-    mtimeMs = (await stat(lockPath)).mtimeMs;
-  } catch {
-    return false; // released meanwhile: just try again
-  }
-  const pid = Number.parseInt(text, 10);
-  // Created but not yet written by its owner: give it a moment.
-  if (!Number.isSafeInteger(pid) || pid <= 0) return Date.now() - mtimeMs > 5000;
-  // Same-process downloads are serialised by inFlight, so our own pid here is a leftover.
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
+export const downloadLockPathFor = (cacheDir: string, release: ReleaseEntry) => `${cachePathFor(cacheDir, release)}.lock`;
 
 /**
- * Takes `<cache>/<name>.lock` (created exclusively, holding our pid) so two processes never write
- * the same partial; waits while a live process holds it, takes over a stale one.
+ * Takes `<cache>/<name>.lock` (src/io/lock-file.ts: created complete and exclusively, naming this
+ * process in a way that survives pid reuse) so two processes never write the same partial; waits
+ * while a live process holds it (until `signal`), takes over one left by a process that is gone.
+ * Exported for the lock's race tests; downloadPackage is the one caller.
  */
-async function acquireDownloadLock(lockPath: string, what: string, signal?: AbortSignal): Promise<() => Promise<void>> {
-  for (;;) {
-    try {
-      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
-      return () => rm(lockPath, { force: true }).catch(() => undefined);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new AltazionError('E_DOWNLOAD', `${lockPath}: cannot create the download lock (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { target: lockPath, cause: error });
-      }
-    }
-    if (await isStaleLock(lockPath)) {
-      await rm(lockPath, { force: true });
-      continue;
-    }
-    try {
-      await sleep(LOCK_POLL_MS, undefined, { signal });
-    } catch {
-      throw new AltazionError('E_DOWNLOAD', `${what}: cancelled while another process was downloading it`, { target: what });
-    }
+export async function acquireDownloadLock(lockPath: string, what: string, options: Pick<DownloadOptions, 'signal' | 'onWait'>): Promise<HeldLock> {
+  try {
+    return await acquireLockFile(lockPath, currentOwner('download', `download of ${what}`), {
+      waitSeconds: Infinity,
+      signal: options.signal,
+      onWait: options.onWait,
+      busy: (holder, _waited, cancelled) => new AltazionError('E_DOWNLOAD',
+        `${what}: ${cancelled ? 'cancelled while waiting for' : 'could not take the download lock from'} another process downloading it: ${describeOwner(holder)}`, { target: what }),
+    });
+  } catch (error) {
+    if (error instanceof AltazionError) throw error;
+    throw new AltazionError('E_DOWNLOAD', `${lockPath}: cannot create the download lock (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { target: lockPath, cause: error });
   }
 }
 
@@ -166,7 +142,7 @@ async function acquireDownloadLock(lockPath: string, what: string, signal?: Abor
  * the later ones then find the verified file in the cache.
  */
 export async function downloadPackage(options: DownloadOptions): Promise<DownloadResult> {
-  const { source, release, cacheDir, signal } = options;
+  const { source, release, cacheDir } = options;
   const what = `${source.location.replace(/[\\/]+$/, '')}/${release.package}`;
   const unsafe = unsafePackagePathReason(release.package);
   if (unsafe) throw new AltazionError('E_FEED_INVALID', `${release.package}: ${unsafe}`, { target: what });
@@ -177,11 +153,11 @@ export async function downloadPackage(options: DownloadOptions): Promise<Downloa
   }
   // No await between the check above and this: the slot is ours.
   const task = (async () => {
-    const unlock = await acquireDownloadLock(`${finalPath}.lock`, what, signal);
+    const lock = await acquireDownloadLock(downloadLockPathFor(cacheDir, release), what, options);
     try {
       return await downloadUnlocked(options, what);
     } finally {
-      await unlock();
+      await lock.release();
     }
   })();
   inFlight.set(finalPath, task);

@@ -18,7 +18,7 @@ import { compareText } from '../core/text-order';
 import type { InstanceLayout } from '../config/paths';
 import type { ApplicationEntry } from '../config/applications';
 import { listInstallHistory } from './history';
-import { acquireLockFile, currentOwner } from '../install-state/lock';
+import { acquireLockFile, currentOwner } from '../io/lock-file';
 import os from 'node:os';
 import type { Context } from '../context/context';
 import { readApplications } from '../discovery/discover';
@@ -57,6 +57,16 @@ export const BACKUP_ENTRIES_PER_ARCHIVE = 20_000;
 /** The file of part `part` (1-based) of the backup `archive`: part 1 is the archive itself. */
 export function backupPartPath(archive: string, part: number): string {
   return part === 1 ? archive : archive.replace(/\.zip$/i, `.part${part}.zip`);
+}
+
+/**
+ * What a file name in the backups folder is, as backupPartPath names them: part `part` of the
+ * backup `base` (`<base>.zip` is part 1, `<base>.part<N>.zip` part N), `partial` while it is
+ * being written (`.partial` appended). Undefined for any other name.
+ */
+export function backupPartOf(name: string): { base: string; part: number; partial: boolean } | undefined {
+  const m = /^(.+?)(?:\.part(\d+))?\.zip(\.partial)?$/i.exec(name);
+  return m ? { base: m[1], part: m[2] ? Number(m[2]) : 1, partial: m[3] !== undefined } : undefined;
 }
 
 /** The archive comment of each part: whether another part follows (what a restore reads). */
@@ -143,10 +153,12 @@ async function writeBackupParts(root: string, archive: string, limit: number, si
 
 /** The parts of the backup `archive` on disk, and the partial files a cut-short compression left. */
 async function leftoverParts(archive: string): Promise<string[]> {
-  const base = path.basename(archive).replace(/\.zip$/i, '');
+  const base = backupPartOf(path.basename(archive))?.base;
   const names = await fs.readdir(path.dirname(archive)).catch(() => [] as string[]);
-  return names.filter((n) => n.startsWith(base) && /^(\.zip\.partial|\.part\d+\.zip(\.partial)?)$/i.test(n.slice(base.length)))
-    .map((n) => path.join(path.dirname(archive), n));
+  return names.filter((n) => {
+    const of = backupPartOf(n);
+    return of !== undefined && of.base === base && (of.part > 1 || of.partial);
+  }).map((n) => path.join(path.dirname(archive), n));
 }
 
 /**
@@ -221,19 +233,19 @@ export async function archiveBackup(options: {
 /** Keeps the newest `keep` backups of a module instance (a backup: its first archive and its further parts). */
 export async function pruneBackups(backupsDir: string, module: string, instance: string, keep: number): Promise<string[]> {
   const prefix = backupPrefix(module, instance);
-  const all = (await fs.readdir(backupsDir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && n.endsWith('.zip'));
-  const names = all.filter((n) => !PART_NAME.test(n));
+  // The finished archives of this module instance (no partial file), each with what it is.
+  const all = (await fs.readdir(backupsDir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix))
+    .map((n) => ({ n, of: backupPartOf(n) })).filter((x) => x.of !== undefined && !x.of.partial);
+  const names = all.filter((x) => x.of!.part === 1).map((x) => x.n);
   const withTimes = await Promise.all(names.map(async (n) => ({ n, t: (await fs.stat(path.join(backupsDir, n))).mtimeMs })));
   const removed = withTimes.sort((a, b) => b.t - a.t || compareText(b.n, a.n)).slice(keep).map((x) => x.n);
   for (const n of removed) {
     await fs.rm(path.join(backupsDir, n), { force: true });
-    const base = n.replace(/\.zip$/i, '');
-    for (const p of all.filter((x) => x.startsWith(`${base}.part`) && PART_NAME.test(x))) await fs.rm(path.join(backupsDir, p), { force: true });
+    const base = backupPartOf(n)!.base;
+    for (const p of all.filter((x) => x.of!.base === base && x.of!.part > 1)) await fs.rm(path.join(backupsDir, p.n), { force: true });
   }
   return removed;
 }
-
-const PART_NAME = /\.part\d+\.zip$/i;
 
 /**
  * The backup folders of finished installs beside each declared module, oldest first: in the order

@@ -2,10 +2,12 @@
 // not enough: after a crash and hours of uptime another process may carry the same pid.
 //   Linux: the pid plus its start time (field 22 of /proc/<pid>/stat, clock ticks since boot) and
 //     the boot id; a process with that pid but another start time is another process.
-//   Windows: a per-process token file opened with an exclusive sharing mode (libuv's
-//     UV_FS_O_EXLOCK) and held until the process ends. While the process lives, opening the
-//     file fails with EBUSY (a sharing violation); when it dies, Windows closes the handle. No
-//     pid or clock is trusted, so a reused pid cannot pass for the holder.
+//   Windows: a token file opened with an exclusive sharing mode (libuv's UV_FS_O_EXLOCK), one per
+//     process and folder (beside the locks and journals that name it), held until the process
+//     ends or, for a lock's token, until the process's last lock in that folder is released.
+//     While it is held, opening the file fails with EBUSY (a sharing violation); when the process
+//     dies, Windows closes the handle. No pid or clock is trusted, so a reused pid cannot pass
+//     for the holder.
 //   Elsewhere: the pid, checked with signal 0 (best effort).
 import { closeSync, constants, openSync, readFileSync, unlinkSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -50,36 +52,103 @@ function bootId(): string {
 
 const hasProc = () => process.platform === 'linux' && linuxStartOf(process.pid) !== undefined;
 
-let heldToken: { dir: string; name: string; fd: number } | undefined;
+/** A token file this process holds open in one folder; `pinned`: kept for the life of the process. */
+interface HeldToken { dir: string; name: string; fd: number; pinned: boolean; holds: number }
 
 /**
- * This process's identity. On Windows the token file is created in `tokenDir` the first time and
- * held for the life of the process (removed at a normal exit; a crash leaves it, unheld, for
- * sweepDeadTokens).
+ * One token per folder a lock or journal lives in (by folder, not one per process: readers look
+ * for a holder's token beside the lock they read, and a process may hold the install lock in
+ * bin/updates and a download lock in bin/updates/cache at once). Tokens are never moved or
+ * replaced while an identity naming them may be on disk.
+ */
+const heldTokens = new Map<string, HeldToken>();
+
+const folderKey = (dir: string, platform: NodeJS.Platform) => {
+  const full = path.resolve(dir);
+  return platform === 'win32' ? full.toLowerCase() : full;
+};
+
+/**
+ * The token held in `tokenDir`, created the first time; `use` marks it pinned (held until the
+ * process ends) or counts one more hold. The mark is made before anything else can run, so a
+ * concurrent last release never closes a token just handed out.
+ */
+async function tokenIn(tokenDir: string, platform: NodeJS.Platform, use: 'pin' | 'hold'): Promise<HeldToken> {
+  const key = folderKey(tokenDir, platform);
+  if (!heldTokens.has(key)) await fs.mkdir(tokenDir, { recursive: true });
+  let held = heldTokens.get(key);
+  if (!held) {
+    const name = `${TOKEN_PREFIX}${process.pid}-${nodeCrypto().randomBytes(8).toString('hex')}`;
+    const fd = openSync(path.join(tokenDir, name), constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | UV_FS_O_EXLOCK);
+    if (!exitHookSet) { process.once('exit', releaseAllTokens); exitHookSet = true; }
+    held = { dir: tokenDir, name, fd, pinned: false, holds: 0 };
+    heldTokens.set(key, held);
+  }
+  if (use === 'pin') held.pinned = true;
+  else held.holds++;
+  return held;
+}
+let exitHookSet = false;
+
+function closeToken(token: HeldToken): void {
+  try { closeSync(token.fd); } catch { /* already closed */ }
+  try { unlinkSync(path.join(token.dir, token.name)); } catch { /* someone's sweep got it */ }
+}
+
+function releaseAllTokens(): void {
+  for (const token of heldTokens.values()) closeToken(token);
+  heldTokens.clear();
+}
+
+/**
+ * This process's identity, for records that outlive any one lock (the install journal). On
+ * Windows the token file of `tokenDir` is created the first time and held for the life of the
+ * process (removed at a normal exit; a crash leaves it, unheld, for sweepDeadTokens).
  */
 export async function selfIdentity(tokenDir: string, platform: NodeJS.Platform = process.platform): Promise<ProcessIdentity> {
   const identity: ProcessIdentity = { pid: process.pid, host: os.hostname() };
-  if (platform === 'win32') {
-    if (!heldToken || heldToken.dir !== tokenDir) {
-      await fs.mkdir(tokenDir, { recursive: true });
-      const name = `${TOKEN_PREFIX}${process.pid}-${nodeCrypto().randomBytes(8).toString('hex')}`;
-      const fd = openSync(path.join(tokenDir, name), constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | UV_FS_O_EXLOCK);
-      const previous = heldToken;
-      heldToken = { dir: tokenDir, name, fd };
-      if (!previous) process.once('exit', releaseToken);
-    }
-    identity.token = heldToken.name;
-  } else if (hasProc()) {
-    identity.start = linuxStartOf(process.pid);
-  }
+  if (platform === 'win32') identity.token = (await tokenIn(tokenDir, platform, 'pin')).name;
+  else if (hasProc()) identity.start = linuxStartOf(process.pid);
   return identity;
 }
 
-function releaseToken(): void {
-  if (!heldToken) return;
-  try { closeSync(heldToken.fd); } catch { /* already closed */ }
-  try { unlinkSync(path.join(heldToken.dir, heldToken.name)); } catch { /* someone's sweep got it */ }
-  heldToken = undefined;
+export interface HeldIdentity {
+  identity: ProcessIdentity;
+  /** Done with it (the lock naming it is gone): on Windows, the folder's last hold closes and removes its token. */
+  release(): void;
+}
+
+/**
+ * This process's identity for one lock in `tokenDir`, for as long as the lock is held. On Windows
+ * the folder's token is held while any lock of this process there is (or for the process's life
+ * once selfIdentity pinned it), so a download's cache folder keeps no token file once it is done.
+ */
+export async function holdIdentity(tokenDir: string, platform: NodeJS.Platform = process.platform): Promise<HeldIdentity> {
+  const identity: ProcessIdentity = { pid: process.pid, host: os.hostname() };
+  if (platform !== 'win32') {
+    if (hasProc()) identity.start = linuxStartOf(process.pid);
+    return { identity, release: () => undefined };
+  }
+  const token = await tokenIn(tokenDir, platform, 'hold');
+  identity.token = token.name;
+  let released = false;
+  return {
+    identity,
+    release: () => {
+      if (released) return;
+      released = true;
+      token.holds--;
+      const key = folderKey(token.dir, platform);
+      if (token.holds > 0 || token.pinned || heldTokens.get(key) !== token) return;
+      heldTokens.delete(key);
+      closeToken(token);
+    },
+  };
+}
+
+/** The token files this process holds now (tests, diagnostics). */
+export function heldTokenFiles(): string[] {
+  return [...heldTokens.values()].map((t) => path.join(t.dir, t.name));
 }
 
 export function sameProcess(a: ProcessIdentity, b: ProcessIdentity): boolean {
@@ -134,8 +203,9 @@ async function tokenHeld(file: string): Promise<boolean> {
 /** Removes token files whose process is gone (Windows; nothing matches elsewhere). */
 export async function sweepDeadTokens(tokenDir: string): Promise<void> {
   const names = (await fs.readdir(tokenDir).catch(() => [] as string[])).filter((n) => n.startsWith(TOKEN_PREFIX));
+  const ours = new Set([...heldTokens.values()].map((t) => t.name));
   for (const name of names) {
-    if (heldToken?.name === name) continue;
+    if (ours.has(name)) continue;
     if (!(await tokenHeld(path.join(tokenDir, name)))) await fs.rm(path.join(tokenDir, name), { force: true }).catch(() => undefined);
   }
 }

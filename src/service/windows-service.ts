@@ -26,7 +26,7 @@ export function quoteWindowsArg(arg: string): string {
 
 export { SERVICE_HOST_EXE };
 /** What `service install` copies from the shipped folder (the folder of node.exe). */
-export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'mssql.cjs', 'iconv-lite.cjs', 'nodemailer.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
+export const INSTALLED_FILES = ['node.exe', 'altazion-update.exe', 'altazion-update.cjs', 'altazion-update-main.cjs', 'mssql.cjs', 'iconv-lite.cjs', 'nodemailer.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', SERVICE_HOST_EXE, `${SERVICE_HOST_EXE}.config`, 'edge-js'];
 /**
  * Not shipped, copied too when present: `node_modules`, where an administrator installs mssql's
  * msnodesqlv8 driver beside node.exe for Integrated Security (docs/database.md). Without it the

@@ -54,6 +54,7 @@ Describe 'the zip (win_unzip, Expand-Archive)' {
         $windowsFiles | Should -Contain 'altazion-update.exe'
         $windowsFiles | Should -Contain 'node.exe'
         $windowsFiles | Should -Contain 'altazion-update.cjs'
+        $windowsFiles | Should -Contain 'altazion-update-main.cjs'
         $windowsFiles | Should -Contain 'AltazionBridge.dll'
         $windowsFiles | Should -Contain 'AltazionBridge.Iis.dll'
         $windowsFiles | Should -Contain 'AltazionUpdateService.exe'

@@ -33,7 +33,7 @@ describe('PowerShell module (built) against a sandbox server, real executable', 
     // bin/: the Linux executable the tests run, and the Windows folder (dist/windows) as it ships.
     const bin = path.join(path.dirname(manifest), 'bin');
     expect(existsSync(path.join(bin, 'altazion-update')), 'dist/Altazion.Update/bin/altazion-update').to.equal(true);
-    for (const file of ['altazion-update.exe', 'node.exe', 'altazion-update.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', 'AltazionUpdateService.exe', 'edge-js']) {
+    for (const file of ['altazion-update.exe', 'node.exe', 'altazion-update.cjs', 'altazion-update-main.cjs', 'AltazionBridge.dll', 'AltazionBridge.Iis.dll', 'AltazionUpdateService.exe', 'edge-js']) {
       expect(existsSync(path.join(bin, file)), `dist/Altazion.Update/bin/${file}`).to.equal(true);
     }
     expect(readdirSync(bin).filter((f) => f !== 'altazion-update').sort()).to.deep.equal(readdirSync(path.join(path.dirname(path.dirname(manifest)), 'windows')).sort());

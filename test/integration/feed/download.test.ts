@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AltazionError } from '../../../src/core/errors';
 import { downloadPackage, partialPathFor, type DownloadOptions } from '../../../src/feed/download';
 import { openFeedSource } from '../../../src/feed/source';
+import { UNREADABLE_LOCK_GRACE_MS } from '../../../src/io/lock-file';
 import type { DownloadProgress } from '../../../src/feed/types';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
-import { listing, makeFeed, type Feed, rejection } from './fixtures';
+import { freshCache, listing, makeFeed, type Feed, rejection } from './fixtures';
 
 const SIZE = 2 * 1024 * 1024;
 
@@ -23,19 +23,13 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
   let feed: Feed;
   let server: FeedServer;
   let cacheDir: string;
-  let n = 0;
 
   before(async () => {
     feed = await makeFeed([{ module: 'ecommerce', version: '25.10.1.2', kind: 'web', payloadBytes: SIZE }]);
     server = await startFeedServer(feed.feedDir, {}, { fromMemory });
   });
   after(async () => { await server.close(); await rm(feed.root, { recursive: true, force: true }); });
-  beforeEach(async () => {
-    server.faults = {};
-    server.requests.length = 0;
-    cacheDir = path.join(feed.root, `cache-${++n}`);
-    await mkdir(cacheDir);
-  });
+  beforeEach(async () => { cacheDir = await freshCache(feed, server); });
 
   const options = (extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
     source: openFeedSource(server.url, { env: {} }),
@@ -194,7 +188,7 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
     expect(zipRequests().map((r) => r.status)).to.deep.equal([500, 500, 200]);
     expect(await sha256(ok.path)).to.equal(feed.release('ecommerce').sha256);
 
-    cacheDir = path.join(feed.root, `cache-${++n}`);
+    cacheDir = path.join(feed.root, 'cache-after-500s'); // not created: the download creates it
     server.faults = { status500: 100 };
     const err = await rejection(downloadPackage(options({ retries: 2 })));
     expect(err.code).to.equal('E_FEED_UNREACHABLE');
@@ -234,25 +228,20 @@ for (const fromMemory of [false, true]) describe(`feed/download over a real HTTP
     expect(await listing(cacheDir)).to.deep.equal([`ecommerce-25.10.1.2.zip:${feed.release('ecommerce').size}`]);
   });
 
-  it('waits while another live process holds the download lock, and takes over a stale lock', async () => {
+  // Between processes (dead and live holders, races): download-lock.test.ts.
+  it('a download lock of an earlier version (a bare pid) counts as being written: waited for, then taken over after the grace', async () => {
     const lock = path.join(cacheDir, 'ecommerce-25.10.1.2.zip.lock');
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-    try {
-      await writeFile(lock, `${holder.pid}\n`);
-      let settled = false;
-      const pending = downloadPackage(options()).finally(() => { settled = true; });
-      await new Promise((r) => setTimeout(r, 600));
-      expect(settled, 'must wait for the other process').to.equal(false);
-      expect(zipRequests()).to.have.length(0);
-      const exited = new Promise((r) => holder.once('exit', r));
-      holder.kill();
-      await exited;
-      const result = await pending;
-      expect(await sha256(result.path)).to.equal(feed.release('ecommerce').sha256);
-      expect(await listing(cacheDir)).to.deep.equal([`ecommerce-25.10.1.2.zip:${feed.release('ecommerce').size}`]);
-    } finally {
-      holder.kill();
-    }
+    await writeFile(lock, `${process.pid}\n`);
+    const controller = new AbortController();
+    const err = await rejection(downloadPackage(options({ signal: controller.signal, onWait: () => controller.abort() })));
+    expect(err.code).to.equal('E_DOWNLOAD');
+    expect(err.message).to.contain('cancelled while waiting');
+    expect(zipRequests()).to.have.length(0);
+    const old = new Date(Date.now() - UNREADABLE_LOCK_GRACE_MS - 1000);
+    await utimes(lock, old, old);
+    const result = await downloadPackage(options());
+    expect(await sha256(result.path)).to.equal(feed.release('ecommerce').sha256);
+    expect(await listing(cacheDir)).to.deep.equal([`ecommerce-25.10.1.2.zip:${feed.release('ecommerce').size}`]);
   });
 
   it('stops when cancelled and keeps the partial to resume', async () => {

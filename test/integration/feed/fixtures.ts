@@ -9,6 +9,7 @@ import { generateSigningKey, type GeneratedKey } from '../../../src/feed/keys';
 import { buildPackageZip, publishFeed, type PublishResult } from '../../../src/feed/publish';
 import type { ReleaseEntry } from '../../../src/feed/types';
 import type { ModuleKind } from '../../../src/core/modules';
+import type { FeedServer } from '../../helpers/feed-server';
 
 export interface PackageSpec { module: string; version: string; kind: ModuleKind; payloadBytes?: number; requires?: Record<string, string> }
 
@@ -62,6 +63,17 @@ export async function makeFeed(specs: PackageSpec[], options: { now?: Date; expi
       return r;
     },
   };
+}
+
+let caches = 0;
+
+/** For one test: a new empty cache folder under the feed's root, the server's faults and request log cleared. */
+export async function freshCache(feed: Pick<Feed, 'root'>, server: Pick<FeedServer, 'faults' | 'requests'>): Promise<string> {
+  server.faults = {};
+  server.requests.length = 0;
+  const dir = path.join(feed.root, `cache-${++caches}`);
+  await mkdir(dir);
+  return dir;
 }
 
 /** Sorted listing of a folder (names and sizes), for before/after comparisons. */

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
-import { archiveBackup, backupPartComment, backupPartPath } from '../../../src/install/backup';
+import { archiveBackup, backupPartComment, backupPartOf, backupPartPath, pruneBackups } from '../../../src/install/backup';
 
 async function entriesOf(zipFile: string, comment?: (text: string) => void): Promise<Map<string, string>> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(zipFile, { lazyEntries: true }, (e, z) => (e || !z ? reject(e) : resolve(z))));
@@ -178,5 +178,29 @@ describe('backup archive (archiveBackup)', () => {
     expect(left.length).to.equal(7);
     expect(left.every((n) => n.includes(ids[1]))).to.equal(true);
     expect((await restoreParts(path.join(backups, `ecommerce-25.9.12.3-${ids[1]}.zip`))).files.size).to.equal(250);
+  });
+
+  it('reads part names as it writes them: part 1 is the archive, `.partial` while written, anything else is no part', () => {
+    const archive = 'ecommerce[boutique]-25.9.12.3-20261205T010203-abcdef.zip';
+    const base = 'ecommerce[boutique]-25.9.12.3-20261205T010203-abcdef';
+    for (const part of [1, 2, 12]) {
+      expect(backupPartOf(backupPartPath(archive, part))).to.deep.equal({ base, part, partial: false });
+      expect(backupPartOf(`${backupPartPath(archive, part)}.partial`)).to.deep.equal({ base, part, partial: true });
+    }
+    for (const other of ['ecommerce-25.9.12.3.7z', 'notes.txt', 'x.zip.partial.old', '.zip']) expect(backupPartOf(other), other).to.equal(undefined);
+  });
+
+  it('pruning counts finished archives only: a compression in progress (its partial files) is neither a backup nor removed', async () => {
+    const backups = path.join(dir, 'backups');
+    await fs.mkdir(backups);
+    const older = 'ecommerce-25.9.12.3-20261205T010203-aaaaaa';
+    const newer = 'ecommerce-25.9.12.3-20261205T020203-bbbbbb';
+    const writing = 'ecommerce-25.9.12.3-20261205T030203-cccccc';
+    for (const name of [`${older}.zip`, `${older}.part2.zip`]) await fs.writeFile(path.join(backups, name), 'older');
+    await fs.utimes(path.join(backups, `${older}.zip`), new Date(2026, 0, 1), new Date(2026, 0, 1));
+    for (const name of [`${newer}.zip`, `${newer}.part2.zip`]) await fs.writeFile(path.join(backups, name), 'newer');
+    for (const name of [`${writing}.zip.partial`, `${writing}.part2.zip.partial`]) await fs.writeFile(path.join(backups, name), 'in progress');
+    expect(await pruneBackups(backups, 'ecommerce', '', 1)).to.deep.equal([`${older}.zip`]);
+    expect((await fs.readdir(backups)).sort()).to.deep.equal([`${newer}.part2.zip`, `${newer}.zip`, `${writing}.part2.zip.partial`, `${writing}.zip.partial`]);
   });
 });

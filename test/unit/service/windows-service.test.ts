@@ -49,7 +49,7 @@ describe('Windows service registration (pure plan)', () => {
     // The Integrated Security driver an administrator installed beside node.exe reaches the service too.
     expect(INSTALLED_IF_PRESENT).to.deep.equal(['node_modules']);
     expect(plan.copy.every((c) => c.to.startsWith(folder + '\\') && c.from.startsWith('C:\\Program Files\\WindowsPowerShell\\'))).to.equal(true);
-    expect(INSTALLED_FILES).to.include.members(['node.exe', 'altazion-update.cjs', 'AltazionBridge.dll', 'AltazionUpdateService.exe', 'edge-js']);
+    expect(INSTALLED_FILES).to.include.members(['node.exe', 'altazion-update.cjs', 'altazion-update-main.cjs', 'AltazionBridge.dll', 'AltazionUpdateService.exe', 'edge-js']);
     expect(plan.create).to.include({ op: 'services.create', name: 'AltazionUpdate', displayName: 'Altazion - service de mise à jour', startMode: 'AutomaticDelayed', resetSeconds: 86400, failureFlag: true });
     expect(plan.create.restartDelaysMs).to.deep.equal([60000, 60000, 300000]);
     expect(RESTART_DELAYS_MS).to.have.length(3);
