@@ -6,9 +6,11 @@
 // of each downloader and CPU seconds per GiB for every side; asserts nothing.
 //   node bench/download.bench.mjs
 //   ALTAZION_BENCH_NODE=/path/to/node node bench/download.bench.mjs   (the downloader on another Node)
+//   ALTAZION_BENCH_DOWNLOAD_COMPARE=main node bench/download.bench.mjs   (also the downloader of that git
+//     revision, from the HTTP feed, in the same rounds: what a change did, beside curl)
 // Targets: throughput >= 0.4 x curl on loopback (several times any customer's link), peak RSS
 // <= 100 MB from the HTTP feed and from the folder feed.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +24,7 @@ const SIZE_MB = Number(process.env.ALTAZION_BENCH_DOWNLOAD_MB ?? 1024);
 const RUNS = Number(process.env.ALTAZION_BENCH_DOWNLOAD_RUNS ?? 9);
 // The Node that runs the downloader: the tooling's by default; the executables may ship another.
 const NODE = process.env.ALTAZION_BENCH_NODE ?? process.execPath;
+const COMPARE = process.env.ALTAZION_BENCH_DOWNLOAD_COMPARE;
 const MB = 1024 * 1024;
 const line = (label, value) => console.log(`download: ${label.padEnd(46)} ${value}`);
 const sorted = (values) => [...values].sort((a, b) => a - b);
@@ -55,8 +58,9 @@ await build({
 });
 // The downloader: the product's feed code bundled as CommonJS, as in the executable.
 const childScript = path.join(WORK, 'download-child.cjs');
-await build({
+const buildChild = (sourceRoot, outfile) => build({
   ...bundleOptions,
+  nodePaths: [path.join(REPO, 'node_modules')],
   stdin: {
     contents: `
 import { downloadPackage } from './src/feed/download';
@@ -72,12 +76,22 @@ async function main() {
 }
 main().catch((error) => { console.error(error); process.exitCode = 1; });
 `,
-    resolveDir: REPO,
+    resolveDir: sourceRoot,
     loader: 'ts',
   },
   format: 'cjs',
-  outfile: childScript,
+  outfile,
 });
+await buildChild(REPO, childScript);
+// The same downloader as of another revision: its src/ exported from git, bundled the same way.
+const compareScript = path.join(WORK, 'download-child-compare.cjs');
+if (COMPARE) {
+  const compareRoot = path.join(WORK, 'compare');
+  await rm(compareRoot, { recursive: true, force: true });
+  await mkdir(compareRoot, { recursive: true });
+  execFileSync('bash', ['-c', 'git -C "$0" archive "$1" src | tar -x -C "$2"', REPO, COMPARE, compareRoot]);
+  await buildChild(compareRoot, compareScript);
+}
 const lib = await import(`${bundle}?t=${Date.now()}`);
 
 // --- fixture: a signed feed with one SIZE_MB package (reused when present) --------------------
@@ -166,15 +180,15 @@ function timed(command, args) {
 
 const target = `${url}${release.package}`;
 const outDir = path.join(WORK, 'out');
-const sides = { curl: [], http: [], cp: [], folder: [] };
-const cpu = { curl: [], http: [], cp: [], folder: [] };
-const rss = { http: [], folder: [] };
-const ratios = { http: [], folder: [] };
+const sides = { curl: [], http: [], cp: [], folder: [], compare: [] };
+const cpu = { curl: [], http: [], cp: [], folder: [], compare: [] };
+const rss = { http: [], folder: [], compare: [] };
+const ratios = { http: [], folder: [], compare: [], speedup: [] };
 const loadBefore = os.loadavg()[0];
 
 async function product(location, side, run) {
   const cacheDir = path.join(outDir, `cache-${side}-${run}`);
-  const result = await timed(NODE, [childScript, location, cacheDir, JSON.stringify(trusted)]);
+  const result = await timed(NODE, [side === 'compare' ? compareScript : childScript, location, cacheDir, JSON.stringify(trusted)]);
   const answer = JSON.parse(result.out);
   if (answer.sha256 !== release.sha256 || answer.fromCache) throw new Error(`unexpected download result ${result.out}`);
   await rm(cacheDir, { recursive: true, force: true });
@@ -190,18 +204,24 @@ try {
   await timed('dd', [`if=${path.join(feedDir, release.package)}`, 'of=/dev/null', 'bs=1M', 'status=none']);
   for (let run = 0; run < RUNS; run++) {
     const copy = path.join(outDir, 'copy.zip');
-    const rounds = {
-      curl: await timed('curl', ['-s', '-f', '-o', copy, target]).finally(() => rm(copy, { force: true })),
-      http: await product(url, 'http', run),
-      cp: await timed('cp', [path.join(feedDir, release.package), copy]).finally(() => rm(copy, { force: true })),
-      folder: await product(feedDir, 'folder', run),
-    };
+    const rounds = {};
+    rounds.curl = await timed('curl', ['-s', '-f', '-o', copy, target]).finally(() => rm(copy, { force: true }));
+    // The revision compared runs before or after this one, in turn.
+    if (COMPARE && run % 2) rounds.compare = await product(url, 'compare', run);
+    rounds.http = await product(url, 'http', run);
+    if (COMPARE && !(run % 2)) rounds.compare = await product(url, 'compare', run);
+    rounds.cp = await timed('cp', [path.join(feedDir, release.package), copy]).finally(() => rm(copy, { force: true }));
+    rounds.folder = await product(feedDir, 'folder', run);
     for (const [side, result] of Object.entries(rounds)) {
       sides[side].push(result.ms);
       if (result.cpuS !== undefined) cpu[side].push(result.cpuS);
     }
     ratios.http.push(rounds.curl.ms / rounds.http.ms);
     ratios.folder.push(rounds.cp.ms / rounds.folder.ms);
+    if (COMPARE) {
+      ratios.compare.push(rounds.curl.ms / rounds.compare.ms);
+      ratios.speedup.push(rounds.compare.ms / rounds.http.ms);
+    }
   }
 } finally {
   server.stdin.end();
@@ -219,6 +239,7 @@ const labels = {
   http: 'downloadPackage, HTTP feed',
   cp: 'cp of the same file',
   folder: 'downloadPackage, folder feed',
+  ...(COMPARE ? { compare: `downloadPackage at ${COMPARE}, HTTP feed` } : {}),
 };
 for (const [side, label] of Object.entries(labels)) {
   const cpuText = cpu[side].length ? `, ${(median(cpu[side]) / gib).toFixed(2)} s CPU per GiB` : '';
@@ -229,6 +250,11 @@ line('load average (1 min) before / after', `${loadBefore.toFixed(1)} / ${os.loa
 const httpRatio = median(ratios.http);
 line('HTTP: throughput ratio to curl (paired)', spread(ratios.http));
 line('folder: throughput ratio to cp (paired)', spread(ratios.folder));
+if (COMPARE) {
+  line(`HTTP at ${COMPARE}: ratio to curl (paired)`, spread(ratios.compare));
+  line(`HTTP: speed-up over ${COMPARE} (paired)`, spread(ratios.speedup));
+  line(`peak RSS at ${COMPARE} from the http feed`, `${Math.max(...rss.compare).toFixed(1)} MB`);
+}
 line('target: HTTP ratio to curl >= 0.4', httpRatio >= 0.4 ? 'met' : 'NOT met');
 for (const side of ['http', 'folder']) {
   const peak = Math.max(...rss[side]);

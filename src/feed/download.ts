@@ -1,6 +1,6 @@
 // Verified package downloads into the cache (bin/updates/cache):
-//  - one plain pipe: the source's body through a sha256 transform into `<cache>/<name>.partial`,
-//    never holding the file in memory;
+//  - one plain pipe: the source's body into a stage that hashes (sha256) and writes each chunk to
+//    `<cache>/<name>.partial`, never holding the file in memory;
 //  - resume after an interruption with a Range request from the partial's length: the bytes
 //    already there are hashed first, so the digest covers the whole file; a 200 answer to a range
 //    restarts at 0;
@@ -10,11 +10,10 @@
 //    is deleted; a cached file is re-hashed before being trusted again.
 // Retries with exponential backoff on dropped connections, stalls and 5xx answers.
 import { createHash, type Hash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
@@ -57,9 +56,6 @@ export interface DownloadResult {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
-/** Bytes the partial file's stream takes in before the pipe waits: they go to disk in one writev. */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
-
 /** A minor collection every 4 MiB hashed frees the spent read buffers as it goes (src/io/garbage.ts). */
 const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 const spentBufferCollector = () => new GarbagePacer(COLLECT_EVERY_BYTES, 'minor');
@@ -275,16 +271,21 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
           discardStream(opened.stream);
           throw diskError(error as Error);
         }
-        // source -> sha256 -> partial file, as one pipe. Each chunk is checked against the signed
-        // size and hashed as it passes; the file stream gathers chunks into large writes.
+        // source -> (size cap, sha256, partial file), as one pipe. Each chunk is checked against the
+        // signed size, hashed and written at once, while its bytes are still in the CPU's cache: a
+        // write handed to the thread pool (on Windows too) copies them later, from memory, on another
+        // core, after a hand-off. Writing 64 KiB into the file cache holds the event loop less long
+        // than hashing them (bench/README.md, download).
         let received = offset;
-        // Errors from upstream (the network, an abort, too many bytes) reach the file stream too,
-        // when the pipe tears it down; an error the file raises first is the disk's.
+        let position = offset;
+        const fd = handle.fd;
+        // Errors from upstream (the network, an abort, too many bytes) reach the file stage too,
+        // when the pipe tears it down; an error it raises itself is the disk's.
         const upstream = new Set<unknown>();
         opened.stream.once('error', (error) => upstream.add(error));
         const spent = spentBufferCollector();
-        const hashing = new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
+        const file = new Writable({
+          write(chunk: Buffer, _encoding, callback) {
             received += chunk.length;
             if (received > release.size) {
               const tooMany = integrity(`more bytes than the ${release.size} signed (at least ${received})`);
@@ -293,31 +294,32 @@ async function downloadUnlocked(options: DownloadOptions, what: string): Promise
               return;
             }
             hash.update(chunk);
+            try {
+              for (let written = 0; written < chunk.length;) written += writeSync(fd, chunk, written, chunk.length - written, position + written);
+            } catch (error) {
+              callback(error as Error);
+              return;
+            }
+            position += chunk.length;
             lastActivity = Date.now();
             report(received);
-            callback(null, chunk);
+            callback();
             spent.add(chunk.length);
           },
         });
-        // The stream writes through the handle opened above and closes it at its end.
-        const file = createWriteStream(partialPath, { fd: handle, start: offset, highWaterMark: WRITE_BUFFER_BYTES });
         let diskFailure: Error | undefined;
         file.once('error', (error) => { if (!upstream.has(error)) diskFailure = error; });
         let dropped: unknown;
         try {
-          await pipeline(opened.stream, hashing, file);
+          await pipeline(opened.stream, file);
         } catch (error) {
           dropped = error;
         }
-        // The write in progress lands (or fails) before the file is closed or written again.
-        if (!file.closed) await once(file, 'close').catch(() => undefined);
         // What landed is the file's length: it is written in order from `offset`, which was its
-        // length. (The stream's bytesWritten leaves out a write that finished after the pipe broke.)
-        const landed = (await sizeOf(partialPath)) ?? 0;
-        offset = landed;
-        // Bytes hashed but not written (the pipe broke with some still in the file stream's
-        // buffer): the digest is made again from the disk, which is what the next request extends.
-        if (landed !== received) hash = await hashFilePrefix(createHash('sha256'), partialPath, landed);
+        // length. Every chunk hashed was written in the same step, so the digest covers exactly
+        // these bytes, unless a write failed (part of its chunk may have landed): that ends the run
+        // below, and the next one hashes the partial from the disk.
+        offset = (await sizeOf(partialPath)) ?? 0;
         // A disk error is not the network's: no retry in this run. The bytes that landed stay in
         // the partial for the next run to resume from.
         if (diskFailure) throw diskError(diskFailure);
