@@ -15,10 +15,9 @@ import { startFeedServer, type FeedServer } from '../../helpers/feed-server';
 import { listing, makeFeed, type Feed } from './fixtures';
 
 const SIZE = 4 * 1024 * 1024;
-// The child may write files of 2 MiB at most: more than one gathered write (src/feed/partial-file.ts
-// gathers up to 1 MiB, plus the chunk that crosses it), so the first write always lands and the
-// refusal comes half-way. At 1 MiB, the first write itself could cross the limit when the socket's
-// chunks do not add up to exactly 1 MiB (seen on Node 26 under load): nothing kept, a test of nothing.
+// The child may write files of 2 MiB at most: the download writes each chunk as it comes (64 KiB
+// or so), so the first writes land and the refusal comes half-way; the test checks that what landed
+// is kept for the next attempt, with a limit well above one chunk so that there is something to keep.
 const LIMIT_KIB = 2048;
 
 describe('feed/download when the disk refuses writes (file-size limit)', function () {
