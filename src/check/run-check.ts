@@ -16,7 +16,7 @@ import { recordAcceptedIndex } from '../feed/index-loader';
 import { reportEvent } from '../events';
 import { recordAcceptedKeys } from '../feed/key-list';
 import { loadFeed, reportRefusal } from '../feed/load';
-import { cachePathFor, downloadPackage } from '../feed/download';
+import { cachePathFor, downloadPackage, downloadWaitMessage } from '../feed/download';
 import type { ReleaseEntry, VerifiedIndex } from '../feed/types';
 import { pathExists, writeFileAtomic } from '../io/files';
 import { compareText } from '../core/text-order';
@@ -114,6 +114,7 @@ export async function runCheck(ctx: Context, options: CheckOptions): Promise<Che
         release: latest,
         cacheDir: layout.cache,
         signal: options.signal,
+        onWait: (holder) => output.info(downloadWaitMessage(latest, holder)),
         onProgress: ({ received, total }) => progress(`${(received / 1048576).toFixed(1)} / ${(total / 1048576).toFixed(1)} MB`, total ? (received / total) * 100 : 0),
       });
       progress('verified', 100, true);

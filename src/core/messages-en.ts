@@ -24,6 +24,7 @@ export const EN = {
   // install progress (src/install)
   'progress.installing': 'Installing {module} {version}',
   'progress.downloadingMb': 'downloading {received} / {total} MB',
+  'download.waiting': 'waiting for another process downloading {package}: {who}',
   'progress.downloading': 'Downloading {module} {version}',
   'progress.mb': '{received} / {total} MB',
   'progress.verified': 'verified',

@@ -22,6 +22,7 @@ export const FR: Readonly<Record<MessageId, string>> = {
 
   'progress.installing': 'Installation de {module} {version}',
   'progress.downloadingMb': 'téléchargement {received} / {total} Mo',
+  'download.waiting': 'attente d’un autre processus qui télécharge {package} : {who}',
   'progress.downloading': 'Téléchargement de {module} {version}',
   'progress.mb': '{received} / {total} Mo',
   'progress.verified': 'vérifié',

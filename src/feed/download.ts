@@ -17,6 +17,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AltazionError } from '../core/errors';
+import { msg, type Message } from '../core/messages';
 import { GarbagePacer } from '../io/garbage';
 import { acquireLockFile, currentOwner, describeOwner, type HeldLock, type LockOwner } from '../io/lock-file';
 import { discardStream } from '../net/http';
@@ -112,6 +113,10 @@ class IntegrityError extends AltazionError {}
 
 /** Downloads in progress in this process, by cache file (the service checks while the portal installs). */
 const inFlight = new Map<string, Promise<unknown>>();
+
+/** What a caller shows (its `onWait`) while another process downloads the same package. */
+export const downloadWaitMessage = (release: ReleaseEntry, holder: LockOwner): Message =>
+  msg('download.waiting', { package: path.posix.basename(release.package), who: describeOwner(holder) });
 
 export const downloadLockPathFor = (cacheDir: string, release: ReleaseEntry) => `${cachePathFor(cacheDir, release)}.lock`;
 

@@ -9,7 +9,7 @@ import { recordText } from '../core/messages';
 import type { InstallResultRecord } from '../core/records';
 import type { Context } from '../context/context';
 import { installDatabase } from '../database/flow/install';
-import { downloadPackage, findCachedPackage } from '../feed/download';
+import { downloadPackage, downloadWaitMessage, findCachedPackage } from '../feed/download';
 import type { FeedSource } from '../feed/types';
 import { appendInstallHistory } from './history';
 import { InstallLog, installLogPath } from './log';
@@ -58,7 +58,7 @@ export async function installDatabaseModule(ctx: Context, plan: ModulePlan, sour
   try {
     const release = plan.release!;
     const file = (await findCachedPackage(ctx.layout.cache, release))
-      ?? (await downloadPackage({ source, release, cacheDir: ctx.layout.cache, signal: options.signal })).path;
+      ?? (await downloadPackage({ source, release, cacheDir: ctx.layout.cache, signal: options.signal, onWait: (holder) => ctx.output.info(downloadWaitMessage(release, holder)) })).path;
     const config = await ctx.config();
     const outcome = await installDatabase(ctx, file, {
       instance: plan.instance, dryRun: options.dryRun, runId: options.id,

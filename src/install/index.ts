@@ -13,7 +13,7 @@ import { loadFeed } from '../feed/load';
 import { discoverModules, readApplications, reportUnmatchedSelection, selectModules } from '../discovery/discover';
 import { isVersion } from '../core/version';
 import { diskErrorOr } from '../io/disk';
-import { downloadPackage, findCachedPackage } from '../feed/download';
+import { downloadPackage, downloadWaitMessage, findCachedPackage } from '../feed/download';
 import type { ReleaseEntry } from '../feed/types';
 import { applyModuleInstall, type StepObserver } from './apply';
 import { appendInstallHistory } from './history';
@@ -277,6 +277,7 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       const release = plan.release!;
       packageFile = (await findCachedPackage(layout.cache, release)) ?? (await downloadPackage({
         source, release, cacheDir: layout.cache, signal: options.signal,
+        onWait: (holder) => output.info(downloadWaitMessage(release, holder)),
         onProgress: ({ received, total }) => progress(msg('progress.downloadingMb', { received: megabytes(received), total: megabytes(total) }), total ? (received / total) * 10 : 0),
       })).path;
     } catch (error) {

@@ -1,12 +1,14 @@
 // The single executable, end to end on a sandbox: what a newcomer and a sysadmin see.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey } from '../../src/feed/keys';
 import { publishFeed } from '../../src/feed/publish';
 import { readFeedState } from '../../src/feed/index-loader';
+import { acquireDownloadLock, cachePathFor, downloadLockPathFor } from '../../src/feed/download';
+import { instanceLayout } from '../../src/config/paths';
 import { BUNDLE, cliCommand, runCli } from '../helpers/cli';
 import { diffTrees, makeSandbox, publishLargeRelease, setInstallConfig, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
@@ -31,6 +33,33 @@ describe('altazion-update executable on a sandbox', function () {
       expect(result.status, result.stderr).to.equal(0);
       expect(/POOL_SIZE (\d+)/.exec(result.stderr)?.[1], args[0]).to.equal(String(8 * 1024));
     }
+  });
+
+  it('check waits for another process downloading the same package, says whom it waits for, then downloads it', async () => {
+    const index = JSON.parse(await fs.readFile(path.join(sb.base, 'feed', 'release-index.json'), 'utf8'));
+    const release = index.modules.ecommerce.releases[0];
+    const cache = instanceLayout(sb.Root).cache;
+    await fs.mkdir(cache, { recursive: true });
+    // This test process is the other downloader: alive, holding the package's lock.
+    const lock = await acquireDownloadLock(downloadLockPathFor(cache, release), 'ecommerce', {});
+    const { file, prefix } = cliCommand();
+    const child = spawn(file, [...prefix, 'check', '--root', sb.Root, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const waitLine = new Promise<string>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        const line = stdout.split('\n').find((l) => l.includes('waiting for another process downloading'));
+        if (line) resolve(line);
+      });
+    });
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const line = JSON.parse(await waitLine);
+    expect(line).to.include({ type: 'log', level: 'info' });
+    expect(line.message).to.contain(path.posix.basename(release.package)).and.contain(`pid ${process.pid}`);
+    expect(existsSync(cachePathFor(cache, release)), 'nothing downloaded while it waits').to.equal(false);
+    await lock.release();
+    expect(await exit).to.equal(0);
+    expect(createHash('sha256').update(await fs.readFile(cachePathFor(cache, release))).digest('hex')).to.equal(release.sha256);
   });
 
   it('get reports every module instance; check verifies the feed, downloads and writes status.xml', async () => {
