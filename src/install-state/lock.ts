@@ -3,24 +3,21 @@
 // through. The lock itself (exclusive complete create, holder identity that survives pid reuse,
 // race-free takeover of a dead holder's lock) is src/io/lock-file.ts; here: where it lives, and a
 // live holder makes the caller fail with E_BUSY (exit 4) naming it, or wait when asked to.
-import path from 'node:path';
 import { AltazionError } from '../core/errors';
 import { msg } from '../core/messages';
 import type { InstanceLayout } from '../config/paths';
 import {
-  acquireLockFile, describeOwner, inspectLockFile, readLockOwner,
+  acquireLockFile, describeOwner, inspectLockFile, readLockOwner, tokenDirOfLock,
   type AcquireOptions, type HeldLock, type LockOwner, type LockView,
 } from '../io/lock-file';
 
-export {
-  acquireLockFile, currentOwner, describeOwner, identityOf, UNREADABLE_LOCK_GRACE_MS,
-  type AcquireOptions, type LockOwner, type LockView,
-} from '../io/lock-file';
+// What the install lock's users also need from the lock primitive, so they import one module.
+export { currentOwner, describeOwner, identityOf, UNREADABLE_LOCK_GRACE_MS, type LockOwner } from '../io/lock-file';
 
 export type InstallLock = HeldLock;
 
 /** The folder of the lock, where Windows token files live too (see src/io/process-identity.ts). */
-export const tokenDirOf = (layout: Pick<InstanceLayout, 'installLock'>) => path.dirname(layout.installLock);
+export const tokenDirOf = (layout: Pick<InstanceLayout, 'installLock'>) => tokenDirOfLock(layout.installLock);
 
 /** What the lock says now, with the stale-holder check every reader uses. */
 export function inspectInstallLock(layout: Pick<InstanceLayout, 'installLock'>): Promise<LockView> {
