@@ -11,7 +11,7 @@ import { recoverInterruptedInstalls } from '../install/recovery';
 import type { Context } from '../context/context';
 import { removePortalState, writePortalState } from '../config/portal-state';
 import { PRODUCT_VERSION } from '../core/product';
-import { Output } from '../output/output';
+import { Output, silentOutput } from '../output/output';
 import { abortableSleep, CheckRunner } from './check-runner';
 import { RotatingLog } from './logger';
 import { createPortalBackend, type InstallFn } from './portal/backend';
@@ -204,7 +204,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const databaseLoop = databaseCheckIntervalMs === undefined ? Promise.resolve() : watchDatabase({
     hasDatabase: () => declaresDatabaseModule(ctx),
     check: async () => {
-      const { status, analysed } = await checkDatabaseForService(contextFor(logOutput()), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
+      // Silent: a warning about the connection string would otherwise fill the log once a minute
+      // (commands and the portal still print it); the watch logs failures and changes itself.
+      const { status, analysed } = await checkDatabaseForService(contextFor(silentOutput()), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
       return { analysed, status: status.Status };
     },
     intervalMs: databaseCheckIntervalMs,
