@@ -29,7 +29,7 @@ import { localText } from '../schedule/plan';
 import { diskAnalysisCache, memoryAnalysisCache } from '../database/flow/analysis';
 import { declaresDatabaseModule } from '../database/flow/configuration';
 import { checkDatabaseForService } from '../database/flow/queries';
-import { SERVICE_CHECK_INTERVAL_MS } from '../database/flow/service-check';
+import { SERVICE_CHECK_INTERVAL_MS } from '../database/service-check';
 import { watchDatabase } from './database-watch';
 
 export const SERVICE_LOG_MAX_BYTES = 5 * 1024 * 1024;

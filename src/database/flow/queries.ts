@@ -16,7 +16,8 @@ import { unifiedDiff } from '../diff';
 import type { DatabaseStore } from '../store';
 import { diskAnalysisCache, keyFunctionForCachedPackage, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
 import { openDatabaseStore, readDefaultConnection } from './configuration';
-import { judgeServiceCheck, readDatabaseChanges, readServiceCheck, removeServiceCheck, writeServiceCheck, type CheckVerdict } from './service-check';
+import { judgeServiceCheck, type CheckVerdict } from '../service-check';
+import { readDatabaseChanges, readServiceCheck, removeServiceCheck, writeServiceCheck } from './service-check';
 import type { DatabaseContext } from './context';
 import { statusRecord, type DatabaseStatusRecord, type DiffRecord, type DriftObjectRecord, type DriftRecord, type ShownScript } from './records';
 

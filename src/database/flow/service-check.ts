@@ -1,8 +1,7 @@
 // The service's latest look at the database, for `get` (issue 21): the service asks the database
 // every minute (one marker query while nothing changed) and leaves what it found here, so a `get`
 // on the console does not load the SQL Server driver and log in only to learn that nothing changed.
-// `get` trusts it only when it is recent, for the same connection and package, and when no database
-// change of ours started or ended after the check began; anything else asks the database as before.
+// `get` trusts it only when ../service-check.ts says so; anything else asks the database as before.
 // Two files under bin\updates\database (written by SYSTEM or administrators only):
 // - service-check.json: the check (written by the service after each successful check, removed
 //   when a check fails);
@@ -11,52 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/files';
 import type { InstanceLayout } from '../../config/paths';
-import type { DatabaseStatusRecord } from './records';
-
-/** How often the service asks, and how old a check `get` still trusts (one missed beat allowed). */
-export const SERVICE_CHECK_INTERVAL_MS = 60_000;
-export const SERVICE_CHECK_MAX_AGE_MS = 90_000;
-
-export interface ServiceCheck {
-  format: 1;
-  /** The default connection as configured, password hidden: another connection is another database. */
-  connection: string;
-  /** The store's description and change marker, and the snapshot key the status was computed for. */
-  server: string;
-  marker: string;
-  key: string;
-  /** When the check began (before the marker query): changes after it are not in it. */
-  startedAt: string;
-  checkedBy: string;
-  status: DatabaseStatusRecord;
-}
-
-export interface DatabaseChanges {
-  format: 1;
-  /** True from before an install's first change until after its last (left true by a killed install). */
-  running: boolean;
-  at: string;
-  pid: number;
-}
-
-export type CheckVerdict = { trusted: true; ageMs: number } | { trusted: false; why: string };
-
-/** Whether `get` may show the service's check instead of asking the database (pure). */
-export function judgeServiceCheck(check: ServiceCheck | undefined, now: Date, expected: { connection: string; key: (server: string, marker: string) => string }, changes: DatabaseChanges | undefined, maxAgeMs = SERVICE_CHECK_MAX_AGE_MS): CheckVerdict {
-  if (!check || check.format !== 1 || !check.status) return { trusted: false, why: 'the service has not checked it' };
-  if (check.connection !== expected.connection) return { trusted: false, why: 'the connection changed since the service checked it' };
-  const started = Date.parse(check.startedAt);
-  const ageMs = now.getTime() - started;
-  // A clock set back makes a check look younger than it is: distrust it as well.
-  if (!Number.isFinite(started) || ageMs < 0 || ageMs > maxAgeMs) return { trusted: false, why: `the service's check is ${Number.isFinite(ageMs) ? Math.round(ageMs / 1000) : '?'} s old` };
-  if (changes) {
-    if (changes.running) return { trusted: false, why: `a database change started at ${changes.at} (pid ${changes.pid}) has not finished` };
-    const changed = Date.parse(changes.at);
-    if (!Number.isFinite(changed) || changed >= started) return { trusted: false, why: 'the database was changed after the service checked it' };
-  }
-  if (check.key !== expected.key(check.server, check.marker)) return { trusted: false, why: 'the database package or a kept baseline changed since the service checked it' };
-  return { trusted: true, ageMs };
-}
+import type { DatabaseChanges, ServiceCheck } from '../service-check';
 
 const checkFile = (layout: Pick<InstanceLayout, 'updates'>) => path.join(layout.updates, 'database', 'service-check.json');
 const changesFile = (layout: Pick<InstanceLayout, 'updates'>) => path.join(layout.updates, 'database', 'changes.json');

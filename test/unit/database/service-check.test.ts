@@ -1,7 +1,7 @@
 // When `get` may show the service's latest check of the database instead of asking it (issue 21):
 // recent, same connection, same package and kept baselines, and no change of ours since it began.
 import { expect } from 'chai';
-import { judgeServiceCheck, SERVICE_CHECK_MAX_AGE_MS, type DatabaseChanges, type ServiceCheck } from '../../../src/database/flow/service-check';
+import { judgeServiceCheck, SERVICE_CHECK_MAX_AGE_MS, type DatabaseChanges, type ServiceCheck } from '../../../src/database/service-check';
 
 const started = new Date('2026-12-06T10:00:00.000Z');
 const at = (ms: number) => new Date(started.getTime() + ms);
