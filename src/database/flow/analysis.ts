@@ -165,10 +165,14 @@ export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore
   let snapshot = await options.cache?.get(key);
   let catalog: Catalog | undefined;
   if (!snapshot) {
-    const journal = await store.readJournal();
-    catalog = await store.readCatalog();
-    snapshot = await analyseNow(ctx, store, ref ? await openPackage() : undefined, key, journal, catalog);
-    if (options.cache) await options.cache.set(snapshot);
+    try {
+      const journal = await store.readJournal();
+      catalog = await store.readCatalog();
+      snapshot = await analyseNow(ctx, store, ref ? await openPackage() : undefined, key, journal, catalog);
+      if (options.cache) await options.cache.set(snapshot);
+    } finally {
+      options.cache?.settle?.(key);
+    }
   }
   const impacts = new Map(Object.entries(snapshot.impacts));
   const drift = reviveDrift(snapshot.drift);

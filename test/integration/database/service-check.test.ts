@@ -10,7 +10,7 @@ import { instanceLayout } from '../../../src/config/paths';
 import { memoryAnalysisCache, diskAnalysisCache } from '../../../src/database/flow/analysis';
 import type { DatabaseContext } from '../../../src/database/flow/context';
 import { installDatabase } from '../../../src/database/flow/install';
-import { checkDatabaseForService, databaseStatus, serviceCheckedStatus } from '../../../src/database/flow/queries';
+import { checkDatabaseForService, databaseOverview, databaseStatus, serviceCheckedStatus } from '../../../src/database/flow/queries';
 import { readDatabaseChanges, readServiceCheck } from '../../../src/database/flow/service-check';
 import { silentOutput } from '../../../src/output/output';
 import type { Platform } from '../../../src/platform/types';
@@ -86,6 +86,41 @@ describe('the service check of the database (what get trusts)', function () {
     const third = await checkDatabaseForService(w.ctx, { cache, checkedBy: 's' });
     expect(third).to.deep.include({ analysed: true });
     expect(third.status.Status).to.equal('ManualActionRequired');
+    expect(cache.analyses).to.equal(2);
+  });
+
+  it('the minute check and portal pages asking at the same moment analyse once; a failed analysis lets the next one try', async () => {
+    const w = await world();
+    const cache = memoryAnalysisCache(diskAnalysisCache(w.ctx));
+    const [checked, overview, status] = await Promise.all([
+      checkDatabaseForService(w.ctx, { cache, checkedBy: 's' }),
+      databaseOverview(w.ctx, { cache }),
+      databaseStatus(w.ctx, { cache }),
+    ]);
+    expect(cache.analyses).to.equal(1);
+    expect(overview.status).to.deep.equal(checked.status);
+    expect(status).to.deep.equal(checked.status);
+
+    // After a change, a second request waits for the analysis running; when that one fails, it analyses itself.
+    await w.store.alterCatalog((catalog) => { catalog.objects.find((o) => o.name === 'clients')!.columns!.push({ name: 'perso', type: 'int', nullable: true }); });
+    const store = new SandboxStore(w.store.folder);
+    const readCatalog = store.readCatalog.bind(store);
+    let reads = 0;
+    let fail!: () => void;
+    const failing = new Promise<void>((resolve) => { fail = resolve; });
+    store.readCatalog = async () => {
+      if (++reads === 1) { await failing; throw new Error('the catalog cannot be read now'); }
+      return readCatalog();
+    };
+    const first = databaseStatus(w.ctx, { cache, store });
+    while (reads === 0) await new Promise((r) => setImmediate(r));
+    const second = databaseStatus(w.ctx, { cache, store });
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(reads, 'the second request waits for the running analysis').to.equal(1);
+    fail();
+    await first.then(() => expect.fail('the first analysis should fail'), (error: Error) => expect(error.message).to.equal('the catalog cannot be read now'));
+    expect((await second).Status).to.equal('ManualActionRequired');
+    expect(reads).to.equal(2);
     expect(cache.analyses).to.equal(2);
   });
 
