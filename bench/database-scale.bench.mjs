@@ -3,11 +3,14 @@
 // with the database unchanged, reuse the analysis. Each `get` run is paired with a `node -e 0` run
 // (alternated, whole processes), and the median of the paired ratios is printed with its min-max and
 // n; peak RSS (GNU time's maximum resident set size) of the analysing run and of a reusing run.
-// Targets: unchanged database <= 2.0 x `node -e 0`; peak <= 150 MB at 20,000 objects.
+// Targets: unchanged database <= 2.0 x `node -e 0`; peak <= 150 MB at 20,000 objects. Then the
+// same `get` while `service run` checks the database every minute (what a SQL Server instance runs:
+// `get` shows the service's check and loads no driver), and, for comparison, a `get` that asks a
+// SQL Server (driver loaded, connection refused at once: the least that asking it costs).
 // The unchanged `get` is measured as `node dist/altazion-update.cjs` (what Windows runs: the launcher
 // starts node.exe with the bundle) and, when built, as dist/altazion-update (Linux's single executable).
 //   node bench/database-scale.bench.mjs          (BENCH_RUNS=N, default 11; BENCH_SIZES=20000,50000)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +90,25 @@ function peakMb(args) {
   return kb / 1024;
 }
 
+/** Runs `work` while `service run` checks the database of `root` (after its first check). */
+async function whileServiceChecks(root, layout, work) {
+  const checkFile = path.join(layout.updates, 'database', 'service-check.json');
+  await fs.rm(checkFile, { force: true });
+  const service = spawn(process.execPath, [bundle, 'service', 'run', '--root', root, '--port', '0'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => service.once('exit', resolve));
+  try {
+    const until = Date.now() + 120_000;
+    while (!existsSync(checkFile)) {
+      if (Date.now() > until || service.exitCode !== null) throw new Error(`the service made no database check (exit ${service.exitCode})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await work();
+  } finally {
+    service.kill('SIGTERM');
+    await exited;
+  }
+}
+
 const loadAverage = () => `${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} CPUs`;
 line('load average (1, 5, 15 min) at start', loadAverage());
 const rows = [];
@@ -151,6 +173,27 @@ for (const size of SIZES) {
     rows.push([`${size}: unchanged get <= 2.0 x node -e 0 (node + bundle)`, ratio <= 2, ratio.toFixed(2)]);
     if (size === 20000) rows.push(['20000: peak RSS <= 150 MB (analysing run)', coldPeak !== undefined && coldPeak <= 150, `${coldPeak?.toFixed(0)} MB`]);
     if (size === 20000) rows.push(['20000: peak RSS <= 150 MB (unchanged run)', warmPeak !== undefined && warmPeak <= 150, `${warmPeak?.toFixed(0)} MB`]);
+
+    // What a server with SQL Server runs: the service checks the database every minute and `get`
+    // shows its check (docs/database.md "How get sees the database"), opening no connection.
+    const watched = await whileServiceChecks(root, layout, async () => {
+      const shown = spawnSync(process.execPath, [bundle, ...args, '--verbose'], { encoding: 'utf8' }).stdout;
+      if (!shown.includes('database: as the service checked it')) throw new Error(`get did not use the service's check: ${shown.slice(0, 2000)}`);
+      return { bundle: await pairedRuns(args), exe: existsSync(exe) ? await pairedRuns(args, [exe]) : undefined };
+    });
+    for (const [layoutName, result] of [['node + bundle', watched.bundle], ['dist/altazion-update', watched.exe]]) {
+      if (!result) continue;
+      const r = median(result.ratios);
+      line(`${size} objects: get, service checking, ${layoutName}`, `${result.product.toFixed(0)} ms vs node -e 0 ${result.baseline.toFixed(0)} ms: median ${r.toFixed(2)} (min ${Math.min(...result.ratios).toFixed(2)}, max ${Math.max(...result.ratios).toFixed(2)})`);
+      rows.push([`${size}: get while the service checks <= 2.0 x node -e 0 (${layoutName})`, r <= 2, r.toFixed(2)]);
+    }
+    // For comparison, what asking a SQL Server costs at least without the service: the driver is
+    // loaded and a connection tried (here refused at once; a real server adds TLS, login and query).
+    const connections = await fs.readFile(layout.connectionsConfig, 'utf8');
+    await fs.writeFile(layout.connectionsConfig, connections.replace(/connectionString="[^"]*"/, 'connectionString="Data Source=127.0.0.1,1;Initial Catalog=Equihira;User ID=bench;Password=bench;Connect Timeout=5"'));
+    const asking = await pairedRuns(args);
+    line(`${size} objects: get asking SQL Server (refused), node + bundle`, `${asking.product.toFixed(0)} ms vs node -e 0 ${asking.baseline.toFixed(0)} ms: median ${median(asking.ratios).toFixed(2)} (min ${Math.min(...asking.ratios).toFixed(2)}, max ${Math.max(...asking.ratios).toFixed(2)}) (no target: the lower bound of asking it)`);
+    await fs.writeFile(layout.connectionsConfig, connections);
   } finally {
     if (process.env.BENCH_KEEP) console.log(`database-scale: kept ${root}`); else rmSync(base, { recursive: true, force: true });
   }

@@ -122,6 +122,8 @@ export const EN = {
   'db.scriptTouches': 'script {id} touches customised object(s): {objects}',
   'db.forced': '--force: running the scripts although:',
   'db.cannotAnalyse': 'the database cannot be analysed',
+  'db.asCheckedByService': 'database: as the service checked it {seconds} s ago ({by}); `get --refresh` asks the database now',
+  'db.askingDatabase': 'database: asking it now ({why})',
   'db.manual': '{reasons}. {action}',
   'db.manualAction': 'Review the scripts (altazion-update db scripts --show <id>, db drift --show <object>), run them one by one in order (install --name database --script <id>), record those run by hand (--mark-applied <id>), export them (--export-scripts <dir>), or, once the differences are understood, force (--ignore-database-customization: the definitions of the customised objects are saved first).',
   'db.action.install': 'altazion-update install --name database',

@@ -115,6 +115,8 @@ export const FR: Readonly<Record<MessageId, string>> = {
   'db.scriptTouches': 'le script {id} touche des objets personnalisés : {objects}',
   'db.forced': '--force : les scripts sont passés malgré :',
   'db.cannotAnalyse': 'la base de données ne peut pas être analysée',
+  'db.asCheckedByService': 'base de données : telle que le service l’a vérifiée il y a {seconds} s ({by}) ; `get --refresh` l’interroge maintenant',
+  'db.askingDatabase': 'base de données : interrogée maintenant ({why})',
   'db.manual': '{reasons}. {action}',
   'db.manualAction': 'Vérifiez les scripts et les différences (page Base de données), passez-les un par un dans l’ordre (« Exécuter ce script »), enregistrez ceux passés à la main (« Marquer comme appliqué »), ou, une fois les différences comprises, forcez depuis la ligne de commande (--ignore-database-customization : les définitions des objets personnalisés sont d’abord sauvegardées).',
   'db.action.install': 'lancez la mise à jour de la base de données (« Installer », ou altazion-update install --name database)',

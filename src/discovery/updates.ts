@@ -28,6 +28,11 @@ export interface Selection {
   instance?: string;
   /** Reports a name (or instance) that matches nothing and lets the others proceed; default: throw. */
   onUnknown?: (error: AltazionError) => void;
+  /**
+   * `get` without --refresh: show the database as the service last checked it when that check can
+   * be trusted (database/flow/service-check.ts), instead of asking the database.
+   */
+  trustServiceCheck?: boolean;
 }
 
 const warnedContexts = new WeakSet<object>();
@@ -67,10 +72,20 @@ export function availabilityFrom(status: StatusDocument | undefined): Map<string
 }
 
 /** The database's own view: installed version from its journal, and the database flow's verdict (the same on every surface). */
-async function databaseView(ctx: Context): Promise<{ installed?: string; status?: string; pending: string[]; detail: Message | string; failed?: Message | string }> {
+async function databaseView(ctx: Context, trustServiceCheck: boolean): Promise<{ installed?: string; status?: string; pending: string[]; detail: Message | string; failed?: Message | string }> {
   try {
-    const { databaseStatus } = await import('../database/flow/queries');
-    const status = await databaseStatus(ctx);
+    const { databaseStatus, serviceCheckedStatus } = await import('../database/flow/queries');
+    let status = undefined;
+    if (trustServiceCheck) {
+      const checked = await serviceCheckedStatus(ctx);
+      if (checked.status) {
+        ctx.output.verbose(msg('db.asCheckedByService', { seconds: Math.round((ctx.now().getTime() - checked.checkedAt.getTime()) / 1000), by: checked.checkedBy }));
+        status = checked.status;
+      } else {
+        ctx.output.verbose(msg('db.askingDatabase', { why: checked.why }));
+      }
+    }
+    status ??= await databaseStatus(ctx);
     const reason = recordMessage(status.Detail, status.DetailId, status.DetailParams);
     const detail = status.Status === 'ManualActionRequired' ? msg('db.manual', { reasons: reason, action: recordMessage(status.Action, status.ActionId, status.ActionParams) })
       : status.Status === 'UpToDate' ? '' : reason;
@@ -116,7 +131,7 @@ export async function collectUpdates(ctx: Context, selection: Selection): Promis
   const modules = selection.names?.length || selection.instance !== undefined ? await discoverSelected(ctx, selection, status) : everything;
   const platform = await ctx.platform();
 
-  const database = everything.some((m) => m.kind === 'database' && m.exists) ? await databaseView(ctx) : undefined;
+  const database = everything.some((m) => m.kind === 'database' && m.exists) ? await databaseView(ctx, selection.trustServiceCheck === true) : undefined;
   for (const m of [...everything, ...modules]) {
     if (m.kind === 'database' && database?.installed) { m.installedVersion = database.installed; m.versionSource = 'manifest'; }
   }

@@ -11,7 +11,7 @@ import { recoverInterruptedInstalls } from '../install/recovery';
 import type { Context } from '../context/context';
 import { removePortalState, writePortalState } from '../config/portal-state';
 import { PRODUCT_VERSION } from '../core/product';
-import { Output } from '../output/output';
+import { Output, silentOutput } from '../output/output';
 import { abortableSleep, CheckRunner } from './check-runner';
 import { RotatingLog } from './logger';
 import { createPortalBackend, type InstallFn } from './portal/backend';
@@ -26,6 +26,11 @@ import { msg, recordText, textOf, type Message } from '../core/messages';
 import { reportEvent } from '../events';
 import { appendInstallHistory } from '../install/history';
 import { localText } from '../schedule/plan';
+import { diskAnalysisCache, memoryAnalysisCache } from '../database/flow/analysis';
+import { declaresDatabaseModule } from '../database/flow/configuration';
+import { checkDatabaseForService } from '../database/flow/queries';
+import { SERVICE_CHECK_INTERVAL_MS } from '../database/service-check';
+import { watchDatabase } from './database-watch';
 
 export const SERVICE_LOG_MAX_BYTES = 5 * 1024 * 1024;
 export const SERVICE_LOG_KEEP = 5;
@@ -42,6 +47,8 @@ export interface ServiceOptions {
   /** Delay before the first check (default 10 s: let the machine finish booting). */
   firstCheckDelayMs?: number;
   install: InstallFn;
+  /** The minute check of the database for `get` (default: every SERVICE_CHECK_INTERVAL_MS with periodicChecks). */
+  databaseCheckIntervalMs?: number;
   /** The scheduler's clock (tests drive it; default: the real one). */
   clock?: { now: () => Date; sleep: (ms: number, signal: AbortSignal) => Promise<void> };
 }
@@ -111,7 +118,10 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
 
   let listeningPort: number | undefined;
   let scheduler: MaintenanceScheduler | undefined;
+  // One analysis per change of the database for the portal's pages and the minute check alike.
+  const analysisCache = memoryAnalysisCache(diskAnalysisCache(ctx));
   const backend = createPortalBackend({
+    analysisCache,
     onScheduleChanged: () => scheduler?.wake(),
     portalPort: () => listeningPort,
     ctx: contextFor(logOutput()),
@@ -190,6 +200,19 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const scheduleLoop = scheduler.loop(stopping.signal);
   write('info', `service started (pid ${process.pid}), portal ${portal.url}, checks ${options.periodicChecks ? `every ${config.checkIntervalMinutes} min` : 'on demand only'}`);
   const loop = options.periodicChecks ? runner.loop(stopping.signal) : Promise.resolve();
+  const databaseCheckIntervalMs = options.databaseCheckIntervalMs ?? (options.periodicChecks ? SERVICE_CHECK_INTERVAL_MS : undefined);
+  const databaseLoop = databaseCheckIntervalMs === undefined ? Promise.resolve() : watchDatabase({
+    hasDatabase: () => declaresDatabaseModule(ctx),
+    check: async () => {
+      // Silent: a warning about the connection string would otherwise fill the log once a minute
+      // (commands and the portal still print it); the watch logs failures and changes itself.
+      const { status, analysed } = await checkDatabaseForService(contextFor(silentOutput()), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
+      return { analysed, status: status.Status };
+    },
+    intervalMs: databaseCheckIntervalMs,
+    sleep: abortableSleep,
+    log: write,
+  }, stopping.signal);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -208,6 +231,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
         await portal.jobs.settle(true);
         await loop;
         await scheduleLoop;
+        await databaseLoop;
         // A compression in flight stops at its next file (the partial archive is removed; the
         // folder stays and is compressed next time).
         await tidying;

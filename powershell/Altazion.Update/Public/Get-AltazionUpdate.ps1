@@ -38,7 +38,8 @@ function Get-AltazionUpdate {
 
     .PARAMETER Refresh
         Checks the publisher's feed now (fetch and verify the signed index) before reporting,
-        instead of using the versions the updater detected last.
+        instead of using the versions the updater detected last, and asks the database now
+        instead of showing it as the update service checked it within the last minute.
 
     .PARAMETER Root
         Root folder of the Altazion instance, relative to the current location or absolute. Default:

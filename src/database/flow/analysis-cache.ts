@@ -28,29 +28,54 @@ export interface AnalysisSnapshot {
   diffs: Record<string, string>;
 }
 
-/** Where snapshots are kept between commands and requests. */
+/**
+ * Where snapshots are kept between commands and requests. A `get` that misses is followed by the
+ * analysis, its `set` when it succeeded, and `settle` in every case (analysis.ts does both).
+ */
 export interface AnalysisCache {
   get(key: string): Promise<AnalysisSnapshot | undefined>;
   set(snapshot: AnalysisSnapshot): Promise<void>;
+  /** The analysis that followed a miss of `key` is over (kept or failed). */
+  settle?(key: string): void;
   /** Full analyses run through this cache (tests and benchmarks count them). */
   analyses: number;
 }
 
-/** In one process (the portal): the latest snapshot, in front of another cache (the disk). */
+/**
+ * In one process (the service: its portal's pages and its minute check): the latest snapshot, in
+ * front of another cache (the disk). While one analysis of a key runs, another `get` of that key
+ * waits for it instead of analysing too: one analysis per change, however many ask at once.
+ */
 export function memoryAnalysisCache(next?: AnalysisCache): AnalysisCache {
   let last: AnalysisSnapshot | undefined;
+  const running = new Map<string, { done: Promise<void>; release: () => void }>();
   const cache: AnalysisCache = {
     analyses: 0,
     async get(key) {
+      for (let wait = running.get(key); wait; wait = running.get(key)) {
+        if (last?.key === key) return last;
+        await wait.done;
+      }
       if (last?.key === key) return last;
-      const found = await next?.get(key);
-      if (found) last = found;
+      // Registered before any await: whoever asks next for this key waits for this caller.
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => { release = resolve; });
+      running.set(key, { done, release });
+      const found = await next?.get(key).catch(() => undefined);
+      if (!found) return undefined; // the caller analyses, then set() and settle()
+      last = found;
+      cache.settle!(key);
       return found;
     },
     async set(snapshot) {
       last = snapshot;
       cache.analyses++;
       await next?.set(snapshot);
+    },
+    settle(key) {
+      const entry = running.get(key);
+      running.delete(key);
+      entry?.release();
     },
   };
   return cache;

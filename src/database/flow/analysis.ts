@@ -27,10 +27,14 @@ export { diskAnalysisCache, memoryAnalysisCache, type AnalysisCache, type Analys
 
 export interface DatabaseAnalysis {
   store: DatabaseStore;
+  /** The store's description (what the records name as the server). */
+  server: string;
   /** The package, opened on first use (a cached analysis never opened it). */
   package(): Promise<DatabasePackage>;
   packageVersion?: string;
   marker: string;
+  /** What the analysis was computed from (the snapshot key): the service's check carries it for `get`. */
+  key: string;
   journal: JournalRow[];
   /** Only on a fresh analysis (what backups of customised objects are taken from). */
   catalog?: Catalog;
@@ -69,7 +73,7 @@ async function packageRef(ctx: DatabaseContext, choice: PackageChoice, required:
 }
 
 /** What the snapshot was computed from, compared as is: a few hundred bytes, not worth hashing. */
-function snapshotKey(server: string, marker: string, pkg: PackageRef | undefined, kept: string[]): string {
+export function snapshotKey(server: string, marker: string, pkg: PackageRef | undefined, kept: string[]): string {
   return JSON.stringify([SNAPSHOT_FORMAT, server, marker, pkg?.identity ?? null, kept]);
 }
 
@@ -134,10 +138,22 @@ export interface AnalyzeOptions {
   cache?: AnalysisCache;
 }
 
+/** What an analysis depends on besides the database: the package and the baselines we kept. */
+async function localInputs(ctx: DatabaseContext, choice: PackageChoice, required: boolean): Promise<{ ref: PackageRef | undefined; kept: string[] }> {
+  const ref = await packageRef(ctx, choice, required);
+  const kept = (await fs.readdir(path.join(ctx.layout.updates, 'database')).catch(() => [] as string[])).filter((n) => n.startsWith('baseline-')).sort();
+  return { ref, kept };
+}
+
+/** The snapshot key of the newest cached package for a given server and marker (what `get` compares the service's check with). */
+export async function keyFunctionForCachedPackage(ctx: DatabaseContext): Promise<(server: string, marker: string) => string> {
+  const { ref, kept } = await localInputs(ctx, undefined, false);
+  return (server, marker) => snapshotKey(server, marker, ref, kept);
+}
+
 /** Analyses the database of `store` against the package (a snapshot is reused while nothing changed). */
 export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore, options: AnalyzeOptions): Promise<DatabaseAnalysis> {
-  const ref = await packageRef(ctx, options.package, options.packageRequired);
-  const kept = (await fs.readdir(path.join(ctx.layout.updates, 'database')).catch(() => [] as string[])).filter((n) => n.startsWith('baseline-')).sort();
+  const { ref, kept } = await localInputs(ctx, options.package, options.packageRequired);
   const marker = await store.changeMarker();
   const key = snapshotKey(store.description, marker, ref, kept);
   let opened: Promise<DatabasePackage> | undefined = ref?.opened ? Promise.resolve(ref.opened) : undefined;
@@ -149,10 +165,14 @@ export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore
   let snapshot = await options.cache?.get(key);
   let catalog: Catalog | undefined;
   if (!snapshot) {
-    const journal = await store.readJournal();
-    catalog = await store.readCatalog();
-    snapshot = await analyseNow(ctx, store, ref ? await openPackage() : undefined, key, journal, catalog);
-    if (options.cache) await options.cache.set(snapshot);
+    try {
+      const journal = await store.readJournal();
+      catalog = await store.readCatalog();
+      snapshot = await analyseNow(ctx, store, ref ? await openPackage() : undefined, key, journal, catalog);
+      if (options.cache) await options.cache.set(snapshot);
+    } finally {
+      options.cache?.settle?.(key);
+    }
   }
   const impacts = new Map(Object.entries(snapshot.impacts));
   const drift = reviveDrift(snapshot.drift);
@@ -160,7 +180,7 @@ export async function analyzeDatabase(ctx: DatabaseContext, store: DatabaseStore
     ? planDatabase({ targetVersion: snapshot.packageVersion, scripts: snapshot.scripts, journal: snapshot.journal, drift, driftUnknownReason: snapshot.driftUnknownReason, impacts, force: options.force ?? false })
     : undefined;
   return {
-    store, package: openPackage, packageVersion: snapshot.packageVersion, marker, journal: snapshot.journal, catalog,
+    store, server: store.description, package: openPackage, packageVersion: snapshot.packageVersion, marker, key, journal: snapshot.journal, catalog,
     installedVersion: snapshot.installedVersion, drift, driftUnknownReason: snapshot.driftUnknownReason, impacts, diffs: snapshot.diffs, plan, fresh: catalog !== undefined,
   };
 }

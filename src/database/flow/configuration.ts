@@ -16,8 +16,11 @@ import { ConnectionStringError, parseConnectionString, redactConnectionString, t
 import type { DatabaseStore } from '../store';
 import type { DatabaseContext } from './context';
 
-/** The default connection of cpointsoftware.config, parsed. Bad input names the file and the connection. */
-export async function readDefaultConnection(ctx: DatabaseContext): Promise<{ name: string; parsed: ParsedConnection; file: string }> {
+/**
+ * The default connection of cpointsoftware.config, parsed. Bad input names the file and the
+ * connection. `identity`: its name and connection string, password hidden (which database it is).
+ */
+export async function readDefaultConnection(ctx: Pick<DatabaseContext, 'layout'>): Promise<{ name: string; parsed: ParsedConnection; file: string; identity: string }> {
   const file = ctx.layout.connectionsConfig;
   let bytes: Buffer;
   try {
@@ -27,7 +30,7 @@ export async function readDefaultConnection(ctx: DatabaseContext): Promise<{ nam
   }
   const entry = defaultConnection(parseConnectionsConfig(bytes, file), file);
   try {
-    return { name: entry.name, parsed: parseConnectionString(entry.connectionString), file };
+    return { name: entry.name, parsed: parseConnectionString(entry.connectionString), file, identity: `${entry.name}: ${redactConnectionString(entry.connectionString)}` };
   } catch (error) {
     if (!(error instanceof ConnectionStringError)) throw error;
     throw new AltazionError('E_CONFIG', `${file}: <Connection name="${entry.name}"> connectionString: ${error.message}`, {
@@ -131,5 +134,16 @@ export async function databaseModuleFolder(ctx: Pick<DatabaseContext, 'layout'>,
     return stat?.isDirectory() ? entry.path : undefined;
   } catch {
     return undefined; // a broken applicationspath.config is reported by the commands that need it
+  }
+}
+
+/** Whether applicationspath.config declares a database module (what the service's minute check needs to run). */
+export async function declaresDatabaseModule(ctx: Pick<DatabaseContext, 'layout'>): Promise<boolean> {
+  const bytes = await fs.readFile(ctx.layout.applicationsConfig).catch(() => undefined);
+  if (!bytes) return false;
+  try {
+    return parseApplicationsConfig(bytes, ctx.layout.applicationsConfig).some((e) => e.name === 'database' || e.kind === 'database');
+  } catch {
+    return false; // a broken applicationspath.config is reported by the commands that need it
   }
 }

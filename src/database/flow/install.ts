@@ -15,6 +15,7 @@ import type { InstallResultKind, InstallResultRecord } from '../../core/records'
 import { baselineFor, definitionsFor, type DatabasePackage } from '../package';
 import { findScript, versionKey, type PlannedScript } from '../plan';
 import { isScriptFailure, type ScriptFailedError } from '../store';
+import { markDatabaseChanges } from './service-check';
 import { analyzeDatabase, replan, requirePlanned, scriptContent, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
 import { backupDefinitions, type DefinitionBackup } from './backup';
 import { databaseModuleFolder, openDatabaseStore, savedBaselinePath, savedDefinitionsPath } from './configuration';
@@ -119,6 +120,14 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
   if (exclusive.length > 1) throw new AltazionError('E_USAGE', msg('db.exclusiveOptions'));
   const store = options.store ?? (await openDatabaseStore(ctx));
   const details: DatabaseRunDetails = { action: options.dryRun ? 'dry-run' : 'automatic', scripts: [], backups: [] };
+  // Marked before our first change and after the last: `get` never trusts a check of the service
+  // that began before the end of a change (service-check.ts).
+  let changing = false;
+  const beforeChange = async () => {
+    if (changing) return;
+    await markDatabaseChanges(ctx.layout, true, ctx.now(), process.pid);
+    changing = true;
+  };
   try {
     // One analysis for the whole command (fresh: a decision to change the database is never taken on a snapshot).
     const a = await analyzeDatabase(ctx, store, { package: pkgOrLocation, packageRequired: true, force: options.force ?? false, cache: options.cache && { ...options.cache, get: async () => undefined } });
@@ -155,7 +164,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
       return result(plan.pending.length ? 'ManualActionRequired' : 'UpToDate', msg('db.exported', { count: files.length, folder: dir }));
     }
 
-    const context = { ctx, a, pkg: () => a.package(), result, moduleFolder, log, details, options };
+    const context = { ctx, a, pkg: () => a.package(), result, moduleFolder, log, details, options, beforeChange };
 
     if (options.markApplied !== undefined) {
       details.action = 'mark-applied';
@@ -164,6 +173,7 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
         throw new AltazionError('E_USAGE', alreadyRecorded(planned), { target: planned.entry.id });
       }
       if (options.dryRun) return result('WhatIf', msg('db.whatIf.markApplied', { id: planned.entry.id }));
+      await beforeChange();
       await store.markApplied(planned.entry);
       details.scripts.push(planned.entry.id);
       const marked = msg('db.scriptMarked', { id: planned.entry.id });
@@ -220,6 +230,10 @@ export async function installDatabase(ctx: DatabaseContext, pkgOrLocation: Packa
     }
   } finally {
     if (!options.store) await store.close();
+    if (changing) {
+      // Left "running" when this fails: `get` then asks the database, which is always right.
+      await markDatabaseChanges(ctx.layout, false, ctx.now(), process.pid).catch((error: Error) => ctx.output.verbose(`database: could not record the end of the change: ${error.message}`));
+    }
   }
 }
 
@@ -232,6 +246,8 @@ interface RunContext {
   log: (line: string) => void;
   details: DatabaseRunDetails;
   options: DatabaseInstallOptions;
+  /** Called before the first change to the database. */
+  beforeChange: () => Promise<void>;
 }
 
 /**
@@ -273,6 +289,7 @@ async function beforeScripts(run: RunContext, scripts: readonly PlannedScript[])
 async function runScripts(run: RunContext, scripts: readonly PlannedScript[]): Promise<ScriptFailedError | undefined> {
   const { ctx, a, log, details } = run;
   await beforeScripts(run, scripts);
+  await run.beforeChange();
   const progress = ctx.output.startProgress(msg('progress.databaseScripts'));
   let done = 0;
   for (const p of scripts) {
@@ -312,7 +329,10 @@ async function finish(run: RunContext, message: Message): Promise<DatabaseInstal
   if (remaining.length === 0) {
     const target = after.plan!.targetVersion;
     const recorded = after.installedVersion !== undefined && versionKey(after.installedVersion) === versionKey(target);
-    if (!recorded) await a.store.recordRelease(target);
+    if (!recorded) {
+      await run.beforeChange();
+      await a.store.recordRelease(target);
+    }
     const pkg = await run.pkg();
     const file = savedBaselinePath(ctx, target);
     const baseline = await baselineFor(pkg, target);

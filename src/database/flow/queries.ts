@@ -14,8 +14,10 @@ import { displayName } from '../catalog';
 import { scriptObject } from '../script-object';
 import { unifiedDiff } from '../diff';
 import type { DatabaseStore } from '../store';
-import { diskAnalysisCache, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
-import { openDatabaseStore } from './configuration';
+import { diskAnalysisCache, keyFunctionForCachedPackage, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
+import { openDatabaseStore, readDefaultConnection } from './configuration';
+import { judgeServiceCheck, type CheckVerdict } from '../service-check';
+import { readDatabaseChanges, readServiceCheck, removeServiceCheck, writeServiceCheck } from './service-check';
 import type { DatabaseContext } from './context';
 import { statusRecord, type DatabaseStatusRecord, type DiffRecord, type DriftObjectRecord, type DriftRecord, type ShownScript } from './records';
 
@@ -34,6 +36,43 @@ const run = <T>(ctx: DatabaseContext, options: DbQueryOptions, packageRequired: 
 /** `db status`: installed version, customisation, pending scripts, the verdict. Also what `get` shows for the database. */
 export function databaseStatus(ctx: DatabaseContext, options: DbQueryOptions = {}): Promise<DatabaseStatusRecord> {
   return run(ctx, options, false, async (a) => statusRecord(a));
+}
+
+/**
+ * The service's check, every minute: asks the database (one marker query while nothing changed;
+ * a new analysis when something did) and leaves the status for `get` (service-check.ts). A failed
+ * check removes the previous one, so that `get` asks the database and reports what fails.
+ */
+export async function checkDatabaseForService(ctx: DatabaseContext, options: { cache?: AnalysisCache; checkedBy: string }): Promise<{ status: DatabaseStatusRecord; analysed: boolean }> {
+  const startedAt = ctx.now();
+  try {
+    const { identity } = await readDefaultConnection(ctx);
+    return await run(ctx, { cache: options.cache }, false, async (a) => {
+      const status = statusRecord(a);
+      await writeServiceCheck(ctx.layout, { format: 1, connection: identity, server: a.server, marker: a.marker, key: a.key, startedAt: startedAt.toISOString(), checkedBy: options.checkedBy, status });
+      return { status, analysed: a.fresh };
+    });
+  } catch (error) {
+    await removeServiceCheck(ctx.layout).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * What `get` shows without asking the database: the service's check when it can be trusted
+ * (recent, same connection, same package, no change of ours since). Otherwise why not, and the
+ * caller asks the database.
+ */
+export async function serviceCheckedStatus(ctx: DatabaseContext, maxAgeMs?: number): Promise<{ status: DatabaseStatusRecord; checkedAt: Date; checkedBy: string; why?: undefined } | { status?: undefined; why: string }> {
+  const check = await readServiceCheck(ctx.layout);
+  if (!check) return { why: 'the service has not checked it' };
+  const connection = await readDefaultConnection(ctx).catch(() => undefined);
+  if (!connection) return { why: 'the connection cannot be read' };
+  const key = await keyFunctionForCachedPackage(ctx).catch(() => undefined);
+  if (!key) return { why: 'the database package cannot be read' };
+  const verdict: CheckVerdict = judgeServiceCheck(check, ctx.now(), { connection: connection.identity, key }, await readDatabaseChanges(ctx.layout), maxAgeMs);
+  if (!verdict.trusted) return { why: verdict.why };
+  return { status: check.status, checkedAt: new Date(check.startedAt), checkedBy: check.checkedBy };
 }
 
 /** `db scripts`: every script of the package with its status and impact. */

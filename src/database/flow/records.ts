@@ -71,7 +71,7 @@ export interface DatabaseStatusRecord {
 export function statusRecord(a: DatabaseAnalysis): DatabaseStatusRecord {
   const verdict = verdictOf(a);
   return {
-    Server: a.store.description,
+    Server: a.server,
     InstalledVersion: a.installedVersion ?? null,
     PackageVersion: a.packageVersion ?? null,
     Customized: a.drift ? !a.drift.standard : null,

@@ -4,7 +4,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,48 +11,8 @@ import { EVENT_IDS } from '../../../src/core/events';
 import { sandboxEventLogPath } from '../../../src/platform/sandbox';
 import { RotatingLog, rotatedNames } from '../../../src/service/logger';
 import { cliCommand, runCli } from '../../helpers/cli';
+import { freePort, get, getText, startServiceProcess } from '../../helpers/service-process';
 import { makeSandbox, type TestSandbox } from '../../helpers/sandbox';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function get(port: number, urlPath: string): Promise<number> {
-  return new Promise((resolve) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { host: `localhost:${port}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); })
-      .on('error', () => resolve(0));
-  });
-}
-
-function getText(port: number, urlPath: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { host: `localhost:${port}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
-
-async function startServiceProcess(box: TestSandbox, extra: string[] = []) {
-  const port = await freePort();
-  const { file, prefix } = cliCommand('bundle');
-  const child = spawn(file, [...prefix, 'service', 'run', '--root', box.Root, '--port', String(port), ...extra], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const until = Date.now() + 30_000;
-  while ((await get(port, '/api/modules')) !== 200) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`service did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, port, exited, stderr: () => stderr };
-}
 
 describe('service run (process)', function () {
   this.timeout(120_000);
