@@ -53,9 +53,17 @@ export function warnPlatformUnavailable(ctx: Context): (error: PlatformUnavailab
 
 /** Installed modules matching the selection; an explicit name or instance that matches nothing is an error. */
 export async function discoverSelected(ctx: Context, selection: Selection, status?: StatusDocument): Promise<InstalledModule[]> {
+  return selectFrom(ctx, await discoverAll(ctx, status), selection);
+}
+
+/** Every module instance declared on this server, as found on disk and on the platform. */
+async function discoverAll(ctx: Context, status: StatusDocument | undefined): Promise<InstalledModule[]> {
   const catalogKinds = new Map<string, ModuleKind>();
   for (const m of status?.modules ?? []) if (m.kind) catalogKinds.set(m.name, m.kind as ModuleKind);
-  const all = await discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds, onPlatformUnavailable: warnPlatformUnavailable(ctx) });
+  return discoverModules({ layout: ctx.layout, pathApi: ctx.pathApi, platform: await ctx.platform(), catalogKinds, onPlatformUnavailable: warnPlatformUnavailable(ctx) });
+}
+
+function selectFrom(ctx: Context, all: InstalledModule[], selection: Selection): InstalledModule[] {
   const names = (selection.names ?? []).map(canonicalModuleName);
   const selected = selectModules(all, names, selection.instance);
   reportUnmatchedSelection(ctx.layout.applicationsConfig, all, selected, names, selection.instance, selection.onUnknown);
@@ -127,12 +135,13 @@ async function installsInProgress(ctx: Context): Promise<Map<string, { journal: 
 
 export async function collectUpdates(ctx: Context, selection: Selection): Promise<UpdateRecord[]> {
   const status = await readStatus(ctx.layout.statusXml);
-  const everything = await discoverSelected(ctx, {}, status);
-  const modules = selection.names?.length || selection.instance !== undefined ? await discoverSelected(ctx, selection, status) : everything;
+  // Discovered once: the selection is a part of everything (requirements are checked against every module).
+  const everything = await discoverAll(ctx, status);
+  const modules = selection.names?.length || selection.instance !== undefined ? selectFrom(ctx, everything, selection) : everything;
   const platform = await ctx.platform();
 
   const database = everything.some((m) => m.kind === 'database' && m.exists) ? await databaseView(ctx, selection.trustServiceCheck === true) : undefined;
-  for (const m of [...everything, ...modules]) {
+  for (const m of everything) {
     if (m.kind === 'database' && database?.installed) { m.installedVersion = database.installed; m.versionSource = 'manifest'; }
   }
   // Requirements are evaluated against the main instance of each module.
