@@ -10,7 +10,7 @@ export interface ServiceCheck {
   format: 1;
   /** The default connection as configured, password hidden: another connection is another database. */
   connection: string;
-  /** The store's description and change marker, and the snapshot key the status was computed for. */
+  /** The store's description and change marker, and the snapshot key the status was computed for (the caller compares it with the key the same server and marker have now). */
   server: string;
   marker: string;
   key: string;
@@ -31,7 +31,7 @@ export interface DatabaseChanges {
 export type CheckVerdict = { trusted: true; ageMs: number } | { trusted: false; why: string };
 
 /** Whether `get` may show the service's check instead of asking the database (pure). */
-export function judgeServiceCheck(check: ServiceCheck | undefined, now: Date, expected: { connection: string; key: (server: string, marker: string) => string }, changes: DatabaseChanges | undefined, maxAgeMs = SERVICE_CHECK_MAX_AGE_MS): CheckVerdict {
+export function judgeServiceCheck(check: ServiceCheck | undefined, now: Date, expected: { connection: string; key: string }, changes: DatabaseChanges | undefined, maxAgeMs = SERVICE_CHECK_MAX_AGE_MS): CheckVerdict {
   if (!check || check.format !== 1 || !check.status) return { trusted: false, why: 'the service has not checked it' };
   if (check.connection !== expected.connection) return { trusted: false, why: 'the connection changed since the service checked it' };
   const started = Date.parse(check.startedAt);
@@ -43,7 +43,7 @@ export function judgeServiceCheck(check: ServiceCheck | undefined, now: Date, ex
     const changed = Date.parse(changes.at);
     if (!Number.isFinite(changed) || changed >= started) return { trusted: false, why: 'the database was changed after the service checked it' };
   }
-  if (check.key !== expected.key(check.server, check.marker)) return { trusted: false, why: 'the database package or a kept baseline changed since the service checked it' };
+  if (check.key !== expected.key) return { trusted: false, why: 'the database package or a kept baseline changed since the service checked it' };
   return { trusted: true, ageMs };
 }
 

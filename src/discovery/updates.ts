@@ -83,17 +83,13 @@ export function availabilityFrom(status: StatusDocument | undefined): Map<string
 async function databaseView(ctx: Context, trustServiceCheck: boolean): Promise<{ installed?: string; status?: string; pending: string[]; detail: Message | string; failed?: Message | string }> {
   try {
     const { databaseStatus, serviceCheckedStatus } = await import('../database/flow/queries');
-    let status = undefined;
-    if (trustServiceCheck) {
-      const checked = await serviceCheckedStatus(ctx);
-      if (checked.status) {
-        ctx.output.verbose(msg('db.asCheckedByService', { seconds: Math.round((ctx.now().getTime() - checked.checkedAt.getTime()) / 1000), by: checked.checkedBy }));
-        status = checked.status;
-      } else {
-        ctx.output.verbose(msg('db.askingDatabase', { why: checked.why }));
-      }
+    const checked = trustServiceCheck ? await serviceCheckedStatus(ctx) : undefined;
+    if (checked) {
+      ctx.output.verbose(checked.status
+        ? msg('db.asCheckedByService', { seconds: Math.round((ctx.now().getTime() - checked.checkedAt.getTime()) / 1000), by: checked.checkedBy })
+        : msg('db.askingDatabase', { why: checked.why }));
     }
-    status ??= await databaseStatus(ctx);
+    const status = checked?.status ?? (await databaseStatus(ctx));
     const reason = recordMessage(status.Detail, status.DetailId, status.DetailParams);
     const detail = status.Status === 'ManualActionRequired' ? msg('db.manual', { reasons: reason, action: recordMessage(status.Action, status.ActionId, status.ActionParams) })
       : status.Status === 'UpToDate' ? '' : reason;

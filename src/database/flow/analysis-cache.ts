@@ -52,10 +52,7 @@ export function memoryAnalysisCache(next?: AnalysisCache): AnalysisCache {
   const cache: AnalysisCache = {
     analyses: 0,
     async get(key) {
-      for (let wait = running.get(key); wait; wait = running.get(key)) {
-        if (last?.key === key) return last;
-        await wait.done;
-      }
+      while (running.has(key) && last?.key !== key) await running.get(key)!.done;
       if (last?.key === key) return last;
       // Registered before any await: whoever asks next for this key waits for this caller.
       let release!: () => void;

@@ -145,10 +145,10 @@ async function localInputs(ctx: DatabaseContext, choice: PackageChoice, required
   return { ref, kept };
 }
 
-/** The snapshot key of the newest cached package for a given server and marker (what `get` compares the service's check with). */
-export async function keyFunctionForCachedPackage(ctx: DatabaseContext): Promise<(server: string, marker: string) => string> {
+/** The snapshot key an analysis of `server` at `marker` would have now, with the newest cached package (what `get` compares the service's check with). */
+export async function snapshotKeyNow(ctx: DatabaseContext, server: string, marker: string): Promise<string> {
   const { ref, kept } = await localInputs(ctx, undefined, false);
-  return (server, marker) => snapshotKey(server, marker, ref, kept);
+  return snapshotKey(server, marker, ref, kept);
 }
 
 /** Analyses the database of `store` against the package (a snapshot is reused while nothing changed). */

@@ -4,7 +4,7 @@
 // database module's folder.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parseApplicationsConfig } from '../../config/applications';
+import { parseApplicationsConfig, type ApplicationEntry } from '../../config/applications';
 import { defaultConnection, parseConnectionsConfig } from '../../config/connections';
 import { AltazionError } from '../../core/errors';
 import { msg } from '../../core/messages';
@@ -123,27 +123,26 @@ export async function resolvePackage(ctx: Pick<DatabaseContext, 'layout'>, pkg: 
   return openDatabasePackage(location);
 }
 
-/** The folder of the `database` entry of applicationspath.config for an instance (undefined when none or unreadable). */
-export async function databaseModuleFolder(ctx: Pick<DatabaseContext, 'layout'>, instance: string): Promise<string | undefined> {
+/** The entries of applicationspath.config (undefined when missing or unreadable: the commands that need it report it). */
+async function applicationEntries(ctx: Pick<DatabaseContext, 'layout'>): Promise<ApplicationEntry[] | undefined> {
   const bytes = await fs.readFile(ctx.layout.applicationsConfig).catch(() => undefined);
   if (!bytes) return undefined;
   try {
-    const entry = parseApplicationsConfig(bytes, ctx.layout.applicationsConfig).find((e) => e.name === 'database' && e.instance.toLowerCase() === instance.toLowerCase());
-    if (!entry) return undefined;
-    const stat = await fs.stat(entry.path).catch(() => undefined);
-    return stat?.isDirectory() ? entry.path : undefined;
+    return parseApplicationsConfig(bytes, ctx.layout.applicationsConfig);
   } catch {
-    return undefined; // a broken applicationspath.config is reported by the commands that need it
+    return undefined;
   }
+}
+
+/** The folder of the `database` entry of applicationspath.config for an instance (undefined when none or unreadable). */
+export async function databaseModuleFolder(ctx: Pick<DatabaseContext, 'layout'>, instance: string): Promise<string | undefined> {
+  const entry = (await applicationEntries(ctx))?.find((e) => e.name === 'database' && e.instance.toLowerCase() === instance.toLowerCase());
+  if (!entry) return undefined;
+  const stat = await fs.stat(entry.path).catch(() => undefined);
+  return stat?.isDirectory() ? entry.path : undefined;
 }
 
 /** Whether applicationspath.config declares a database module (what the service's minute check needs to run). */
 export async function declaresDatabaseModule(ctx: Pick<DatabaseContext, 'layout'>): Promise<boolean> {
-  const bytes = await fs.readFile(ctx.layout.applicationsConfig).catch(() => undefined);
-  if (!bytes) return false;
-  try {
-    return parseApplicationsConfig(bytes, ctx.layout.applicationsConfig).some((e) => e.name === 'database' || e.kind === 'database');
-  } catch {
-    return false; // a broken applicationspath.config is reported by the commands that need it
-  }
+  return ((await applicationEntries(ctx)) ?? []).some((e) => e.name === 'database' || e.kind === 'database');
 }

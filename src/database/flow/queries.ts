@@ -14,7 +14,7 @@ import { displayName } from '../catalog';
 import { scriptObject } from '../script-object';
 import { unifiedDiff } from '../diff';
 import type { DatabaseStore } from '../store';
-import { diskAnalysisCache, keyFunctionForCachedPackage, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
+import { diskAnalysisCache, snapshotKeyNow, requirePlanned, scriptContent, withAnalysis, type AnalysisCache, type DatabaseAnalysis, type PackageChoice } from './analysis';
 import { openDatabaseStore, readDefaultConnection } from './configuration';
 import { judgeServiceCheck, type CheckVerdict } from '../service-check';
 import { readDatabaseChanges, readServiceCheck, removeServiceCheck, writeServiceCheck } from './service-check';
@@ -68,7 +68,7 @@ export async function serviceCheckedStatus(ctx: DatabaseContext, maxAgeMs?: numb
   if (!check) return { why: 'the service has not checked it' };
   const connection = await readDefaultConnection(ctx).catch(() => undefined);
   if (!connection) return { why: 'the connection cannot be read' };
-  const key = await keyFunctionForCachedPackage(ctx).catch(() => undefined);
+  const key = await snapshotKeyNow(ctx, check.server, check.marker).catch(() => undefined);
   if (!key) return { why: 'the database package cannot be read' };
   const verdict: CheckVerdict = judgeServiceCheck(check, ctx.now(), { connection: connection.identity, key }, await readDatabaseChanges(ctx.layout), maxAgeMs);
   if (!verdict.trusted) return { why: verdict.why };

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { instanceLayout } from '../../../src/config/paths';
-import { keyFunctionForCachedPackage } from '../../../src/database/flow/analysis';
+import { snapshotKeyNow } from '../../../src/database/flow/analysis';
 import { readDefaultConnection } from '../../../src/database/flow/configuration';
 import { readServiceCheck, writeServiceCheck } from '../../../src/database/flow/service-check';
 import { silentOutput } from '../../../src/output/output';
@@ -81,7 +81,7 @@ describe('get and the service check of the database (processes)', function () {
     const ctx = { layout, output: silentOutput() };
     const { identity } = await readDefaultConnection(ctx);
     const server = '127.0.0.1,1 / Equihira (SQL login altazion)';
-    const key = (await keyFunctionForCachedPackage(ctx as never))(server, 'sqlserver-marker');
+    const key = await snapshotKeyNow(ctx as never, server, 'sqlserver-marker');
     const status = { Server: server, InstalledVersion: box.InstalledVersion, PackageVersion: box.AvailableVersion, Customized: false, ProvenStandard: true, Modified: [], Missing: [], Extra: [], PendingScripts: ['2025-10/0001'], Status: 'UpdateAvailable' as const, Detail: '1 script(s) to apply automatically (standard schema)', DetailId: 'db.automatic', DetailParams: { count: 1 }, Action: '' };
     await writeServiceCheck(layout, { format: 1, connection: identity, server, marker: 'sqlserver-marker', key, startedAt: new Date().toISOString(), checkedBy: 'service pid 1', status });
     expect(identity).to.not.contain('secret');

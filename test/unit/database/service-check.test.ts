@@ -15,7 +15,7 @@ function check(overrides: Partial<ServiceCheck> = {}): ServiceCheck {
     ...overrides,
   };
 }
-const expected = { connection: 'Equihira: data source=sql01;initial catalog=Equihira', key };
+const expected = { connection: 'Equihira: data source=sql01;initial catalog=Equihira', key: key('sql01 / Equihira', 'm1') };
 const changes = (running: boolean, ms: number): DatabaseChanges => ({ format: 1, running, at: at(ms).toISOString(), pid: 42 });
 
 describe('judgeServiceCheck', () => {
@@ -39,7 +39,7 @@ describe('judgeServiceCheck', () => {
   it('asks the database when the connection, the package or a kept baseline changed since', () => {
     expect(judgeServiceCheck(check(), at(1), { ...expected, connection: 'Equihira: data source=sql02;initial catalog=Equihira' }, undefined))
       .to.deep.equal({ trusted: false, why: 'the connection changed since the service checked it' });
-    const otherPackage = (server: string, marker: string) => `${server}|${marker}|pkg-25.11.0.1`;
+    const otherPackage = 'sql01 / Equihira|m1|pkg-25.11.0.1';
     expect(judgeServiceCheck(check(), at(1), { ...expected, key: otherPackage }, undefined).trusted).to.equal(false);
   });
 
