@@ -120,7 +120,8 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try { url = new URL(req.url ?? '/', 'http://localhost'); } catch { throw new HttpError(400, 'malformed request target'); }
     const path = url.pathname;
     const session = auth.session(req.headers);
     const decision = admitRequest({
@@ -220,7 +221,10 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
       }
       case '/api/schedule': sendJson(res, 200, await backend.scheduled()); return;
       case '/api/events': {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+        const headers = { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'X-Accel-Buffering': 'no' };
+        // A HEAD has no body to stream: the headers, and done (no stream held open).
+        if (req.method === 'HEAD') { res.writeHead(200, headers); res.end(); return; }
+        res.writeHead(200, { ...headers, Connection: 'keep-alive' });
         const current = jobs.current();
         res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [], firstSeq: current?.firstSeq ?? 1 } }));
         clients.add(res);

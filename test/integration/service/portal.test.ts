@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { runCheck } from '../../../src/check/run-check';
 import { createContext } from '../../../src/cli/context';
@@ -317,6 +318,22 @@ describe('portal over HTTP (sandbox)', function () {
     const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
     expect(serviceLog).to.contain('install of logistique scheduled from the portal by CONTOSO\\\\jdupont')
       .and.contain(`scheduled install ${String(entry.Id)} cancelled from the portal by CONTOSO\\\\jdupont`);
+  });
+
+  it('a malformed request line is bad input (400), not a server error; HEAD on the event stream answers at once and holds no stream', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(`GET http://a:b:c/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d: string) => { text += d; }).on('end', () => resolve(text)).on('error', reject);
+    });
+    expect(raw.split('\r\n')[0]).to.equal('HTTP/1.1 400 Bad Request');
+    const streams = service.portal.eventClients();
+    const head = await request(port, 'HEAD', '/api/events');
+    expect(head.status).to.equal(200);
+    expect(head.headers['content-type']).to.match(/^text\/event-stream/);
+    expect(service.portal.eventClients(), 'no stream held for a HEAD').to.equal(streams);
+    const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(text, 'no server error logged').not.to.contain('portal error on GET http://a:b:c/');
   });
 
   it('answers 409 naming the command line when the CLI holds the install lock', async () => {
