@@ -242,10 +242,13 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     handle(req, res).catch((error) => {
       const status = error instanceof HttpError ? error.status
         : error instanceof AltazionError && error.code === 'E_NOT_FOUND' ? 404
-        : error instanceof AltazionError && error.exitCode === 2 ? 400 : 500;
+        : error instanceof AltazionError && error.exitCode === 2 ? 400
+        : error instanceof AltazionError && error.exitCode === 4 ? 409 : 500;
       if (status === 500) log('warning', `portal error on ${req.method} ${req.url}: ${(error as Error).stack ?? error}`);
       if (res.headersSent) { res.end(); return; }
-      sendJson(res, status, { error: (error as Error).message ?? String(error) });
+      // The core's message id and parameters too: the page words the refusal in its own language.
+      const ref = error instanceof AltazionError ? error.messageRef : undefined;
+      sendJson(res, status, { error: (error as Error).message ?? String(error), ...(ref ? { messageId: ref.id, ...(ref.params ? { params: ref.params } : {}) } : {}) });
     });
   });
   server.keepAliveTimeout = 5_000;

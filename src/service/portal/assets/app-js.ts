@@ -265,13 +265,17 @@ export const APP_JS = `(function () {
   if (page === 'modules') setInterval(function () { if (!tracked && !document.hidden) refreshModules(); }, 30000);
 
   function reportError(status, data) {
-    var text = status === 401 ? t('auth.required') : status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
-      : t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
+    var p = el('p', 'result');
+    if (status === 401) p.textContent = t('auth.required');
+    else if (status === 409 && data && data.owner) p.textContent = t('install.busy', { who: data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '') });
+    // A refusal the core worded (a plan already made, a plan already started…): in the page's language.
+    else if (data && data.messageId && i18n.core[data.messageId] !== undefined) fmtInto(p, { id: data.messageId, params: data.params, text: data.error });
+    else p.textContent = t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
     box.hidden = false;
     box.removeAttribute('data-job');
     box.className = 'job failed';
     box.textContent = '';
-    box.appendChild(el('p', 'result', text)).setAttribute('data-state', 'refused');
+    box.appendChild(p).setAttribute('data-state', 'refused');
     setBusy(false);
   }
   function startJob(url, body) {
