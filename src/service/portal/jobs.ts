@@ -63,7 +63,8 @@ export class JobManager {
     const job = this.active?.snapshot;
     return {
       pid: process.pid,
-      user: '',
+      // Who started it: two administrators at once, the second is told who the first is.
+      user: job?.user ?? '',
       host: '',
       requestedBy: 'portal',
       startedAt: job?.startedAt ?? this.now().toISOString(),
