@@ -76,7 +76,8 @@ export const APP_JS = `(function () {
   function post(url, body) {
     return fetch(url, {
       method: 'POST', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token, 'X-Session-Key': sessionKey || '' },
+      // The key as stored now: signing in again from another tab (a new session cookie) replaced it.
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token, 'X-Session-Key': (store && store.getItem(KEY_NAME)) || sessionKey || '' },
       body: JSON.stringify(body || {})
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
