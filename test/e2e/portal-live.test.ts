@@ -2,7 +2,8 @@
 // the live install box are in French (messages of the core worded from their ids: a page fails on
 // any English sentence that is not explicitly marked as English); hook output streams into the box;
 // a module being installed reads as such in another tab; a new job starts without the previous
-// job's colour; "Installer cette nuit à 02:00" schedules (once, whoever clicks) and "Annuler" cancels.
+// job's colour; "Installer cette nuit à 02:00" schedules (once, whoever clicks) and "Annuler" cancels; a
+// failed check is told in French.
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -173,6 +174,20 @@ describe('portal in Chromium: ten tabs, everything in French, hook output, maint
     expect(planned, 'one plan').to.have.length(1);
     await row.locator('button[data-cancel-schedule]').click();
     await row.locator('button[data-schedule]').waitFor({ timeout: 30_000 });
+  });
+
+  it('a failed check is told in French, the system\'s own English text marked as such', async () => {
+    const page = pages[3]!;
+    await page.goto(url);
+    await fs.rename(box.Feed, `${box.Feed}.off`);
+    try {
+      await page.locator('#check-now').click();
+      await page.locator('#last-check', { hasText: 'La vérification a échoué' }).waitFor({ timeout: 60_000 });
+      expect(await page.locator('#last-check [lang="en"]').textContent()).to.contain('release-index.json');
+      await expectFrench(page, 'a failed check', true);
+    } finally {
+      await fs.rename(`${box.Feed}.off`, box.Feed);
+    }
   });
 
   it('every page is in French: modules, database, history, server health', async () => {

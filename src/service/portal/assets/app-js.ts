@@ -67,6 +67,16 @@ export const APP_JS = `(function () {
     parent.appendChild(span);
     return parent;
   }
+  // A sentence of the page around a text the server gave without a message id (English): marked as such.
+  function withEnglish(parent, key, name, text) {
+    var parts = t(key).split('{' + name + '}');
+    parent.textContent = parts[0];
+    if (parts.length > 1) {
+      parent.appendChild(el('span', '', text)).setAttribute('lang', 'en');
+      parent.appendChild(document.createTextNode(parts.slice(1).join('{' + name + '}')));
+    }
+    return parent;
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -271,7 +281,7 @@ export const APP_JS = `(function () {
     else if (status === 409 && data && data.owner) p.textContent = t('install.busy', { who: data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '') });
     // A refusal the core worded (a plan already made, a plan already started…): in the page's language.
     else if (data && data.messageId && i18n.core[data.messageId] !== undefined) fmtInto(p, { id: data.messageId, params: data.params, text: data.error });
-    else p.textContent = t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
+    else withEnglish(p, 'error.generic', 'message', (data && data.error) || ('HTTP ' + status));
     box.hidden = false;
     box.removeAttribute('data-job');
     box.className = 'job failed';
@@ -320,7 +330,9 @@ export const APP_JS = `(function () {
       target.disabled = true;
       label.textContent = t('check.running');
       post('/api/check', {}).then(function (res) {
-        label.textContent = res.status === 401 ? t('auth.required') : res.data && res.data.ok ? t('check.done') : t('check.failed', { message: (res.data && res.data.error) || ('HTTP ' + res.status) });
+        if (res.status === 401) label.textContent = t('auth.required');
+        else if (res.data && res.data.ok) label.textContent = t('check.done');
+        else withEnglish(label, 'check.failed', 'message', (res.data && res.data.error) || ('HTTP ' + res.status));
         target.disabled = false;
         return refreshModules();
       });
