@@ -66,7 +66,7 @@ export class JobManager {
       // Who started it: two administrators at once, the second is told who the first is.
       user: job?.user ?? '',
       host: '',
-      requestedBy: 'portal',
+      requestedBy: job?.requestedBy ?? 'portal',
       startedAt: job?.startedAt ?? this.now().toISOString(),
       description: job ? `${job.kind} ${job.name}${job.instance ? ` [${job.instance}]` : ''}` : 'starting',
     };

@@ -47,6 +47,17 @@ describe('portal jobs (one at a time)', () => {
     expect(manager.running).to.equal(false);
   });
 
+  it('a job the service started (a scheduled install) is named as the service\'s when another is refused', async () => {
+    const fake = fakeBackend();
+    const manager = new JobManager(fake.backend, () => silentOutput(), () => undefined);
+    const scheduled = await manager.start({ kind: 'install', name: 'ecommerce', requestedBy: 'service', user: 'CONTOSO\\jdupont' });
+    expect(scheduled.started).to.equal(true);
+    const refused = await manager.start({ kind: 'install', name: 'logistique', user: 'CONTOSO\\mmartin' }) as { started: false; owner: LockOwnerView };
+    expect(refused.owner).to.include({ requestedBy: 'service', user: 'CONTOSO\\jdupont', description: 'install ecommerce' });
+    fake.finish();
+    await manager.settle();
+  });
+
   it('does not start when another process holds the install lock', async () => {
     const owner: LockOwnerView = { pid: 4242, user: 'admin', host: 'SRV', requestedBy: 'cli', startedAt: '2026-01-01T00:00:00Z', description: 'install ecommerce' };
     const fake = fakeBackend({ lockOwner: owner });
