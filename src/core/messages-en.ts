@@ -247,6 +247,7 @@ export const EN = {
   'schedule.busy': 'another install is running: {who}; retried until {notAfter}',
   'schedule.notFound': 'no scheduled install with id {id}',
   'schedule.alreadyRunning': 'the scheduled install {id} is already running',
+  'schedule.alreadyPlanned': '{module} is already scheduled for {at} by {user} ({id})',
   'schedule.created': 'install of {modules} scheduled for {at} (until {notAfter}); the update service runs it',
   // repair (src/repair): the portal's "État du serveur" page words them in French
   'repair.checkFailed': '{error}',

@@ -232,6 +232,7 @@ export const FR: Readonly<Record<MessageId, string>> = {
   'schedule.busy': 'une autre installation est en cours : {who} ; nouvel essai jusqu’au {notAfter}',
   'schedule.notFound': 'aucune installation planifiée ne porte l’identifiant {id}',
   'schedule.alreadyRunning': 'l’installation planifiée {id} est déjà en cours',
+  'schedule.alreadyPlanned': '{module} est déjà planifiée le {at} par {user} ({id})',
   'schedule.created': 'installation de {modules} planifiée le {at} (au plus tard {notAfter}) ; le service de mise à jour la lancera',
   'repair.checkFailed': '{error}',
   'repair.joinComma': '{first}, {next}',

@@ -2,7 +2,8 @@
 // the live install box are in French (messages of the core worded from their ids: a page fails on
 // any English sentence that is not explicitly marked as English); hook output streams into the box;
 // a module being installed reads as such in another tab; a new job starts without the previous
-// job's colour; "Installer cette nuit à 02:00" schedules and "Annuler" cancels.
+// job's colour; "Installer cette nuit à 02:00" schedules (once, whoever clicks) and "Annuler" cancels; a
+// failed check is told in French.
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,9 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { runCheck } from '../../src/check/run-check';
 import { createContext } from '../../src/cli/context';
+import { instanceLayout } from '../../src/config/paths';
 import { installModules } from '../../src/install';
+import { listScheduledInstalls } from '../../src/schedule';
 import { silentOutput } from '../../src/output/output';
 import { startService, type RunningService } from '../../src/service/run';
 import { chromiumAvailable, CHROMIUM, launchChromium, screenshotPath, type LaunchedBrowser } from '../helpers/browser';
@@ -149,17 +152,42 @@ describe('portal in Chromium: ten tabs, everything in French, hook output, maint
     await page.screenshot({ path: await screenshotPath('portal-live-failed.png'), fullPage: true });
   });
 
-  it('"Installer cette nuit à 02:00" schedules the install, "Annuler" cancels it', async () => {
+  it('"Installer cette nuit à 02:00" schedules the install, "Annuler" cancels it; a second click from a page not yet refreshed is told, in French, whose plan it is', async () => {
     const page = pages[1]!;
-    await page.goto(url);
+    const stale = pages[2]!;
+    await Promise.all([page.goto(url), stale.goto(url)]);
     const row = page.locator('#modules tr[data-module="gestioncommerciale"]');
     await row.locator('button[data-schedule]').click();
     await row.locator('.scheduled', { hasText: 'Installation planifiée le' }).waitFor({ timeout: 30_000 });
     expect(await row.locator('.scheduled').textContent()).to.match(/\d{2}\/\d{2}\/\d{4} 02:00/);
     expect((await service.portal.jobs.current())?.snapshot.name).not.to.equal('gestioncommerciale');
     await expectFrench(page, 'modules page with a schedule');
+    // Another administrator's page, loaded before: its button is still there; clicking it plans nothing more.
+    const staleRow = stale.locator('#modules tr[data-module="gestioncommerciale"]');
+    await staleRow.locator('button[data-schedule]').click();
+    const refused = stale.locator('#job .result[data-state="refused"]');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).to.match(/^gestioncommerciale est déjà planifiée le .*02:00 par SANDBOX\\admin \(/);
+    await staleRow.locator('.scheduled', { hasText: 'Installation planifiée le' }).waitFor({ timeout: 30_000 });
+    await expectFrench(stale, 'a second plan refused');
+    const planned = (await listScheduledInstalls(instanceLayout(box.Root))).filter((e) => e.Names.includes('gestioncommerciale'));
+    expect(planned, 'one plan').to.have.length(1);
     await row.locator('button[data-cancel-schedule]').click();
     await row.locator('button[data-schedule]').waitFor({ timeout: 30_000 });
+  });
+
+  it('a failed check is told in French, the system\'s own English text marked as such', async () => {
+    const page = pages[3]!;
+    await page.goto(url);
+    await fs.rename(box.Feed, `${box.Feed}.off`);
+    try {
+      await page.locator('#check-now').click();
+      await page.locator('#last-check', { hasText: 'La vérification a échoué' }).waitFor({ timeout: 60_000 });
+      expect(await page.locator('#last-check [lang="en"]').textContent()).to.contain('release-index.json');
+      await expectFrench(page, 'a failed check', true);
+    } finally {
+      await fs.rename(`${box.Feed}.off`, box.Feed);
+    }
   });
 
   it('every page is in French: modules, database, history, server health', async () => {

@@ -333,6 +333,14 @@ describe('portal in Chromium: actions only for a signed-in administrator (e2e)',
     expect(reply!.status()).to.equal(403);
     await again.close();
 
+    // Signed in again from another tab (`portal open` once more: a new session): this tab, not reloaded, still acts.
+    const second = await page.context().newPage();
+    await second.goto(await signInLink(box.Root, link.User as string));
+    await second.close();
+    await page.locator('#check-now').click();
+    await page.locator('#last-check', { hasText: /Vérification terminée|Action réservée/ }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('#last-check').textContent(), 'the tab opened before acts with the new session').to.contain('Vérification terminée');
+
     await page.locator('#sign-out').click();
     await page.waitForFunction(() => (globalThis as unknown as { document: { body: { getAttribute(n: string): string | null } } }).document.body.getAttribute('data-signed-in') === 'false');
     expect(await page.locator('button[data-install]:enabled').count()).to.equal(0);

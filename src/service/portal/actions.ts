@@ -6,6 +6,11 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { PortalAuth, Session } from './auth';
 import type { JobManager } from './jobs';
 import type { JobRequest, PortalBackend } from './types';
+import { AltazionError } from '../../core/errors';
+import { msg } from '../../core/messages';
+import { canonicalModuleName } from '../../core/modules';
+import { localText } from '../../schedule/plan';
+import { scheduleFor } from './pages';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -51,6 +56,8 @@ async function startJob(ctx: ActionContext, request: JobRequest, what: string): 
   return { status: 202, body: { id: outcome.job.id, job: outcome.job } };
 }
 
+let schedulingQueue: Promise<unknown> = Promise.resolve();
+
 export const ACTIONS: Readonly<Record<string, Action>> = {
   '/api/install': (ctx) => {
     const name = field(ctx.body, 'name', true, NAME_PATTERN)!;
@@ -68,12 +75,23 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     ctx.log('info', `check requested from the portal by ${ctx.user}`);
     return { status: 200, body: await ctx.backend.checkNow() };
   },
-  '/api/schedule': async (ctx) => {
+  '/api/schedule': (ctx) => {
     const name = field(ctx.body, 'name', true, NAME_PATTERN)!;
     const at = field(ctx.body, 'at', false);
-    const entry = await ctx.backend.schedule({ name, instance: field(ctx.body, 'instance', false) ?? '', ...(at ? { at } : {}), user: ctx.user });
-    ctx.log('info', `install of ${name} scheduled from the portal by ${ctx.user} for ${entry.At} (${entry.Id})`);
-    return { status: 201, body: entry };
+    const instance = field(ctx.body, 'instance', false) ?? '';
+    // One plan per module instance (the row shows one): two administrators clicking at once get one
+    // plan, and the second is told whose it is. Checked and written one request at a time.
+    const scheduling = schedulingQueue.then(async () => {
+      const planned = scheduleFor(await ctx.backend.scheduled(), { Name: canonicalModuleName(name), Instance: instance });
+      if (planned) {
+        throw new AltazionError('E_BUSY', msg('schedule.alreadyPlanned', { module: canonicalModuleName(name), at: localText(new Date(planned.At)), user: planned.User, id: planned.Id }), { target: planned.Id });
+      }
+      const entry = await ctx.backend.schedule({ name, instance, ...(at ? { at } : {}), user: ctx.user });
+      ctx.log('info', `install of ${name} scheduled from the portal by ${ctx.user} for ${entry.At} (${entry.Id})`);
+      return { status: 201, body: entry };
+    });
+    schedulingQueue = scheduling.catch(() => undefined);
+    return scheduling;
   },
   '/api/schedule/cancel': async (ctx) => {
     const id = field(ctx.body, 'id', true, NAME_PATTERN)!;

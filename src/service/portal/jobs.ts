@@ -63,9 +63,10 @@ export class JobManager {
     const job = this.active?.snapshot;
     return {
       pid: process.pid,
-      user: '',
+      // Who started it: two administrators at once, the second is told who the first is.
+      user: job?.user ?? '',
       host: '',
-      requestedBy: 'portal',
+      requestedBy: job?.requestedBy ?? 'portal',
       startedAt: job?.startedAt ?? this.now().toISOString(),
       description: job ? `${job.kind} ${job.name}${job.instance ? ` [${job.instance}]` : ''}` : 'starting',
     };

@@ -102,7 +102,8 @@ export function formatLocal(iso: string, lang: Lang): string {
   return `${day} ${p(date.getHours())}:${p(date.getMinutes())}`;
 }
 
-function scheduleFor(scheduled: readonly ScheduledInstall[], r: UpdateRecord): ScheduledInstall | undefined {
+/** The plan that covers a module instance (the row shows it; the portal schedules no second one). */
+export function scheduleFor(scheduled: readonly ScheduledInstall[], r: Pick<UpdateRecord, 'Name' | 'Instance'>): ScheduledInstall | undefined {
   return scheduled.find((e) => (e.Names.length === 0 || e.Names.includes(r.Name)) && (e.Instance === null || e.Instance.toLowerCase() === r.Instance.toLowerCase()));
 }
 

@@ -120,7 +120,8 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try { url = new URL(req.url ?? '/', 'http://localhost'); } catch { throw new HttpError(400, 'malformed request target'); }
     const path = url.pathname;
     const session = auth.session(req.headers);
     const decision = admitRequest({
@@ -220,7 +221,10 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
       }
       case '/api/schedule': sendJson(res, 200, await backend.scheduled()); return;
       case '/api/events': {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+        const headers = { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'X-Accel-Buffering': 'no' };
+        // A HEAD has no body to stream: the headers, and done (no stream held open).
+        if (req.method === 'HEAD') { res.writeHead(200, headers); res.end(); return; }
+        res.writeHead(200, { ...headers, Connection: 'keep-alive' });
         const current = jobs.current();
         res.write(encodeSse({ event: 'snapshot', retryMs: 3000, data: { job: current?.snapshot ?? null, messages: current?.messages ?? [], firstSeq: current?.firstSeq ?? 1 } }));
         clients.add(res);
@@ -238,10 +242,13 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
     handle(req, res).catch((error) => {
       const status = error instanceof HttpError ? error.status
         : error instanceof AltazionError && error.code === 'E_NOT_FOUND' ? 404
-        : error instanceof AltazionError && error.exitCode === 2 ? 400 : 500;
+        : error instanceof AltazionError && error.exitCode === 2 ? 400
+        : error instanceof AltazionError && error.exitCode === 4 ? 409 : 500;
       if (status === 500) log('warning', `portal error on ${req.method} ${req.url}: ${(error as Error).stack ?? error}`);
       if (res.headersSent) { res.end(); return; }
-      sendJson(res, status, { error: (error as Error).message ?? String(error) });
+      // The core's message id and parameters too: the page words the refusal in its own language.
+      const ref = error instanceof AltazionError ? error.messageRef : undefined;
+      sendJson(res, status, { error: (error as Error).message ?? String(error), ...(ref ? { messageId: ref.id, ...(ref.params ? { params: ref.params } : {}) } : {}) });
     });
   });
   server.keepAliveTimeout = 5_000;

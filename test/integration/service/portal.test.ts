@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { runCheck } from '../../../src/check/run-check';
 import { createContext } from '../../../src/cli/context';
@@ -317,6 +318,47 @@ describe('portal over HTTP (sandbox)', function () {
     const serviceLog = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
     expect(serviceLog).to.contain('install of logistique scheduled from the portal by CONTOSO\\\\jdupont')
       .and.contain(`scheduled install ${String(entry.Id)} cancelled from the portal by CONTOSO\\\\jdupont`);
+  });
+
+  it('two administrators scheduling the same module at once: one plan, the other told whose it is (409); a plan already started cannot be cancelled (409, not a server error)', async () => {
+    const body = JSON.stringify({ name: 'gestioncommerciale', instance: '', at: '2099-01-02T02:00:00Z' });
+    const replies = await Promise.all([1, 2].map(() => request(port, 'POST', '/api/schedule', goodHeaders(), body)));
+    expect(replies.map((r) => r.status).sort(), replies.map((r) => r.body).join('\n')).to.deep.equal([201, 409]);
+    const planned = JSON.parse(replies.find((r) => r.status === 201)!.body) as { Id: string };
+    const refused = JSON.parse(replies.find((r) => r.status === 409)!.body) as { error: string; messageId?: string };
+    expect(refused.error).to.contain(planned.Id).and.contain('CONTOSO\\jdupont');
+    // Worded by the page in its language.
+    expect(refused.messageId).to.equal('schedule.alreadyPlanned');
+    const pending = (JSON.parse((await request(port, 'GET', '/api/schedule')).body) as Array<{ Id: string; Names: string[] }>).filter((e) => e.Names.includes('gestioncommerciale'));
+    expect(pending.map((e) => e.Id), 'one plan for the module').to.deep.equal([planned.Id]);
+    // The service claims a due plan by renaming it: cancelling it then is a conflict, told as such.
+    const dir = path.join(box.Root, 'bin', 'updates', 'schedule');
+    await fs.rename(path.join(dir, `${planned.Id}.json`), path.join(dir, `${planned.Id}.running`));
+    try {
+      const cancel = await request(port, 'POST', '/api/schedule/cancel', goodHeaders(), JSON.stringify({ id: planned.Id }));
+      expect(cancel.status, cancel.body).to.equal(409);
+      expect(JSON.parse(cancel.body)).to.include({ messageId: 'schedule.alreadyRunning' });
+    } finally {
+      await fs.rm(path.join(dir, `${planned.Id}.running`), { force: true });
+    }
+    const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(text, 'no server error logged').not.to.contain('portal error on POST /api/schedule');
+  });
+
+  it('a malformed request line is bad input (400), not a server error; HEAD on the event stream answers at once and holds no stream', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(`GET http://a:b:c/ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d: string) => { text += d; }).on('end', () => resolve(text)).on('error', reject);
+    });
+    expect(raw.split('\r\n')[0]).to.equal('HTTP/1.1 400 Bad Request');
+    const streams = service.portal.eventClients();
+    const head = await request(port, 'HEAD', '/api/events');
+    expect(head.status).to.equal(200);
+    expect(head.headers['content-type']).to.match(/^text\/event-stream/);
+    expect(service.portal.eventClients(), 'no stream held for a HEAD').to.equal(streams);
+    const text = await fs.readFile(path.join(box.Root, 'bin', 'updates', 'logs', 'service.log'), 'utf8');
+    expect(text, 'no server error logged').not.to.contain('portal error on GET http://a:b:c/');
   });
 
   it('answers 409 naming the command line when the CLI holds the install lock', async () => {

@@ -26,14 +26,17 @@ function fakeBackend(options: { lockOwner?: LockOwnerView; fail?: boolean } = {}
 }
 
 describe('portal jobs (one at a time)', () => {
-  it('starts one job; a simultaneous second request is refused naming the portal', async () => {
+  it('starts one job; a simultaneous second request is refused naming the portal and the administrator who started it', async () => {
     const fake = fakeBackend();
     const events: Array<[string, unknown]> = [];
     const manager = new JobManager(fake.backend, () => silentOutput(), (e, d) => events.push([e, d]));
-    const [a, b] = await Promise.all([manager.start({ kind: 'install', name: 'ecommerce' }), manager.start({ kind: 'install', name: 'logistique' })]);
+    const [a, b] = await Promise.all([manager.start({ kind: 'install', name: 'ecommerce', user: 'CONTOSO\\jdupont' }), manager.start({ kind: 'install', name: 'logistique', user: 'CONTOSO\\mmartin' })]);
     expect([a.started, b.started].filter(Boolean)).to.have.length(1);
     const refused = (a.started ? b : a) as { started: false; owner: LockOwnerView };
-    expect(refused.owner).to.include({ requestedBy: 'portal', pid: process.pid });
+    expect(refused.owner).to.include({ requestedBy: 'portal', pid: process.pid, user: a.started ? 'CONTOSO\\jdupont' : 'CONTOSO\\mmartin' });
+    // And while it runs (before its install lock is written).
+    const later = await manager.start({ kind: 'install', name: 'logistique', user: 'CONTOSO\\mmartin' }) as { started: false; owner: LockOwnerView };
+    expect(later.owner).to.include({ requestedBy: 'portal', user: a.started ? 'CONTOSO\\jdupont' : 'CONTOSO\\mmartin' });
     fake.finish();
     await manager.settle();
     expect(fake.jobs()).to.equal(1);
@@ -42,6 +45,17 @@ describe('portal jobs (one at a time)', () => {
     expect(current.messages.map((m) => m.type)).to.deep.equal(['progress', 'log']);
     expect(events.map(([e]) => e)).to.deep.equal(['job', 'message', 'message', 'job']);
     expect(manager.running).to.equal(false);
+  });
+
+  it('a job the service started (a scheduled install) is named as the service\'s when another is refused', async () => {
+    const fake = fakeBackend();
+    const manager = new JobManager(fake.backend, () => silentOutput(), () => undefined);
+    const scheduled = await manager.start({ kind: 'install', name: 'ecommerce', requestedBy: 'service', user: 'CONTOSO\\jdupont' });
+    expect(scheduled.started).to.equal(true);
+    const refused = await manager.start({ kind: 'install', name: 'logistique', user: 'CONTOSO\\mmartin' }) as { started: false; owner: LockOwnerView };
+    expect(refused.owner).to.include({ requestedBy: 'service', user: 'CONTOSO\\jdupont', description: 'install ecommerce' });
+    fake.finish();
+    await manager.settle();
   });
 
   it('does not start when another process holds the install lock', async () => {

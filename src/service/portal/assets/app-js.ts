@@ -67,6 +67,16 @@ export const APP_JS = `(function () {
     parent.appendChild(span);
     return parent;
   }
+  // A sentence of the page around a text the server gave without a message id (English): marked as such.
+  function withEnglish(parent, key, name, text) {
+    var parts = t(key).split('{' + name + '}');
+    parent.textContent = parts[0];
+    if (parts.length > 1) {
+      parent.appendChild(el('span', '', text)).setAttribute('lang', 'en');
+      parent.appendChild(document.createTextNode(parts.slice(1).join('{' + name + '}')));
+    }
+    return parent;
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -76,7 +86,8 @@ export const APP_JS = `(function () {
   function post(url, body) {
     return fetch(url, {
       method: 'POST', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token, 'X-Session-Key': sessionKey || '' },
+      // The key as stored now: signing in again from another tab (a new session cookie) replaced it.
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token, 'X-Session-Key': (store && store.getItem(KEY_NAME)) || sessionKey || '' },
       body: JSON.stringify(body || {})
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; });
@@ -265,13 +276,17 @@ export const APP_JS = `(function () {
   if (page === 'modules') setInterval(function () { if (!tracked && !document.hidden) refreshModules(); }, 30000);
 
   function reportError(status, data) {
-    var text = status === 401 ? t('auth.required') : status === 409 ? t('install.busy', { who: data.owner ? (data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '')) : '' })
-      : t('error.generic', { message: (data && data.error) || ('HTTP ' + status) });
+    var p = el('p', 'result');
+    if (status === 401) p.textContent = t('auth.required');
+    else if (status === 409 && data && data.owner) p.textContent = t('install.busy', { who: data.owner.requestedBy + ', pid ' + data.owner.pid + (data.owner.user ? ', ' + data.owner.user : '') + (data.owner.description ? ', ' + data.owner.description : '') });
+    // A refusal the core worded (a plan already made, a plan already started…): in the page's language.
+    else if (data && data.messageId && i18n.core[data.messageId] !== undefined) fmtInto(p, { id: data.messageId, params: data.params, text: data.error });
+    else withEnglish(p, 'error.generic', 'message', (data && data.error) || ('HTTP ' + status));
     box.hidden = false;
     box.removeAttribute('data-job');
     box.className = 'job failed';
     box.textContent = '';
-    box.appendChild(el('p', 'result', text)).setAttribute('data-state', 'refused');
+    box.appendChild(p).setAttribute('data-state', 'refused');
     setBusy(false);
   }
   function startJob(url, body) {
@@ -315,7 +330,9 @@ export const APP_JS = `(function () {
       target.disabled = true;
       label.textContent = t('check.running');
       post('/api/check', {}).then(function (res) {
-        label.textContent = res.status === 401 ? t('auth.required') : res.data && res.data.ok ? t('check.done') : t('check.failed', { message: (res.data && res.data.error) || ('HTTP ' + res.status) });
+        if (res.status === 401) label.textContent = t('auth.required');
+        else if (res.data && res.data.ok) label.textContent = t('check.done');
+        else withEnglish(label, 'check.failed', 'message', (res.data && res.data.error) || ('HTTP ' + res.status));
         target.disabled = false;
         return refreshModules();
       });
