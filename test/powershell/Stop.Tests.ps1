@@ -18,7 +18,9 @@ BeforeAll {
         $sb | Add-Member -NotePropertyName Release -NotePropertyValue ([System.IO.Path]::Combine($signals, 'release'))
         # ecommerce installs first of the two web modules (same kind: by name); its PREINSTALL runs offline.
         $hook = [System.IO.Path]::Combine($sb.Root, 'bin', 'updates', 'scripts', 'PREINSTALL_ecommerce.ps1')
-        [System.IO.File]::WriteAllText($hook, "[System.IO.File]::WriteAllText('$($sb.Started)', [string]`$PID)`nwhile (-not [System.IO.File]::Exists('$($sb.Release)')) { Start-Sleep -Milliseconds 50 }`n")
+        # The hook's pid is written beside, then renamed: whoever sees 'started' reads it whole. The
+        # hook also lets go when the sandbox is removed (a test that failed before releasing it).
+        [System.IO.File]::WriteAllText($hook, "[System.IO.File]::WriteAllText('$($sb.Started).partial', [string]`$PID)`n[System.IO.File]::Move('$($sb.Started).partial', '$($sb.Started)')`nwhile (-not [System.IO.File]::Exists('$($sb.Release)') -and [System.IO.Directory]::Exists('$signals')) { Start-Sleep -Milliseconds 50 }`n")
         Get-AltazionUpdate -Root $sb.Root -Refresh | Out-Null
         $sb
     }
