@@ -384,6 +384,23 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     ]);
   });
 
+  it('-WhatIf with -Script, -MarkApplied or -ExportScripts names that database action, not an install', async () => {
+    const planned = (message: string) => installResult({ Name: 'database', Instance: '', FromVersion: '25.9', ToVersion: '25.10', Result: 'WhatIf', Message: message });
+    const fake = new FakeExe({ install: [planned('would run script 2025-10/0030')] });
+    const result = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Name database -Script '2025-10/0030' -WhatIf | Out-Null
+      Install-AltazionUpdate -Name database -Instance '' -MarkApplied '2025-10/0031' -WhatIf | Out-Null
+      Install-AltazionUpdate -Name database -ExportScripts '/tmp/review scripts' -WhatIf | Out-Null
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(fake.calls().map((c) => c.includes('--dry-run'))).to.deep.equal([true, true, true]);
+    expect(result.host.filter((h) => h.text.startsWith('What if:')).map((h) => h.text)).to.deep.equal([
+      'What if: Performing the operation "Run database script" on target "database (every instance), script 2025-10/0030".',
+      'What if: Performing the operation "Mark database script as applied" on target "database (main instance), script 2025-10/0031".',
+      'What if: Performing the operation "Export database scripts for review" on target "database (every instance), pending scripts into /tmp/review scripts".',
+    ]);
+  });
+
   it('Repair-AltazionUpdater: -WhatIf is --dry-run with What if lines, -Check selects checks, results pipe back by property name', async () => {
     const fake = new FakeExe({
       repair: [

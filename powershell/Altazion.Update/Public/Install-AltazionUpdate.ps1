@@ -356,13 +356,36 @@ function Install-AltazionUpdate {
                 continue
             }
 
+            # A database action (-Script, -MarkApplied, -ExportScripts) is named as such in its
+            # confirmation and its "What if:" line, not as an install.
+            $databaseTarget = $null
+            $databaseAction = $null
+            if ($set -ne 'Install') {
+                $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
+                $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
+                if ($set -eq 'Script') {
+                    $databaseTarget = "$instanceText, script $Script"
+                    $databaseAction = 'Run database script'
+                    if ($Reinstall) { $databaseAction += ' (-Reinstall: again, although recorded as applied)' }
+                }
+                elseif ($set -eq 'MarkApplied') {
+                    $databaseTarget = "$instanceText, script $MarkApplied"
+                    $databaseAction = 'Mark database script as applied'
+                }
+                else {
+                    $databaseTarget = "$instanceText, pending scripts into $exportFolder"
+                    $databaseAction = 'Export database scripts for review'
+                }
+            }
+
             if ($dryRun) {
                 # -WhatIf: the executable's own plan, as "What if:" lines and results; an up-to-date
                 # module says there is nothing to do.
                 Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') @native | ForEach-Object {
                     if ($_.PSObject.TypeNames -contains 'Altazion.InstallResult') {
                         $text = Format-AltazionInstallTarget -Name (Get-AltazionPropertyValue $_ 'Name') -Instance (Get-AltazionPropertyValue $_ 'Instance') -FromVersion (Get-AltazionPropertyValue $_ 'FromVersion') -ToVersion (Get-AltazionPropertyValue $_ 'ToVersion')
-                        if ([string]$_.Result -eq 'WhatIf') { [void]$PSCmdlet.ShouldProcess($text, $action) }
+                        if ([string]$_.Result -eq 'WhatIf' -and $null -ne $databaseAction) { [void]$PSCmdlet.ShouldProcess($databaseTarget, $databaseAction) }
+                        elseif ([string]$_.Result -eq 'WhatIf') { [void]$PSCmdlet.ShouldProcess($text, $action) }
                         elseif ([string]$_.Result -eq 'UpToDate') { Write-Host "Nothing to do: $($text.Substring(0, $text.IndexOf(' from '))) is up to date ($($_.ToVersion))." }
                         else { Write-Host "Nothing to do: $($text.Substring(0, $text.IndexOf(' from '))): $($_.Message)" }
                     }
@@ -378,17 +401,7 @@ function Install-AltazionUpdate {
             }
 
             if ($set -eq 'Script' -or $set -eq 'MarkApplied') {
-                $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
-                $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
-                if ($set -eq 'Script') {
-                    $scriptAction = 'Run database script'
-                    if ($Reinstall) { $scriptAction += ' (-Reinstall: again, although recorded as applied)' }
-                    $approved = $PSCmdlet.ShouldProcess("$instanceText, script $Script", $scriptAction)
-                }
-                else {
-                    $approved = $PSCmdlet.ShouldProcess("$instanceText, script $MarkApplied", 'Mark database script as applied')
-                }
-                if ($approved) { Invoke-AltazionNative -ArgumentList $arguments @native }
+                if ($PSCmdlet.ShouldProcess($databaseTarget, $databaseAction)) { Invoke-AltazionNative -ArgumentList $arguments @native }
                 continue
             }
 
