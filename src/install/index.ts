@@ -90,8 +90,9 @@ export function exitCodeOf(codes: readonly (ErrorCode | undefined)[]): ExitCode 
 }
 
 function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
-  // Up to date: nothing would happen, and the result says so (not "would install 25.10 over 25.10").
-  const Result = plan.action === 'up-to-date' ? 'UpToDate' : 'WhatIf';
+  // What the real run would answer: WhatIf only for what it would install; up to date, held or
+  // unavailable are said as such (not "would install 25.10 over 25.10", which -WhatIf would show).
+  const Result = plan.action === 'up-to-date' ? 'UpToDate' : plan.action === 'held' ? 'ManualActionRequired' : plan.action === 'unavailable' ? 'Failed' : 'WhatIf';
   const verb = plan.action === 'install' ? 'would install' : plan.action === 'database' ? 'would update the database' : plan.action === 'held' ? 'held' : plan.action === 'up-to-date' ? 'nothing to do' : 'cannot install';
   return {
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
@@ -133,9 +134,15 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
-    const { records, errors, codes, record } = collectResults(options);
+    const { records, errors, codes, record, error } = collectResults(options);
     for (const plan of plans) {
-      if (!isDatabaseRun(plan, dbOnlyAction)) { record(whatIf(plan, startedAt)); continue; }
+      if (!isDatabaseRun(plan, dbOnlyAction)) {
+        record(whatIf(plan, startedAt));
+        // The exit code and error of the real run (see installPlanned).
+        if (plan.action === 'held') codes.push('E_REQUIREMENT');
+        if (plan.action === 'unavailable') { const err = unavailableError(plan, options); codes.push(err.code); error(err); }
+        continue;
+      }
       const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
       record(result.record);
       codes.push(result.code);
@@ -184,6 +191,11 @@ function collectResults(options: InstallOptions) {
     record: (record: InstallResultRecord) => { records.push(record); options.onRecord?.(record); },
     error: (error: AltazionError) => { errors.push(error); options.onError?.(error); },
   };
+}
+
+/** A module with no release to install: the asked --version is not in the feed (bad input), or none is. */
+function unavailableError(plan: ModulePlan, options: InstallOptions): AltazionError {
+  return new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name });
 }
 
 function isDatabaseRun(plan: ModulePlan, dbOnlyAction: string | undefined): boolean {
@@ -264,8 +276,9 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
     if (plan.action === 'held') { settle(simple(plan, 'ManualActionRequired', plan.reason)); codes.push('E_REQUIREMENT'); continue; }
     if (plan.action === 'unavailable') {
       settle(simple(plan, 'Failed', plan.reason));
-      codes.push(options.version ? 'E_NOT_FOUND' : 'E_FAILED');
-      fail(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
+      const err = unavailableError(plan, options);
+      codes.push(err.code);
+      fail(err);
       continue;
     }
     const id = newInstallId(ctx.now());
