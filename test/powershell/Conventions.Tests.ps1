@@ -217,3 +217,29 @@ Install-AltazionUpdate -Root '$($sb.Root)' -Name logistique, ecommerce -WhatIf
         ($recorded.output | Where-Object { $_.properties.Name -eq 'logistique' }).properties.Result | Should -Be 'UpToDate'
     }
 }
+
+Describe 'objects of one type have the same properties, so Set-StrictMode -Version Latest scripts can read any of them' {
+    BeforeAll {
+        $sb = New-TestSandbox
+        Install-AltazionUpdate -Root $sb.Root -Name logistique -Force | Out-Null
+    }
+    AfterAll { Remove-TestSandbox $sb }
+
+    It '<TypeName>: every object has <Properties> (documented in the help), $null when the tool has no message id' -ForEach @(
+        @{ TypeName = 'Altazion.Update'; Properties = @('DetailId', 'DetailParams'); Command = { Get-AltazionUpdate -Root $sb.Root -Refresh } }
+        @{ TypeName = 'Altazion.InstallResult'; Properties = @('MessageId', 'MessageParams'); Command = { Install-AltazionUpdate -Root $sb.Root -WhatIf } }
+        @{ TypeName = 'Altazion.RepairResult'; Properties = @('DetailId', 'DetailParams', 'ActionId', 'ActionParams'); Command = { Repair-AltazionUpdater -Root $sb.Root -Check journal, disk, app-offline -WhatIf } }
+    ) {
+        $objects = @(& $Command)
+        $objects.Count | Should -BeGreaterThan 1
+        foreach ($object in $objects) {
+            $object.PSObject.TypeNames[0] | Should -Be $TypeName
+            foreach ($property in $Properties) {
+                $object.PSObject.Properties.Name | Should -Contain $property -Because "$($object.Name)$($object.Check) is read as `$_.$property under Set-StrictMode"
+            }
+        }
+        # As a strict script reads them: no PropertyNotFoundException.
+        Set-StrictMode -Version Latest
+        { foreach ($object in $objects) { foreach ($property in $Properties) { $null = $object.$property } } } | Should -Not -Throw
+    }
+}
