@@ -158,6 +158,12 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     expect(objectsOfType(result, 'Altazion.RepairResult').map((r) => r.properties?.Check)).to.deep.equal(['portal', 'disk', 'portal', 'disk']);
     expect(result.output).to.include('after-whatif').and.include('after-repair');
     expect(result.error.map((e) => e.fullyQualifiedErrorId)).to.deep.equal(['E_FAILED,Repair-AltazionUpdater', 'E_FAILED,Repair-AltazionUpdater']);
+    // The error is about what failed (for -ErrorVariable and $Error), not about the executable.
+    for (const error of result.error) {
+      expect(error.targetObject).to.equal('http://127.0.0.1:8080/');
+      expect(error.message).to.contain('portal').and.contain('does not answer');
+      expect(error.recommendedAction).to.equal('restart the service');
+    }
   });
 
   it('reads the output as it streams: an object reaches the pipeline while the executable still runs', async () => {

@@ -94,6 +94,7 @@ function Invoke-AltazionNative {
     $errorCount = 0
     $objectCount = 0
     $lastObject = $null
+    $failedObjects = [System.Collections.Generic.List[object]]::new()
     $openActivities = @{}
     $exitCode = $null
     $finished = $false
@@ -122,6 +123,8 @@ function Invoke-AltazionNative {
                 'object' {
                     $objectCount++
                     $lastObject = ConvertFrom-AltazionRecord -TypeName ([string]$message.typeName) -Data $message.data
+                    $outcome = [string](Get-AltazionPropertyValue $lastObject 'Status') + [string](Get-AltazionPropertyValue $lastObject 'Result')
+                    if ($outcome -eq 'Failed' -or $outcome -eq 'RolledBack') { $failedObjects.Add($lastObject) }
                     $lastObject
                 }
                 'progress' {
@@ -199,9 +202,23 @@ function Invoke-AltazionNative {
 
     if ($null -eq $pendingError -and $exitCode -eq 1 -and $objectCount -gt 0) {
         # The results themselves carry the failure (a Failed check, a RolledBack install): they
-        # were written; the error makes $? false and lets -ErrorAction Stop catch it.
-        $pendingError = New-AltazionErrorRecord -Code 'E_FAILED' -Message "altazion-update reported a failure (exit code 1): see the Status or Result of the objects it returned." -Target $executable
-        $Cmdlet.WriteError($pendingError)
+        # were written; the error makes $? false and lets -ErrorAction Stop catch it. One error per
+        # failed result, about it (its check or module as TargetObject, its Action as the hint).
+        foreach ($failed in $failedObjects) {
+            $check = Get-AltazionPropertyValue $failed 'Check'
+            if ($null -ne $check) {
+                $what = Get-AltazionPropertyValue $failed 'Target'
+                $failure = New-AltazionErrorRecord -Code 'E_FAILED' -Message "Check $check failed on ${what}: $(Get-AltazionPropertyValue $failed 'Detail')" -Target $what -Hint (Get-AltazionPropertyValue $failed 'Action')
+            }
+            else {
+                $what = Get-AltazionPropertyValue $failed 'Name'
+                $failure = New-AltazionErrorRecord -Code 'E_FAILED' -Message "${what}: $(Get-AltazionPropertyValue $failed 'Result'): $(Get-AltazionPropertyValue $failed 'Message')" -Target $what
+            }
+            $Cmdlet.WriteError($failure)
+        }
+        if ($failedObjects.Count -eq 0) {
+            $Cmdlet.WriteError((New-AltazionErrorRecord -Code 'E_FAILED' -Message "altazion-update reported a failure (exit code 1): see the Status or Result of the objects it returned." -Target $executable))
+        }
         return
     }
 
