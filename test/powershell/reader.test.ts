@@ -113,6 +113,29 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     expect(failed).to.contain('exit code 1').and.contain('Segmentation fault');
   });
 
+  it('-ErrorAction Stop stops at the first failed module: its error is raised when the run goes on, not held to the end', async () => {
+    const fake = new FakeExe({
+      install: [
+        installResult({ Name: 'ecommerce', Instance: '', FromVersion: '25.5', ToVersion: '25.10', Result: 'RolledBack', Message: 'health check failed' }),
+        errorLine('E_ROLLED_BACK', 'ecommerce: health check failed, 25.5 restored', 'ecommerce'),
+        progress(1, 10),
+        installResult({ Name: 'logistique', Instance: '', FromVersion: '25.5', ToVersion: '25.10', Result: 'Installed' }),
+        { exit: 1 },
+      ],
+    });
+    const result = await runPwsh(`${importModule}
+      try { Install-AltazionUpdate -Name ecommerce, logistique -Force -ErrorAction Stop } catch { 'caught:' + $_.FullyQualifiedErrorId }
+      $found = @(Install-AltazionUpdate -Name ecommerce, logistique -Force -ErrorVariable failures -ErrorAction SilentlyContinue)
+      'continued:' + ($found.Name -join ',') + ':' + ($failures.FullyQualifiedErrorId -join ',')
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(result.output).to.include('caught:E_ROLLED_BACK,Install-AltazionUpdate');
+    // Stopped there: the next module's result never reached the pipeline of the stopped command.
+    expect(objectsOfType(result, 'Altazion.InstallResult').map((r) => r.properties?.Name)).to.deep.equal(['ecommerce']);
+    // Without Stop: both results and the one error.
+    expect(result.output).to.include('continued:ecommerce,logistique:E_ROLLED_BACK,Install-AltazionUpdate');
+  });
+
   it('keeps manual-action (exit 3) and busy (exit 4) errors non-terminating, with their categories', async () => {
     const fake = new FakeExe({
       install: [

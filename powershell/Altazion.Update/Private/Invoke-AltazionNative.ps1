@@ -119,6 +119,15 @@ function Invoke-AltazionNative {
                 continue
             }
 
+            # An error followed by more results or progress did not end the run: it is written now,
+            # so -ErrorAction Stop stops the command there (the executable is then asked to stop)
+            # instead of after every remaining module. Only the run's last error can terminate it.
+            if ($null -ne $pendingError -and ([string]$message.type -eq 'object' -or [string]$message.type -eq 'progress')) {
+                $held = $pendingError
+                $pendingError = $null
+                $Cmdlet.WriteError($held)
+            }
+
             switch ([string]$message.type) {
                 'object' {
                     $objectCount++
@@ -200,7 +209,7 @@ function Invoke-AltazionNative {
         return
     }
 
-    if ($null -eq $pendingError -and $exitCode -eq 1 -and $objectCount -gt 0) {
+    if ($null -eq $pendingError -and $errorCount -eq 0 -and $exitCode -eq 1 -and $objectCount -gt 0) {
         # The results themselves carry the failure (a Failed check, a RolledBack install): they
         # were written; the error makes $? false and lets -ErrorAction Stop catch it. One error per
         # failed result, about it (its check or module as TargetObject, its Action as the hint).
@@ -222,7 +231,7 @@ function Invoke-AltazionNative {
         return
     }
 
-    if ($null -eq $pendingError -and ($exitCode -eq 1 -or $exitCode -eq 2)) {
+    if ($null -eq $pendingError -and $errorCount -eq 0 -and ($exitCode -eq 1 -or $exitCode -eq 2)) {
         $tail = ''
         if ($stderrLines.Count -gt 0) { $tail = $stderrLines[[math]::Max(0, $stderrLines.Count - 5)..($stderrLines.Count - 1)] -join ' | ' }
         if ($exitCode -eq 2) { $code = 'E_USAGE' } else { $code = 'E_FAILED' }
@@ -234,11 +243,14 @@ function Invoke-AltazionNative {
         $pendingError = New-AltazionErrorRecord -Code $code -Message $why -Target $executable -Hint 'Run the same command with -Verbose to see the diagnostics of the tool.'
     }
 
-    if ($exitCode -eq 2 -or ($exitCode -eq 1 -and $errorCount -eq 0)) {
+    if ($null -ne $pendingError -and ($exitCode -eq 2 -or ($exitCode -eq 1 -and $errorCount -eq 0))) {
         $Cmdlet.ThrowTerminatingError($pendingError)
     }
     elseif ($null -ne $pendingError) {
         $Cmdlet.WriteError($pendingError)
+    }
+    elseif ($errorCount -gt 0) {
+        # Its errors were written as the run went on.
     }
     elseif ($exitCode -eq 3) {
         $Cmdlet.WriteWarning('Manual action required: see the Status and Detail of the results.')
