@@ -430,6 +430,18 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
     ]);
   });
 
+  it('over remoting, the confirmation of -Script or -MarkApplied names that database action and the script', async () => {
+    const result = await runPwsh(`${importModule}
+      Install-AltazionUpdate -ComputerName web1 -Name database -Script '2025-10/0030'
+      Install-AltazionUpdate -ComputerName web1, web2 -Name database -MarkApplied '2025-10/0031'
+    `, { confirm: 'no' });
+    assertNoTerminatingError(result);
+    expect(result.prompt.map((p) => p.message.split('\n')[1])).to.deep.equal([
+      'Performing the operation "Run database script" on target "database, script 2025-10/0030 on web1".',
+      'Performing the operation "Mark database script as applied" on target "database, script 2025-10/0031 on web1, web2".',
+    ]);
+  });
+
   it('Repair-AltazionUpdater: -WhatIf is --dry-run with What if lines, -Check selects checks, results pipe back by property name', async () => {
     const fake = new FakeExe({
       repair: [

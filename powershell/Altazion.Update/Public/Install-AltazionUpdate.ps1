@@ -321,10 +321,34 @@ function Install-AltazionUpdate {
         $set = $PSCmdlet.ParameterSetName
 
         foreach ($group in @(Group-AltazionRequest -Request $requests.ToArray())) {
+            # A database action (-Script, -MarkApplied, -ExportScripts) is named as such in its
+            # confirmation and its "What if:" line, not as an install.
+            $databaseTarget = $null
+            $databaseAction = $null
+            if ($set -ne 'Install') {
+                $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
+                $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
+                if ($set -eq 'Script') {
+                    $databaseTarget = "$instanceText, script $Script"
+                    $databaseAction = 'Run database script'
+                    if ($Reinstall) { $databaseAction += ' (-Reinstall: again, although recorded as applied)' }
+                }
+                elseif ($set -eq 'MarkApplied') {
+                    $databaseTarget = "$instanceText, script $MarkApplied"
+                    $databaseAction = 'Mark database script as applied'
+                }
+                else {
+                    $databaseTarget = "$instanceText, pending scripts into $exportFolder"
+                    $databaseAction = 'Export database scripts for review'
+                }
+            }
+
+            $remoteAction = $action
+            if ($null -ne $databaseAction) { $remoteAction = $databaseAction }
             $target = Resolve-AltazionRemoteTarget -Group $group -Cmdlet $PSCmdlet -ComputerName $ComputerName -Session $Session
             if ($null -eq $target) { continue }
             if (-not $target.Local) {
-                Install-AltazionUpdateRemotely -Group $group -Target $target -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Action $action -ExportFolder $exportFolder -ThrottleLimit $ThrottleLimit -Credential $Credential
+                Install-AltazionUpdateRemotely -Group $group -Target $target -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Action $remoteAction -ExportFolder $exportFolder -ThrottleLimit $ThrottleLimit -Credential $Credential
                 continue
             }
 
@@ -354,28 +378,6 @@ function Install-AltazionUpdate {
                     Invoke-AltazionNative -ArgumentList ($arguments + @('--at', $when)) -Cmdlet $PSCmdlet -Root $group.Root
                 }
                 continue
-            }
-
-            # A database action (-Script, -MarkApplied, -ExportScripts) is named as such in its
-            # confirmation and its "What if:" line, not as an install.
-            $databaseTarget = $null
-            $databaseAction = $null
-            if ($set -ne 'Install') {
-                $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
-                $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
-                if ($set -eq 'Script') {
-                    $databaseTarget = "$instanceText, script $Script"
-                    $databaseAction = 'Run database script'
-                    if ($Reinstall) { $databaseAction += ' (-Reinstall: again, although recorded as applied)' }
-                }
-                elseif ($set -eq 'MarkApplied') {
-                    $databaseTarget = "$instanceText, script $MarkApplied"
-                    $databaseAction = 'Mark database script as applied'
-                }
-                else {
-                    $databaseTarget = "$instanceText, pending scripts into $exportFolder"
-                    $databaseAction = 'Export database scripts for review'
-                }
             }
 
             if ($dryRun) {
