@@ -112,6 +112,16 @@ Describe 'paths resolve against the PowerShell location' {
         [System.IO.File]::Exists([System.IO.Path]::Combine($where, 'review', 'report.txt')) | Should -BeTrue
     }
 
+    It '-Root .\root of Get-AltazionScheduledInstall and Unregister-AltazionScheduledInstall is the root under $PWD too' {
+        Set-Location $where
+        [System.Environment]::CurrentDirectory | Should -Not -Be $where
+        Install-AltazionUpdate -Root $sb.Root -Name ecommerce -At ([datetime]::Now.AddDays(1)) -Confirm:$false | Out-Null
+        $scheduled = @(Get-AltazionScheduledInstall -Root ./root)
+        $scheduled.Count | Should -Be 1
+        $scheduled | Unregister-AltazionScheduledInstall -Root ./root -Confirm:$false | Out-Null
+        @(Get-AltazionScheduledInstall -Root $sb.Root).Count | Should -Be 0
+    }
+
     It 'resolves a PowerShell drive (New-PSDrive) to its folder' {
         # Global, as at a prompt (a drive of the test's scope is invisible to the module).
         New-PSDrive -Name AltazionSb -PSProvider FileSystem -Root $where -Scope Global | Out-Null
