@@ -32,7 +32,8 @@ function Install-AltazionUpdate {
 
         Stopping the command (Ctrl+C, Select-Object -First, a remote session that drops) never kills
         an install: the module in progress is finished or rolled back, the next ones are not
-        started, and a warning says what happened.
+        started, and a warning says what happened. With -ErrorAction Stop the first module that
+        fails stops the command the same way.
 
         With -ComputerName or -Session the install runs on several servers through PowerShell
         remoting (the module must be installed there), ThrottleLimit at a time; every result carries
@@ -112,7 +113,9 @@ function Install-AltazionUpdate {
 
     .PARAMETER WhatIf
         Shows what would be installed (the usual "What if:" lines, and one result per module) and
-        changes nothing: the executable runs with --dry-run.
+        changes nothing: the executable runs with --dry-run. A module that would not be installed
+        says why instead (up to date, held, a version not in the feed); -Script, -MarkApplied and
+        -ExportScripts show that database action.
 
     .PARAMETER Confirm
         Asks for confirmation before each module. Installing asks by default (ConfirmImpact High);
