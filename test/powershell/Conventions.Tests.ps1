@@ -226,6 +226,19 @@ Install-AltazionUpdate -Root '$($sb.Root)' -Name logistique, ecommerce -WhatIf
         ($lines | Where-Object { $_ -like 'Nothing to do: logistique (main instance) is up to date*' }).Count | Should -Be 1
         ($recorded.output | Where-Object { $_.properties.Name -eq 'logistique' }).properties.Result | Should -Be 'UpToDate'
     }
+
+    It 'when confirming, returns the result of the module it did not ask about, as -Force does' {
+        $recorded = Invoke-Recorded -Answer yes -Script @"
+Import-Module '$($paths.BuiltManifest)'
+Install-AltazionUpdate -Root '$($sb.Root)' -Name logistique, ecommerce
+"@
+        @($recorded.prompt).Count | Should -Be 1
+        $recorded.prompt[0].message | Should -Match 'ecommerce'
+        $results = @($recorded.output | ForEach-Object { $_.properties.Name + '=' + $_.properties.Result })
+        $results | Should -Contain 'logistique=UpToDate'
+        $results | Should -Contain 'ecommerce=Installed'
+        $results.Count | Should -Be 2
+    }
 }
 
 Describe 'objects of one type have the same properties, so Set-StrictMode -Version Latest scripts can read any of them' {

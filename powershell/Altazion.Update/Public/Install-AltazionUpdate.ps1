@@ -422,11 +422,10 @@ function Install-AltazionUpdate {
                 $plan = @(Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') @native |
                         Where-Object { $_.PSObject.TypeNames -contains 'Altazion.InstallResult' })
                 $toInstall = @($plan | Where-Object { $_.Result -eq 'WhatIf' })
-                if ($toInstall.Count -eq 0) {
-                    # Nothing to install (up to date, or waiting for a manual action): say so.
-                    $plan
-                    continue
-                }
+                # What will not be installed (up to date, held for a manual action) is answered now,
+                # as an install without confirmation answers it.
+                $plan | Where-Object { $_.Result -ne 'WhatIf' }
+                if ($toInstall.Count -eq 0) { continue }
                 $targets = @($toInstall | ForEach-Object {
                         [pscustomobject]@{ Name = $_.Name; Instance = [string]$_.Instance; HasInstance = $true; FromVersion = $_.FromVersion; ToVersion = $_.ToVersion; Root = $group.Root; ComputerName = $null; RunspaceId = $null }
                     })
