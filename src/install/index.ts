@@ -89,9 +89,13 @@ export function exitCodeOf(codes: readonly (ErrorCode | undefined)[]): ExitCode 
   return ExitCode.Ok;
 }
 
-function whatIf(plan: ModulePlan, startedAt: string): InstallResultRecord {
-  // Up to date: nothing would happen, and the result says so (not "would install 25.10 over 25.10").
-  const Result = plan.action === 'up-to-date' ? 'UpToDate' : 'WhatIf';
+function whatIf(plan: ModulePlan, startedAt: string, finishedFirst: boolean): InstallResultRecord {
+  // What the real run would answer: WhatIf only for what it would install; up to date, held or
+  // unavailable are said as such (not "would install 25.10 over 25.10", which -WhatIf would show).
+  // A module whose interrupted install the real run finishes first is planned again then: WhatIf.
+  const Result = plan.action === 'up-to-date' ? 'UpToDate'
+    : finishedFirst ? 'WhatIf'
+      : plan.action === 'held' ? 'ManualActionRequired' : plan.action === 'unavailable' ? 'Failed' : 'WhatIf';
   const verb = plan.action === 'install' ? 'would install' : plan.action === 'database' ? 'would update the database' : plan.action === 'held' ? 'held' : plan.action === 'up-to-date' ? 'nothing to do' : 'cannot install';
   return {
     Name: plan.name, Instance: plan.instance, FromVersion: plan.fromVersion, ToVersion: plan.toVersion, Result,
@@ -129,16 +133,27 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
 
   // A dry run only reads: an interrupted install is reported, not finished (SPEC §8); no lock.
   if (options.dryRun) {
-    await reportInterruptedInstalls(ctx);
+    const interrupted = await reportInterruptedInstalls(ctx);
+    // The real run finishes these first: what it then does for their modules is not known here.
+    const finishedFirst = (plan: ModulePlan) => interrupted.some((i) => !i.journal || (i.journal.module === plan.name && i.journal.instance === plan.instance));
     const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
-    const { records, errors, codes, record } = collectResults(options);
+    const { records, errors, codes, record, error } = collectResults(options);
     for (const plan of plans) {
-      if (!isDatabaseRun(plan, dbOnlyAction)) { record(whatIf(plan, startedAt)); continue; }
+      if (!isDatabaseRun(plan, dbOnlyAction)) {
+        const recovering = finishedFirst(plan);
+        record(whatIf(plan, startedAt, recovering));
+        if (recovering) continue;
+        // The exit code and error of the real run (see installPlanned).
+        if (plan.action === 'held') codes.push('E_REQUIREMENT');
+        if (plan.action === 'unavailable') { const err = unavailableError(plan, options); codes.push(err.code); error(err); }
+        continue;
+      }
       const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
       record(result.record);
       codes.push(result.code);
+      if (result.code && result.record.Result === 'Failed') error(databaseFailure(result, plan));
     }
     return { records, errors, exitCode: exitCodeOf(codes) };
   }
@@ -184,6 +199,16 @@ function collectResults(options: InstallOptions) {
     record: (record: InstallResultRecord) => { records.push(record); options.onRecord?.(record); },
     error: (error: AltazionError) => { errors.push(error); options.onError?.(error); },
   };
+}
+
+/** Why the database flow failed, as an error record (the cmdlets raise it as an ErrorRecord). */
+function databaseFailure(result: Awaited<ReturnType<typeof installDatabaseModule>>, plan: ModulePlan): AltazionError {
+  return result.error ?? new AltazionError(result.code!, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name });
+}
+
+/** A module with no release to install: the asked --version is not in the feed (bad input), or none is. */
+function unavailableError(plan: ModulePlan, options: InstallOptions): AltazionError {
+  return new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name });
 }
 
 function isDatabaseRun(plan: ModulePlan, dbOnlyAction: string | undefined): boolean {
@@ -255,17 +280,16 @@ async function installPlanned(ctx: Context, options: InstallOptions, names: stri
       if (!options.exportScripts) reportResult(result.record);
       codes.push(result.code);
       // Each failed module has its error record (the cmdlets raise it as an ErrorRecord).
-      if (result.code && (result.record.Result === 'Failed' || result.record.Result === 'RolledBack')) {
-        fail(result.error ?? new AltazionError(result.code, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name }));
-      }
+      if (result.code && (result.record.Result === 'Failed' || result.record.Result === 'RolledBack')) fail(databaseFailure(result, plan));
       continue;
     }
     if (plan.action === 'up-to-date') { settle(simple(plan, 'UpToDate', plan.reason)); codes.push(undefined); continue; }
     if (plan.action === 'held') { settle(simple(plan, 'ManualActionRequired', plan.reason)); codes.push('E_REQUIREMENT'); continue; }
     if (plan.action === 'unavailable') {
       settle(simple(plan, 'Failed', plan.reason));
-      codes.push(options.version ? 'E_NOT_FOUND' : 'E_FAILED');
-      fail(new AltazionError(options.version ? 'E_NOT_FOUND' : 'E_FAILED', plan.reason, { target: plan.name }));
+      const err = unavailableError(plan, options);
+      codes.push(err.code);
+      fail(err);
       continue;
     }
     const id = newInstallId(ctx.now());

@@ -112,6 +112,16 @@ Describe 'paths resolve against the PowerShell location' {
         [System.IO.File]::Exists([System.IO.Path]::Combine($where, 'review', 'report.txt')) | Should -BeTrue
     }
 
+    It '-Root .\root of Get-AltazionScheduledInstall and Unregister-AltazionScheduledInstall is the root under $PWD too' {
+        Set-Location $where
+        [System.Environment]::CurrentDirectory | Should -Not -Be $where
+        Install-AltazionUpdate -Root $sb.Root -Name ecommerce -At ([datetime]::Now.AddDays(1)) -Confirm:$false | Out-Null
+        $scheduled = @(Get-AltazionScheduledInstall -Root ./root)
+        $scheduled.Count | Should -Be 1
+        $scheduled | Unregister-AltazionScheduledInstall -Root ./root -Confirm:$false | Out-Null
+        @(Get-AltazionScheduledInstall -Root $sb.Root).Count | Should -Be 0
+    }
+
     It 'resolves a PowerShell drive (New-PSDrive) to its folder' {
         # Global, as at a prompt (a drive of the test's scope is invisible to the module).
         New-PSDrive -Name AltazionSb -PSProvider FileSystem -Root $where -Scope Global | Out-Null
@@ -215,5 +225,44 @@ Install-AltazionUpdate -Root '$($sb.Root)' -Name logistique, ecommerce -WhatIf
         ($lines | Where-Object { $_ -like 'What if:*ecommerce*' }).Count | Should -Be 1
         ($lines | Where-Object { $_ -like 'Nothing to do: logistique (main instance) is up to date*' }).Count | Should -Be 1
         ($recorded.output | Where-Object { $_.properties.Name -eq 'logistique' }).properties.Result | Should -Be 'UpToDate'
+    }
+
+    It 'when confirming, returns the result of the module it did not ask about, as -Force does' {
+        $recorded = Invoke-Recorded -Answer yes -Script @"
+Import-Module '$($paths.BuiltManifest)'
+Install-AltazionUpdate -Root '$($sb.Root)' -Name logistique, ecommerce
+"@
+        @($recorded.prompt).Count | Should -Be 1
+        $recorded.prompt[0].message | Should -Match 'ecommerce'
+        $results = @($recorded.output | ForEach-Object { $_.properties.Name + '=' + $_.properties.Result })
+        $results | Should -Contain 'logistique=UpToDate'
+        $results | Should -Contain 'ecommerce=Installed'
+        $results.Count | Should -Be 2
+    }
+}
+
+Describe 'objects of one type have the same properties, so Set-StrictMode -Version Latest scripts can read any of them' {
+    BeforeAll {
+        $sb = New-TestSandbox
+        Install-AltazionUpdate -Root $sb.Root -Name logistique -Force | Out-Null
+    }
+    AfterAll { Remove-TestSandbox $sb }
+
+    It '<TypeName>: every object has <Properties> (documented in the help), $null when the tool has no message id' -ForEach @(
+        @{ TypeName = 'Altazion.Update'; Properties = @('DetailId', 'DetailParams'); Command = { Get-AltazionUpdate -Root $sb.Root -Refresh } }
+        @{ TypeName = 'Altazion.InstallResult'; Properties = @('MessageId', 'MessageParams'); Command = { Install-AltazionUpdate -Root $sb.Root -WhatIf } }
+        @{ TypeName = 'Altazion.RepairResult'; Properties = @('DetailId', 'DetailParams', 'ActionId', 'ActionParams'); Command = { Repair-AltazionUpdater -Root $sb.Root -Check journal, disk, app-offline -WhatIf } }
+    ) {
+        $objects = @(& $Command)
+        $objects.Count | Should -BeGreaterThan 1
+        foreach ($object in $objects) {
+            $object.PSObject.TypeNames[0] | Should -Be $TypeName
+            foreach ($property in $Properties) {
+                $object.PSObject.Properties.Name | Should -Contain $property -Because "$($object.Name)$($object.Check) is read as `$_.$property under Set-StrictMode"
+            }
+        }
+        # As a strict script reads them: no PropertyNotFoundException.
+        Set-StrictMode -Version Latest
+        { foreach ($object in $objects) { foreach ($property in $Properties) { $null = $object.$property } } } | Should -Not -Throw
     }
 }

@@ -229,6 +229,23 @@ describe('PowerShell module: public surface (real engine)', function () {
     }
   });
 
+  it('every error code of src/core/errors.ts becomes an ErrorRecord with its own category (NotSpecified only for E_FAILED and E_INTERNAL)', async () => {
+    const source = readFileSync(path.join(repoRoot, 'src', 'core', 'errors.ts'), 'utf8');
+    const codes = [...new Set([...source.matchAll(/'(E_[A-Z_]+)'/g)].map((m) => m[1]))];
+    expect(codes.length).to.be.greaterThan(20);
+    const result = await runPwsh(`
+      Import-Module ${psQuote(sourceModuleManifest)} -ErrorAction Stop
+      foreach ($code in @(${codes.map(psQuote).join(', ')})) {
+        $record = & (Get-Module Altazion.Update) { param($c) New-AltazionErrorRecord -Code $c -Message 'm' -Target 't' } $code
+        $code + '=' + $record.CategoryInfo.Category
+      }
+    `);
+    assertNoTerminatingError(result);
+    const unmapped = (result.output as string[]).filter((line) => line.endsWith('=NotSpecified') && !/^E_(FAILED|INTERNAL)=/.test(line));
+    expect(result.output).to.have.length(codes.length);
+    expect(unmapped).to.deep.equal([]);
+  });
+
   it('every Private and Public file holds exactly one function named like the file', async () => {
     const result = await runPwsh(`
       foreach ($folder in 'Private', 'Public') {

@@ -23,17 +23,29 @@ describe('PowerShell module: Open-AltazionPortal (real engine)', function () {
     const link = { Url: 'http://localhost:8080/signin?code=abc', ExpiresAt: '2026-06-01T10:02:00.000Z', User: 'CONTOSO\\admin', Portal: 'http://localhost:8080/', Opened: false };
     const fake = new FakeExe({ portal: [signIn(link)] });
     const result = await runPwsh(`${importModule}
-      $link = Open-AltazionPortal -NoBrowser -Root 'D:\\CPoint\\[e]'
+      $link = Open-AltazionPortal -NoBrowser -Root '/srv/CPoint/[e]'
       $link
       'opened:' + $link.Opened
       'expires:' + $link.ExpiresAt.GetType().FullName
     `, { env: fake.env });
     assertNoTerminatingError(result);
     expect(result.error).to.deep.equal([]);
-    expect(fake.calls()).to.deep.equal([['portal', 'open', '--no-browser', '--json', '--root', 'D:\\CPoint\\[e]']]);
+    expect(fake.calls()).to.deep.equal([['portal', 'open', '--no-browser', '--json', '--root', '/srv/CPoint/[e]']]);
     const { ExpiresAt: _expires, ...rest } = link;
     expect(objectsOfType(result, 'Altazion.PortalSignIn').map((o) => { const { ExpiresAt: _e, ...p } = o.properties!; return p; })).to.deep.equal([rest]);
     expect(result.output).to.include('opened:False').and.include('expires:System.DateTime');
+  });
+
+  it('-Root is relative to the PowerShell location, not to the process directory', async () => {
+    const where = mkdtempSync(path.join(os.tmpdir(), 'altazion-portal-root-'));
+    const fake = new FakeExe({ portal: [signIn({ Url: 'http://localhost:8080/signin?code=abc', ExpiresAt: '2026-06-01T10:02:00.000Z', User: 'u', Portal: 'http://localhost:8080/', Opened: false })] });
+    const result = await runPwsh(`${importModule}
+      Set-Location ${psQuote(where)}
+      Open-AltazionPortal -NoBrowser -Root ./instance | Out-Null
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(fake.calls()).to.deep.equal([['portal', 'open', '--no-browser', '--json', '--root', path.join(where, 'instance')]]);
+    rmSync(where, { recursive: true, force: true });
   });
 
   it('reports a portal that is not running, or a user who cannot read the secret, as errors and returns nothing', async () => {

@@ -113,6 +113,29 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     expect(failed).to.contain('exit code 1').and.contain('Segmentation fault');
   });
 
+  it('-ErrorAction Stop stops at the first failed module: its error is raised when the run goes on, not held to the end', async () => {
+    const fake = new FakeExe({
+      install: [
+        installResult({ Name: 'ecommerce', Instance: '', FromVersion: '25.5', ToVersion: '25.10', Result: 'RolledBack', Message: 'health check failed' }),
+        errorLine('E_ROLLED_BACK', 'ecommerce: health check failed, 25.5 restored', 'ecommerce'),
+        progress(1, 10),
+        installResult({ Name: 'logistique', Instance: '', FromVersion: '25.5', ToVersion: '25.10', Result: 'Installed' }),
+        { exit: 1 },
+      ],
+    });
+    const result = await runPwsh(`${importModule}
+      try { Install-AltazionUpdate -Name ecommerce, logistique -Force -ErrorAction Stop } catch { 'caught:' + $_.FullyQualifiedErrorId }
+      $found = @(Install-AltazionUpdate -Name ecommerce, logistique -Force -ErrorVariable failures -ErrorAction SilentlyContinue)
+      'continued:' + ($found.Name -join ',') + ':' + ($failures.FullyQualifiedErrorId -join ',')
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(result.output).to.include('caught:E_ROLLED_BACK,Install-AltazionUpdate');
+    // Stopped there: the next module's result never reached the pipeline of the stopped command.
+    expect(objectsOfType(result, 'Altazion.InstallResult').map((r) => r.properties?.Name)).to.deep.equal(['ecommerce']);
+    // Without Stop: both results and the one error.
+    expect(result.output).to.include('continued:ecommerce,logistique:E_ROLLED_BACK,Install-AltazionUpdate');
+  });
+
   it('keeps manual-action (exit 3) and busy (exit 4) errors non-terminating, with their categories', async () => {
     const fake = new FakeExe({
       install: [
@@ -158,6 +181,12 @@ describe('PowerShell module: NDJSON reader (real engine, scripted executable)', 
     expect(objectsOfType(result, 'Altazion.RepairResult').map((r) => r.properties?.Check)).to.deep.equal(['portal', 'disk', 'portal', 'disk']);
     expect(result.output).to.include('after-whatif').and.include('after-repair');
     expect(result.error.map((e) => e.fullyQualifiedErrorId)).to.deep.equal(['E_FAILED,Repair-AltazionUpdater', 'E_FAILED,Repair-AltazionUpdater']);
+    // The error is about what failed (for -ErrorVariable and $Error), not about the executable.
+    for (const error of result.error) {
+      expect(error.targetObject).to.equal('http://127.0.0.1:8080/');
+      expect(error.message).to.contain('portal').and.contain('does not answer');
+      expect(error.recommendedAction).to.equal('restart the service');
+    }
   });
 
   it('reads the output as it streams: an object reaches the pipeline while the executable still runs', async () => {
@@ -381,6 +410,35 @@ describe('PowerShell module: Install-AltazionUpdate and Repair-AltazionUpdater p
       ['install', '--name', 'database', '--requested-by', 'cmdlet', '--skip-unknown-names', '--script', '2025-10/0030', '--json', '--stop-on-stdin-close'],
       ['install', '--name', 'database', '--instance', '', '--requested-by', 'cmdlet', '--skip-unknown-names', '--mark-applied', '2025-10/0031', '--json', '--stop-on-stdin-close'],
       ['install', '--name', 'database', '--requested-by', 'cmdlet', '--skip-unknown-names', '--export-scripts', '/tmp/review scripts', '--json', '--stop-on-stdin-close'],
+    ]);
+  });
+
+  it('-WhatIf with -Script, -MarkApplied or -ExportScripts names that database action, not an install', async () => {
+    const planned = (message: string) => installResult({ Name: 'database', Instance: '', FromVersion: '25.9', ToVersion: '25.10', Result: 'WhatIf', Message: message });
+    const fake = new FakeExe({ install: [planned('would run script 2025-10/0030')] });
+    const result = await runPwsh(`${importModule}
+      Install-AltazionUpdate -Name database -Script '2025-10/0030' -WhatIf | Out-Null
+      Install-AltazionUpdate -Name database -Instance '' -MarkApplied '2025-10/0031' -WhatIf | Out-Null
+      Install-AltazionUpdate -Name database -ExportScripts '/tmp/review scripts' -WhatIf | Out-Null
+    `, { env: fake.env });
+    assertNoTerminatingError(result);
+    expect(fake.calls().map((c) => c.includes('--dry-run'))).to.deep.equal([true, true, true]);
+    expect(result.host.filter((h) => h.text.startsWith('What if:')).map((h) => h.text)).to.deep.equal([
+      'What if: Performing the operation "Run database script" on target "database (every instance), script 2025-10/0030".',
+      'What if: Performing the operation "Mark database script as applied" on target "database (main instance), script 2025-10/0031".',
+      'What if: Performing the operation "Export database scripts for review" on target "database (every instance), pending scripts into /tmp/review scripts".',
+    ]);
+  });
+
+  it('over remoting, the confirmation of -Script or -MarkApplied names that database action and the script', async () => {
+    const result = await runPwsh(`${importModule}
+      Install-AltazionUpdate -ComputerName web1 -Name database -Script '2025-10/0030'
+      Install-AltazionUpdate -ComputerName web1, web2 -Name database -MarkApplied '2025-10/0031'
+    `, { confirm: 'no' });
+    assertNoTerminatingError(result);
+    expect(result.prompt.map((p) => p.message.split('\n')[1])).to.deep.equal([
+      'Performing the operation "Run database script" on target "database, script 2025-10/0030 on web1".',
+      'Performing the operation "Mark database script as applied" on target "database, script 2025-10/0031 on web1, web2".',
     ]);
   });
 

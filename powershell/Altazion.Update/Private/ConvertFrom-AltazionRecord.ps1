@@ -7,6 +7,9 @@ function ConvertFrom-AltazionRecord {
         and Get-Member show it; properties stay plain note properties, which serialise cleanly over
         remoting. Timestamps (properties ending in 'At') become [datetime] on every edition:
         Windows PowerShell 5.1's ConvertFrom-Json leaves them as strings, PowerShell 7 converts them.
+        The message ids the tool adds only when it has one (DetailId, MessageId, ...) are added as
+        $null otherwise: every object of a type has the same properties, so a script under
+        Set-StrictMode -Version Latest can read $_.DetailId of any of them.
     #>
     [CmdletBinding()]
     param(
@@ -26,6 +29,16 @@ function ConvertFrom-AltazionRecord {
             if ([datetime]::TryParse($property.Value, [System.Globalization.CultureInfo]::InvariantCulture, $styles, [ref]$parsed)) {
                 $property.Value = $parsed
             }
+        }
+    }
+    $optional = @{
+        'Altazion.Update'        = @('DetailId', 'DetailParams')
+        'Altazion.InstallResult' = @('MessageId', 'MessageParams')
+        'Altazion.RepairResult'  = @('DetailId', 'DetailParams', 'ActionId', 'ActionParams')
+    }
+    if ($optional.ContainsKey($TypeName)) {
+        foreach ($name in $optional[$TypeName]) {
+            if ($null -eq $Data.PSObject.Properties[$name]) { $Data | Add-Member -NotePropertyName $name -NotePropertyValue $null }
         }
     }
     $Data.PSObject.TypeNames.Insert(0, $TypeName)

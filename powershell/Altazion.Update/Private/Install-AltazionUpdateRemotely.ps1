@@ -44,6 +44,7 @@ function Install-AltazionUpdateRemotely {
         if ([string]::IsNullOrEmpty($Group.Instance)) { $what += ' (main instance)' } else { $what += " (instance $($Group.Instance))" }
     }
     if ($Bound.ContainsKey('Version')) { $what += " to $($Bound['Version'])" }
+    foreach ($name in @('Script', 'MarkApplied')) { if ($Bound.ContainsKey($name)) { $what += ", script $($Bound[$name])" } }
     if ($Bound.ContainsKey('At')) { $what += ' at ' + ([datetime]$Bound['At']).ToString('yyyy-MM-dd HH:mm', [System.Globalization.CultureInfo]::InvariantCulture) }
 
     if ([bool]$WhatIfPreference) {

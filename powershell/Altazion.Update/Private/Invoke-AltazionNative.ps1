@@ -94,6 +94,7 @@ function Invoke-AltazionNative {
     $errorCount = 0
     $objectCount = 0
     $lastObject = $null
+    $failedObjects = [System.Collections.Generic.List[object]]::new()
     $openActivities = @{}
     $exitCode = $null
     $finished = $false
@@ -118,10 +119,21 @@ function Invoke-AltazionNative {
                 continue
             }
 
+            # An error followed by more results or progress did not end the run: it is written now,
+            # so -ErrorAction Stop stops the command there (the executable is then asked to stop)
+            # instead of after every remaining module. Only the run's last error can terminate it.
+            if ($null -ne $pendingError -and ([string]$message.type -eq 'object' -or [string]$message.type -eq 'progress')) {
+                $held = $pendingError
+                $pendingError = $null
+                $Cmdlet.WriteError($held)
+            }
+
             switch ([string]$message.type) {
                 'object' {
                     $objectCount++
                     $lastObject = ConvertFrom-AltazionRecord -TypeName ([string]$message.typeName) -Data $message.data
+                    $outcome = [string](Get-AltazionPropertyValue $lastObject 'Status') + [string](Get-AltazionPropertyValue $lastObject 'Result')
+                    if ($outcome -eq 'Failed' -or $outcome -eq 'RolledBack') { $failedObjects.Add($lastObject) }
                     $lastObject
                 }
                 'progress' {
@@ -197,15 +209,29 @@ function Invoke-AltazionNative {
         return
     }
 
-    if ($null -eq $pendingError -and $exitCode -eq 1 -and $objectCount -gt 0) {
+    if ($null -eq $pendingError -and $errorCount -eq 0 -and $exitCode -eq 1 -and $objectCount -gt 0) {
         # The results themselves carry the failure (a Failed check, a RolledBack install): they
-        # were written; the error makes $? false and lets -ErrorAction Stop catch it.
-        $pendingError = New-AltazionErrorRecord -Code 'E_FAILED' -Message "altazion-update reported a failure (exit code 1): see the Status or Result of the objects it returned." -Target $executable
-        $Cmdlet.WriteError($pendingError)
+        # were written; the error makes $? false and lets -ErrorAction Stop catch it. One error per
+        # failed result, about it (its check or module as TargetObject, its Action as the hint).
+        foreach ($failed in $failedObjects) {
+            $check = Get-AltazionPropertyValue $failed 'Check'
+            if ($null -ne $check) {
+                $what = Get-AltazionPropertyValue $failed 'Target'
+                $failure = New-AltazionErrorRecord -Code 'E_FAILED' -Message "Check $check failed on ${what}: $(Get-AltazionPropertyValue $failed 'Detail')" -Target $what -Hint (Get-AltazionPropertyValue $failed 'Action')
+            }
+            else {
+                $what = Get-AltazionPropertyValue $failed 'Name'
+                $failure = New-AltazionErrorRecord -Code 'E_FAILED' -Message "${what}: $(Get-AltazionPropertyValue $failed 'Result'): $(Get-AltazionPropertyValue $failed 'Message')" -Target $what
+            }
+            $Cmdlet.WriteError($failure)
+        }
+        if ($failedObjects.Count -eq 0) {
+            $Cmdlet.WriteError((New-AltazionErrorRecord -Code 'E_FAILED' -Message "altazion-update reported a failure (exit code 1): see the Status or Result of the objects it returned." -Target $executable))
+        }
         return
     }
 
-    if ($null -eq $pendingError -and ($exitCode -eq 1 -or $exitCode -eq 2)) {
+    if ($null -eq $pendingError -and $errorCount -eq 0 -and ($exitCode -eq 1 -or $exitCode -eq 2)) {
         $tail = ''
         if ($stderrLines.Count -gt 0) { $tail = $stderrLines[[math]::Max(0, $stderrLines.Count - 5)..($stderrLines.Count - 1)] -join ' | ' }
         if ($exitCode -eq 2) { $code = 'E_USAGE' } else { $code = 'E_FAILED' }
@@ -217,11 +243,14 @@ function Invoke-AltazionNative {
         $pendingError = New-AltazionErrorRecord -Code $code -Message $why -Target $executable -Hint 'Run the same command with -Verbose to see the diagnostics of the tool.'
     }
 
-    if ($exitCode -eq 2 -or ($exitCode -eq 1 -and $errorCount -eq 0)) {
+    if ($null -ne $pendingError -and ($exitCode -eq 2 -or ($exitCode -eq 1 -and $errorCount -eq 0))) {
         $Cmdlet.ThrowTerminatingError($pendingError)
     }
     elseif ($null -ne $pendingError) {
         $Cmdlet.WriteError($pendingError)
+    }
+    elseif ($errorCount -gt 0) {
+        # Its errors were written as the run went on.
     }
     elseif ($exitCode -eq 3) {
         $Cmdlet.WriteWarning('Manual action required: see the Status and Detail of the results.')

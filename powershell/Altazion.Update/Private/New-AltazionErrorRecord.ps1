@@ -50,6 +50,7 @@ function New-AltazionErrorRecord {
         'E_PLATFORM'          = 'InvalidOperation'
         'E_DISK_SPACE'        = 'LimitsExceeded'
         'E_DATABASE'          = 'InvalidOperation'
+        'E_JOURNAL_INVALID'   = 'InvalidData'
         'E_ROLLED_BACK'       = 'OperationStopped'
         'E_STOPPED'           = 'OperationStopped'
         'E_REMOTE'            = 'InvalidArgument'

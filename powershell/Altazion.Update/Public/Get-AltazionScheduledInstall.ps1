@@ -77,6 +77,8 @@ function Get-AltazionScheduledInstall {
 
     begin {
         $names = [System.Collections.Generic.List[string]]::new()
+        # Relative to this location (not the process's directory).
+        if ($PSBoundParameters.ContainsKey('Root')) { $Root = Resolve-AltazionPath -Cmdlet $PSCmdlet -Path $Root -ParameterName 'Root' }
     }
 
     process {

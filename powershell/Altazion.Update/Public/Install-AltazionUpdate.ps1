@@ -32,7 +32,8 @@ function Install-AltazionUpdate {
 
         Stopping the command (Ctrl+C, Select-Object -First, a remote session that drops) never kills
         an install: the module in progress is finished or rolled back, the next ones are not
-        started, and a warning says what happened.
+        started, and a warning says what happened. With -ErrorAction Stop the first module that
+        fails stops the command the same way.
 
         With -ComputerName or -Session the install runs on several servers through PowerShell
         remoting (the module must be installed there), ThrottleLimit at a time; every result carries
@@ -112,7 +113,9 @@ function Install-AltazionUpdate {
 
     .PARAMETER WhatIf
         Shows what would be installed (the usual "What if:" lines, and one result per module) and
-        changes nothing: the executable runs with --dry-run.
+        changes nothing: the executable runs with --dry-run. A module that would not be installed
+        says why instead (up to date, held, a version not in the feed); -Script, -MarkApplied and
+        -ExportScripts show that database action.
 
     .PARAMETER Confirm
         Asks for confirmation before each module. Installing asks by default (ConfirmImpact High);
@@ -321,10 +324,34 @@ function Install-AltazionUpdate {
         $set = $PSCmdlet.ParameterSetName
 
         foreach ($group in @(Group-AltazionRequest -Request $requests.ToArray())) {
+            # A database action (-Script, -MarkApplied, -ExportScripts) is named as such in its
+            # confirmation and its "What if:" line, not as an install.
+            $databaseTarget = $null
+            $databaseAction = $null
+            if ($set -ne 'Install') {
+                $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
+                $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
+                if ($set -eq 'Script') {
+                    $databaseTarget = "$instanceText, script $Script"
+                    $databaseAction = 'Run database script'
+                    if ($Reinstall) { $databaseAction += ' (-Reinstall: again, although recorded as applied)' }
+                }
+                elseif ($set -eq 'MarkApplied') {
+                    $databaseTarget = "$instanceText, script $MarkApplied"
+                    $databaseAction = 'Mark database script as applied'
+                }
+                else {
+                    $databaseTarget = "$instanceText, pending scripts into $exportFolder"
+                    $databaseAction = 'Export database scripts for review'
+                }
+            }
+
+            $remoteAction = $action
+            if ($null -ne $databaseAction) { $remoteAction = $databaseAction }
             $target = Resolve-AltazionRemoteTarget -Group $group -Cmdlet $PSCmdlet -ComputerName $ComputerName -Session $Session
             if ($null -eq $target) { continue }
             if (-not $target.Local) {
-                Install-AltazionUpdateRemotely -Group $group -Target $target -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Action $action -ExportFolder $exportFolder -ThrottleLimit $ThrottleLimit -Credential $Credential
+                Install-AltazionUpdateRemotely -Group $group -Target $target -Cmdlet $PSCmdlet -Bound $PSBoundParameters -Action $remoteAction -ExportFolder $exportFolder -ThrottleLimit $ThrottleLimit -Credential $Credential
                 continue
             }
 
@@ -362,7 +389,8 @@ function Install-AltazionUpdate {
                 Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') @native | ForEach-Object {
                     if ($_.PSObject.TypeNames -contains 'Altazion.InstallResult') {
                         $text = Format-AltazionInstallTarget -Name (Get-AltazionPropertyValue $_ 'Name') -Instance (Get-AltazionPropertyValue $_ 'Instance') -FromVersion (Get-AltazionPropertyValue $_ 'FromVersion') -ToVersion (Get-AltazionPropertyValue $_ 'ToVersion')
-                        if ([string]$_.Result -eq 'WhatIf') { [void]$PSCmdlet.ShouldProcess($text, $action) }
+                        if ([string]$_.Result -eq 'WhatIf' -and $null -ne $databaseAction) { [void]$PSCmdlet.ShouldProcess($databaseTarget, $databaseAction) }
+                        elseif ([string]$_.Result -eq 'WhatIf') { [void]$PSCmdlet.ShouldProcess($text, $action) }
                         elseif ([string]$_.Result -eq 'UpToDate') { Write-Host "Nothing to do: $($text.Substring(0, $text.IndexOf(' from '))) is up to date ($($_.ToVersion))." }
                         else { Write-Host "Nothing to do: $($text.Substring(0, $text.IndexOf(' from '))): $($_.Message)" }
                     }
@@ -378,17 +406,7 @@ function Install-AltazionUpdate {
             }
 
             if ($set -eq 'Script' -or $set -eq 'MarkApplied') {
-                $instanceText = Format-AltazionInstallTarget -Name 'database' -Instance $group.Instance -HasInstance $group.HasInstance
-                $instanceText = $instanceText.Substring(0, $instanceText.IndexOf(' from '))
-                if ($set -eq 'Script') {
-                    $scriptAction = 'Run database script'
-                    if ($Reinstall) { $scriptAction += ' (-Reinstall: again, although recorded as applied)' }
-                    $approved = $PSCmdlet.ShouldProcess("$instanceText, script $Script", $scriptAction)
-                }
-                else {
-                    $approved = $PSCmdlet.ShouldProcess("$instanceText, script $MarkApplied", 'Mark database script as applied')
-                }
-                if ($approved) { Invoke-AltazionNative -ArgumentList $arguments @native }
+                if ($PSCmdlet.ShouldProcess($databaseTarget, $databaseAction)) { Invoke-AltazionNative -ArgumentList $arguments @native }
                 continue
             }
 
@@ -404,11 +422,10 @@ function Install-AltazionUpdate {
                 $plan = @(Invoke-AltazionNative -ArgumentList ($arguments + '--dry-run') @native |
                         Where-Object { $_.PSObject.TypeNames -contains 'Altazion.InstallResult' })
                 $toInstall = @($plan | Where-Object { $_.Result -eq 'WhatIf' })
-                if ($toInstall.Count -eq 0) {
-                    # Nothing to install (up to date, or waiting for a manual action): say so.
-                    $plan
-                    continue
-                }
+                # What will not be installed (up to date, held for a manual action) is answered now,
+                # as an install without confirmation answers it.
+                $plan | Where-Object { $_.Result -ne 'WhatIf' }
+                if ($toInstall.Count -eq 0) { continue }
                 $targets = @($toInstall | ForEach-Object {
                         [pscustomobject]@{ Name = $_.Name; Instance = [string]$_.Instance; HasInstance = $true; FromVersion = $_.FromVersion; ToVersion = $_.ToVersion; Root = $group.Root; ComputerName = $null; RunspaceId = $null }
                     })

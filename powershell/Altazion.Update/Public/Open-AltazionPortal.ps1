@@ -82,6 +82,8 @@ function Open-AltazionPortal {
 
     # The executable signs in and prints the link; the browser is opened from here, in this
     # user's session, with the shell's default handler for http links.
+    # Relative to this location (not the process's directory).
+    if ($PSBoundParameters.ContainsKey('Root')) { $Root = Resolve-AltazionPath -Cmdlet $PSCmdlet -Path $Root -ParameterName 'Root' }
     $link = $null
     foreach ($record in @(Invoke-AltazionNative -ArgumentList @('portal', 'open', '--no-browser') -Cmdlet $PSCmdlet -Root $Root)) {
         if ($null -eq $link -and $record.PSObject.TypeNames -contains 'Altazion.PortalSignIn') { $link = $record }

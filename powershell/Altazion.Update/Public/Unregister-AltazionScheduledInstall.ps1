@@ -75,6 +75,11 @@ function Unregister-AltazionScheduledInstall {
         [string] $Root
     )
 
+    begin {
+        # Relative to this location (not the process's directory).
+        if ($PSBoundParameters.ContainsKey('Root')) { $Root = Resolve-AltazionPath -Cmdlet $PSCmdlet -Path $Root -ParameterName 'Root' }
+    }
+
     process {
         foreach ($one in $Id) {
             if ($PSCmdlet.ShouldProcess("scheduled install $one", 'Cancel')) {

@@ -129,6 +129,10 @@ describe('db and install --name database from the command line (sandbox)', funct
     const recorded = await cli('install', '--name', 'database', '--script', '2025-10/0002');
     expect(recorded.code).to.equal(2);
     expect(JSON.stringify(recorded.errors())).to.contain('--reinstall');
+    // --dry-run (-WhatIf) says so as the real run does: the same error, its target and its hint.
+    const dryRecorded = await cli('install', '--name', 'database', '--script', '2025-10/0002', '--dry-run');
+    expect(dryRecorded.code).to.equal(2);
+    expect(dryRecorded.errors()).to.deep.equal(recorded.errors());
     const rerun = await cli('install', '--name', 'database', '--script', '2025-10/0002', '--reinstall');
     expect(rerun.objects('Altazion.InstallResult')[0]).to.deep.include({ PendingScripts: ['2025-10/0003', '2025-10/0004'] });
 

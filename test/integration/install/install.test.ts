@@ -105,6 +105,28 @@ describe('install (sandbox)', function () {
     expect(await fingerprint(box)).to.equal(before);
   });
 
+  it('--dry-run reports a module it would not install as the real run does (not as WhatIf): a version not in the feed, a downgrade without --allow-downgrade', async () => {
+    // The installed logistique claims a version newer than the feed's: installing the feed's is a downgrade.
+    const manifest = path.join(box.appPath('logistique'), 'altazion-package.json');
+    await fs.writeFile(manifest, (await fs.readFile(manifest, 'utf8')).replace(/"version":\s*"[^"]+"/, '"version": "99.1"'));
+    const cases = [
+      { names: ['ecommerce'], version: '25.1', result: 'Failed', exitCode: 2, errors: ['E_NOT_FOUND'] },
+      { names: ['logistique'], version: box.AvailableVersion, result: 'ManualActionRequired', exitCode: 3, errors: [] },
+    ];
+    for (const { names, version, result, exitCode, errors } of cases) {
+      const before = await fingerprint(box);
+      const dry = await runInstall(box.ctx(), { names, version, dryRun: true });
+      expect(await fingerprint(box)).to.equal(before);
+      const real = await runInstall(box.ctx(), { names, version });
+      for (const [what, run] of [['dry run', dry], ['real run', real]] as const) {
+        expect(run.records.map((r) => r.Result), `${names[0]} ${version}: ${what}`).to.deep.equal([result]);
+        expect(run.exitCode, `${names[0]} ${version}: ${what}`).to.equal(exitCode);
+        expect(run.errors.map((e) => e.code), `${names[0]} ${version}: ${what}`).to.deep.equal(errors);
+      }
+      expect(dry.records[0].ToVersion).to.equal(real.records[0].ToVersion);
+    }
+  });
+
   for (const [name, folder] of Object.entries(modules)) {
     it(`${name}: a fault at every step up to the health check rolls back completely`, async () => {
       const startState = JSON.stringify(await box.state());
