@@ -133,12 +133,24 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
-    const { records, errors, codes, record } = collectResults(options);
+    const { records, errors, codes, record, error } = collectResults(options);
     for (const plan of plans) {
+      if (plan.action === 'unavailable') {
+        // What the install would say (a --version the feed lacks is bad input, exit 2), not a WhatIf to confirm.
+        const code = options.version ? 'E_NOT_FOUND' : 'E_FAILED';
+        record({ ...whatIf(plan, startedAt), Result: 'Failed' });
+        codes.push(code);
+        error(new AltazionError(code, plan.reason, { target: plan.name }));
+        continue;
+      }
       if (!isDatabaseRun(plan, dbOnlyAction)) { record(whatIf(plan, startedAt)); continue; }
       const result = await installDatabaseModule(ctx, plan, source, { ...options, dryRun: true, id: newInstallId(ctx.now()) });
       record(result.record);
       codes.push(result.code);
+      // As the install does: each failed module has its error record (the cmdlets raise it as an ErrorRecord).
+      if (result.code && result.record.Result === 'Failed') {
+        error(result.error ?? new AltazionError(result.code, recordMessage(result.record.Message, result.record.MessageId, result.record.MessageParams), { target: plan.name }));
+      }
     }
     return { records, errors, exitCode: exitCodeOf(codes) };
   }

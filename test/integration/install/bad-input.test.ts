@@ -47,6 +47,14 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
     expect(String(run.errors[0].message)).to.include('version 24.1 of ecommerce is not in the feed (available: ');
   });
 
+  it('--dry-run says what the install would: a --version the feed does not have is E_NOT_FOUND, exit 2', async () => {
+    const run = await unchanged(['install', '--name', 'ecommerce', '--instance', '', '--version', '24.1', '--dry-run']);
+    expect(run.code, run.stdout).to.equal(2);
+    expect(run.records.map((r) => [r.Name, r.Result])).to.deep.equal([['ecommerce', 'Failed']]);
+    expect(run.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_NOT_FOUND', 'ecommerce']]);
+    expect(String(run.errors[0].message)).to.include('version 24.1 of ecommerce is not in the feed (available: ');
+  });
+
   it('an unknown --instance: E_NOT_FOUND listing the declared instances', async () => {
     const run = await unchanged(['install', '--name', 'ecommerce', '--instance', 'prod2']);
     expect(run.code).to.equal(2);
@@ -78,6 +86,11 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
       // The flow's own error (its target is the file, its hint says what to fix), not one rebuilt from the record.
       expect(run.errors[0]).to.include({ code: 'E_CONFIG', target: file });
       expect(String(run.errors[0].message)).to.include(file).and.include('connectionString');
+      // --dry-run reads the same file: the same failed record and error record, exit 2.
+      const dry = await unchanged(['install', '--name', 'database', '--dry-run']);
+      expect(dry.code, dry.stdout).to.equal(2);
+      expect(dry.records.map((r) => [r.Name, r.Result])).to.deep.equal([['database', 'Failed']]);
+      expect(dry.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_CONFIG', file]]);
     } finally {
       await fs.writeFile(file, good);
     }
