@@ -181,6 +181,12 @@ describe('altazion-update executable on a sandbox', function () {
         args: (s) => ['get', '--root', s.Root, '--name', 'compta', '--json'], code: 'E_NOT_FOUND', message: /module compta is not declared in .*applicationspath\.config/,
       },
       {
+        name: 'sandbox create with a --root that is a file',
+        setup: async (s) => { await fs.mkdir(path.join(s.base, 'alone')); await fs.writeFile(path.join(s.base, 'alone', 'a file'), 'x'); },
+        args: (s) => ['sandbox', 'create', '--root', path.join(s.base, 'alone', 'a file'), '--feed', path.join(s.base, 'alone', 'feed'), '--json'],
+        code: 'E_USAGE', message: /alone\/a file is not a folder/,
+      },
+      {
         name: 'an unknown option',
         args: (s) => ['get', '--root', s.Root, '--colour', '--json'], code: 'E_USAGE', message: /Unknown argument: colour/,
       },
