@@ -181,6 +181,11 @@ describe('altazion-update executable on a sandbox', function () {
         args: (s) => ['get', '--root', s.Root, '--name', 'compta', '--json'], code: 'E_NOT_FOUND', message: /module compta is not declared in .*applicationspath\.config/,
       },
       {
+        name: 'status.xml with a latest version that is not a version',
+        setup: (s) => fs.writeFile(path.join(s.Root, 'bin', 'updates', 'status.xml'), '<status><module name="ecommerce" kind="web" latestVersion="25.10.x" /></status>'),
+        args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /status\.xml: <module> #1 \(ecommerce\) @latestVersion: "25\.10\.x" is not a version/,
+      },
+      {
         name: 'sandbox create with a --root that is a file',
         setup: async (s) => { await fs.mkdir(path.join(s.base, 'alone')); await fs.writeFile(path.join(s.base, 'alone', 'a file'), 'x'); },
         args: (s) => ['sandbox', 'create', '--root', path.join(s.base, 'alone', 'a file'), '--feed', path.join(s.base, 'alone', 'feed'), '--json'],
