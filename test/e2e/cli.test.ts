@@ -132,6 +132,11 @@ describe('altazion-update executable on a sandbox', function () {
         args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /applicationspath\.config: <application> #1 \(ecommerce\) @path: required attribute/,
       },
       {
+        name: 'an application with a relative path (it would depend on the folder the command runs from)',
+        setup: (s) => fs.writeFile(path.join(s.Root, 'bin', 'config', 'applicationspath.config'), '<applications><application name="ecommerce" path="apps\\ecommerce\\"/></applications>'),
+        args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /applicationspath\.config: <application> #1 \(ecommerce\) @path: "apps\\ecommerce\\" is not an absolute path/,
+      },
+      {
         name: 'updater.config with a bad port',
         setup: async (s) => {
           const file = path.join(s.Root, 'bin', 'updates', 'updater.config');

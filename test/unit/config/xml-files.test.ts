@@ -50,8 +50,10 @@ describe('applicationspath.config', () => {
     expect(() => parseApplicationsConfig('<applications><application name="a" path="x"', 'f')).to.throw(/f: line 1: not well-formed XML/);
     expect(() => parseApplicationsConfig('<apps/>', 'f')).to.throw(/f: <applications>: root element missing \(found <apps>\)/);
     expect(() => parseApplicationsConfig('', 'f')).to.throw(/f: \(document\): the file is empty/);
-    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="a"/><application name="Ecommerce" path="b"/></applications>', 'f'))
+    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="D:\\a\\"/><application name="Ecommerce" path="\\\\srv\\b"/></applications>', 'f'))
       .to.throw(/declared twice/);
+    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="app\\ecommerce\\"/></applications>', 'f'))
+      .to.throw(/f: <application> #1 \(ecommerce\) @path: "app\\ecommerce\\" is not an absolute path/);
   });
 });
 
