@@ -191,6 +191,15 @@ describe('altazion-update executable on a sandbox', function () {
         args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /status\.xml: <module> #1 \(ecommerce\) @latestVersion: "25\.10\.x" is not a version/,
       },
       {
+        name: 'check on a --root that does not exist (not "no feed is configured")',
+        args: (s) => ['check', '--root', path.join(s.base, 'CPoint', '[e] - typo'), '--json'], code: 'E_CONFIG', message: /the instance root .*\[e\] - typo does not exist/,
+      },
+      {
+        name: 'get on a --root that is a file',
+        setup: (s) => fs.writeFile(path.join(s.base, 'root.txt'), 'x'),
+        args: (s) => ['get', '--root', path.join(s.base, 'root.txt'), '--json'], code: 'E_CONFIG', message: /the instance root .*root\.txt is not a folder/,
+      },
+      {
         name: 'sandbox create with a --root that is a file',
         setup: async (s) => { await fs.mkdir(path.join(s.base, 'alone')); await fs.writeFile(path.join(s.base, 'alone', 'a file'), 'x'); },
         args: (s) => ['sandbox', 'create', '--root', path.join(s.base, 'alone', 'a file'), '--feed', path.join(s.base, 'alone', 'feed'), '--json'],
