@@ -206,6 +206,10 @@ describe('altazion-update executable on a sandbox', function () {
         code: 'E_USAGE', message: /alone\/a file is not a folder/,
       },
       {
+        name: 'an empty --name',
+        args: (s) => ['get', '--root', s.Root, '--name', '', '--json'], code: 'E_USAGE', message: /--name: no module named/,
+      },
+      {
         name: 'an unknown option',
         args: (s) => ['get', '--root', s.Root, '--colour', '--json'], code: 'E_USAGE', message: /Unknown argument: colour/,
       },

@@ -5,7 +5,7 @@ import { RecordType } from '../../core/records';
 import type { Context } from '../context';
 import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
-import { definedFields, listArg, withRoot, withSelection, type Args } from '../options';
+import { definedFields, selectionArg, withRoot, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
 import { keepYoungGenerationSmall } from '../young-generation';
 
@@ -104,7 +104,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     keepYoungGenerationSmall();
     const { name, ...given } = argv;
     const requested: InstallOptions = {
-      names: listArg(name),
+      names: selectionArg(name, 'name'),
       ...definedFields(given, ['instance', 'version', 'script', 'markApplied', 'exportScripts']),
       dryRun: Boolean(given.dryRun),
       force: Boolean(given.force),

@@ -55,6 +55,16 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
     expect(String(run.errors[0].message)).to.include('version 24.1 of ecommerce is not in the feed (available: ');
   });
 
+  it('an empty --name (a script\'s unset variable) is E_USAGE, not "every module"', async () => {
+    for (const name of ['', ' , ']) {
+      const run = await unchanged(['install', '--name', name]);
+      expect(run.code, run.stdout).to.equal(2);
+      expect(run.errors.map((e) => e.code)).to.deep.equal(['E_USAGE']);
+      expect(String(run.errors[0].message)).to.include('--name: no module named');
+      expect(run.records).to.deep.equal([]);
+    }
+  });
+
   it('an unknown --instance: E_NOT_FOUND listing the declared instances', async () => {
     const run = await unchanged(['install', '--name', 'ecommerce', '--instance', 'prod2']);
     expect(run.code).to.equal(2);
