@@ -106,6 +106,20 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
     }
   });
 
+  it('--export-scripts naming a file, not a folder: E_USAGE naming it, exit 2', async () => {
+    const file = path.join(path.dirname(box.Root), 'review.sql');
+    await fs.writeFile(file, 'mine');
+    try {
+      const run = await unchanged(['install', '--name', 'database', '--export-scripts', file], { records: true });
+      expect(run.code, run.stdout).to.equal(2);
+      expect(run.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_USAGE', file]]);
+      expect(String(run.errors[0].message)).to.include(`--export-scripts: ${file} is not a folder`);
+      expect(await fs.readFile(file, 'utf8')).to.equal('mine');
+    } finally {
+      await fs.rm(file);
+    }
+  });
+
   it('every failed module has its error record: two failing modules, two error records', async () => {
     const file = path.join(box.Root, 'bin', 'config', 'cpointsoftware.config');
     const good = await fs.readFile(file, 'utf8');
