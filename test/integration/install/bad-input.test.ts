@@ -40,6 +40,15 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
     expect(run.records).to.deep.equal([]);
   });
 
+  it('--wait that is not a number of seconds: E_USAGE naming the value given', async () => {
+    for (const value of ['soon', '-5']) {
+      const run = await unchanged(['install', '--name', 'ecommerce', '--wait', value]);
+      expect(run.code).to.equal(2);
+      expect(run.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_USAGE', value]]);
+      expect(String(run.errors[0].message)).to.include(`--wait: "${value}" is not a number of seconds`);
+    }
+  });
+
   it('a --version the feed does not have: E_NOT_FOUND listing what it has', async () => {
     const run = await unchanged(['install', '--name', 'ecommerce', '--version', '24.1']);
     expect(run.code).to.equal(2);
