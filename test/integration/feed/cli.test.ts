@@ -23,6 +23,11 @@ describe('keygen and publish commands', function () {
     expect((await stat(keyFile)).mode & 0o077, 'private key readable by others').to.equal(0);
     const keyText = await readFile(keyFile, 'utf8');
 
+    // Under a file instead of a folder: the folder named, exit 2.
+    const underFile = await runCli(['keygen', '--out', path.join(keyFile, 'other.key'), '--json'], { kind: 'bundle' });
+    expect(underFile.code, underFile.stdout).to.equal(2);
+    expect(underFile.errors()[0]).to.deep.include({ code: 'E_USAGE', message: `--out: ${keyFile} is not a folder` });
+
     const again = await runCli(['keygen', '--out', keyFile, '--json'], { kind: 'bundle' });
     expect(again.code).to.equal(2);
     expect(again.errors()[0].message).to.contain('already exists');
