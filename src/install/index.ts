@@ -22,7 +22,7 @@ import { moveLegacySettingsAndReport } from '../security/settings';
 import { acquireInstallLock, currentOwner, describeOwner } from '../install-state/lock';
 import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOfInstalls } from './recovery';
 import { installLogPath } from './log';
-import { planInstall, type ModulePlan } from './plan';
+import { planInstall, versionNotInFeed, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
 import type { OperationalEvent } from '../core/events';
 import { reportEvent } from '../events';
@@ -130,17 +130,19 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
   // A dry run only reads: an interrupted install is reported, not finished (SPEC §8); no lock.
   if (options.dryRun) {
     await reportInterruptedInstalls(ctx);
-    const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
+    const { plans, source, verified } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
     const { records, errors, codes, record, error } = collectResults(options);
     for (const plan of plans) {
-      if (plan.action === 'unavailable') {
-        // What the install would say (a --version the feed lacks is bad input, exit 2), not a WhatIf to confirm.
-        const code = options.version ? 'E_NOT_FOUND' : 'E_FAILED';
-        record({ ...whatIf(plan, startedAt), Result: 'Failed' });
-        codes.push(code);
-        error(new AltazionError(code, plan.reason, { target: plan.name }));
+      // A --version the feed lacks is bad input whatever else holds the module back (an interrupted
+      // install the real run would first finish): what the install says, exit 2, not a WhatIf to confirm.
+      const notInFeed = plan.action === 'unavailable' && options.version !== undefined
+        ? versionNotInFeed(plan.name, options.version, verified.index.modules[plan.name]?.releases ?? []) : undefined;
+      if (notInFeed) {
+        record({ ...whatIf(plan, startedAt), Result: 'Failed', Message: notInFeed });
+        codes.push('E_NOT_FOUND');
+        error(new AltazionError('E_NOT_FOUND', notInFeed, { target: plan.name }));
         continue;
       }
       if (!isDatabaseRun(plan, dbOnlyAction)) { record(whatIf(plan, startedAt)); continue; }

@@ -91,7 +91,7 @@ describe('db and install --name database from the command line (sandbox)', funct
     expect(JSON.parse(await fs.readFile(out, 'utf8')).version).to.equal(sb.InstalledVersion);
     // Under a file instead of a folder: E_USAGE naming the folder, exit 2.
     const underFile = await cli('db', 'baseline', '--version', sb.InstalledVersion, '--out', path.join(out, 'again.json'));
-    expect(underFile.code, underFile.stdout).to.equal(2);
+    expect(underFile.code, underFile.stderr).to.equal(2);
     expect(underFile.errors()[0]).to.deep.include({ code: 'E_USAGE', message: `--out: ${out} is not a folder` });
 
     const bad = await cli('db', 'scripts', '--show', 'nope/0001');
