@@ -22,13 +22,14 @@ export function listArg(value: unknown): string[] {
 }
 
 /**
- * listArg for `--name`: given but empty (`--name ""`, a script's unset variable) is refused, never
- * read as "every module" (an install of everything).
+ * listArg for an option that narrows what a command acts on (`--name`, `--check`): given but empty
+ * (`--name ""`, a script's unset variable) is refused, never read as "all of them" (an install of
+ * every module, every repair).
  */
-export function selectionArg(value: unknown, option: string): string[] {
+export function selectionArg(value: unknown, option: string, all: string): string[] {
   const list = listArg(value);
   if (value !== undefined && value !== null && list.length === 0) {
-    throw new AltazionError('E_USAGE', `--${option}: no module named (the value is empty); leave --${option} out to mean all of them`, { target: `--${option}` });
+    throw new AltazionError('E_USAGE', `--${option}: the value is empty; leave --${option} out for ${all}`, { target: `--${option}` });
   }
   return list;
 }

@@ -207,7 +207,7 @@ describe('altazion-update executable on a sandbox', function () {
       },
       {
         name: 'an empty --name',
-        args: (s) => ['get', '--root', s.Root, '--name', '', '--json'], code: 'E_USAGE', message: /--name: no module named/,
+        args: (s) => ['get', '--root', s.Root, '--name', '', '--json'], code: 'E_USAGE', message: /--name: the value is empty/,
       },
       {
         name: 'an unknown option',

@@ -23,7 +23,7 @@ export const getCommand: CommandModule<object, Args<GetArgs>> = {
     const { collectUpdates } = await import('../../discovery/updates');
     const onUnknown = argv['skip-unknown-names'] ? (error: AltazionError) => { ctx.output.error(error); } : undefined;
     // Without --refresh, the database as the service checked it within the last minute and a half.
-    const records = await collectUpdates(ctx, { names: selectionArg(argv.name, 'name'), instance: argv.instance, trustServiceCheck: !argv.refresh, ...(onUnknown ? { onUnknown } : {}) });
+    const records = await collectUpdates(ctx, { names: selectionArg(argv.name, 'name', 'every module'), instance: argv.instance, trustServiceCheck: !argv.refresh, ...(onUnknown ? { onUnknown } : {}) });
     for (const record of records) ctx.output.record(RecordType.Update, withRoot(ctx, record));
   }),
 };

@@ -104,7 +104,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     keepYoungGenerationSmall();
     const { name, ...given } = argv;
     const requested: InstallOptions = {
-      names: selectionArg(name, 'name'),
+      names: selectionArg(name, 'name', 'every module'),
       ...definedFields(given, ['instance', 'version', 'script', 'markApplied', 'exportScripts']),
       dryRun: Boolean(given.dryRun),
       force: Boolean(given.force),

@@ -69,7 +69,7 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
       const run = await unchanged(['install', '--name', name]);
       expect(run.code, run.stdout).to.equal(2);
       expect(run.errors.map((e) => e.code)).to.deep.equal(['E_USAGE']);
-      expect(String(run.errors[0].message)).to.include('--name: no module named');
+      expect(String(run.errors[0].message)).to.include('--name: the value is empty; leave --name out for every module');
       expect(run.records).to.deep.equal([]);
     }
   });
