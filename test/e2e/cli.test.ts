@@ -206,6 +206,10 @@ describe('altazion-update executable on a sandbox', function () {
         code: 'E_USAGE', message: /alone\/a file is not a folder/,
       },
       {
+        name: 'an empty --root (not the current folder, not "the instance root  does not exist")',
+        args: () => ['schedule', 'list', '--root', '', '--json'], code: 'E_USAGE', message: /--root: the value is empty/,
+      },
+      {
         name: 'an empty --name',
         args: (s) => ['get', '--root', s.Root, '--name', '', '--json'], code: 'E_USAGE', message: /--name: the value is empty/,
       },
