@@ -1,6 +1,7 @@
 // Helpers shared by command modules: the global options and argument normalisation.
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { AltazionError } from '../core/errors';
 import type { Context } from '../context/context';
 import type { RootedRecord } from '../core/records';
 
@@ -18,6 +19,19 @@ export function listArg(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
   return items.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+/**
+ * listArg for an option that narrows what a command acts on (`--name`, `--check`): given but empty
+ * (`--name ""`, a script's unset variable) is refused, never read as "all of them" (an install of
+ * every module, every repair).
+ */
+export function selectionArg(value: unknown, option: string, all: string): string[] {
+  const list = listArg(value);
+  if (value !== undefined && value !== null && list.length === 0) {
+    throw new AltazionError('E_USAGE', `--${option}: the value is empty; leave --${option} out for ${all}`, { target: `--${option}` });
+  }
+  return list;
 }
 
 /**

@@ -43,6 +43,11 @@ export function parseApplicationsConfig(input: Uint8Array | string, file: string
     if (duplicate) {
       throw configError(file, `${where} (${name})`, `instance "${entry.instance || '(default)'}" of ${name} is declared twice`, 'give each copy of a module its own instance="..." attribute');
     }
+    // Read by the CLI, the cmdlets and the SYSTEM service from different current folders: only an
+    // absolute path (drive, UNC or /) means the same folder to all of them.
+    if (!/^([a-z]:[\\/]|[\\/])/i.test(entry.path)) {
+      throw configError(file, `${where} (${name}) @path`, `"${entry.path}" is not an absolute path (e.g. D:\\simplement-e\\app\\${name}\\)`);
+    }
     entries.push(entry);
   });
   return entries;

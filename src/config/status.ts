@@ -1,4 +1,6 @@
 // bin\updates\status.xml: the latest versions the updater detected (SPEC §4), written by `check`.
+import { configError } from '../core/errors';
+import { isVersion } from '../core/version';
 import { attr, buildXml, children, parseBooleanAttr, parseXml, rootElement } from './xml';
 
 export interface ModuleStatus {
@@ -43,7 +45,7 @@ export function parseStatusXml(input: Uint8Array | string, file: string): Status
     indexVersion: Number(attr(root, 'indexversion') ?? 0) || 0,
     modules: children(root, 'module').map((m, i) => ({
       name: (attr(m, 'name') ?? '').toLowerCase(),
-      latestVersion: attr(m, 'latestversion') ?? '',
+      latestVersion: latestVersionOf(attr(m, 'latestversion'), file, `<module> #${i + 1} (${attr(m, 'name') ?? ''})`),
       publishedAt: attr(m, 'publishedat') ?? '',
       kind: attr(m, 'kind') ?? '',
       downloaded: parseBooleanAttr(attr(m, 'downloaded'), file, `<module> #${i + 1} @downloaded`, false),
@@ -54,6 +56,13 @@ export function parseStatusXml(input: Uint8Array | string, file: string): Status
       ...(parseRequires(attr(m, 'requires')) ? { requires: parseRequires(attr(m, 'requires')) } : {}),
     })).filter((m) => m.name !== ''),
   };
+}
+
+/** Compared with installed versions later: anything but a version (or nothing) is named here. */
+function latestVersionOf(value: string | undefined, file: string, where: string): string {
+  const version = (value ?? '').trim();
+  if (version !== '' && !isVersion(version)) throw configError(file, `${where} @latestVersion`, `"${version}" is not a version`);
+  return version;
 }
 
 export function renderStatusXml(doc: StatusDocument): string {

@@ -53,6 +53,13 @@ export async function readOptionalFile(file: string): Promise<Buffer | undefined
   }
 }
 
+/** The instance root must be a folder: named when it is missing or a file (a mistyped --root). */
+export async function requireInstanceRoot(root: string): Promise<void> {
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (stat?.isDirectory()) return;
+  throw new AltazionError('E_CONFIG', `the instance root ${root} ${stat ? 'is not a folder' : 'does not exist'}`, { target: root, hint: 'pass --root <folder> or set ALTAZION_ROOT to the instance root (the folder holding bin\\config)' });
+}
+
 export interface ContextOptions {
   root?: string;
   openSandboxDatabase?: (folder: string) => Promise<DatabaseStore>;
@@ -84,10 +91,8 @@ export function createContext(options: ContextOptions, output: Output, env: Node
 
   const platform = () => {
     platformPromise ??= (async (): Promise<Platform> => {
+      await requireInstanceRoot(root);
       const cfg = await config();
-      if (!(await fs.stat(root).then((st) => st.isDirectory(), () => false))) {
-        throw new AltazionError('E_CONFIG', `the instance root ${root} does not exist`, { target: root, hint: 'pass --root <folder> or set ALTAZION_ROOT to the instance root (the folder holding bin\\config)' });
-      }
       if (cfg.hostKind === 'sandbox') return SandboxPlatform.open(cfg.hostState!);
       if (hostPlatform !== 'win32') {
         throw new AltazionError('E_CONFIG', `${layout.updaterConfig}: <host kind="windows"> but this machine runs ${hostPlatform}; use a sandbox (altazion-update sandbox create) to try the tool here`, { target: layout.updaterConfig });

@@ -2,7 +2,7 @@
 // start from. updater.config names the location, the proxy and the trusted keys; the last index
 // version accepted here (feed-state.json) refuses a rollback.
 import { AltazionError, configError } from '../core/errors';
-import type { Context } from '../context/context';
+import { requireInstanceRoot, type Context } from '../context/context';
 import { reportEvent } from '../events';
 import { loadVerifiedIndex, readFeedState } from './index-loader';
 import { readKeyState } from './key-list';
@@ -19,6 +19,8 @@ export type FeedContext = Pick<Context, 'config' | 'env' | 'layout' | 'now' | 'r
  */
 export async function loadFeed(ctx: FeedContext, options: { reportRefusal?: boolean } = {}): Promise<{ verified: VerifiedIndex; source: FeedSource }> {
   const config = await ctx.config();
+  // No updater.config because the root itself is wrong: say that, not "no feed is configured".
+  if (!config.feedLocation) await requireInstanceRoot(ctx.root);
   if (!config.feedLocation) throw configError(config.file, '<feed> @location', 'no feed is configured', 'add <feed location="https://..." /> or a folder path to updater.config');
   if (config.trustedKeys.length === 0) throw configError(config.file, '<trustedKey>', 'no trusted publisher key: the feed cannot be verified');
   const source = openFeedSource(config.feedLocation, { proxy: config.proxy, env: ctx.env });

@@ -187,6 +187,7 @@ async function readExistingIndex(outDir: string): Promise<ReleaseIndex | undefin
     bytes = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw usage(`--out: ${outDir} is not a folder`, outDir);
     throw error;
   }
   return parseReleaseIndex(bytes, outDir, file);

@@ -22,7 +22,7 @@ import { moveLegacySettingsAndReport } from '../security/settings';
 import { acquireInstallLock, currentOwner, describeOwner } from '../install-state/lock';
 import { recoverInterruptedInstalls, reportInterruptedInstalls, sweepTempFilesOfInstalls } from './recovery';
 import { installLogPath } from './log';
-import { planInstall, type ModulePlan } from './plan';
+import { planInstall, versionNotInFeed, type ModulePlan } from './plan';
 import { installDatabaseModule } from './database';
 import type { OperationalEvent } from '../core/events';
 import { reportEvent } from '../events';
@@ -136,11 +136,21 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
     const interrupted = await reportInterruptedInstalls(ctx);
     // The real run finishes these first: what it then does for their modules is not known here.
     const finishedFirst = (plan: ModulePlan) => interrupted.some((i) => !i.journal || (i.journal.module === plan.name && i.journal.instance === plan.instance));
-    const { plans, source } = await planRun(ctx, options, names, dbOnlyAction);
+    const { plans, source, verified } = await planRun(ctx, options, names, dbOnlyAction);
     const startedAt = ctx.now().toISOString();
     // The database goes through its own flow read-only: the scripts that would run, or exit 3 with the report.
     const { records, errors, codes, record, error } = collectResults(options);
     for (const plan of plans) {
+      // A --version the feed lacks is bad input whatever else holds the module back (an interrupted
+      // install the real run would first finish): what the install says, exit 2, not a WhatIf to confirm.
+      const notInFeed = plan.action === 'unavailable' && options.version !== undefined
+        ? versionNotInFeed(plan.name, options.version, verified.index.modules[plan.name]?.releases ?? []) : undefined;
+      if (notInFeed) {
+        record({ ...whatIf(plan, startedAt, false), Result: 'Failed', Message: notInFeed });
+        codes.push('E_NOT_FOUND');
+        error(new AltazionError('E_NOT_FOUND', notInFeed, { target: plan.name }));
+        continue;
+      }
       if (!isDatabaseRun(plan, dbOnlyAction)) {
         const recovering = finishedFirst(plan);
         record(whatIf(plan, startedAt, recovering));

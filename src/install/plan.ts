@@ -78,6 +78,12 @@ function pickRelease(releases: readonly ReleaseEntry[], version: string | undefi
   return maxVersion(releases, (r) => r.version);
 }
 
+/** Why `--version` cannot be installed because the feed lacks it; undefined when the feed has it. */
+export function versionNotInFeed(name: string, version: string, releases: readonly ReleaseEntry[]): string | undefined {
+  if (pickRelease(releases, version)) return undefined;
+  return `version ${version} of ${name} is not in the feed (available: ${releases.map((r) => r.version).join(', ') || 'none'})`;
+}
+
 function unmet(requires: Record<string, string> | undefined, versions: ReadonlyMap<string, string>): string | undefined {
   for (const [module, minimum] of Object.entries(requires ?? {})) {
     const key = canonicalModuleName(module);
@@ -113,7 +119,7 @@ export function planInstall(input: PlanInput): ModulePlan[] {
     const release = pickRelease(releases, input.version);
     if (!release) {
       return input.version
-        ? { ...base, reason: `version ${input.version} of ${module.name} is not in the feed (available: ${releases.map((r) => r.version).join(', ') || 'none'})` }
+        ? { ...base, reason: versionNotInFeed(module.name, input.version, releases)! }
         : { ...base, action: 'up-to-date', reason: `${module.name} is not published in the feed` };
     }
     const planned: ModulePlan = { ...base, toVersion: release.version, release };

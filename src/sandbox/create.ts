@@ -65,7 +65,11 @@ function manifestFor(spec: SandboxModuleSpec, version: string): PackageManifest 
 }
 
 async function isEmptyOrMissing(dir: string): Promise<boolean> {
-  const entries = await fs.readdir(dir).catch(() => undefined);
+  const entries = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    // A file where a folder is wanted is refused before anything is made.
+    if (error.code !== 'ENOTDIR') return undefined;
+    throw new AltazionError('E_USAGE', `${dir} is not a folder: a sandbox is created in new folders`, { target: dir });
+  });
   return entries === undefined || entries.length === 0;
 }
 

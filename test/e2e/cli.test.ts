@@ -132,6 +132,11 @@ describe('altazion-update executable on a sandbox', function () {
         args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /applicationspath\.config: <application> #1 \(ecommerce\) @path: required attribute/,
       },
       {
+        name: 'an application with a relative path (it would depend on the folder the command runs from)',
+        setup: (s) => fs.writeFile(path.join(s.Root, 'bin', 'config', 'applicationspath.config'), '<applications><application name="ecommerce" path="apps\\ecommerce\\"/></applications>'),
+        args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /applicationspath\.config: <application> #1 \(ecommerce\) @path: "apps\\ecommerce\\" is not an absolute path/,
+      },
+      {
         name: 'updater.config with a bad port',
         setup: async (s) => {
           const file = path.join(s.Root, 'bin', 'updates', 'updater.config');
@@ -179,6 +184,34 @@ describe('altazion-update executable on a sandbox', function () {
       {
         name: 'an unknown module name',
         args: (s) => ['get', '--root', s.Root, '--name', 'compta', '--json'], code: 'E_NOT_FOUND', message: /module compta is not declared in .*applicationspath\.config/,
+      },
+      {
+        name: 'status.xml with a latest version that is not a version',
+        setup: (s) => fs.writeFile(path.join(s.Root, 'bin', 'updates', 'status.xml'), '<status><module name="ecommerce" kind="web" latestVersion="25.10.x" /></status>'),
+        args: (s) => ['get', '--root', s.Root, '--json'], code: 'E_CONFIG', message: /status\.xml: <module> #1 \(ecommerce\) @latestVersion: "25\.10\.x" is not a version/,
+      },
+      {
+        name: 'check on a --root that does not exist (not "no feed is configured")',
+        args: (s) => ['check', '--root', path.join(s.base, 'CPoint', '[e] - typo'), '--json'], code: 'E_CONFIG', message: /the instance root .*\[e\] - typo does not exist/,
+      },
+      {
+        name: 'get on a --root that is a file',
+        setup: (s) => fs.writeFile(path.join(s.base, 'root.txt'), 'x'),
+        args: (s) => ['get', '--root', path.join(s.base, 'root.txt'), '--json'], code: 'E_CONFIG', message: /the instance root .*root\.txt is not a folder/,
+      },
+      {
+        name: 'sandbox create with a --root that is a file',
+        setup: async (s) => { await fs.mkdir(path.join(s.base, 'alone')); await fs.writeFile(path.join(s.base, 'alone', 'a file'), 'x'); },
+        args: (s) => ['sandbox', 'create', '--root', path.join(s.base, 'alone', 'a file'), '--feed', path.join(s.base, 'alone', 'feed'), '--json'],
+        code: 'E_USAGE', message: /alone\/a file is not a folder/,
+      },
+      {
+        name: 'an empty --root (not the current folder, not "the instance root  does not exist")',
+        args: () => ['schedule', 'list', '--root', '', '--json'], code: 'E_USAGE', message: /--root: the value is empty/,
+      },
+      {
+        name: 'an empty --name',
+        args: (s) => ['get', '--root', s.Root, '--name', '', '--json'], code: 'E_USAGE', message: /--name: the value is empty/,
       },
       {
         name: 'an unknown option',

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { AltazionError } from '../../core/errors';
 import { RecordType } from '../../core/records';
-import { listArg, withRoot, withSelection, type Args } from '../options';
+import { selectionArg, withRoot, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
 
 interface GetArgs { name?: string[]; instance?: string; refresh?: boolean; 'skip-unknown-names'?: boolean }
@@ -23,7 +23,7 @@ export const getCommand: CommandModule<object, Args<GetArgs>> = {
     const { collectUpdates } = await import('../../discovery/updates');
     const onUnknown = argv['skip-unknown-names'] ? (error: AltazionError) => { ctx.output.error(error); } : undefined;
     // Without --refresh, the database as the service checked it within the last minute and a half.
-    const records = await collectUpdates(ctx, { names: listArg(argv.name), instance: argv.instance, trustServiceCheck: !argv.refresh, ...(onUnknown ? { onUnknown } : {}) });
+    const records = await collectUpdates(ctx, { names: selectionArg(argv.name, 'name', 'every module'), instance: argv.instance, trustServiceCheck: !argv.refresh, ...(onUnknown ? { onUnknown } : {}) });
     for (const record of records) ctx.output.record(RecordType.Update, withRoot(ctx, record));
   }),
 };

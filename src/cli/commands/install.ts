@@ -5,13 +5,13 @@ import { RecordType } from '../../core/records';
 import type { Context } from '../context';
 import type { InstallOptions } from '../../install';
 import type { StepObserver } from '../../install/apply';
-import { definedFields, listArg, withRoot, withSelection, type Args } from '../options';
+import { definedFields, selectionArg, withRoot, withSelection, type Args } from '../options';
 import { runCommand } from '../run';
 import { keepYoungGenerationSmall } from '../young-generation';
 
 /** The command line's view of InstallOptions: `--name` as given (repeatable, comma lists). */
 type InstallArgs = Omit<InstallOptions, 'names' | 'signal' | 'onStep' | 'onUnknownSelection' | 'waitSeconds'>
-  & { name?: string[]; wait?: number; stopOnStdinClose?: boolean; skipUnknownNames?: boolean; at?: string };
+  & { name?: string[]; wait?: string; stopOnStdinClose?: boolean; skipUnknownNames?: boolean; at?: string };
 
 /**
  * Test harness hook, read only here at the edge: ALTAZION_TEST_CRASH_AT=<step> kills this process
@@ -86,7 +86,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     .option('allow-downgrade', { type: 'boolean', default: false, describe: 'install the older --version asked for' })
     .option('ignore-database-customization', { type: 'boolean', default: false, describe: 'database: run the scripts although standard objects were customised' })
     .option('force', { type: 'boolean', default: false, describe: 'all of the above, and despite unmet requirements' })
-    .option('wait', { type: 'number', describe: 'when another install is running, wait up to this many seconds for it (default: exit 4 at once)' })
+    .option('wait', { type: 'string', describe: 'when another install is running, wait up to this many seconds for it (default: exit 4 at once)' })
     .option('script', { type: 'string', describe: 'database: run only this script (after review)' })
     .option('mark-applied', { type: 'string', describe: 'database: record this script as run by hand' })
     .option('export-scripts', { type: 'string', describe: 'database: write the pending scripts into this folder' })
@@ -104,7 +104,7 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
     keepYoungGenerationSmall();
     const { name, ...given } = argv;
     const requested: InstallOptions = {
-      names: listArg(name),
+      names: selectionArg(name, 'name', 'every module'),
       ...definedFields(given, ['instance', 'version', 'script', 'markApplied', 'exportScripts']),
       dryRun: Boolean(given.dryRun),
       force: Boolean(given.force),
@@ -113,14 +113,16 @@ export const installCommand: CommandModule<object, Args<InstallArgs>> = {
       ignoreDatabaseCustomization: Boolean(given.ignoreDatabaseCustomization),
       requestedBy: given.requestedBy ?? 'cli',
     };
-    if (given.wait !== undefined && (!Number.isFinite(given.wait) || given.wait < 0)) {
+    // Parsed here, not by yargs: its NaN would hide the value the admin typed.
+    const wait = given.wait === undefined ? undefined : String(given.wait).trim() === '' ? NaN : Number(given.wait);
+    if (wait !== undefined && (!Number.isFinite(wait) || wait < 0)) {
       throw new AltazionError('E_USAGE', `--wait: "${given.wait}" is not a number of seconds`, { target: String(given.wait) });
     }
     // Scheduling writes under bin\updates too (administrators only): checked before it as well.
     if (!requested.dryRun && !requested.exportScripts) await (await import('../elevation')).requireElevated(ctx, 'install');
     if (given.at !== undefined) return scheduleFor(ctx, requested, given.at, Boolean(given.dryRun));
     const stop = stopRequests(Boolean(given.stopOnStdinClose), (why) => ctx.output.warn(`stop requested (${why}): finishing or rolling back the module in progress; the next ones will not be started`));
-    const options: InstallOptions = { ...requested, signal: stop.signal, ...(given.wait !== undefined ? { waitSeconds: given.wait } : {}) };
+    const options: InstallOptions = { ...requested, signal: stop.signal, ...(wait !== undefined ? { waitSeconds: wait } : {}) };
     if (given.skipUnknownNames) options.onUnknownSelection = (error) => { ctx.output.error(error); };
     const onStep = crashAt(ctx.env);
     if (onStep) options.onStep = onStep;

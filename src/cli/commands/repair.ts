@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ExitCode, exitCodeFor, type AltazionError } from '../../core/errors';
 import { RecordType } from '../../core/records';
-import { listArg, withRoot, type Args } from '../options';
+import { selectionArg, withRoot, type Args } from '../options';
 import { runCommand } from '../run';
 
 interface RepairArgs { check?: string[]; dryRun?: boolean }
@@ -25,7 +25,7 @@ export const repairCommand: CommandModule<object, Args<RepairArgs>> = {
     const { runRepair } = await import('../../repair');
     const refused: AltazionError[] = [];
     const records = await runRepair(ctx, {
-      checks: listArg(argv.check),
+      checks: selectionArg(argv.check, 'check', 'every check'),
       dryRun: Boolean(argv.dryRun),
       onRecord: (record) => ctx.output.record(RecordType.RepairResult, withRoot(ctx, record)),
       onError: (error) => refused.push(error),

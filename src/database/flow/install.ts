@@ -79,7 +79,11 @@ const BOM = '\uFEFF';
 
 async function exportScripts(a: DatabaseAnalysis, dir: string): Promise<string[]> {
   const chosen = a.plan!.pending.length ? a.plan!.pending : a.plan!.scripts;
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    // A file where the folder should be (or on its path): the admin's argument, named.
+    if (error.code === 'EEXIST' || error.code === 'ENOTDIR') throw new AltazionError('E_USAGE', `--export-scripts: ${dir} is not a folder`, { target: dir });
+    throw error;
+  });
   const written: string[] = [];
   let order = 0;
   for (const p of chosen) {

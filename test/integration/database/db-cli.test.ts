@@ -89,6 +89,10 @@ describe('db and install --name database from the command line (sandbox)', funct
     expect(baseline.code, baseline.stderr).to.equal(0);
     expect(baseline.objects('Altazion.DatabaseBaseline')[0]).to.deep.include({ File: out, Version: sb.InstalledVersion });
     expect(JSON.parse(await fs.readFile(out, 'utf8')).version).to.equal(sb.InstalledVersion);
+    // Under a file instead of a folder: E_USAGE naming the folder, exit 2.
+    const underFile = await cli('db', 'baseline', '--version', sb.InstalledVersion, '--out', path.join(out, 'again.json'));
+    expect(underFile.code, underFile.stderr).to.equal(2);
+    expect(underFile.errors()[0]).to.deep.include({ code: 'E_USAGE', message: `--out: ${out} is not a folder` });
 
     const bad = await cli('db', 'scripts', '--show', 'nope/0001');
     expect(bad.code).to.equal(2);

@@ -23,6 +23,11 @@ describe('keygen and publish commands', function () {
     expect((await stat(keyFile)).mode & 0o077, 'private key readable by others').to.equal(0);
     const keyText = await readFile(keyFile, 'utf8');
 
+    // Under a file instead of a folder: the folder named, exit 2.
+    const underFile = await runCli(['keygen', '--out', path.join(keyFile, 'other.key'), '--json'], { kind: 'bundle' });
+    expect(underFile.code, underFile.stdout).to.equal(2);
+    expect(underFile.errors()[0]).to.deep.include({ code: 'E_USAGE', message: `--out: ${keyFile} is not a folder` });
+
     const again = await runCli(['keygen', '--out', keyFile, '--json'], { kind: 'bundle' });
     expect(again.code).to.equal(2);
     expect(again.errors()[0].message).to.contain('already exists');
@@ -48,6 +53,14 @@ describe('keygen and publish commands', function () {
     expect(lower.code).to.equal(2);
     expect(lower.errors()[0].message).to.contain('--index-version');
     expect((await readFile(path.join(feedDir, 'release-index.json'))).equals(before)).to.equal(true);
+
+    // --out naming a file: named, exit 2, the file untouched.
+    const outFile = path.join(dir, 'feed.txt');
+    await writeFile(outFile, 'mine');
+    const onFile = await runCli(['publish', '--packages', incoming, '--key', keyFile, '--out', outFile, '--json'], { kind: 'bundle' });
+    expect(onFile.code, onFile.stdout).to.equal(2);
+    expect(onFile.errors()[0]).to.deep.include({ code: 'E_USAGE', message: `--out: ${outFile} is not a folder` });
+    expect(await readFile(outFile, 'utf8')).to.equal('mine');
   });
 
   it('rejects a bad key file with exit code 2, naming the file, and writes nothing', async () => {

@@ -40,11 +40,38 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
     expect(run.records).to.deep.equal([]);
   });
 
+  it('--wait that is not a number of seconds: E_USAGE naming the value given', async () => {
+    for (const value of ['soon', '-5']) {
+      const run = await unchanged(['install', '--name', 'ecommerce', '--wait', value]);
+      expect(run.code).to.equal(2);
+      expect(run.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_USAGE', value]]);
+      expect(String(run.errors[0].message)).to.include(`--wait: "${value}" is not a number of seconds`);
+    }
+  });
+
   it('a --version the feed does not have: E_NOT_FOUND listing what it has', async () => {
     const run = await unchanged(['install', '--name', 'ecommerce', '--version', '24.1']);
     expect(run.code).to.equal(2);
     expect(run.errors[0].code).to.equal('E_NOT_FOUND');
     expect(String(run.errors[0].message)).to.include('version 24.1 of ecommerce is not in the feed (available: ');
+  });
+
+  it('--dry-run says what the install would: a --version the feed does not have is E_NOT_FOUND, exit 2', async () => {
+    const run = await unchanged(['install', '--name', 'ecommerce', '--instance', '', '--version', '24.1', '--dry-run']);
+    expect(run.code, run.stdout).to.equal(2);
+    expect(run.records.map((r) => [r.Name, r.Result])).to.deep.equal([['ecommerce', 'Failed']]);
+    expect(run.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_NOT_FOUND', 'ecommerce']]);
+    expect(String(run.errors[0].message)).to.include('version 24.1 of ecommerce is not in the feed (available: ');
+  });
+
+  it('an empty --name (a script\'s unset variable) is E_USAGE, not "every module"', async () => {
+    for (const name of ['', ' , ']) {
+      const run = await unchanged(['install', '--name', name]);
+      expect(run.code, run.stdout).to.equal(2);
+      expect(run.errors.map((e) => e.code)).to.deep.equal(['E_USAGE']);
+      expect(String(run.errors[0].message)).to.include('--name: the value is empty; leave --name out for every module');
+      expect(run.records).to.deep.equal([]);
+    }
   });
 
   it('an unknown --instance: E_NOT_FOUND listing the declared instances', async () => {
@@ -78,8 +105,27 @@ describe('install: bad input is exit 2, named, and changes nothing', function ()
       // The flow's own error (its target is the file, its hint says what to fix), not one rebuilt from the record.
       expect(run.errors[0]).to.include({ code: 'E_CONFIG', target: file });
       expect(String(run.errors[0].message)).to.include(file).and.include('connectionString');
+      // --dry-run reads the same file: the same failed record and error record, exit 2.
+      const dry = await unchanged(['install', '--name', 'database', '--dry-run']);
+      expect(dry.code, dry.stdout).to.equal(2);
+      expect(dry.records.map((r) => [r.Name, r.Result])).to.deep.equal([['database', 'Failed']]);
+      expect(dry.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_CONFIG', file]]);
     } finally {
       await fs.writeFile(file, good);
+    }
+  });
+
+  it('--export-scripts naming a file, not a folder: E_USAGE naming it, exit 2', async () => {
+    const file = path.join(path.dirname(box.Root), 'review.sql');
+    await fs.writeFile(file, 'mine');
+    try {
+      const run = await unchanged(['install', '--name', 'database', '--export-scripts', file], { records: true });
+      expect(run.code, run.stdout).to.equal(2);
+      expect(run.errors.map((e) => [e.code, e.target])).to.deep.equal([['E_USAGE', file]]);
+      expect(String(run.errors[0].message)).to.include(`--export-scripts: ${file} is not a folder`);
+      expect(await fs.readFile(file, 'utf8')).to.equal('mine');
+    } finally {
+      await fs.rm(file);
     }
   });
 

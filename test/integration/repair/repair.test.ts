@@ -500,6 +500,11 @@ describe('repair on a broken sandbox', function () {
       const error = run.messages.find((m) => m.type === 'error')!;
       expect(error.code).to.equal('E_USAGE');
       expect(error.message).to.match(/"bogus" is not a repair check \(settings, service, portal, feed/);
+      // An empty --check (a script's unset variable) is not "every check, and fix what they find".
+      const empty = repairCli(sb, ['--check', '']);
+      expect(empty.code).to.equal(2);
+      expect(empty.messages.filter((m) => m.type === 'object')).to.deep.equal([]);
+      expect(empty.messages.find((m) => m.type === 'error')).to.include({ code: 'E_USAGE', message: '--check: the value is empty; leave --check out for every check' });
     });
   });
 });

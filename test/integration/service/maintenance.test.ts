@@ -43,6 +43,7 @@ describe('maintenance windows in the service (sandbox, test clock)', function ()
       [['--at', '2001-01-01 02:00'], /--at: 2001-01-01 02:00 is in the past/],
       [['--at', '02:00', '--dry-run'], /--at schedules an install: it cannot go with --dry-run/],
       [['--at', '02:00', '--name', 'nosuchmodule'], /module nosuchmodule is not declared/],
+      [['--at', '02:00', '--version', '25.x'], /--version: "25\.x" is not a version/],
     ] as const) {
       const run = await runCli(['install', '--root', box.Root, '--name', 'ecommerce', ...args]);
       expect(run.code, run.stderr).to.equal(2);

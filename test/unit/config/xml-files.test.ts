@@ -42,6 +42,13 @@ describe('applicationspath.config', () => {
     expect(parseApplicationsConfig(utf16be(APPS), 'a')).to.deep.equal(expected);
     expect(decodeText(utf16le('é'))).to.equal('é');
   });
+  it('reads UTF-16 without a BOM too (XML 1.0 appendix F: the first character tells), not as NUL-riddled UTF-8', () => {
+    const expected = parseApplicationsConfig(APPS, 'a');
+    expect(parseApplicationsConfig(utf16le(APPS).subarray(2), 'a')).to.deep.equal(expected);
+    expect(parseApplicationsConfig(utf16be(APPS).subarray(2), 'a')).to.deep.equal(expected);
+    expect(decodeText(Buffer.from('\n<a/>', 'utf16le'))).to.equal('\n<a/>');
+    expect(decodeText(Buffer.from('<a>é</a>'))).to.equal('<a>é</a>');
+  });
   it('names the file and the field when something is wrong', () => {
     expect(() => parseApplicationsConfig('<applications><application path="x"/></applications>', 'C:\\cfg\\applicationspath.config'))
       .to.throw(/C:\\cfg\\applicationspath.config: <application> #1 @name: required attribute/);
@@ -50,8 +57,10 @@ describe('applicationspath.config', () => {
     expect(() => parseApplicationsConfig('<applications><application name="a" path="x"', 'f')).to.throw(/f: line 1: not well-formed XML/);
     expect(() => parseApplicationsConfig('<apps/>', 'f')).to.throw(/f: <applications>: root element missing \(found <apps>\)/);
     expect(() => parseApplicationsConfig('', 'f')).to.throw(/f: \(document\): the file is empty/);
-    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="a"/><application name="Ecommerce" path="b"/></applications>', 'f'))
+    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="D:\\a\\"/><application name="Ecommerce" path="\\\\srv\\b"/></applications>', 'f'))
       .to.throw(/declared twice/);
+    expect(() => parseApplicationsConfig('<applications><application name="ecommerce" path="app\\ecommerce\\"/></applications>', 'f'))
+      .to.throw(/f: <application> #1 \(ecommerce\) @path: "app\\ecommerce\\" is not an absolute path/);
   });
 });
 
