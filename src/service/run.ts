@@ -10,6 +10,7 @@ import { tidyBackups } from '../install/backup';
 import { recoverInterruptedInstalls } from '../install/recovery';
 import type { Context } from '../context/context';
 import { removePortalState, writePortalState } from '../config/portal-state';
+import { unknownSettingMessage } from '../config/updater-config';
 import { PRODUCT_VERSION } from '../core/product';
 import { Output, silentOutput } from '../output/output';
 import { abortableSleep, CheckRunner } from './check-runner';
@@ -70,6 +71,9 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const write = (level: 'info' | 'warning', message: string) => log.write(JSON.stringify({ v: 1, type: 'log', level, message }));
   if (settings.state === 'moved' || settings.state === 'finished') write('info', textOf(settings.detail));
   else if (settings.state === 'not-moved' || settings.state === 'legacy-ignored') write('warning', textOf(settings.detail));
+  // Names updater.config holds that this version ignores: on the console by ctx.config(), here once;
+  // the contexts of the checks, jobs and the minute watch below do not repeat them (withOutput).
+  for (const unknown of config.unknown) write('warning', textOf(unknownSettingMessage(config.file, unknown)));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
   const contextFor = (output: Output) => ctx.withOutput(output);
   const stopping = new AbortController();
