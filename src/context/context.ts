@@ -36,8 +36,10 @@ export interface Context {
    * A context for the same root and environment writing to `output`, reading updater.config afresh.
    * A name updater.config does not know was already warned about by this one: the derived context
    * does not repeat it (the service's checks, jobs and minute watch would every time).
+   * `quiet`: an output nobody reads (the minute watch) neither says them nor counts them as said,
+   * so that the next check still logs a name added meanwhile.
    */
-  withOutput(output: Output): Context;
+  withOutput(output: Output, options?: { quiet?: boolean }): Context;
   /**
    * Opens the simulated database of a sandbox host. Given by whoever composes the program (the
    * CLI): the sandbox sits above this layer. Absent, a sandbox host has no database.
@@ -70,14 +72,14 @@ export async function requireInstanceRoot(root: string): Promise<void> {
 export interface ContextOptions {
   root?: string;
   openSandboxDatabase?: (folder: string) => Promise<DatabaseStore>;
-  /** The unknown updater.config names already warned about (shared by withOutput's contexts). */
-  warnedUnknown?: Set<string>;
+  /** The unknown updater.config names already warned about (shared by withOutput's contexts); null: never warn. */
+  warnedUnknown?: Set<string> | null;
 }
 
 export function createContext(options: ContextOptions, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
   const root = options.root ?? defaultRoot(env, hostPlatform);
   const { openSandboxDatabase } = options;
-  const warnedUnknown = options.warnedUnknown ?? new Set<string>();
+  const warnedUnknown = options.warnedUnknown === undefined ? new Set<string>() : options.warnedUnknown;
   // On Windows every path is win32; elsewhere (sandbox, tests) paths are posix unless they look like Windows.
   const pathApi = hostPlatform === 'win32' ? pathApiFor('C:\\') : pathApiFor(root);
   const layout = instanceLayout(root, pathApi);
@@ -99,11 +101,13 @@ export function createContext(options: ContextOptions, output: Output, env: Node
     configPromise ??= read().then((cfg) => {
       // A setting the admin believes active but this version ignores (a typo, a newer setting): said
       // once per name, whichever file it was read from (the legacy one before its move).
-      for (const unknown of cfg.unknown) {
-        const key = `${unknown.where}|${unknown.kind}|${unknown.name.toLowerCase()}`;
-        if (warnedUnknown.has(key)) continue;
-        warnedUnknown.add(key);
-        output.warn(unknownSettingMessage(cfg.file, unknown));
+      if (warnedUnknown) {
+        for (const unknown of cfg.unknown) {
+          const key = `${unknown.where}|${unknown.kind}|${unknown.name.toLowerCase()}`;
+          if (warnedUnknown.has(key)) continue;
+          warnedUnknown.add(key);
+          output.warn(unknownSettingMessage(cfg.file, unknown));
+        }
       }
       return cfg;
     });
@@ -135,7 +139,7 @@ export function createContext(options: ContextOptions, output: Output, env: Node
     forgetConfig: () => { configPromise = undefined; },
     platform,
     hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined || (await readOptionalFile(layout.legacyUpdaterConfig)) !== undefined,
-    withOutput: (other) => createContext({ root, openSandboxDatabase, warnedUnknown }, other, env, hostPlatform),
+    withOutput: (other, { quiet = false } = {}) => createContext({ root, openSandboxDatabase, warnedUnknown: quiet ? null : warnedUnknown }, other, env, hostPlatform),
     openSandboxDatabase,
   };
 }

@@ -75,7 +75,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   // the contexts of the checks, jobs and the minute watch below do not repeat them (withOutput).
   for (const unknown of config.unknown) write('warning', textOf(unknownSettingMessage(config.file, unknown)));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
-  const contextFor = (output: Output) => ctx.withOutput(output);
+  const contextFor = (output: Output, options?: { quiet?: boolean }) => ctx.withOutput(output, options);
   const stopping = new AbortController();
   let intervalMinutes = config.checkIntervalMinutes;
 
@@ -210,7 +210,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     check: async () => {
       // Silent: a warning about the connection string would otherwise fill the log once a minute
       // (commands and the portal still print it); the watch logs failures and changes itself.
-      const { status, analysed } = await checkDatabaseForService(contextFor(silentOutput()), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
+      const { status, analysed } = await checkDatabaseForService(contextFor(silentOutput(), { quiet: true }), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
       return { analysed, status: status.Status };
     },
     intervalMs: databaseCheckIntervalMs,

@@ -46,10 +46,24 @@ describe('updater.config: unknown names are warned about once', function () {
     expect(warnings(), 'read again: not repeated').to.have.length(2);
     expect(other.warnings(), 'a derived context: not repeated').to.deep.equal([]);
 
+    // A name added meanwhile (the service runs for months): a quiet context (the minute watch,
+    // whose output nobody reads) neither says it nor counts it as said; the next reader says it once.
+    await fs.writeFile(box.UpdaterConfig, (await fs.readFile(box.UpdaterConfig, 'utf8')).replace('</updater>', '<telemetry />\n</updater>'));
+    const quiet = collectingOutput();
+    await ctx.withOutput(quiet.output, { quiet: true }).config();
+    expect(quiet.warnings()).to.deep.equal([]);
+    const later = collectingOutput();
+    const laterCtx = ctx.withOutput(later.output);
+    await laterCtx.config();
+    laterCtx.forgetConfig();
+    await laterCtx.config();
+    await ctx.withOutput(later.output).config();
+    expect(later.warnings()).to.deep.equal([`${box.UpdaterConfig}: <telemetry> is not a setting of this version; it is ignored`]);
+
     // A fresh context (the next command) says it again.
     const next = collectingOutput();
     await createContext({ root: box.Root }, next.output, process.env).config();
-    expect(next.warnings()).to.deep.equal(expected(box.UpdaterConfig));
+    expect(next.warnings()).to.deep.equal([...expected(box.UpdaterConfig), `${box.UpdaterConfig}: <telemetry> is not a setting of this version; it is ignored`]);
   });
 
   it('by the service: on its console and in its log at start, not at each check', async () => {
