@@ -162,7 +162,9 @@ export const UPDATER_CONFIG_SCHEMA: XmlSchema = {
 export function unknownSettingMessage(file: string, unknown: UnknownName): Message {
   const setting = unknown.kind === 'attribute' ? `${unknown.where || '<updater>'} @${unknown.name}` : `${unknown.where}<${unknown.name}>`;
   if (unknown.suggestion === undefined) return msg('config.unknownSetting', { file, setting });
-  const suggestion = unknown.kind === 'attribute' ? unknown.suggestion : `<${unknown.suggestion}>`;
+  const element = /<([^<>]+)>$/.exec(unknown.where)?.[1] ?? 'updater';
+  const suggestion = unknown.kind === 'attribute' ? unknown.suggestion
+    : unknown.suggestionIsAttribute ? `<${element} ${unknown.suggestion}="...">` : `<${unknown.suggestion}>`;
   return msg('config.unknownSettingSuggest', { file, setting, suggestion });
 }
 

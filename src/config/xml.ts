@@ -123,6 +123,8 @@ export interface UnknownName {
   name: string;
   /** The closest known name at that place, when one is close enough to be what was meant. */
   suggestion?: string;
+  /** The suggestion is an attribute of the same element: a setting written as a child element. */
+  suggestionIsAttribute?: boolean;
 }
 
 /**
@@ -153,7 +155,10 @@ export function unknownNames(element: XmlElement, schema: XmlSchema, where: stri
       if (key.includes(':')) continue;
       const known = childNames.find((c) => c.toLowerCase() === key);
       if (known === undefined) {
-        add({ where: at, kind: 'element', name: writtenName(text, 'element', key), ...suggest(key, childNames) });
+        // <install><keepBackups>3</keepBackups></install>: the setting exists, as an attribute.
+        const asAttribute = attributes.find((a) => a.toLowerCase() === key);
+        const suggestion = asAttribute === undefined ? suggest(key, childNames) : { suggestion: asAttribute, suggestionIsAttribute: true };
+        add({ where: at, kind: 'element', name: writtenName(text, 'element', key), ...suggestion });
         continue;
       }
       for (const child of children(el, key)) walk(child, sc.children![known]!, `${at}<${known}>`);

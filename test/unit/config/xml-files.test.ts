@@ -185,6 +185,12 @@ describe('updater.config: names this version does not know', () => {
     expect(textOf(unknownSettingMessage('updater.config', rootAttribute!))).to.equal('updater.config: <updater> @version is not a setting of this version; it is ignored');
   });
 
+  it('a setting written as a child element where it is an attribute: says so', () => {
+    const [unknown] = parse('<updater><install><KeepBackups>5</KeepBackups></install></updater>').unknown;
+    expect(unknown).to.deep.equal({ where: '<install>', kind: 'element', name: 'KeepBackups', suggestion: 'keepBackups', suggestionIsAttribute: true });
+    expect(textOf(unknownSettingMessage('updater.config', unknown!))).to.equal('updater.config: <install><KeepBackups> is not a setting of this version (did you mean <install keepBackups="...">?); it is ignored');
+  });
+
   it('suggests only a near name (a typo), never any name', () => {
     expect(closestName('keepBackup', ['keepBackups', 'backups'])).to.equal('keepBackups');
     expect(closestName('chek', ['check', 'feed'])).to.equal('check');
