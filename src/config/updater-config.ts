@@ -24,7 +24,8 @@
 //     </notifications>
 //   </updater>
 import { configError } from '../core/errors';
-import { attr, attrOrChild, children, parseIntegerAttr, parseXml, rootElement, type XmlElement } from './xml';
+import { msg, type Message } from '../core/messages';
+import { attr, attrOrChild, children, decodeText, parseIntegerAttr, parseXml, rootElement, unknownNames, type UnknownName, type XmlElement, type XmlSchema } from './xml';
 import { canonicalModuleName, KNOWN_MODULES } from '../core/modules';
 import { parseDays, parseTimeOfDay, type AutoInstallPolicy } from './maintenance';
 import type { PathApi } from './paths';
@@ -64,6 +65,11 @@ export interface UpdaterConfig {
   /** Weekly windows in which chosen modules are installed automatically (none by default). */
   maintenance: AutoInstallPolicy;
   notifications: NotificationsConfig;
+  /**
+   * Elements and attributes this version does not know (a typo, or a setting of a newer version):
+   * ignored, the defaults apply. Whoever loads the file for a command warns about them (context.ts).
+   */
+  unknown: UnknownName[];
 }
 
 /** What is notified (the Event Log always gets every event). */
@@ -111,7 +117,55 @@ export function defaultUpdaterConfig(file: string): UpdaterConfig {
     install: { keepBackups: 3, backups: 'zip', lockWaitSeconds: 120, minFreeMegabytes: 512, preserve: [...DEFAULT_PRESERVE] },
     maintenance: { windows: [], modules: [] },
     notifications: { language: 'fr', on: [...DEFAULT_NOTIFIED], webhooks: [] },
+    unknown: [],
   };
+}
+
+/**
+ * Every setting this version reads, spelled as documented (compared case-insensitively). A name
+ * read by the parser below and missing here would be reported as unknown: keep the two together.
+ */
+export const UPDATER_CONFIG_SCHEMA: XmlSchema = {
+  children: {
+    // attrOrChild: <feed><location>...</location></feed> is read too.
+    feed: { attributes: ['location', 'url'], children: { location: {}, url: {} } },
+    trustedKey: { attributes: ['id', 'publicKey'], children: { publicKey: {} } },
+    check: { attributes: ['intervalMinutes'] },
+    portal: { attributes: ['port', 'fallbackPort'] },
+    proxy: { attributes: ['url'], children: { url: {} } },
+    host: { attributes: ['kind', 'state'] },
+    install: {
+      attributes: ['keepBackups', 'backups', 'lockWaitSeconds', 'minFreeMegabytes', 'powershell'],
+      children: { preserve: { attributes: ['pattern'] } },
+    },
+    database: { attributes: ['backup', 'backupFolder'] },
+    maintenance: {
+      children: {
+        window: { attributes: ['days', 'day', 'start', 'end'] },
+        autoInstall: { attributes: ['module'] },
+      },
+    },
+    notifications: {
+      attributes: ['language', 'on'],
+      children: {
+        email: { attributes: ['host', 'port', 'security', 'user', 'password', 'from', 'to'] },
+        webhook: { attributes: ['url'] },
+      },
+    },
+  },
+};
+
+/**
+ * The warning for a name this version does not know, e.g. `updater.config: <install> @keepBackup is
+ * not a setting of this version (did you mean keepBackups?); it is ignored`.
+ */
+export function unknownSettingMessage(file: string, unknown: UnknownName): Message {
+  const setting = unknown.kind === 'attribute' ? `${unknown.where || '<updater>'} @${unknown.name}` : `${unknown.where}<${unknown.name}>`;
+  if (unknown.suggestion === undefined) return msg('config.unknownSetting', { file, setting });
+  const element = /<([^<>]+)>$/.exec(unknown.where)?.[1] ?? 'updater';
+  const suggestion = unknown.kind === 'attribute' ? unknown.suggestion
+    : unknown.suggestionIsAttribute ? `<${element} ${unknown.suggestion}="...">` : `<${unknown.suggestion}>`;
+  return msg('config.unknownSettingSuggest', { file, setting, suggestion });
 }
 
 function single(root: XmlElement, name: string, file: string): XmlElement | undefined {
@@ -122,8 +176,11 @@ function single(root: XmlElement, name: string, file: string): XmlElement | unde
 
 /** Parses updater.config; `configDir` and `api` resolve relative paths (feed folder, sandbox state). */
 export function parseUpdaterConfig(input: Uint8Array | string, file: string, configDir: string, api: PathApi): UpdaterConfig {
-  const root = rootElement(parseXml(input, file), 'updater', file);
+  const text = typeof input === 'string' ? input : decodeText(input);
+  const root = rootElement(parseXml(text, file), 'updater', file);
   const config = defaultUpdaterConfig(file);
+  // Tolerant: a newer file read by this version still works; what it cannot use is named, not refused.
+  config.unknown = unknownNames(root, UPDATER_CONFIG_SCHEMA, '', text);
 
   const feed = single(root, 'feed', file);
   if (feed) {

@@ -104,3 +104,107 @@ export function parseIntegerAttr(value: string | undefined, file: string, where:
   if (n < min) throw configError(file, where, `${n} is below the minimum ${min}`);
   return n;
 }
+
+/**
+ * The names a file may hold, element by element, spelled as the documentation spells them (they
+ * are compared case-insensitively): what `unknownNames` compares a document with.
+ */
+export interface XmlSchema {
+  attributes?: readonly string[];
+  children?: Readonly<Record<string, XmlSchema>>;
+}
+
+/** An element or attribute the schema does not know: a typo, or a setting of a newer version. */
+export interface UnknownName {
+  /** The elements it sits in, below the root: `<install>`, `<maintenance><window>`, '' for the root. */
+  where: string;
+  kind: 'element' | 'attribute';
+  /** As written in the file (case kept). */
+  name: string;
+  /** The closest known name at that place, when one is close enough to be what was meant. */
+  suggestion?: string;
+  /** The suggestion is an attribute of the same element: a setting written as a child element. */
+  suggestionIsAttribute?: boolean;
+}
+
+/**
+ * Every element and attribute of `element` (and below) that `schema` does not name, in document
+ * order, once per place and name (pure). `text` is the document's text: it gives back the spelling
+ * the parser lower-cased. Namespace declarations and prefixed names (xmlns, xsi:...) are not settings.
+ */
+export function unknownNames(element: XmlElement, schema: XmlSchema, where: string, text: string): UnknownName[] {
+  const found: UnknownName[] = [];
+  const seen = new Set<string>();
+  const add = (item: UnknownName) => {
+    const key = `${item.where}|${item.kind}|${item.name.toLowerCase()}`;
+    if (!seen.has(key)) { seen.add(key); found.push(item); }
+  };
+  const walk = (el: XmlElement, sc: XmlSchema, at: string) => {
+    const attributes = sc.attributes ?? [];
+    const childNames = Object.keys(sc.children ?? {});
+    // Attributes first (the parser lists them after the child elements).
+    const keys = Object.keys(el);
+    for (const key of [...keys.filter((k) => k.startsWith(ATTR)), ...keys.filter((k) => !k.startsWith(ATTR))]) {
+      if (key.startsWith('#')) continue;
+      if (key.startsWith(ATTR)) {
+        const name = key.slice(ATTR.length);
+        if (name === 'xmlns' || name.includes(':') || attributes.some((a) => a.toLowerCase() === name)) continue;
+        add({ where: at, kind: 'attribute', name: writtenName(text, 'attribute', name), ...suggest(name, attributes) });
+        continue;
+      }
+      if (key.includes(':')) continue;
+      const known = childNames.find((c) => c.toLowerCase() === key);
+      if (known === undefined) {
+        // <install><keepBackups>3</keepBackups></install>: the setting exists, as an attribute.
+        const asAttribute = attributes.find((a) => a.toLowerCase() === key);
+        const suggestion = asAttribute === undefined ? suggest(key, childNames) : { suggestion: asAttribute, suggestionIsAttribute: true };
+        add({ where: at, kind: 'element', name: writtenName(text, 'element', key), ...suggestion });
+        continue;
+      }
+      for (const child of children(el, key)) walk(child, sc.children![known]!, `${at}<${known}>`);
+    }
+  };
+  walk(element, schema, where);
+  return found;
+}
+
+function suggest(name: string, known: readonly string[]): { suggestion?: string } {
+  const best = closestName(name, known);
+  return best === undefined ? {} : { suggestion: best };
+}
+
+/** The known name nearest to `name` (edit distance, case-insensitive) when it is near enough to be a typo. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) { best = candidate; bestDistance = distance; }
+  }
+  // A third of the name (at least 1, at most 3 edits): keepBackup → keepBackups, chek → check; not color → port.
+  const allowed = Math.min(3, Math.max(1, Math.floor(lower.length / 3)));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** Levenshtein distance with adjacent transpositions (a swapped pair of letters is one typo). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The spelling of a (lower-cased) name as the file writes it: its first occurrence, else the name. */
+function writtenName(text: string, kind: 'element' | 'attribute', lower: string): string {
+  const escaped = lower.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = kind === 'element' ? new RegExp(`<(${escaped})(?=[\\s/>])`, 'i') : new RegExp(`\\s(${escaped})\\s*=`, 'i');
+  return pattern.exec(text)?.[1] ?? lower;
+}

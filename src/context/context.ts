@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { AltazionError, configError } from '../core/errors';
 import { instanceLayout, pathApiFor, type InstanceLayout, type PathApi } from '../config/paths';
-import { defaultUpdaterConfig, parseUpdaterConfig, type UpdaterConfig } from '../config/updater-config';
+import { defaultUpdaterConfig, parseUpdaterConfig, unknownSettingMessage, type UpdaterConfig } from '../config/updater-config';
 import type { Output } from '../output/output';
 import type { Platform } from '../platform/types';
 import type { DatabaseStore } from '../database/store';
@@ -24,13 +24,22 @@ export interface Context {
    * one earlier versions kept in bin\config until it is moved (src/security/settings.ts).
    */
   config(): Promise<UpdaterConfig>;
-  /** Reads updater.config again at the next config() (after it was moved or rewritten). */
+  /**
+   * Reads updater.config again at the next config() (after it was moved or rewritten). Its unknown
+   * names are warned about once per context family (see withOutput), not at each reading.
+   */
   forgetConfig(): void;
   platform(): Promise<Platform>;
   /** Whether updater.config exists (a feed can only be used when it does). */
   hasUpdaterConfig(): Promise<boolean>;
-  /** A context for the same root and environment writing to `output`, reading updater.config afresh. */
-  withOutput(output: Output): Context;
+  /**
+   * A context for the same root and environment writing to `output`, reading updater.config afresh.
+   * A name updater.config does not know was already warned about by this one: the derived context
+   * does not repeat it (the service's checks, jobs and minute watch would every time).
+   * `quiet`: an output nobody reads (the minute watch) neither says them nor counts them as said,
+   * so that the next check still logs a name added meanwhile.
+   */
+  withOutput(output: Output, options?: { quiet?: boolean }): Context;
   /**
    * Opens the simulated database of a sandbox host. Given by whoever composes the program (the
    * CLI): the sandbox sits above this layer. Absent, a sandbox host has no database.
@@ -63,29 +72,45 @@ export async function requireInstanceRoot(root: string): Promise<void> {
 export interface ContextOptions {
   root?: string;
   openSandboxDatabase?: (folder: string) => Promise<DatabaseStore>;
+  /** The unknown updater.config names already warned about (shared by withOutput's contexts); null: never warn. */
+  warnedUnknown?: Set<string> | null;
 }
 
 export function createContext(options: ContextOptions, output: Output, env: NodeJS.ProcessEnv, hostPlatform: NodeJS.Platform = process.platform): Context {
   const root = options.root ?? defaultRoot(env, hostPlatform);
   const { openSandboxDatabase } = options;
+  const warnedUnknown = options.warnedUnknown === undefined ? new Set<string>() : options.warnedUnknown;
   // On Windows every path is win32; elsewhere (sandbox, tests) paths are posix unless they look like Windows.
   const pathApi = hostPlatform === 'win32' ? pathApiFor('C:\\') : pathApiFor(root);
   const layout = instanceLayout(root, pathApi);
   let configPromise: Promise<UpdaterConfig> | undefined;
   let platformPromise: Promise<Platform> | undefined;
 
+  const read = async (): Promise<UpdaterConfig> => {
+    // Relative paths inside stay relative to bin\config, where the file used to live: moving it
+    // must not change what they point to.
+    const bytes = await readOptionalFile(layout.updaterConfig);
+    if (bytes) return parseUpdaterConfig(bytes, layout.updaterConfig, layout.config, pathApi);
+    const legacy = await readOptionalFile(layout.legacyUpdaterConfig);
+    if (!legacy) return defaultUpdaterConfig(layout.updaterConfig);
+    // Not moved yet (reads change nothing): `repair` reports it, the next install, check,
+    // repair or service start moves it.
+    return parseUpdaterConfig(legacy, layout.legacyUpdaterConfig, layout.config, pathApi);
+  };
   const config = () => {
-    configPromise ??= (async () => {
-      // Relative paths inside stay relative to bin\config, where the file used to live: moving it
-      // must not change what they point to.
-      const bytes = await readOptionalFile(layout.updaterConfig);
-      if (bytes) return parseUpdaterConfig(bytes, layout.updaterConfig, layout.config, pathApi);
-      const legacy = await readOptionalFile(layout.legacyUpdaterConfig);
-      if (!legacy) return defaultUpdaterConfig(layout.updaterConfig);
-      // Not moved yet (reads change nothing): `repair` reports it, the next install, check,
-      // repair or service start moves it.
-      return parseUpdaterConfig(legacy, layout.legacyUpdaterConfig, layout.config, pathApi);
-    })();
+    configPromise ??= read().then((cfg) => {
+      // A setting the admin believes active but this version ignores (a typo, a newer setting): said
+      // once per name, whichever file it was read from (the legacy one before its move).
+      if (warnedUnknown) {
+        for (const unknown of cfg.unknown) {
+          const key = `${unknown.where}|${unknown.kind}|${unknown.name.toLowerCase()}`;
+          if (warnedUnknown.has(key)) continue;
+          warnedUnknown.add(key);
+          output.warn(unknownSettingMessage(cfg.file, unknown));
+        }
+      }
+      return cfg;
+    });
     return configPromise;
   };
 
@@ -114,7 +139,7 @@ export function createContext(options: ContextOptions, output: Output, env: Node
     forgetConfig: () => { configPromise = undefined; },
     platform,
     hasUpdaterConfig: async () => (await readOptionalFile(layout.updaterConfig)) !== undefined || (await readOptionalFile(layout.legacyUpdaterConfig)) !== undefined,
-    withOutput: (other) => createContext({ root, openSandboxDatabase }, other, env, hostPlatform),
+    withOutput: (other, { quiet = false } = {}) => createContext({ root, openSandboxDatabase, warnedUnknown: quiet ? null : warnedUnknown }, other, env, hostPlatform),
     openSandboxDatabase,
   };
 }

@@ -383,6 +383,8 @@ export const EN = {
   'repair.disk.insufficient': '{figures}: an install would not start',
   'repair.disk.freeAtLeast': 'free at least {size} on this volume',
   // the updater's settings moved to bin\updates (src/security/settings.ts) and the `settings` check
+  'config.unknownSetting': '{file}: {setting} is not a setting of this version; it is ignored',
+  'config.unknownSettingSuggest': '{file}: {setting} is not a setting of this version (did you mean {suggestion}?); it is ignored',
   'settings.current': 'settings in {file}',
   'settings.defaults': 'no {file}: defaults',
   'settings.unreadable': 'the settings cannot be read: {error}',

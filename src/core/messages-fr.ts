@@ -366,6 +366,8 @@ export const FR: Readonly<Record<MessageId, string>> = {
   'repair.disk.lowAction': 'libérer de la place (anciennes sauvegardes dans bin\\updates\\backups, fichiers temporaires)',
   'repair.disk.insufficient': '{figures} : une installation ne démarrerait pas',
   'repair.disk.freeAtLeast': 'libérer au moins {size} sur ce volume',
+  'config.unknownSetting': '{file} : {setting} n’est pas un réglage de cette version ; il est ignoré',
+  'config.unknownSettingSuggest': '{file} : {setting} n’est pas un réglage de cette version (vouliez-vous dire {suggestion} ?) ; il est ignoré',
   'settings.current': 'réglages dans {file}',
   'settings.defaults': 'pas de {file} : réglages par défaut',
   'settings.unreadable': 'les réglages ne peuvent pas être lus : {error}',

@@ -10,6 +10,7 @@ import { tidyBackups } from '../install/backup';
 import { recoverInterruptedInstalls } from '../install/recovery';
 import type { Context } from '../context/context';
 import { removePortalState, writePortalState } from '../config/portal-state';
+import { unknownSettingMessage } from '../config/updater-config';
 import { PRODUCT_VERSION } from '../core/product';
 import { Output, silentOutput } from '../output/output';
 import { abortableSleep, CheckRunner } from './check-runner';
@@ -70,8 +71,11 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
   const write = (level: 'info' | 'warning', message: string) => log.write(JSON.stringify({ v: 1, type: 'log', level, message }));
   if (settings.state === 'moved' || settings.state === 'finished') write('info', textOf(settings.detail));
   else if (settings.state === 'not-moved' || settings.state === 'legacy-ignored') write('warning', textOf(settings.detail));
+  // Names updater.config holds that this version ignores: on the console by ctx.config(), here once;
+  // the contexts of the checks, jobs and the minute watch below do not repeat them (withOutput).
+  for (const unknown of config.unknown) write('warning', textOf(unknownSettingMessage(config.file, unknown)));
   // A fresh context per check and per job: updater.config edits are picked up without a restart.
-  const contextFor = (output: Output) => ctx.withOutput(output);
+  const contextFor = (output: Output, options?: { quiet?: boolean }) => ctx.withOutput(output, options);
   const stopping = new AbortController();
   let intervalMinutes = config.checkIntervalMinutes;
 
@@ -206,7 +210,7 @@ export async function startService(ctx: Context, options: ServiceOptions): Promi
     check: async () => {
       // Silent: a warning about the connection string would otherwise fill the log once a minute
       // (commands and the portal still print it); the watch logs failures and changes itself.
-      const { status, analysed } = await checkDatabaseForService(contextFor(silentOutput()), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
+      const { status, analysed } = await checkDatabaseForService(contextFor(silentOutput(), { quiet: true }), { cache: analysisCache, checkedBy: `service pid ${process.pid}` });
       return { analysed, status: status.Status };
     },
     intervalMs: databaseCheckIntervalMs,

@@ -9,6 +9,7 @@ import { publishFeed } from '../../src/feed/publish';
 import { readFeedState } from '../../src/feed/index-loader';
 import { acquireDownloadLock, cachePathFor, downloadLockPathFor } from '../../src/feed/download';
 import { instanceLayout } from '../../src/config/paths';
+import type { ProtocolMessage } from '../../src/output/protocol';
 import { BUNDLE, cliCommand, runCli } from '../helpers/cli';
 import { diffTrees, makeSandbox, publishLargeRelease, setInstallConfig, treeHashes, type TestSandbox } from '../helpers/sandbox';
 
@@ -110,6 +111,32 @@ describe('altazion-update executable on a sandbox', function () {
     expect(tampered.errors()[0]).to.deep.include({ code: 'E_PACKAGE_INTEGRITY' });
     expect(tampered.errors()[0].message).to.contain('ecommerce-25.10.1.3.zip').and.contain('sha256');
     expect((await fs.readdir(cacheDir)).filter((f) => f.startsWith('ecommerce-25.10.1.3'))).to.deep.equal([]);
+  });
+
+  it('get warns once about a name updater.config holds that this version does not know, and answers as before', async () => {
+    const warnings = (result: { messages: ProtocolMessage[] }) => result.messages.filter((m): m is Extract<ProtocolMessage, { type: 'log' }> => m.type === 'log' && m.level === 'warning');
+    const valid = await runCli(['get', '--root', sb.Root, '--json']);
+    expect(valid.code, valid.stderr).to.equal(0);
+    expect(warnings(valid), 'a valid updater.config: no warning').to.deep.equal([]);
+
+    const file = instanceLayout(sb.Root).updaterConfig;
+    const text = await fs.readFile(file, 'utf8');
+    expect(text).to.contain('keepBackups="3"');
+    // The typo an admin makes: the setting falls back to its default (3), which is why it must be said.
+    await fs.writeFile(file, text.replace('keepBackups="3"', 'keepBackup="5"'));
+    const typo = await runCli(['get', '--root', sb.Root, '--json']);
+    expect(typo.code, typo.stderr).to.equal(0);
+    const [warning, ...more] = warnings(typo);
+    expect(more, 'one warning per unknown name').to.deep.equal([]);
+    expect(warning!.message).to.equal(`${file}: <install> @keepBackup is not a setting of this version (did you mean keepBackups?); it is ignored`);
+    expect(warning).to.deep.include({ messageId: 'config.unknownSettingSuggest', params: { file, setting: '<install> @keepBackup', suggestion: 'keepBackups' } });
+    expect(typo.objects('Altazion.Update'), 'the same results').to.deep.equal(valid.objects('Altazion.Update'));
+
+    // Without --json the warning goes to stderr, stdout keeps the table alone.
+    const table = await runCli(['get', '--root', sb.Root]);
+    expect(table.code).to.equal(0);
+    expect(table.stderr).to.contain(`WARNING: ${file}: <install> @keepBackup is not a setting of this version (did you mean keepBackups?)`);
+    expect(table.stdout).not.to.contain('keepBackup');
   });
 
   it('get --refresh checks first; ALTAZION_ROOT replaces --root', async () => {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { parseApplicationsConfig } from '../../../src/config/applications';
 import { defaultConnection, parseConnectionsConfig } from '../../../src/config/connections';
 import { parseStatusXml, renderStatusXml } from '../../../src/config/status';
-import { parseUpdaterConfig } from '../../../src/config/updater-config';
-import { decodeText } from '../../../src/config/xml';
+import { parseUpdaterConfig, unknownSettingMessage } from '../../../src/config/updater-config';
+import { textOf } from '../../../src/core/messages';
+import { closestName, decodeText } from '../../../src/config/xml';
 
 const APPS = `<?xml version="1.0"?>
 <applications>
@@ -119,6 +120,83 @@ describe('updater.config', () => {
     expect(() => parse('<updater><host kind="linux"/></updater>')).to.throw(/<host> @kind: "linux" is not windows or sandbox/);
     expect(() => parse('<updater><trustedKey id="a"/></updater>')).to.throw(/<trustedKey> #1 \(a\) @publicKey/);
     expect(() => parse('<updater><install><preserve pattern="../x"/></install></updater>')).to.throw(/must be relative/);
+  });
+});
+
+describe('updater.config: names this version does not know', () => {
+  const parse = (xml: string) => parseUpdaterConfig(xml, 'updater.config', '/srv/root/bin/config', path.posix);
+  const FULL = `<?xml version="1.0"?>
+<updater xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <feed location="https://updates.example/feed/" /><trustedKey id="k1" publicKey="AAAA" />
+  <check intervalMinutes="30" /><portal port="9090" fallbackPort="9091" /><proxy url="http://proxy:3128" />
+  <host kind="windows" />
+  <install keepBackups="5" backups="folder" lockWaitSeconds="10" minFreeMegabytes="100" powershell="/opt/pwsh/pwsh"><preserve pattern="custom/*.xml" /></install>
+  <database backup="copy-only" backupFolder="D:\\SQLBackups" />
+  <maintenance><window days="saturday" start="02:00" end="05:00" /><window day="sunday" start="02:00" end="05:00" /><autoInstall module="ecommerce" /></maintenance>
+  <notifications language="en" on="updatesFound">
+    <email host="smtp.example" port="587" security="starttls" user="u" password="p" from="a@example" to="b@example" />
+    <webhook url="https://hooks.example/x" />
+  </notifications>
+</updater>`;
+
+  it('a file with every documented setting (any case) has none', () => {
+    expect(parse(FULL).unknown).to.deep.equal([]);
+    expect(parse(FULL.replace('keepBackups', 'KEEPBACKUPS').replace('<check ', '<Check ')).unknown).to.deep.equal([]);
+    expect(parse('<updater><feed><location>D:\\feed</location></feed><proxy><url>http://p:1</url></proxy></updater>').unknown).to.deep.equal([]);
+    expect(parse('<updater />').unknown).to.deep.equal([]);
+  });
+
+  it('names each unknown element and attribute once, where it sits, as written, with the closest known name', () => {
+    const config = parse(`<updater>
+      <chek intervalMinutes="30" />
+      <install keepBackup="7" lockWaitSeconds="10"><preserve pattern="a" glob="b" /><preserve pattern="c" glob="d" /></install>
+      <notification language="en" />
+      <maintenance><window days="saturday" start="02:00" end="05:00" stop="06:00" /><autoinstall module="ecommerce" /></maintenance>
+      <notifications><email host="h" from="a@b" to="c@d" pasword="x" /></notifications>
+      <telemetry enabled="true" />
+    </updater>`);
+    expect(config.unknown).to.deep.equal([
+      { where: '', kind: 'element', name: 'chek', suggestion: 'check' },
+      { where: '<install>', kind: 'attribute', name: 'keepBackup', suggestion: 'keepBackups' },
+      { where: '<install><preserve>', kind: 'attribute', name: 'glob' },
+      { where: '', kind: 'element', name: 'notification', suggestion: 'notifications' },
+      { where: '<maintenance><window>', kind: 'attribute', name: 'stop' },
+      { where: '<notifications><email>', kind: 'attribute', name: 'pasword', suggestion: 'password' },
+      { where: '', kind: 'element', name: 'telemetry' },
+    ]);
+    // Tolerant: everything else is read, the unknown ones fall back to the defaults.
+    expect(config.install.keepBackups).to.equal(3);
+    expect(config.install.lockWaitSeconds).to.equal(10);
+    expect(config.checkIntervalMinutes).to.equal(240);
+    expect(config.maintenance.modules).to.deep.equal(['ecommerce']);
+    expect(config.notifications.email?.password).to.equal(undefined);
+  });
+
+  it('reads them from bytes too (UTF-16 with BOM), with the spelling of the file', () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<Updater><Install KeepBackup="2" /></Updater>', 'utf16le')]);
+    expect(parseUpdaterConfig(bytes, 'u', '/c', path.posix).unknown).to.deep.equal([{ where: '<install>', kind: 'attribute', name: 'KeepBackup', suggestion: 'keepBackups' }]);
+  });
+
+  it('words the warning with the file, the place, the name and the suggestion', () => {
+    const [rootAttribute, attribute, element, plain] = parse('<updater version="2"><install keepBackup="1" /><notification /><telemetry /></updater>').unknown;
+    expect(textOf(unknownSettingMessage('D:\\u\\updater.config', attribute!))).to.equal('D:\\u\\updater.config: <install> @keepBackup is not a setting of this version (did you mean keepBackups?); it is ignored');
+    expect(textOf(unknownSettingMessage('updater.config', element!))).to.equal('updater.config: <notification> is not a setting of this version (did you mean <notifications>?); it is ignored');
+    expect(textOf(unknownSettingMessage('updater.config', plain!))).to.equal('updater.config: <telemetry> is not a setting of this version; it is ignored');
+    expect(textOf(unknownSettingMessage('updater.config', rootAttribute!))).to.equal('updater.config: <updater> @version is not a setting of this version; it is ignored');
+  });
+
+  it('a setting written as a child element where it is an attribute: says so', () => {
+    const [unknown] = parse('<updater><install><KeepBackups>5</KeepBackups></install></updater>').unknown;
+    expect(unknown).to.deep.equal({ where: '<install>', kind: 'element', name: 'KeepBackups', suggestion: 'keepBackups', suggestionIsAttribute: true });
+    expect(textOf(unknownSettingMessage('updater.config', unknown!))).to.equal('updater.config: <install><KeepBackups> is not a setting of this version (did you mean <install keepBackups="...">?); it is ignored');
+  });
+
+  it('suggests only a near name (a typo), never any name', () => {
+    expect(closestName('keepBackup', ['keepBackups', 'backups'])).to.equal('keepBackups');
+    expect(closestName('chek', ['check', 'feed'])).to.equal('check');
+    expect(closestName('ehco', ['echo'])).to.equal('echo');
+    expect(closestName('colour', ['port', 'kind'])).to.equal(undefined);
+    expect(closestName('x', ['port'])).to.equal(undefined);
   });
 });
 
