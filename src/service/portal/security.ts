@@ -4,7 +4,8 @@
 //    Only loopback names with our port are accepted.
 //  - CSRF: a foreign page POSTs to http://localhost:8080. Actions need a same-origin `Origin`
 //    (mandatory, browsers always send it on POST), no cross-site `Sec-Fetch-Site`, and the
-//    per-process token from the page's <meta name="csrf-token"> in `X-CSRF-Token`.
+//    per-process token from the page's <meta name="csrf-token"> in `X-CSRF-Token`. Reads asked by
+//    a foreign page (not a link followed) are refused too: they would make the server work.
 //  - Any local user or process: actions also need an administrator (auth.ts): a signed-in session
 //    (cookie + session key), or the admin token as `Authorization: Bearer` (scripts; a browser
 //    cannot be made to send it, so the Origin and CSRF checks do not apply to it). Refused: 401.
@@ -92,11 +93,12 @@ export function admitRequest(facts: RequestFacts): Decision {
     return { ok: false, status: 403, reason: `Host "${host ?? ''}" is not a loopback name of this portal` };
   }
   const method = facts.method.toUpperCase();
-  if (!facts.action) {
-    if (method === 'GET' || method === 'HEAD') return { ok: true };
-    return { ok: false, status: 405, reason: `${method} is not allowed here`, allow: 'GET, HEAD' };
+  const read = method === 'GET' || method === 'HEAD';
+  if (read && (!facts.action || facts.readable)) {
+    const refused = foreignRead(facts.headers);
+    return refused ? { ok: false, status: 403, reason: refused } : { ok: true };
   }
-  if ((method === 'GET' || method === 'HEAD') && facts.readable) return { ok: true };
+  if (!facts.action) return { ok: false, status: 405, reason: `${method} is not allowed here`, allow: 'GET, HEAD' };
   if (method !== 'POST') return { ok: false, status: 405, reason: `${method} on an action: use POST`, allow: facts.readable ? 'GET, HEAD, POST' : 'POST' };
   const auth = facts.auth ?? { bearer: 'absent', session: 'absent' };
   const site = header(facts.headers, 'sec-fetch-site');
@@ -122,6 +124,19 @@ export function admitRequest(facts: RequestFacts): Decision {
   }
   if (auth.session === 'valid') return { ok: true, by: 'session' };
   return { ok: false, status: 401, reason: auth.session === 'no-key' ? `the session key is missing: ${SIGN_IN_HINT}` : SIGN_IN_HINT };
+}
+
+/**
+ * Why a read is refused: another site's page (an <img>, a script, a fetch, a frame) made the
+ * browser send it. Such a read changes nothing, but it costs the server (a database page analyses
+ * the catalog) and nothing legitimate sends it. A link followed to a portal page (a top-level
+ * navigation) is let through, as are browsers and scripts that send no Sec-Fetch-* headers.
+ */
+function foreignRead(headers: Headers): string | undefined {
+  const site = header(headers, 'sec-fetch-site');
+  if (site !== 'cross-site' && site !== 'same-site') return undefined;
+  if (header(headers, 'sec-fetch-mode') === 'navigate' && header(headers, 'sec-fetch-dest') === 'document') return undefined;
+  return `Sec-Fetch-Site "${site}": a read asked by another site's page is refused (open the portal itself)`;
 }
 
 /** Headers on every response: no framing, no sniffing, no referrer, only our own scripts and styles. */

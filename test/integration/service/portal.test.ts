@@ -109,6 +109,11 @@ describe('portal over HTTP (sandbox)', function () {
       ['missing token', request(port, 'POST', '/api/install', (({ 'x-csrf-token': _t, ...h }) => h)(goodHeaders()), installBody), 403],
       ['wrong token', request(port, 'POST', '/api/install', { ...goodHeaders(), 'x-csrf-token': token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, installBody), 403],
       ['cross-site fetch', request(port, 'POST', '/api/install', { ...goodHeaders(), 'sec-fetch-site': 'cross-site' }, installBody), 403],
+      // Chromium's headers for an <img> and a no-cors fetch on another site's page: the read is refused.
+      ['cross-site <img> of the database page', request(port, 'GET', '/database', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }), 403],
+      ['same-site fetch of the API (another localhost port)', request(port, 'GET', '/api/database', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'empty' }), 403],
+      ['cross-site list of plans', request(port, 'GET', '/api/schedule', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' }), 403],
+      ['link followed from another site', request(port, 'GET', '/history', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }), 200],
       ['GET on install', request(port, 'GET', '/api/install?name=ecommerce'), 405],
       ['GET on run-script', request(port, 'GET', '/api/database/run-script?script=x'), 405],
       ['GET on mark-applied', request(port, 'GET', '/api/database/mark-applied?script=x'), 405],

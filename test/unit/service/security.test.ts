@@ -30,6 +30,22 @@ describe('portal request admission (pure)', () => {
     expect(admitRequest({ method: 'DELETE', action: false, headers: { host: 'localhost:8080' }, listenPort: PORT, csrfToken: TOKEN })).to.deep.include({ ok: false, status: 405 });
   });
 
+  it('refuses a read another site\'s page asks for (img, script, fetch, frame), not a link followed to the portal', () => {
+    const get = (headers: Record<string, string>, extra: { action?: boolean; readable?: boolean } = {}) =>
+      admitRequest({ method: 'GET', action: extra.action ?? false, readable: extra.readable, headers: { host: 'localhost:8080', ...headers }, listenPort: PORT, csrfToken: TOKEN });
+    for (const site of ['cross-site', 'same-site']) {
+      expect(get({ 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }), `${site} img`).to.deep.include({ ok: false, status: 403 });
+      expect(get({ 'sec-fetch-site': site, 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }), `${site} fetch`).to.deep.include({ ok: false, status: 403 });
+      expect(get({ 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' }), `${site} frame`).to.deep.include({ ok: false, status: 403 });
+      expect(get({ 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' }, { action: true, readable: true }), `${site} read of an action's list`).to.deep.include({ ok: false, status: 403 });
+      expect(get({ 'sec-fetch-site': site, 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }).ok, `${site} link followed`).to.equal(true);
+    }
+    // The portal's own pages, a bookmark or a typed address, and clients that send no Sec-Fetch-*.
+    expect(get({ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }).ok).to.equal(true);
+    expect(get({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }).ok).to.equal(true);
+    expect(get({}).ok).to.equal(true);
+  });
+
   it('refuses GET (and anything but POST) on an action with 405', () => {
     for (const method of ['GET', 'HEAD', 'PUT', 'DELETE']) {
       expect(admitRequest({ method, action: true, headers: good, listenPort: PORT, csrfToken: TOKEN }), method).to.deep.include({ ok: false, status: 405, allow: 'POST' });
