@@ -136,7 +136,7 @@ export function unknownNames(element: XmlElement, schema: XmlSchema, where: stri
   const found: UnknownName[] = [];
   const seen = new Set<string>();
   const add = (item: UnknownName) => {
-    const key = `${item.where}|${item.kind}|${item.name.toLowerCase()}`;
+    const key = unknownNameKey(item);
     if (!seen.has(key)) { seen.add(key); found.push(item); }
   };
   const walk = (el: XmlElement, sc: XmlSchema, at: string) => {
@@ -166,6 +166,11 @@ export function unknownNames(element: XmlElement, schema: XmlSchema, where: stri
   };
   walk(element, schema, where);
   return found;
+}
+
+/** One key per place and name (case-insensitive): what is listed, and warned about, once. */
+export function unknownNameKey(item: Pick<UnknownName, 'where' | 'kind' | 'name'>): string {
+  return `${item.where}|${item.kind}|${item.name.toLowerCase()}`;
 }
 
 function suggest(name: string, known: readonly string[]): { suggestion?: string } {

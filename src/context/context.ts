@@ -7,6 +7,7 @@ import os from 'node:os';
 import { AltazionError, configError } from '../core/errors';
 import { instanceLayout, pathApiFor, type InstanceLayout, type PathApi } from '../config/paths';
 import { defaultUpdaterConfig, parseUpdaterConfig, unknownSettingMessage, type UpdaterConfig } from '../config/updater-config';
+import { unknownNameKey } from '../config/xml';
 import type { Output } from '../output/output';
 import type { Platform } from '../platform/types';
 import type { DatabaseStore } from '../database/store';
@@ -103,7 +104,7 @@ export function createContext(options: ContextOptions, output: Output, env: Node
       // once per name, whichever file it was read from (the legacy one before its move).
       if (warnedUnknown) {
         for (const unknown of cfg.unknown) {
-          const key = `${unknown.where}|${unknown.kind}|${unknown.name.toLowerCase()}`;
+          const key = unknownNameKey(unknown);
           if (warnedUnknown.has(key)) continue;
           warnedUnknown.add(key);
           output.warn(unknownSettingMessage(cfg.file, unknown));

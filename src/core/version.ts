@@ -1,6 +1,8 @@
 // Altazion versions: releases are `YY.N` (25.10), builds `YY.M.D.H` (25.5.28.7).
 // Compared numerically part by part; a missing part counts as 0 (so 25.10 == 25.10.0.0).
 
+import { AltazionError } from './errors';
+
 export type Version = readonly number[];
 
 const VERSION_RE = /^\d+(\.\d+){0,3}$/;
@@ -37,4 +39,12 @@ export function maxVersion<T>(items: readonly T[], versionOf: (item: T) => strin
     if (best === undefined || compareVersions(versionOf(item), versionOf(best)) > 0) best = item;
   }
   return best;
+}
+
+/** A `--version` argument that is not a version: refused before anything is touched (exit 2). */
+export function checkVersionArgument(value: string | undefined, hint?: string): void {
+  if (value === undefined || isVersion(value)) return;
+  throw new AltazionError('E_USAGE', `--version: "${value}" is not a version (numbers separated by dots: a release like 25.10 or a build like 25.10.1.2)`, {
+    target: value, ...(hint ? { hint } : {}),
+  });
 }

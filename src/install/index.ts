@@ -11,7 +11,7 @@ import type { Context } from '../context/context';
 import { writeStatusFromIndex } from '../check/run-check';
 import { loadFeed } from '../feed/load';
 import { discoverModules, readApplications, reportUnmatchedSelection, selectModules } from '../discovery/discover';
-import { isVersion } from '../core/version';
+import { checkVersionArgument } from '../core/version';
 import { diskErrorOr } from '../io/disk';
 import { downloadPackage, downloadWaitMessage, findCachedPackage } from '../feed/download';
 import type { ReleaseEntry } from '../feed/types';
@@ -109,11 +109,7 @@ function whatIf(plan: ModulePlan, startedAt: string, finishedFirst: boolean): In
  * not a version, a module or an instance that applicationspath.config does not declare.
  */
 async function checkArguments(ctx: Context, options: InstallOptions, names: string[]): Promise<void> {
-  if (options.version !== undefined && !isVersion(options.version)) {
-    throw new AltazionError('E_USAGE', `--version: "${options.version}" is not a version (numbers separated by dots: a release like 25.10 or a build like 25.10.1.2)`, {
-      target: options.version, hint: 'altazion-update get lists the installed and available versions',
-    });
-  }
+  checkVersionArgument(options.version, 'altazion-update get lists the installed and available versions');
   // The cmdlets (onUnknownSelection) report an unknown name and go on with the others: checked when planning.
   if (options.onUnknownSelection) return;
   const declared = await readApplications(ctx.layout);
@@ -146,7 +142,7 @@ export async function runInstall(ctx: Context, options: InstallOptions): Promise
       const notInFeed = plan.action === 'unavailable' && options.version !== undefined
         ? versionNotInFeed(plan.name, options.version, verified.index.modules[plan.name]?.releases ?? []) : undefined;
       if (notInFeed) {
-        record({ ...whatIf(plan, startedAt, false), Result: 'Failed', Message: notInFeed });
+        record({ ...whatIf(plan, startedAt, false), Message: notInFeed });
         codes.push('E_NOT_FOUND');
         error(new AltazionError('E_NOT_FOUND', notInFeed, { target: plan.name }));
         continue;

@@ -4,6 +4,7 @@
 // failure, and what a killed process left behind can be swept: only names of that shape.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { AltazionError } from '../core/errors';
 import { nodeCrypto } from './node-crypto';
 
 const TRANSIENT = new Set(['EPERM', 'EBUSY', 'EACCES', 'ENOTEMPTY']);
@@ -82,4 +83,15 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
 
 export async function pathExists(p: string): Promise<boolean> {
   return fs.stat(p).then(() => true, () => false);
+}
+
+/**
+ * Makes the folder an option names (`--out`, `--export-scripts`). A file where the folder should be,
+ * or on its path, is the admin's argument: E_USAGE naming the option and the folder, exit 2.
+ */
+export async function makeOptionFolder(dir: string, option: string, target = dir): Promise<void> {
+  await fs.mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST' && error.code !== 'ENOTDIR') throw error;
+    throw new AltazionError('E_USAGE', `--${option}: ${dir} is not a folder`, { target });
+  });
 }

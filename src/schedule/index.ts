@@ -3,9 +3,8 @@
 // name is refused at once), the install runs later in the update service (src/service/scheduler.ts).
 import { operatorName } from '../io/operator';
 import type { Context } from '../context/context';
-import { AltazionError } from '../core/errors';
 import { canonicalModuleName } from '../core/modules';
-import { isVersion } from '../core/version';
+import { checkVersionArgument } from '../core/version';
 import { discoverSelected } from '../discovery/updates';
 import { DEFAULT_WINDOW_MINUTES, type ScheduledInstall } from './plan';
 import { addScheduledInstall, newScheduleId } from './store';
@@ -26,9 +25,7 @@ export interface ScheduleRequest {
 export async function scheduleInstall(ctx: Context, request: ScheduleRequest): Promise<ScheduledInstall> {
   const names = request.names.map(canonicalModuleName);
   // Refused now as `install --version` would be, not when the service runs it in the night.
-  if (request.version !== undefined && !isVersion(request.version)) {
-    throw new AltazionError('E_USAGE', `--version: "${request.version}" is not a version (numbers separated by dots: a release like 25.10 or a build like 25.10.1.2)`, { target: request.version });
-  }
+  checkVersionArgument(request.version);
   // Refuses unknown modules and instances now, naming applicationspath.config.
   await discoverSelected(ctx, { names, ...(request.instance !== undefined ? { instance: request.instance } : {}) });
   const now = ctx.now();

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { AltazionError } from '../../core/errors';
+import { makeOptionFolder } from '../../io/files';
 import type { Args } from '../options';
 import { runCommand } from '../run';
 
@@ -19,10 +20,7 @@ export const keygenCommand: CommandModule<object, Args<KeygenArgs>> = {
     const file = path.resolve(argv.out!);
     const { generateSigningKey, publicKeyFileText } = await import('../../feed/keys');
     const key = generateSigningKey(argv.id);
-    await fs.mkdir(path.dirname(file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST' && error.code !== 'ENOTDIR') throw error;
-      throw new AltazionError('E_USAGE', `--out: ${path.dirname(file)} is not a folder`, { target: file });
-    });
+    await makeOptionFolder(path.dirname(file), 'out', file);
     try {
       // 'wx': an existing key is never replaced (feeds signed with it would become unverifiable).
       await fs.writeFile(file, key.keyFileText, { flag: 'wx', mode: 0o600 });

@@ -7,7 +7,7 @@
 // changes nothing.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../io/files';
+import { makeOptionFolder, writeFileAtomic } from '../../io/files';
 import { AltazionError } from '../../core/errors';
 import { msg, recordText, textOf, type Message } from '../../core/messages';
 import { MANIFEST_FILE, type DatabaseScriptEntry } from '../../core/package-manifest';
@@ -79,11 +79,7 @@ const BOM = '\uFEFF';
 
 async function exportScripts(a: DatabaseAnalysis, dir: string): Promise<string[]> {
   const chosen = a.plan!.pending.length ? a.plan!.pending : a.plan!.scripts;
-  await fs.mkdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    // A file where the folder should be (or on its path): the admin's argument, named.
-    if (error.code === 'EEXIST' || error.code === 'ENOTDIR') throw new AltazionError('E_USAGE', `--export-scripts: ${dir} is not a folder`, { target: dir });
-    throw error;
-  });
+  await makeOptionFolder(dir, 'export-scripts');
   const written: string[] = [];
   let order = 0;
   for (const p of chosen) {

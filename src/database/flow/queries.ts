@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AltazionError } from '../../core/errors';
 import { recordText, textOf } from '../../core/messages';
 import { isVersion } from '../../core/version';
+import { makeOptionFolder } from '../../io/files';
 import { driftItems } from '../drift';
 import { JOURNAL_KEY } from '../journal-sql';
 import { buildBaseline } from '../normalize';
@@ -144,10 +145,7 @@ export async function writeDatabaseBaseline(ctx: DatabaseContext, version: strin
     catalog.objects = catalog.objects.filter((o) => `${o.schema}.${o.name}`.toLowerCase() !== JOURNAL_KEY);
     const baseline = buildBaseline(version, catalog);
     const file = path.resolve(out);
-    await fs.mkdir(path.dirname(file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST' && error.code !== 'ENOTDIR') throw error;
-      throw new AltazionError('E_USAGE', `--out: ${path.dirname(file)} is not a folder`, { target: file });
-    });
+    await makeOptionFolder(path.dirname(file), 'out', file);
     await fs.writeFile(file, JSON.stringify(baseline, null, 1) + '\n');
     return { File: file, Version: version, Objects: baseline.objects.length, Server: store.description };
   } finally {
